@@ -1,0 +1,17 @@
+import ArgumentParser
+import HealthCardCore
+
+/// `hcard`: the command line over `HealthCardCore`. Thin: it parses, calls the library and formats.
+@main
+struct HCard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hcard",
+        abstract: "Resident health cards, e-health-card QR codes, health codes and patient identity.",
+        discussion: """
+            Examples:
+              hcard id check 11010519491231002X
+              echo 440524188001010014 | hcard id check --json
+            """,
+        subcommands: [IDCommand.self]
+    )
+}
