@@ -42,7 +42,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "HealthCardCoreTests", dependencies: ["HealthCardCore"]),
-        .testTarget(name: "hcardTests", dependencies: ["hcard"]),
+        .testTarget(
+            name: "hcardTests",
+            dependencies: ["hcard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
 

@@ -36,16 +36,11 @@ struct IDCommand: ParsableCommand {
         var strict = false
 
         @Option(help: "Check dates against this day (YYYY-MM-DD) instead of today in China.")
-        var today: String?
+        var today: CalendarDate?
 
         func run() throws {
             var validator = CitizenIDValidator()
-            if let today {
-                guard let date = CalendarDate(lenient: today) else {
-                    throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)")
-                }
-                validator.today = date
-            }
+            if let today { validator.today = today }
             let inputs = ids.isEmpty ? readStandardInputLines() : ids
             let reports = inputs.map(validator.validate)
             let accepted = reports.map { $0.isValid && !(strict && !$0.findings.isEmpty) }

@@ -94,6 +94,15 @@ public struct CitizenIDValidator: Sendable {
             report.add(.province, .error, "unknown region: province code \(full.prefix(2)) is not in use", position: 1)
             return report
         }
+        if (81...83).contains(province) {
+            // Residence permits of Hong Kong, Macau and Taiwan residents carry 810000/820000/830000,
+            // codes that are not county codes of GB/T 2260.
+            report.regionName = ["81": "香港特别行政区", "82": "澳门特别行政区", "83": "台湾地区"][String(full.prefix(2))]
+            if regionCode.dropFirst(2) != "0000" {
+                report.add(.region, .warning, "unknown region: residence permits carry \(full.prefix(2))0000, not \(regionCode)")
+            }
+            return report
+        }
         if let regions {
             if let region = regions.region(code: regionCode) {
                 report.regionName = regions.fullName(of: regionCode)

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import hcard
+
+@Suite("hcard id check")
+struct IDCommandTests {
+    @Test("the issue's example: valid, born 1949-12-31, female, region 110105 with its name")
+    func validJSON() throws {
+        let result = try HCardRunner.run(["id", "check", "11010519491231002X", "--json"])
+        #expect(result.status == 0)
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let row = try #require(rows.first)
+        #expect(row["valid"] as? Bool == true)
+        #expect(row["birthDate"] as? String == "1949-12-31")
+        #expect((row["sex"] as? [String: Any])?["code"] as? String == "2")
+        let region = try #require(row["region"] as? [String: Any])
+        #expect(region["code"] as? String == "110105")
+        #expect(region["name"] as? String == "北京市 朝阳区")
+    }
+
+    @Test("a wrong check character is rejected with the expected character, exit 1")
+    func wrongCheck() throws {
+        let result = try HCardRunner.run(["id", "check", "110105194912310021"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("INVALID"))
+        #expect(result.stdout.contains("wrong check character: expected X, got 1"))
+    }
+
+    @Test("IDs come one per line from standard input; any invalid one fails the run")
+    func standardInput() throws {
+        let ok = try HCardRunner.run(["id", "check"], stdin: "11010519491231002X\n\n110105491231002\n")
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("110105491231002: valid (11010519491231002X)"))
+        let bad = try HCardRunner.run(["id", "check"], stdin: "11010519491231002X\n1101051949\n")
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("bad length: 10 characters"))
+    }
+
+    @Test("--strict turns region warnings into failures")
+    func strict() throws {
+        #expect(try HCardRunner.run(["id", "check", "440524188001010014"]).status == 0)
+        let strict = try HCardRunner.run(["id", "check", "--strict", "440524188001010014"])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("unknown region: 440524"))
+    }
+
+    @Test("--today must be a date")
+    func parseToday() throws {
+        #expect(throws: (any Error).self) { try HCard.parseAsRoot(["id", "check", "--today", "soon", "x"]) }
+        #expect(throws: (any Error).self) { try HCard.parseAsRoot(["id", "check", "--today", "2023-02-30", "x"]) }
+        let result = try HCardRunner.run(["id", "check", "--today", "1949-12-30", "11010519491231002X"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("in the future"))
+    }
+}
+
