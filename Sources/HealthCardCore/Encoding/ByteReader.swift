@@ -1,0 +1,110 @@
+/// A forward-only cursor over card bytes, for parsing records and responses.
+///
+/// - SeeAlso: health-card.md §3 (records are `tag ‖ len ‖ value`, encounter files are fixed
+///   offsets) and STYLE.md §5.
+///
+/// Why a cursor and not index arithmetic: every read either returns the bytes and moves on, or
+/// returns `nil` and leaves the position alone (as swift-nio's `readInteger`), so a parser can never
+/// run past the end, and ``offset`` is always at hand for the error message. Reads return slices of
+/// the input, not copies.
+public struct ByteReader: Sendable {
+    /// The bytes not read yet.
+    public private(set) var remainingBytes: ArraySlice<UInt8>
+    private let origin: Int
+
+    public init(_ bytes: ArraySlice<UInt8>) {
+        remainingBytes = bytes
+        origin = bytes.startIndex
+    }
+
+    public init(_ bytes: [UInt8]) {
+        self.init(bytes[...])
+    }
+
+    /// How many bytes have been read: the offset of the next byte from the start of the input.
+    public var offset: Int { remainingBytes.startIndex - origin }
+
+    /// Whether every byte has been read.
+    public var isAtEnd: Bool { remainingBytes.isEmpty }
+
+    /// The next `count` bytes, or `nil` (without moving) if fewer remain.
+    public mutating func read(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, count <= remainingBytes.count else { return nil }
+        let bytes = remainingBytes.prefix(count)
+        remainingBytes = remainingBytes.dropFirst(count)
+        return bytes
+    }
+
+    /// The next `count` bytes.
+    /// - Throws: ``HealthCardError/Code/truncated`` saying what needed them, e.g.
+    ///   `"photo length needs 2 bytes, 1 present at offset 0"`.
+    public mutating func read(_ count: Int, for what: String) throws -> ArraySlice<UInt8> {
+        guard let bytes = read(count) else {
+            throw HealthCardError.truncated(
+                "\(what) needs \(count) bytes, \(remainingBytes.count) present at offset \(offset)")
+        }
+        return bytes
+    }
+
+    /// The next byte, or `nil` at the end.
+    public mutating func readUInt8() -> UInt8? {
+        remainingBytes.popFirst()
+    }
+
+    /// The next two bytes as a big-endian integer (the card's byte order), or `nil` (without moving)
+    /// if fewer than two remain.
+    public mutating func readUInt16() -> UInt16? {
+        guard let bytes = read(2) else { return nil }
+        return UInt16(bytes[bytes.startIndex]) << 8 | UInt16(bytes[bytes.startIndex + 1])
+    }
+
+    /// Everything not read yet; the reader is then at its end.
+    public mutating func readRemaining() -> ArraySlice<UInt8> {
+        defer { remainingBytes = remainingBytes[remainingBytes.endIndex...] }
+        return remainingBytes
+    }
+}
+
+/// Bytes ↔ hexadecimal text, the form of APDU logs, test vectors, the spec's trace examples and
+/// `b` fields in JSON output.
+///
+/// Output is uppercase with no separator by default (`"4C69"`), as the spec and card logs write it.
+/// Input is tolerant: upper or lower case, with any white space between digits (`"01 01 31"`),
+/// so a trace line can be pasted as it is.
+public enum Hex {
+    /// `bytes` as uppercase hex, e.g. `encode([0x01, 0xAB]) == "01AB"`,
+    /// `encode([0x01, 0xAB], separator: " ") == "01 AB"`.
+    public static func encode(_ bytes: some Sequence<UInt8>, separator: String = "") -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            if !text.isEmpty { text.append(contentsOf: separator.utf8) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The bytes written in `text`, ignoring white space.
+    /// - Throws: ``HealthCardError/Code/invalidEncoding`` for a character that is not a hex digit
+    ///   (with its 1-based position), ``HealthCardError/Code/malformed`` for an odd number of digits.
+    public static func decode(_ text: some StringProtocol) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var high: UInt8?
+        for (index, character) in text.enumerated() where !character.isWhitespace {
+            guard character.isASCII, let nibble = character.hexDigitValue.map(UInt8.init) else {
+                throw HealthCardError.invalidEncoding("'\(character)' at position \(index + 1) is not a hex digit")
+            }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard high == nil else {
+            throw HealthCardError.malformed("odd number of hex digits (\(bytes.count * 2 + 1))")
+        }
+        return bytes
+    }
+}
