@@ -11,7 +11,8 @@ struct HCard: AsyncParsableCommand {
             Examples:
               hcard id check 11010519491231002X
               echo 440524188001010014 | hcard id check --json
+              hcard codes ethnicity
             """,
-        subcommands: [IDCommand.self]
+        subcommands: [IDCommand.self, CodesCommand.self]
     )
 }

@@ -46,10 +46,7 @@ struct IDCommand: ParsableCommand {
             let accepted = reports.map { $0.isValid && !(strict && !$0.findings.isEmpty) }
 
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let rows = zip(reports, accepted).map { IDCheckJSON(report: $0, valid: $1) }
-                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                try printJSON(zip(reports, accepted).map { IDCheckJSON(report: $0, valid: $1) })
             } else {
                 for (report, ok) in zip(reports, accepted) { print(Self.describe(report, valid: ok)) }
             }

@@ -56,3 +56,20 @@ struct IDCommandTests {
     }
 }
 
+
+@Suite("hcard codes")
+struct CodesCommandTests {
+    @Test("lists every table and shows one with its entries")
+    func codes() throws {
+        let all = try HCardRunner.run(["codes"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("GB 3304-1991"))
+        let ethnicity = try HCardRunner.run(["codes", "ethnicity", "--json"])
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(ethnicity.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["name"] as? String == "汉族")
+        #expect(rows.first?["alternateCode"] as? String == "HA")
+        let missing = try HCardRunner.run(["codes", "zodiac"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("no code table 'zodiac'"))
+    }
+}
