@@ -116,21 +116,6 @@ extension CalendarDate: Codable {
     }
 }
 
-@inline(__always) func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-}
-
-extension StringProtocol {
-    /// Trims ASCII and Unicode white space from both ends (no Foundation needed).
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-}
-
 extension CalendarDate {
     /// Today's date at a fixed UTC offset; the default is China Standard Time (UTC+8, no DST),
     /// the civil calendar every date on a card or ID refers to.
