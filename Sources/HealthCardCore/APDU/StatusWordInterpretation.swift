@@ -191,7 +191,7 @@ public enum StatusWordInterpretation {
             case .externalAuthenticate:
                 if let tries = sw.retriesLeft {
                     return fail(
-                        "external authentication failed: \(apduTriesLeft(tries))"
+                        "external authentication with \(keyName) failed: \(apduTriesLeft(tries))"
                             + " (check the SAM key and the diversification factors)")
                 }
                 if sw == 0x6300 { return fail("external authentication failed with \(keyName)") }

@@ -29,7 +29,7 @@ struct APDUStatusWordInterpretationTests {
             ),
             (
                 try auth(0x04), 0x63C2, .init(),
-                "external authentication failed: 2 tries left (check the SAM key and the diversification factors)"
+                "external authentication with key 04 failed: 2 tries left (check the SAM key and the diversification factors)"
             ),
             (
                 try auth(0x84), .authenticationMethodBlocked, .init(key: "RK_DF01"),
