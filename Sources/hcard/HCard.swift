@@ -13,6 +13,8 @@ struct HCard: AsyncParsableCommand {
               echo 440524188001010014 | hcard id check --json
               hcard codes ethnicity
             """,
-        subcommands: [IDCommand.self, CodesCommand.self]
+        subcommands: [
+            IDCommand.self, CodesCommand.self, CardCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self,
+        ]
     )
 }

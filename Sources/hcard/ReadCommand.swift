@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import HealthCardCore
+
+/// `hcard read`: the whole card through the terminal session.
+struct ReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read the whole card: issuer, holder, personal and medical data, encounter records.",
+        discussion: """
+            With --image the virtual card and the virtual test SAM run the same session a reader would. \
+            Without a SAM only DDF1/EF05 (issuer data) can be read, and the output says why.
+
+            Examples:
+              hcard read --image card.img
+              hcard read --image card.img --json --trace 2> apdu.log
+              hcard read --reader "Virtual PCD 00 00" --sam-reader "Virtual PCD 00 01"
+            """
+    )
+
+    @OptionGroup var target: CardTargetOptions
+
+    @Flag(help: "Print the card as JSON.")
+    var json = false
+
+    func run() async throws {
+        let connection = try await CardConnection.open(target)
+        let contents = try await connection.session.readCard()
+        if json {
+            try printJSON(contents)
+        } else {
+            print(CardContentsText.render(contents))
+        }
+        if target.trace { traceLine("# \(connection.apduCount()) APDUs") }
+    }
+}

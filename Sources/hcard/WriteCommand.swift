@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import HealthCardCore
+
+/// `hcard write`: one record through the terminal session (secure messaging, slot commit).
+struct WriteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "write",
+        abstract: "Write a record to the card from a JSON file.",
+        discussion: """
+            Kinds: \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")).
+            TLV files (payment … special) are replaced as a whole: fields left out are cleared, and only \
+            changed records are sent. Allergies and immunizations are added as the newest record. \
+            Outpatient and inpatient records go to the lowest empty slot; the slot is committed (index \
+            marked valid) only after the data, signature and certificate are on the card, then read back.
+
+            Examples:
+              hcard write outpatient --from Fixtures/cards/visit.json --image card.img
+              hcard write allergy --from allergy.json --image card.img --trace
+              hcard write photo --from face.jpg --image card.img
+            """
+    )
+
+    enum RecordKind: String, CaseIterable, ExpressibleByArgument {
+        case payment, addresses, contacts, occupation, documents, clinical, special
+        case allergy, immunization, outpatient, inpatient, photo
+    }
+
+    @Argument(help: "What to write.")
+    var kind: RecordKind
+
+    @Option(help: "The record as JSON (for photo: a JPEG file).")
+    var from: String
+
+    @OptionGroup var target: CardTargetOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() async throws {
+        let data = try readFile(from)
+        let connection = try await CardConnection.open(target)
+        let session = connection.session
+        var slot: Int?
+        do {
+            switch kind {
+            case .payment: try await session.write(try PaymentRecord.fromJSON(data))
+            case .addresses: try await session.write(try AddressRecord.fromJSON(data))
+            case .contacts: try await session.write(try ContactsRecord.fromJSON(data))
+            case .occupation: try await session.write(try OccupationRecord.fromJSON(data))
+            case .documents: try await session.write(try DocumentsRecord.fromJSON(data))
+            case .clinical: try await session.write(try ClinicalRecord.fromJSON(data))
+            case .special: try await session.write(try SpecialRecord.fromJSON(data))
+            case .allergy: try await session.addAllergy(try AllergyRecord.fromJSON(data))
+            case .immunization: try await session.addImmunization(try ImmunizationRecord.fromJSON(data))
+            case .outpatient: slot = try await session.writeOutpatient(try OutpatientRecord.fromJSON(data))
+            case .inpatient: slot = try await session.writeInpatient(try InpatientRecord.fromJSON(data))
+            case .photo: try await session.writePhoto(Array(data))
+            }
+        } catch let error as DecodingError {
+            throw ValidationError("\(from): not a valid \(kind) record: \(describe(error))")
+        }
+        let apdus = connection.apduCount()
+        if json {
+            try printJSON(WriteResult(kind: kind.rawValue, slot: slot, apdus: apdus))
+        } else if let slot {
+            let file = (kind == .outpatient ? "ED" : "EE") + (slot < 10 ? "0\(slot)" : "\(slot)")
+            print("\(kind) record written to slot \(slot) (DF03/\(file)), committed and read back (\(apdus) APDUs)")
+        } else {
+            print("\(kind) written (\(apdus) APDUs)")
+        }
+    }
+
+    struct WriteResult: Encodable {
+        let kind: String
+        let slot: Int?
+        let apdus: Int
+    }
+}
+
+/// `hcard erase`: mark an encounter slot empty.
+struct EraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Mark an outpatient or inpatient slot empty (DF03 index, UK_DF03_2).",
+        discussion: """
+            Examples:
+              hcard erase outpatient 2 --image card.img
+              hcard erase inpatient 1 --reader "Virtual PCD 00 00" --sam-reader "Virtual PCD 00 01"
+            """
+    )
+
+    @Argument(help: "outpatient or inpatient.")
+    var kind: EncounterKind
+
+    @Argument(help: "Slot number: 1-5 outpatient, 1-3 inpatient.")
+    var slot: Int
+
+    @OptionGroup var target: CardTargetOptions
+
+    func run() async throws {
+        let connection = try await CardConnection.open(target)
+        try await connection.session.erase(kind, slot: slot)
+        print("\(kind) slot \(slot) marked empty")
+    }
+}
+
+extension EncounterKind: ExpressibleByArgument {}
+
+/// A decoding error as one line: the JSON path and what was wrong.
+func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+        let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return path.isEmpty ? "" : "at \(path): "
+    }
+    switch error {
+    case .dataCorrupted(let context): return path(context) + context.debugDescription
+    case .keyNotFound(let key, let context): return path(context) + "missing \(key.stringValue)"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context): return path(context) + context.debugDescription
+    @unknown default: return "\(error)"
+    }
+}
