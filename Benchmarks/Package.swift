@@ -1,0 +1,17 @@
+// swift-tools-version: 6.2
+//
+// HealthCardKit benchmarks: a separate package so the main package graph stays clean
+// (STYLE §9). Run: swift run -c release --package-path Benchmarks bench [filter]
+import PackageDescription
+
+let package = Package(
+    name: "HealthCardKitBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "HealthCardKit", path: "../")],
+    targets: [
+        .executableTarget(
+            name: "bench",
+            dependencies: [.product(name: "HealthCardCore", package: "HealthCardKit")],
+            path: "Sources/bench")
+    ]
+)

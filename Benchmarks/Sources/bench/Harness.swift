@@ -1,0 +1,66 @@
+import Foundation
+
+/// A small benchmark harness: runs a body repeatedly for about a second after a warm-up and
+/// reports the median time per operation and operations per second. Figures are wall-clock on
+/// whatever machine runs them; compare them on one machine, not across machines.
+struct Measurement {
+    let name: String
+    let operations: Int
+    let median: Duration
+
+    var perSecond: Double { median == .zero ? .infinity : Double(operations) / seconds(median) }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// Runs `body` (which performs `operations` operations) in rounds until `budget` is spent; the
+/// median round is reported.
+func measure(_ name: String, operations: Int = 1, budget: Duration = .seconds(1), _ body: () async throws -> Void)
+    async rethrows -> Measurement
+{
+    let clock = ContinuousClock()
+    try await body()  // warm-up
+    var rounds: [Duration] = []
+    let start = clock.now
+    while rounds.count < 5 || (start.duration(to: clock.now) < budget && rounds.count < 10_000) {
+        let t0 = clock.now
+        try await body()
+        rounds.append(t0.duration(to: clock.now))
+    }
+    rounds.sort()
+    return Measurement(name: name, operations: operations, median: rounds[rounds.count / 2])
+}
+
+func format(_ value: Double) -> String {
+    if value >= 1e6 { return String(format1: value / 1e6) + " M" }
+    if value >= 1e3 { return String(format1: value / 1e3) + " k" }
+    return String(format1: value)
+}
+
+extension String {
+    init(format1 value: Double) {
+        let scaled = (value * 10).rounded() / 10
+        self = scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)
+    }
+}
+
+func printTable(_ title: String, _ rows: [[String]]) {
+    print("\n## \(title)\n")
+    guard let header = rows.first else { return }
+    let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    for (index, row) in rows.enumerated() {
+        print("| " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |")
+        if index == 0 { print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|") }
+    }
+}
+
+/// A duration in the unit that reads best: ns, µs, ms or s.
+func pretty(_ duration: Duration) -> String {
+    let s = seconds(duration)
+    if s < 1e-6 { return String(format1: s * 1e9) + " ns" }
+    if s < 1e-3 { return String(format1: s * 1e6) + " µs" }
+    if s < 1 { return String(format1: s * 1e3) + " ms" }
+    return String(format1: s) + " s"
+}

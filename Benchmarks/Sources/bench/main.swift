@@ -1,0 +1,5 @@
+/// `swift run -c release --package-path Benchmarks bench [card|identity|...]`
+let filter = CommandLine.arguments.dropFirst().first
+print("# HealthCardKit benchmarks")
+if filter == nil || filter == "identity" { try await IdentityBenchmarks.run() }
+if filter == nil || filter == "card" { try await CardBenchmarks.run() }
