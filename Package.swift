@@ -34,7 +34,9 @@ let package = Package(
             path: "Sources/CHealthShims", exclude: ["system"]),
         .target(
             name: "HealthCardCore", dependencies: ["CHealthShims"],
-            resources: [.copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md")]),
+            resources: [
+                .copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md"), .copy("Resources/rules"),
+            ]),
         .executableTarget(
             name: "hcard",
             dependencies: [
