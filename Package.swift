@@ -29,13 +29,20 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/CHealthShims/system/COpenSSL",
             pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CHealthShims/system/CPNG",
+            pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CHealthShims/system/CJPEG",
+            pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(
-            name: "CHealthShims", dependencies: ["CPCSCLite", "CQREncode", "CZBar", "COpenSSL"],
+            name: "CHealthShims", dependencies: ["CPCSCLite", "CQREncode", "CZBar", "COpenSSL", "CPNG", "CJPEG"],
             path: "Sources/CHealthShims", exclude: ["system"]),
         .target(
             name: "HealthCardCore", dependencies: ["CHealthShims"],
             resources: [
                 .copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md"), .copy("Resources/rules"),
+                .copy("Resources/health-information-schema.json"),
             ]),
         .executableTarget(
             name: "hcard",
