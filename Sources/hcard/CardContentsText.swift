@@ -23,6 +23,11 @@ enum CardContentsText {
         for (index, shot) in (contents.immunizations ?? []).enumerated() {
             section(&out, "immunization \(index + 1)", ResidentCardFileSystem.EF.immunizations, shot)
         }
+        for (name, index) in [("inpatient", contents.inpatientIndex), ("outpatient", contents.outpatientIndex)] {
+            guard let index else { continue }
+            out.append("\n[\(name) index] DF03 \(name == "inpatient" ? "EF05 住院信息索引" : "EF06 门诊信息索引")")
+            out.append("  " + index.enumerated().map { "slot \($0.offset + 1): \($0.element ? "valid" : "empty")" }.joined(separator: ", "))
+        }
         for slot in contents.inpatient ?? [] {
             section(&out, "inpatient slot \(slot.slot)", ResidentCardFileSystem.EF.inpatient[slot.slot - 1], slot.record,
                 signature: slot.signatureValid)

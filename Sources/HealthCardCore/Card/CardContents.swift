@@ -19,6 +19,9 @@ public struct CardContents: Codable, Hashable, Sendable {
     public var allergies: [AllergyRecord]?
     /// Newest first.
     public var immunizations: [ImmunizationRecord]?
+    /// The DF03 index files: `true` for a slot marked valid (`00`), `false` for empty (`FF`).
+    public var inpatientIndex: [Bool]?
+    public var outpatientIndex: [Bool]?
     /// Occupied slots only, by slot number.
     public var inpatient: [Slot<InpatientRecord>]?
     public var outpatient: [Slot<OutpatientRecord>]?

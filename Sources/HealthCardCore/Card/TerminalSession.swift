@@ -129,8 +129,12 @@ public actor TerminalSession {
         contents.special = try await read(SpecialRecord.self)
         contents.allergies = try await readAllergies()
         contents.immunizations = try await readImmunizations()
-        contents.inpatient = try await readEncounters(InpatientRecord.self, kind: .inpatient)
-        contents.outpatient = try await readEncounters(OutpatientRecord.self, kind: .outpatient)
+        let inpatientIndex = try await occupiedSlots(.inpatient)
+        contents.inpatientIndex = inpatientIndex
+        contents.inpatient = try await readSlots(InpatientRecord.self, kind: .inpatient, index: inpatientIndex)
+        let outpatientIndex = try await occupiedSlots(.outpatient)
+        contents.outpatientIndex = outpatientIndex
+        contents.outpatient = try await readSlots(OutpatientRecord.self, kind: .outpatient, index: outpatientIndex)
         return contents
     }
 
@@ -251,9 +255,11 @@ public actor TerminalSession {
         return try await readSlot(R.self, kind: kind, slot: slot)
     }
 
-    private func readEncounters<R: CardRecord>(_ type: R.Type, kind: EncounterKind) async throws -> [CardContents.Slot<R>] {
+    private func readSlots<R: CardRecord>(_ type: R.Type, kind: EncounterKind, index: [Bool]) async throws
+        -> [CardContents.Slot<R>]
+    {
         var result: [CardContents.Slot<R>] = []
-        for (index, occupied) in try await occupiedSlots(kind).enumerated() where occupied {
+        for (index, occupied) in index.enumerated() where occupied {
             result.append(try await readSlot(R.self, kind: kind, slot: index + 1))
         }
         return result
