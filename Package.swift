@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // One system library per C library; pkg-config supplies the include paths.
@@ -39,7 +40,8 @@ let package = Package(
             name: "CHealthShims", dependencies: ["CPCSCLite", "CQREncode", "CZBar", "COpenSSL", "CPNG", "CJPEG"],
             path: "Sources/CHealthShims", exclude: ["system"]),
         .target(
-            name: "HealthCardCore", dependencies: ["CHealthShims"],
+            name: "HealthCardCore",
+            dependencies: ["CHealthShims", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [
                 .copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md"), .copy("Resources/rules"),
                 .copy("Resources/health-information-schema.json"),
