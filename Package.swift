@@ -45,6 +45,8 @@ let package = Package(
             resources: [
                 .copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md"), .copy("Resources/rules"),
                 .copy("Resources/health-information-schema.json"),
+                .copy("Resources/pinyin.tsv"), .copy("Resources/trad-simp.tsv"), .copy("Resources/surnames.tsv"),
+                .copy("Resources/empi-tables-provenance.md"),
             ]),
         .executableTarget(
             name: "hcard",
