@@ -1,9 +1,55 @@
 #!/usr/bin/env bash
-# Builds HealthCardKit and runs every test: unit tests and the CLI tests.
-# Needs the packages of Scripts/setup.sh.
+# Builds HealthCardKit and runs every test: unit tests, the CLI tests, and the PC/SC integration
+# tests (Tests/hcardTests/ReaderIntegrationTests.swift), which need pcscd with vsmartcard-vpcd.
+# Needs the packages of Scripts/setup.sh; pcscd needs root (it writes /run/pcscd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # libpcsclite.pc carries -pthread, which SwiftPM warns about on every call: harmless, so hidden.
 quiet() { "$@" 2>&1 | { grep -v "prohibited flag(s): -pthread" || true; }; }
 quiet swift build --build-tests
+
+# pcscd for the integration tests: reuse a running one, else start one in the foreground (in
+# the background of this script) and stop it by its pid on exit. The tests run only when
+# HCARD_PCSCD=running; without it they are skipped with the reason.
+PCSCD_PID=""
+PCSCD_LOG="${TMPDIR:-/tmp}/hcard-test-pcscd.log"
+stop_pcscd() {
+    [ -n "$PCSCD_PID" ] || return 0
+    kill -TERM "$PCSCD_PID" 2>/dev/null || true
+    wait "$PCSCD_PID" 2>/dev/null || true
+    PCSCD_PID=""
+}
+trap stop_pcscd EXIT INT TERM
+
+vpcd_listening() { grep -qiE '^ *[0-9]+: [0-9A-F]+:8C7B [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+pcscd_alive() {
+    [ -S /run/pcscd/pcscd.comm ] && [ -f /run/pcscd/pcscd.pid ] \
+        && kill -0 "$(tr -cd 0-9 < /run/pcscd/pcscd.pid)" 2>/dev/null
+}
+
+if pcscd_alive; then
+    echo "test: using the pcscd that is already running (pid $(tr -cd 0-9 < /run/pcscd/pcscd.pid))"
+    export HCARD_PCSCD=running
+elif [ "$(id -u)" -eq 0 ] && command -v pcscd >/dev/null && [ -f /etc/reader.conf.d/vpcd ]; then
+    pcscd --foreground > "$PCSCD_LOG" 2>&1 &
+    PCSCD_PID=$!
+    # Ready when the client socket exists and vpcd listens (do not probe 35963 by connecting:
+    # a connection there *is* a card insertion).
+    for _ in $(seq 100); do
+        [ -S /run/pcscd/pcscd.comm ] && vpcd_listening && break
+        sleep 0.05
+    done
+    if [ -S /run/pcscd/pcscd.comm ] && vpcd_listening; then
+        echo "test: started pcscd (pid $PCSCD_PID, log $PCSCD_LOG)"
+        export HCARD_PCSCD=running
+    else
+        echo "test: pcscd did not come up; PC/SC integration tests will be skipped. Log:"
+        cat "$PCSCD_LOG" || true
+        stop_pcscd
+    fi
+else
+    echo "test: no pcscd (needs root, pcscd and vsmartcard-vpcd); PC/SC integration tests will be skipped"
+fi
+
 quiet swift test --skip-build
+
