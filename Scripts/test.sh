@@ -53,3 +53,6 @@ fi
 
 quiet swift test --skip-build
 
+# A short libFuzzer run over the QR payload parsers (Scripts/fuzz.sh): 10 s after a ~20 s build;
+# a crash, sanitizer report or broken round trip fails the script.
+Scripts/fuzz.sh 10

@@ -1,5 +1,6 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|...]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|...]`
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
 if filter == nil || filter == "identity" { try await IdentityBenchmarks.run() }
 if filter == nil || filter == "card" { try await CardBenchmarks.run() }
+if filter == nil || filter == "qr" { try await QRBenchmarks.run() }

@@ -1,0 +1,16 @@
+// Stand-ins for the OpenSSL-backed pieces that the parser files mention but never call while
+// parsing: SM3 (`KeyID(publicKeyPoint:)`) and the SM2 public key type (`KeyID(publicKey:)`).
+// They let Scripts/fuzz.sh build the parsers without the C libraries. Reaching one is a bug in
+// the fuzz target, so they trap.
+
+extension SM3 {
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        fatalError("SM3 is not available in the fuzz build")
+    }
+}
+
+public struct SM2PublicKey: Sendable {
+    public var x963Representation: [UInt8] {
+        get throws { fatalError("SM2 is not available in the fuzz build") }
+    }
+}
