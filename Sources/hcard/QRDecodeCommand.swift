@@ -125,7 +125,8 @@ extension QRCommand {
                     print("\(prefix)\(payload.text)")
                     print("    plain e-health-card payload (unsigned; verified online by the platform):")
                     print("      card id:  \(payload.cardID)")
-                    print("      type:     \(payload.type.rawValue) (\(payload.type == .static ? "static" : "dynamic"))")
+                    print(
+                        "      type:     \(payload.type.rawValue) (\(payload.type == .static ? "static" : "dynamic"))")
                     if let validity = payload.validity { print("      validity: \(validity) (opaque)") }
                 case .text(let text, let error):
                     print("\(prefix)\(text)")

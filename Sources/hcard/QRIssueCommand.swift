@@ -119,7 +119,8 @@ extension QRCommand {
             }
             if json {
                 let decoded = try SignedCodeFormat.decode(text)
-                try printJSON(IssuedJSON(text: text, code: decoded.code, matrix: matrix, options: options, files: files))
+                try printJSON(
+                    IssuedJSON(text: text, code: decoded.code, matrix: matrix, options: options, files: files))
                 return
             }
             if let matrix, terminal {
@@ -127,8 +128,9 @@ extension QRCommand {
             }
             if let matrix {
                 for file in files {
-                    print("wrote \(file.path): QR version \(matrix.version), \(matrix.width)×\(matrix.width) modules, "
-                        + "error correction \(options.errorCorrection.rawValue)")
+                    print(
+                        "wrote \(file.path): QR version \(matrix.version), \(matrix.width)×\(matrix.width) modules, "
+                            + "error correction \(options.errorCorrection.rawValue)")
                 }
             }
             if !drawing || terminal { print(text) }

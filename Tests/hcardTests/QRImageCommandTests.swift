@@ -38,8 +38,11 @@ struct QRImageCommandTests {
             extra: [String] = []
         ) throws -> String {
             let issued = try run(
-                ["qr", "issue", "--card-id", cardID, kind, "--key", key, "--now", "2026-03-01T08:00:00Z", "--png", file,
-                 "--json"] + extra)
+                [
+                    "qr", "issue", "--card-id", cardID, kind, "--key", key, "--now", "2026-03-01T08:00:00Z", "--png",
+                    file,
+                    "--json",
+                ] + extra)
             #expect(issued.status == 0, "\(issued.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
             return try #require(json["text"] as? String)
@@ -73,7 +76,8 @@ struct QRImageCommandTests {
         #expect(decoded.stdout.contains(kind == "--static" ? "kind:      static" : "window:    300 s"))
 
         let decodedJSON = try setup.run(["qr", "decode", "code.png", "--json"])
-        let images = try #require(try JSONSerialization.jsonObject(with: Data(decodedJSON.stdout.utf8)) as? [[String: Any]])
+        let images = try #require(
+            try JSONSerialization.jsonObject(with: Data(decodedJSON.stdout.utf8)) as? [[String: Any]])
         let symbol = try #require((images.first?["symbols"] as? [[String: Any]])?.first)
         #expect(symbol["payload"] as? String == "signed")
         #expect((symbol["unverified"] as? [String: Any])?["cardId"] as? String == "26B5A1FE56681")
@@ -119,7 +123,10 @@ struct QRImageCommandTests {
         #expect(plain.stdout.hasPrefix("wrote p.png: QR version "))
 
         let bad = try setup.run(
-            ["qr", "issue", "--card-id", "A", "--static", "--key", "issuer.key", "--module-size", "0", "--png", "x.png"])
+            [
+                "qr", "issue", "--card-id", "A", "--static", "--key", "issuer.key", "--module-size", "0", "--png",
+                "x.png",
+            ])
         #expect(bad.status != 0 && bad.stderr.contains("module size 0"))
     }
 
@@ -156,9 +163,11 @@ struct QRImageCommandTests {
         // Revoked card.
         let revoke = try setup.run(["keys", "revoke", "--revoked", "revoked.json", "--card-id", "26B5A1FE56681"])
         #expect(revoke.status == 0, "\(revoke.stderr)")
-        let revoked = try setup.verify("dynamic.png", at: "2026-03-01T08:00:10Z", ["--revoked", "revoked.json", "--json"])
+        let revoked = try setup.verify(
+            "dynamic.png", at: "2026-03-01T08:00:10Z", ["--revoked", "revoked.json", "--json"])
         #expect(revoked.status == 1)
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(revoked.stdout.utf8)) as? [[String: Any]])
+        let results = try #require(
+            try JSONSerialization.jsonObject(with: Data(revoked.stdout.utf8)) as? [[String: Any]])
         let verdict = try #require(results.first?["verdict"] as? [String: Any])
         #expect(verdict["reason"] as? String == "revokedCard" && verdict["valid"] as? Bool == false)
 
@@ -189,7 +198,9 @@ struct QRImageCommandTests {
         // A 32×32 white PNG.
         let blank = try #require(
             Data(
-                base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAAAAABWESUoAAAAFklEQVR4nGP4TwAwjCoYVTCqYKQqAAA/aPwuq5iY/wAAAABJRU5ErkJggg=="
+                base64Encoded:
+                    "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAAAAABWESUoAAAAFklEQVR4nGP4TwAwjCoYVTCqYKQqAAA/"
+                        + "aPwuq5iY/wAAAABJRU5ErkJggg=="
             ))
         try blank.write(to: setup.directory.appendingPathComponent("x.png"))
         let none = try setup.run(["qr", "decode", "x.png", "plain.png"])
@@ -223,7 +234,8 @@ struct QRImageCommandTests {
             7: "BAD-ID,static,", 100: "C100,monthly,", 500: "C500", 901: "C901,dynamic,0",
         ]
         for (line, row) in bad { lines[line - 1] = row }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: setup.path("in.csv"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: setup.path("in.csv"), atomically: true, encoding: .utf8)
 
         let clock = ContinuousClock()
         let start = clock.now

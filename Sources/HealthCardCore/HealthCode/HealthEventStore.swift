@@ -178,8 +178,10 @@ public final class HealthEventStore: Sendable {
 
     // MARK: Transactions
 
-    /// The reads and writes of one transaction. Valid only inside ``write(_:)`` / ``read(_:)``.
-    public struct Transaction: ~Copyable {
+    /// The reads and writes of one transaction. Valid only inside ``write(_:)`` / ``read(_:)``;
+    /// do not keep it beyond the closure. (It is not `~Copyable`: Swift 6.3.1 crashes compiling a
+    /// generic closure over a borrowed non-copyable value in release builds.)
+    public struct Transaction {
         let db: Database
 
         /// The person, if known.
@@ -273,12 +275,12 @@ public final class HealthEventStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of its writes are kept, or none (if it throws).
-    public func write<T>(_ body: (borrowing Transaction) throws -> T) throws -> T {
+    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
         try pool.write { db in try body(Transaction(db: db)) }
     }
 
     /// Runs `body` in one read-only transaction (a consistent snapshot).
-    public func read<T>(_ body: (borrowing Transaction) throws -> T) throws -> T {
+    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
         try pool.read { db in try body(Transaction(db: db)) }
     }
 

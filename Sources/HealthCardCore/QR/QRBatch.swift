@@ -151,7 +151,8 @@ public enum QRBatch {
             columns[name] = index
         }
         for required in ["card_id", "kind"] where columns[required] == nil {
-            throw HealthCardError.malformed("line \(line): the header has no '\(required)' column (card_id,kind[,window])")
+            throw HealthCardError.malformed(
+                "line \(line): the header has no '\(required)' column (card_id,kind[,window])")
         }
         return columns
     }

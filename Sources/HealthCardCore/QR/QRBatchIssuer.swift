@@ -9,7 +9,7 @@ import Synchronization
 /// rows that fail while being issued become ``QRBatch/RowError``s; the batch goes on.
 ///
 /// **Parallel**: ``jobs`` tasks pull rows from a shared counter, so a slow row never holds up the
-/// others. SM2 signing dominates (about 0.3 ms of CPU per code, `Docs/qr-payload.md`, "Measured"), so
+/// others. SM2 signing dominates (about 0.45 ms of CPU per code, `Docs/qr-payload.md`, "Measured"), so
 /// the default, one job per core, is what the hardware allows. A signer behind I/O (a SAM, a
 /// signing server) suspends instead of blocking, so more jobs than cores can help there.
 ///
@@ -80,7 +80,8 @@ public struct QRBatchIssuer: Sendable {
 
     /// Parses `csv` (``QRBatch/parseCSV(_:)``) and runs the batch; see ``run(_:source:into:now:progress:)``.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` for a missing or bad header, else as ``run(_:source:into:now:progress:)``.
+    /// - Throws: ``HealthCardError/Code/malformed`` for a missing or bad header, else as
+    ///   ``run(_:source:into:now:progress:)``.
     public func run(
         csv: String, source: String, into store: some QRBatchStore, now: Date? = nil,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
@@ -130,7 +131,8 @@ public struct QRBatchIssuer: Sendable {
             do {
                 bytes = try store.read(file)
             } catch {
-                errors.append(QRBatch.RowError(line: row.line, cardID: row.cardID, reason: "\(file) exists but \(error)"))
+                errors.append(
+                    QRBatch.RowError(line: row.line, cardID: row.cardID, reason: "\(file) exists but \(error)"))
                 continue
             }
             if let entry = previous[file], entry.sm3 == Hex.encode(SM3.hash(bytes)) {

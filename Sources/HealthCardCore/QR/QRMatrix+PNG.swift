@@ -2,13 +2,14 @@
 ///
 /// Why not libpng (``ImageFile/encodePNG(_:bitDepth:)``): that path expands the symbol to one
 /// byte per pixel, packs it back to bits pixel by pixel and lets zlib search for matches; for a
-/// version-8 symbol at 4 pixels per module it costs about 0.3 ms, half an SM2 signature, which made
+/// version-8 symbol at 4 pixels per module it costs about 0.2 ms, half an SM2 signature, which made
 /// it the second-largest cost of batch issuance (`Docs/qr-payload.md`, "Measured"). A QR image
 /// is far more regular than zlib assumes: each module row repeats `moduleSize` times and the quiet
 /// zone is one colour. So this writer packs each module row once and writes DEFLATE (RFC 1951)
-/// with the fixed Huffman code, where a repeated pixel row is a single back-reference to the row
-/// above and a run of equal bytes is a back-reference at distance 1. The file is about as small
-/// as libpng's and takes a few microseconds.
+/// with the fixed Huffman code: a repeated pixel row is a single back-reference to the row above,
+/// and the other rows go through a small LZ77 matcher. The file is 1.5 to 1.7 times the size of
+/// libpng's (1.05 KB against 0.65 KB for version 8 at 4 pixels per module) and takes about a third
+/// of the time (70 µs against 210 µs here).
 ///
 /// The output is an ordinary PNG (ISO/IEC 15948): 1-bit greyscale, no interlace, filter 0 on
 /// every row, one IDAT chunk; bit 1 is white. Tests decode it with libpng and compare every pixel
@@ -86,8 +87,10 @@ extension QRMatrix {
 }
 
 private func bigEndian(_ value: UInt32) -> [UInt8] {
-    [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-     UInt8(truncatingIfNeeded: value)]
+    [
+        UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+        UInt8(truncatingIfNeeded: value),
+    ]
 }
 
 private func appendChunk(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
@@ -124,53 +127,57 @@ struct Adler32 {
 /// Greedy LZ77 over a growing buffer: finds the longest earlier match (3...258 bytes, at most 32 KiB
 /// back) through hash chains of 3-byte prefixes, as zlib does, with a short chain limit.
 struct LZ77Matcher {
-    private var head = [Int](repeating: -1, count: 1 << 12)
-    private var chain: [Int] = []
-    private static let maximumChain = 16
-
-    private static func hash(_ bytes: [UInt8], _ index: Int) -> Int {
-        (Int(bytes[index]) << 7 ^ Int(bytes[index + 1]) << 3 ^ Int(bytes[index + 2]) &* 0x9E37) & 0xFFF
-    }
-
-    private mutating func insert(_ bytes: [UInt8], _ index: Int) {
-        while chain.count <= index { chain.append(-1) }
-        guard index + 2 < bytes.count else { return }
-        let key = Self.hash(bytes, index)
-        chain[index] = head[key]
-        head[key] = index
-    }
+    private var head = [Int32](repeating: -1, count: 1 << 12)
+    private var chain: [Int32] = []
+    private static let maximumChain = 8
 
     /// Encodes `bytes[start..<end]`; matches may start anywhere before `start` that was encoded by
     /// this matcher, and end no later than `end`.
     mutating func encode(_ bytes: [UInt8], from start: Int, to end: Int, into deflate: inout DeflateWriter) {
-        var index = start
-        while index < end {
-            var bestLength = 0
-            var bestDistance = 0
-            if index + 2 < end {
-                var candidate = head[Self.hash(bytes, index)]
-                var probes = 0
-                let limit = min(258, end - index)
-                while candidate >= 0, index - candidate <= 32768, probes < Self.maximumChain {
-                    var length = 0
-                    while length < limit, bytes[candidate + length] == bytes[index + length] { length += 1 }
-                    if length > bestLength {
-                        bestLength = length
-                        bestDistance = index - candidate
-                        if length == limit { break }
+        if chain.count < bytes.count { chain += [Int32](repeating: -1, count: bytes.count - chain.count) }
+        bytes.withUnsafeBufferPointer { bytes in
+            head.withUnsafeMutableBufferPointer { head in
+                chain.withUnsafeMutableBufferPointer { chain in
+                    func hash(_ index: Int) -> Int {
+                        (Int(bytes[index]) << 7 ^ Int(bytes[index + 1]) << 3 ^ Int(bytes[index + 2]) &* 0x9E37) & 0xFFF
                     }
-                    candidate = chain[candidate]
-                    probes += 1
+                    func insert(_ index: Int) {
+                        guard index + 2 < end else { return }
+                        let key = hash(index)
+                        chain[index] = head[key]
+                        head[key] = Int32(index)
+                    }
+                    var index = start
+                    while index < end {
+                        var bestLength = 0
+                        var bestDistance = 0
+                        if index + 2 < end {
+                            var candidate = Int(head[hash(index)])
+                            var probes = 0
+                            let limit = min(258, end - index)
+                            while candidate >= 0, index - candidate <= 32768, probes < Self.maximumChain {
+                                var length = 0
+                                while length < limit, bytes[candidate + length] == bytes[index + length] { length += 1 }
+                                if length > bestLength {
+                                    bestLength = length
+                                    bestDistance = index - candidate
+                                    if length == limit { break }
+                                }
+                                candidate = Int(chain[candidate])
+                                probes += 1
+                            }
+                        }
+                        if bestLength >= 3 {
+                            deflate.copy(length: bestLength, distance: bestDistance)
+                            for position in index..<(index + bestLength) { insert(position) }
+                            index += bestLength
+                        } else {
+                            deflate.literal(bytes[index])
+                            insert(index)
+                            index += 1
+                        }
+                    }
                 }
-            }
-            if bestLength >= 3 {
-                deflate.copy(length: bestLength, distance: bestDistance)
-                for position in index..<(index + bestLength) { insert(bytes, position) }
-                index += bestLength
-            } else {
-                deflate.literal(bytes[index])
-                insert(bytes, index)
-                index += 1
             }
         }
     }
@@ -195,9 +202,15 @@ struct DeflateWriter {
 
     /// Appends a Huffman code, which is stored most significant bit first.
     private mutating func writeCode(_ code: UInt32, bits count: Int) {
-        var reversed: UInt32 = 0
-        for bit in 0..<count where code & (1 << UInt32(bit)) != 0 { reversed |= 1 << UInt32(count - 1 - bit) }
-        write(reversed, bits: count)
+        // Reverse the low `count` bits (count ≤ 9).
+        let reversed = UInt32(Self.reversedBytes[Int(code & 0xFF)]) << 8 | UInt32(Self.reversedBytes[Int(code >> 8)])
+        write(reversed >> UInt32(16 - count), bits: count)
+    }
+
+    private static let reversedBytes: [UInt8] = (0..<256).map { (value: Int) -> UInt8 in
+        var reversed: UInt8 = 0
+        for bit in 0..<8 where value & (1 << bit) != 0 { reversed |= 0x80 >> UInt8(bit) }
+        return reversed
     }
 
     /// The fixed literal/length code of `symbol` (RFC 1951 §3.2.6).
@@ -223,9 +236,12 @@ struct DeflateWriter {
     mutating func literal(_ byte: UInt8) { writeSymbol(Int(byte)) }
 
     private static let lengthBase = [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
+        258,
     ]
-    private static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    private static let lengthExtra = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
     private static let distanceBase = [
         1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
         6145, 8193, 12289, 16385, 24577,

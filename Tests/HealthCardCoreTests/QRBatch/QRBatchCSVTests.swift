@@ -7,7 +7,8 @@ import Testing
 struct QRBatchCSVTests {
     @Test("header in any order, optional window, quotes, CRLF, BOM, comments and blank lines")
     func goodRows() throws {
-        let csv = "\u{FEFF}kind , CARD_ID,window\r\n# a comment\r\n\r\nstatic,26B5A1FE56681,\r\n"
+        let csv =
+            "\u{FEFF}kind , CARD_ID,window\r\n# a comment\r\n\r\nstatic,26B5A1FE56681,\r\n"
             + "dynamic,\"26B5A1FE56681\",120\r\nDYNAMIC,abc\n"
         let input = try QRBatch.parseCSV(csv)
         #expect(input.errors.isEmpty)
