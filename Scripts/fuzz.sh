@@ -26,6 +26,7 @@ sources=(
     "$core/Crypto/SM2Signature.swift"
     "$core/QR/PayloadSyntaxError.swift"
     "$core/QR/Base45.swift"
+    "$core/QR/PrefixedBase45.swift"
     "$core/QR/CardIDProfile.swift"
     "$core/QR/EHealthCardPayload.swift"
     "$core/QR/KeyID.swift"

@@ -118,30 +118,12 @@ public enum HealthCodeFormat {
     ///   decoded bytes is reported at the offset of the base45 group that holds the byte
     ///   (`5 + 3 × ⌊byte / 2⌋`), and the reason names the byte too.
     public static func decode(_ text: some StringProtocol) throws(PayloadSyntaxError) -> Decoded {
-        let limit = SignedCodeFormat.maximumTextLength
-        let characters = Array(text.prefix(limit + 1))
-        guard characters.count <= limit else {
-            throw PayloadSyntaxError(
-                .invalidValue, at: limit, "offset \(limit): text is longer than any QR code holds (\(limit) characters)"
-            )
-        }
-        for (offset, expected) in prefix.enumerated() {
-            guard offset < characters.count else {
-                throw PayloadSyntaxError(
-                    .truncated, at: offset, "offset \(offset): text ends inside the prefix '\(prefix)'")
-            }
-            guard characters[offset] == expected else {
-                throw PayloadSyntaxError(
-                    .malformed, at: offset,
-                    "offset \(offset): a health code starts with '\(prefix)', found '\(characters[offset])' here")
-            }
-        }
-        let bytes = try Base45.decode(characters[prefix.count...], offsetBase: prefix.count)
+        let (bytes, textCount) = try PrefixedBase45.decode(text, prefix: prefix, naming: "a health code")
         let total = bodyByteCount + signatureByteCount
         guard bytes.count >= total else {
             throw PayloadSyntaxError(
-                .truncated, at: characters.count,
-                "offset \(characters.count) (byte \(bytes.count)): a health code is \(total) bytes "
+                .truncated, at: textCount,
+                "offset \(textCount) (byte \(bytes.count)): a health code is \(total) bytes "
                     + "(\(bodyByteCount) body + \(signatureByteCount) signature), got \(bytes.count)")
         }
         guard bytes.count == total else {

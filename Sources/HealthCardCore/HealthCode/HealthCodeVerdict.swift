@@ -68,22 +68,21 @@ extension HealthCodeVerdict: CustomStringConvertible {
         case .malformed(let reason, _):
             return "malformed: \(reason)"
         case .unknownKeyID(let keyID):
-            return "unknown key id \(keyID) (not in the trust list)"
+            return SignedPayloadCheck.Failure.unknownKeyID(keyID).description
         case .keyNotValidAt(let keyID, let date, let from, let to):
-            return "key \(keyID) is not valid at \(ISO8601Instant.format(date)) "
-                + "(valid \(ISO8601Instant.format(from)) to \(ISO8601Instant.format(to)))"
+            return SignedPayloadCheck.Failure.keyNotValidAt(keyID, date: date, validFrom: from, validTo: to).description
         case .badSignature:
-            return "bad signature"
+            return SignedPayloadCheck.Failure.badSignature.description
         case .revokedKey(let keyID):
-            return "revoked key \(keyID)"
+            return SignedPayloadCheck.Failure.revokedKey(keyID).description
         case .revokedCode(let id):
             return "revoked code \(id)"
         case .unknownColour(let byte):
             return "unknown colour code 0x\(Hex.encode([byte])) (signed, but not in this reader's colour table)"
         case .expired(let expiry, let now):
-            return "expired at \(ISO8601Instant.format(expiry)) (now \(ISO8601Instant.format(now)))"
+            return SignedPayloadCheck.Failure.expired(expiry: expiry, now: now).description
         case .notYetValid(let issued, let now):
-            return "not yet valid: issued \(ISO8601Instant.format(issued)) (now \(ISO8601Instant.format(now)))"
+            return SignedPayloadCheck.Failure.notYetValid(issued: issued, now: now).description
         case .subjectMismatch(let id):
             return "code \(id) does not belong to the presented identity document"
         }
@@ -108,5 +107,20 @@ public struct VerifiedHealthCode: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         "\(colour) code \(code.id), region \(code.region), issued \(ISO8601Instant.format(code.issuedAt)) "
             + "until \(ISO8601Instant.format(code.expiresAt)) by \(issuer) (key \(code.keyID))"
+    }
+}
+
+extension HealthCodeVerdict {
+    /// The verdict for a failed shared check (``SignedPayloadCheck``): the case of the same name.
+    init(_ failure: SignedPayloadCheck.Failure) {
+        switch failure {
+        case .unknownKeyID(let keyID): self = .unknownKeyID(keyID)
+        case .keyNotValidAt(let keyID, let date, let from, let to):
+            self = .keyNotValidAt(keyID, date: date, validFrom: from, validTo: to)
+        case .badSignature: self = .badSignature
+        case .revokedKey(let keyID): self = .revokedKey(keyID)
+        case .notYetValid(let issued, let now): self = .notYetValid(issued: issued, now: now)
+        case .expired(let expiry, let now): self = .expired(expiry: expiry, now: now)
+        }
     }
 }

@@ -59,31 +59,23 @@ public struct HealthCodeVerifier: Sendable {
             return .malformed(reason: error.reason, offset: error.offset)
         }
         let code = decoded.code
-        guard let entry = trustList[code.keyID] else { return .unknownKeyID(code.keyID) }
-        guard entry.isValid(at: now) else {
-            return .keyNotValidAt(code.keyID, date: now, validFrom: entry.validFrom, validTo: entry.validTo)
+        let check = SignedPayloadCheck(trustList: trustList, revocations: revocations, now: now, clockSkew: clockSkew)
+        do throws(SignedPayloadCheck.Failure) {
+            // 2-4 and the key half of 5.
+            let entry = try check.authenticate(
+                keyID: code.keyID, signature: decoded.signature, signedBytes: decoded.signedBytes, at: now)
+            // 5. The code; 6. the colour.
+            if revocations.isRevoked(cardID: code.id.hex) { return .revokedCode(code.id) }
+            guard let colour = code.colour else { return .unknownColour(code.colourCode) }
+            // 7. Time.
+            try check.checkTimes(
+                issuedAtSeconds: Int64(code.issuedAtSeconds), expiresAtSeconds: Int64(code.expiresAtSeconds),
+                keyID: code.keyID, entry: entry)
+            // 8. Subject.
+            if let person, HealthCode.Subject(person: person) != code.subject { return .subjectMismatch(code.id) }
+            return .valid(VerifiedHealthCode(code: code, colour: colour, issuer: entry.issuer))
+        } catch {
+            return HealthCodeVerdict(error)
         }
-        let signatureValid =
-            (try? entry.verifier.isValidSignature(decoded.signature, for: decoded.signedBytes)) ?? false
-        guard signatureValid else { return .badSignature }
-
-        if revocations.isRevoked(keyID: code.keyID) { return .revokedKey(code.keyID) }
-        if revocations.isRevoked(cardID: code.id.hex) { return .revokedCode(code.id) }
-        guard let colour = code.colour else { return .unknownColour(code.colourCode) }
-
-        let skew = max(0, clockSkew.components.seconds)
-        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        let issued = Int64(code.issuedAtSeconds)
-        guard issued <= nowSeconds + skew else { return .notYetValid(issued: code.issuedAt, now: now) }
-        let keyFrom = entry.validFrom.timeIntervalSince1970.rounded(.down)
-        let keyTo = entry.validTo.timeIntervalSince1970.rounded(.down)
-        guard Double(issued + skew) >= keyFrom, Double(issued - skew) <= keyTo else {
-            return .keyNotValidAt(code.keyID, date: code.issuedAt, validFrom: entry.validFrom, validTo: entry.validTo)
-        }
-        guard nowSeconds <= Int64(code.expiresAtSeconds) + skew else {
-            return .expired(expiry: code.expiresAt, now: now)
-        }
-        if let person, HealthCode.Subject(person: person) != code.subject { return .subjectMismatch(code.id) }
-        return .valid(VerifiedHealthCode(code: code, colour: colour, issuer: entry.issuer))
     }
 }

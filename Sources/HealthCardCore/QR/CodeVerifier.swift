@@ -69,47 +69,28 @@ public struct CodeVerifier: Sendable {
             return .malformed(reason: error.reason, offset: error.offset)
         }
         let code = decoded.code
-
-        // 2. Unknown key.
-        guard let entry = trustList[code.keyID] else { return .unknownKeyID(code.keyID) }
-
-        // 3. Key validity at the verifier's own time.
-        guard entry.isValid(at: now) else {
-            return .keyNotValidAt(code.keyID, date: now, validFrom: entry.validFrom, validTo: entry.validTo)
-        }
-
-        // 4. Signature.
-        let signatureValid =
-            (try? entry.verifier.isValidSignature(decoded.signature, for: decoded.signedBytes)) ?? false
-        guard signatureValid else { return .badSignature }
-
-        // 5. Revocation.
-        if revocations.isRevoked(keyID: code.keyID) { return .revokedKey(code.keyID) }
-        if revocations.isRevoked(cardID: code.cardID) { return .revokedCard(code.cardID) }
-
-        // 6. Time.
-        let skew = max(0, clockSkew.components.seconds)
-        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        let issued = Int64(code.issuedAtSeconds)
-        guard issued <= nowSeconds + skew else { return .notYetValid(issued: code.issuedAt, now: now) }
-        let keyFrom = entry.validFrom.timeIntervalSince1970.rounded(.down)
-        let keyTo = entry.validTo.timeIntervalSince1970.rounded(.down)
-        guard Double(issued + skew) >= keyFrom, Double(issued - skew) <= keyTo else {
-            return .keyNotValidAt(code.keyID, date: code.issuedAt, validFrom: entry.validFrom, validTo: entry.validTo)
-        }
-        var rememberUntil: Int64?
-        if let window = code.windowSeconds, let expiresAt = code.expiresAt {
-            let limit = issued + Int64(window) + skew
-            guard nowSeconds <= limit else { return .expired(expiry: expiresAt, now: now) }
-            rememberUntil = limit
-        }
-
-        // 7. Replay (dynamic codes only: a static code is shown again and again by design).
-        if let seenNonces, let rememberUntil {
-            guard seenNonces.insert(keyID: code.keyID, nonce: code.nonce, until: rememberUntil, now: nowSeconds) else {
-                return .replayed(code.nonce)
+        let check = SignedPayloadCheck(trustList: trustList, revocations: revocations, now: now, clockSkew: clockSkew)
+        do throws(SignedPayloadCheck.Failure) {
+            // 2-4 and the key half of 5.
+            let entry = try check.authenticate(
+                keyID: code.keyID, signature: decoded.signature, signedBytes: decoded.signedBytes, at: now)
+            // 5. The card.
+            if revocations.isRevoked(cardID: code.cardID) { return .revokedCard(code.cardID) }
+            // 6. Time.
+            let rememberUntil = try check.checkTimes(
+                issuedAtSeconds: Int64(code.issuedAtSeconds),
+                expiresAtSeconds: code.windowSeconds.map { Int64(code.issuedAtSeconds) + Int64($0) },
+                keyID: code.keyID, entry: entry)
+            // 7. Replay (dynamic codes only: a static code is shown again and again by design).
+            if let seenNonces, let rememberUntil {
+                guard
+                    seenNonces.insert(
+                        keyID: code.keyID, nonce: code.nonce, until: rememberUntil, now: check.nowSeconds)
+                else { return .replayed(code.nonce) }
             }
+            return .valid(DecodedCode(code: code, issuer: entry.issuer))
+        } catch {
+            return Verdict(error)
         }
-        return .valid(DecodedCode(code: code, issuer: entry.issuer))
     }
 }

@@ -111,26 +111,8 @@ public enum SignedCodeFormat {
     ///   decoded bytes is reported at the offset of the base45 group that holds the byte, and the
     ///   reason names the byte too (`"offset 5 (byte 1): kind must be 0 (dynamic) or 1 (static), got 7"`).
     public static func decode(_ text: some StringProtocol) throws(PayloadSyntaxError) -> Decoded {
-        let characters = Array(text.prefix(maximumTextLength + 1))
-        guard characters.count <= maximumTextLength else {
-            throw PayloadSyntaxError(
-                .invalidValue, at: maximumTextLength,
-                "offset \(maximumTextLength): text is longer than any QR code holds (\(maximumTextLength) characters)")
-        }
-        let expectedPrefix = Array(prefix)
-        for (offset, expected) in expectedPrefix.enumerated() {
-            guard offset < characters.count else {
-                throw PayloadSyntaxError(
-                    .truncated, at: offset, "offset \(offset): text ends inside the prefix '\(prefix)'")
-            }
-            guard characters[offset] == expected else {
-                throw PayloadSyntaxError(
-                    .malformed, at: offset,
-                    "offset \(offset): a signed code starts with '\(prefix)', found '\(characters[offset])' here")
-            }
-        }
-        let bytes = try Base45.decode(characters[expectedPrefix.count...], offsetBase: expectedPrefix.count)
-        var reader = BodyReader(bytes: bytes, textCount: characters.count)
+        let (bytes, textCount) = try PrefixedBase45.decode(text, prefix: prefix, naming: "a signed code")
+        var reader = BodyReader(bytes: bytes, textCount: textCount)
         return try reader.decode()
     }
 
