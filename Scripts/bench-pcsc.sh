@@ -44,7 +44,7 @@ else
     vpcd_listening || { echo "bench: pcscd/vpcd did not come up"; cat "$WORK/pcscd.log"; exit 1; }
 fi
 
-"$HCARD" card new --holder Fixtures/cards/holder.json --image "$WORK/card.img" > /dev/null
+"$HCARD" card new --holder Fixtures/records/holder.json --image "$WORK/card.img" > /dev/null
 "$HCARD" emulate --image "$WORK/card.img" 2> "$WORK/emulate.log" &
 EMULATOR_PID=$!
 "$HCARD" atr --reader "Virtual PCD 00 00" --wait 10 > /dev/null
@@ -77,9 +77,9 @@ APDU_READ=$("$HCARD" read --trace 2>&1 >/dev/null | sed -nE 's/^# ([0-9]+) APDUs
 READERS=$(wall_ms "$HCARD" readers)
 READ=$(wall_ms "$HCARD" read --json)
 BEFORE="\"$HCARD\" erase outpatient 1"
-WRITE=$(wall_ms "$HCARD" write outpatient --from Fixtures/cards/visit.json)
+WRITE=$(wall_ms "$HCARD" write outpatient --from Fixtures/records/outpatient.json)
 BEFORE=""
-APDU_WRITE=$("$HCARD" write outpatient --from Fixtures/cards/visit.json --json \
+APDU_WRITE=$("$HCARD" write outpatient --from Fixtures/records/outpatient.json --json \
     | sed -nE 's/.*"apdus" : ([0-9]+).*/\1/p')
 "$HCARD" erase outpatient 1 > /dev/null
 
@@ -87,7 +87,7 @@ stop_pid "$EMULATOR_PID"
 EMULATOR_PID=""
 IMAGE_READ=$(wall_ms "$HCARD" read --image "$WORK/card.img" --json)
 BEFORE="\"$HCARD\" erase outpatient 1 --image \"$WORK/card.img\""
-IMAGE_WRITE=$(wall_ms "$HCARD" write outpatient --from Fixtures/cards/visit.json --image "$WORK/card.img")
+IMAGE_WRITE=$(wall_ms "$HCARD" write outpatient --from Fixtures/records/outpatient.json --image "$WORK/card.img")
 BEFORE=""
 
 printf '\nPC/SC benchmark (%s; median of %s runs; %s cores, load %s)\n' \

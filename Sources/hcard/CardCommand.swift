@@ -19,7 +19,7 @@ struct CardCommand: AsyncParsableCommand {
                 Keys are diversified from the virtual SAM's public test master keys.
 
                 Examples:
-                  hcard card new --holder Fixtures/cards/holder.json --image card.img
+                  hcard card new --holder Fixtures/records/holder.json --image card.img
                   hcard card new --holder holder.json --issuer issuer.json --image card.img --force
                 """
         )

@@ -15,7 +15,7 @@ struct WriteCommand: AsyncParsableCommand {
             marked valid) only after the data, signature and certificate are on the card, then read back.
 
             Examples:
-              hcard write outpatient --from Fixtures/cards/visit.json --image card.img
+              hcard write outpatient --from Fixtures/records/outpatient.json --image card.img
               hcard write allergy --from allergy.json --image card.img --trace
               hcard write photo --from face.jpg --image card.img
             """

@@ -5,7 +5,7 @@ import Testing
 @Suite("hcard card, read, write, erase")
 struct CardCommandTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/cards")
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/records")
 
     func temporaryImage() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hcard-tests-\(UUID().uuidString)")
@@ -18,11 +18,11 @@ struct CardCommandTests {
         let image = try temporaryImage()
         let new = try HCardRunner.run(["card", "new", "--holder", Self.fixtures.appendingPathComponent("holder.json").path, "--image", image.path])
         #expect(new.status == 0, "\(new.stderr)")
-        let write = try HCardRunner.run(["write", "outpatient", "--from", Self.fixtures.appendingPathComponent("visit.json").path,
+        let write = try HCardRunner.run(["write", "outpatient", "--from", Self.fixtures.appendingPathComponent("outpatient.json").path,
             "--image", image.path, "--json"])
         #expect(write.status == 0, "\(write.stderr)")
         #expect(write.stdout.contains(#""slot" : 1"#))
-        let stay = try HCardRunner.run(["write", "inpatient", "--from", Self.fixtures.appendingPathComponent("stay.json").path,
+        let stay = try HCardRunner.run(["write", "inpatient", "--from", Self.fixtures.appendingPathComponent("inpatient.json").path,
             "--image", image.path])
         #expect(stay.stdout.contains("slot 1 (DF03/EE01)"))
 
@@ -51,7 +51,7 @@ struct CardCommandTests {
     @Test("a full card is refused with the slots named; erase frees one")
     func fullCard() throws {
         let image = try temporaryImage()
-        let visit = Self.fixtures.appendingPathComponent("visit.json").path
+        let visit = Self.fixtures.appendingPathComponent("outpatient.json").path
         _ = try HCardRunner.run(["card", "new", "--holder", Self.fixtures.appendingPathComponent("holder.json").path, "--image", image.path])
         for _ in 1...5 { #expect(try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", image.path]).status == 0) }
         let sixth = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", image.path])

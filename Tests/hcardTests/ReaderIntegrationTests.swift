@@ -23,7 +23,7 @@ struct ReaderIntegrationTests {
     static let cardReader = "Virtual PCD 00 00"
     static let samReader = "Virtual PCD 00 01"
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/cards")
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/records")
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
     /// A fresh personalised card image in its own folder.
@@ -99,11 +99,11 @@ struct ReaderIntegrationTests {
         let emulator = try Emulator(image: image)
         try emulator.waitUntilInserted()
 
-        let visit = try runHCard(["write", "outpatient", "--from", Self.fixture("visit.json")])
+        let visit = try runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(visit.status == 0, "\(visit.stderr)")
         #expect(visit.stdout.contains("slot 1 (DF03/ED01), committed and read back"))
         let stay = try runHCard(
-            ["write", "inpatient", "--from", Self.fixture("stay.json"), "--reader", Self.cardReader,
+            ["write", "inpatient", "--from", Self.fixture("inpatient.json"), "--reader", Self.cardReader,
              "--sam-reader", Self.samReader, "--json"])
         #expect(stay.status == 0, "\(stay.stderr)")
         #expect(stay.stdout.contains(#""slot" : 1"#))
@@ -132,20 +132,20 @@ struct ReaderIntegrationTests {
     @Test("the card pulled out mid-write: a clear error, the slot not committed, the saved image consistent")
     func pulledOutMidWrite() throws {
         let image = try newCard()
-        let first = try runHCard(["write", "outpatient", "--from", Self.fixture("visit.json"), "--image", image.path])
+        let first = try runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json"), "--image", image.path])
         try #require(first.status == 0, "\(first.stderr)")
 
         // Where the next write's first UPDATE BINARY falls: the same session on a copy of the image.
         let probe = image.deletingLastPathComponent().appendingPathComponent("probe.img")
         try FileManager.default.copyItem(at: image, to: probe)
         let traced = try runHCard(
-            ["write", "outpatient", "--from", Self.fixture("visit.json"), "--image", probe.path, "--trace"])
+            ["write", "outpatient", "--from", Self.fixture("outpatient.json"), "--image", probe.path, "--trace"])
         let commands = traced.stderr.split(separator: "\n").filter { $0.hasPrefix("A>> ") }
         let firstUpdate = try #require(commands.firstIndex { $0.contains(") 00D6") }, "no UPDATE BINARY in the trace")
 
         let emulator = try Emulator(image: image, arguments: ["--stop-after", String(firstUpdate + 1)])
         try emulator.waitUntilInserted()
-        let write = try runHCard(["write", "outpatient", "--from", Self.fixture("visit.json")])
+        let write = try runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(write.status != 0)
         #expect(
             write.stderr.contains("writing DF03/ED02 (slot 2) failed before the commit: the slot stays empty"),
@@ -168,7 +168,7 @@ struct ReaderIntegrationTests {
         try waitForRemoval()
         let again = try Emulator(image: image)
         try again.waitUntilInserted()
-        let retry = try runHCard(["write", "outpatient", "--from", Self.fixture("visit.json")])
+        let retry = try runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(retry.status == 0 && retry.stdout.contains("slot 2 (DF03/ED02)"), "\(retry.stderr)")
         #expect(again.stop() == 0, "\(again.output)")
     }
@@ -215,7 +215,7 @@ struct ReaderIntegrationTests {
         try emulator.waitUntilInserted()
         let atr = try runHCard(["atr", "--json"])
         #expect(atr.stdout.contains(#""activeProtocol" : "T=0""#), "\(atr.stdout)")
-        let write = try runHCard(["write", "outpatient", "--from", Self.fixture("visit.json")])
+        let write = try runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(write.status == 0, "\(write.stderr)")
         let read = try runHCard(["read", "--json", "--trace"])
         #expect(read.status == 0, "\(read.stderr)")

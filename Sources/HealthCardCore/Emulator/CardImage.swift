@@ -80,7 +80,7 @@ public struct CardImage: Codable, Hashable, Sendable {
         var sealed = self
         for index in sealed.files.indices { sealed.files[index].crc32 = CRC32.hex(sealed.files[index].bytes) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(sealed)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         try data.write(to: temporary)

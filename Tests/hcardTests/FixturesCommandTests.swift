@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `hcard fixtures validate` as a CI job runs it.
+@Suite("Fixtures: hcard fixtures validate")
+struct FixturesCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    @Test("the repository's Fixtures/ pass: exit 0 and a summary line")
+    func repositoryPasses() throws {
+        let result = try HCardRunner.run(["fixtures", "validate", Self.fixtures.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("files checked: 0 errors, 0 warnings"))
+    }
+
+    @Test("a flipped byte in a card image and a tampered QR image fail with the file and location named")
+    func brokenFixturesFail() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-cli-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.fixtures, to: root)
+        // A flipped hex digit in the holder file of the card image.
+        let image = root.appendingPathComponent("cards/sample.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: image)) as? [String: Any])
+        var files = try #require(object["files"] as? [[String: Any]])
+        let holder = try #require(files.firstIndex { $0["path"] as? String == "DDF1/EF06" })
+        var records = try #require(files[holder]["records"] as? [String])
+        var digits = Array(records[0])
+        digits[6] = digits[6] == "0" ? "1" : "0"
+        records[0] = String(digits)
+        files[holder]["records"] = records
+        object["files"] = files
+        try JSONSerialization.data(withJSONObject: object).write(to: image)
+        // A QR image whose code was signed by a key the trust list does not have.
+        let key = root.appendingPathComponent("other.key").path
+        #expect(try HCardRunner.run(["keys", "generate", "--out", key]).status == 0)
+        let issue = try HCardRunner.run([
+            "qr", "issue", "--card-id", "26B5A1FE56681", "--static", "--key", key,
+            "--png", root.appendingPathComponent("qr/foreign.png").path,
+        ])
+        #expect(issue.status == 0, "\(issue.stderr)")
+        try FileManager.default.removeItem(atPath: key)
+
+        let result = try HCardRunner.run(["fixtures", "validate", root.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("cards/sample.json: DDF1/EF06: error: the bytes do not match"), "\(result.stdout)")
+        #expect(result.stdout.contains("qr/foreign.png: error: signed code: unknown key id"), "\(result.stdout)")
+
+        let report = try HCardRunner.run(["fixtures", "validate", root.path, "--json"])
+        #expect(report.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect(summary["passed"] as? Bool == false)
+        let findings = try #require(summary["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["location"] as? String == "DDF1/EF06" && $0["severity"] as? String == "error" })
+        #expect(findings.contains { ($0["file"] as? String)?.hasSuffix("qr/foreign.png") == true })
+    }
+
+    @Test("a missing path is an error, not a silent pass")
+    func missingPath() throws {
+        let result = try HCardRunner.run(["fixtures", "validate", "/nonexistent/fixtures"])
+        #expect(result.status == 1 && result.stdout.contains("no such file or directory"))
+    }
+}
