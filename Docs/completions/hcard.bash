@@ -1,0 +1,1071 @@
+#!/bin/bash
+
+__hcard_cursor_index_in_current_word() {
+    local remaining="${COMP_LINE}"
+
+    local word
+    for word in "${COMP_WORDS[@]::COMP_CWORD}"; do
+        remaining="${remaining##*([[:space:]])"${word}"*([[:space:]])}"
+    done
+
+    local -ir index="$((COMP_POINT - ${#COMP_LINE} + ${#remaining}))"
+    if [[ "${index}" -le 0 ]]; then
+        printf 0
+    else
+        printf %s "${index}"
+    fi
+}
+
+# positional arguments:
+#
+# - 1: the current (sub)command's count of positional arguments
+#
+# required variables:
+#
+# - repeating_flags: the repeating flags that the current (sub)command can accept
+# - non_repeating_flags: the non-repeating flags that the current (sub)command can accept
+# - repeating_options: the repeating options that the current (sub)command can accept
+# - non_repeating_options: the non-repeating options that the current (sub)command can accept
+# - positional_number: value ignored
+# - unparsed_words: unparsed words from the current command line
+#
+# modified variables:
+#
+# - non_repeating_flags: remove flags for this (sub)command that are already on the command line
+# - non_repeating_options: remove options for this (sub)command that are already on the command line
+# - positional_number: set to the current positional number
+# - unparsed_words: remove all flags, options, and option values for this (sub)command
+__hcard_offer_flags_options() {
+    local -ir positional_count="${1}"
+    positional_number=0
+
+    local was_flag_option_terminator_seen=false
+    local is_parsing_option_value=false
+
+    local -ar unparsed_word_indices=("${!unparsed_words[@]}")
+    local -i word_index
+    for word_index in "${unparsed_word_indices[@]}"; do
+        if "${is_parsing_option_value}"; then
+            # This word is an option value:
+            # Reset marker for next word iff not currently the last word
+            [[ "${word_index}" -ne "${unparsed_word_indices[${#unparsed_word_indices[@]} - 1]}" ]] && is_parsing_option_value=false
+            unset "unparsed_words[${word_index}]"
+            # Do not process this word as a flag or an option
+            continue
+        fi
+
+        local word="${unparsed_words["${word_index}"]}"
+        if ! "${was_flag_option_terminator_seen}"; then
+            case "${word}" in
+            --)
+                unset "unparsed_words[${word_index}]"
+                # by itself -- is a flag/option terminator, but if it is the last word, it is the start of a completion
+                if [[ "${word_index}" -ne "${unparsed_word_indices[${#unparsed_word_indices[@]} - 1]}" ]]; then
+                    was_flag_option_terminator_seen=true
+                fi
+                continue
+                ;;
+            -*)
+                # ${word} is a flag or an option
+                # If ${word} is an option, mark that the next word to be parsed is an option value
+                local option
+                for option in "${repeating_options[@]}" "${non_repeating_options[@]}"; do
+                    [[ "${word}" = "${option}" ]] && is_parsing_option_value=true && break
+                done
+
+                # Remove ${word} from ${non_repeating_flags} or ${non_repeating_options} so it isn't offered again
+                local not_found=true
+                local -i index
+                for index in "${!non_repeating_flags[@]}"; do
+                    if [[ "${non_repeating_flags[${index}]}" = "${word}" ]]; then
+                        unset "non_repeating_flags[${index}]"
+                        non_repeating_flags=("${non_repeating_flags[@]}")
+                        not_found=false
+                        break
+                    fi
+                done
+                if "${not_found}"; then
+                    for index in "${!non_repeating_flags[@]}"; do
+                        if [[ "${non_repeating_flags[${index}]}" = "${word}" ]]; then
+                            unset "non_repeating_flags[${index}]"
+                            non_repeating_flags=("${non_repeating_flags[@]}")
+                            break
+                        fi
+                    done
+                fi
+                unset "unparsed_words[${word_index}]"
+                continue
+                ;;
+            esac
+        fi
+
+        # ${word} is neither a flag, nor an option, nor an option value
+        if [[ "${positional_number}" -lt "${positional_count}" || "${positional_count}" -lt 0 ]]; then
+            # ${word} is a positional
+            ((positional_number++))
+            unset "unparsed_words[${word_index}]"
+        else
+            if [[ -z "${word}" ]]; then
+                # Could be completing a flag, option, or subcommand
+                positional_number=-1
+            else
+                # ${word} is a subcommand or invalid, so stop processing this (sub)command
+                positional_number=-2
+            fi
+            break
+        fi
+    done
+
+    unparsed_words=("${unparsed_words[@]}")
+
+    if\
+        ! "${was_flag_option_terminator_seen}"\
+        && ! "${is_parsing_option_value}"\
+        && [[ ("${cur}" = -* && "${positional_number}" -ge 0) || "${positional_number}" -eq -1 ]]
+    then
+        COMPREPLY+=($(compgen -W "${repeating_flags[*]} ${non_repeating_flags[*]} ${repeating_options[*]} ${non_repeating_options[*]}" -- "${cur}"))
+    fi
+}
+
+__hcard_add_completions() {
+    local completion
+    while IFS='' read -r completion; do
+        COMPREPLY+=("${completion}")
+    done < <(IFS=$'\n' compgen "${@}" -- "${cur}")
+}
+
+__hcard_custom_complete() {
+    if [[ -n "${cur}" || -z ${COMP_WORDS[${COMP_CWORD}]} || "${COMP_LINE:${COMP_POINT}:1}" != ' ' ]]; then
+        local -ar words=("${COMP_WORDS[@]}")
+    else
+        local -ar words=("${COMP_WORDS[@]::${COMP_CWORD}}" '' "${COMP_WORDS[@]:${COMP_CWORD}}")
+    fi
+
+    "${COMP_WORDS[0]}" "${@}" "${words[@]}"
+}
+
+_hcard() {
+    local state
+    state="$(shopt -p;shopt -po)"
+    trap "${state//$'\n'/;}" RETURN
+    shopt -s extglob
+    set +o history +o posix
+
+    local -xr SAP_SHELL=bash
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(IFS='.';printf %s "${BASH_VERSINFO[*]}")"
+    local -r SAP_SHELL_VERSION
+
+    local -r cur="${2}"
+    local -r prev="${3}"
+
+    local -i positional_number
+    local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
+
+    local -a repeating_flags=()
+    local -a non_repeating_flags=(-h --help)
+    local -a repeating_options=()
+    local -a non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    id|codes|card|read|write|erase|keys|qr|code|fixtures|demo|readers|atr|apdu|emulate|help)
+        # Offer subcommand argument completions
+        "_hcard_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_id() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    check)
+        # Offer subcommand argument completions
+        "_hcard_id_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_id_check() {
+    repeating_flags=()
+    non_repeating_flags=(--json --strict -h --help)
+    repeating_options=()
+    non_repeating_options=(--today)
+    __hcard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--today')
+        return
+        ;;
+    esac
+}
+
+_hcard_codes() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 1
+}
+
+_hcard_card() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    new|layout)
+        # Offer subcommand argument completions
+        "_hcard_card_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'new layout' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_card_new() {
+    repeating_flags=()
+    non_repeating_flags=(--force -h --help)
+    repeating_options=()
+    non_repeating_options=(--holder --issuer --image)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--holder')
+        return
+        ;;
+    '--issuer')
+        return
+        ;;
+    '--image')
+        return
+        ;;
+    esac
+}
+
+_hcard_card_layout() {
+    repeating_flags=()
+    non_repeating_flags=(--markdown -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+}
+
+_hcard_read() {
+    repeating_flags=()
+    non_repeating_flags=(--trace --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--image --reader --sam-reader --sam-pin --card-factor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--image')
+        return
+        ;;
+    '--reader')
+        return
+        ;;
+    '--sam-reader')
+        return
+        ;;
+    '--sam-pin')
+        return
+        ;;
+    '--card-factor')
+        __hcard_add_completions -W 'lastEightHistoricalBytes'$'\n''eightFromByteFive'
+        return
+        ;;
+    esac
+}
+
+_hcard_write() {
+    repeating_flags=()
+    non_repeating_flags=(--trace --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --image --reader --sam-reader --sam-pin --card-factor)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    '--image')
+        return
+        ;;
+    '--reader')
+        return
+        ;;
+    '--sam-reader')
+        return
+        ;;
+    '--sam-pin')
+        return
+        ;;
+    '--card-factor')
+        __hcard_add_completions -W 'lastEightHistoricalBytes'$'\n''eightFromByteFive'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hcard_add_completions -W 'payment'$'\n''addresses'$'\n''contacts'$'\n''occupation'$'\n''documents'$'\n''clinical'$'\n''special'$'\n''allergy'$'\n''immunization'$'\n''outpatient'$'\n''inpatient'$'\n''photo'
+        return
+        ;;
+    esac
+}
+
+_hcard_erase() {
+    repeating_flags=()
+    non_repeating_flags=(--trace -h --help)
+    repeating_options=()
+    non_repeating_options=(--image --reader --sam-reader --sam-pin --card-factor)
+    __hcard_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--image')
+        return
+        ;;
+    '--reader')
+        return
+        ;;
+    '--sam-reader')
+        return
+        ;;
+    '--sam-pin')
+        return
+        ;;
+    '--card-factor')
+        __hcard_add_completions -W 'lastEightHistoricalBytes'$'\n''eightFromByteFive'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hcard_add_completions -W 'inpatient'$'\n''outpatient'
+        return
+        ;;
+    esac
+}
+
+_hcard_keys() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    generate|public|trust|revoke)
+        # Offer subcommand argument completions
+        "_hcard_keys_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'generate public trust revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_keys_generate() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--out --public)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--out')
+        return
+        ;;
+    '--public')
+        return
+        ;;
+    esac
+}
+
+_hcard_keys_public() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--key --out)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--key')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    esac
+}
+
+_hcard_keys_trust() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list)
+        # Offer subcommand argument completions
+        "_hcard_keys_trust_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_keys_trust_add() {
+    repeating_flags=()
+    non_repeating_flags=(--replace --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--trust --public --issuer --valid-from --valid-to)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--trust')
+        return
+        ;;
+    '--public')
+        return
+        ;;
+    '--issuer')
+        return
+        ;;
+    '--valid-from')
+        return
+        ;;
+    '--valid-to')
+        return
+        ;;
+    esac
+}
+
+_hcard_keys_trust_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--trust)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--trust')
+        return
+        ;;
+    esac
+}
+
+_hcard_keys_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--card-id --key-id)
+    non_repeating_options=(--revoked)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--revoked')
+        return
+        ;;
+    '--card-id')
+        return
+        ;;
+    '--key-id')
+        return
+        ;;
+    esac
+}
+
+_hcard_qr() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    issue|decode|verify|batch)
+        # Offer subcommand argument completions
+        "_hcard_qr_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'issue decode verify batch' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_qr_issue() {
+    repeating_flags=()
+    non_repeating_flags=(--static --dynamic --terminal --invert --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--card-id --window --key --now --png --svg --ec --module-size --quiet-zone)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--card-id')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    '--png')
+        return
+        ;;
+    '--svg')
+        return
+        ;;
+    '--ec')
+        __hcard_add_completions -W 'L'$'\n''M'$'\n''Q'$'\n''H'
+        return
+        ;;
+    '--module-size')
+        return
+        ;;
+    '--quiet-zone')
+        return
+        ;;
+    esac
+}
+
+_hcard_qr_decode() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--grey)
+    __hcard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--grey')
+        return
+        ;;
+    esac
+}
+
+_hcard_qr_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--text --trust --revoked --skew --now --replay-cache --grey)
+    __hcard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--skew')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    '--replay-cache')
+        return
+        ;;
+    '--grey')
+        return
+        ;;
+    esac
+}
+
+_hcard_qr_batch() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--csv --out --key --format --jobs --ec --module-size --quiet-zone --now)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--csv')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--format')
+        __hcard_add_completions -W 'png'$'\n''svg'
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--ec')
+        __hcard_add_completions -W 'L'$'\n''M'$'\n''Q'$'\n''H'
+        return
+        ;;
+    '--module-size')
+        return
+        ;;
+    '--quiet-zone')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_code() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    declare|trip|event|correct|issue|verify|status)
+        # Offer subcommand argument completions
+        "_hcard_code_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'declare trip event correct issue verify status' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_code_declare() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --from --at)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_trip() {
+    repeating_flags=()
+    non_repeating_flags=(--risk-area --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --person --region --country --arrival --departure --at)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--country')
+        return
+        ;;
+    '--arrival')
+        return
+        ;;
+    '--departure')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_event() {
+    repeating_flags=()
+    non_repeating_flags=(--abnormal --positive --excludes-covid --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --person --kind --status --minutes --to --reason --actor --at)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--kind')
+        __hcard_add_completions -W 'check-in'$'\n''test-result'$'\n''fever-clinic'$'\n''case-opened'$'\n''case-closed'$'\n''exposure'$'\n''manual-conversion'
+        return
+        ;;
+    '--status')
+        return
+        ;;
+    '--minutes')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_correct() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --person --event --reason --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--event')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_issue() {
+    repeating_flags=()
+    non_repeating_flags=(--terminal --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --person --key --region --valid --at --symbology --png --svg)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--valid')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--symbology')
+        return
+        ;;
+    '--png')
+        return
+        ;;
+    '--svg')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--text --trust --revoked --person --db --skew --now)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--skew')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_code_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --rules --person --at)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_fixtures() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    validate)
+        # Offer subcommand argument completions
+        "_hcard_fixtures_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'validate' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_fixtures_validate() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--trust --revoked --mapping --now)
+    __hcard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--mapping')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_demo() {
+    repeating_flags=()
+    non_repeating_flags=(--terminal-qr --no-terminal-qr -h --help)
+    repeating_options=()
+    non_repeating_options=(--dir)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--dir')
+        return
+        ;;
+    esac
+}
+
+_hcard_readers() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+}
+
+_hcard_atr() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--reader --wait)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--reader')
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    esac
+}
+
+_hcard_apdu() {
+    repeating_flags=()
+    non_repeating_flags=(--trace -h --help)
+    repeating_options=()
+    non_repeating_options=(--reader)
+    __hcard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--reader')
+        return
+        ;;
+    esac
+}
+
+_hcard_emulate() {
+    repeating_flags=()
+    non_repeating_flags=(--no-sam --t0 --trace -h --help)
+    repeating_options=()
+    non_repeating_options=(--image --host --port --sam-port)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--image')
+        return
+        ;;
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--sam-port')
+        return
+        ;;
+    esac
+}
+
+_hcard_help() {
+    :
+}
+
+complete -o filenames -F _hcard hcard

@@ -1,0 +1,776 @@
+#compdef hcard
+
+__hcard_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__hcard_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __hcard_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__hcard_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_hcard() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'id:Citizen identity numbers (GB 11643-1999).'
+            'codes:List the national code tables, or the entries of one table.'
+            'card:Create virtual card images and show the card layout.'
+            'read:Read the whole card: issuer, holder, personal and medical data, encounter records.'
+            'write:Write a record to the card from a JSON file.'
+            'erase:Mark an outpatient or inpatient slot empty (DF03 index, UK_DF03_2).'
+            'keys:Issuer keys for signed QR codes: generate, export, trust, revoke.'
+            'qr:Signed, offline-verifiable QR codes for e-health cards.'
+            'code:Health codes: declarations, events, colour status, signed HCC1 codes.'
+            'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
+            'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
+            'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
+            'atr:Show the ATR of the card in a reader: protocols, historical bytes, extended length.'
+            'apdu:Send command APDUs (hex) to the card in a reader and print the responses.'
+            'emulate:Put the virtual card from a card image into a vpcd reader slot (and the virtual SAM into the next).'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        id|codes|card|read|write|erase|keys|qr|code|fixtures|demo|readers|atr|apdu|emulate|help)
+            "_hcard_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_id() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'check:Validate citizen IDs and show birth date, sex and region.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        check)
+            "_hcard_id_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_id_check() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:ids:'
+        '--json[Print a JSON array, one object per ID.]'
+        '--strict[Treat warnings (unknown or retired region, implausible age) as errors.]'
+        '--today[Check dates against this day (YYYY-MM-DD) instead of today in China.]:today:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_codes() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':table:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_card() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'new:Personalise a virtual resident health card into an image file.'
+            'layout:Print the card layout: every DF, EF and field (the table Docs/card-layout.md is made from).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        new|layout)
+            "_hcard_card_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_card_new() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--holder[Holder record JSON\: name, sex, ethnicity, birthDate, idNumber.]:holder:'
+        '--issuer[Issuer record JSON (DDF1/EF05). Default\: a test issuer.]:issuer:'
+        '--image[Card image to create.]:image:'
+        '--force[Overwrite an existing image.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_card_layout() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--markdown[Markdown, as in Docs/card-layout.md.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_read() {
+    local -i ret=1
+    local -ar ___card_factor=('lastEightHistoricalBytes' 'eightFromByteFive')
+    local -ar arg_specs=(
+        '--image[A card image file\: runs the real session against the virtual card and the virtual test SAM.]:image:'
+        '--reader[PC/SC reader holding the card (without --image). Default\: the only reader with a card.]:reader:'
+        '--sam-reader[PC/SC reader holding the SAM. Without one, only the issuer data (DDF1/EF05) can be read.]:sam-reader:'
+        '--sam-pin[SAM PIN as hex digits (default\: the virtual SAM'\''s test PIN 123456).]:sam-pin:'
+        '--card-factor[Where the card diversification factor sits in the ATR\: lastEightHistoricalBytes, eightFromByteFive.]:card-factor:{__hcard_complete "${___card_factor[@]}"}'
+        '--trace[Print every APDU and status word to standard error (PIN bytes masked).]'
+        '--json[Print the card as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_write() {
+    local -i ret=1
+    local -ar _kind=('payment' 'addresses' 'contacts' 'occupation' 'documents' 'clinical' 'special' 'allergy' 'immunization' 'outpatient' 'inpatient' 'photo')
+    local -ar ___card_factor=('lastEightHistoricalBytes' 'eightFromByteFive')
+    local -ar arg_specs=(
+        ':kind:{__hcard_complete "${_kind[@]}"}'
+        '--from[The record as JSON (for photo\: a JPEG file).]:from:'
+        '--image[A card image file\: runs the real session against the virtual card and the virtual test SAM.]:image:'
+        '--reader[PC/SC reader holding the card (without --image). Default\: the only reader with a card.]:reader:'
+        '--sam-reader[PC/SC reader holding the SAM. Without one, only the issuer data (DDF1/EF05) can be read.]:sam-reader:'
+        '--sam-pin[SAM PIN as hex digits (default\: the virtual SAM'\''s test PIN 123456).]:sam-pin:'
+        '--card-factor[Where the card diversification factor sits in the ATR\: lastEightHistoricalBytes, eightFromByteFive.]:card-factor:{__hcard_complete "${___card_factor[@]}"}'
+        '--trace[Print every APDU and status word to standard error (PIN bytes masked).]'
+        '--json[Print the result as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_erase() {
+    local -i ret=1
+    local -ar _kind=('inpatient' 'outpatient')
+    local -ar ___card_factor=('lastEightHistoricalBytes' 'eightFromByteFive')
+    local -ar arg_specs=(
+        ':kind:{__hcard_complete "${_kind[@]}"}'
+        ':slot:'
+        '--image[A card image file\: runs the real session against the virtual card and the virtual test SAM.]:image:'
+        '--reader[PC/SC reader holding the card (without --image). Default\: the only reader with a card.]:reader:'
+        '--sam-reader[PC/SC reader holding the SAM. Without one, only the issuer data (DDF1/EF05) can be read.]:sam-reader:'
+        '--sam-pin[SAM PIN as hex digits (default\: the virtual SAM'\''s test PIN 123456).]:sam-pin:'
+        '--card-factor[Where the card diversification factor sits in the ATR\: lastEightHistoricalBytes, eightFromByteFive.]:card-factor:{__hcard_complete "${___card_factor[@]}"}'
+        '--trace[Print every APDU and status word to standard error (PIN bytes masked).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_keys() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'generate:Generate an SM2 issuer key; the private key goes only to a 0600 file.'
+            'public:Print (or write) the public key and key id of a key file.'
+            'trust:Manage the trust list: the keys checkpoints accept.'
+            'revoke:Revoke cards or issuer keys in a revocation list (created if missing).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        generate|public|trust|revoke)
+            "_hcard_keys_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_keys_generate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--out[The private key file to create (mode 0600).]:out:'
+        '--public[Also write the public key (PEM) to this file.]:public:'
+        '--force[Replace existing files.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_keys_public() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--key[A private or public key PEM file.]:key:'
+        '--out[Write the public key PEM to this file instead of printing it.]:out:'
+        '--force[Replace an existing --out file.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_keys_trust() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add a public key to a trust list (created if missing).'
+            'list:List the keys of a trust list.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list)
+            "_hcard_keys_trust_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_keys_trust_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--trust[The trust list file.]:trust:'
+        '--public[The issuer'\''s public key PEM (a private key file also works).]:public:'
+        '--issuer[The issuer'\''s name, shown with verdicts.]:issuer:'
+        '--valid-from[Start of the key'\''s validity period (ISO 8601 with zone). Default\: now.]:valid-from:'
+        '--valid-to[End of the key'\''s validity period (ISO 8601 with zone). Default\: 365 days after the start.]:valid-to:'
+        '--replace[Replace an entry with the same key id.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_keys_trust_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--trust[The trust list file.]:trust:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_keys_revoke() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--revoked[The revocation list file.]:revoked:'
+        '*--card-id[A card id to revoke (\[0-9A-Za-z\]{1,64}).]:card-id:'
+        '*--key-id[An issuer key id to revoke (16 hex digits).]:key-id:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_qr() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'issue:Issue a signed code; print its QR text or draw it as PNG, SVG or terminal blocks.'
+            'decode:Scan QR images and print what they say, WITHOUT verifying anything.'
+            'verify:Verify signed codes offline (text or images) and print the verdicts; exit 1 unless all valid.'
+            'batch:Issue signed codes for every line of a CSV file, as PNG or SVG files, in parallel.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        issue|decode|verify|batch)
+            "_hcard_qr_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_qr_issue() {
+    local -i ret=1
+    local -ar ___ec=('L' 'M' 'Q' 'H')
+    local -ar arg_specs=(
+        '--card-id[The card id, \[0-9A-Za-z\]{1,64}.]:card-id:'
+        '--static[A static code\: no expiry of its own (health-code.md §4.1 type 1).]'
+        '--dynamic[A dynamic code, valid for --window seconds (type 0).]'
+        '--window[Validity of a dynamic code in seconds, 1...65535. Default\: 300.]:window:'
+        '--key[The issuer'\''s private key PEM file.]:key:'
+        '--now[Issue time (ISO 8601 with zone) instead of now; for tests and back-filling.]:now:'
+        '--png[Write the symbol as a PNG file.]:png:'
+        '--svg[Write the symbol as an SVG file.]:svg:'
+        '--terminal[Print the symbol on the terminal (UTF-8 half blocks).]'
+        '--invert[With --terminal\: dark modules in the foreground colour, for light terminals.]'
+        '--ec[Error correction\: L (7 %), M (15 %), Q (25 %) or H (30 %).]:ec:{__hcard_complete "${___ec[@]}"}'
+        '--module-size[Pixels per module in PNG images, 1...64.]:module-size:'
+        '--quiet-zone[White margin in modules (ISO/IEC 18004 asks for 4).]:quiet-zone:'
+        '--json[Print JSON with the decoded fields (and the QR symbol'\''s size and files).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_qr_decode() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:images:'
+        '--grey[Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.]:WxH:'
+        '--json[Print JSON\: one object per input with its symbols.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_qr_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:images:'
+        '--text[The scanned text. Without it or images, the first line of standard input.]:text:'
+        '--trust[The trust list file.]:trust:'
+        '--revoked[The revocation list file.]:revoked:'
+        '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
+        '--now[Verify as of this time (ISO 8601 with zone) instead of now.]:now:'
+        '--replay-cache[Remember accepted dynamic codes in this JSON file across runs.]:file:'
+        '--grey[Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.]:WxH:'
+        '--json[Print JSON\: valid, reason, message, offset and the decoded fields.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_qr_batch() {
+    local -i ret=1
+    local -ar ___format=('png' 'svg')
+    local -ar ___ec=('L' 'M' 'Q' 'H')
+    local -ar arg_specs=(
+        '--csv[The input CSV file (header card_id,kind\[,window\]).]:csv:'
+        '--out[The output directory (created if missing).]:out:'
+        '--key[The issuer'\''s private key PEM file.]:key:'
+        '--format[Image format\: png or svg.]:format:{__hcard_complete "${___format[@]}"}'
+        '--jobs[Parallel workers. Default\: the number of cores.]:jobs:'
+        '--ec[Error correction\: L (7 %), M (15 %), Q (25 %) or H (30 %).]:ec:{__hcard_complete "${___ec[@]}"}'
+        '--module-size[Pixels per module in PNG images, 1...64.]:module-size:'
+        '--quiet-zone[White margin in modules (ISO/IEC 18004 asks for 4).]:quiet-zone:'
+        '--now[One issue time for every code (ISO 8601 with zone) instead of the clock at each code.]:now:'
+        '--json[Print a JSON summary\: counts, errors, skipped files and the manifest path.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'declare:Record a health declaration (GB/T 38963 §6.2); exit 1 listing every violation.'
+            'trip:Record a trip declaration of one stop (GB/T 38963 §6.3).'
+            'event:Record an event: check-in, test result, fever-clinic visit, case, exposure, manual conversion.'
+            'correct:Retract a stored event (GB/T 38963 §6.8 correction); the original stays on record.'
+            'issue:Issue a signed health code (制码) with the colour the person'\''s history gives now.'
+            'verify:Verify a health code (验码) offline; exit 1 unless valid.'
+            'status:The person'\''s colour on a date, every active reason and when each ends.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        declare|trip|event|correct|issue|verify|status)
+            "_hcard_code_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_code_declare() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--from[The declaration JSON file, or - for standard input.]:from:'
+        '--at[When it was declared\: ISO 8601 (a time without a zone is China time). Default\: now.]:at:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_trip() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--person[The person\: a citizen ID, or TT\:NUMBER with a CV02.01.101 document type.]:person:'
+        '--region[The place in China, a 6-digit GB/T 2260 code.]:region:'
+        '--country[The place abroad, a GB/T 2659 alpha-3 code.]:country:'
+        '--arrival[Arrival date, YYYY-MM-DD.]:arrival:'
+        '--departure[Departure date, YYYY-MM-DD.]:departure:'
+        '--risk-area[The place was a medium- or high-risk area.]'
+        '--at[When it was declared (ISO 8601; no zone = China time). Default\: now.]:at:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_event() {
+    local -i ret=1
+    local -ar ___kind=('check-in' 'test-result' 'fever-clinic' 'case-opened' 'case-closed' 'exposure' 'manual-conversion')
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--person[The person\: a citizen ID, or TT\:NUMBER with a CV02.01.101 document type.]:person:'
+        '--kind[check-in, test-result, fever-clinic, case-opened, case-closed, exposure, manual-conversion.]:kind:{__hcard_complete "${___kind[@]}"}'
+        '--abnormal[check-in\: symptoms or an abnormal temperature.]'
+        '--positive[test-result\: positive (default negative).]'
+        '--excludes-covid[fever-clinic\: a re-visit that excludes COVID.]'
+        '--status[case-opened/closed\: confirmed, asymptomatic, suspected, closeContact, inbound.]:status:'
+        '--minutes[exposure\: minutes near the case.]:minutes:'
+        '--to[manual-conversion\: the colour.]:to:'
+        '--reason[manual-conversion\: why.]:reason:'
+        '--actor[Who records it.]:actor:'
+        '--at[When it happened (ISO 8601; no zone = China time). Default\: now.]:at:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_correct() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--person[The person.]:person:'
+        '--event[The id of the event to retract (see `hcard code status --json`).]:event:'
+        '--reason[Why.]:reason:'
+        '--actor[Who corrects.]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_issue() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--person[The person\: a citizen ID, or TT\:NUMBER.]:person:'
+        '--key[The issuer'\''s SM2 private key PEM file.]:key:'
+        '--region[The issuing region, GB/T 2260. Default\: 460100.]:region:'
+        '--valid[Validity\: seconds, or with a unit s/m/h/d (24h). Default\: 24h.]:valid:'
+        '--at[Issue time (ISO 8601; no zone = China time). Default\: now.]:at:'
+        '--symbology[qr or grid-matrix (recommended by GB/T 38961; not implemented).]:symbology:'
+        '--png[Write the symbol as a PNG file.]:png:'
+        '--svg[Write the symbol as an SVG file.]:svg:'
+        '--terminal[Show the symbol in the terminal.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':image:'
+        '--text[The scanned text.]:text:'
+        '--trust[The trust list file.]:trust:'
+        '--revoked[The revocation list file.]:revoked:'
+        '--person[The identity document presented with the code (a citizen ID, or TT\:NUMBER).]:person:'
+        '--db[The event store, to report whether a newer code was issued since.]:db:'
+        '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
+        '--now[Verify as of this time (ISO 8601; no zone = China time) instead of now.]:now:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_code_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The SQLite event store (created on first use).]:db:'
+        '--rules[The colour rule set\: hainan-2020-02, hainan-2021-08, hainan-2022-05, hainan-2022-09.]:rules:'
+        '--person[The person\: a citizen ID, or TT\:NUMBER.]:person:'
+        '--at[The date (YYYY-MM-DD, or an ISO 8601 time). Default\: today in China.]:at:'
+        '--json[Print JSON, with the events and issued codes.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_fixtures() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'validate:Validate fixture files; one line per finding, exit 1 on any error.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        validate)
+            "_hcard_fixtures_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_fixtures_validate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:paths:'
+        '--trust[The trust list for signed codes (default\: trust.json beside each fixture).]:trust:'
+        '--revoked[The revocation list (default\: revoked.json beside each fixture).]:revoked:'
+        '--mapping[The field mapping for EMPI CSVs (default\: NAME.mapping.json or mapping.json beside each).]:mapping:'
+        '--now[Check codes as of this time (ISO 8601 with zone) instead of now.]:now:'
+        '--json[Print a JSON report {files, findings, passed} instead of lines.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_demo() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--dir[Keep the card image and the QR image in this directory (created if missing).]:dir:'
+        '--terminal-qr[Draw the QR code in the terminal.]'
+        '--no-terminal-qr[Draw the QR code in the terminal.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_readers() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print the readers as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_atr() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--reader[PC/SC reader (full name or a unique part of it). Default\: the only reader with a card.]:reader:'
+        '--wait[Wait up to this many seconds for a card (in --reader, or in any reader).]:wait:'
+        '--json[Print the ATR as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_apdu() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:apdus:'
+        '--reader[PC/SC reader (full name or a unique part of it). Default\: the only reader with a card.]:reader:'
+        '--trace[Print every APDU and status word to standard error (PIN bytes masked).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_emulate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--image[The card image (see `hcard card new`).]:image:'
+        '--host[Host where vpcd (inside pcscd) listens.]:host:'
+        '--port[vpcd port of the card'\''s slot (Virtual PCD 00 00).]:port:'
+        '--sam-port[vpcd port of the SAM'\''s slot (Virtual PCD 00 01).]:sam-port:'
+        '--no-sam[Attach only the card, no SAM.]'
+        '--t0[Behave as a T=0 card\: a T=0-only ATR, data through 61xx + GET RESPONSE, 6Cxx for a wrong Le.]'
+        '--trace[Print every APDU the card and SAM receive to standard error.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _hcard ]]; then
+    _hcard "${@}"
+else
+    compdef _hcard hcard
+fi
