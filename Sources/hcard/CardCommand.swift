@@ -7,6 +7,11 @@ struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
         abstract: "Create virtual card images and show the card layout.",
+        discussion: """
+            Examples:
+              hcard card new --holder Fixtures/records/holder.json --image card.json
+              hcard card layout --markdown > Docs/card-layout.md
+            """,
         subcommands: [New.self, Layout.self]
     )
 

@@ -7,6 +7,11 @@ struct FixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fixtures",
         abstract: "Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.",
+        discussion: """
+            Examples:
+              hcard fixtures validate Fixtures
+              hcard fixtures validate cards/ qr/ --trust trust.json --json
+            """,
         subcommands: [Validate.self]
     )
 

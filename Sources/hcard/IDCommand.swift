@@ -7,6 +7,11 @@ struct IDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "id",
         abstract: "Citizen identity numbers (GB 11643-1999).",
+        discussion: """
+            Examples:
+              hcard id check 11010519491231002X 110105491231002
+              cut -d, -f3 patients.csv | hcard id check --strict --json
+            """,
         subcommands: [Check.self]
     )
 
