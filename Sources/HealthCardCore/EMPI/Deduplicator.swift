@@ -54,6 +54,10 @@ public struct Deduplicator: Sendable {
         public var blocking: BlockingStatistics
         /// Seconds per stage, for reports; not part of the deterministic output.
         public var timings: [(stage: String, seconds: Double)]
+        /// The records as normalised and annotated with the run's term frequencies, in input order:
+        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:blockingRules:notSamePerson:)``)
+        /// and for a ``RecordMatcher`` over the same data.
+        public var normalized: [NormalizedRecord] = []
 
         /// `id_a,id_b,match_probability,decision` lines with a header.
         public func pairsCSV(records: [PersonRecord]) -> String {
@@ -130,7 +134,7 @@ public struct Deduplicator: Sendable {
         return Result(
             model: model, estimation: estimation,
             pairs: pairs.filter { $0.decision >= minimumReportedBand }, clusters: clusters, issues: issues,
-            blocking: blocking, timings: timings)
+            blocking: blocking, timings: timings, normalized: annotated)
     }
 
     /// Normalises in parallel chunks; issues come back in record order.
