@@ -137,6 +137,16 @@ public struct Deduplicator: Sendable {
             blocking: blocking, timings: timings, normalized: annotated)
     }
 
+    /// Links two record sets (record linkage rather than deduplication, issue 8 item 6
+    /// `link-files`): one run over `left + right`, so both files share term frequencies, blocking and
+    /// clustering, with only the pairs across the files reported. Record `i` of the result is
+    /// `left[i]` for `i < left.count`, else `right[i - left.count]`.
+    public func link(_ left: [PersonRecord], _ right: [PersonRecord]) -> Result {
+        var result = run(left + right)
+        result.pairs = result.pairs.filter { $0.a < left.count && $0.b >= left.count }
+        return result
+    }
+
     /// Normalises in parallel chunks; issues come back in record order.
     func normalizeAll(_ records: [PersonRecord]) -> ([NormalizedRecord], [RecordIssue]) {
         let chunkSize = 4_096
