@@ -173,13 +173,13 @@ _hcard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    id|codes|card|read|write|erase|keys|qr|code|fixtures|demo|readers|atr|apdu|emulate|help)
+    id|codes|card|read|write|erase|keys|qr|code|empi|fixtures|demo|readers|atr|apdu|emulate|help)
         # Offer subcommand argument completions
         "_hcard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code empi fixtures demo readers atr apdu emulate help' -- "${cur}"))
         ;;
     esac
 }
@@ -932,6 +932,447 @@ _hcard_code_status() {
         return
         ;;
     '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    init|domain|ingest|match|query|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
+        # Offer subcommand argument completions
+        "_hcard_empi_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'init domain ingest match query link unlink merge unmerge review events stats explain dedupe link-files' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_empi_init() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--model)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--model')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_domain() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list)
+        # Offer subcommand argument completions
+        "_hcard_empi_domain_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_empi_domain_add() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db --code --name --oid --type --validator --uniqueness --issuer --trust)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--code')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--oid')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--validator')
+        return
+        ;;
+    '--uniqueness')
+        return
+        ;;
+    '--issuer')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_domain_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_ingest() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --csv --mapping --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--csv')
+        return
+        ;;
+    '--mapping')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_match() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db --json)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--json')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_query() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--target)
+    non_repeating_options=(--db --domain --id)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--domain')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_link() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --record --person --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--record')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_unlink() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --record --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--record')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --subsumed --survivor --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--subsumed')
+        return
+        ;;
+    '--survivor')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_unmerge() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --person --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_review() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|resolve)
+        # Offer subcommand argument completions
+        "_hcard_empi_review_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list resolve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_empi_review_list() {
+    repeating_flags=()
+    non_repeating_flags=(--all --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_review_resolve() {
+    repeating_flags=()
+    non_repeating_flags=(--separate --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --link --actor)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--link')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_events() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --since --limit)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_stats() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_explain() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db)
+    __hcard_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_dedupe() {
+    repeating_flags=()
+    non_repeating_flags=(--estimate --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--csv --mapping --out --clusters --model)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--csv')
+        return
+        ;;
+    '--mapping')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--clusters')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_link-files() {
+    repeating_flags=()
+    non_repeating_flags=(--estimate --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--left')
+        return
+        ;;
+    '--right')
+        return
+        ;;
+    '--right-mapping')
+        return
+        ;;
+    '--mapping')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--clusters')
+        return
+        ;;
+    '--model')
         return
         ;;
     esac

@@ -58,6 +58,7 @@ _hcard() {
             'keys:Issuer keys for signed QR codes: generate, export, trust, revoke.'
             'qr:Signed, offline-verifiable QR codes for e-health cards.'
             'code:Health codes: declarations, events, colour status, signed HCC1 codes.'
+            'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
             'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
@@ -70,7 +71,7 @@ _hcard() {
         ;;
     arg)
         case "${words[1]}" in
-        id|codes|card|read|write|erase|keys|qr|code|fixtures|demo|readers|atr|apdu|emulate|help)
+        id|codes|card|read|write|erase|keys|qr|code|empi|fixtures|demo|readers|atr|apdu|emulate|help)
             "_hcard_${words[1]}" && ret=0
             ;;
         esac
@@ -642,6 +643,350 @@ _hcard_code_status() {
         '--person[The person\: a citizen ID, or TT\:NUMBER.]:person:'
         '--at[The date (YYYY-MM-DD, or an ISO 8601 time). Default\: today in China.]:at:'
         '--json[Print JSON, with the events and issued codes.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'init:Create an index file; its scoring model is fixed at creation.'
+            'domain:Register and list identifier domains (assigning authorities).'
+            'ingest:Add a CSV file to the index through a column mapping; exit 1 if any line had a problem.'
+            'match:Match one record against the index without writing; prints decision, candidates, explanation.'
+            'query:PIX query: an identifier'\''s person and their identifiers in other domains.'
+            'link:Link a record to a person by hand (never undone by automatic matching).'
+            'unlink:Take a record out of its person; later matching keeps them apart.'
+            'merge:Merge a person into a survivor; the subsumed ID redirects to it.'
+            'unmerge:Reverse the latest merge of a person, restoring the state before it.'
+            'review:The review queue: list items, resolve them.'
+            'events:Read the event table after a sequence number (register, update, link, unlink, merge, unmerge).'
+            'stats:Counts: domains, records, persons, links by provenance, reviews, merges, events.'
+            'explain:Explain how two stored records score against each other (JSON).'
+            'dedupe:Find duplicate records in one CSV file (no database).'
+            'link-files:Link the records of two CSV files (no database); only pairs across the files are written.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        init|domain|ingest|match|query|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
+            "_hcard_empi_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_empi_init() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':db:'
+        '--model[A MatchModel JSON file (every key optional; defaults otherwise).]:model:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_domain() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add or update a domain.'
+            'list:List the registered domains.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list)
+            "_hcard_empi_domain_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_empi_domain_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--code[The short code records use (no '\''\:'\'' or spaces).]:code:'
+        '--name[Display name.]:name:'
+        '--oid[The domain'\''s OID.]:oid:'
+        '--type[The identifier type.]:type:'
+        '--validator[gb11643 or none (default\: gb11643 for citizen-id, else none).]:validator:'
+        '--uniqueness[unique or reusable.]:uniqueness:'
+        '--issuer[Issuing organisation.]:issuer:'
+        '--trust[Survivorship rank for golden records\: higher is more trusted.]:trust:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_domain_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_ingest() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--csv[The CSV file (header first).]:csv:'
+        '--mapping[The JSON column mapping.]:mapping:'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print the summary as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_match() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--json[The record as a JSON file, or - for standard input.]:json:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_query() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--domain[The source domain.]:domain:'
+        '--id[The identifier value in that domain.]:id:'
+        '*--target[Target domains (repeatable); default\: all.]:target:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_link() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--record[The record, DOMAIN\:ID.]:record:'
+        '--person[The person (enterprise ID).]:person:'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_unlink() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--record[The record, DOMAIN\:ID.]:record:'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_merge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--subsumed[The person to retire.]:subsumed:'
+        '--survivor[The person that keeps both sets of records.]:survivor:'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_unmerge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--person[The subsumed (retired) person.]:person:'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_review() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List open review items (all with --all).'
+            'resolve:Resolve a review item: link the record to a person, or keep it separate.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|resolve)
+            "_hcard_empi_review_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_empi_review_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--all[Resolved items too.]'
+        '--json[Print JSON (with explanations).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_review_resolve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        ':id:'
+        '--link[Link the record to this person.]:link:'
+        '--separate[Not the same person as any candidate.]'
+        '--actor[Who acts (stored with the link and the event).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_events() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--since[Only events after this sequence number.]:since:'
+        '--limit[At most this many events.]:limit:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_stats() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_explain() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        ':a:'
+        ':b:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_dedupe() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--csv[The CSV file (header first).]:csv:'
+        '--mapping[The JSON column mapping.]:mapping:'
+        '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
+        '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
+        '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--json[Print a summary as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_link-files() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--left[The first CSV file.]:left:'
+        '--right[The second CSV file.]:right:'
+        '--right-mapping[The mapping of the second file, when it differs.]:right-mapping:'
+        '--mapping[The JSON column mapping.]:mapping:'
+        '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
+        '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
+        '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--json[Print a summary as JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

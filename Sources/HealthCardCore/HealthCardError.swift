@@ -25,6 +25,24 @@ public struct HealthCardError: Error, Hashable, CustomStringConvertible, Sendabl
         public static let invalidValue = Code("invalidValue")
         /// A resource shipped with the library could not be loaded.
         public static let resourceMissing = Code("resourceMissing")
+
+        // Patient index (``PatientIndex``). The PIX cases are distinct on purpose (empi.md §2.3;
+        // PIXm answers 404 for an unknown identifier, 403-style for an unknown domain).
+        /// The source domain of a query, record or identifier is not registered.
+        public static let unknownSourceDomain = Code("unknownSourceDomain")
+        /// A requested target domain of a query is not registered.
+        public static let unknownTargetDomain = Code("unknownTargetDomain")
+        /// The domain is known, the identifier value is not.
+        public static let unknownIdentifier = Code("unknownIdentifier")
+        /// No such source record (`domain:id`), person (enterprise ID) or review item.
+        public static let unknownRecord = Code("unknownRecord")
+        public static let unknownPerson = Code("unknownPerson")
+        public static let unknownReview = Code("unknownReview")
+        /// The operation does not apply in the current state (merging a person into itself,
+        /// unmerging what is not merged, unlinking a person's only record, …).
+        public static let invalidOperation = Code("invalidOperation")
+        /// A unique-domain identifier is held by more than one person.
+        public static let ambiguousIdentifier = Code("ambiguousIdentifier")
     }
 
     public let code: Code

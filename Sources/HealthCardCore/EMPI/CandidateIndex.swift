@@ -38,7 +38,7 @@ public struct CandidateIndex: Sendable {
     }
 
     public let blocker: Blocker
-    public let count: Int
+    public private(set) var count: Int
     var ruleIndexes: [RuleIndex]
 
     public init(records: [NormalizedRecord], blocker: Blocker = Blocker()) {
@@ -73,6 +73,35 @@ public struct CandidateIndex: Sendable {
             }
             return index
         }
+    }
+
+    /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
+    /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
+    /// index (``PatientIndex``) grows this way on every feed instead of rebuilding; each insertion
+    /// moves O(n) keys per rule, which is cheap next to a rebuild (empi.md §1.4: never a full scan).
+    public mutating func append(_ record: NormalizedRecord) {
+        let number = Int32(count)
+        for position in ruleIndexes.indices {
+            var index = ruleIndexes[position]
+            let cap = blocker.maximumBlockSize(for: index.rule)
+            Blocker.forEachKey(of: record, rule: index.rule) { key in
+                let run = index.run(key)
+                index.keys.insert(key, at: run.upperBound)
+                index.records.insert(number, at: run.upperBound)
+                index.recordKeys.append(key)
+                let size = run.count + 1
+                if size == 2 { index.blocks += 1 }
+                if size == cap + 1 {
+                    index.overflow.insert(key)
+                    index.overflowRecords += size
+                } else if size > cap + 1 {
+                    index.overflowRecords += 1
+                }
+            }
+            index.recordKeyStart.append(Int32(index.recordKeys.count))
+            ruleIndexes[position] = index
+        }
+        count += 1
     }
 
     /// The rules under which records `i` and `j` share a key in a block that did not overflow.

@@ -54,6 +54,10 @@ public struct Deduplicator: Sendable {
         public var blocking: BlockingStatistics
         /// Seconds per stage, for reports; not part of the deterministic output.
         public var timings: [(stage: String, seconds: Double)]
+        /// The records as normalised and annotated with the run's term frequencies, in input order:
+        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:blockingRules:notSamePerson:)``)
+        /// and for a ``RecordMatcher`` over the same data.
+        public var normalized: [NormalizedRecord] = []
 
         /// `id_a,id_b,match_probability,decision` lines with a header.
         public func pairsCSV(records: [PersonRecord]) -> String {
@@ -130,7 +134,17 @@ public struct Deduplicator: Sendable {
         return Result(
             model: model, estimation: estimation,
             pairs: pairs.filter { $0.decision >= minimumReportedBand }, clusters: clusters, issues: issues,
-            blocking: blocking, timings: timings)
+            blocking: blocking, timings: timings, normalized: annotated)
+    }
+
+    /// Links two record sets (record linkage rather than deduplication, issue 8 item 6
+    /// `link-files`): one run over `left + right`, so both files share term frequencies, blocking and
+    /// clustering, with only the pairs across the files reported. Record `i` of the result is
+    /// `left[i]` for `i < left.count`, else `right[i - left.count]`.
+    public func link(_ left: [PersonRecord], _ right: [PersonRecord]) -> Result {
+        var result = run(left + right)
+        result.pairs = result.pairs.filter { $0.a < left.count && $0.b >= left.count }
+        return result
     }
 
     /// Normalises in parallel chunks; issues come back in record order.

@@ -15,6 +15,12 @@ public struct RecordIssue: Sendable, Hashable, Codable, CustomStringConvertible 
         case unknownSex
         case malformedPhone
         case malformedRegionCode
+        /// The record's source domain or an identifier's domain is not registered in the index
+        /// (empi.md §2.1: unknown domains are rejected); the record is not stored.
+        case unknownDomain
+        /// An identifier fails its domain's validator or normalises to nothing; it is kept in the
+        /// record for matching but not entered in the cross-index.
+        case invalidIdentifier
     }
 
     public var kind: Kind

@@ -7,11 +7,11 @@
 /// This is the in-memory form; a persistent index stores the same blocking keys and the same
 /// normalised records, and can reuse ``Scorer`` and ``decide(_:)`` unchanged.
 public struct RecordMatcher: Sendable {
-    public let records: [NormalizedRecord]
+    public private(set) var records: [NormalizedRecord]
     /// The person (enterprise ID) of each indexed record.
-    public let personOfRecord: [Int]
-    public let index: CandidateIndex
-    public let termFrequencies: TermFrequencies
+    public private(set) var personOfRecord: [Int]
+    public private(set) var index: CandidateIndex
+    public private(set) var termFrequencies: TermFrequencies
     public let scorer: Scorer
     public let normalizer: Normalizer
 
@@ -64,17 +64,37 @@ public struct RecordMatcher: Sendable {
         /// Candidate persons, best first.
         public var candidates: [Candidate]
         public var issues: [RecordIssue]
+        /// The record as normalised and annotated for scoring, for explanations.
+        public var normalized: NormalizedRecord
     }
 
+    /// Adds a record of `person` to the index (a persistent index growing by one feed): its values
+    /// are counted into the term frequencies first, then it is annotated and indexed. Returns the
+    /// record's number.
+    @discardableResult
+    public mutating func add(_ record: PersonRecord, person: Int) -> Int {
+        var normalized = normalizer.normalize(record)
+        termFrequencies.add(normalized)
+        termFrequencies.annotate(&normalized)
+        records.append(normalized)
+        personOfRecord.append(person)
+        index.append(normalized)
+        return records.count - 1
+    }
+
+    /// Moves indexed record `record` to `person` (a link, unlink or merge in a persistent index).
+    public mutating func assign(record: Int, to person: Int) { personOfRecord[record] = person }
+
     /// Matches `record`. `notSamePersons` are persons with a persistent "not the same person"
-    /// assertion against this record.
-    public func match(_ record: PersonRecord, notSamePersons: Set<Int> = []) -> Outcome {
+    /// assertion against this record; `excluding` is the record's own number when it is indexed
+    /// (a re-feed), so it is not its own candidate.
+    public func match(_ record: PersonRecord, notSamePersons: Set<Int> = [], excluding: Int? = nil) -> Outcome {
         var issues: [RecordIssue] = []
         var normalized = normalizer.normalize(record, issues: &issues)
         termFrequencies.annotate(&normalized)
         var best: [Int: Candidate] = [:]
         var conflicted: Set<Int> = []
-        for candidate in index.candidates(for: normalized) {
+        for candidate in index.candidates(for: normalized, excluding: excluding) {
             let person = personOfRecord[candidate.record]
             let score = scorer.score(
                 normalized, records[candidate.record], notSamePerson: notSamePersons.contains(person))
@@ -98,7 +118,8 @@ public struct RecordMatcher: Sendable {
                 : candidate
         }
         candidates.sort { ($0.score.weight, -$0.person) > ($1.score.weight, -$1.person) }
-        return Outcome(decision: Self.decide(candidates), candidates: candidates, issues: issues)
+        return Outcome(
+            decision: Self.decide(candidates), candidates: candidates, issues: issues, normalized: normalized)
     }
 
     /// One auto-link person links; several go to review together; otherwise review candidates are
