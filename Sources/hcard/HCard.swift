@@ -15,7 +15,7 @@ struct HCard: AsyncParsableCommand {
             """,
         subcommands: [
             IDCommand.self, CodesCommand.self, CardCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self,
-            KeysCommand.self, QRCommand.self, HealthCodeCommand.self,
+            KeysCommand.self, QRCommand.self, HealthCodeCommand.self, CheckpointCommand.self, PassLogCommand.self,
             ReadersCommand.self, ATRCommand.self, APDUCommand.self, EmulateCommand.self,
         ]
     )

@@ -54,6 +54,7 @@ public struct CheckpointDecider: Sendable {
         var reasons: [DenialReason] = []
         var holder: PassHolder?
         var colour: HealthColour?
+        var acceptedCard: DecodedCode?
 
         switch credential {
         case .healthCode(let text, let person):
@@ -74,6 +75,7 @@ public struct CheckpointDecider: Sendable {
             let verdict = eHealthCards.verify(text, now: now)
             if case .valid(let decoded) = verdict {
                 holder = .eHealthCard(cardID: decoded.code.cardID)
+                acceptedCard = decoded
             } else {
                 reasons.append(.eHealthCard(verdict))
                 if Self.isAuthenticated(verdict), let decoded = try? SignedCodeFormat.decode(text) {
@@ -108,7 +110,8 @@ public struct CheckpointDecider: Sendable {
         }
 
         return CheckpointDecision(
-            reasons: reasons, credential: credential.kind, holder: holder, colour: colour, temperature: temperature)
+            reasons: reasons, credential: credential.kind, holder: holder, colour: colour, temperature: temperature,
+            acceptedCard: acceptedCard)
     }
 
     /// Whether a failed health-code verdict comes after the signature check, so that the code's

@@ -20,16 +20,20 @@ public struct CheckpointDecision: Hashable, Sendable {
     public let colour: HealthColour?
     /// The temperature reading (°C), if one was taken.
     public let temperature: Double?
+    /// The e-health-card code, when one verified (even if the passage was denied for another
+    /// reason): for callers that keep replay state beyond the process (``ReplayCacheFile/record(_:clockSkew:)``).
+    public let acceptedCard: DecodedCode?
 
     public init(
         reasons: [DenialReason], credential: Credential.Kind, holder: PassHolder?, colour: HealthColour?,
-        temperature: Double?
+        temperature: Double?, acceptedCard: DecodedCode? = nil
     ) {
         self.reasons = reasons
         self.credential = credential
         self.holder = holder
         self.colour = colour
         self.temperature = temperature
+        self.acceptedCard = acceptedCard
     }
 
     /// ``Outcome/pass`` if and only if there is no reason to deny.

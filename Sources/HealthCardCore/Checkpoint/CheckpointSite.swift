@@ -32,9 +32,12 @@ public struct CheckpointSite: Hashable, Sendable, Codable {
 }
 
 /// Which way someone passed.
-public enum PassDirection: String, Hashable, Sendable, Codable, CaseIterable {
+public enum PassDirection: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case entering = "in"
     case leaving = "out"
+
+    /// `in` or `out`, as stored and typed.
+    public var description: String { rawValue }
 }
 
 /// One passage to record: when, where, which way, what was decided, and the vehicle if any.
