@@ -137,9 +137,10 @@ struct CheckpointCommand: ParsableCommand {
 
         func checkpointPolicy() throws -> CheckpointPolicy {
             do {
-                var policy = try self.policy.map {
-                    try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
-                } ?? CheckpointPolicy()
+                var policy =
+                    try self.policy.map {
+                        try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
+                    } ?? CheckpointPolicy()
                 if !allow.isEmpty { policy.allowedColours = Set(allow.map(HealthColour.init(rawValue:))) }
                 if let temperatureLimit { policy.temperatureLimit = temperatureLimit }
                 if temperatureOptional { policy.temperatureRequired = false }
@@ -172,7 +173,8 @@ struct CheckpointCommand: ParsableCommand {
                 if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: .seconds(skew)) }
                 let id = try passLog.append(
                     Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
-                let ack = ScanJSON(id: id, time: time, site: site, direction: direction, decision: decision, fullID: fullId)
+                let ack = ScanJSON(
+                    id: id, time: time, site: site, direction: direction, decision: decision, fullID: fullId)
                 if json {
                     if batch { try writeLine(compactJSON(ack)) } else { try printJSON(ack) }
                 } else {
@@ -195,7 +197,8 @@ struct CheckpointCommand: ParsableCommand {
                             throw ValidationError("give text or image, not both")
                         }
                     } catch {
-                        printStandardError("standard input line \(lineNumber): not a passage (\(error)); nothing logged")
+                        printStandardError(
+                            "standard input line \(lineNumber): not a passage (\(error)); nothing logged")
                         failed = true
                         continue
                     }
@@ -283,7 +286,10 @@ struct ScanJSON: Encodable {
         let message: String
     }
 
-    init(id: Int64, time: Date, site: CheckpointSite, direction: PassDirection, decision: CheckpointDecision, fullID: Bool) {
+    init(
+        id: Int64, time: Date, site: CheckpointSite, direction: PassDirection, decision: CheckpointDecision,
+        fullID: Bool
+    ) {
         self.id = id
         self.time = ChinaTime.dateTime(at: time).description + "+08:00"
         checkpoint = site.id

@@ -137,7 +137,8 @@ struct PassLogCommand: ParsableCommand {
                     }
                 case .checkpoint:
                     try log.countsPerCheckpoint(matching: filter.filter).map {
-                        CountJSON(key: $0.checkpoint, name: $0.name, passed: $0.passed, denied: $0.denied, total: $0.total)
+                        CountJSON(
+                            key: $0.checkpoint, name: $0.name, passed: $0.passed, denied: $0.denied, total: $0.total)
                     }
                 }
             if json { return try printJSON(rows) }
@@ -239,7 +240,9 @@ struct PassLogCommand: ParsableCommand {
         func run() throws {
             let records = try store.open().trajectory(of: person.holder, days: days, now: now?.instant ?? Date())
             if json { return try printJSON(records.map { RecordJSON($0, fullID: fullId) }) }
-            if records.isEmpty { print("no passages of \(fullId ? person.holder.storedValue : person.holder.masked) in \(days) days") }
+            if records.isEmpty {
+                print("no passages of \(fullId ? person.holder.storedValue : person.holder.masked) in \(days) days")
+            }
             for record in records { print(RecordJSON(record, fullID: fullId).line) }
         }
     }
@@ -291,12 +294,15 @@ struct PassLogCommand: ParsableCommand {
             let rows = companions.map {
                 CompanionJSON(
                     person: fullId ? $0.holder.storedValue : $0.holder.masked, encounters: $0.encounters,
-                    checkpoints: $0.checkpoints, first: RecordJSON.chinaTime($0.first), last: RecordJSON.chinaTime($0.last))
+                    checkpoints: $0.checkpoints, first: RecordJSON.chinaTime($0.first),
+                    last: RecordJSON.chinaTime($0.last))
             }
             if json { return try printJSON(rows) }
             if rows.isEmpty { print("no companions within \(minutes) minutes in \(days) days") }
             for row in rows {
-                print("\(row.person)\t\(row.encounters)\t\(row.checkpoints.joined(separator: ","))\t\(row.first)\t\(row.last)")
+                print(
+                    "\(row.person)\t\(row.encounters)\t\(row.checkpoints.joined(separator: ","))\t\(row.first)\t\(row.last)"
+                )
             }
         }
     }

@@ -21,7 +21,8 @@ struct CheckpointCommandTests {
         issuer = try HealthCodeIssuer(privateKey: key)
         try TrustList(entries: [
             TrustList.Entry(
-                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: Self.now.addingTimeInterval(-86_400 * 60),
+                publicKey: key.publicKey, issuer: "Test Hainan HC",
+                validFrom: Self.now.addingTimeInterval(-86_400 * 60),
                 validTo: Self.now.addingTimeInterval(86_400 * 300))
         ]).save(to: directory.appendingPathComponent("trust.json").path)
     }
@@ -52,7 +53,8 @@ struct CheckpointCommandTests {
         "--department", "Security", "--trust", "trust.json", "--now", nowText,
     ]
 
-    @Test("done-when: green, yellow, red, expired, tampered and feverish scans from PNGs: exit 0/2, acknowledged, logged")
+    @Test(
+        "done-when: green, yellow, red, expired, tampered and feverish scans from PNGs: exit 0/2, acknowledged, logged")
     func scans() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let red = try await code(.red)
@@ -63,10 +65,15 @@ struct CheckpointCommandTests {
             (try png(try await code(.green), "green.png"), "36.5", 0, []),
             (try png(try await code(.yellow), "yellow.png"), "36.5", 2, ["colourNotAllowed"]),
             (try png(red, "red.png"), "36.5", 2, ["colourNotAllowed"]),
-            (try png(try await code(.green, issuedAt: Self.now.addingTimeInterval(-3 * 86_400)), "expired.png"), "36.5", 2,
-             ["healthCode.expired"]),
-            (try png(HealthCodeFormat.text(body: body, signature: decoded.signature), "tampered.png"), "36.5", 2,
-             ["healthCode.badSignature"]),
+            (
+                try png(try await code(.green, issuedAt: Self.now.addingTimeInterval(-3 * 86_400)), "expired.png"),
+                "36.5", 2,
+                ["healthCode.expired"]
+            ),
+            (
+                try png(HealthCodeFormat.text(body: body, signature: decoded.signature), "tampered.png"), "36.5", 2,
+                ["healthCode.badSignature"]
+            ),
             ("green.png", "38.1", 2, ["fever"]),
         ]
         var acknowledged: [Int] = []
@@ -80,23 +87,32 @@ struct CheckpointCommandTests {
         }
         let text = try run(Self.scan + ["--temperature", "36.6", "red.png"])
         #expect(text.status == 2)
-        #expect(text.stdout == "DENY #7 G1 in HCS:\(HealthCode.Subject(person: Self.person).hex) healthCode red 36.6 °C — red code is not allowed here\n")
+        #expect(
+            text.stdout
+                == "DENY #7 G1 in HCS:\(HealthCode.Subject(person: Self.person).hex) healthCode red 36.6 °C — red code is not allowed here\n"
+        )
 
         let logged = try Self.array(try run(["passlog", "query", "--log", "pass.db", "--json"]).stdout)
         #expect(logged.compactMap { $0["id"] as? Int } == acknowledged + [7])
         #expect(logged.compactMap { $0["reasons"] as? [String] } == cases.map(\.reasons) + [["colourNotAllowed"]])
-        #expect(logged.allSatisfy { $0["checkpointName"] as? String == "East gate" && $0["time"] as? String == Self.nowText })
+        #expect(
+            logged.allSatisfy {
+                $0["checkpointName"] as? String == "East gate" && $0["time"] as? String == Self.nowText
+            })
     }
 
-    @Test("ID numbers: required code by default (exit 2), --id-suffices passes, masked unless --full-id; bad usage is 64")
+    @Test(
+        "ID numbers: required code by default (exit 2), --id-suffices passes, masked unless --full-id; bad usage is 64")
     func idNumbers() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let strict = try run(Self.scan + ["--temperature", "36.5", "--id", "11010519491231002X"])
         #expect(strict.status == 2)
         #expect(strict.stdout.contains("DENY #1 G1 in 110105********002X idNumber 36.5 °C — an ID number alone"))
         let manual = try run(
-            Self.scan + ["--temperature", "36.5", "--id", "11010519491231002X", "--id-suffices", "--direction", "out",
-                         "--plate", "琼A12345", "--full-id"])
+            Self.scan + [
+                "--temperature", "36.5", "--id", "11010519491231002X", "--id-suffices", "--direction", "out",
+                "--plate", "琼A12345", "--full-id",
+            ])
         #expect(manual.status == 0, "\(manual.stderr)")
         #expect(manual.stdout == "PASS #2 G1 out 11010519491231002X idNumber 36.5 °C\n")
         let invalid = try run(Self.scan + ["--temperature", "36.5", "--id", "110105194912310021", "--id-suffices"])
@@ -108,8 +124,11 @@ struct CheckpointCommandTests {
             "passlog", "trajectory", "--log", "pass.db", "--person", "11010519491231002X", "--now", "2026-03-02",
         ])
         #expect(trajectory.stdout.split(separator: "\n").count == 2, "\(trajectory.stdout)")
-        #expect(trajectory.stdout.contains("#2 2026-03-01T09:00:00+08:00 G1 out PASS 110105********002X idNumber 36.5 °C 琼A12345"))
-        let counts = try Self.array(try run(["passlog", "counts", "--log", "pass.db", "--by", "checkpoint", "--json"]).stdout)
+        #expect(
+            trajectory.stdout.contains(
+                "#2 2026-03-01T09:00:00+08:00 G1 out PASS 110105********002X idNumber 36.5 °C 琼A12345"))
+        let counts = try Self.array(
+            try run(["passlog", "counts", "--log", "pass.db", "--by", "checkpoint", "--json"]).stdout)
         #expect(counts.first?["passed"] as? Int == 1 && counts.first?["denied"] as? Int == 2)
         let csv = try run(["passlog", "export", "--log", "pass.db", "--csv", "--decision", "deny"])
         #expect(csv.stdout.components(separatedBy: "\r\n").count == 4)  // header, 2 rows, final empty

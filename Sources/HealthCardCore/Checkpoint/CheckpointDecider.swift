@@ -135,7 +135,8 @@ public struct CheckpointDecider: Sendable {
     /// Why `text` is not an ID number, without repeating the number (the log masks numbers).
     static func idNumberFinding(_ text: String) -> String {
         if text.contains(":") {
-            return "not a citizen ID nor TT:NUMBER with a CV02.01.101 document type and 1...32 characters of 0-9, A-Z, -"
+            return
+                "not a citizen ID nor TT:NUMBER with a CV02.01.101 document type and 1...32 characters of 0-9, A-Z, -"
         }
         return CitizenIDValidator(regions: nil).validate(text).firstError ?? "not a valid citizen ID"
     }

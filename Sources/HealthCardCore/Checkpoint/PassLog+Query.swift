@@ -59,7 +59,8 @@ extension PassLog {
     /// Passed and denied passages per checkpoint, ordered by checkpoint id.
     public func countsPerCheckpoint(matching filter: PassLogFilter) throws -> [CheckpointPassCount] {
         try counts(groupedBy: "checkpoint", matching: filter) { row, passed, denied in
-            CheckpointPassCount(checkpoint: row["groupKey"], name: row["checkpointName"], passed: passed, denied: denied)
+            CheckpointPassCount(
+                checkpoint: row["groupKey"], name: row["checkpointName"], passed: passed, denied: denied)
         }
     }
 

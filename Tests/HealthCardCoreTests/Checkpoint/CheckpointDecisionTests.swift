@@ -24,7 +24,8 @@ struct CheckpointDecisionTests {
         cardIssuer = try SignedCodeIssuer(privateKey: key)
         trust = try TrustList(entries: [
             TrustList.Entry(
-                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: Self.now.addingTimeInterval(-86_400 * 30),
+                publicKey: key.publicKey, issuer: "Test Hainan HC",
+                validFrom: Self.now.addingTimeInterval(-86_400 * 30),
                 validTo: Self.now.addingTimeInterval(86_400 * 365))
         ])
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
@@ -36,7 +37,9 @@ struct CheckpointDecisionTests {
         CheckpointDecider(policy: policy, trustList: trust, seenNonces: cache)
     }
 
-    func healthCode(_ colour: HealthColour, for person: PersonID = person, issuedAt: Date = now.addingTimeInterval(-3600))
+    func healthCode(
+        _ colour: HealthColour, for person: PersonID = person, issuedAt: Date = now.addingTimeInterval(-3600)
+    )
         async throws -> String
     {
         try await healthIssuer.issue(colour: colour, region: "460100", person: person, now: issuedAt).text
@@ -66,17 +69,22 @@ struct CheckpointDecisionTests {
         let decider = decider()
         let subject = PassHolder.healthCodeSubject(HealthCode.Subject(person: Self.person))
         let red = try await healthCode(.red)
-        let cases: [(name: String, text: String, temperature: Double, reasons: [String], colour: HealthColour?,
-                     holder: PassHolder?)] = [
-            ("green", try await healthCode(.green), 36.5, [], .green, subject),
-            ("yellow", try await healthCode(.yellow), 36.5, ["colourNotAllowed"], .yellow, subject),
-            ("red", red, 36.5, ["colourNotAllowed"], .red, subject),
-            ("expired", try await healthCode(.green, issuedAt: Self.now.addingTimeInterval(-2 * 86_400)), 36.5,
-             ["healthCode.expired"], nil, subject),
-            ("tampered", try Self.recoloured(red, to: .green), 36.5, ["healthCode.badSignature"], nil, nil),
-            ("fever", try await healthCode(.green), 38.2, ["fever"], .green, subject),
-            ("red+fever", red, 39.0, ["colourNotAllowed", "fever"], .red, subject),
-        ]
+        let cases:
+            [(
+                name: String, text: String, temperature: Double, reasons: [String], colour: HealthColour?,
+                holder: PassHolder?
+            )] = [
+                ("green", try await healthCode(.green), 36.5, [], .green, subject),
+                ("yellow", try await healthCode(.yellow), 36.5, ["colourNotAllowed"], .yellow, subject),
+                ("red", red, 36.5, ["colourNotAllowed"], .red, subject),
+                (
+                    "expired", try await healthCode(.green, issuedAt: Self.now.addingTimeInterval(-2 * 86_400)), 36.5,
+                    ["healthCode.expired"], nil, subject
+                ),
+                ("tampered", try Self.recoloured(red, to: .green), 36.5, ["healthCode.badSignature"], nil, nil),
+                ("fever", try await healthCode(.green), 38.2, ["fever"], .green, subject),
+                ("red+fever", red, 39.0, ["colourNotAllowed", "fever"], .red, subject),
+            ]
         var ids: [Int64] = []
         for item in cases {
             let scanned = try throughImage(item.text, name: item.name)
@@ -109,7 +117,8 @@ struct CheckpointDecisionTests {
             allowedColours: [.green, .yellow, .red], temperatureLimit: 38.0, temperatureRequired: false)
         let decider = decider(policy)
         for colour in [HealthColour.green, .yellow, .red] {
-            let decision = decider.decide(Credential(scanned: try await healthCode(colour)), temperature: 37.5, now: Self.now)
+            let decision = decider.decide(
+                Credential(scanned: try await healthCode(colour)), temperature: 37.5, now: Self.now)
             #expect(decision.passes, "\(colour): \(decision.reasons)")
         }
         let grey = decider.decide(Credential(scanned: try await healthCode(.grey)), temperature: nil, now: Self.now)
@@ -125,7 +134,8 @@ struct CheckpointDecisionTests {
         #expect(decider().decide(green, temperature: nil, now: Self.now).reasons == [.temperatureMissing])
         #expect(
             decider().decide(green, temperature: 25.0, now: Self.now).reasons == [.temperatureImplausible(celsius: 25)])
-        #expect(decider().decide(green, temperature: .nan, now: Self.now).reasons.map(\.code) == ["temperatureImplausible"])
+        #expect(
+            decider().decide(green, temperature: .nan, now: Self.now).reasons.map(\.code) == ["temperatureImplausible"])
         #expect(decider().decide(green, temperature: 37.2, now: Self.now).passes)
         #expect(decider().decide(green, temperature: 37.3, now: Self.now).reasons.map(\.code) == ["fever"])
     }
@@ -196,11 +206,15 @@ struct CheckpointDecisionTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let plain = "E1D10AAC73D0B947060B099128732C969A6EF97A6014BF41B3D19EEF9A4FBB18:1"
         #expect(Credential(scanned: plain) == .unrecognised(plain))
-        #expect(decider().decide(.unrecognised(plain), temperature: 36.5, now: Self.now).reasons == [.unrecognisedCredential])
+        #expect(
+            decider().decide(.unrecognised(plain), temperature: 36.5, now: Self.now).reasons == [
+                .unrecognisedCredential
+            ])
         #expect(
             decider().decide(Credential(scanned: "HCC1-XYZ"), temperature: 36.5, now: Self.now).reasons.map(\.code)
                 == ["healthCode.malformed"])
-        let nothing = decider().decide(.unreadable(reason: "no QR code found in x.png"), temperature: 36.5, now: Self.now)
+        let nothing = decider().decide(
+            .unreadable(reason: "no QR code found in x.png"), temperature: 36.5, now: Self.now)
         #expect(nothing.reasons.map(\.code) == ["unreadable"] && nothing.credential == .unreadable)
     }
 

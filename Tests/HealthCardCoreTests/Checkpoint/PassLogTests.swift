@@ -36,7 +36,8 @@ struct PassLogTests {
 
     static func decision(_ holder: PassHolder?, deny: Bool, temperature: Double) -> CheckpointDecision {
         CheckpointDecision(
-            reasons: deny ? [.fever(celsius: temperature, limit: 37.3)] : [], credential: holder == nil ? .unreadable : .idNumber,
+            reasons: deny ? [.fever(celsius: temperature, limit: 37.3)] : [],
+            credential: holder == nil ? .unreadable : .idNumber,
             holder: holder, colour: holder == nil ? nil : .green, temperature: temperature)
     }
 
@@ -61,13 +62,19 @@ struct PassLogTests {
         for visit in 0..<days {
             let site = sites[visit % 2]
             let time = start.addingTimeInterval(Double(visit) * 86_400 + 3 * 3600 + Double(visit) * 60)
-            passages.append(Passage(time: time, checkpoint: site, direction: .entering,
-                                    decision: decision(target, deny: false, temperature: 36.5)))
-            passages.append(Passage(time: time.addingTimeInterval(120), checkpoint: site, direction: .entering,
-                                    decision: decision(twin, deny: false, temperature: 36.6)))
+            passages.append(
+                Passage(
+                    time: time, checkpoint: site, direction: .entering,
+                    decision: decision(target, deny: false, temperature: 36.5)))
+            passages.append(
+                Passage(
+                    time: time.addingTimeInterval(120), checkpoint: site, direction: .entering,
+                    decision: decision(twin, deny: false, temperature: 36.6)))
             let late = visit % 3 == 0 ? 9.0 * 60 : 11.0 * 60
-            passages.append(Passage(time: time.addingTimeInterval(late), checkpoint: visit % 3 == 1 ? sites[2] : site,
-                                    direction: .leaving, decision: decision(sometimes, deny: true, temperature: 37.9)))
+            passages.append(
+                Passage(
+                    time: time.addingTimeInterval(late), checkpoint: visit % 3 == 1 ? sites[2] : site,
+                    direction: .leaving, decision: decision(sometimes, deny: true, temperature: 37.9)))
         }
         // Written in shuffled order: ids must not be what makes the results come out sorted.
         passages.shuffle(using: &generator)
@@ -124,8 +131,9 @@ struct PassLogTests {
             #expect(records.map(\.holder) == expected.map(\.1.decision.holder), "\(filter)")
             #expect(records.map(\.plate) == expected.map(\.1.plate), "\(filter)")
         }
-        #expect(try log.records(matching: PassLogFilter(), limit: 10).map(\.id)
-            == Self.expected(generated, PassLogFilter()).prefix(10).map(\.0))
+        #expect(
+            try log.records(matching: PassLogFilter(), limit: 10).map(\.id)
+                == Self.expected(generated, PassLogFilter()).prefix(10).map(\.0))
         // The last filter is empty on purpose: a query that can come back empty must.
         #expect(try log.records(matching: filters.last!).isEmpty)
     }
@@ -153,7 +161,9 @@ struct PassLogTests {
         #expect(perHour.map(\.total).reduce(0, +) == matching.count)
         let perCheckpoint = try log.countsPerCheckpoint(matching: filter)
         #expect(perCheckpoint.map(\.checkpoint) == ["G1", "G2"])
-        #expect(perCheckpoint.map { [$0.passed, $0.denied] } == ["G1", "G2"].map { [checkpoints[$0]!.0, checkpoints[$0]!.1] })
+        #expect(
+            perCheckpoint.map { [$0.passed, $0.denied] }
+                == ["G1", "G2"].map { [checkpoints[$0]!.0, checkpoints[$0]!.1] })
         #expect(perCheckpoint[1].name == "Ward \"B\", north")
     }
 
@@ -166,9 +176,11 @@ struct PassLogTests {
         // Visits 6...19 fall in [now − 14 d, now]; visit v is at day v, 03:00 + v minutes.
         #expect(trajectory.count == 14)
         #expect(trajectory.map(\.checkpoint.id) == (6..<20).map { Self.sites[$0 % 2].id })
-        #expect(trajectory.map(\.time) == (6..<20).map {
-            Self.start.addingTimeInterval(Double($0) * 86_400 + 3 * 3600 + Double($0) * 60)
-        })
+        #expect(
+            trajectory.map(\.time)
+                == (6..<20).map {
+                    Self.start.addingTimeInterval(Double($0) * 86_400 + 3 * 3600 + Double($0) * 60)
+                })
         #expect(try log.trajectory(of: Self.target, days: 3, now: Self.now).count == 3)
 
         let companions = try log.companions(of: Self.target, minutes: 10, now: Self.now)
@@ -177,7 +189,8 @@ struct PassLogTests {
         #expect(companions.first?.holder == Self.twin && companions.first?.encounters == 14)
         #expect(companions.first(where: { $0.holder == Self.sometimes })?.encounters == 5)
         #expect(companions == Self.oracleCompanions(generated, minutes: 10, days: 14))
-        #expect(try log.companions(of: Self.target, minutes: 8, now: Self.now).first { $0.holder == Self.sometimes } == nil)
+        #expect(
+            try log.companions(of: Self.target, minutes: 8, now: Self.now).first { $0.holder == Self.sometimes } == nil)
     }
 
     static func oracleCompanions(_ generated: Generated, minutes: Int, days: Int) -> [Companion] {
@@ -200,7 +213,8 @@ struct PassLogTests {
         return met.map { holder, value in
             Companion(
                 holder: holder, encounters: value.visits.count, checkpoints: value.checkpoints.sorted(),
-                first: Date(timeIntervalSince1970: value.times.min()!), last: Date(timeIntervalSince1970: value.times.max()!))
+                first: Date(timeIntervalSince1970: value.times.min()!),
+                last: Date(timeIntervalSince1970: value.times.max()!))
         }.sorted { ($0.encounters, $1.holder) > ($1.encounters, $0.holder) }
     }
 
@@ -213,7 +227,8 @@ struct PassLogTests {
         var visits: [String: [Double]] = [:]
         for (_, passage) in Self.expected(generated, filter) {
             guard let holder = passage.decision.holder else { continue }
-            visits[holder.storedValue + "|" + passage.checkpoint.id, default: []].append(passage.time.timeIntervalSince1970)
+            visits[holder.storedValue + "|" + passage.checkpoint.id, default: []].append(
+                passage.time.timeIntervalSince1970)
         }
         let expected = visits.map { key, times in
             let parts = key.split(separator: "|").map(String.init)
@@ -227,7 +242,10 @@ struct PassLogTests {
         #expect(table == expected)
         // By construction: the target entered G1 and G2 on alternate days, 10 times each; 'sometimes'
         // was always denied and leaving, so never counts.
-        #expect(table.filter { $0.holder == Self.target }.map { "\($0.checkpoint):\($0.visits)" }.sorted() == ["G1:10", "G2:10"])
+        #expect(
+            table.filter { $0.holder == Self.target }.map { "\($0.checkpoint):\($0.visits)" }.sorted() == [
+                "G1:10", "G2:10",
+            ])
         #expect(!table.contains { $0.holder == Self.sometimes })
     }
 
@@ -271,7 +289,9 @@ struct PassLogTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try Self.generate(into: log)
         let before = try log.records(matching: PassLogFilter(), limit: 5)
-        for sql in ["UPDATE passage SET decision = 'pass', reasons = '', detail = ''", "DELETE FROM passage WHERE id = 1"] {
+        for sql in [
+            "UPDATE passage SET decision = 'pass', reasons = '', detail = ''", "DELETE FROM passage WHERE id = 1",
+        ] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
             process.arguments = [log.path, sql]
@@ -300,10 +320,14 @@ struct PassLogTests {
         #expect(trajectoryPlan == ["SEARCH passage USING INDEX passage_person_time (person=? AND time>? AND time<?)"])
         let companionPlan = try log.queryPlan(forCompanionsOf: Self.target, minutes: 10, days: 14, now: Self.now)
         #expect(companionPlan.contains { $0.contains("USING INDEX passage_person_time (person=?") }, "\(companionPlan)")
-        #expect(companionPlan.contains { $0.contains("USING INDEX passage_checkpoint_time (checkpoint=?") }, "\(companionPlan)")
-        #expect(!companionPlan.contains { $0.hasPrefix("SCAN passage") || $0.hasPrefix("SCAN other") }, "\(companionPlan)")
+        #expect(
+            companionPlan.contains { $0.contains("USING INDEX passage_checkpoint_time (checkpoint=?") },
+            "\(companionPlan)")
+        #expect(
+            !companionPlan.contains { $0.hasPrefix("SCAN passage") || $0.hasPrefix("SCAN other") }, "\(companionPlan)")
         let dailyPlan = try log.queryPlan(
-            forRecordsMatching: PassLogFilter(from: Self.start, to: Self.start.addingTimeInterval(86_400), department: "Traffic"))
+            forRecordsMatching: PassLogFilter(
+                from: Self.start, to: Self.start.addingTimeInterval(86_400), department: "Traffic"))
         #expect(dailyPlan == ["SEARCH passage USING INDEX passage_time (time>? AND time<?)"])
     }
 }
