@@ -228,9 +228,7 @@ struct CheckpointCommand: ParsableCommand {
                 }
             }
             guard let scanned else { return .idNumber(id ?? "") }
-            // An ID shown with a code that does not parse as one is still a fact for the log only if
-            // it is valid; an invalid one cannot name anyone, so the code is judged alone.
-            return Credential(scanned: scanned, presentedBy: id.flatMap { try? PersonID($0) })
+            return Credential(scanned: scanned, presentedBy: id)
         }
 
         /// The one QR text in an image, or why there is not exactly one.

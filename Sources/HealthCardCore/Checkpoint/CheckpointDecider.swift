@@ -57,17 +57,23 @@ public struct CheckpointDecider: Sendable {
         var acceptedCard: DecodedCode?
 
         switch credential {
-        case .healthCode(let text, let person):
-            holder = person.map(PassHolder.person)
+        case .healthCode(let text, let presented):
+            var person: PersonID?
+            if let presented {
+                do {
+                    person = try PersonID(presented)
+                    holder = person.map(PassHolder.person)
+                } catch {
+                    reasons.append(.invalidIDNumber(reason: Self.idNumberFinding(presented)))
+                }
+            }
             switch healthCodes.verify(text, now: now, presentedBy: person) {
             case .valid(let verified):
                 colour = verified.colour
                 holder = holder ?? .healthCodeSubject(verified.code.subject)
             case let verdict:
                 reasons.append(.healthCode(verdict))
-                if holder == nil, Self.isAuthenticated(verdict),
-                    let decoded = try? HealthCodeFormat.decode(text)
-                {
+                if holder == nil, Self.isAuthenticated(verdict), let decoded = try? HealthCodeFormat.decode(text) {
                     holder = .healthCodeSubject(decoded.code.subject)
                 }
             }

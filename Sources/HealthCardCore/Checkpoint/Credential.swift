@@ -9,9 +9,10 @@
 ///
 /// - SeeAlso: ``CheckpointDecider``.
 public enum Credential: Hashable, Sendable {
-    /// An `HCC1-` health-code text; `presentedBy` is the identity document shown with it, if any,
-    /// which the code must then belong to (``HealthCodeVerdict/subjectMismatch(_:)``).
-    case healthCode(String, presentedBy: PersonID?)
+    /// An `HCC1-` health-code text; `presentedBy` is the ID number shown with it, if any, as read
+    /// (not yet validated): the code must then belong to it (``HealthCodeVerdict/subjectMismatch(_:)``),
+    /// and an invalid number denies, since the code can then not be matched to anyone.
+    case healthCode(String, presentedBy: String?)
     /// An `HCK1-` signed e-health-card code.
     case eHealthCard(String)
     /// An identity number typed or read from an ID card, not yet validated.
@@ -29,7 +30,7 @@ public enum Credential: Hashable, Sendable {
 
     /// A scanned text, classified by its prefix. `presentedBy` is kept only for a health code: an
     /// e-health-card code names a card, not a person, so there is nothing to match it against.
-    public init(scanned text: String, presentedBy: PersonID? = nil) {
+    public init(scanned text: String, presentedBy: String? = nil) {
         if text.hasPrefix(HealthCodeFormat.prefix) {
             self = .healthCode(text, presentedBy: presentedBy)
         } else if text.hasPrefix(SignedCodeFormat.prefix) {

@@ -192,13 +192,19 @@ struct CheckpointDecisionTests {
 
         let someoneElses = try await healthCode(.green, for: Self.stranger)
         let presented = decider().decide(
-            Credential(scanned: someoneElses, presentedBy: Self.person), temperature: 36.5, now: Self.now)
+            Credential(scanned: someoneElses, presentedBy: Self.person.rawValue), temperature: 36.5, now: Self.now)
         #expect(presented.reasons.map(\.code) == ["healthCode.subjectMismatch"])
         #expect(presented.holder == .person(Self.person))
         let own = decider().decide(
-            Credential(scanned: try await healthCode(.green), presentedBy: Self.person), temperature: 36.5,
+            Credential(scanned: try await healthCode(.green), presentedBy: Self.person.rawValue), temperature: 36.5,
             now: Self.now)
         #expect(own.passes && own.holder == .person(Self.person))
+        // A mistyped ID with a good code: the code cannot be matched to anyone, so it denies.
+        let mistyped = decider().decide(
+            Credential(scanned: try await healthCode(.green), presentedBy: "110105194912310021"), temperature: 36.5,
+            now: Self.now)
+        #expect(mistyped.reasons.map(\.code) == ["invalidIDNumber"])
+        #expect(mistyped.colour == .green && mistyped.holder == .healthCodeSubject(HealthCode.Subject(person: Self.person)))
     }
 
     @Test("texts that are no verifiable code, and scans that gave nothing, deny")
