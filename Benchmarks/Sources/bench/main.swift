@@ -1,6 +1,7 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|...]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|passlog|...]`
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
 if filter == nil || filter == "identity" { try await IdentityBenchmarks.run() }
 if filter == nil || filter == "card" { try await CardBenchmarks.run() }
 if filter == nil || filter == "qr" { try await QRBenchmarks.run() }
+if filter == nil || filter == "passlog" { try await PassLogBenchmarks.run() }
