@@ -173,13 +173,13 @@ _hcard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    id|codes|card|read|write|erase|keys|qr|code|empi|fixtures|demo|readers|atr|apdu|emulate|help)
+    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|fixtures|demo|readers|atr|apdu|emulate|help)
         # Offer subcommand argument completions
         "_hcard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code empi fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog empi fixtures demo readers atr apdu emulate help' -- "${cur}"))
         ;;
     esac
 }
@@ -932,6 +932,353 @@ _hcard_code_status() {
         return
         ;;
     '--at')
+        return
+        ;;
+    esac
+}
+
+_hcard_checkpoint() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    scan)
+        # Offer subcommand argument completions
+        "_hcard_checkpoint_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'scan' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_checkpoint_scan() {
+    repeating_flags=()
+    non_repeating_flags=(--batch --temperature-optional --id-suffices --full-id --json -h --help)
+    repeating_options=(--allow)
+    non_repeating_options=(--text --id --log --checkpoint --name --area --department --direction --temperature --plate --policy --temperature-limit --trust --revoked --skew --replay-cache --now)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--log')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--temperature')
+        return
+        ;;
+    '--plate')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--allow')
+        return
+        ;;
+    '--temperature-limit')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--skew')
+        return
+        ;;
+    '--replay-cache')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    query|counts|export|trajectory|companions|frequency)
+        # Offer subcommand argument completions
+        "_hcard_passlog_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'query counts export trajectory companions frequency' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_passlog_query() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction --limit)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_counts() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction --by)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--by')
+        __hcard_add_completions -W 'hour'$'\n''checkpoint'
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_export() {
+    repeating_flags=()
+    non_repeating_flags=(--csv --json --full-id -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction --out)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_trajectory() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --person --days --now)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--days')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_companions() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --person --minutes --days --now --limit)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--minutes')
+        return
+        ;;
+    '--days')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_frequency() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction --min-visits --limit)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--min-visits')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

@@ -58,6 +58,8 @@ _hcard() {
             'keys:Issuer keys for signed QR codes: generate, export, trust, revoke.'
             'qr:Signed, offline-verifiable QR codes for e-health cards.'
             'code:Health codes: declarations, events, colour status, signed HCC1 codes.'
+            'checkpoint:Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.'
+            'passlog:The checkpoint pass log: query, counts, export, trajectory, companions, frequency.'
             'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
@@ -71,7 +73,7 @@ _hcard() {
         ;;
     arg)
         case "${words[1]}" in
-        id|codes|card|read|write|erase|keys|qr|code|empi|fixtures|demo|readers|atr|apdu|emulate|help)
+        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|fixtures|demo|readers|atr|apdu|emulate|help)
             "_hcard_${words[1]}" && ret=0
             ;;
         esac
@@ -643,6 +645,232 @@ _hcard_code_status() {
         '--person[The person\: a citizen ID, or TT\:NUMBER.]:person:'
         '--at[The date (YYYY-MM-DD, or an ISO 8601 time). Default\: today in China.]:at:'
         '--json[Print JSON, with the events and issued codes.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_checkpoint() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'scan:Decide one passage (or a batch from standard input) and append it to the pass log.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        scan)
+            "_hcard_checkpoint_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_checkpoint_scan() {
+    local -i ret=1
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        ':image:'
+        '--text[The scanned text.]:text:'
+        '--id[An ID number\: alone, the credential; with a code, the ID card shown with it.]:id:'
+        '--batch[Read passages as JSON lines from standard input.]'
+        '--log[The pass log (SQLite, created on first use).]:log:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--name[The checkpoint'\''s name.]:name:'
+        '--area[Where it is (a GB/T 2260 code or free text).]:area:'
+        '--department[The department that runs it.]:department:'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--temperature[The body temperature in °C.]:temperature:'
+        '--plate[A vehicle plate.]:plate:'
+        '--policy[A checkpoint policy JSON file.]:policy:'
+        '*--allow[A colour that passes (repeat for several); replaces the policy'\''s colours.]:allow:'
+        '--temperature-limit[Fever limit in °C\: a reading at or above it denies.]:temperature-limit:'
+        '--temperature-optional[Do not deny a passage without a temperature reading.]'
+        '--id-suffices[A valid ID number alone suffices (manual registration).]'
+        '--trust[The trust list file.]:trust:'
+        '--revoked[The revocation list file.]:revoked:'
+        '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
+        '--replay-cache[Remember accepted dynamic codes in this JSON file across runs.]:file:'
+        '--now[Decide as of this time (ISO 8601; no zone = China time) instead of now.]:now:'
+        '--full-id[Show ID numbers in full in the output.]'
+        '--json[Print JSON (one object per passage; compact lines in --batch).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'query:List passages, in time order.'
+            'counts:Passed and denied passages per hour or per checkpoint.'
+            'export:Export passages as CSV (RFC 4180) or JSON, streaming.'
+            'trajectory:Where a person passed in the last N days (default 14), in time order.'
+            'companions:People who passed the same checkpoint within M minutes of the person, most often first.'
+            'frequency:Visits per person per checkpoint, most first.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        query|counts|export|trajectory|companions|frequency)
+            "_hcard_passlog_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_passlog_query() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--limit[At most this many rows. Default\: 1000.]:limit:'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON (an array; for large results use `passlog export --json`).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_counts() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar ___by=('hour' 'checkpoint')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--by[hour or checkpoint.]:by:{__hcard_complete "${___by[@]}"}'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_export() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--csv[CSV (RFC 4180, CRLF).]'
+        '--json[JSON (one array).]'
+        '--out[Write to this file instead of standard output.]:out:'
+        '--full-id[Show ID numbers in full.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_trajectory() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--person[The person.]:person:'
+        '--days[Days to look back. Default\: 14.]:days:'
+        '--now[The end of the period (default\: now).]:now:'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_companions() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--person[The person.]:person:'
+        '--minutes[The window either side, in minutes. Default\: 10.]:minutes:'
+        '--days[Days to look back. Default\: 14.]:days:'
+        '--now[The end of the period (default\: now).]:now:'
+        '--limit[At most this many companions. Default\: 100.]:limit:'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_frequency() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--min-visits[Only pairs with at least this many visits. Default\: 1.]:min-visits:'
+        '--limit[At most this many rows. Default\: 100.]:limit:'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

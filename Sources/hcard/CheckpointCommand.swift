@@ -1,0 +1,331 @@
+import ArgumentParser
+import Foundation
+import HealthCardCore
+
+/// `hcard checkpoint`: decide and log passages at a checkpoint. Thin: ``CheckpointDecider`` decides,
+/// ``PassLog`` records (Docs/checkpoint.md).
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.",
+        subcommands: [Scan.self]
+    )
+
+    /// Exit status of a scan whose passage was denied (and logged). 1 is an error (nothing logged),
+    /// 64 a usage error.
+    static let deniedExitCode: Int32 = 2
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide one passage (or a batch from standard input) and append it to the pass log.",
+            discussion: """
+                The credential is a code image (PNG/JPEG), --text (an HCC1- health code or HCK1- \
+                e-health-card code), or --id alone (an ID number). --id with an image or --text is \
+                the ID card shown with a health code, which must then belong to it. Every passage is \
+                logged, passed or denied; the line printed for it ("PASS #id …" / "DENY #id …") is \
+                the acknowledgement and appears only once the passage is durable in the log.
+
+                Denied on any doubt: a code that does not verify (malformed, unknown key, bad \
+                signature, revoked, expired, not yet valid, replayed, someone else's), a colour the \
+                policy does not allow, fever (a reading at or above the limit, default 37.3 °C), a \
+                missing or implausible reading, an invalid ID number, an ID number alone where a code \
+                is required, an image with no or several codes.
+
+                Policy: --policy FILE (JSON: allowedColours, temperatureLimit, temperatureRequired, \
+                identification validCode|idNumberSuffices), then --allow, --temperature-limit, \
+                --temperature-optional and --id-suffices override it. Default: green only, 37.3 °C, \
+                reading required, code required.
+
+                --batch reads one JSON object per line from standard input, \
+                {"text": "HCC1-…", "id": "…", "image": "file.png", "temperature": 36.5, \
+                "direction": "in", "plate": "琼A12345"}, and acknowledges each on its own line \
+                (a terminal's long-running mode). With --replay-cache, the file is written at the end.
+
+                Exit status: 0 passed (batch: all passed), 2 denied (batch: any denied; every \
+                passage is logged), 1 error (nothing logged for the failing input), 64 usage.
+
+                Examples:
+                  hcard checkpoint scan --log pass.db --checkpoint G1 --name "East gate" --temperature 36.5 \\
+                      --trust trust.json code.png
+                  hcard checkpoint scan --log pass.db --checkpoint G1 --temperature 36.8 --text "HCC1-…" \\
+                      --id 11010519491231002X --trust trust.json --json
+                  hcard checkpoint scan --log pass.db --checkpoint R7 --direction out --plate 琼A12345 \\
+                      --id 11010519491231002X --id-suffices --temperature 36.4 --trust trust.json
+                  hcard checkpoint scan --log pass.db --checkpoint G1 --policy hospital.json --trust trust.json \\
+                      --batch < scans.jsonl
+                """
+        )
+
+        @Argument(help: "A PNG or JPEG image holding the code.")
+        var image: String?
+        @Option(help: "The scanned text.")
+        var text: String?
+        @Option(help: "An ID number: alone, the credential; with a code, the ID card shown with it.")
+        var id: String?
+        @Flag(help: "Read passages as JSON lines from standard input.")
+        var batch = false
+
+        @Option(help: "The pass log (SQLite, created on first use).")
+        var log: String
+        @Option(help: "The checkpoint id.")
+        var checkpoint: String
+        @Option(help: "The checkpoint's name.")
+        var name = ""
+        @Option(help: "Where it is (a GB/T 2260 code or free text).")
+        var area = ""
+        @Option(help: "The department that runs it.")
+        var department = ""
+        @Option(help: "in or out.")
+        var direction: PassDirection = .entering
+        @Option(help: "The body temperature in °C.")
+        var temperature: Double?
+        @Option(help: "A vehicle plate.")
+        var plate: String?
+
+        @Option(help: "A checkpoint policy JSON file.")
+        var policy: String?
+        @Option(help: "A colour that passes (repeat for several); replaces the policy's colours.")
+        var allow: [String] = []
+        @Option(help: "Fever limit in °C: a reading at or above it denies.")
+        var temperatureLimit: Double?
+        @Flag(help: "Do not deny a passage without a temperature reading.")
+        var temperatureOptional = false
+        @Flag(help: "A valid ID number alone suffices (manual registration).")
+        var idSuffices = false
+
+        @Option(help: "The trust list file.")
+        var trust: String
+        @Option(help: "The revocation list file.")
+        var revoked: String?
+        @Option(help: "Allowed clock difference in seconds. Default: 30.")
+        var skew: Int = 30
+        @Option(
+            name: .customLong("replay-cache"),
+            help: ArgumentHelp("Remember accepted dynamic codes in this JSON file across runs.", valueName: "file"))
+        var replayCache: String?
+        @Option(help: "Decide as of this time (ISO 8601; no zone = China time) instead of now.")
+        var now: ChinaTimeArgument?
+
+        @Flag(help: "Show ID numbers in full in the output.")
+        var fullId = false
+        @Flag(help: "Print JSON (one object per passage; compact lines in --batch).")
+        var json = false
+
+        func validate() throws {
+            guard (0...86_400).contains(skew) else { throw ValidationError("--skew must be 0...86400 seconds") }
+            if image != nil && text != nil { throw ValidationError("give an IMAGE or --text, not both") }
+            if batch && (image != nil || text != nil || id != nil) {
+                throw ValidationError("--batch reads its passages from standard input: no IMAGE, --text or --id")
+            }
+            if !batch && image == nil && text == nil && id == nil {
+                throw ValidationError("give an IMAGE, --text or --id (or --batch)")
+            }
+            if let image, !FileManager.default.fileExists(atPath: image) {
+                throw ValidationError("no such image file: \(image)")
+            }
+            _ = try site()
+            _ = try checkpointPolicy()
+        }
+
+        func site() throws -> CheckpointSite {
+            do {
+                return try CheckpointSite(id: checkpoint, name: name, area: area, department: department)
+            } catch {
+                throw ValidationError("--checkpoint: \(error)")
+            }
+        }
+
+        func checkpointPolicy() throws -> CheckpointPolicy {
+            do {
+                var policy =
+                    try self.policy.map {
+                        try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
+                    } ?? CheckpointPolicy()
+                if !allow.isEmpty { policy.allowedColours = Set(allow.map(HealthColour.init(rawValue:))) }
+                if let temperatureLimit { policy.temperatureLimit = temperatureLimit }
+                if temperatureOptional { policy.temperatureRequired = false }
+                if idSuffices { policy.identification = .idNumberSuffices }
+                return try policy.validated()
+            } catch {
+                throw ValidationError("checkpoint policy: \(error)")
+            }
+        }
+
+        func run() throws {
+            let instant = now?.instant
+            let replay = try replayCache.map {
+                try ReplayCacheFile(
+                    path: $0, now: Int64((instant ?? Date()).timeIntervalSince1970.rounded(.down)))
+            }
+            let decider = CheckpointDecider(
+                policy: try checkpointPolicy(), trustList: try TrustList.load(from: trust),
+                revocations: try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList(),
+                clockSkew: .seconds(skew), seenNonces: replay?.cache)
+            let passLog = try PassLog(path: log)
+            let site = try site()
+
+            /// Decides, logs, then acknowledges: nothing is printed before the passage is durable.
+            func pass(_ credential: Credential, temperature: Double?, direction: PassDirection, plate: String?) throws
+                -> Bool
+            {
+                let time = instant ?? Date()
+                let decision = decider.decide(credential, temperature: temperature, now: time)
+                if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: .seconds(skew)) }
+                let id = try passLog.append(
+                    Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
+                let ack = ScanJSON(
+                    id: id, time: time, site: site, direction: direction, decision: decision, fullID: fullId)
+                if json {
+                    if batch { try writeLine(compactJSON(ack)) } else { try printJSON(ack) }
+                } else {
+                    try writeLine(ack.line)
+                }
+                return decision.passes
+            }
+
+            var allPassed = true
+            var failed = false
+            if batch {
+                var lineNumber = 0
+                while let line = readLine() {
+                    lineNumber += 1
+                    guard !line.allSatisfy(\.isWhitespace) else { continue }
+                    let input: BatchLine
+                    do {
+                        input = try JSONDecoder().decode(BatchLine.self, from: Data(line.utf8))
+                        guard input.text == nil || input.image == nil else {
+                            throw ValidationError("give text or image, not both")
+                        }
+                    } catch {
+                        printStandardError(
+                            "standard input line \(lineNumber): not a passage (\(error)); nothing logged")
+                        failed = true
+                        continue
+                    }
+                    let credential = Self.credential(text: input.text, image: input.image, id: input.id)
+                    allPassed =
+                        try pass(
+                            credential, temperature: input.temperature, direction: input.direction ?? direction,
+                            plate: input.plate ?? plate) && allPassed
+                }
+            } else {
+                allPassed = try pass(
+                    Self.credential(text: text, image: image, id: id), temperature: temperature, direction: direction,
+                    plate: plate)
+            }
+            try replay?.save()
+            if failed { throw ExitCode(1) }
+            if !allPassed { throw ExitCode(CheckpointCommand.deniedExitCode) }
+        }
+
+        /// The credential from a text, an image file or an ID number, as the options give them.
+        static func credential(text: String?, image: String?, id: String?) -> Credential {
+            var scanned = text.map(QRCommand.Verify.trimmingLineEnd)
+            if let image {
+                switch scan(image) {
+                case .success(let text): scanned = text
+                case .failure(let failure): return .unreadable(reason: failure.reason)
+                }
+            }
+            guard let scanned else { return .idNumber(id ?? "") }
+            return Credential(scanned: scanned, presentedBy: id)
+        }
+
+        /// The one QR text in an image, or why there is not exactly one.
+        static func scan(_ path: String) -> Result<String, ScanFailure> {
+            let name = (path as NSString).lastPathComponent
+            let payloads: [[UInt8]]
+            do {
+                payloads = try QRImageCodec().payloads(inFileAt: path)
+            } catch {
+                return .failure(ScanFailure(reason: "\(name): \(error)"))
+            }
+            switch Set(payloads).count {
+            case 0: return .failure(ScanFailure(reason: "no QR code found in \(name)"))
+            case 1:
+                guard let text = String(validating: payloads[0], as: UTF8.self) else {
+                    return .failure(ScanFailure(reason: "the QR code in \(name) is not text"))
+                }
+                return .success(text)
+            case let count: return .failure(ScanFailure(reason: "\(count) different QR codes in \(name): show one"))
+            }
+        }
+
+        struct ScanFailure: Error {
+            let reason: String
+        }
+
+        struct BatchLine: Decodable {
+            let text: String?
+            let image: String?
+            let id: String?
+            let temperature: Double?
+            let direction: PassDirection?
+            let plate: String?
+        }
+    }
+}
+
+/// The acknowledgement of one passage.
+struct ScanJSON: Encodable {
+    let id: Int64
+    let time: String
+    let checkpoint: String
+    let direction: String
+    let decision: String
+    let reasons: [ReasonJSON]
+    let credential: String
+    let person: String?
+    let colour: String?
+    let temperature: Double?
+
+    struct ReasonJSON: Encodable {
+        let code: String
+        let message: String
+    }
+
+    init(
+        id: Int64, time: Date, site: CheckpointSite, direction: PassDirection, decision: CheckpointDecision,
+        fullID: Bool
+    ) {
+        self.id = id
+        self.time = ChinaTime.dateTime(at: time).description + "+08:00"
+        checkpoint = site.id
+        self.direction = direction.rawValue
+        self.decision = decision.outcome.rawValue
+        reasons = decision.reasons.map { ReasonJSON(code: $0.code, message: $0.description) }
+        credential = decision.credential.rawValue
+        person = decision.holder.map { fullID ? $0.storedValue : $0.masked }
+        colour = decision.colour?.rawValue
+        temperature = decision.temperature
+    }
+
+    /// `PASS #12 G1 in 110105********002X green 36.5 °C` / `DENY #13 G1 in … — reason; reason`.
+    var line: String {
+        var parts = [decision.uppercased(), "#\(id)", checkpoint, direction, person ?? "-", credential]
+        if let colour { parts.append(colour) }
+        if let temperature { parts.append("\(temperature) °C") }
+        var line = parts.joined(separator: " ")
+        if !reasons.isEmpty { line += " — " + reasons.map(\.message).joined(separator: "; ") }
+        return line
+    }
+}
+
+extension PassDirection: ExpressibleByArgument {}
+
+/// One line on standard output, written at once (no buffering): an acknowledgement must be out
+/// before the next passage is taken, or a killed process could lose one the log has.
+func writeLine(_ line: String) throws {
+    try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
+}
+
+func printStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Compact sorted JSON on one line, for JSON-lines output.
+func compactJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
