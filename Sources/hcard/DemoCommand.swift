@@ -17,7 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
             immunization (signed by the virtual SAM, committed through the DF03 index); read the \
             card back; issue a signed dynamic e-health-card QR code and draw it; scan the PNG back \
             with zbar and verify it (and a tampered copy); match the card holder in a small EMPI \
-            index. The files (card.json, qr.png, trust.json) go to a temporary directory, or to --dir to keep.
+            index (SQLite) and query the cross-index. The files (card.json, qr.png, trust.json, \
+            empi.sqlite) go to a temporary directory, or to --dir to keep.
 
             Everything uses test keys (Docs/virtual-card.md); nothing here is fit for real cards.
 
@@ -110,48 +111,46 @@ struct DemoCommand: AsyncParsableCommand {
         step.detail("one character changed: \(verifier.verify(String(tampered)))")
         guard verdict.isValid else { throw ExitCode(1) }
 
-        // 6. Match the holder in a small EMPI index.
+        // 6. Match the holder in a small EMPI index (SQLite), then ask the cross-index.
+        let indexURL = directory.appendingPathComponent("empi.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexURL.path + suffix) }
+        let index = try PatientIndex(path: indexURL.path)
+        for domain in DemoData.empiDomains { try index.registerDomain(domain) }
         let mapping = try FieldMapping(json: DemoData.empiMapping)
-        let registry = mapping.read(csv: DemoData.empiRecords)
-        // The hand-made records among a seeded synthetic population, so that name and date
+        let registrations = mapping.read(csv: DemoData.empiRecords).records
+        // The hand-made registrations among a seeded synthetic population, so that name and date
         // frequencies (the term-frequency adjustment) are those of a realistic index.
-        let population = SyntheticPopulation(seed: 2026, options: .init(persons: 2_000))
-        let records = registry.records + population.records
-        let persons =
-            registry.records.map { DemoData.empiPerson[$0.id] ?? 0 }
-            + population.personOfRecord.map { $0 + DemoData.empiPerson.count + 1 }
-        let matcher = RecordMatcher(records: records, persons: persons)
+        let population = SyntheticPopulation(seed: 2026, options: .init(persons: 1_000)).records
+        let ingested = try index.ingest(registrations + population, actor: "demo")
+        let cardNumber = contents.issuer.cardNumber ?? holder.idNumber ?? "?"
         let probe = PersonRecord(
-            id: "card", domain: "resident-health-card", fullName: contents.holder?.name,
+            id: cardNumber, domain: DemoData.cardDomain, fullName: contents.holder?.name,
             birthDate: contents.holder?.birthDate?.description, sex: contents.holder?.sex?.code,
             identifiers: contents.holder?.idNumber.map {
-                [PatientIdentifier(domain: PatientIdentifier.citizenIDDomain, value: $0, kind: .citizenID)]
+                [PatientIdentifier(domain: "citizen-id", value: $0, kind: .citizenID)]
             } ?? [])
-        let outcome = matcher.match(probe)
-        step.begin("Match the card holder in a small EMPI index")
+        let fed = try index.feed(probe, actor: "demo")
+        step.begin("Register the card holder in an EMPI index (SQLite) and query the cross-index")
         step.detail(
-            "\(records.count) source records, \(Set(persons).count) persons (the holder registered at "
-                + "3 hospitals, as 李明, 李 明 and Li Ming, plus namesakes and a seeded synthetic population)")
-        guard case .link(let person) = outcome.decision, let best = outcome.candidates.first else {
-            throw ValidationError("the demo holder was not linked: \(outcome.decision)")
+            "\(ingested.records) source records from "
+                + "\(Set((registrations + population).map(\.domain)).count) domains, "
+                + "\(try index.statistics().persons) persons: \(indexURL.path)")
+        guard fed.decision == .linked, let person = fed.person, let explanation = fed.explanation else {
+            throw ValidationError("the demo holder was not linked: \(fed.decision)")
         }
-        let record = records[best.record]
         step.detail(
-            "auto-link to person \(person) via \(record.domain)/\(record.id) (\(record.fullName ?? "?")): "
-                + String(format: "weight %.1f, probability %.6f", best.score.weight, best.score.probability))
-        let explanation = matcher.scorer.explain(
-            probe, matcher.normalizer.normalize(probe), record, matcher.records[best.record],
-            blockingRules: best.blockingRules)
+            "card \(cardNumber) → \(fed.decision.rawValue) (\(fed.provenance?.rawValue ?? "?")) to person \(person), "
+                + String(format: "probability %.6f", explanation.probability))
         let strongest = explanation.fields.filter { $0.weight != 0 }.sorted { abs($0.weight) > abs($1.weight) }.prefix(4)
         step.detail(
             "strongest evidence: "
                 + strongest.map { String(format: "%@ %@ %+.1f", $0.field.rawValue, $0.level, $0.weight) }
                 .joined(separator: ", "))
-        if let namesake = outcome.candidates.first(where: { records[$0.record].id == "C-3004" }) {
-            step.detail(
-                "namesake hosp-c/C-3004 (李明, born 1962) also a candidate: "
-                    + String(format: "weight %.1f → %@", namesake.score.weight, "\(namesake.decision)"))
-        }
+        let crossReference = try index.crossReference(domain: DemoData.cardDomain, value: cardNumber)
+        step.detail(
+            "PIX: the same person in other domains: "
+                + crossReference.identifiers.filter { $0.domain != DemoData.cardDomain }
+                .map { "\($0.domain) \($0.value)" }.joined(separator: ", "))
 
         print("")
         print(
@@ -159,6 +158,7 @@ struct DemoCommand: AsyncParsableCommand {
                 + (dir == nil ? " (a temporary directory)." : "."))
         print("next: hcard read --image \(imageURL.path)")
         print("      hcard qr verify \(pngURL.path) --trust \(trustURL.path)")
+        print("      hcard empi query --db \(indexURL.path) --domain \(DemoData.cardDomain) --id \(cardNumber)")
         print("      hcard fixtures validate \(directory.path)")
     }
 

@@ -44,8 +44,18 @@ enum DemoData {
         ]}
         """
 
-    /// The persons the index already knows (as a steward linked them).
-    static let empiPerson = ["A-1001": 1, "B-2002": 1, "C-3003": 1, "A-1002": 2, "B-2003": 3, "C-3004": 4]
+    /// The domain of the resident health card's number in the index.
+    static let cardDomain = "resident-health-card"
+
+    /// The identifier domains (assigning authorities) of the demo index: the citizen ID, the card,
+    /// the three hospitals of ``empiRecords`` and the synthetic population's domains.
+    static let empiDomains: [IdentifierDomain] =
+        [
+            IdentifierDomain(code: "citizen-id", name: "居民身份证", type: .citizenID),
+            IdentifierDomain(code: cardDomain, name: "居民健康卡", type: .residentHealthCard),
+        ] + ["hosp-a", "hosp-b", "hosp-c"].map { IdentifierDomain(code: $0, type: .visitCard) }
+        + SyntheticPopulation.domains.filter { !$0.hasPrefix("hosp-") }.map { IdentifierDomain(code: $0, type: .other) }
+        + SyntheticPopulation.domains.map { IdentifierDomain(code: $0 + "-card", type: .visitCard) }
 
     /// The demo's e-health-card id: 64 upper-case hex digits (the Tencent profile), SM3 of a demo
     /// prefix and the ID number, so it does not reveal the number. Real ids come from the platform.

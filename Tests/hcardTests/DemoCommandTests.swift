@@ -11,14 +11,15 @@ struct DemoCommandTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for heading in [
             "1. Personalise", "2. Write an outpatient visit", "3. Read the card back", "4. Issue a signed dynamic",
-            "5. Scan the PNG", "6. Match the card holder",
+            "5. Scan the PNG", "6. Register the card holder in an EMPI index",
         ] {
             #expect(result.stdout.contains(heading), "missing step \(heading)")
         }
         #expect(result.stdout.contains("SM2 signature valid"))
         #expect(result.stdout.contains("valid: card "))
         #expect(result.stdout.contains("one character changed: bad signature"))
-        #expect(result.stdout.contains("auto-link to person 1 via hosp-a/A-1001"))
+        #expect(result.stdout.contains("card 110105198503120012 → linked (deterministic) to person"))
+        #expect(result.stdout.contains("PIX: the same person in other domains: citizen-id 110105198503120012, hosp-a A-1001"))
         #expect(result.stdout.contains("▀"), "the QR code is drawn in the terminal")
         #expect(result.stdout.contains("demo complete: 6 steps passed"))
 

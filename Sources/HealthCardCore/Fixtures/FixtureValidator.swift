@@ -16,7 +16,7 @@ import Foundation
 /// | other `*.csv` | EMPI records | ``EMPIFixtureValidator`` with its mapping |
 /// | `*.txt`, `*.qr` | QR payloads, one per line | ``QRFixtureValidator`` |
 /// | `*.png`, `*.jpg`, `*.jpeg` | QR image | ``QRFixtureValidator`` |
-/// | `*.md`, `*.pem`, `*.key`, hidden files | skipped silently | |
+/// | `*.md`, `*.pem`, `*.key`, `*.der`, SQLite files, hidden files | skipped silently | |
 ///
 /// Why content sniffing for JSON: all these files are JSON, and a CI job points the command at a
 /// whole directory; naming conventions would be one more thing to get wrong.
@@ -81,11 +81,14 @@ public struct FixtureValidator: Sendable {
         return report
     }
 
+    /// Files that are never fixtures: documentation, keys, databases.
+    static let skippedExtensions: Set<String> = ["md", "pem", "key", "der", "sqlite", "sqlite-wal", "sqlite-shm", "db"]
+
     /// The findings for one file; `nil` when the file is not a fixture (skipped).
     public func validateFile(_ path: String) -> [FixtureFinding]? {
         let name = (path as NSString).lastPathComponent
         let fileExtension = (name as NSString).pathExtension.lowercased()
-        if name.hasPrefix(".") || ["md", "pem", "key", "der"].contains(fileExtension) { return nil }
+        if name.hasPrefix(".") || Self.skippedExtensions.contains(fileExtension) { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             return [FixtureFinding(.error, file: path, "cannot read the file")]
         }
