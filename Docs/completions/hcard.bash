@@ -173,13 +173,13 @@ _hcard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|fixtures|demo|readers|atr|apdu|emulate|help)
+    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
         # Offer subcommand argument completions
         "_hcard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog empi fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog empi account blacklist platform fixtures demo readers atr apdu emulate help' -- "${cur}"))
         ;;
     esac
 }
@@ -286,7 +286,7 @@ _hcard_read() {
     repeating_flags=()
     non_repeating_flags=(--trace --json -h --help)
     repeating_options=()
-    non_repeating_options=(--image --reader --sam-reader --sam-pin --card-factor)
+    non_repeating_options=(--image --reader --sam-reader --sam-pin --card-factor --status-db)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -305,6 +305,9 @@ _hcard_read() {
         ;;
     '--card-factor')
         __hcard_add_completions -W 'lastEightHistoricalBytes'$'\n''eightFromByteFive'
+        return
+        ;;
+    '--status-db')
         return
         ;;
     esac
@@ -612,7 +615,7 @@ _hcard_qr_verify() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--text --trust --revoked --skew --now --replay-cache --grey)
+    non_repeating_options=(--text --trust --revoked --status-db --skew --now --replay-cache --grey)
     __hcard_offer_flags_options -1
 
     # Offer option value completions
@@ -624,6 +627,9 @@ _hcard_qr_verify() {
         return
         ;;
     '--revoked')
+        return
+        ;;
+    '--status-db')
         return
         ;;
     '--skew')
@@ -1720,6 +1726,449 @@ _hcard_empi_link-files() {
         return
         ;;
     '--model')
+        return
+        ;;
+    esac
+}
+
+_hcard_account() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    register|show|update|cancel|lost|replace|bind-bank|unbind-bank)
+        # Offer subcommand argument completions
+        "_hcard_account_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'register show update cancel lost replace bind-bank unbind-bank' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_account_register() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --name --id --phone --address --channel --card)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    '--address')
+        return
+        ;;
+    '--channel')
+        return
+        ;;
+    '--card')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --id --ecard)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--ecard')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_update() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --id --ecard --phone --address)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--ecard')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    '--address')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --id --ecard --reason)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--ecard')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_lost() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --card)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--card')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_replace() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --card --new-card)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--card')
+        return
+        ;;
+    '--new-card')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_bind-bank() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --id --ecard --bank-card)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--ecard')
+        return
+        ;;
+    '--bank-card')
+        return
+        ;;
+    esac
+}
+
+_hcard_account_unbind-bank() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --id --ecard --bank-card)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--ecard')
+        return
+        ;;
+    '--bank-card')
+        return
+        ;;
+    esac
+}
+
+_hcard_blacklist() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|remove|list|export|import)
+        # Offer subcommand argument completions
+        "_hcard_blacklist_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add remove list export import' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_blacklist_add() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --card --reason)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--card')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_hcard_blacklist_remove() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --card --reason)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--card')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_hcard_blacklist_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_blacklist_export() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor --source --out)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--source')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    esac
+}
+
+_hcard_blacklist_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--db --actor)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_platform() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    export|import)
+        # Offer subcommand argument completions
+        "_hcard_platform_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'export import' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_platform_export() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--kind --db --actor --source --out)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--kind')
+        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--source')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    esac
+}
+
+_hcard_platform_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--kind --db --actor)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--kind')
+        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--actor')
         return
         ;;
     esac

@@ -61,6 +61,9 @@ _hcard() {
             'checkpoint:Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.'
             'passlog:The checkpoint pass log: query, counts, export, trajectory, companions, frequency.'
             'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
+            'account:E-health-card accounts: register through the EMPI, update, cancel, lost and replaced cards, bank cards.'
+            'blacklist:The card blacklist: add, remove (a found card goes to the whitelist), list, export, import.'
+            'platform:Export and import platform exchange files: card, blacklist, whitelist, resident, oplog.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
             'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
@@ -73,7 +76,7 @@ _hcard() {
         ;;
     arg)
         case "${words[1]}" in
-        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|fixtures|demo|readers|atr|apdu|emulate|help)
+        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
             "_hcard_${words[1]}" && ret=0
             ;;
         esac
@@ -200,6 +203,7 @@ _hcard_read() {
         '--card-factor[Where the card diversification factor sits in the ATR\: lastEightHistoricalBytes, eightFromByteFive.]:card-factor:{__hcard_complete "${___card_factor[@]}"}'
         '--trace[Print every APDU and status word to standard error (PIN bytes masked).]'
         '--json[Print the card as JSON.]'
+        '--status-db[Check the card number against this account database'\''s card status and blacklist.]:status-db:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -452,6 +456,7 @@ _hcard_qr_verify() {
         '--text[The scanned text. Without it or images, the first line of standard input.]:text:'
         '--trust[The trust list file.]:trust:'
         '--revoked[The revocation list file.]:revoked:'
+        '--status-db[An account database\: cancelled e-cards and refused card numbers count as revoked cards.]:status-db:'
         '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
         '--now[Verify as of this time (ISO 8601 with zone) instead of now.]:now:'
         '--replay-cache[Remember accepted dynamic codes in this JSON file across runs.]:file:'
@@ -1215,6 +1220,328 @@ _hcard_empi_link-files() {
         '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
         '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
         '--json[Print a summary as JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'register:Register a real-name identity; the same person twice gets the same account.'
+            'show:Show an account with its cards and bank bindings.'
+            'update:Change phone or address; the change is fed to the EMPI person (an update event).'
+            'cancel:Cancel an account and its cards: only for emigration or death. Its QR codes stop verifying.'
+            'lost:Report a physical card lost: it is blacklisted until found (hcard blacklist remove).'
+            'replace:Replace a physical card: the old one is blacklisted, the new one issued to the same person.'
+            'bind-bank:Bind a bank card; only a token and the masked number are stored.'
+            'unbind-bank:Unbind a bank card.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        register|show|update|cancel|lost|replace|bind-bank|unbind-bank)
+            "_hcard_account_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_account_register() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--name[The holder'\''s name.]:name:'
+        '--id[The citizen ID (GB 11643; checked).]:id:'
+        '--phone[Mobile phone.]:phone:'
+        '--address[Address.]:address:'
+        '--channel[Registration channel (app, wechat, hospital-window, …).]:channel:'
+        '--card[A physical resident health card number to register with the account.]:card:'
+        '--json[Print JSON\: the account, whether it was created, the EMPI decision.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--id[The holder'\''s citizen ID.]:id:'
+        '--ecard[The electronic card ID.]:ecard:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_update() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--id[The holder'\''s citizen ID.]:id:'
+        '--ecard[The electronic card ID.]:ecard:'
+        '--phone[New phone.]:phone:'
+        '--address[New address.]:address:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_cancel() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--id[The holder'\''s citizen ID.]:id:'
+        '--ecard[The electronic card ID.]:ecard:'
+        '--reason[emigration or death.]:reason:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_lost() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--card[The card number.]:card:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_replace() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--card[The old card number.]:card:'
+        '--new-card[The new card number.]:new-card:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_bind-bank() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--id[The holder'\''s citizen ID.]:id:'
+        '--ecard[The electronic card ID.]:ecard:'
+        '--bank-card[The bank card number (Luhn-checked; never stored in clear).]:bank-card:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_account_unbind-bank() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--id[The holder'\''s citizen ID.]:id:'
+        '--ecard[The electronic card ID.]:ecard:'
+        '--bank-card[The bank card number.]:bank-card:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_blacklist() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Blacklist a card number.'
+            'remove:Take a number off the blacklist; it is recorded on the whitelist, a lost card is issued again.'
+            'list:List the blacklist.'
+            'export:Write the blacklist as a platform file.'
+            'import:Apply a blacklist platform file (all or nothing, idempotent).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|remove|list|export|import)
+            "_hcard_blacklist_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_blacklist_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--card[The card number.]:card:'
+        '--reason[Why.]:reason:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_blacklist_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--card[The card number.]:card:'
+        '--reason[Why.]:reason:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_blacklist_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_blacklist_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--source[This platform'\''s name, written in the header.]:source:'
+        '--out[The file to write (default\: standard output).]:out:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_blacklist_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        ':file:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_platform() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'export:Write a platform file.'
+            'import:Apply a platform file (all or nothing, idempotent).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        export|import)
+            "_hcard_platform_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_platform_export() {
+    local -i ret=1
+    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog')
+    local -ar arg_specs=(
+        '--kind[card, blacklist, whitelist, resident or oplog.]:kind:{__hcard_complete "${___kind[@]}"}'
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        '--source[This platform'\''s name, written in the header.]:source:'
+        '--out[The file to write (default\: standard output).]:out:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_platform_import() {
+    local -i ret=1
+    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog')
+    local -ar arg_specs=(
+        '--kind[card, blacklist, whitelist, resident or oplog.]:kind:{__hcard_complete "${___kind[@]}"}'
+        '--db[The EMPI index file holding the accounts (created if missing).]:db:'
+        '--actor[Who performs the operation (recorded in the operation log).]:actor:'
+        ':file:'
+        '--json[Print JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

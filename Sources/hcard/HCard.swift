@@ -16,7 +16,8 @@ struct HCard: AsyncParsableCommand {
         subcommands: [
             IDCommand.self, CodesCommand.self, CardCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self,
             KeysCommand.self, QRCommand.self, HealthCodeCommand.self, CheckpointCommand.self, PassLogCommand.self,
-            EMPICommand.self, FixturesCommand.self, DemoCommand.self,
+            EMPICommand.self, AccountCommand.self, BlacklistCommand.self, PlatformCommand.self, FixturesCommand.self,
+            DemoCommand.self,
             ReadersCommand.self, ATRCommand.self, APDUCommand.self, EmulateCommand.self,
         ]
     )

@@ -32,6 +32,7 @@ extension QRCommand {
                   hcard qr verify photo.jpg --trust trust.json --replay-cache /var/lib/gate/seen.json
                   hcard qr issue --card-id ABC --dynamic --key issuer.key | hcard qr verify --trust trust.json
                   hcard qr verify --text "HCK1-…" --trust trust.json --skew 60 --json
+                  hcard qr verify code.png --trust trust.json --status-db empi.sqlite
                 """
         )
 
@@ -46,6 +47,10 @@ extension QRCommand {
 
         @Option(help: "The revocation list file.")
         var revoked: String?
+
+        @Option(
+            help: "An account database: cancelled e-cards and refused card numbers count as revoked cards.")
+        var statusDb: String?
 
         @Option(help: "Allowed clock difference in seconds. Default: 30.")
         var skew: Int = 30
@@ -71,7 +76,8 @@ extension QRCommand {
 
         func run() throws {
             let trustList = try TrustList.load(from: trust)
-            let revocations = try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
+            var revocations = try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
+            if let statusDb { revocations = revocations.merging(try AccountService(path: statusDb).revocationList()) }
             let instant = now?.date ?? Date()
             let replay = try replayCache.map {
                 try ReplayCacheFile(path: $0, now: Int64(instant.timeIntervalSince1970.rounded(.down)))

@@ -15,6 +15,12 @@ struct ReadCommand: AsyncParsableCommand {
               hcard read --image card.img
               hcard read --image card.img --json --trace 2> apdu.log
               hcard read --reader "Virtual PCD 00 00" --sam-reader "Virtual PCD 00 01"
+              hcard read --image card.img --status-db empi.sqlite
+
+            With --status-db the card number (DDF1/EF05) is checked against the card management \
+            platform's status table and blacklist (hcard account, hcard blacklist): a lost, replaced, \
+            cancelled or blacklisted card is reported on standard error ("REFUSE: card … is LOST …"), \
+            after the card's data, and the exit status is 3.
             """
     )
 
@@ -22,6 +28,9 @@ struct ReadCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the card as JSON.")
     var json = false
+
+    @Option(help: "Check the card number against this account database's card status and blacklist.")
+    var statusDb: String?
 
     func run() async throws {
         let connection = try await CardConnection.open(target)
@@ -32,5 +41,12 @@ struct ReadCommand: AsyncParsableCommand {
             print(CardContentsText.render(contents))
         }
         if target.trace { traceLine("# \(connection.apduCount()) APDUs") }
+        if let statusDb, let number = contents.issuer.cardNumber {
+            let check = try AccountService(path: statusDb).check(number)
+            if check.refusesUse {
+                FileHandle.standardError.write(Data("REFUSE: \(check)\n".utf8))
+                throw ExitCode(3)
+            }
+        }
     }
 }

@@ -61,6 +61,14 @@ public struct RevocationList: Hashable, Sendable {
     public mutating func revoke(keyID: KeyID) -> Bool {
         keyIDs.insert(keyID).inserted
     }
+
+    /// Both lists' revocations (a checkpoint's file plus, say, a platform's cancelled cards).
+    public func merging(_ other: RevocationList) -> RevocationList {
+        var merged = self
+        merged.cardIDs.formUnion(other.cardIDs)
+        merged.keyIDs.formUnion(other.keyIDs)
+        return merged
+    }
 }
 
 // MARK: - JSON

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import HealthCardCore
+
+/// `hcard blacklist`: card numbers terminals must refuse.
+struct BlacklistCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blacklist",
+        abstract: "The card blacklist: add, remove (a found card goes to the whitelist), list, export, import.",
+        discussion: """
+            export/import are `hcard platform export/import --kind blacklist` (Docs/accounts.md).
+
+            Examples:
+              hcard blacklist add --db empi.sqlite --card 110105198503120012 --reason "stolen"
+              hcard blacklist remove --db empi.sqlite --card 110105198503120012 --reason "found"
+              hcard blacklist export --db empi.sqlite --source CITY-110100 --out blacklist.txt
+              hcard blacklist import --db empi.sqlite blacklist.txt
+            """,
+        subcommands: [Add.self, Remove.self, List.self, Export.self, Import.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Blacklist a card number.")
+        @OptionGroup var store: AccountStoreOptions
+        @Option(help: "The card number.") var card: String
+        @Option(help: "Why.") var reason: String
+
+        func run() throws {
+            try store.open().addToBlacklist(card, reason: reason, actor: store.actor)
+            print("blacklisted \(card): \(reason)")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a number off the blacklist; it is recorded on the whitelist, a lost card is issued again.")
+        @OptionGroup var store: AccountStoreOptions
+        @Option(help: "The card number.") var card: String
+        @Option(help: "Why.") var reason = "found"
+
+        func run() throws {
+            try store.open().removeFromBlacklist(card, reason: reason, actor: store.actor)
+            print("removed \(card) from the blacklist (whitelisted: \(reason))")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the blacklist.")
+        @OptionGroup var store: AccountStoreOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let entries = try store.open().blacklistEntries()
+            if json { return try printDatedJSON(entries) }
+            for entry in entries { print("\(entry.number)\t\(ISO8601Instant.format(entry.added))\t\(entry.reason)") }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the blacklist as a platform file.")
+        @OptionGroup var exchange: PlatformExportOptions
+
+        func run() throws { try exchange.export(.blacklist) }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply a blacklist platform file (all or nothing, idempotent).")
+        @OptionGroup var exchange: PlatformImportOptions
+
+        func run() throws { try exchange.import(.blacklist) }
+    }
+}
+
+/// `hcard platform`: exchange files between city and province platforms.
+struct PlatformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "platform",
+        abstract: "Export and import platform exchange files: card, blacklist, whitelist, resident, oplog.",
+        discussion: """
+            Line format: header HCKPLAT|1|KIND|SOURCE|CREATED|COUNT, one |-separated record per \
+            line, trailer SM3|<digest of the records> (Docs/accounts.md). An import checks \
+            everything first: a bad header, count, checksum or any bad line rejects the whole file \
+            (every bad line is named) and nothing is applied. Importing a file twice changes nothing. \
+            Import residents before cards.
+
+            Examples:
+              hcard platform export --db city.sqlite --kind resident --source CITY-110100 --out resident.txt
+              hcard platform import --db province.sqlite --kind resident resident.txt
+            """,
+        subcommands: [Export.self, Import.self]
+    )
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a platform file.")
+        @Option(help: "card, blacklist, whitelist, resident or oplog.") var kind: PlatformFile.Kind
+        @OptionGroup var exchange: PlatformExportOptions
+
+        func run() throws { try exchange.export(kind) }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply a platform file (all or nothing, idempotent).")
+        @Option(help: "card, blacklist, whitelist, resident or oplog.") var kind: PlatformFile.Kind
+        @OptionGroup var exchange: PlatformImportOptions
+
+        func run() throws { try exchange.import(kind) }
+    }
+}
+
+extension PlatformFile.Kind: ExpressibleByArgument {}
+
+struct PlatformExportOptions: ParsableArguments {
+    @OptionGroup var store: AccountStoreOptions
+    @Option(help: "This platform's name, written in the header.") var source = "hcard"
+    @Option(help: "The file to write (default: standard output).") var out: String?
+
+    func export(_ kind: PlatformFile.Kind) throws {
+        let text = try store.open().export(kind, source: source).text
+        guard let out else { return print(text, terminator: "") }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        print("wrote \(out)")
+    }
+}
+
+struct PlatformImportOptions: ParsableArguments {
+    @OptionGroup var store: AccountStoreOptions
+    @Argument(help: "The platform file.") var file: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func `import`(_ kind: PlatformFile.Kind) throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        do {
+            let parsed = try PlatformFile(parsing: text, expected: kind, file: file)
+            let summary = try store.open().import(parsed, name: file, actor: store.actor)
+            if json { return try printDatedJSON(summary) }
+            print("\(file): \(summary.records) \(kind.rawValue) records, \(summary.applied) applied, "
+                + "\(summary.records - summary.applied) already present")
+        } catch let rejected as PlatformFile.Rejected {
+            FileHandle.standardError.write(Data((rejected.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
