@@ -890,7 +890,7 @@ _hcard_code_verify() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--text --trust --revoked --person --db --skew --now)
+    non_repeating_options=(--text --trust --revoked --status-db --skew --person --db --now)
     __hcard_offer_flags_options 1
 
     # Offer option value completions
@@ -904,13 +904,16 @@ _hcard_code_verify() {
     '--revoked')
         return
         ;;
+    '--status-db')
+        return
+        ;;
+    '--skew')
+        return
+        ;;
     '--person')
         return
         ;;
     '--db')
-        return
-        ;;
-    '--skew')
         return
         ;;
     '--now')
@@ -970,7 +973,7 @@ _hcard_checkpoint_scan() {
     repeating_flags=()
     non_repeating_flags=(--batch --temperature-optional --id-suffices --full-id --json -h --help)
     repeating_options=(--allow)
-    non_repeating_options=(--text --id --log --checkpoint --name --area --department --direction --temperature --plate --policy --temperature-limit --trust --revoked --skew --replay-cache --now)
+    non_repeating_options=(--text --id --log --checkpoint --name --area --department --direction --temperature --plate --policy --temperature-limit --trust --revoked --status-db --skew --replay-cache --now)
     __hcard_offer_flags_options 1
 
     # Offer option value completions
@@ -1019,6 +1022,9 @@ _hcard_checkpoint_scan() {
         return
         ;;
     '--revoked')
+        return
+        ;;
+    '--status-db')
         return
         ;;
     '--skew')

@@ -93,12 +93,7 @@ struct CheckpointCommand: ParsableCommand {
         @Flag(help: "A valid ID number alone suffices (manual registration).")
         var idSuffices = false
 
-        @Option(help: "The trust list file.")
-        var trust: String
-        @Option(help: "The revocation list file.")
-        var revoked: String?
-        @Option(help: "Allowed clock difference in seconds. Default: 30.")
-        var skew: Int = 30
+        @OptionGroup var verification: VerificationOptions
         @Option(
             name: .customLong("replay-cache"),
             help: ArgumentHelp("Remember accepted dynamic codes in this JSON file across runs.", valueName: "file"))
@@ -112,7 +107,6 @@ struct CheckpointCommand: ParsableCommand {
         var json = false
 
         func validate() throws {
-            guard (0...86_400).contains(skew) else { throw ValidationError("--skew must be 0...86400 seconds") }
             if image != nil && text != nil { throw ValidationError("give an IMAGE or --text, not both") }
             if batch && (image != nil || text != nil || id != nil) {
                 throw ValidationError("--batch reads its passages from standard input: no IMAGE, --text or --id")
@@ -158,9 +152,8 @@ struct CheckpointCommand: ParsableCommand {
                     path: $0, now: Int64((instant ?? Date()).timeIntervalSince1970.rounded(.down)))
             }
             let decider = CheckpointDecider(
-                policy: try checkpointPolicy(), trustList: try TrustList.load(from: trust),
-                revocations: try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList(),
-                clockSkew: .seconds(skew), seenNonces: replay?.cache)
+                policy: try checkpointPolicy(), trustList: try verification.trustList(),
+                revocations: try verification.revocations(), clockSkew: verification.clockSkew, seenNonces: replay?.cache)
             let passLog = try PassLog(path: log)
             let site = try site()
 
@@ -170,7 +163,7 @@ struct CheckpointCommand: ParsableCommand {
             {
                 let time = instant ?? Date()
                 let decision = decider.decide(credential, temperature: temperature, now: time)
-                if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: .seconds(skew)) }
+                if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: verification.clockSkew) }
                 let id = try passLog.append(
                     Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
                 let ack = ScanJSON(
@@ -220,7 +213,7 @@ struct CheckpointCommand: ParsableCommand {
 
         /// The credential from a text, an image file or an ID number, as the options give them.
         static func credential(text: String?, image: String?, id: String?) -> Credential {
-            var scanned = text.map(QRCommand.Verify.trimmingLineEnd)
+            var scanned = text.map(trimmingLineEnd)
             if let image {
                 switch scan(image) {
                 case .success(let text): scanned = text

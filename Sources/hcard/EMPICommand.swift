@@ -47,9 +47,6 @@ struct EMPICommand: ParsableCommand {
         var actor = ProcessInfo.processInfo.environment["USER"] ?? "steward"
     }
 
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
 
     /// Reads a CSV through a mapping file, with the mapping's own errors named by file.
     static func read(csv: String, mapping: String) throws -> FieldMapping.Result {

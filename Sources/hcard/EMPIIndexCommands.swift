@@ -96,7 +96,7 @@ extension EMPICommand {
                 answer = try index.open().crossReference(
                     domain: domain, value: id, targetDomains: target.isEmpty ? nil : target)
             } catch let error as HealthCardError {
-                EMPICommand.printError("error: \(error.reason)")
+                printError("error: \(error.reason)")
                 switch error.code {
                 case .unknownSourceDomain: throw ExitCode(2)
                 case .unknownTargetDomain: throw ExitCode(3)

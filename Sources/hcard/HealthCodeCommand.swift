@@ -396,23 +396,17 @@ struct HealthCodeCommand: AsyncParsableCommand {
         var image: String?
         @Option(help: "The scanned text.")
         var text: String?
-        @Option(help: "The trust list file.")
-        var trust: String
-        @Option(help: "The revocation list file.")
-        var revoked: String?
+        @OptionGroup var verification: VerificationOptions
         @Option(help: "The identity document presented with the code (a citizen ID, or TT:NUMBER).")
         var person: PersonArgument?
         @Option(help: "The event store, to report whether a newer code was issued since.")
         var db: String?
-        @Option(help: "Allowed clock difference in seconds. Default: 30.")
-        var skew: Int = 30
         @Option(help: "Verify as of this time (ISO 8601; no zone = China time) instead of now.")
         var now: ChinaTimeArgument?
         @Flag(help: "Print JSON.")
         var json = false
 
         func validate() throws {
-            guard (0...86_400).contains(skew) else { throw ValidationError("--skew must be 0...86400 seconds") }
             if image != nil && text != nil { throw ValidationError("give an IMAGE or --text, not both") }
         }
 
@@ -429,9 +423,8 @@ struct HealthCodeCommand: AsyncParsableCommand {
                 input = text.map(trimmingLineEnd) ?? readLine() ?? ""
             }
             let verifier = HealthCodeVerifier(
-                trustList: try TrustList.load(from: trust),
-                revocations: try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList(),
-                clockSkew: .seconds(skew))
+                trustList: try verification.trustList(), revocations: try verification.revocations(),
+                clockSkew: verification.clockSkew)
             let request = CodeVerificationRequest(text: input, now: now?.instant, presentedBy: person?.id)
             let response: CodeVerificationResponse
             if let db {
@@ -503,16 +496,6 @@ struct HealthCodeCommand: AsyncParsableCommand {
 
 // MARK: - Output
 
-private func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-/// The text without a trailing line break, keeping spaces (base45 digits).
-private func trimmingLineEnd(_ text: String) -> String {
-    var text = text
-    while let last = text.last, last == "\n" || last == "\r" || last == "\r\n" { text.removeLast() }
-    return text
-}
 
 private func printRejection(_ violations: [HealthCodeViolation]) {
     print("rejected: \(violations.count) violation\(violations.count == 1 ? "" : "s"); nothing was stored")

@@ -91,7 +91,7 @@ extension QRCommand {
             }
             bar?.finish()
 
-            for error in summary.errors { QRCommand.printError("\(csv):\(error.line): \(error.reason)") }
+            for error in summary.errors { printError("\(csv):\(error.line): \(error.reason)") }
             let manifestPath = (out as NSString).appendingPathComponent(QRBatch.manifestFileName)
             let errorsPath = (out as NSString).appendingPathComponent(QRBatch.errorsFileName)
             if json {

@@ -80,7 +80,7 @@ extension QRCommand {
                     failed = true
                     let message = Self.message(error, path: path)
                     results.append(ImageJSON(file: path, symbols: [], error: message))
-                    if !json { QRCommand.printError(message) }
+                    if !json { printError(message) }
                     continue
                 }
                 let symbols = payloads.map { SymbolJSON(ScannedPayload(bytes: $0)) }
@@ -88,7 +88,7 @@ extension QRCommand {
                     failed = true
                     let message = "no QR code found in \(name)"
                     results.append(ImageJSON(file: path, symbols: [], error: message))
-                    if !json { QRCommand.printError(message) }
+                    if !json { printError(message) }
                     continue
                 }
                 results.append(ImageJSON(file: path, symbols: symbols, error: nil))
@@ -205,7 +205,4 @@ extension QRCommand {
 
 extension QRCommand {
     /// A line on standard error.
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
 }

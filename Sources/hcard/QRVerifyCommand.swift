@@ -42,18 +42,7 @@ extension QRCommand {
         @Option(help: "The scanned text. Without it or images, the first line of standard input.")
         var text: String?
 
-        @Option(help: "The trust list file.")
-        var trust: String
-
-        @Option(help: "The revocation list file.")
-        var revoked: String?
-
-        @Option(
-            help: "An account database: cancelled e-cards and refused card numbers count as revoked cards.")
-        var statusDb: String?
-
-        @Option(help: "Allowed clock difference in seconds. Default: 30.")
-        var skew: Int = 30
+        @OptionGroup var verification: VerificationOptions
 
         @Option(help: "Verify as of this time (ISO 8601 with zone) instead of now.")
         var now: InstantArgument?
@@ -69,30 +58,28 @@ extension QRCommand {
         var json = false
 
         func validate() throws {
-            guard (0...86_400).contains(skew) else { throw ValidationError("--skew must be 0...86400 seconds") }
             if text != nil && !images.isEmpty { throw ValidationError("give either --text or image files, not both") }
             if scan.greySize != nil && images.isEmpty { throw ValidationError("--grey applies to image files only") }
         }
 
         func run() throws {
-            let trustList = try TrustList.load(from: trust)
-            var revocations = try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
-            if let statusDb { revocations = revocations.merging(try AccountService(path: statusDb).revocationList()) }
+            let trustList = try verification.trustList()
+            let revocations = try verification.revocations()
             let instant = now?.date ?? Date()
             let replay = try replayCache.map {
                 try ReplayCacheFile(path: $0, now: Int64(instant.timeIntervalSince1970.rounded(.down)))
             }
             let verifier = CodeVerifier(
-                trustList: trustList, revocations: revocations, clockSkew: .seconds(skew), seenNonces: replay?.cache)
+                trustList: trustList, revocations: revocations, clockSkew: verification.clockSkew, seenNonces: replay?.cache)
             let verify = { (text: String) -> Verdict in
                 let verdict = verifier.verify(text, now: now?.date)
-                replay?.record(verdict, clockSkew: .seconds(skew))
+                replay?.record(verdict, clockSkew: verification.clockSkew)
                 return verdict
             }
 
             var allValid = true
             if images.isEmpty {
-                let input = text.map(Self.trimmingLineEnd) ?? readLine() ?? ""
+                let input = text.map(trimmingLineEnd) ?? readLine() ?? ""
                 let verdict = verify(input)
                 try replay?.save()
                 allValid = verdict.isValid
@@ -111,14 +98,14 @@ extension QRCommand {
                         allValid = false
                         let message = Decode.message(error, path: path)
                         results.append(ImageVerdictJSON(file: path, symbol: nil, verdict: nil, error: message))
-                        if !json { QRCommand.printError(message) }
+                        if !json { printError(message) }
                         continue
                     }
                     if payloads.isEmpty {
                         allValid = false
                         let message = "no QR code found in \((path as NSString).lastPathComponent)"
                         results.append(ImageVerdictJSON(file: path, symbol: nil, verdict: nil, error: message))
-                        if !json { QRCommand.printError(message) }
+                        if !json { printError(message) }
                         continue
                     }
                     for (index, bytes) in payloads.enumerated() {
@@ -137,13 +124,6 @@ extension QRCommand {
                 if json { try printJSON(results) }
             }
             if !allValid { throw ExitCode(1) }
-        }
-
-        /// The text without a trailing line break (a pasted line), keeping spaces, which are base45 digits.
-        static func trimmingLineEnd(_ text: String) -> String {
-            var text = text
-            while let last = text.last, last == "\n" || last == "\r" || last == "\r\n" { text.removeLast() }
-            return text
         }
 
         struct ImageVerdictJSON: Encodable {
