@@ -20,7 +20,9 @@ struct BlacklistCommand: ParsableCommand {
     )
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Blacklist a card number.")
+        static let configuration = CommandConfiguration(
+            abstract: "Blacklist a card number.",
+            discussion: "Example:\n  hcard blacklist add --db empi.sqlite --card HC0001 --reason stolen")
         @OptionGroup var store: AccountStoreOptions
         @Option(help: "The card number.") var card: String
         @Option(help: "Why.") var reason: String
@@ -33,7 +35,8 @@ struct BlacklistCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take a number off the blacklist; it is recorded on the whitelist, a lost card is issued again.")
+            abstract: "Take a number off the blacklist; it is recorded on the whitelist, a lost card is issued again.",
+            discussion: "Example:\n  hcard blacklist remove --db empi.sqlite --card HC0001 --reason found")
         @OptionGroup var store: AccountStoreOptions
         @Option(help: "The card number.") var card: String
         @Option(help: "Why.") var reason = "found"
@@ -45,7 +48,8 @@ struct BlacklistCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the blacklist.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the blacklist.", discussion: "Example:\n  hcard blacklist list --db empi.sqlite --json")
         @OptionGroup var store: AccountStoreOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -57,14 +61,18 @@ struct BlacklistCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the blacklist as a platform file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the blacklist as a platform file.",
+            discussion: "Example:\n  hcard blacklist export --db empi.sqlite --source CITY-110100 --out blacklist.txt")
         @OptionGroup var exchange: PlatformExportOptions
 
         func run() throws { try exchange.export(.blacklist) }
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply a blacklist platform file (all or nothing, idempotent).")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a blacklist platform file (all or nothing, idempotent).",
+            discussion: "Example:\n  hcard blacklist import --db empi.sqlite blacklist.txt")
         @OptionGroup var exchange: PlatformImportOptions
 
         func run() throws { try exchange.import(.blacklist) }
@@ -91,7 +99,9 @@ struct PlatformCommand: ParsableCommand {
     )
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a platform file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a platform file.",
+            discussion: "Example:\n  hcard platform export --db empi.sqlite --kind card --source CITY-110100 --out card.txt")
         @Option(help: "card, blacklist, whitelist, resident or oplog.") var kind: PlatformFile.Kind
         @OptionGroup var exchange: PlatformExportOptions
 
@@ -99,7 +109,9 @@ struct PlatformCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply a platform file (all or nothing, idempotent).")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a platform file (all or nothing, idempotent).",
+            discussion: "Example:\n  hcard platform import --db province.sqlite --kind card card.txt --json")
         @Option(help: "card, blacklist, whitelist, resident or oplog.") var kind: PlatformFile.Kind
         @OptionGroup var exchange: PlatformImportOptions
 

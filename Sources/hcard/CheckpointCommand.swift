@@ -8,6 +8,11 @@ struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.",
+        discussion: """
+            Examples:
+              hcard checkpoint scan --log pass.db --checkpoint G1 --temperature 36.6 --trust trust.json code.png
+              hcard passlog query --log pass.db --checkpoint G1
+            """,
         subcommands: [Scan.self]
     )
 

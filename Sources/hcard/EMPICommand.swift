@@ -103,6 +103,11 @@ struct EMPICommand: ParsableCommand {
     struct Domain: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register and list identifier domains (assigning authorities).",
+            discussion: """
+                Examples:
+                  hcard empi domain add --db idx.db --code hosp-a --type visit-card
+                  hcard empi domain list --db idx.db --json
+                """,
             subcommands: [Add.self, List.self])
 
         struct Add: ParsableCommand {
@@ -148,7 +153,8 @@ struct EMPICommand: ParsableCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the registered domains.")
+            static let configuration = CommandConfiguration(
+                abstract: "List the registered domains.", discussion: "Example:\n  hcard empi domain list --db idx.db --json")
             @OptionGroup var index: IndexOptions
             @Flag(help: "Print JSON.") var json = false
 

@@ -184,7 +184,9 @@ extension EMPICommand {
 
     struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The review queue: list items, resolve them.", subcommands: [List.self, Resolve.self])
+            abstract: "The review queue: list items, resolve them.",
+            discussion: "Examples:\n  hcard empi review list --db idx.db\n  hcard empi review resolve --help",
+            subcommands: [List.self, Resolve.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
