@@ -123,11 +123,10 @@ extension PatientIndex {
             let data = try Self.json(record)
             if let row = try Self.recordRow(db, reference) {
                 let person = try Self.person(ofRecord: row, db)
-                let old = try String.fetchOne(db, sql: "SELECT data FROM record WHERE id = ?", arguments: [row])
+                let old = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [row])
                 var changes: [CacheChange] = []
                 if old != data {
-                    try db.execute(
-                        sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?",
+                    try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
                         arguments: [data, version, Self.stamp(now), row])
                     try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
                     try Self.refreshGolden(db, person: person, survivorship: survivorship)
@@ -140,13 +139,12 @@ extension PatientIndex {
                 result.decision = .unchanged
                 result.person = EnterpriseID(person)
                 result.provenance = LinkProvenance(
-                    rawValue: try String.fetchOne(db, sql: "SELECT provenance FROM link WHERE record = ?", arguments: [row]) ?? "")
+                    rawValue: try String.fetchOne(db.cachedStatement(sql: "SELECT provenance FROM link WHERE record = ?"), arguments: [row]) ?? "")
                 result.issues = issues + result.issues
                 return (result, changes)
             }
 
-            try db.execute(
-                sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [record.domain, record.id, data, version, Self.stamp(now), Self.stamp(now)])
             let row = db.lastInsertedRowID
             try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
@@ -208,11 +206,10 @@ extension PatientIndex {
         _ db: Database, record: Int64, person: Int64, candidates: [ReviewItem.Candidate], reason: String,
         explanation: String?, now: Date
     ) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO review (record, person, candidates, reason, status, explanation, created)
                 VALUES (?, ?, ?, ?, 'open', ?, ?)
-                """,
+                """).execute(
             arguments: [record, person, try json(candidates), reason, explanation, stamp(now)])
         return db.lastInsertedRowID
     }
@@ -222,16 +219,14 @@ extension PatientIndex {
     static func checkUniqueness(
         _ db: Database, row: Int64, person: Int64, domains: [String: IdentifierDomain], explanation: String?, now: Date
     ) throws -> Int64? {
-        let others = try Int64.fetchAll(
-            db,
-            sql: """
+        let others = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT link.person FROM identifier mine
                 JOIN identifier theirs ON theirs.domain = mine.domain AND theirs.value = mine.value AND theirs.record != mine.record
                 JOIN link ON link.record = theirs.record
                 JOIN domain ON domain.code = mine.domain
                 WHERE mine.record = ? AND domain.uniqueness = 'unique' AND link.person != ?
                 ORDER BY link.person
-                """, arguments: [row, person])
+                """), arguments: [row, person])
         guard !others.isEmpty else { return nil }
         return try queueReview(
             db, record: row, person: person,
@@ -277,13 +272,12 @@ extension PatientIndex {
                 let reference = RecordReference(domain: record.domain, id: record.id)
                 let data = try Self.json(record)
                 if let row = try Self.recordRow(db, reference) {
-                    let old = try String.fetchOne(db, sql: "SELECT data FROM record WHERE id = ?", arguments: [row])
+                    let old = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [row])
                     guard old != data else {
                         summary.unchanged += 1
                         continue
                     }
-                    try db.execute(
-                        sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?",
+                    try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
                         arguments: [data, version, stamp, row])
                     try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
                     let person = try Self.person(ofRecord: row, db)
@@ -296,8 +290,7 @@ extension PatientIndex {
                     summary.updated += 1
                     continue
                 }
-                try db.execute(
-                    sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)").execute(
                     arguments: [record.domain, record.id, data, version, stamp, stamp])
                 let row = db.lastInsertedRowID
                 try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
@@ -316,7 +309,7 @@ extension PatientIndex {
             var recordsOfPerson: [Int64: [Int]] = [:]
             for (position, person) in personOf.enumerated() { recordsOfPerson[person, default: []].append(position) }
             var notSame = Set<RecordPair>()
-            for row in try Row.fetchAll(db, sql: "SELECT record, person FROM assertion") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record, person FROM assertion")) {
                 guard let position = positionOfRow[row["record"]], let person = try Self.resolve(db, row["person"])
                 else { continue }
                 for other in recordsOfPerson[person] ?? [] where other != position {

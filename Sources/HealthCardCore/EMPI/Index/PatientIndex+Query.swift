@@ -12,14 +12,13 @@ extension PatientIndex {
             throw HealthCardError(code: .invalidValue, reason: "domain code \"\(domain.code)\" must be non-empty, without ':' or spaces")
         }
         _ = try write { db, _ in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO domain (code, name, oid, type, validator, uniqueness, issuer, trust)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(code) DO UPDATE SET name = excluded.name, oid = excluded.oid, type = excluded.type,
                         validator = excluded.validator, uniqueness = excluded.uniqueness, issuer = excluded.issuer,
                         trust = excluded.trust
-                    """,
+                    """).execute(
                 arguments: [
                     domain.code, domain.name, domain.oid, domain.type.rawValue, domain.validator?.rawValue,
                     domain.uniqueness.rawValue, domain.issuer, domain.trust,
@@ -56,12 +55,10 @@ extension PatientIndex {
                 throw HealthCardError(code: .unknownTargetDomain, reason: "unknown target domain \"\(target)\"")
             }
             let normalized = source.normalize(value)
-            let persons = try Int64.fetchAll(
-                db,
-                sql: """
+            let persons = try Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
                     WHERE identifier.domain = ? AND identifier.value = ?
-                    """, arguments: [domain, normalized])
+                    """), arguments: [domain, normalized])
             let live = Set(try persons.compactMap { try Self.resolve(db, $0) })
             guard let person = live.first else {
                 throw HealthCardError(code: .unknownIdentifier, reason: "\(domain) \"\(normalized)\" is not in the index")
@@ -71,13 +68,11 @@ extension PatientIndex {
                     "\(domain) \"\(normalized)\" belongs to persons \(live.sorted().map(String.init).joined(separator: ", "))")
             }
             let targets = targetDomains.map(Set.init)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT DISTINCT identifier.domain, identifier.value FROM link
                     JOIN identifier ON identifier.record = link.record
                     WHERE link.person = ? ORDER BY identifier.domain, identifier.value
-                    """, arguments: [person])
+                    """), arguments: [person])
             let identifiers = rows.compactMap { row -> CrossReference.Identifier? in
                 let entry = CrossReference.Identifier(domain: row["domain"], value: row["value"])
                 if entry.domain == domain && entry.value == normalized { return nil }
@@ -97,13 +92,11 @@ extension PatientIndex {
     public func person(_ id: EnterpriseID) throws -> PersonSummary {
         try plainRead { db in
             let live = try Self.requireLivePerson(db, id)
-            let golden = try String.fetchOne(db, sql: "SELECT golden FROM person WHERE id = ?", arguments: [live]) ?? "{}"
-            let links = try Row.fetchAll(
-                db,
-                sql: """
+            let golden = try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [live]) ?? "{}"
+            let links = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT record.domain, record.localId, link.* FROM link JOIN record ON record.id = link.record
                     WHERE link.person = ? ORDER BY record.id
-                    """, arguments: [live])
+                    """), arguments: [live])
             return PersonSummary(
                 person: EnterpriseID(live), golden: try Self.decode(GoldenRecord.self, golden),
                 links: links.map { row in
@@ -126,8 +119,7 @@ extension PatientIndex {
     /// from where it stopped (empi.md §2.2 notifications).
     public func events(since: Int64 = 0, limit: Int = 10_000) throws -> [IndexEvent] {
         try plainRead { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?", arguments: [since, limit]
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?"), arguments: [since, limit]
             ).map { row in
                 let domain: String? = row["recordDomain"]
                 let id: String? = row["recordId"]
@@ -147,7 +139,7 @@ extension PatientIndex {
         try plainRead { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             var provenance: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT provenance, COUNT(*) AS n FROM link GROUP BY provenance") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT provenance, COUNT(*) AS n FROM link GROUP BY provenance")) {
                 provenance[row["provenance"]] = row["n"]
             }
             return IndexStatistics(

@@ -5,7 +5,7 @@ import GRDB
 extension PatientIndex {
     static func domains(_ db: Database) throws -> [String: IdentifierDomain] {
         var result: [String: IdentifierDomain] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM domain") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM domain")) {
             let domain = IdentifierDomain(
                 code: row["code"], name: row["name"], oid: row["oid"],
                 type: IdentifierDomain.DomainType(rawValue: row["type"]) ?? .other,
@@ -21,7 +21,7 @@ extension PatientIndex {
     static func resolve(_ db: Database, _ person: Int64) throws -> Int64? {
         var current = person
         for _ in 0..<64 {
-            guard let row = try Row.fetchOne(db, sql: "SELECT mergedInto FROM person WHERE id = ?", arguments: [current])
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT mergedInto FROM person WHERE id = ?"), arguments: [current])
             else { return nil }
             guard let next: Int64 = row["mergedInto"] else { return current }
             current = next
@@ -30,8 +30,7 @@ extension PatientIndex {
     }
 
     static func recordRow(_ db: Database, _ reference: RecordReference) throws -> Int64? {
-        try Int64.fetchOne(
-            db, sql: "SELECT id FROM record WHERE domain = ? AND localId = ?",
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM record WHERE domain = ? AND localId = ?"),
             arguments: [reference.domain, reference.id])
     }
 
@@ -43,12 +42,12 @@ extension PatientIndex {
     }
 
     static func reference(_ db: Database, row: Int64) throws -> RecordReference {
-        let fields = try Row.fetchOne(db, sql: "SELECT domain, localId FROM record WHERE id = ?", arguments: [row])
+        let fields = try Row.fetchOne(db.cachedStatement(sql: "SELECT domain, localId FROM record WHERE id = ?"), arguments: [row])
         return RecordReference(domain: fields?["domain"] ?? "", id: fields?["localId"] ?? "")
     }
 
     static func person(ofRecord row: Int64, _ db: Database) throws -> Int64 {
-        guard let person = try Int64.fetchOne(db, sql: "SELECT person FROM link WHERE record = ?", arguments: [row])
+        guard let person = try Int64.fetchOne(db.cachedStatement(sql: "SELECT person FROM link WHERE record = ?"), arguments: [row])
         else { throw HealthCardError(code: .unknownRecord, reason: "record row \(row) has no link") }
         return person
     }
@@ -61,8 +60,7 @@ extension PatientIndex {
     }
 
     static func newPerson(_ db: Database, now: Date) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO person (status, golden, created) VALUES ('active', '{}', ?)", arguments: [stamp(now)])
+        try db.cachedStatement(sql: "INSERT INTO person (status, golden, created) VALUES ('active', '{}', ?)").execute( arguments: [stamp(now)])
         return db.lastInsertedRowID
     }
 
@@ -70,14 +68,13 @@ extension PatientIndex {
         _ db: Database, record: Int64, person: Int64, provenance: LinkProvenance, probability: Double?,
         explanation: String?, actor: String, now: Date
     ) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO link (record, person, provenance, probability, explanation, time, actor)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(record) DO UPDATE SET person = excluded.person, provenance = excluded.provenance,
                     probability = excluded.probability, explanation = excluded.explanation, time = excluded.time,
                     actor = excluded.actor
-                """,
+                """).execute(
             arguments: [record, person, provenance.rawValue, probability, explanation, stamp(now), actor])
     }
 
@@ -86,11 +83,10 @@ extension PatientIndex {
         _ db: Database, _ kind: IndexEvent.Kind, person: Int64?, record: RecordReference?,
         payload: [String: JSONValue], actor: String, now: Date
     ) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO event (kind, person, recordDomain, recordId, payload, actor, time)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [kind.rawValue, person, record?.domain, record?.id, try json(payload), actor, stamp(now)])
         return db.lastInsertedRowID
     }
@@ -100,7 +96,7 @@ extension PatientIndex {
     static func writeIdentifiers(
         _ db: Database, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
     ) throws {
-        try db.execute(sql: "DELETE FROM identifier WHERE record = ?", arguments: [row])
+        try db.cachedStatement(sql: "DELETE FROM identifier WHERE record = ?").execute( arguments: [row])
         var entries: [(String, String)] = [(record.domain, record.id)]
         for identifier in record.identifiers {
             guard let domain = domains[identifier.domain], domain.problem(with: identifier.value, today: today) == nil
@@ -108,8 +104,7 @@ extension PatientIndex {
             entries.append((domain.code, domain.normalize(identifier.value)))
         }
         for (domain, value) in entries {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO identifier (domain, value, record) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO identifier (domain, value, record) VALUES (?, ?, ?)").execute(
                 arguments: [domain, value, row])
         }
     }
@@ -146,7 +141,7 @@ extension PatientIndex {
     /// Persons with a "not the same person" assertion against record `row`, resolved to live IDs.
     static func notSamePersons(_ db: Database, row: Int64) throws -> Set<Int> {
         var result = Set<Int>()
-        for person in try Int64.fetchAll(db, sql: "SELECT person FROM assertion WHERE record = ?", arguments: [row]) {
+        for person in try Int64.fetchAll(db.cachedStatement(sql: "SELECT person FROM assertion WHERE record = ?"), arguments: [row]) {
             if let live = try resolve(db, person) { result.insert(Int(live)) }
         }
         return result
@@ -154,19 +149,16 @@ extension PatientIndex {
 
     /// Recomputes a person's golden record from its linked records (empi.md §1.7 survivorship).
     static func refreshGolden(_ db: Database, person: Int64, survivorship: Survivorship) throws {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT record.data, record.version, domain.trust FROM link
                 JOIN record ON record.id = link.record JOIN domain ON domain.code = record.domain
                 WHERE link.person = ? ORDER BY record.id
-                """, arguments: [person])
+                """), arguments: [person])
         let sources = try rows.map { row in
             Survivorship.Source(
                 record: try decode(PersonRecord.self, row["data"]), trust: row["trust"], version: row["version"])
         }
-        try db.execute(
-            sql: "UPDATE person SET golden = ? WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(
             arguments: [try json(survivorship.golden(sources)), person])
     }
 

@@ -31,7 +31,7 @@ extension PatientIndex {
         survivorship: Survivorship
     ) throws -> StewardshipResult {
         let from = try person(ofRecord: row, db)
-        try db.execute(sql: "DELETE FROM assertion WHERE record = ? AND person = ?", arguments: [row, target])
+        try db.cachedStatement(sql: "DELETE FROM assertion WHERE record = ? AND person = ?").execute( arguments: [row, target])
         try setLink(
             db, record: row, person: target, provenance: .manual, probability: nil, explanation: nil, actor: actor,
             now: now)
@@ -51,7 +51,7 @@ extension PatientIndex {
         try write { db, _ in
             let row = try Self.requireRecord(db, record)
             let from = try Self.person(ofRecord: row, db)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM link WHERE person = ?", arguments: [from]) ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM link WHERE person = ?"), arguments: [from]) ?? 0
             guard count > 1 else {
                 throw HealthCardError(code: .invalidOperation, reason: "\(record) is the only record of person \(from); nothing to unlink")
             }
@@ -59,8 +59,7 @@ extension PatientIndex {
             try Self.setLink(
                 db, record: row, person: person, provenance: .manual, probability: nil, explanation: nil, actor: actor,
                 now: now)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)").execute(
                 arguments: [row, from, Self.stamp(now), actor])
             try Self.refreshGolden(db, person: person, survivorship: survivorship)
             try Self.refreshGolden(db, person: from, survivorship: survivorship)
@@ -102,7 +101,7 @@ extension PatientIndex {
             guard from != to else {
                 throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) and \(survivor) are already one person (\(to))")
             }
-            let links = try Row.fetchAll(db, sql: "SELECT * FROM link WHERE person = ? ORDER BY record", arguments: [from])
+            let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM link WHERE person = ? ORDER BY record"), arguments: [from])
                 .map { row in
                     MergeSnapshot.LinkRow(
                         record: row["record"], person: row["person"], provenance: row["provenance"],
@@ -110,13 +109,12 @@ extension PatientIndex {
                         actor: row["actor"])
                 }
             let snapshot = MergeSnapshot(
-                subsumedGolden: try String.fetchOne(db, sql: "SELECT golden FROM person WHERE id = ?", arguments: [from]) ?? "{}",
-                survivorGolden: try String.fetchOne(db, sql: "SELECT golden FROM person WHERE id = ?", arguments: [to]) ?? "{}",
+                subsumedGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [from]) ?? "{}",
+                survivorGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [to]) ?? "{}",
                 links: links)
-            try db.execute(sql: "UPDATE link SET person = ? WHERE person = ?", arguments: [to, from])
-            try db.execute(sql: "UPDATE person SET status = 'merged', mergedInto = ? WHERE id = ?", arguments: [to, from])
-            try db.execute(
-                sql: "INSERT INTO mergeHistory (subsumed, survivor, snapshot, actor, time) VALUES (?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "UPDATE link SET person = ? WHERE person = ?").execute( arguments: [to, from])
+            try db.cachedStatement(sql: "UPDATE person SET status = 'merged', mergedInto = ? WHERE id = ?").execute( arguments: [to, from])
+            try db.cachedStatement(sql: "INSERT INTO mergeHistory (subsumed, survivor, snapshot, actor, time) VALUES (?, ?, ?, ?, ?)").execute(
                 arguments: [from, to, try Self.json(snapshot), actor, Self.stamp(now)])
             let mergeID = db.lastInsertedRowID
             try Self.refreshGolden(db, person: to, survivorship: survivorship)
@@ -138,41 +136,35 @@ extension PatientIndex {
     public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date = Date()) throws -> StewardshipResult {
         try write { db, _ in
             guard
-                let history = try Row.fetchOne(
-                    db,
-                    sql: "SELECT * FROM mergeHistory WHERE subsumed = ? AND undone IS NULL ORDER BY id DESC LIMIT 1",
+                let history = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mergeHistory WHERE subsumed = ? AND undone IS NULL ORDER BY id DESC LIMIT 1"),
                     arguments: [subsumed.rawValue])
             else { throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged") }
             let survivor: Int64 = history["survivor"]
-            let mergedInto = try Int64.fetchOne(
-                db, sql: "SELECT mergedInto FROM person WHERE id = ?", arguments: [subsumed.rawValue])
+            let mergedInto = try Int64.fetchOne(db.cachedStatement(sql: "SELECT mergedInto FROM person WHERE id = ?"), arguments: [subsumed.rawValue])
             guard mergedInto == survivor else {
                 throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged into \(survivor) any more")
             }
             let snapshot = try Self.decode(MergeSnapshot.self, history["snapshot"])
             for link in snapshot.links {
-                let now = try Int64.fetchOne(db, sql: "SELECT person FROM link WHERE record = ?", arguments: [link.record])
+                let now = try Int64.fetchOne(db.cachedStatement(sql: "SELECT person FROM link WHERE record = ?"), arguments: [link.record])
                 guard now == survivor else {
                     let reference = try Self.reference(db, row: link.record)
                     throw HealthCardError(code: .invalidOperation, reason: 
                         "cannot unmerge person \(subsumed): record \(reference) was relinked since the merge")
                 }
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         UPDATE link SET person = ?, provenance = ?, probability = ?, explanation = ?, time = ?, actor = ?
                         WHERE record = ?
-                        """,
+                        """).execute(
                     arguments: [
                         link.person, link.provenance, link.probability, link.explanation, link.time, link.actor,
                         link.record,
                     ])
             }
-            try db.execute(
-                sql: "UPDATE person SET status = 'active', mergedInto = NULL, golden = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE person SET status = 'active', mergedInto = NULL, golden = ? WHERE id = ?").execute(
                 arguments: [snapshot.subsumedGolden, subsumed.rawValue])
             try Self.refreshGolden(db, person: survivor, survivorship: survivorship)
-            try db.execute(
-                sql: "UPDATE mergeHistory SET undone = ? WHERE id = ?", arguments: [Self.stamp(now), history["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE mergeHistory SET undone = ? WHERE id = ?").execute( arguments: [Self.stamp(now), history["id"] as Int64])
             let event = try Self.appendEvent(
                 db, .unmerge, person: subsumed.rawValue, record: nil,
                 payload: ["survivor": .number(Double(survivor)), "merge": .number(Double(history["id"] as Int64))],
@@ -209,7 +201,7 @@ extension PatientIndex {
         _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date = Date()
     ) throws -> ReviewItem {
         try write { db, _ in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
                 throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
             }
             var item = try Self.reviewItem(db, row)
@@ -230,14 +222,12 @@ extension PatientIndex {
                 let own = try Self.person(ofRecord: recordRow, db)
                 for candidate in item.candidates {
                     guard let live = try Self.resolve(db, candidate.person.rawValue), live != own else { continue }
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)",
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)").execute(
                         arguments: [recordRow, live, Self.stamp(now), actor])
                 }
                 text = "separate"
             }
-            try db.execute(
-                sql: "UPDATE review SET status = 'resolved', resolution = ?, actor = ?, resolved = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE review SET status = 'resolved', resolution = ?, actor = ?, resolved = ? WHERE id = ?").execute(
                 arguments: [text, actor, Self.stamp(now), id])
             item.status = .resolved
             item.resolution = text

@@ -58,16 +58,15 @@ public final class PatientIndex: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         let stored: (String?, String?) = try pool.write { db in
-            if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'model'") == nil {
-                try db.execute(
-                    sql: "INSERT INTO meta (key, value) VALUES ('model', ?), ('survivorship', ?)",
+            if try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")) == nil {
+                try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('model', ?), ('survivorship', ?)").execute(
                     arguments: [
                         try Self.json(model ?? .default), try Self.json(survivorship ?? Survivorship()),
                     ])
             }
             return (
-                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'model'"),
-                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'survivorship'")
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")),
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'survivorship'"))
             )
         }
         self.model = try Self.decode(MatchModel.self, stored.0 ?? "{}")
@@ -198,7 +197,7 @@ public final class PatientIndex: Sendable {
                     fresh = state
                 }
                 let (result, changes) = try body(db, state)
-                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'revision'", arguments: [revision + 1])
+                try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'revision'").execute( arguments: [revision + 1])
                 return (result, changes, revision + 1)
             }
             if let fresh { cached = fresh }
@@ -242,7 +241,7 @@ public final class PatientIndex: Sendable {
     }
 
     static func revision(_ db: Database) throws -> Int64 {
-        Int64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? "0") ?? 0
+        Int64(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'revision'")) ?? "0") ?? 0
     }
 
     /// Builds the matcher from every stored record and its link (a person per record).
