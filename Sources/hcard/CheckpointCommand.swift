@@ -171,6 +171,9 @@ struct CheckpointCommand: ParsableCommand {
                 if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: verification.clockSkew) }
                 let id = try passLog.append(
                     Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
+                // In a batch, an accepted dynamic code's nonce is on disk before the acknowledgement,
+                // so a kill mid-batch forgets no acknowledged code (the replay cache stays locked).
+                if batch, decision.acceptedCard?.code.windowSeconds != nil { try replay?.flush() }
                 let ack = ScanJSON(
                     id: id, time: time, site: site, direction: direction, decision: decision, fullID: fullId)
                 if json {
@@ -195,7 +198,7 @@ struct CheckpointCommand: ParsableCommand {
                             throw ValidationError("give text or image, not both")
                         }
                     } catch {
-                        printStandardError(
+                        printError(
                             "standard input line \(lineNumber): not a passage (\(error)); nothing logged")
                         failed = true
                         continue
@@ -317,9 +320,6 @@ func writeLine(_ line: String) throws {
     try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
 
-func printStandardError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
 
 /// Compact sorted JSON on one line, for JSON-lines output.
 func compactJSON(_ value: some Encodable) throws -> String {

@@ -202,7 +202,7 @@ struct PassLogCommand: ParsableCommand {
                 try handle.close()
                 _ = try FileManager.default.replaceItemAt(
                     URL(fileURLWithPath: out), withItemAt: URL(fileURLWithPath: temporary))
-                printStandardError("exported \(count) passages to \(out)")
+                printError("exported \(count) passages to \(out)")
             } catch {
                 try? handle.close()
                 try? FileManager.default.removeItem(atPath: temporary)

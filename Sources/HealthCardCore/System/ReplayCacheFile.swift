@@ -88,6 +88,14 @@ public final class ReplayCacheFile {
     /// - Throws: ``FileAccessError`` if the file cannot be written.
     public func save() throws {
         defer { unlock() }
+        try flush()
+    }
+
+    /// Writes the entries atomically and keeps the lock: a long-running scanner (`hcard checkpoint
+    /// scan --batch`) calls it after each accepted code, so a kill loses no acknowledged nonce.
+    ///
+    /// - Throws: ``FileAccessError`` if the file cannot be written.
+    public func flush() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(Contents(entries: entries))

@@ -144,6 +144,13 @@ struct QRBatchImageTests {
         // After the window the entry is pruned on load (and the code is expired anyway).
         _ = try run(at: now + 200, dynamic)
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"entries\":[]"))
+        // flush writes what was recorded while keeping the lock (a batch scanner, mid-run).
+        let other = try await fixture.issue("26B5A1FE56681", .dynamic(window: .seconds(60)), nonce: 99)
+        let open = try ReplayCacheFile(path: path, now: now)
+        open.record(fixture.verifier(cache: open.cache).verify(other, now: F.now), clockSkew: .seconds(30))
+        try open.flush()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains(SignedCode.Nonce(rawValue: 99).hex))
+        try open.save()
         try "not json".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: HealthCardError.malformed("")) { try ReplayCacheFile(path: path, now: now) }
     }
