@@ -126,4 +126,42 @@ enum EMPIBenchmarks {
         ])
         return rows
     }
+
+    /// `bench empi-twins`: the batch dedupe at full size, printing every twin pair that ends in
+    /// one cluster with the records and auto-link pairs that joined them (a diagnostic).
+    static func runTwins() async throws {
+        let normalizer = Normalizer(today: today)
+        let persons = environment("EMPI_BENCH_PERSONS", 486_000)
+        let population = SyntheticPopulation(seed: 2026, options: .init(persons: persons))
+        let records = population.records
+        let result = Deduplicator(normalizer: normalizer, threads: 2).run(records)
+        let truth = population.personOfRecord
+        let twins = Set(population.twins.map { [$0.a, $0.b].sorted() })
+        for members in result.clusters where members.count > 1 {
+            let people = Set(members.map { truth[$0] })
+            guard people.count > 1 else { continue }
+            let sorted = people.sorted()
+            let twinPairs = sorted.indices.flatMap { x in sorted[(x + 1)...].map { [sorted[x], $0] } }.filter(twins.contains)
+            guard !twinPairs.isEmpty else { continue }
+            print("== twins \(twinPairs) in a cluster of \(members.count) records")
+            for record in members {
+                let r = records[record]
+                print("  [\(record)] person \(truth[record]) \(r.fullName ?? "-") \(r.birthDate ?? "-") sex \(r.sex ?? "-") ids \(r.identifiers.map(\.value)) phone \(r.phone ?? "-") \(r.addressLines)")
+            }
+            let set = Set(members)
+            for pair in result.pairs where set.contains(pair.a) && set.contains(pair.b) && pair.decision == .autoLink {
+                print(String(format: "  pair %d-%d weight %.1f rule %@ vetoes %@ (%@)", pair.a, pair.b, pair.weight,
+                    "\(pair.deterministicRule.map { "\($0)" } ?? "-")", "\(pair.vetoes)",
+                    truth[pair.a] == truth[pair.b] ? "true" : "FALSE"))
+                if truth[pair.a] != truth[pair.b] {
+                    let explanation = Scorer(model: result.model).explain(
+                        records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b])
+                    for field in explanation.fields where field.weight != 0 || field.rawA != nil || field.rawB != nil {
+                        print("    \(field.field.rawValue) \(field.level) \(field.rawA ?? "-") | \(field.rawB ?? "-") \(String(format: "%+.1f", field.weight))")
+                    }
+                    print("    prior \(explanation.prior.weight) vetoes \(explanation.vetoes)")
+                }
+            }
+        }
+    }
 }

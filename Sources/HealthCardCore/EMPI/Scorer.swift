@@ -189,8 +189,12 @@ public struct Scorer: Sendable {
         if levels[7] == Int(IdentifierLevel.exact.rawValue) { return false }
         let hanzi = HanziNameLevel(rawValue: UInt8(levels[1])) ?? .null
         let latin = LatinNameLevel(rawValue: UInt8(levels[2])) ?? .null
-        // A name that cannot be compared (missing, or a newborn placeholder) cannot tell twins apart.
-        let unknown = (hanzi == .null && latin == .null) || hanzi == .placeholder || latin == .placeholder
+        // A name that cannot be compared (missing, or a newborn placeholder) cannot tell twins apart;
+        // nor can pinyin alone when one side has no Hanzi: twins' given names are often
+        // homophones (王勇 / 王永 are both "Wang Yong"), found at a million records.
+        let unknown =
+            (hanzi == .null && (latin == .null || latin == .normalized)) || hanzi == .placeholder
+            || latin == .placeholder
         let surname =
             unknown || (a.familyHash != 0 && a.familyHash == b.familyHash)
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)

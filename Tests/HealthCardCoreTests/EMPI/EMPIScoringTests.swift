@@ -185,6 +185,22 @@ struct EMPIScoringTests {
         #expect(!Scorer().score(F.normalized(a), F.normalized(b)).vetoes.contains(.likelyTwins))
     }
 
+    @Test("veto: twins whose names agree only in pinyin (王勇 and a passport record 'Yong Wang' of 王永)")
+    func vetoHomophoneTwins() {
+        // The pair that merged two twins at a million records (bench empi-twins): one record
+        // with split Hanzi name fields, the other's name only in pinyin; same birth date and address.
+        var hanzi = F.record("h", birth: "1980-09-06", sex: "1", address: "青年路754号29栋2504", region: "130535")
+        hanzi.familyName = "王"
+        hanzi.givenName = "勇"
+        var pinyin = F.record(
+            "p", name: "Yong Wang", birth: "19800906", sex: "1", phone: "13293573431", address: "青年路754号29栋2504",
+            region: "130535")
+        pinyin.identifiers = []
+        let score = Scorer().score(F.normalized(hanzi), F.normalized(pinyin))
+        #expect(score.vetoes.contains(.likelyTwins))
+        #expect(score.decision != .autoLink, "weight \(score.weight)")
+    }
+
     @Test("veto: a persistent not-the-same-person assertion")
     func vetoNotSamePerson() {
         let x = F.normalized(Self.a)
