@@ -9,26 +9,27 @@ extension AccountService {
     public func update(
         _ id: ElectronicCardID, phone: String? = nil, address: String? = nil, actor: String = "update", now: Date = Date()
     ) throws -> HealthCardAccount {
-        var account = try requireAccount(id)
-        guard account.status == .issued else {
-            throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
-        }
-        if let phone { account.phone = phone }
-        if let address { account.address = address }
-        let identity = Identity(name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
-        let validation = CitizenIDValidator().validate(account.citizenID)
-        _ = try index.feed(
-            Self.record(domain: Domain.registration, id: account.citizenID, identity, validation), actor: actor, now: now)
-        try index.pool.write { db in
-            try db.execute(
+        try index.transaction { transaction in
+            var account = try Self.requireAccount(transaction.db, id)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
+            }
+            if let phone { account.phone = phone }
+            if let address { account.address = address }
+            let identity = Identity(
+                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
+            let validation = CitizenIDValidator().validate(account.citizenID)
+            _ = try transaction.feed(
+                Self.record(domain: Domain.registration, id: account.citizenID, identity, validation), actor: actor, now: now)
+            try transaction.db.execute(
                 sql: "UPDATE account SET phone = ?, address = ?, updated = ? WHERE ecardId = ?",
                 arguments: [account.phone, account.address, Self.stamp(now), id.rawValue])
             var detail: [String: String] = [:]
             if phone != nil { detail["phone"] = "changed" }
             if address != nil { detail["address"] = "changed" }
-            try Self.log(db, .update, account: id, number: nil, detail: detail, actor: actor, now: now)
+            try Self.log(transaction, .update, account: id, number: nil, detail: detail, actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
         }
-        return try requireAccount(id)
     }
 
     /// Cancels an account and every card of it, for emigration or death only. The e-card's QR
@@ -36,17 +37,20 @@ extension AccountService {
     public func cancel(
         _ id: ElectronicCardID, reason: CancellationReason, actor: String = "cancel", now: Date = Date()
     ) throws -> HealthCardAccount {
-        _ = try requireAccount(id)
-        try index.pool.write { db in
-            try db.execute(
+        try index.transaction { transaction in
+            let account = try Self.requireAccount(transaction.db, id)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is already cancelled")
+            }
+            try transaction.db.execute(
                 sql: "UPDATE account SET status = 'cancelled', cancelReason = ?, updated = ? WHERE ecardId = ?",
                 arguments: [reason.rawValue, Self.stamp(now), id.rawValue])
-            try db.execute(
+            try transaction.db.execute(
                 sql: "UPDATE card SET status = 'cancelled', updated = ? WHERE ecardId = ? AND status = 'issued'",
                 arguments: [Self.stamp(now), id.rawValue])
-            try Self.log(db, .cancel, account: id, number: nil, detail: ["reason": reason.rawValue], actor: actor, now: now)
+            try Self.log(transaction, .cancel, account: id, number: nil, detail: ["reason": reason.rawValue], actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
         }
-        return try requireAccount(id)
     }
 
     /// The reasons `cancel` accepts, parsed from text, with the refusal a person acts on.
@@ -60,8 +64,8 @@ extension AccountService {
 
     /// Reports a physical card lost: state `lost` and on the blacklist.
     public func reportLost(_ number: String, actor: String = "lost", now: Date = Date()) throws -> CardUseCheck {
-        try index.pool.write { db in
-            let card = try Self.requireCard(db, number)
+        try index.transaction { transaction in
+            let card = try Self.requireCard(transaction.db, number)
             guard card.state == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "card \(number) is \(card.state.rawValue), not issued")
             }
@@ -69,12 +73,12 @@ extension AccountService {
                 throw HealthCardError(
                     code: .invalidOperation, reason: "\(number) is an electronic card; cancel the account instead")
             }
-            try db.execute(
+            try transaction.db.execute(
                 sql: "UPDATE card SET status = 'lost', updated = ? WHERE number = ?", arguments: [Self.stamp(now), number])
-            try Self.blacklist(db, number, reason: "reported lost", now: now)
-            try Self.log(db, .lost, account: card.electronicCardID, number: number, detail: [:], actor: actor, now: now)
+            try Self.blacklist(transaction.db, number, reason: "reported lost", now: now)
+            try Self.log(transaction, .lost, account: card.electronicCardID, number: number, detail: [:], actor: actor, now: now)
+            return try Self.check(transaction.db, number)
         }
-        return try check(number)
     }
 
     /// Replaces a physical card (lost or damaged) by `newNumber`: the old one becomes `replaced`
@@ -83,78 +87,81 @@ extension AccountService {
     public func replace(
         _ oldNumber: String, with newNumber: String, actor: String = "replace", now: Date = Date()
     ) throws -> HealthCardAccount {
-        let (old, accountID) = try index.pool.read { db -> (CardRecordStatus, ElectronicCardID) in
-            let card = try Self.requireCard(db, oldNumber)
-            guard card.kind == .physical, let account = card.electronicCardID else {
+        try index.transaction { transaction in
+            let old = try Self.requireCard(transaction.db, oldNumber)
+            guard old.kind == .physical, let accountID = old.electronicCardID else {
                 throw HealthCardError(code: .invalidOperation, reason: "\(oldNumber) is not a physical card of an account")
             }
-            guard card.state == .issued || card.state == .lost else {
-                throw HealthCardError(code: .invalidOperation, reason: "card \(oldNumber) is \(card.state.rawValue)")
+            guard old.state == .issued || old.state == .lost else {
+                throw HealthCardError(code: .invalidOperation, reason: "card \(oldNumber) is \(old.state.rawValue)")
             }
-            if try Self.loadCard(db, newNumber) != nil {
+            if try Self.loadCard(transaction.db, newNumber) != nil {
                 throw HealthCardError(code: .invalidOperation, reason: "card \(newNumber) is already registered")
             }
-            return (card, account)
-        }
-        let account = try requireAccount(accountID)
-        guard account.status == .issued else {
-            throw HealthCardError(code: .invalidOperation, reason: "account \(accountID) is cancelled")
-        }
-        let identity = Identity(name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
-        let validation = CitizenIDValidator().validate(account.citizenID)
-        try linkCard(newNumber, domain: Domain.physicalCard, to: account.person, identity, validation, actor: actor, now: now)
-        try index.pool.write { db in
-            try db.execute(
+            let account = try Self.requireAccount(transaction.db, accountID)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(accountID) is cancelled")
+            }
+            let identity = Identity(
+                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
+            try Self.linkCard(
+                &transaction, newNumber, domain: Domain.physicalCard, to: account.person, identity,
+                CitizenIDValidator().validate(account.citizenID), actor: actor, now: now)
+            try transaction.db.execute(
                 sql: "UPDATE card SET status = 'replaced', replacedBy = ?, updated = ? WHERE number = ?",
                 arguments: [newNumber, Self.stamp(now), old.number])
-            try Self.upsertCard(db, number: newNumber, kind: .physical, account: accountID, now: now)
-            try Self.blacklist(db, old.number, reason: "replaced by \(newNumber)", now: now)
+            try Self.upsertCard(transaction.db, number: newNumber, kind: .physical, account: accountID, now: now)
+            try Self.blacklist(transaction.db, old.number, reason: "replaced by \(newNumber)", now: now)
             try Self.log(
-                db, .replace, account: accountID, number: old.number, detail: ["newNumber": newNumber], actor: actor, now: now)
+                transaction, .replace, account: accountID, number: old.number, detail: ["newNumber": newNumber],
+                actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, accountID)
         }
-        return try requireAccount(accountID)
     }
 
     /// Binds a bank card: only its token and masked number are stored.
     public func bindBankCard(
         _ id: ElectronicCardID, number: BankCardNumber, actor: String = "bind-bank", now: Date = Date()
     ) throws -> HealthCardAccount {
-        let account = try requireAccount(id)
-        guard account.status == .issued else {
-            throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
-        }
-        try index.pool.write { db in
-            try db.execute(
+        try index.transaction { transaction in
+            guard try Self.requireAccount(transaction.db, id).status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
+            }
+            try transaction.db.execute(
                 sql: "INSERT OR IGNORE INTO bankBinding (ecardId, token, masked, bound) VALUES (?, ?, ?, ?)",
                 arguments: [id.rawValue, number.token(secret: secret), number.masked, Self.stamp(now)])
-            try Self.log(db, .bindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            if transaction.db.changesCount == 1 {
+                try Self.log(transaction, .bindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            }
+            return try Self.requireAccount(transaction.db, id)
         }
-        return try requireAccount(id)
     }
 
     /// Unbinds a bank card, found by its token.
     public func unbindBankCard(
         _ id: ElectronicCardID, number: BankCardNumber, actor: String = "unbind-bank", now: Date = Date()
     ) throws -> HealthCardAccount {
-        try index.pool.write { db in
-            try db.execute(
+        try index.transaction { transaction in
+            try transaction.db.execute(
                 sql: "DELETE FROM bankBinding WHERE ecardId = ? AND token = ?",
                 arguments: [id.rawValue, number.token(secret: secret)])
-            guard db.changesCount == 1 else {
+            guard transaction.db.changesCount == 1 else {
                 throw HealthCardError(code: .invalidOperation, reason: "\(number.masked) is not bound to \(id)")
             }
-            try Self.log(db, .unbindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            try Self.log(transaction, .unbindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
         }
-        return try requireAccount(id)
     }
 
     // MARK: Blacklist
 
     /// Puts a card number on the blacklist (distributed to terminals); idempotent.
     public func addToBlacklist(_ number: String, reason: String, actor: String = "blacklist", now: Date = Date()) throws {
-        try index.pool.write { db in
-            try Self.blacklist(db, number, reason: reason, now: now)
-            try Self.log(db, .blacklistAdd, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
+        try index.transaction { transaction in
+            if try Self.blacklist(transaction.db, number, reason: reason, now: now) {
+                try Self.log(
+                    transaction, .blacklistAdd, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
+            }
         }
     }
 
@@ -163,18 +170,19 @@ extension AccountService {
     public func removeFromBlacklist(
         _ number: String, reason: String, actor: String = "blacklist", now: Date = Date()
     ) throws {
-        try index.pool.write { db in
-            try db.execute(sql: "DELETE FROM blacklist WHERE number = ?", arguments: [number])
-            guard db.changesCount == 1 else {
+        try index.transaction { transaction in
+            try transaction.db.execute(sql: "DELETE FROM blacklist WHERE number = ?", arguments: [number])
+            guard transaction.db.changesCount == 1 else {
                 throw HealthCardError(code: .invalidOperation, reason: "\(number) is not on the blacklist")
             }
-            try db.execute(
+            try transaction.db.execute(
                 sql: "INSERT OR REPLACE INTO whitelist (number, reason, added) VALUES (?, ?, ?)",
                 arguments: [number, reason, Self.stamp(now)])
-            try db.execute(
+            try transaction.db.execute(
                 sql: "UPDATE card SET status = 'issued', updated = ? WHERE number = ? AND status = 'lost'",
                 arguments: [Self.stamp(now), number])
-            try Self.log(db, .blacklistRemove, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
+            try Self.log(
+                transaction, .blacklistRemove, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
         }
     }
 
@@ -198,9 +206,6 @@ extension AccountService {
     }
 
     func requireAccount(_ id: ElectronicCardID) throws -> HealthCardAccount {
-        guard let account = try account(id) else {
-            throw HealthCardError(code: .unknownRecord, reason: "no account with e-card ID \(id)")
-        }
-        return account
+        try index.pool.read { db in try Self.requireAccount(db, id) }
     }
 }

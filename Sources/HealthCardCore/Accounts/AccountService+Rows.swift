@@ -126,11 +126,15 @@ extension AccountService {
             arguments: [number, kind.rawValue, account?.rawValue, stamp(now)])
     }
 
-    static func blacklist(_ db: Database, _ number: String, reason: String, now: Date) throws {
+    /// Puts `number` on the blacklist (and off the whitelist); whether it was not there before.
+    @discardableResult
+    static func blacklist(_ db: Database, _ number: String, reason: String, now: Date) throws -> Bool {
         try db.execute(
             sql: "INSERT INTO blacklist (number, reason, added) VALUES (?, ?, ?) ON CONFLICT(number) DO NOTHING",
             arguments: [number, reason, stamp(now)])
+        let added = db.changesCount > 0
         try db.execute(sql: "DELETE FROM whitelist WHERE number = ?", arguments: [number])
+        return added
     }
 
     static func listEntries(_ db: Database, table: String) throws -> [ListEntry] {
@@ -146,6 +150,38 @@ extension AccountService {
         try db.execute(
             sql: "INSERT OR IGNORE INTO oplog (time, actor, operation, ecardId, number, detail) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [stamp(now), actor, kind.rawValue, account?.rawValue, number, try detailJSON(detail)])
+    }
+
+    /// The operation-log row and the index event (kind `account`) of an operation, in its
+    /// transaction. The event names the account's person and its e-card record, so a subscriber
+    /// to the index sees card status changes of the person (empi.md §2.2 card lifecycle).
+    static func log(
+        _ transaction: PatientIndex.Transaction, _ kind: OperationKind, account: ElectronicCardID?, number: String?,
+        detail: [String: String], actor: String, now: Date
+    ) throws {
+        try log(transaction.db, kind, account: account, number: number, detail: detail, actor: actor, now: now)
+        let db = transaction.db
+        let owner = try account?.rawValue
+            ?? number.flatMap { try String.fetchOne(db, sql: "SELECT ecardId FROM card WHERE number = ?", arguments: [$0]) }
+        let person = try owner.flatMap {
+            try Int64.fetchOne(db, sql: "SELECT person FROM account WHERE ecardId = ?", arguments: [$0])
+        }
+        var payload = detail.mapValues(JSONValue.string)
+        payload["operation"] = .string(kind.rawValue)
+        if let number { payload["number"] = .string(number) }
+        if let owner, let status = try String.fetchOne(db, sql: "SELECT status FROM account WHERE ecardId = ?", arguments: [owner]) {
+            payload["status"] = .string(status)
+        }
+        try transaction.appendEvent(
+            .account, person: try person.map { try transaction.resolve(EnterpriseID($0)) },
+            record: owner.map { RecordReference(domain: Domain.electronicCard, id: $0) }, payload: payload, actor: actor,
+            now: now)
+    }
+
+    static func check(_ db: Database, _ number: String) throws -> CardUseCheck {
+        CardUseCheck(
+            number: number, card: try loadCard(db, number),
+            blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
     }
 
     static func detailJSON(_ detail: [String: String]) throws -> String {

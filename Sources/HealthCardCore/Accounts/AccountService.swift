@@ -12,11 +12,11 @@ import GRDB
 /// them to the person; last the account row is written. A person who already has an account gets
 /// it back, unchanged.
 ///
-/// **Atomicity.** Every account operation writes its rows, the card rows and its operation-log
-/// row in one transaction: an account is never half-written. The index steps before it are
-/// separate index transactions but idempotent (re-feeding a record is `unchanged`), so a
-/// registration interrupted between them is completed by repeating it, and an index record
-/// without an account is harmless: no code is ever issued without an account.
+/// **Atomicity.** Every account operation is one SQLite transaction shared with the index
+/// (`PatientIndex.transaction`): its feeds and links, its account and card rows, its
+/// operation-log row and its index event (kind `account`) commit together or not at all, so the
+/// account, the person and the cross index never disagree, even after a crash or a refusal
+/// half-way (a card already registered to someone else, a conflicting resident in an import).
 ///
 /// **Lifecycle**: cancel (only for ``CancellationReason``), report lost, replace (the old card is
 /// blacklisted and `replacedBy` the new; in the cross-index both numbers stay resolvable to the
@@ -110,26 +110,38 @@ public final class AccountService: Sendable {
         var identity = identity
         identity.citizenID = citizenID
         identity.name = name
-
-        let match = try index.feed(
-            Self.record(domain: Domain.registration, id: citizenID, identity, validation), actor: actor, now: now)
-        guard let fedPerson = match.person else {
-            throw HealthCardError(code: .invalidOperation, reason: "the master index gave no person for \(citizenID)")
+        let record = Self.record(domain: Domain.registration, id: citizenID, identity, validation)
+        // Registered already: the account as it is, and the index untouched (an update goes
+        // through `update`, so the account and the person never disagree).
+        if let existing = try account(citizenID: citizenID) {
+            return Registration(account: existing, created: false, match: try index.match(record))
         }
-        let person = try index.resolve(fedPerson)
-        if let existing = try account(person: person) {
-            return Registration(account: existing, created: false, match: match)
-        }
-        let cardID = ElectronicCardID(person: person, secret: secret)
-        try linkCard(cardID.rawValue, domain: Domain.electronicCard, to: person, identity, validation, actor: actor, now: now)
-        if let physicalCard {
-            try linkCard(physicalCard, domain: Domain.physicalCard, to: person, identity, validation, actor: actor, now: now)
-        }
-        try index.pool.write { db in
-            if let existing = try Self.accountRow(db, person: person) {
-                throw HealthCardError(code: .invalidOperation, reason: "person \(person) already has account \(existing)")
+        return try index.transaction { transaction in
+            let match = try transaction.feed(record, actor: actor, now: now)
+            guard let fedPerson = match.person else {
+                throw HealthCardError(code: .invalidOperation, reason: "the master index gave no person for \(citizenID)")
             }
-            try db.execute(
+            let person = try transaction.resolve(fedPerson)
+            if let existing = try Self.accountRow(transaction.db, person: person) {
+                // Registered meanwhile by another process: theirs.
+                return Registration(account: try Self.requireAccount(transaction.db, existing), created: false, match: match)
+            }
+            let cardID = ElectronicCardID(person: person, secret: secret)
+            if let physicalCard,
+                let owner = try String.fetchOne(
+                    transaction.db, sql: "SELECT ifnull(ecardId, '(none)') FROM card WHERE number = ?", arguments: [physicalCard])
+            {
+                throw HealthCardError(code: .invalidOperation, reason: "card \(physicalCard) is registered to account \(owner)")
+            }
+            try Self.linkCard(
+                &transaction, cardID.rawValue, domain: Domain.electronicCard, to: person, identity, validation, actor: actor,
+                now: now)
+            if let physicalCard {
+                try Self.linkCard(
+                    &transaction, physicalCard, domain: Domain.physicalCard, to: person, identity, validation, actor: actor,
+                    now: now)
+            }
+            try transaction.db.execute(
                 sql: """
                     INSERT INTO account (ecardId, person, citizenId, name, phone, address, channel, status, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?)
@@ -138,37 +150,35 @@ public final class AccountService: Sendable {
                     cardID.rawValue, person.rawValue, citizenID, name, identity.phone, identity.address, channel,
                     Self.stamp(now), Self.stamp(now),
                 ])
-            try Self.upsertCard(db, number: cardID.rawValue, kind: .electronic, account: cardID, now: now)
+            try Self.upsertCard(transaction.db, number: cardID.rawValue, kind: .electronic, account: cardID, now: now)
             if let physicalCard {
-                if let owner = try String.fetchOne(
-                    db, sql: "SELECT ecardId FROM card WHERE number = ? AND ecardId != ?",
-                    arguments: [physicalCard, cardID.rawValue])
-                {
-                    throw HealthCardError(
-                        code: .invalidOperation, reason: "card \(physicalCard) is registered to account \(owner)")
-                }
-                try Self.upsertCard(db, number: physicalCard, kind: .physical, account: cardID, now: now)
+                try Self.upsertCard(transaction.db, number: physicalCard, kind: .physical, account: cardID, now: now)
             }
             try Self.log(
-                db, .register, account: cardID, number: physicalCard,
+                transaction, .register, account: cardID, number: physicalCard,
                 detail: ["channel": channel, "person": "\(person.rawValue)", "decision": match.decision.rawValue],
                 actor: actor, now: now)
+            return Registration(account: try Self.requireAccount(transaction.db, cardID), created: true, match: match)
         }
-        guard let account = try account(cardID) else {
-            throw HealthCardError(code: .unknownRecord, reason: "account \(cardID) vanished after registration")
-        }
-        return Registration(account: account, created: true, match: match)
     }
 
     /// Feeds a card number as a record of its domain and makes sure it is linked to `person`.
-    func linkCard(
-        _ number: String, domain: String, to person: EnterpriseID, _ identity: Identity,
-        _ validation: CitizenIDValidation, actor: String, now: Date
+    ///
+    /// - Throws: `invalidOperation` when the number is already in the index for another person
+    ///   (its record is left alone: re-linking it is a steward's decision, `hcard empi link`).
+    static func linkCard(
+        _ transaction: inout PatientIndex.Transaction, _ number: String, domain: String, to person: EnterpriseID,
+        _ identity: Identity, _ validation: CitizenIDValidation, actor: String, now: Date
     ) throws {
-        let fed = try index.feed(Self.record(domain: domain, id: number, identity, validation), actor: actor, now: now)
         let reference = RecordReference(domain: domain, id: number)
-        if try index.resolve(fed.person ?? index.personOf(reference)) != person {
-            _ = try index.link(reference, to: person, actor: actor, now: now)
+        if let holder = try transaction.personOf(reference), try transaction.resolve(holder) != person {
+            throw HealthCardError(
+                code: .invalidOperation,
+                reason: "\(domain) \(number) belongs to person \(holder) in the master index, not \(person)")
+        }
+        let fed = try transaction.feed(record(domain: domain, id: number, identity, validation), actor: actor, now: now)
+        if try transaction.resolve(fed.person ?? transaction.personOf(reference) ?? person) != person {
+            try transaction.link(reference, to: person, actor: actor, now: now)
         }
     }
 
@@ -207,13 +217,16 @@ public final class AccountService: Sendable {
         }
     }
 
+    static func requireAccount(_ db: Database, _ id: ElectronicCardID) throws -> HealthCardAccount {
+        guard let account = try loadAccount(db, id) else {
+            throw HealthCardError(code: .unknownRecord, reason: "no account with e-card ID \(id)")
+        }
+        return account
+    }
+
     /// Whether the card `number` may be used: its platform state and the blacklist.
     public func check(_ number: String) throws -> CardUseCheck {
-        try index.pool.read { db in
-            CardUseCheck(
-                number: number, card: try Self.loadCard(db, number),
-                blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
-        }
+        try index.pool.read { db in try Self.check(db, number) }
     }
 
     /// The revocation list a QR verifier adds to its own: every card number that must be refused

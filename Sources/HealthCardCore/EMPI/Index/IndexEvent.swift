@@ -15,6 +15,11 @@ public struct IndexEvent: Sendable, Hashable, Codable {
         case merge
         /// A merge was reversed.
         case unmerge
+        /// An e-health-card account operation (`AccountService`, Docs/accounts.md): registration,
+        /// update, cancellation, a card lost, replaced or found, a bank card bound or unbound. The
+        /// payload names the `operation` and the card `status`; the records stay resolvable
+        /// (empi.md §2.2 card lifecycle).
+        case account
     }
 
     /// The sequence number, increasing from 1.

@@ -112,94 +112,102 @@ extension PatientIndex {
     ///   domain (nothing is written); GRDB errors (nothing is written).
     public func feed(_ record: PersonRecord, actor: String = "feed", now: Date = Date()) throws -> FeedResult {
         try write { db, state in
-            let domains = try Self.domains(db)
-            var issues: [RecordIssue] = []
-            if Self.check(record, domains: domains, today: normalizer.today, issues: &issues) {
-                throw HealthCardError(code: .unknownSourceDomain, reason: 
-                    issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
-            }
-            let reference = RecordReference(domain: record.domain, id: record.id)
-            let version = try Self.revision(db) + 1
-            let data = try Self.json(record)
-            if let row = try Self.recordRow(db, reference) {
-                let person = try Self.person(ofRecord: row, db)
-                let old = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [row])
-                var changes: [CacheChange] = []
-                if old != data {
-                    try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
-                        arguments: [data, version, Self.stamp(now), row])
-                    try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
-                    try Self.refreshGolden(db, person: person, survivorship: survivorship)
-                    try Self.appendEvent(db, .update, person: person, record: reference, payload: [:], actor: actor, now: now)
-                    changes = [.invalidate]
-                }
-                let notSame = try Self.notSamePersons(db, row: row)
-                let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: state.positionOfRow[row])
-                var result = try describe(outcome, record: record, state: state, db: db, notSame: notSame)
-                result.decision = .unchanged
-                result.person = EnterpriseID(person)
-                result.provenance = LinkProvenance(
-                    rawValue: try String.fetchOne(db.cachedStatement(sql: "SELECT provenance FROM link WHERE record = ?"), arguments: [row]) ?? "")
-                result.issues = issues + result.issues
-                return (result, changes)
-            }
-
-            try db.cachedStatement(sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                arguments: [record.domain, record.id, data, version, Self.stamp(now), Self.stamp(now)])
-            let row = db.lastInsertedRowID
-            try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
-            let outcome = state.matcher.match(record)
-            var result = try describe(outcome, record: record, state: state, db: db, notSame: [])
-            result.issues = issues + result.issues
-            let explanationText = try result.explanation.map(Self.explanationJSON)
-            let person: Int64
-            switch outcome.decision {
-            case .link(let target):
-                person = Int64(target)
-                let provenance: LinkProvenance =
-                    outcome.candidates.first?.score.deterministicRule != nil ? .deterministic : .auto
-                try Self.setLink(
-                    db, record: row, person: person, provenance: provenance,
-                    probability: outcome.candidates.first?.score.probability, explanation: explanationText, actor: actor,
-                    now: now)
-                result.decision = .linked
-                result.provenance = provenance
-            case .review(let persons):
-                person = try Self.newPerson(db, now: now)
-                try Self.setLink(
-                    db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
-                    now: now)
-                let candidates = outcome.candidates.filter { persons.contains($0.person) }.map {
-                    ReviewItem.Candidate(person: EnterpriseID(Int64($0.person)), probability: $0.score.probability)
-                }
-                result.reviewItem = try Self.queueReview(
-                    db, record: row, person: person, candidates: candidates,
-                    reason: outcome.candidates.filter({ $0.decision == .autoLink }).count > 1
-                        ? "several-auto-links" : "review-band",
-                    explanation: explanationText, now: now)
-                result.decision = .review
-                result.provenance = .auto
-            case .newPerson:
-                person = try Self.newPerson(db, now: now)
-                try Self.setLink(
-                    db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
-                    now: now)
-                result.decision = .newPerson
-                result.provenance = .auto
-            }
-            result.person = EnterpriseID(person)
-            if result.reviewItem == nil {
-                result.reviewItem = try Self.checkUniqueness(
-                    db, row: row, person: person, domains: domains, explanation: explanationText, now: now)
-            }
-            try Self.refreshGolden(db, person: person, survivorship: survivorship)
-            try Self.appendEvent(
-                db, .register, person: person, record: reference,
-                payload: [
-                    "decision": .string(result.decision.rawValue), "provenance": .string(result.provenance!.rawValue),
-                ], actor: actor, now: now)
-            return (result, [.add(row: row, record: record, person: person, version: version)])
+            try feed(record, actor: actor, now: now, db: db, state: state)
         }
+    }
+
+    /// The body of ``feed(_:actor:now:)`` inside the caller's write transaction (also
+    /// ``Transaction/feed(_:actor:now:)``): the result and the matcher changes to apply after the commit.
+    func feed(
+        _ record: PersonRecord, actor: String, now: Date, db: Database, state: MatchState
+    ) throws -> (FeedResult, [CacheChange]) {
+        let domains = try Self.domains(db)
+        var issues: [RecordIssue] = []
+        if Self.check(record, domains: domains, today: normalizer.today, issues: &issues) {
+            throw HealthCardError(code: .unknownSourceDomain, reason: 
+                issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
+        }
+        let reference = RecordReference(domain: record.domain, id: record.id)
+        let version = try Self.revision(db) + 1
+        let data = try Self.json(record)
+        if let row = try Self.recordRow(db, reference) {
+            let person = try Self.person(ofRecord: row, db)
+            let old = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [row])
+            var changes: [CacheChange] = []
+            if old != data {
+                try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
+                    arguments: [data, version, Self.stamp(now), row])
+                try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
+                try Self.refreshGolden(db, person: person, survivorship: survivorship)
+                try Self.appendEvent(db, .update, person: person, record: reference, payload: [:], actor: actor, now: now)
+                changes = [.invalidate]
+            }
+            let notSame = try Self.notSamePersons(db, row: row)
+            let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: state.positionOfRow[row])
+            var result = try describe(outcome, record: record, state: state, db: db, notSame: notSame)
+            result.decision = .unchanged
+            result.person = EnterpriseID(person)
+            result.provenance = LinkProvenance(
+                rawValue: try String.fetchOne(db.cachedStatement(sql: "SELECT provenance FROM link WHERE record = ?"), arguments: [row]) ?? "")
+            result.issues = issues + result.issues
+            return (result, changes)
+        }
+
+        try db.cachedStatement(sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)").execute(
+            arguments: [record.domain, record.id, data, version, Self.stamp(now), Self.stamp(now)])
+        let row = db.lastInsertedRowID
+        try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
+        let outcome = state.matcher.match(record)
+        var result = try describe(outcome, record: record, state: state, db: db, notSame: [])
+        result.issues = issues + result.issues
+        let explanationText = try result.explanation.map(Self.explanationJSON)
+        let person: Int64
+        switch outcome.decision {
+        case .link(let target):
+            person = Int64(target)
+            let provenance: LinkProvenance =
+                outcome.candidates.first?.score.deterministicRule != nil ? .deterministic : .auto
+            try Self.setLink(
+                db, record: row, person: person, provenance: provenance,
+                probability: outcome.candidates.first?.score.probability, explanation: explanationText, actor: actor,
+                now: now)
+            result.decision = .linked
+            result.provenance = provenance
+        case .review(let persons):
+            person = try Self.newPerson(db, now: now)
+            try Self.setLink(
+                db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
+                now: now)
+            let candidates = outcome.candidates.filter { persons.contains($0.person) }.map {
+                ReviewItem.Candidate(person: EnterpriseID(Int64($0.person)), probability: $0.score.probability)
+            }
+            result.reviewItem = try Self.queueReview(
+                db, record: row, person: person, candidates: candidates,
+                reason: outcome.candidates.filter({ $0.decision == .autoLink }).count > 1
+                    ? "several-auto-links" : "review-band",
+                explanation: explanationText, now: now)
+            result.decision = .review
+            result.provenance = .auto
+        case .newPerson:
+            person = try Self.newPerson(db, now: now)
+            try Self.setLink(
+                db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
+                now: now)
+            result.decision = .newPerson
+            result.provenance = .auto
+        }
+        result.person = EnterpriseID(person)
+        if result.reviewItem == nil {
+            result.reviewItem = try Self.checkUniqueness(
+                db, row: row, person: person, domains: domains, explanation: explanationText, now: now)
+        }
+        try Self.refreshGolden(db, person: person, survivorship: survivorship)
+        try Self.appendEvent(
+            db, .register, person: person, record: reference,
+            payload: [
+                "decision": .string(result.decision.rawValue), "provenance": .string(result.provenance!.rawValue),
+            ], actor: actor, now: now)
+        return (result, [.add(row: row, record: record, person: person, version: version)])
     }
 
     static func queueReview(

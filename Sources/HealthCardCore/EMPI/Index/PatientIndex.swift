@@ -201,26 +201,33 @@ public final class PatientIndex: Sendable {
                 return (result, changes, revision + 1)
             }
             if let fresh { cached = fresh }
-            for change in changes {
-                switch change {
-                case .add(let row, let record, let person, let version):
-                    cached!.matcher.add(record, person: Int(person))
-                    cached!.positionOfRow[row] = cached!.rowIDs.count
-                    cached!.rowIDs.append(row)
-                    cached!.raw.append(record)
-                    cached!.versions.append(version)
-                case .assign(let row, let person):
-                    if let position = cached!.positionOfRow[row] {
-                        cached!.matcher.assign(record: position, to: Int(person))
-                    }
-                case .replace(let state):
-                    cached = state
-                case .invalidate:
-                    cached = nil
-                }
-            }
+            Self.apply(changes, to: &cached)
             if cached != nil { cached!.revision = revision }
             return result
+        }
+    }
+
+    /// Applies a write's matcher changes to a state (the cache after a commit, or the working
+    /// state of a ``Transaction``); `nil` after an invalidation.
+    static func apply(_ changes: [CacheChange], to cached: inout MatchState?) {
+        for change in changes {
+            switch change {
+            case .add(let row, let record, let person, let version):
+                guard cached != nil else { continue }
+                cached!.matcher.add(record, person: Int(person))
+                cached!.positionOfRow[row] = cached!.rowIDs.count
+                cached!.rowIDs.append(row)
+                cached!.raw.append(record)
+                cached!.versions.append(version)
+            case .assign(let row, let person):
+                if let position = cached?.positionOfRow[row] {
+                    cached!.matcher.assign(record: position, to: Int(person))
+                }
+            case .replace(let state):
+                cached = state
+            case .invalidate:
+                cached = nil
+            }
         }
     }
 
