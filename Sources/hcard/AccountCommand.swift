@@ -191,6 +191,15 @@ struct AccountStoreOptions: ParsableArguments {
     @Option(help: "Who performs the operation (recorded in the operation log).") var actor = "hcard"
 
     func open() throws -> AccountService { try AccountService(path: db) }
+
+    /// The account database a status check (`--status-db`) reads. It must exist: a path mistyped
+    /// on a terminal would otherwise create an empty database that refuses no card.
+    static func statusDatabase(_ path: String) throws -> AccountService {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no such account database: \(path) (--status-db; a new empty one would refuse no card)")
+        }
+        return try AccountService(path: path)
+    }
 }
 
 /// Which account: by citizen ID or by e-card ID.

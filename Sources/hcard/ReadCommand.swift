@@ -20,7 +20,8 @@ struct ReadCommand: AsyncParsableCommand {
             With --status-db the card number (DDF1/EF05) is checked against the card management \
             platform's status table and blacklist (hcard account, hcard blacklist): a lost, replaced, \
             cancelled or blacklisted card is reported on standard error ("REFUSE: card … is LOST …"), \
-            after the card's data, and the exit status is 3.
+            after the card's data, and the exit status is 3; so is a card without a card number. The \
+            database must exist (a mistyped path is an error, not an empty platform that refuses nothing).
             """
     )
 
@@ -33,6 +34,7 @@ struct ReadCommand: AsyncParsableCommand {
     var statusDb: String?
 
     func run() async throws {
+        let status = try statusDb.map(AccountStoreOptions.statusDatabase)
         let connection = try await CardConnection.open(target)
         let contents = try await connection.session.readCard()
         if json {
@@ -41,8 +43,12 @@ struct ReadCommand: AsyncParsableCommand {
             print(CardContentsText.render(contents))
         }
         if target.trace { traceLine("# \(connection.apduCount()) APDUs") }
-        if let statusDb, let number = contents.issuer.cardNumber {
-            let check = try AccountService(path: statusDb).check(number)
+        if let status {
+            guard let number = contents.issuer.cardNumber else {
+                FileHandle.standardError.write(Data("REFUSE: the card has no card number (DDF1/EF05); its status cannot be checked\n".utf8))
+                throw ExitCode(3)
+            }
+            let check = try status.check(number)
             if check.refusesUse {
                 FileHandle.standardError.write(Data("REFUSE: \(check)\n".utf8))
                 throw ExitCode(3)

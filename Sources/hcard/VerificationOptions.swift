@@ -29,7 +29,7 @@ struct VerificationOptions: ParsableArguments {
     /// The revocation file's entries plus the account database's refused numbers.
     func revocations() throws -> RevocationList {
         var list = try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
-        if let statusDb { list = list.merging(try AccountService(path: statusDb).revocationList()) }
+        if let statusDb { list = list.merging(try AccountStoreOptions.statusDatabase(statusDb).revocationList()) }
         return list
     }
 }

@@ -37,6 +37,57 @@ struct AccountCommandTests {
         #expect(list.stdout.hasPrefix("11010519491231002X\t"))
     }
 
+    @Test("a replaced card is flagged by hcard read with its successor; a missing status database is an error")
+    func replacedCardAndMissingStatusDatabase() throws {
+        #expect(try run(["card", "new", "--holder", Self.holder, "--image", "card.json"]).status == 0)
+        #expect(try run([
+            "account", "register", "--db", "a.sqlite", "--name", "张三丰", "--id", "11010519491231002X",
+            "--card", "11010519491231002X",
+        ]).status == 0)
+        let replace = try run(["account", "replace", "--db", "a.sqlite", "--card", "11010519491231002X", "--new-card", "HC0002"])
+        #expect(replace.status == 0, "\(replace.stderr)")
+        let read = try run(["read", "--image", "card.json", "--status-db", "a.sqlite"])
+        #expect(read.status == 3)
+        #expect(read.stderr.contains("REFUSE: card 11010519491231002X is REPLACED, replaced by HC0002"))
+
+        let missing = try run(["read", "--image", "card.json", "--status-db", "typo.sqlite"])
+        #expect(missing.status != 0 && missing.stderr.contains("no such account database: typo.sqlite"))
+        #expect(missing.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("typo.sqlite").path))
+        #expect(try run(["keys", "generate", "--out", "i.key", "--public", "i.pub"]).status == 0)
+        #expect(try run(["keys", "trust", "add", "--trust", "t.json", "--public", "i.pub", "--issuer", "T"]).status == 0)
+        let code = try run(["qr", "issue", "--card-id", "HC0002", "--static", "--key", "i.key"]).stdout
+        let verify = try run(["qr", "verify", "--trust", "t.json", "--status-db", "typo.sqlite"], stdin: code)
+        #expect(verify.status != 0 && verify.stderr.contains("no such account database"))
+
+        // Every operation is an index event too, for subscribers of hcard empi events.
+        let events = try run(["empi", "events", "--db", "a.sqlite", "--json"])
+        #expect(events.status == 0)
+        let kinds = try #require(try JSONSerialization.jsonObject(with: Data(events.stdout.utf8)) as? [[String: Any]])
+            .compactMap { $0["kind"] as? String }
+        #expect(kinds.filter { $0 == "account" }.count == 2, "\(kinds)")
+    }
+
+    @Test("hcard account bind-bank stores no bank card number in clear (the database files' bytes)")
+    func bankCardNeverInClear() throws {
+        #expect(try run(["account", "register", "--db", "a.sqlite", "--name", "李明", "--id", "110105198503120012"]).status == 0)
+        let bind = try run([
+            "account", "bind-bank", "--db", "a.sqlite", "--id", "110105198503120012", "--bank-card", "6228480402564890018",
+            "--json",
+        ])
+        #expect(bind.status == 0 && bind.stdout.contains("622848*********0018"), "\(bind.stderr)")
+        for name in ["resident", "oplog"] {
+            #expect(try run(["platform", "export", "--db", "a.sqlite", "--kind", name, "--out", "\(name).txt"]).status == 0)
+        }
+        let events = try run(["empi", "events", "--db", "a.sqlite", "--json"])
+        #expect(!events.stdout.contains("6228480402564890018"))
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("6228480402564890018".utf8)) == nil, "\(file) holds the bank card number")
+            #expect(bytes.range(of: Data("6228480402564890018".utf16BigEndianBytes)) == nil, "\(file)")
+        }
+    }
+
     @Test("a cancelled e-health card's QR code is rejected by hcard qr verify as a revoked card")
     func cancelledCardRejected() throws {
         let register = try run([
@@ -81,4 +132,8 @@ struct AccountCommandTests {
         #expect(bad.stderr.contains("bad.txt: rejected, nothing applied"))
         #expect(bad.stderr.contains("line 2: 4 fields, a blacklist record has 3"))
     }
+}
+
+extension String {
+    fileprivate var utf16BigEndianBytes: [UInt8] { utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } }
 }
