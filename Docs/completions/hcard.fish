@@ -610,7 +610,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard e
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'merge' -d 'Merge a person into a survivor; the subsumed ID redirects to it.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'unmerge' -d 'Reverse the latest merge of a person, restoring the state before it.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'review' -d 'The review queue: list items, resolve them.'
-complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'events' -d 'Read the event table after a sequence number (register, update, link, unlink, merge, unmerge).'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'events' -d 'Read the event table after a sequence number (register, update, link, unlink, merge, unmerge, account).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'stats' -d 'Counts: domains, records, persons, links by provenance, reviews, merges, events.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'explain' -d 'Explain how two stored records score against each other (JSON).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard empi" -eq 1' -fa 'dedupe' -d 'Find duplicate records in one CSV file (no database).'

@@ -906,7 +906,7 @@ _hcard_empi() {
             'merge:Merge a person into a survivor; the subsumed ID redirects to it.'
             'unmerge:Reverse the latest merge of a person, restoring the state before it.'
             'review:The review queue: list items, resolve them.'
-            'events:Read the event table after a sequence number (register, update, link, unlink, merge, unmerge).'
+            'events:Read the event table after a sequence number (register, update, link, unlink, merge, unmerge, account).'
             'stats:Counts: domains, records, persons, links by provenance, reviews, merges, events.'
             'explain:Explain how two stored records score against each other (JSON).'
             'dedupe:Find duplicate records in one CSV file (no database).'

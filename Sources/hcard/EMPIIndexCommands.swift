@@ -238,7 +238,7 @@ extension EMPICommand {
 
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read the event table after a sequence number (register, update, link, unlink, merge, unmerge).",
+            abstract: "Read the event table after a sequence number (register, update, link, unlink, merge, unmerge, account).",
             discussion: "Example:\n  hcard empi events --db idx.db --since 120 --json")
         @OptionGroup var index: IndexOptions
         @Option(help: "Only events after this sequence number.") var since: Int64 = 0
