@@ -45,7 +45,7 @@ struct AccountCommand: ParsableCommand {
             let registration = try service.register(
                 AccountService.Identity(name: name, citizenID: id, phone: phone, address: address), channel: channel,
                 physicalCard: card, actor: store.actor)
-            if json { return try printDatedJSON(registration) }
+            if json { return try printJSON(registration, isoDates: true) }
             let account = registration.account
             print(
                 (registration.created ? "registered" : "already registered") + " \(account.name) "
@@ -68,7 +68,7 @@ struct AccountCommand: ParsableCommand {
 
         func run() throws {
             let account = try target.account(in: try store.open())
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -91,7 +91,7 @@ struct AccountCommand: ParsableCommand {
             let service = try store.open()
             let account = try service.update(
                 try target.account(in: service).electronicCardID, phone: phone, address: address, actor: store.actor)
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -110,7 +110,7 @@ struct AccountCommand: ParsableCommand {
             let account = try service.cancel(
                 try target.account(in: service).electronicCardID, reason: try AccountService.cancellationReason(reason),
                 actor: store.actor)
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -125,7 +125,7 @@ struct AccountCommand: ParsableCommand {
 
         func run() throws {
             let check = try store.open().reportLost(card, actor: store.actor)
-            if json { return try printDatedJSON(check) }
+            if json { return try printJSON(check, isoDates: true) }
             print(check)
         }
     }
@@ -141,7 +141,7 @@ struct AccountCommand: ParsableCommand {
 
         func run() throws {
             let account = try store.open().replace(card, with: newCard, actor: store.actor)
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -160,7 +160,7 @@ struct AccountCommand: ParsableCommand {
             let service = try store.open()
             let account = try service.bindBankCard(
                 try target.account(in: service).electronicCardID, number: try BankCardNumber(bankCard), actor: store.actor)
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -179,7 +179,7 @@ struct AccountCommand: ParsableCommand {
             let service = try store.open()
             let account = try service.unbindBankCard(
                 try target.account(in: service).electronicCardID, number: try BankCardNumber(bankCard), actor: store.actor)
-            if json { return try printDatedJSON(account) }
+            if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
     }
@@ -231,12 +231,4 @@ func printAccount(_ account: HealthCardAccount) {
             + (card.replacedBy.map { " → \($0)" } ?? "") + (card.blacklisted.map { " (blacklisted: \($0))" } ?? ""))
     }
     for bank in account.bankCards { print("  bank card \(bank)") }
-}
-
-/// JSON with ISO 8601 dates, for the account commands.
-func printDatedJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

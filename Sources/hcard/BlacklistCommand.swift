@@ -55,7 +55,7 @@ struct BlacklistCommand: ParsableCommand {
 
         func run() throws {
             let entries = try store.open().blacklistEntries()
-            if json { return try printDatedJSON(entries) }
+            if json { return try printJSON(entries, isoDates: true) }
             for entry in entries { print("\(entry.number)\t\(ISO8601Instant.format(entry.added))\t\(entry.reason)") }
         }
     }
@@ -144,7 +144,7 @@ struct PlatformImportOptions: ParsableArguments {
         do {
             let parsed = try PlatformFile(parsing: text, expected: kind, file: file)
             let summary = try store.open().import(parsed, name: file, actor: store.actor)
-            if json { return try printDatedJSON(summary) }
+            if json { return try printJSON(summary, isoDates: true) }
             print("\(file): \(summary.records) \(kind.rawValue) records, \(summary.applied) applied, "
                 + "\(summary.records - summary.applied) already present")
         } catch let rejected as PlatformFile.Rejected {

@@ -54,8 +54,12 @@ struct CodesCommand: ParsableCommand {
 }
 
 /// Pretty, sorted JSON on standard output: the one JSON style of every `--json` flag.
-func printJSON(_ value: some Encodable) throws {
+///
+/// - Parameter isoDates: `Date`s as ISO 8601 strings (the account commands); otherwise Foundation's
+///   default (seconds since 2001), which earlier commands' JSON already carries.
+func printJSON(_ value: some Encodable, isoDates: Bool = false) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if isoDates { encoder.dateEncodingStrategy = .iso8601 }
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
