@@ -239,7 +239,8 @@ struct QRImageCommandTests {
 
         let clock = ContinuousClock()
         let start = clock.now
-        let first = try setup.run(["qr", "batch", "--csv", "in.csv", "--out", "codes", "--key", "issuer.key"])
+        let first = try setup.run(
+            ["qr", "batch", "--csv", "in.csv", "--out", "codes", "--key", "issuer.key", "--now", "2026-03-01T08:00:00Z"])
         let elapsed = start.duration(to: clock.now)
         #expect(first.status == 1)
         #expect(first.stdout.contains("in.csv: 1000 lines: 996 issued, 0 skipped"), "\(first.stdout)")
@@ -269,13 +270,16 @@ struct QRImageCommandTests {
         #expect(errors.split(separator: "\n").count == 5)
         #expect(errors.contains("\n7,BAD-ID,"))
 
-        // A code from the batch verifies.
-        let verified = try setup.run(["qr", "verify", "codes/S1-static.png", "--trust", "trust.json"])
+        // A code from the batch verifies (at a fixed time inside the trust list's validity).
+        let verified = try setup.verify("codes/S1-static.png")
         #expect(verified.status == 0, "\(verified.stdout)")
 
         // Rerun: everything already issued is skipped; the same lines fail again.
         let second = try setup.run(
-            ["qr", "batch", "--csv", "in.csv", "--out", "codes", "--key", "issuer.key", "--json", "--jobs", "1"])
+            [
+                "qr", "batch", "--csv", "in.csv", "--out", "codes", "--key", "issuer.key", "--json", "--jobs", "1",
+                "--now", "2026-03-01T08:00:00Z",
+            ])
         #expect(second.status == 1)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
         #expect(summary["issued"] as? Int == 0)
