@@ -1,23 +1,33 @@
 // swift-tools-version: 6.2
 //
 // HealthCardKit: China's resident health card, e-health-card QR codes, the personal health
-// information code (GB/T 38961-38963) and patient identity (EMPI), as a Swift library and the
-// `hcard` command line. Layout: ../shared/STYLE.md §1.
+// information code (GB/T 38961-38963) and patient identity (EMPI), as Swift libraries and the
+// `hcard` command line. The target graph and what each target may import: Docs/architecture.md.
 import PackageDescription
 
 let package = Package(
     name: "HealthCardKit",
     platforms: [.macOS(.v15)],
     products: [
+        // The umbrella: re-exports every library target below.
         .library(name: "HealthCardCore", targets: ["HealthCardCore"]),
+        // The parts on their own, for programs that need less (a card reader links no SQLite,
+        // zbar, libqrencode, libpng or libjpeg).
+        .library(name: "ResidentCard", targets: ["ResidentCard", "ResidentCardPCSC", "ResidentCardEmulator"]),
+        .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging"]),
+        .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode"]),
+        .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
         .executable(name: "hcard", targets: ["hcard"]),
+        // Links only the card stack; Scripts/check-links.sh proves it with ldd.
+        .executable(name: "hcard-card-probe", targets: ["hcard-card-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // One system library per C library; pkg-config supplies the include paths.
+        // MARK: C: one system library per C library (pkg-config supplies the include paths), and
+        // one thin shim target per adapter for what Swift cannot import.
         .systemLibrary(
             name: "CPCSCLite", path: "Sources/CHealthShims/system/CPCSCLite",
             pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
@@ -36,34 +46,114 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Sources/CHealthShims/system/CJPEG",
             pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .target(name: "CHealthShimsPCSC", dependencies: ["CPCSCLite"], path: "Sources/CHealthShims/PCSC"),
+        .target(name: "CHealthShimsOpenSSL", dependencies: ["COpenSSL"], path: "Sources/CHealthShims/OpenSSL"),
         .target(
-            name: "CHealthShims", dependencies: ["CPCSCLite", "CQREncode", "CZBar", "COpenSSL", "CPNG", "CJPEG"],
-            path: "Sources/CHealthShims", exclude: ["system"]),
+            name: "CHealthShimsImaging", dependencies: ["CZBar", "CPNG", "CJPEG"],
+            path: "Sources/CHealthShims/Imaging"),
+
+        // MARK: Library targets, lowest first.
         .target(
-            name: "HealthCardCore",
-            dependencies: ["CHealthShims", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "HealthCardFoundation",
+            resources: [.copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md")]),
+        .target(name: "HealthCardCrypto", dependencies: ["HealthCardFoundation", "CHealthShimsOpenSSL", "COpenSSL"]),
+        .target(name: "ResidentCard", dependencies: ["HealthCardFoundation", "HealthCardCrypto"]),
+        .target(name: "ResidentCardEmulator", dependencies: ["HealthCardFoundation", "HealthCardCrypto", "ResidentCard"]),
+        .target(name: "ResidentCardPCSC", dependencies: ["HealthCardFoundation", "ResidentCard", "CHealthShimsPCSC", "CPCSCLite"]),
+        .target(name: "HealthQR", dependencies: ["HealthCardFoundation", "HealthCardCrypto"]),
+        .target(
+            name: "HealthQRImaging",
+            dependencies: ["HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG"]),
+        .target(
+            name: "PersonalHealthCode",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
+        .target(
+            name: "EMPI", dependencies: ["HealthCardFoundation"],
             resources: [
-                .copy("Resources/gb2260.tsv"), .copy("Resources/gb2260-provenance.md"), .copy("Resources/rules"),
-                .copy("Resources/health-information-schema.json"),
                 .copy("Resources/pinyin.tsv"), .copy("Resources/trad-simp.tsv"), .copy("Resources/surnames.tsv"),
                 .copy("Resources/empi-tables-provenance.md"),
             ]),
+        .target(
+            name: "EMPIIndex",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "EMPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .target(
+            name: "HealthCardFixtures",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "HealthQR",
+                "PersonalHealthCode", "EMPI",
+            ]),
+        .target(
+            name: "HealthCardCore",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
+                "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPI", "EMPIIndex", "HealthCardFixtures",
+            ]),
+
+        // MARK: Programs.
         .executableTarget(
             name: "hcard",
+            dependencies: ["HealthCardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "hcard-card-probe", dependencies: ["HealthCardFoundation", "ResidentCard", "ResidentCardPCSC"],
+            path: "Examples/card-probe"),
+
+        // MARK: Tests mirror the targets.
+        .target(
+            name: "HealthCardTestSupport", dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthQR", "EMPI"],
+            path: "Tests/HealthCardTestSupport"),
+        .testTarget(name: "HealthCardFoundationTests", dependencies: ["HealthCardFoundation", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "HealthCardCryptoTests",
+            dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "ResidentCardTests",
             dependencies: [
-                "HealthCardCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "HealthCardTestSupport",
+            ]),
+        .testTarget(
+            name: "ResidentCardPCSCTests",
+            dependencies: ["HealthCardFoundation", "ResidentCard", "ResidentCardPCSC", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "HealthQRTests",
+            dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "HealthQRImagingTests",
+            dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "PersonalHealthCodeTests",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "PersonalHealthCode",
+                "HealthCardTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(name: "EMPITests", dependencies: ["HealthCardFoundation", "EMPI", "HealthCardTestSupport"]),
+        .testTarget(
+            name: "EMPIIndexTests",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "EMPI", "EMPIIndex", "HealthCardTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "HealthCardFixturesTests",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "HealthQR",
+                "HealthQRImaging", "PersonalHealthCode", "EMPI", "HealthCardFixtures", "HealthCardTestSupport",
             ]),
         .testTarget(name: "HealthCardCoreTests", dependencies: ["HealthCardCore"]),
         .testTarget(
             name: "hcardTests",
-            dependencies: ["hcard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["hcard", "HealthCardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
 
 // MARK: - Shared settings (as swift-asn1's "STANDARD CROSS-REPO SETTINGS")
 for target in package.targets where target.type != .system {
-    guard target.name != "CHealthShims" else { continue }
+    guard !target.name.hasPrefix("CHealthShims") else { continue }
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -5,7 +5,7 @@
 #   Scripts/fuzz.sh [seconds]
 #
 # Builds with `swiftc -sanitize=fuzzer,address` directly over the pure-Swift files the parsers
-# need (listed below; none imports C) plus Fuzz/FuzzStubs.swift, which stands in for the two
+# need (listed below, from several targets; none imports C) plus Fuzz/FuzzStubs.swift, which stands in for the two
 # OpenSSL-backed declarations those files mention (SM3, SM2PublicKey) but parsing never calls.
 # Seeds: Fuzz/corpus/ (valid and invalid payloads). New inputs go to .build-fuzz/corpus, never into
 # Fuzz/corpus. Exits non-zero on a crash, a sanitizer report or a failed round-trip check, and
@@ -16,22 +16,21 @@ seconds="${1:-30}"
 out=.build-fuzz
 mkdir -p "$out/corpus"
 
-core=Sources/HealthCardCore
 sources=(
     Fuzz/QRPayloadFuzz.swift
     Fuzz/FuzzStubs.swift
-    "$core/HealthCardError.swift"
-    "$core/Encoding/ByteReader.swift"
-    "$core/Crypto/HashFunction.swift"
-    "$core/Crypto/SM2Signature.swift"
-    "$core/QR/PayloadSyntaxError.swift"
-    "$core/QR/Base45.swift"
-    "$core/QR/PrefixedBase45.swift"
-    "$core/QR/CardIDProfile.swift"
-    "$core/QR/EHealthCardPayload.swift"
-    "$core/QR/KeyID.swift"
-    "$core/QR/SignedCode.swift"
-    "$core/QR/SignedCodeFormat.swift"
+    Sources/HealthCardFoundation/HealthCardError.swift
+    Sources/HealthCardFoundation/Encoding/ByteReader.swift
+    Sources/HealthCardCrypto/HashFunction.swift
+    Sources/HealthCardCrypto/SM2Signature.swift
+    Sources/HealthQR/PayloadSyntaxError.swift
+    Sources/HealthQR/Base45.swift
+    Sources/HealthQR/PrefixedBase45.swift
+    Sources/HealthQR/CardIDProfile.swift
+    Sources/HealthQR/EHealthCardPayload.swift
+    Sources/HealthQR/KeyID.swift
+    Sources/HealthQR/SignedCode.swift
+    Sources/HealthQR/SignedCodeFormat.swift
 )
 for file in "${sources[@]}"; do
     if grep -qE '^(internal |public |package )?import (CHealthShims|C[A-Z][A-Za-z]*)$' "$file"; then
@@ -44,8 +43,18 @@ binary="$out/qr-payload-fuzz"
 newest=$(ls -t "${sources[@]}" "$0" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
     echo "fuzz: building $binary"
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name QRPayloadFuzz \
-        -o "$binary" "${sources[@]}"
+    # The files come from several targets; compiled here as one module, so imports of the
+    # package's own modules are dropped from copies of them.
+    rm -rf "$out/src" && mkdir -p "$out/src"
+    copies=()
+    for file in "${sources[@]}"; do
+        copy="$out/src/$(basename "$file")"
+        grep -vE '^(@testable |internal |public |package )?import (HealthCard[A-Za-z]*|HealthQR[A-Za-z]*|ResidentCard[A-Za-z]*|PersonalHealthCode|EMPI[A-Za-z]*)$' \
+            "$file" > "$copy"
+        copies+=("$copy")
+    done
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name QRPayloadFuzz -package-name HealthCardKit \
+        -o "$binary" "${copies[@]}"
 fi
 
 # The Swift runtime's own backtracer would run inside libFuzzer's crash handler (and under ASan);

@@ -359,8 +359,8 @@ func loadTrustList(_ path: String, createIfMissing: Bool) throws -> TrustList {
 
 /// Warns on standard error when a private key file can be read by group or others.
 func warnIfReadableByOthers(_ path: String) {
-    guard let text = try? KeyFiles.readFile(at: path), String(decoding: text, as: UTF8.self).contains("PRIVATE KEY"),
-        let mode = try? KeyFiles.permissions(ofFileAt: path), mode & 0o077 != 0
+    guard let text = try? AtomicFile.read(path), String(decoding: text, as: UTF8.self).contains("PRIVATE KEY"),
+        let mode = try? AtomicFile.permissions(of: path), mode & 0o077 != 0
     else { return }
     let octal = String(mode, radix: 8)
     FileHandle.standardError.write(

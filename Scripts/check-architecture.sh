@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Checks the layering that Package.swift and Docs/architecture.md describe, on the built tree:
+#  1. each C module is imported by exactly one adapter target (and nothing else imports it);
+#  2. GRDB (SQLite) is imported only by the two storage targets;
+#  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
+#     libqrencode, libpng or libjpeg (ldd);
+#  4. Docs/architecture.md names every target of Package.swift;
+#  5. no CLI file reaches 300 lines.
+# Exits 1 with one line per violation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+failures=0
+fail() { echo "architecture: $*" >&2; failures=$((failures + 1)); }
+
+# 1. C modules → the one target allowed to import each.
+declare -A owner=(
+    [COpenSSL]=HealthCardCrypto [CHealthShimsOpenSSL]=HealthCardCrypto
+    [CPCSCLite]=ResidentCardPCSC [CHealthShimsPCSC]=ResidentCardPCSC
+    [CQREncode]=HealthQRImaging [CZBar]=HealthQRImaging [CPNG]=HealthQRImaging [CJPEG]=HealthQRImaging
+    [CHealthShimsImaging]=HealthQRImaging
+)
+while IFS=: read -r file _ text; do
+    module=$(sed -E 's/^.*import ([A-Za-z]+).*$/\1/' <<<"$text")
+    target=$(cut -d/ -f2 <<<"$file")
+    expected=${owner[$module]:-}
+    if [ -z "$expected" ]; then fail "$file imports $module, which no adapter owns"; continue; fi
+    [ "$target" = "$expected" ] || fail "$file imports $module; only $expected may"
+done < <(grep -rnE '^(internal |private |public |@_implementationOnly )?import C[A-Z][A-Za-z]*$' Sources Examples || true)
+
+# 2. SQLite only in the storage targets.
+while IFS=: read -r file _ _; do
+    case "$(cut -d/ -f2 <<<"$file")" in
+        PersonalHealthCode | EMPIIndex) ;;
+        *) fail "$file imports GRDB; only PersonalHealthCode and EMPIIndex may" ;;
+    esac
+done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
+
+# 3. The card stack links none of the storage or image libraries.
+swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
+probe="$(swift build --show-bin-path)/hcard-card-probe"
+linked=$(ldd "$probe")
+for library in libsqlite3 libzbar libqrencode libpng libjpeg; do
+    if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
+done
+grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"
+
+# 4. The architecture document names every target.
+for target in $(grep -oE 'name: "[A-Za-z-]+"' Package.swift | cut -d'"' -f2 | sort -u); do
+    case "$target" in HealthCardKit | ArgumentParser | GRDB) continue ;; esac
+    grep -q "\`$target\`" Docs/architecture.md || fail "Docs/architecture.md does not describe target $target"
+done
+
+# 5. The CLI stays parse → call → print.
+while read -r lines file; do
+    [ "$file" = total ] && continue
+    [ "$lines" -lt 300 ] || fail "$file has $lines lines (the CLI keeps each file under 300)"
+done < <(wc -l Sources/hcard/*.swift)
+
+if [ "$failures" -gt 0 ]; then exit 1; fi
+echo "architecture: ok (C imports, SQLite, card-stack links: $(grep -c '=>' <<<"$linked") libraries, docs, CLI sizes)"

@@ -1,0 +1,155 @@
+import HealthCardFoundation
+
+/// The blocking rules of ../shared/specs/empi.md §1.4: candidate pairs are the union of the pairs
+/// that share a key under any rule, and each pair remembers which rules produced it.
+public enum BlockingRule: Int, CaseIterable, Sendable, Hashable, Codable {
+    /// 1. Same citizen ID (normalised to 18 characters).
+    case citizenID = 1
+    /// 2. Same ID-derived birth date and same surname pinyin.
+    case idBirthDateSurname
+    /// 3. Same birth date and same given-name pinyin.
+    case birthDateGivenName
+    /// 4. Same full-name pinyin and same 4-digit administrative prefix (address, else ID).
+    case fullNameRegion
+    /// 5. Same mobile number.
+    case phone
+    /// 6. Same identifier in the same domain (any card or visit number).
+    case identifier
+    /// 7. Same birth year, same surname as written, same sex (the safety net).
+    case birthYearSurnameSex
+
+    /// The rule's name in explanations and reports.
+    public var name: String {
+        switch self {
+        case .citizenID: "same-citizen-id"
+        case .idBirthDateSurname: "same-id-birth-date+surname-pinyin"
+        case .birthDateGivenName: "same-birth-date+given-name-pinyin"
+        case .fullNameRegion: "same-full-name-pinyin+admin-prefix"
+        case .phone: "same-mobile"
+        case .identifier: "same-domain-identifier"
+        case .birthYearSurnameSex: "same-birth-year+surname+sex"
+        }
+    }
+
+    /// The fields whose agreement the rule presupposes: EM does not estimate their m from the
+    /// pairs of this rule (../shared/specs/empi.md §1.3).
+    public var fields: [MatchField] {
+        switch self {
+        case .citizenID: [.citizenID]
+        case .idBirthDateSurname: [.citizenID, .birthDate, .nameHanzi, .nameLatin]
+        case .birthDateGivenName: [.birthDate, .nameHanzi, .nameLatin]
+        case .fullNameRegion: [.nameHanzi, .nameLatin, .address]
+        case .phone: [.phone]
+        case .identifier: [.identifier]
+        case .birthYearSurnameSex: [.birthDate, .nameHanzi, .nameLatin, .sex]
+        }
+    }
+
+    var bit: UInt8 { 1 << UInt8(rawValue - 1) }
+}
+
+/// A set of blocking rules, one bit each.
+public struct BlockingRuleSet: Sendable, Hashable, Codable {
+    public internal(set) var rawValue: UInt8
+
+    public init(rawValue: UInt8 = 0) { self.rawValue = rawValue }
+    public init(_ rules: [BlockingRule]) { rawValue = rules.reduce(0) { $0 | $1.bit } }
+
+    public var isEmpty: Bool { rawValue == 0 }
+    public func contains(_ rule: BlockingRule) -> Bool { rawValue & rule.bit != 0 }
+    public mutating func insert(_ rule: BlockingRule) { rawValue |= rule.bit }
+    public var rules: [BlockingRule] { BlockingRule.allCases.filter(contains) }
+    /// The lowest-numbered rule in the set, the one that emits the pair in a batch run.
+    var first: BlockingRule? { rawValue == 0 ? nil : BlockingRule(rawValue: rawValue.trailingZeroBitCount + 1) }
+}
+
+/// A blocking key: a rule and a stable 64-bit hash of its key values, fit to persist in an index.
+public struct BlockingKey: Sendable, Hashable, Comparable {
+    public let rule: BlockingRule
+    public let value: UInt64
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.rule.rawValue, lhs.value) < (rhs.rule.rawValue, rhs.value)
+    }
+}
+
+/// Which rules to use and how large a block may grow before it is skipped (and counted).
+public struct Blocker: Sendable, Hashable {
+    public var rules: [BlockingRule]
+    /// A block with more records than this is not expanded into pairs; it is counted as overflow.
+    public var maximumBlockSize: Int
+    /// Smaller caps for particular rules. The default keeps the safety net (rule 7) from growing
+    /// quadratically on large data: 王/李/张 born in one year are hundreds per block at a million
+    /// records, and pairs that only rule 7 finds are rare (see Docs/empi.md).
+    public var ruleBlockSizes: [BlockingRule: Int]
+
+    public init(
+        rules: [BlockingRule] = BlockingRule.allCases, maximumBlockSize: Int = 1_000,
+        ruleBlockSizes: [BlockingRule: Int] = [.birthYearSurnameSex: 200]
+    ) {
+        self.rules = rules
+        self.maximumBlockSize = maximumBlockSize
+        self.ruleBlockSizes = ruleBlockSizes
+    }
+
+    /// The cap of one rule's blocks.
+    public func maximumBlockSize(for rule: BlockingRule) -> Int {
+        min(maximumBlockSize, ruleBlockSizes[rule] ?? maximumBlockSize)
+    }
+
+    /// Every blocking key of a record, by rule.
+    public func keys(for record: NormalizedRecord) -> [BlockingKey] {
+        var keys: [BlockingKey] = []
+        for rule in rules {
+            Self.forEachKey(of: record, rule: rule) { keys.append(BlockingKey(rule: rule, value: $0)) }
+        }
+        return keys
+    }
+
+    /// Calls `body` with each key of `record` under `rule` (no duplicates), without allocating.
+    @inline(__always)
+    static func forEachKey(of record: NormalizedRecord, rule: BlockingRule, _ body: (UInt64) -> Void) {
+        func hash(_ a: UInt64, _ b: UInt64 = 0, _ c: UInt64 = 0) -> UInt64 {
+            var hash = StableHash(tag: UInt8(20 + rule.rawValue))
+            hash.combine(a)
+            hash.combine(b)
+            hash.combine(c)
+            return hash.value
+        }
+        switch rule {
+        case .citizenID:
+            if record.hasCitizenID {
+                body(hash(record.idPacked, UInt64(record.idDigit17) << 8 | UInt64(record.idCheck)))
+            }
+        case .idBirthDateSurname:
+            if record.idBirthDate != 0 {
+                for key in record.familyPinyinKeys { body(hash(UInt64(record.idBirthDate), key)) }
+            }
+        case .birthDateGivenName:
+            if record.birthDate != 0 {
+                for key in record.givenPinyinKeys { body(hash(UInt64(record.birthDate), key)) }
+            }
+        case .fullNameRegion:
+            let region = record.region != 0 ? record.region : record.idRegion
+            if region != 0 {
+                for key in record.fullPinyinKeys { body(hash(UInt64(region / 100), key)) }
+            }
+        case .phone:
+            if record.phone != 0 { body(hash(record.phone)) }
+        case .identifier:
+            for identifier in record.identifiers { body(hash(identifier.domain, identifier.value)) }
+        case .birthYearSurnameSex:
+            let date = record.birthDate != 0 ? record.birthDate : record.idBirthDate
+            guard date != 0 else { return }
+            let sex = record.sex != 0 ? record.sex : record.idSex
+            for key in record.familyTextKeys {
+                if sex != 0 {
+                    body(hash(UInt64(date / 10_000), key, UInt64(sex)))
+                } else {
+                    body(hash(UInt64(date / 10_000), key, 1))
+                    body(hash(UInt64(date / 10_000), key, 2))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import HealthCardFoundation
+
+/// An in-memory blocking index over a set of normalised records (../shared/specs/empi.md §1.4):
+/// per rule, the (key, record) pairs sorted by key, so a block is a contiguous run found by binary
+/// search, and each record's own keys, so the rules that produce a pair can be recomputed in O(1).
+///
+/// It serves both batch deduplication (``forEachCandidatePair(in:_:)`` over all blocks) and
+/// matching one new record (``candidates(for:excluding:)``). A persistent index (SQLite) can store
+/// the same ``BlockingKey`` values, which are stable hashes.
+public struct CandidateIndex: Sendable {
+    struct RuleIndex: Sendable {
+        let rule: BlockingRule
+        /// Sorted by (key, record).
+        var keys: [UInt64] = []
+        var records: [Int32] = []
+        /// Keys of record i: `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
+        var recordKeyStart: [Int32] = []
+        var recordKeys: [UInt64] = []
+        /// Keys whose block is larger than the maximum block size.
+        var overflow: Set<UInt64> = []
+        var blocks = 0
+        var overflowRecords = 0
+
+        @inline(__always) func keys(of record: Int) -> ArraySlice<UInt64> {
+            recordKeys[Int(recordKeyStart[record])..<Int(recordKeyStart[record + 1])]
+        }
+
+        /// The run of records with `key`.
+        func run(_ key: UInt64) -> Range<Int> {
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid] < key { low = mid + 1 } else { high = mid }
+            }
+            var end = low
+            while end < keys.count && keys[end] == key { end += 1 }
+            return low..<end
+        }
+    }
+
+    public let blocker: Blocker
+    public private(set) var count: Int
+    var ruleIndexes: [RuleIndex]
+
+    public init(records: [NormalizedRecord], blocker: Blocker = Blocker()) {
+        self.blocker = blocker
+        self.count = records.count
+        ruleIndexes = blocker.rules.map { rule in
+            var index = RuleIndex(rule: rule)
+            var entries: [(key: UInt64, record: Int32)] = []
+            entries.reserveCapacity(records.count)
+            index.recordKeyStart.reserveCapacity(records.count + 1)
+            index.recordKeyStart.append(0)
+            for (number, record) in records.enumerated() {
+                Blocker.forEachKey(of: record, rule: rule) { key in
+                    entries.append((key, Int32(number)))
+                    index.recordKeys.append(key)
+                }
+                index.recordKeyStart.append(Int32(index.recordKeys.count))
+            }
+            entries.sort { ($0.key, $0.record) < ($1.key, $1.record) }
+            index.keys = entries.map(\.key)
+            index.records = entries.map(\.record)
+            var start = 0
+            while start < entries.count {
+                var end = start + 1
+                while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+                if end - start >= 2 { index.blocks += 1 }
+                if end - start > blocker.maximumBlockSize(for: rule) {
+                    index.overflow.insert(entries[start].key)
+                    index.overflowRecords += end - start
+                }
+                start = end
+            }
+            return index
+        }
+    }
+
+    /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
+    /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
+    /// index (``PatientIndex``) grows this way on every feed instead of rebuilding; each insertion
+    /// moves O(n) keys per rule, which is cheap next to a rebuild (empi.md §1.4: never a full scan).
+    public mutating func append(_ record: NormalizedRecord) {
+        let number = Int32(count)
+        for position in ruleIndexes.indices {
+            var index = ruleIndexes[position]
+            let cap = blocker.maximumBlockSize(for: index.rule)
+            Blocker.forEachKey(of: record, rule: index.rule) { key in
+                let run = index.run(key)
+                index.keys.insert(key, at: run.upperBound)
+                index.records.insert(number, at: run.upperBound)
+                index.recordKeys.append(key)
+                let size = run.count + 1
+                if size == 2 { index.blocks += 1 }
+                if size == cap + 1 {
+                    index.overflow.insert(key)
+                    index.overflowRecords += size
+                } else if size > cap + 1 {
+                    index.overflowRecords += 1
+                }
+            }
+            index.recordKeyStart.append(Int32(index.recordKeys.count))
+            ruleIndexes[position] = index
+        }
+        count += 1
+    }
+
+    /// The rules under which records `i` and `j` share a key in a block that did not overflow.
+    @inline(__always) public func rules(_ i: Int, _ j: Int) -> BlockingRuleSet {
+        var set = BlockingRuleSet()
+        for index in ruleIndexes {
+            let other = index.keys(of: j)
+            for key in index.keys(of: i) where other.contains(key) {
+                if index.overflow.isEmpty || !index.overflow.contains(key) {
+                    set.insert(index.rule)
+                    break
+                }
+            }
+        }
+        return set
+    }
+
+    /// A candidate for a query record: an indexed record and the rules that produced it.
+    public struct Candidate: Sendable, Hashable {
+        public let record: Int
+        public let rules: BlockingRuleSet
+    }
+
+    /// Candidates for one record, in ascending record order; `excluding` drops the record itself when
+    /// it is in the index. Blocks over the maximum size are skipped (see ``statistics``).
+    public func candidates(for record: NormalizedRecord, excluding: Int? = nil) -> [Candidate] {
+        var hits: [(record: Int32, bit: UInt8)] = []
+        for index in ruleIndexes {
+            Blocker.forEachKey(of: record, rule: index.rule) { key in
+                let run = index.run(key)
+                guard run.count <= blocker.maximumBlockSize(for: index.rule) else { return }
+                for position in run { hits.append((index.records[position], index.rule.bit)) }
+            }
+        }
+        hits.sort { ($0.record, $0.bit) < ($1.record, $1.bit) }
+        var result: [Candidate] = []
+        var position = 0
+        while position < hits.count {
+            let current = hits[position].record
+            var bits: UInt8 = 0
+            while position < hits.count && hits[position].record == current {
+                bits |= hits[position].bit
+                position += 1
+            }
+            if Int(current) != excluding {
+                result.append(Candidate(record: Int(current), rules: BlockingRuleSet(rawValue: bits)))
+            }
+        }
+        return result
+    }
+
+    /// A contiguous run of one rule's index: one block.
+    struct Block: Sendable {
+        let rule: Int
+        let range: Range<Int>
+        var pairs: Int { range.count * (range.count - 1) / 2 }
+    }
+
+    /// Every block with at least two records and at most the maximum size, in rule and key order.
+    func blocks() -> [Block] {
+        var result: [Block] = []
+        for (ruleNumber, index) in ruleIndexes.enumerated() {
+            var start = 0
+            while start < index.keys.count {
+                var end = start + 1
+                while end < index.keys.count && index.keys[end] == index.keys[start] { end += 1 }
+                if end - start >= 2 && end - start <= blocker.maximumBlockSize(for: index.rule) {
+                    result.append(Block(rule: ruleNumber, range: start..<end))
+                }
+                start = end
+            }
+        }
+        return result
+    }
+
+    /// Calls `body(i, j, rules)` once for each distinct candidate pair (i < j) produced by
+    /// `blocks`: a pair is emitted by the lowest rule that produces it, from the block of its
+    /// smallest shared key under that rule, so the union is enumerated without a global set.
+    func forEachCandidatePair(in blocks: ArraySlice<Block>, _ body: (Int, Int, BlockingRuleSet) -> Void) {
+        for block in blocks {
+            let index = ruleIndexes[block.rule]
+            let key = index.keys[block.range.lowerBound]
+            for x in block.range {
+                let i = Int(index.records[x])
+                for y in (x + 1)..<block.range.upperBound {
+                    let j = Int(index.records[y])
+                    let rules = self.rules(i, j)
+                    guard rules.first == index.rule else { continue }
+                    // Under this rule, emit only from the smallest key the two records share.
+                    var smallest = key
+                    let other = index.keys(of: j)
+                    for shared in index.keys(of: i) where shared < smallest && other.contains(shared) {
+                        if index.overflow.isEmpty || !index.overflow.contains(shared) { smallest = shared }
+                    }
+                    if smallest == key { body(i, j, rules) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(i, j)` once for each pair that shares a key under the rule at `ruleNumber`
+    /// (an index into ``Blocker/rules``), taking every `stride`-th pair: the EM sample of one rule.
+    func forEachPair(ofRule ruleNumber: Int, stride: Int, _ body: (Int, Int) -> Void) {
+        let index = ruleIndexes[ruleNumber]
+        var counter = 0
+        for block in blocks() where block.rule == ruleNumber {
+            let key = index.keys[block.range.lowerBound]
+            for x in block.range {
+                let i = Int(index.records[x])
+                for y in (x + 1)..<block.range.upperBound {
+                    counter += 1
+                    guard counter % stride == 0 else { continue }
+                    let j = Int(index.records[y])
+                    let other = index.keys(of: j)
+                    var smallest = key
+                    for shared in index.keys(of: i) where shared < smallest && other.contains(shared) {
+                        if index.overflow.isEmpty || !index.overflow.contains(shared) { smallest = shared }
+                    }
+                    if smallest == key { body(i, j) }
+                }
+            }
+        }
+    }
+
+    /// Block counts per rule: blocks of two or more records, blocks skipped as too large, and the
+    /// records in those.
+    public var statistics: [BlockingStatistics.Rule] {
+        ruleIndexes.map {
+            BlockingStatistics.Rule(
+                rule: $0.rule, keys: $0.keys.count, blocks: $0.blocks, overflowBlocks: $0.overflow.count,
+                overflowRecords: $0.overflowRecords, pairs: 0)
+        }
+    }
+}
+
+/// Blocking figures for a report (../shared/specs/empi.md §1.4).
+public struct BlockingStatistics: Sendable, Hashable, Codable {
+    public struct Rule: Sendable, Hashable, Codable {
+        public var rule: BlockingRule
+        /// Keys generated (records × keys per record).
+        public var keys: Int
+        public var blocks: Int
+        /// Blocks over the maximum size, skipped: never silently compared in full.
+        public var overflowBlocks: Int
+        public var overflowRecords: Int
+        /// Candidate pairs this rule emitted first (pairs are counted once, under their lowest rule).
+        public var pairs: Int
+    }
+
+    public var rules: [Rule]
+    public var records: Int
+    /// Distinct candidate pairs scored.
+    public var candidatePairs: Int
+    /// True-match pairs among the candidates, when the truth is known.
+    public var truePairsReached: Int?
+    /// All true-match pairs, when the truth is known.
+    public var truePairs: Int?
+
+    /// All pairs of the data set: n(n−1)/2.
+    public var possiblePairs: Double { Double(records) * Double(records - 1) / 2 }
+    /// 1 − candidates / possible pairs.
+    public var reductionRatio: Double { possiblePairs > 0 ? 1 - Double(candidatePairs) / possiblePairs : 0 }
+    /// True pairs reached ÷ all true pairs.
+    public var pairCompleteness: Double? {
+        guard let reached = truePairsReached, let all = truePairs, all > 0 else { return nil }
+        return Double(reached) / Double(all)
+    }
+}

@@ -1,0 +1,211 @@
+import HealthCardFoundation
+
+/// The field comparators (../shared/specs/empi.md §1.2): each maps a pair of normalised records to
+/// a comparison level of one field. They are symmetric, give the top level for identical input and
+/// `null` when either side lacks the value, and touch only precomputed keys (no allocation).
+public enum Comparator {
+    /// All fields of a pair. The Latin name is compared only when the Hanzi name is not (one side
+    /// has no Hanzi), so one name never counts twice.
+    @inline(__always) public static func levels(_ a: NormalizedRecord, _ b: NormalizedRecord) -> LevelVector {
+        var vector = LevelVector()
+        vector.set(0, citizenID(a, b).rawValue)
+        let hanzi = hanziName(a, b)
+        vector.set(1, hanzi.rawValue)
+        if hanzi == .null { vector.set(2, latinName(a, b).rawValue) }
+        vector.set(3, birthDate(a, b).rawValue)
+        vector.set(4, sex(a, b).rawValue)
+        vector.set(5, phone(a, b).rawValue)
+        vector.set(6, address(a, b).rawValue)
+        vector.set(7, identifier(a, b).rawValue)
+        return vector
+    }
+
+    // MARK: Citizen ID
+
+    /// An ID flagged as a guardian's (its birth date is far from the record's) is not compared.
+    /// `oneEdit` needs at least one side to fail its check character (or to be an upgraded
+    /// 15-digit number): twins' valid IDs differ in one sequence digit and are `different`.
+    public static func citizenID(_ a: NormalizedRecord, _ b: NormalizedRecord) -> CitizenIDLevel {
+        guard a.hasCitizenID, b.hasCitizenID, !a.hasGuardianID, !b.hasGuardianID else { return .null }
+        let difference = a.idPacked ^ b.idPacked
+        let lastDiffers = a.idDigit17 != b.idDigit17
+        if difference == 0 && !lastDiffers {
+            if a.idCheck != b.idCheck { return .oneEdit }
+            return a.idFlags.contains(.upgraded) == b.idFlags.contains(.upgraded) ? .exact : .legacyEquivalent
+        }
+        // Two IDs that both pass the check character differ by design, not by a typo (a single
+        // typo breaks MOD 11-2). An upgraded 15-digit number has no check character of its own, so
+        // there only a difference confined to the sequence digits (15-17: how the register tells
+        // apart people born on one day in one county, such as twins) counts as a different ID.
+        if a.idFlags.contains(.valid) && b.idFlags.contains(.valid) {
+            let upgraded = a.idFlags.contains(.upgraded) || b.idFlags.contains(.upgraded)
+            let sequenceOnly = difference & ~0xFF == 0  // digits 15-16 packed last, 17 separate
+            if !upgraded || sequenceOnly { return .different }
+        }
+        var nibbles = difference | (difference >> 1) | (difference >> 2) | (difference >> 3)
+        nibbles &= 0x1111_1111_1111_1111
+        let count = nibbles.nonzeroBitCount + (lastDiffers ? 1 : 0)
+        if count == 1 { return .oneEdit }
+        if count == 2 {
+            // An adjacent transposition: positions p and p+1 hold each other's digits.
+            var positions: (Int, Int) = (-1, -1)
+            for position in 0..<17 where digit(a, position) != digit(b, position) {
+                if positions.0 < 0 { positions.0 = position } else { positions.1 = position }
+            }
+            let (p, q) = positions
+            if q == p + 1 && digit(a, p) == digit(b, q) && digit(a, q) == digit(b, p) { return .oneEdit }
+        }
+        return .different
+    }
+
+    @inline(__always) static func digit(_ record: NormalizedRecord, _ position: Int) -> UInt8 {
+        position < 16 ? UInt8((record.idPacked >> UInt64(60 - 4 * position)) & 0xF) : record.idDigit17
+    }
+
+    // MARK: Names
+
+    public static func hanziName(_ a: NormalizedRecord, _ b: NormalizedRecord) -> HanziNameLevel {
+        guard a.nameFlags.contains(.hanzi), b.nameFlags.contains(.hanzi), !a.hanzi.isEmpty, !b.hanzi.isEmpty else {
+            return .null
+        }
+        if a.isPlaceholderName || b.isPlaceholderName { return .placeholder }
+        if a.hanzi == b.hanzi { return a.hanziExactHash == b.hanziExactHash ? .exact : .simplified }
+        if a.hanzi.count == b.hanzi.count && sameReadings(a, b) { return .homophone }
+        if editDistanceAtMostOne(a.hanzi, b.hanzi) { return .oneCharacter }
+        if a.familyCount > 0, b.familyCount > 0, a.familyCount < a.hanzi.count, b.familyCount < b.hanzi.count,
+            a.hanzi[0..<a.familyCount].elementsEqual(b.hanzi[b.familyCount...]),
+            a.hanzi[a.familyCount...].elementsEqual(b.hanzi[0..<b.familyCount])
+        {
+            return .swapped
+        }
+        return .different
+    }
+
+    /// Every position holds the same character or characters with a common reading.
+    static func sameReadings(_ a: NormalizedRecord, _ b: NormalizedRecord) -> Bool {
+        var i = 0
+        var j = 0
+        for position in 0..<a.hanzi.count {
+            let countA = Int(a.readings[i])
+            let countB = Int(b.readings[j])
+            if a.hanzi[position] != b.hanzi[position] {
+                var common = false
+                for x in (i + 1)..<(i + 1 + countA) where !common {
+                    for y in (j + 1)..<(j + 1 + countB) where a.readings[x] == b.readings[y] {
+                        common = true
+                        break
+                    }
+                }
+                if !common { return false }
+            }
+            i += 1 + countA
+            j += 1 + countB
+        }
+        return true
+    }
+
+    static func editDistanceAtMostOne(_ a: [UInt32], _ b: [UInt32]) -> Bool {
+        if a.count == b.count {
+            var differences = 0
+            for index in a.indices where a[index] != b[index] {
+                differences += 1
+                if differences > 1 { return false }
+            }
+            return true
+        }
+        let (long, short) = a.count > b.count ? (a, b) : (b, a)
+        guard long.count == short.count + 1 else { return false }
+        var i = 0
+        while i < short.count && long[i] == short[i] { i += 1 }
+        while i < short.count && long[i + 1] == short[i] { i += 1 }
+        return i == short.count
+    }
+
+    public static func latinName(_ a: NormalizedRecord, _ b: NormalizedRecord) -> LatinNameLevel {
+        guard a.nameFlags.contains(.latin), b.nameFlags.contains(.latin) else { return .null }
+        if a.isPlaceholderName || b.isPlaceholderName { return .placeholder }
+        if a.latinExactHash == b.latinExactHash { return .exact }
+        if a.latinSorted.elementsEqual(b.latinSorted) || a.latinCompact.elementsEqual(b.latinCompact) {
+            return .normalized
+        }
+        let similarity = max(
+            JaroWinkler.similarity(a.latinSorted, b.latinSorted),
+            JaroWinkler.similarity(a.latinCompact, b.latinCompact))
+        if similarity >= 0.92 { return .jaroWinkler92 }
+        if similarity >= 0.85 { return .jaroWinkler85 }
+        return .different
+    }
+
+    // MARK: Dates and codes
+
+    public static func birthDate(_ a: NormalizedRecord, _ b: NormalizedRecord) -> BirthDateLevel {
+        let x = Int(a.birthDate)
+        let y = Int(b.birthDate)
+        guard x != 0, y != 0 else { return .null }
+        if x == y { return x % 10_000 == 101 ? .exactJanuaryFirst : .exact }
+        let (yearA, monthA, dayA) = (x / 10_000, x / 100 % 100, x % 100)
+        let (yearB, monthB, dayB) = (y / 10_000, y / 100 % 100, y % 100)
+        if yearA == yearB && monthA == dayB && dayA == monthB { return .monthDaySwapped }
+        var differing = 0
+        var p = x
+        var q = y
+        for _ in 0..<8 {
+            if p % 10 != q % 10 { differing += 1 }
+            p /= 10
+            q /= 10
+        }
+        if differing == 1 { return .oneDigit }
+        let days = abs(Int(a.birthDays) - Int(b.birthDays))
+        if days >= 10 && days <= 60 { return .lunarShift }
+        if yearA == yearB && monthA == monthB { return .sameYearMonth }
+        if days <= 366 { return .withinOneYear }
+        return .different
+    }
+
+    public static func sex(_ a: NormalizedRecord, _ b: NormalizedRecord) -> SexLevel {
+        guard a.sex != 0, b.sex != 0 else { return .null }
+        return a.sex == b.sex ? .same : .different
+    }
+
+    public static func phone(_ a: NormalizedRecord, _ b: NormalizedRecord) -> PhoneLevel {
+        guard a.phone != 0, b.phone != 0 else { return .null }
+        if a.phone == b.phone { return .exact }
+        return a.phone % 100_000_000 == b.phone % 100_000_000 ? .lastEight : .different
+    }
+
+    public static func address(_ a: NormalizedRecord, _ b: NormalizedRecord) -> AddressLevel {
+        var comparable = false
+        let regions = a.region != 0 && b.region != 0
+        if a.addressHash != 0 && b.addressHash != 0 {
+            if a.addressHash == b.addressHash && (!regions || a.region == b.region) { return .sameAddress }
+            comparable = true
+        }
+        if regions {
+            if a.region == b.region { return .sameCounty }
+            if a.region / 100 == b.region / 100 { return .sameCity }
+            if a.region / 10_000 == b.region / 10_000 { return .sameProvince }
+            return .different
+        }
+        if a.postcodeHash != 0 && b.postcodeHash != 0 {
+            if a.postcodeHash == b.postcodeHash { return .sameCounty }
+            comparable = true
+        }
+        if a.localityHash != 0 && b.localityHash != 0 {
+            if a.localityHash == b.localityHash { return .sameCity }
+            comparable = true
+        }
+        return comparable ? .different : .null
+    }
+
+    public static func identifier(_ a: NormalizedRecord, _ b: NormalizedRecord) -> IdentifierLevel {
+        guard !a.identifiers.isEmpty, !b.identifiers.isEmpty else { return .null }
+        var shared = false
+        for x in a.identifiers {
+            for y in b.identifiers where x.domain == y.domain {
+                if x.value == y.value { return .exact }
+                shared = true
+            }
+        }
+        return shared ? .different : .null
+    }
+}

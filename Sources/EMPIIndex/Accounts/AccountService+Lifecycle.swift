@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import HealthCardFoundation
+
+/// Updates, cancellation, lost and replaced cards, bank bindings and the blacklist (issue 10 §2):
+/// each one transaction with its operation-log row.
+extension AccountService {
+    /// Changes the phone and/or address of an account and feeds them to the master index, where
+    /// they update the registration record (an `update` event) and so the golden record.
+    public func update(
+        _ id: ElectronicCardID, phone: String? = nil, address: String? = nil, actor: String = "update", now: Date = Date()
+    ) throws -> HealthCardAccount {
+        try index.transaction { transaction in
+            var account = try Self.requireAccount(transaction.db, id)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
+            }
+            if let phone { account.phone = phone }
+            if let address { account.address = address }
+            let identity = Identity(
+                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
+            let validation = CitizenIDValidator().validate(account.citizenID)
+            _ = try transaction.feed(
+                Self.record(domain: Domain.registration, id: account.citizenID, identity, validation), actor: actor, now: now)
+            try transaction.db.execute(
+                sql: "UPDATE account SET phone = ?, address = ?, updated = ? WHERE ecardId = ?",
+                arguments: [account.phone, account.address, Self.stamp(now), id.rawValue])
+            var detail: [String: String] = [:]
+            if phone != nil { detail["phone"] = "changed" }
+            if address != nil { detail["address"] = "changed" }
+            try Self.log(transaction, .update, account: id, number: nil, detail: detail, actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
+        }
+    }
+
+    /// Cancels an account and every card of it, for emigration or death only. The e-card's QR
+    /// codes stop verifying (``revocationList()``); its index records stay, resolvable for history.
+    public func cancel(
+        _ id: ElectronicCardID, reason: CancellationReason, actor: String = "cancel", now: Date = Date()
+    ) throws -> HealthCardAccount {
+        try index.transaction { transaction in
+            let account = try Self.requireAccount(transaction.db, id)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is already cancelled")
+            }
+            try transaction.db.execute(
+                sql: "UPDATE account SET status = 'cancelled', cancelReason = ?, updated = ? WHERE ecardId = ?",
+                arguments: [reason.rawValue, Self.stamp(now), id.rawValue])
+            try transaction.db.execute(
+                sql: "UPDATE card SET status = 'cancelled', updated = ? WHERE ecardId = ? AND status = 'issued'",
+                arguments: [Self.stamp(now), id.rawValue])
+            try Self.log(transaction, .cancel, account: id, number: nil, detail: ["reason": reason.rawValue], actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
+        }
+    }
+
+    /// The reasons `cancel` accepts, parsed from text, with the refusal a person acts on.
+    public static func cancellationReason(_ text: String) throws -> CancellationReason {
+        guard let reason = CancellationReason(rawValue: text.lowercased()) else {
+            throw HealthCardError.invalidValue(
+                "an account is cancelled only for emigration or death, not '\(text)' (report a card lost or replace it instead)")
+        }
+        return reason
+    }
+
+    /// Reports a physical card lost: state `lost` and on the blacklist.
+    public func reportLost(_ number: String, actor: String = "lost", now: Date = Date()) throws -> CardUseCheck {
+        try index.transaction { transaction in
+            let card = try Self.requireCard(transaction.db, number)
+            guard card.state == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "card \(number) is \(card.state.rawValue), not issued")
+            }
+            guard card.kind != .electronic else {
+                throw HealthCardError(
+                    code: .invalidOperation, reason: "\(number) is an electronic card; cancel the account instead")
+            }
+            try transaction.db.execute(
+                sql: "UPDATE card SET status = 'lost', updated = ? WHERE number = ?", arguments: [Self.stamp(now), number])
+            try Self.blacklist(transaction.db, number, reason: "reported lost", now: now)
+            try Self.log(transaction, .lost, account: card.electronicCardID, number: number, detail: [:], actor: actor, now: now)
+            return try Self.check(transaction.db, number)
+        }
+    }
+
+    /// Replaces a physical card (lost or damaged) by `newNumber`: the old one becomes `replaced`
+    /// and blacklisted, the new one is issued to the same account and linked to the same person
+    /// in the cross-index (both numbers resolve to the person).
+    public func replace(
+        _ oldNumber: String, with newNumber: String, actor: String = "replace", now: Date = Date()
+    ) throws -> HealthCardAccount {
+        try index.transaction { transaction in
+            let old = try Self.requireCard(transaction.db, oldNumber)
+            guard old.kind == .physical, let accountID = old.electronicCardID else {
+                throw HealthCardError(code: .invalidOperation, reason: "\(oldNumber) is not a physical card of an account")
+            }
+            guard old.state == .issued || old.state == .lost else {
+                throw HealthCardError(code: .invalidOperation, reason: "card \(oldNumber) is \(old.state.rawValue)")
+            }
+            if try Self.loadCard(transaction.db, newNumber) != nil {
+                throw HealthCardError(code: .invalidOperation, reason: "card \(newNumber) is already registered")
+            }
+            let account = try Self.requireAccount(transaction.db, accountID)
+            guard account.status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(accountID) is cancelled")
+            }
+            let identity = Identity(
+                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
+            try Self.linkCard(
+                &transaction, newNumber, domain: Domain.physicalCard, to: account.person, identity,
+                CitizenIDValidator().validate(account.citizenID), actor: actor, now: now)
+            try transaction.db.execute(
+                sql: "UPDATE card SET status = 'replaced', replacedBy = ?, updated = ? WHERE number = ?",
+                arguments: [newNumber, Self.stamp(now), old.number])
+            try Self.upsertCard(transaction.db, number: newNumber, kind: .physical, account: accountID, now: now)
+            try Self.blacklist(transaction.db, old.number, reason: "replaced by \(newNumber)", now: now)
+            try Self.log(
+                transaction, .replace, account: accountID, number: old.number, detail: ["newNumber": newNumber],
+                actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, accountID)
+        }
+    }
+
+    /// Binds a bank card: only its token and masked number are stored.
+    public func bindBankCard(
+        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "bind-bank", now: Date = Date()
+    ) throws -> HealthCardAccount {
+        try index.transaction { transaction in
+            guard try Self.requireAccount(transaction.db, id).status == .issued else {
+                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
+            }
+            try transaction.db.execute(
+                sql: "INSERT OR IGNORE INTO bankBinding (ecardId, token, masked, bound) VALUES (?, ?, ?, ?)",
+                arguments: [id.rawValue, number.token(secret: secret), number.masked, Self.stamp(now)])
+            if transaction.db.changesCount == 1 {
+                try Self.log(transaction, .bindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            }
+            return try Self.requireAccount(transaction.db, id)
+        }
+    }
+
+    /// Unbinds a bank card, found by its token.
+    public func unbindBankCard(
+        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "unbind-bank", now: Date = Date()
+    ) throws -> HealthCardAccount {
+        try index.transaction { transaction in
+            try transaction.db.execute(
+                sql: "DELETE FROM bankBinding WHERE ecardId = ? AND token = ?",
+                arguments: [id.rawValue, number.token(secret: secret)])
+            guard transaction.db.changesCount == 1 else {
+                throw HealthCardError(code: .invalidOperation, reason: "\(number.masked) is not bound to \(id)")
+            }
+            try Self.log(transaction, .unbindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
+            return try Self.requireAccount(transaction.db, id)
+        }
+    }
+
+    // MARK: Blacklist
+
+    /// Puts a card number on the blacklist (distributed to terminals); idempotent.
+    public func addToBlacklist(_ number: String, reason: String, actor: String = "blacklist", now: Date = Date()) throws {
+        try index.transaction { transaction in
+            if try Self.blacklist(transaction.db, number, reason: reason, now: now) {
+                try Self.log(
+                    transaction, .blacklistAdd, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
+            }
+        }
+    }
+
+    /// Takes a number off the blacklist (a lost card found) and records it on the whitelist; a lost
+    /// card becomes issued again.
+    public func removeFromBlacklist(
+        _ number: String, reason: String, actor: String = "blacklist", now: Date = Date()
+    ) throws {
+        try index.transaction { transaction in
+            try transaction.db.execute(sql: "DELETE FROM blacklist WHERE number = ?", arguments: [number])
+            guard transaction.db.changesCount == 1 else {
+                throw HealthCardError(code: .invalidOperation, reason: "\(number) is not on the blacklist")
+            }
+            try transaction.db.execute(
+                sql: "INSERT OR REPLACE INTO whitelist (number, reason, added) VALUES (?, ?, ?)",
+                arguments: [number, reason, Self.stamp(now)])
+            try transaction.db.execute(
+                sql: "UPDATE card SET status = 'issued', updated = ? WHERE number = ? AND status = 'lost'",
+                arguments: [Self.stamp(now), number])
+            try Self.log(
+                transaction, .blacklistRemove, account: nil, number: number, detail: ["reason": reason], actor: actor, now: now)
+        }
+    }
+
+    /// The blacklist: number, reason, when added.
+    public func blacklistEntries() throws -> [ListEntry] {
+        try index.pool.read { db in try Self.listEntries(db, table: "blacklist") }
+    }
+
+    /// The whitelist (numbers taken off the blacklist).
+    public func whitelistEntries() throws -> [ListEntry] {
+        try index.pool.read { db in try Self.listEntries(db, table: "whitelist") }
+    }
+
+    /// The operation log after `sequence`.
+    public func operations(since sequence: Int64 = 0) throws -> [Operation] {
+        try index.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM oplog WHERE sequence > ? ORDER BY sequence", arguments: [sequence]
+            ).map(Self.operation)
+        }
+    }
+
+    func requireAccount(_ id: ElectronicCardID) throws -> HealthCardAccount {
+        try index.pool.read { db in try Self.requireAccount(db, id) }
+    }
+}

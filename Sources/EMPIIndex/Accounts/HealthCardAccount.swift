@@ -1,0 +1,61 @@
+import Foundation
+import HealthCardFoundation
+
+/// An electronic resident health card account (电子健康卡账户): the real-name identity it was
+/// registered with, the person it belongs to in the master index, and its state.
+public struct HealthCardAccount: Sendable, Hashable, Codable {
+    public var electronicCardID: ElectronicCardID
+    /// The person in the ``PatientIndex`` (the master index ID the card ID is derived from).
+    public var person: EnterpriseID
+    public var citizenID: String
+    public var name: String
+    public var phone: String?
+    public var address: String?
+    /// Where the registration came from (`wechat`, `hospital-window`, `app`, …).
+    public var channel: String
+    /// `issued` or `cancelled`.
+    public var status: CardState
+    public var cancellationReason: CancellationReason?
+    public var created: Date
+    public var updated: Date
+    /// Every card of the account: the electronic card, physical cards (current and replaced),
+    /// visit cards.
+    public var cards: [CardRecordStatus]
+    /// Bound bank cards, masked (`622848******1234`).
+    public var bankCards: [String]
+}
+
+/// One card number's entry in the card management platform.
+public struct CardRecordStatus: Sendable, Hashable, Codable {
+    public var number: String
+    public var kind: CardKind
+    public var electronicCardID: ElectronicCardID?
+    public var state: CardState
+    /// For a replaced card: the number that replaced it.
+    public var replacedBy: String?
+    public var updated: Date
+    /// The blacklist entry's reason, if the number is blacklisted.
+    public var blacklisted: String?
+
+    /// Whether a terminal must refuse the card: not issued, or blacklisted.
+    public var refusesUse: Bool { state.refusesUse || blacklisted != nil }
+}
+
+/// The answer to "may this card be used?" when a card is read or a code verified.
+public struct CardUseCheck: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var number: String
+    /// `nil` when the number is unknown to the platform and not blacklisted.
+    public var card: CardRecordStatus?
+    public var blacklisted: String?
+
+    public var refusesUse: Bool { (card?.refusesUse ?? false) || blacklisted != nil }
+
+    /// `card 110105… is LOST (blacklisted: reported lost)`.
+    public var description: String {
+        guard refusesUse else { return "card \(number): \(card.map { "\($0.state.rawValue)" } ?? "not registered here")" }
+        var text = "card \(number) is \((card?.state ?? .issued).rawValue.uppercased())"
+        if let replacedBy = card?.replacedBy { text += ", replaced by \(replacedBy)" }
+        if let blacklisted { text += " (blacklisted: \(blacklisted))" }
+        return text
+    }
+}

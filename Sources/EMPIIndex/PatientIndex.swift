@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+import Synchronization
+import EMPI
+import HealthCardFoundation
+
+/// The persistent enterprise master patient index and PIX cross-index (../shared/specs/empi.md
+/// §1.7, §2): identifier domains, source records, persons with golden records, links with
+/// provenance, "not the same person" assertions, reversible merges, a review queue and an
+/// append-only event table, in one SQLite file.
+///
+/// Why this shape:
+/// - **Matching is the scoring core's, unchanged.** ``feed(_:actor:now:)`` matches one record with
+///   ``RecordMatcher`` (same ``Scorer``, thresholds, vetoes and multi-candidate rule), and
+///   ``ingest(_:actor:now:progress:)`` links a batch with ``Deduplicator`` (same clustering with
+///   cannot-link constraints), so a file ingested into an empty index gets exactly the persons and
+///   decisions of `hcard empi dedupe` on the same file with the same model.
+/// - **Storage as ``HealthEventStore``:** a GRDB `DatabasePool` (WAL, readers never block the
+///   writer, 5 s busy timeout), migrations, and **one transaction per operation**: a rejected or
+///   failing operation writes nothing, and the in-memory matcher is changed only after the commit.
+/// - **The in-memory matcher** (records normalised, term frequencies, blocking index) is built
+///   from the file on first use and grown on each feed; a revision counter in the file tells this
+///   process when another one has written, and the matcher is then rebuilt.
+///
+/// Tables (version 1; see Docs/empi.md "Persistent index"):
+/// ```
+/// meta(key PK, value)                       model JSON, survivorship, revision
+/// domain(code PK, name, oid, type, validator, uniqueness, issuer, trust)
+/// person(id PK, status active|merged, mergedInto → person, golden JSON, created)
+/// record(id PK, domain → domain, localId, data JSON PersonRecord, version, created, updated; UNIQUE(domain, localId))
+/// identifier(domain → domain, value normalised, record → record; PK(domain, value, record))
+/// link(record PK → record, person → person, provenance, probability, explanation JSON, time, actor)
+/// assertion(record → record, person → person, time, actor; PK(record, person))   "not the same person"
+/// review(id PK, record, person, candidates JSON, reason, status, resolution, explanation, created, actor, resolved)
+/// mergeHistory(id PK, subsumed, survivor, snapshot JSON, actor, time, undone)
+/// event(sequence PK, kind, person, recordDomain, recordId, payload JSON, actor, time)   append-only
+/// ```
+public final class PatientIndex: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    /// The scoring model, fixed when the file was created (``create(path:model:survivorship:)``).
+    public let model: MatchModel
+    public let survivorship: Survivorship
+    public let normalizer: Normalizer
+    let blocker: Blocker
+    let cache = Mutex<MatchState?>(nil)
+
+    /// Opens the index at `path`, creating the file and its tables on first use. A new file stores
+    /// `model` (default: ``MatchModel/default``) and `survivorship`; an existing file keeps its own
+    /// and these arguments are ignored, so every process scores with the same model.
+    public init(
+        path: String, model: MatchModel? = nil, survivorship: Survivorship? = nil, normalizer: Normalizer = Normalizer(),
+        blocker: Blocker = Blocker()
+    ) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        let stored: (String?, String?) = try pool.write { db in
+            if try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")) == nil {
+                try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('model', ?), ('survivorship', ?)").execute(
+                    arguments: [
+                        try Self.json(model ?? .default), try Self.json(survivorship ?? Survivorship()),
+                    ])
+            }
+            return (
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")),
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'survivorship'"))
+            )
+        }
+        self.model = try Self.decode(MatchModel.self, stored.0 ?? "{}")
+        self.survivorship = try Self.decode(Survivorship.self, stored.1 ?? "{}")
+        self.normalizer = normalizer
+        self.blocker = blocker
+    }
+
+    /// The schema migrations, in order.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("empi-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    INSERT INTO meta (key, value) VALUES ('revision', '0');
+                    CREATE TABLE domain (
+                        code TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, oid TEXT, type TEXT NOT NULL,
+                        validator TEXT, uniqueness TEXT NOT NULL, issuer TEXT, trust INTEGER NOT NULL);
+                    CREATE TABLE person (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        status TEXT NOT NULL,
+                        mergedInto INTEGER REFERENCES person(id),
+                        golden TEXT NOT NULL,
+                        created TEXT NOT NULL);
+                    CREATE TABLE record (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        domain TEXT NOT NULL REFERENCES domain(code),
+                        localId TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        created TEXT NOT NULL,
+                        updated TEXT NOT NULL,
+                        UNIQUE (domain, localId));
+                    CREATE TABLE identifier (
+                        domain TEXT NOT NULL REFERENCES domain(code),
+                        value TEXT NOT NULL,
+                        record INTEGER NOT NULL REFERENCES record(id),
+                        PRIMARY KEY (domain, value, record));
+                    CREATE INDEX identifier_record ON identifier(record);
+                    CREATE TABLE link (
+                        record INTEGER PRIMARY KEY NOT NULL REFERENCES record(id),
+                        person INTEGER NOT NULL REFERENCES person(id),
+                        provenance TEXT NOT NULL,
+                        probability REAL,
+                        explanation TEXT,
+                        time TEXT NOT NULL,
+                        actor TEXT NOT NULL);
+                    CREATE INDEX link_person ON link(person);
+                    CREATE TABLE assertion (
+                        record INTEGER NOT NULL REFERENCES record(id),
+                        person INTEGER NOT NULL REFERENCES person(id),
+                        time TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        PRIMARY KEY (record, person));
+                    CREATE TABLE review (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record INTEGER NOT NULL REFERENCES record(id),
+                        person INTEGER NOT NULL REFERENCES person(id),
+                        candidates TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        resolution TEXT,
+                        explanation TEXT,
+                        created TEXT NOT NULL,
+                        actor TEXT,
+                        resolved TEXT);
+                    CREATE INDEX review_status ON review(status, id);
+                    CREATE TABLE mergeHistory (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        subsumed INTEGER NOT NULL REFERENCES person(id),
+                        survivor INTEGER NOT NULL REFERENCES person(id),
+                        snapshot TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        time TEXT NOT NULL,
+                        undone TEXT);
+                    CREATE TABLE event (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        person INTEGER,
+                        recordDomain TEXT,
+                        recordId TEXT,
+                        payload TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        time TEXT NOT NULL);
+                    CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                        BEGIN SELECT RAISE(ABORT, 'index events are append-only'); END;
+                    CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                        BEGIN SELECT RAISE(ABORT, 'index events are append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: In-memory matcher
+
+    /// The matcher over every stored record, in record-row order, and the rows behind it.
+    struct MatchState: Sendable {
+        var revision: Int64
+        var matcher: RecordMatcher
+        var rowIDs: [Int64]
+        var positionOfRow: [Int64: Int]
+        var raw: [PersonRecord]
+        var versions: [Int64]
+    }
+
+    /// A change to apply to the cached matcher once the transaction has committed.
+    enum CacheChange: Sendable {
+        case add(row: Int64, record: PersonRecord, person: Int64, version: Int64)
+        case assign(row: Int64, person: Int64)
+        case replace(MatchState)
+        case invalidate
+    }
+
+    /// Runs `body` in one write transaction with the current matcher state, bumps the revision,
+    /// commits, then applies the body's cache changes. If anything throws, nothing is written
+    /// and the cache is left as it was.
+    func write<T: Sendable>(_ body: (Database, MatchState) throws -> (T, [CacheChange])) throws -> T {
+        try cache.withLock { cached in
+            var fresh: MatchState?
+            let (result, changes, revision): (T, [CacheChange], Int64) = try pool.write { db in
+                let revision = try Self.revision(db)
+                let state: MatchState
+                if let cached, cached.revision == revision {
+                    state = cached
+                } else {
+                    state = try load(db, revision: revision)
+                    fresh = state
+                }
+                let (result, changes) = try body(db, state)
+                try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'revision'").execute( arguments: [revision + 1])
+                return (result, changes, revision + 1)
+            }
+            if let fresh { cached = fresh }
+            Self.apply(changes, to: &cached)
+            if cached != nil { cached!.revision = revision }
+            return result
+        }
+    }
+
+    /// Applies a write's matcher changes to a state (the cache after a commit, or the working
+    /// state of a ``Transaction``); `nil` after an invalidation.
+    static func apply(_ changes: [CacheChange], to cached: inout MatchState?) {
+        for change in changes {
+            switch change {
+            case .add(let row, let record, let person, let version):
+                guard cached != nil else { continue }
+                cached!.matcher.add(record, person: Int(person))
+                cached!.positionOfRow[row] = cached!.rowIDs.count
+                cached!.rowIDs.append(row)
+                cached!.raw.append(record)
+                cached!.versions.append(version)
+            case .assign(let row, let person):
+                if let position = cached?.positionOfRow[row] {
+                    cached!.matcher.assign(record: position, to: Int(person))
+                }
+            case .replace(let state):
+                cached = state
+            case .invalidate:
+                cached = nil
+            }
+        }
+    }
+
+    /// Runs `body` in one read transaction with the current matcher state (loading it if stale).
+    func read<T: Sendable>(_ body: (Database, MatchState) throws -> T) throws -> T {
+        try cache.withLock { cached in
+            try pool.read { db in
+                let revision = try Self.revision(db)
+                if cached == nil || cached!.revision != revision { cached = try load(db, revision: revision) }
+                return try body(db, cached!)
+            }
+        }
+    }
+
+    /// Runs `body` in one read transaction, without the matcher (queries that need no scoring).
+    func plainRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    static func revision(_ db: Database) throws -> Int64 {
+        Int64(try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'revision'")) ?? "0") ?? 0
+    }
+
+    /// Builds the matcher from every stored record and its link (a person per record).
+    func load(_ db: Database, revision: Int64) throws -> MatchState {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT record.id, record.data, record.version, link.person FROM record JOIN link ON link.record = record.id ORDER BY record.id"
+        )
+        var raw: [PersonRecord] = []
+        var persons: [Int] = []
+        var rowIDs: [Int64] = []
+        var versions: [Int64] = []
+        raw.reserveCapacity(rows.count)
+        let decoder = JSONDecoder()
+        for row in rows {
+            let data: String = row["data"]
+            raw.append(try decoder.decode(PersonRecord.self, from: Data(data.utf8)))
+            persons.append(Int(row["person"] as Int64))
+            rowIDs.append(row["id"])
+            versions.append(row["version"])
+        }
+        return MatchState(
+            revision: revision,
+            matcher: RecordMatcher(records: raw, persons: persons, model: model, blocker: blocker, normalizer: normalizer),
+            rowIDs: rowIDs, positionOfRow: Dictionary(uniqueKeysWithValues: rowIDs.enumerated().map { ($1, $0) }),
+            raw: raw, versions: versions)
+    }
+
+    // MARK: JSON and rows
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    static func stamp(_ now: Date) -> String { ISO8601Instant.format(now) }
+}

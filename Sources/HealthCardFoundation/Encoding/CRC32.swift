@@ -1,0 +1,14 @@
+/// CRC-32 (IEEE 802.3, reflected, as zlib), for image integrity only: not a security measure.
+public enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { n in
+        (0..<8).reduce(UInt32(n)) { c, _ in c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    }
+
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        ~bytes.reduce(~UInt32(0)) { crc, byte in table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    }
+
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        String(checksum(bytes), radix: 16, uppercase: true).leftPadded(8)
+    }
+}

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The one way the library reads and replaces files: whole-file reads with a size limit,
+/// atomic replacement with an exact mode, and an exclusive lock for read-modify-write.
+///
+/// Why POSIX calls and not `Data.write`: a file (a private key, a card image holding card keys)
+/// must never exist on disk, even for an instant, with a mode that lets another user read it.
+/// `open(O_CREAT | O_EXCL, mode)` creates the file with its final mode in one step and fails if
+/// anything (a file, a symlink planted by someone else) is already there; the mode is set again
+/// with `fchmod`, so no umask can widen or narrow it.
+///
+/// Replacing writes a temporary file next to the target with the same care, syncs it, `rename`s it
+/// over the target and syncs the directory, so readers see the old file or the new one, never a
+/// mix, and an acknowledged write survives a crash. Only a regular file (or nothing) is replaced:
+/// a device, directory or FIFO at the path is refused, never renamed over.
+///
+/// Concurrent writers of one file (five `hcard write` against one card image, two `keys trust add`)
+/// serialise through ``withExclusiveLock(_:_:)``: an advisory `flock` on a sidecar `PATH.lock`
+/// file, held for the whole read-modify-write. The sidecar, not the file itself, because the file
+/// is replaced by rename and a lock on the old inode would not stop the next writer.
+public enum AtomicFile {
+    /// Read and write for the owner only: private keys, card images (they hold the card keys),
+    /// databases with secrets.
+    public static let ownerOnlyMode: UInt16 = 0o600
+    /// Readable by everyone: public keys, trust and revocation lists, exports.
+    public static let publicMode: UInt16 = 0o644
+    /// The largest file ``read(_:limit:)`` reads unless told otherwise.
+    public static let defaultReadLimit = 64 << 20
+
+    // MARK: Reading
+
+    /// The whole content of the regular file at `path`, refused past `limit` bytes.
+    ///
+    /// - Throws: ``FileAccessError``: `EFBIG` past the limit, `EINVAL` for something that is not
+    ///   a regular file (a device such as `/dev/zero`, a directory, a FIFO).
+    public static func read(_ path: String, limit: Int = defaultReadLimit) throws(FileAccessError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw FileAccessError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileAccessError(path: path, operation: "stat", code: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw FileAccessError(path: path, operation: "read", code: EINVAL, detail: "not a regular file")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileAccessError(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { break }
+            bytes += chunk[..<count]
+            guard bytes.count <= limit else {
+                throw FileAccessError(path: path, operation: "read", code: EFBIG, detail: "larger than \(limit) bytes")
+            }
+        }
+        return bytes
+    }
+
+    /// The permission bits of the file at `path` (e.g. `0o600`).
+    public static func permissions(of path: String) throws(FileAccessError) -> UInt16 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileAccessError(path: path, operation: "stat", code: errno) }
+        return UInt16(info.st_mode & 0o7777)
+    }
+
+    // MARK: Writing
+
+    /// Writes `bytes` to `path` with exactly `mode`.
+    ///
+    /// Without `replace`, the file is created with `O_CREAT | O_EXCL` (an existing file or symlink
+    /// is an error, ``FileAccessError/alreadyExists``) and removed again if writing fails. With
+    /// `replace`, an existing regular file is replaced atomically and durably (see the type's
+    /// documentation); anything else at the path is refused.
+    public static func write(
+        _ bytes: [UInt8], to path: String, mode: UInt16 = publicMode, replace: Bool = true
+    ) throws(FileAccessError) {
+        guard replace else {
+            try createAndWrite(bytes, at: path, mode: mode)
+            syncDirectory(of: path)
+            return
+        }
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw FileAccessError(path: path, operation: "replace", code: EINVAL, detail: "not a regular file")
+        }
+        var temporary = ""
+        for _ in 0..<8 {
+            let candidate = "\(path).tmp-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+            do throws(FileAccessError) {
+                try createAndWrite(bytes, at: candidate, mode: mode)
+                temporary = candidate
+                break
+            } catch {
+                guard error.alreadyExists else { throw error }
+            }
+        }
+        guard !temporary.isEmpty else {
+            throw FileAccessError(path: path, operation: "create a temporary file for", code: EEXIST)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw FileAccessError(path: path, operation: "replace", code: code)
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Runs `body` holding an exclusive advisory lock on `path` (through `PATH.lock`), waiting for
+    /// any other holder. Every read-modify-write of a file that several processes may update (card
+    /// images, trust and revocation lists, replay caches, batch manifests) runs inside one.
+    public static func withExclusiveLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let lockPath = path + ".lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw FileAccessError(path: lockPath, operation: "open the lock", code: errno) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw FileAccessError(path: lockPath, operation: "lock", code: errno) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    /// Creates `path` exclusively with `mode`, writes `bytes`, syncs and closes; on failure removes it.
+    private static func createAndWrite(_ bytes: [UInt8], at path: String, mode: UInt16) throws(FileAccessError) {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
+        let descriptor = open(path, flags, mode_t(mode))
+        guard descriptor >= 0 else { throw FileAccessError(path: path, operation: "create", code: errno) }
+        var failure: FileAccessError?
+        if fchmod(descriptor, mode_t(mode)) != 0 {
+            failure = FileAccessError(path: path, operation: "chmod", code: errno)
+        }
+        var written = 0
+        while failure == nil, written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + written, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = FileAccessError(path: path, operation: "write", code: errno)
+            } else {
+                written += count
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 {
+            failure = FileAccessError(path: path, operation: "sync", code: errno)
+        }
+        if close(descriptor) != 0, failure == nil {
+            failure = FileAccessError(path: path, operation: "close", code: errno)
+        }
+        if let failure {
+            unlink(path)
+            throw failure
+        }
+    }
+
+    /// Syncs the directory holding `path`, so a rename or creation survives a power failure.
+    private static func syncDirectory(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+}

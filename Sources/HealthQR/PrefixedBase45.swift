@@ -1,0 +1,39 @@
+import HealthCardFoundation
+
+/// The outer layer both signed formats share: a fixed prefix (`HCK1-`, `HCC1-`) and then base45
+/// (RFC 9285) of the payload bytes, the whole text in QR alphanumeric mode (`Docs/qr-payload.md` §2).
+///
+/// Why shared: the prefix and length checks and their messages must read the same for every
+/// format, and offsets must count from the start of the text, prefix included, so that a
+/// checkpoint can point at the broken character whatever the format.
+package enum PrefixedBase45 {
+    /// Checks the length and the prefix of `text` and decodes the base45 after it.
+    ///
+    /// - Parameter what: the format for messages, e.g. "a signed code", "a health code".
+    /// - Returns: the decoded bytes and the number of characters in the text.
+    /// - Throws: ``PayloadSyntaxError`` at the character offset where the text breaks.
+    package static func decode(_ text: some StringProtocol, prefix: String, naming what: String)
+        throws(PayloadSyntaxError) -> (bytes: [UInt8], textCount: Int)
+    {
+        let limit = SignedCodeFormat.maximumTextLength
+        let characters = Array(text.prefix(limit + 1))
+        guard characters.count <= limit else {
+            throw PayloadSyntaxError(
+                .invalidValue, at: limit, "offset \(limit): text is longer than any QR code holds (\(limit) characters)")
+        }
+        let expectedPrefix = Array(prefix)
+        for (offset, expected) in expectedPrefix.enumerated() {
+            guard offset < characters.count else {
+                throw PayloadSyntaxError(
+                    .truncated, at: offset, "offset \(offset): text ends inside the prefix '\(prefix)'")
+            }
+            guard characters[offset] == expected else {
+                throw PayloadSyntaxError(
+                    .malformed, at: offset,
+                    "offset \(offset): \(what) starts with '\(prefix)', found '\(characters[offset])' here")
+            }
+        }
+        let bytes = try Base45.decode(characters[expectedPrefix.count...], offsetBase: expectedPrefix.count)
+        return (bytes, characters.count)
+    }
+}

@@ -1,0 +1,63 @@
+import HealthCardFoundation
+
+/// Turns payload bytes into a QR module matrix.
+///
+/// The core only describes the operation; `QREncoder` (libqrencode, in `System/`) implements it.
+/// Conformers must be safe to call from several threads at once.
+public protocol QREncoding: Sendable {
+    /// Encodes `bytes` in one segment of `mode` into the smallest symbol of at least
+    /// `minimumVersion` (0 = as small as possible) that holds them at `errorCorrection`.
+    ///
+    /// A version that is too small is grown, never an error.
+    ///
+    /// - Throws: ``HealthCardError/Code/unencodable`` if a byte is outside `mode`'s alphabet;
+    ///   ``HealthCardError/Code/valueTooLong`` if the data does not fit version 40;
+    ///   ``HealthCardError/Code/invalidValue`` for a version outside 0...40.
+    func encode(
+        _ bytes: [UInt8], mode: QRMode, errorCorrection: QRErrorCorrection, minimumVersion: Int
+    ) throws -> QRMatrix
+}
+
+extension QREncoding {
+    /// Encodes `bytes` in 8-bit (byte) mode: binary safe, any byte including 0x00 and 0x80–0xFF.
+    public func encode(
+        _ bytes: [UInt8], errorCorrection: QRErrorCorrection = .medium, minimumVersion: Int = 0
+    ) throws -> QRMatrix {
+        try encode(bytes, mode: .byte, errorCorrection: errorCorrection, minimumVersion: minimumVersion)
+    }
+
+    /// Encodes `bytes` in `symbology`; only ``Symbology/qr`` is implemented.
+    ///
+    /// - Throws: ``HealthCardError/Code/invalidValue`` for ``Symbology/gridMatrix``, plus the
+    ///   errors of ``encode(_:mode:errorCorrection:minimumVersion:)``.
+    public func encode(
+        _ bytes: [UInt8], symbology: Symbology, mode: QRMode = .byte,
+        errorCorrection: QRErrorCorrection = .medium, minimumVersion: Int = 0
+    ) throws -> QRMatrix {
+        try symbology.requireImplemented()
+        return try encode(bytes, mode: mode, errorCorrection: errorCorrection, minimumVersion: minimumVersion)
+    }
+}
+
+/// Finds QR symbols in an 8-bit grey image and returns their payloads as raw bytes.
+///
+/// The core only describes the operation; `QRDecoder` (zbar, in `System/`) implements it.
+/// Conformers must be safe to call from several threads at once.
+public protocol QRDecoding: Sendable {
+    /// The payload bytes of every QR symbol found, exactly as encoded (no charset conversion).
+    ///
+    /// `greyPixels` holds `width × height` bytes, row by row, 0 = black, 255 = white.
+    /// Finding no symbol is not an error: the result is then empty. That leaves "nothing to see
+    /// here" to the caller, who knows whether it matters (a scanner loop expects empty frames).
+    ///
+    /// - Throws: ``HealthCardError/Code/invalidValue`` if the pixel count is not `width × height`
+    ///   or the image is empty.
+    func decode(greyPixels: [UInt8], width: Int, height: Int) throws -> [[UInt8]]
+}
+
+extension QRDecoding {
+    /// The payloads of every QR symbol in `image`; see ``decode(greyPixels:width:height:)``.
+    public func decode(_ image: GreyImage) throws -> [[UInt8]] {
+        try decode(greyPixels: image.pixels, width: image.width, height: image.height)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HealthCardFoundation
+import HealthQR
+
+extension ImageFile {
+    /// Decodes PNG or JPEG `bytes`, chosen by magic number (never by file name).
+    ///
+    /// - Throws: ``HealthCardError/Code/malformed`` `"<name>: not a PNG or JPEG image"` for other
+    ///   data, else the errors of ``decodePNG(_:name:)`` / ``decodeJPEG(_:name:)``.
+    public static func decode(_ bytes: [UInt8], name: String = "image") throws -> GreyImage {
+        switch format(of: bytes) {
+        case .png: try decodePNG(bytes, name: name)
+        case .jpeg: try decodeJPEG(bytes, name: name)
+        case nil:
+            throw bytes.isEmpty
+                ? HealthCardError.truncated("\(name): empty file, not a PNG or JPEG image")
+                : HealthCardError.malformed("\(name): not a PNG or JPEG image")
+        }
+    }
+
+    /// Reads a PNG or JPEG file as 8-bit grey; see ``decode(_:name:)``. Errors name the file.
+    ///
+    /// - Throws: the file system's error if the file cannot be read, else as ``decode(_:name:)``.
+    public static func read(at url: URL) throws -> GreyImage {
+        try decode(Array(Data(contentsOf: url)), name: url.lastPathComponent)
+    }
+}
+
+/// QR symbols as image files: the two calls most callers need.
+public enum QRImage {
+    /// `matrix` as a 1-bit greyscale PNG, `moduleSize` pixels per module with a `quietZone`-module
+    /// white margin. Values below 1 (size) and 0 (margin) are raised to them.
+    public static func pngData(_ matrix: QRMatrix, moduleSize: Int = 4, quietZone: Int = 4) throws -> [UInt8] {
+        try ImageFile.encodePNG(matrix.greyImage(moduleSize: moduleSize, quietZone: quietZone), bitDepth: 1)
+    }
+
+    /// Writes `matrix` as a PNG file (atomically); see ``pngData(_:moduleSize:quietZone:)``.
+    ///
+    /// - Throws: the file system's error if the file cannot be written.
+    public static func writePNG(_ matrix: QRMatrix, to url: URL, moduleSize: Int = 4, quietZone: Int = 4) throws {
+        try Data(pngData(matrix, moduleSize: moduleSize, quietZone: quietZone)).write(to: url, options: .atomic)
+    }
+
+    /// The raw payload bytes of every QR symbol in a PNG or JPEG file.
+    ///
+    /// An image without a readable QR symbol gives `[]`, not an error: like ``QRDecoding``, this
+    /// leaves the message ("no QR code found in x.png") to the caller, who knows if it matters.
+    ///
+    /// - Throws: the file system's error if the file cannot be read; ``HealthCardError`` naming the
+    ///   file if it is not a PNG or JPEG image (`"x.gif: not a PNG or JPEG image"`), is truncated
+    ///   or damaged (see ``ImageFile/decode(_:name:)``).
+    public static func decode(fileAt url: URL, decoder: some QRDecoding = QRDecoder()) throws -> [[UInt8]] {
+        try decoder.decode(ImageFile.read(at: url))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HealthCardFoundation
+import HealthQR
+
+/// QR codes as image files: drawing (``QRMatrix/png(moduleSize:quietZone:)``, a fast pure-Swift PNG
+/// writer, and ``QRMatrix/svg(moduleSize:quietZone:)``) and scanning (libpng or libjpeg, then zbar
+/// in binary mode). The one place where the batch engine and `hcard qr` meet image files.
+public struct QRImageCodec: QRImageRendering, QRImageReading {
+    /// The scanner; zbar unless a test swaps it.
+    public let decoder: any QRDecoding
+
+    public init(decoder: any QRDecoding = QRDecoder()) {
+        self.decoder = decoder
+    }
+
+    /// `matrix` as PNG (1-bit grey) or SVG bytes, with the options' module size and quiet zone.
+    public func render(_ matrix: QRMatrix, as format: QRImageFormat, options: QRRenderOptions) throws -> [UInt8] {
+        switch format {
+        case .png: matrix.png(moduleSize: options.moduleSize, quietZone: options.quietZone)
+        case .svg: Array(matrix.svg(moduleSize: options.moduleSize, quietZone: options.quietZone).utf8)
+        }
+    }
+
+    /// Writes `matrix` to `path` in `format`, atomically (temporary file and rename).
+    ///
+    /// - Throws: the file system's error, naming the file.
+    public func write(_ matrix: QRMatrix, as format: QRImageFormat, options: QRRenderOptions, to path: String) throws {
+        let bytes = try render(matrix, as: format, options: options)
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    /// The QR texts in a PNG or JPEG file's bytes; `[]` for other data (an SVG) or no symbol.
+    /// Payloads that are not UTF-8 are left out.
+    public func texts(inFile bytes: [UInt8]) throws -> [String] {
+        guard ImageFile.format(of: bytes) != nil else { return [] }
+        return try decoder.decode(ImageFile.decode(bytes)).compactMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The raw payloads of every QR symbol in the PNG or JPEG file at `path`.
+    ///
+    /// - Throws: the file's read error, or ``HealthCardError`` naming the file if it is not a
+    ///   readable PNG or JPEG.
+    public func payloads(inFileAt path: String) throws -> [[UInt8]] {
+        try decoder.decode(ImageFile.read(at: URL(fileURLWithPath: path)))
+    }
+
+    /// The raw payloads of every QR symbol in a raw 8-bit grey frame (Y800, `width × height` bytes,
+    /// as a camera driver delivers it).
+    public func payloads(inGreyFrameAt path: String, width: Int, height: Int) throws -> [[UInt8]] {
+        let pixels = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        guard pixels.count == width * height else {
+            throw HealthCardError.invalidValue(
+                "\((path as NSString).lastPathComponent): \(pixels.count) bytes, but a \(width)×\(height) "
+                    + "grey frame has \(width * height)")
+        }
+        return try decoder.decode(greyPixels: pixels, width: width, height: height)
+    }
+}
+
+/// A directory as the output of a batch (``QRBatchStore``): files are written to a temporary name
+/// and renamed, so a file that exists is complete, whatever interrupted the run.
+///
+/// Each file is synced before its rename (``AtomicFile``), so a file that exists survived.
+public struct QRBatchDirectory: QRBatchStore {
+    /// The directory.
+    public let path: String
+
+    /// Uses `path`, creating it (and its parents) if needed.
+    ///
+    /// - Throws: the file system's error if it cannot be created or is not a directory.
+    public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw HealthCardError.invalidValue("\(path) exists and is not a directory")
+            }
+        } else {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        self.path = path
+    }
+
+    private func location(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    public func contains(_ name: String) -> Bool {
+        FileManager.default.fileExists(atPath: location(name))
+    }
+
+    public func read(_ name: String) throws -> [UInt8] {
+        try Array(Data(contentsOf: URL(fileURLWithPath: location(name))))
+    }
+
+    public func write(_ bytes: [UInt8], to name: String) throws {
+        try AtomicFile.write(bytes, to: location(name))
+    }
+
+}

@@ -1,0 +1,55 @@
+import HealthCardFoundation
+import HealthQR
+
+/// What a person shows at a checkpoint: a scanned code (health code or e-health-card code, from an
+/// image or typed text), an identity number, or a scan that yielded nothing usable.
+///
+/// Why the kinds are told apart here, before verification: each goes to its own verifier
+/// (``HealthCodeVerifier`` for `HCC1-`, ``CodeVerifier`` for `HCK1-`), and the pass log records
+/// which kind was shown (``Kind``), so that a query can tell "passed on an ID number" from "passed
+/// on a code". The prefix test is the dispatch of `Docs/qr-payload.md` §2.5 and
+/// `Docs/health-code.md`; nothing is authenticated by it.
+///
+/// - SeeAlso: ``CheckpointDecider``.
+public enum Credential: Hashable, Sendable {
+    /// An `HCC1-` health-code text; `presentedBy` is the ID number shown with it, if any, as read
+    /// (not yet validated): the code must then belong to it (``HealthCodeVerdict/subjectMismatch(_:)``),
+    /// and an invalid number denies, since the code can then not be matched to anyone.
+    case healthCode(String, presentedBy: String?)
+    /// An `HCK1-` signed e-health-card code.
+    case eHealthCard(String)
+    /// An identity number typed or read from an ID card, not yet validated.
+    case idNumber(String)
+    /// A scanned text that is neither: a plain platform payload (which only the platform can
+    /// verify online, health-code.md §4.4), a URL, noise.
+    case unrecognised(String)
+    /// The scan gave no text at all (no symbol in the image, an unreadable file); the reason says why.
+    case unreadable(reason: String)
+
+    /// The kind of credential, as the pass log stores it.
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        case healthCode, eHealthCard, idNumber, unrecognised, unreadable
+    }
+
+    /// A scanned text, classified by its prefix. `presentedBy` is kept only for a health code: an
+    /// e-health-card code names a card, not a person, so there is nothing to match it against.
+    public init(scanned text: String, presentedBy: String? = nil) {
+        if text.hasPrefix(HealthCodeFormat.prefix) {
+            self = .healthCode(text, presentedBy: presentedBy)
+        } else if text.hasPrefix(SignedCodeFormat.prefix) {
+            self = .eHealthCard(text)
+        } else {
+            self = .unrecognised(text)
+        }
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .healthCode: .healthCode
+        case .eHealthCard: .eHealthCard
+        case .idNumber: .idNumber
+        case .unrecognised: .unrecognised
+        case .unreadable: .unreadable
+        }
+    }
+}

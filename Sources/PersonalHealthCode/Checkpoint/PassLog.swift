@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import HealthCardFoundation
+
+/// The pass log of one or more checkpoints: every passage, passed or denied, in one SQLite file,
+/// append-only.
+///
+/// Storage, after ``HealthEventStore``:
+/// - **GRDB `DatabasePool`, WAL.** Queries and exports read a snapshot while scanners keep
+///   appending; several `hcard checkpoint scan` processes may share the file (writers wait up to
+///   5 s for each other).
+/// - **One transaction per passage** (``append(_:)``) with `synchronous = FULL`: when `append`
+///   returns, the passage is in the WAL on disk. A killed process loses nothing it acknowledged,
+///   and neither does a power cut (with `NORMAL`, WAL mode may lose the last commits on power
+///   loss, though not on a process kill). ``append(contentsOf:)`` writes many in one transaction,
+///   for imports and the benchmark's load.
+/// - **Append-only.** There is no update or delete API, and triggers abort any `UPDATE` or
+///   `DELETE` on `passage`, so not even a hand-written SQL statement rewrites history.
+/// - **Migrations** through GRDB's `DatabaseMigrator`.
+///
+/// Table (version 1), one row per passage:
+/// ```
+/// passage(id INTEGER PK (the acknowledgement number), time INTEGER Unix seconds,
+///         checkpoint TEXT, checkpointName TEXT, area TEXT, department TEXT,
+///         direction TEXT 'in'|'out', credential TEXT (Credential.Kind),
+///         person TEXT NULL (PassHolder.storedValue, in full), colour TEXT NULL, temperature REAL NULL,
+///         decision TEXT 'pass'|'deny', reasons TEXT (DenialReason codes, space-separated),
+///         detail TEXT (their descriptions, '; '-separated), plate TEXT NULL)
+/// ```
+///
+/// Indexes, chosen for the two queries that must stay interactive on 10 million rows, and the
+/// daily report:
+/// - `passage_checkpoint_time (checkpoint, time)`: "one checkpoint, one day" is an equality on
+///   `checkpoint` and a range on `time`, so it is one contiguous index range already in time order
+///   (entries are ordered by checkpoint, time, rowid, which is the output order `time, id`). The
+///   cost is proportional to the rows returned, not to the table. Companion search uses the same
+///   index for "this checkpoint within ± M minutes".
+/// - `passage_person_time (person, time)`: a 14-day trajectory is an equality on `person` and a
+///   range on `time`: again one contiguous range, a few dozen entries per person.
+/// - `passage_time (time)`: queries by time range alone (counts per hour, exports of a day, a
+///   department's or an area's day, which filter the day's rows). Department and area get no index
+///   of their own: each extra index slows every append, and a day's rows are few enough to filter.
+///
+/// `ANALYZE` is not needed for these plans; `PassLogTests` checks them with `EXPLAIN QUERY PLAN`.
+///
+/// - SeeAlso: `Docs/checkpoint.md`, "Pass log".
+public final class PassLog: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens the log at `path`, creating the file and its table on first use.
+    ///
+    /// - Throws: GRDB's `DatabaseError` (naming the file) if it cannot be opened or migrated.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // Per connection: an acknowledged passage must survive a power cut too.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw HealthCardError.invalidValue("pass log \(path): \(error)")
+        }
+    }
+
+    /// The schema migrations, in order.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE passage (
+                        id INTEGER PRIMARY KEY,
+                        time INTEGER NOT NULL,
+                        checkpoint TEXT NOT NULL,
+                        checkpointName TEXT NOT NULL,
+                        area TEXT NOT NULL,
+                        department TEXT NOT NULL,
+                        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                        credential TEXT NOT NULL,
+                        person TEXT,
+                        colour TEXT,
+                        temperature REAL,
+                        decision TEXT NOT NULL CHECK (decision IN ('pass', 'deny')),
+                        reasons TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        plate TEXT,
+                        CHECK ((decision = 'pass') = (reasons = '')));
+                    CREATE INDEX passage_checkpoint_time ON passage(checkpoint, time);
+                    CREATE INDEX passage_person_time ON passage(person, time);
+                    CREATE INDEX passage_time ON passage(time);
+                    CREATE TRIGGER passage_no_update BEFORE UPDATE ON passage
+                        BEGIN SELECT RAISE(ABORT, 'the pass log is append-only'); END;
+                    CREATE TRIGGER passage_no_delete BEFORE DELETE ON passage
+                        BEGIN SELECT RAISE(ABORT, 'the pass log is append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Appending
+
+    /// Records one passage in its own transaction and returns its id (the acknowledgement number).
+    /// When this returns, the passage is durable.
+    ///
+    /// - Throws: ``HealthCardError/Code/invalidValue`` naming the file and the SQLite error; then
+    ///   nothing was written.
+    @discardableResult
+    public func append(_ passage: Passage) throws -> Int64 {
+        // Force-unwrap: one passage gives one id.
+        try append(contentsOf: CollectionOfOne(passage)).first!
+    }
+
+    /// Records passages in one transaction (all or none) and returns their ids in order.
+    ///
+    /// - Throws: as ``append(_:)``; then none of them was written.
+    @discardableResult
+    public func append(contentsOf passages: some Collection<Passage>) throws -> [Int64] {
+        do {
+            return try pool.write { db in
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO passage (time, checkpoint, checkpointName, area, department, direction,
+                            credential, person, colour, temperature, decision, reasons, detail, plate)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                var ids: [Int64] = []
+                ids.reserveCapacity(passages.count)
+                for passage in passages {
+                    let decision = passage.decision
+                    try statement.execute(arguments: [
+                        Int64(passage.time.timeIntervalSince1970.rounded(.down)), passage.checkpoint.id,
+                        passage.checkpoint.name, passage.checkpoint.area, passage.checkpoint.department,
+                        passage.direction.rawValue, decision.credential.rawValue, decision.holder?.storedValue,
+                        decision.colour?.rawValue, decision.temperature, decision.outcome.rawValue,
+                        decision.reasons.map(\.code).joined(separator: " "),
+                        decision.reasons.map(\.description).joined(separator: "; "), passage.plate,
+                    ])
+                    ids.append(db.lastInsertedRowID)
+                }
+                return ids
+            }
+        } catch {
+            throw HealthCardError.invalidValue("pass log \(path): \(error)")
+        }
+    }
+
+    /// The number of passages.
+    public func count() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM passage") ?? 0 }
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    public func integrityCheck() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}

@@ -1,0 +1,50 @@
+import HealthCardTestSupport
+import Testing
+@testable import EMPI
+@testable import HealthCardFoundation
+
+
+/// Accuracy on a generated population with known duplicates, ../shared/specs/empi.md §5.3 and
+/// issue 8 item 8: precision ≥ 0.999 at the auto-link threshold, recall ≥ 0.98, no auto-merged
+/// twins or guardian-ID pairs. Sized to run in CI in seconds; the larger runs are in Docs/empi.md.
+@Suite("EMPI accuracy on a synthetic population")
+struct EMPIAccuracyTests {
+    @Test("5,000 persons: precision, recall, adversarial pairs, blocking")
+    func accuracy() {
+        let population = SyntheticPopulation(seed: 2026, options: .init(persons: 5_000))
+        // 300,000 random pairs estimate u well at this size and keep the debug-build test short.
+        let deduplicator = Deduplicator(
+            normalizer: Normalizer(today: EMPIFixture.today), estimator: Estimator(randomPairs: 300_000))
+        let result = deduplicator.run(population.records, truth: population.personOfRecord)
+        let metrics = LinkageMetrics(result: result, population: population)
+        let report = """
+            P=\(metrics.pairwise.precision) R=\(metrics.pairwise.recall) F1=\(metrics.pairwise.f1) \
+            review=\(metrics.reviewPairs) cluster P=\(metrics.cluster.precision) R=\(metrics.cluster.recall) \
+            PC=\(metrics.pairCompleteness ?? 0) RR=\(metrics.reductionRatio)
+            """
+        #expect(metrics.pairwise.precision >= 0.999, "\(report)")
+        #expect(metrics.pairwise.recall >= 0.98, "\(report)")
+        #expect(metrics.cluster.precision >= 0.999, "\(report)")
+        #expect(metrics.twinAutoLinks == 0 && metrics.twinMerged == 0, "\(report)")
+        #expect(metrics.guardianAutoLinks == 0 && metrics.guardianMerged == 0, "\(report)")
+        #expect(!population.twins.isEmpty && !population.guardians.isEmpty && !population.sameNameBirthDate.isEmpty)
+        #expect((metrics.pairCompleteness ?? 0) >= 0.99, "\(report)")
+        #expect(metrics.reductionRatio > 0.999, "\(report)")
+        #expect(result.blocking.rules.allSatisfy { $0.overflowBlocks == 0 })
+        // The estimator found the deterministic matches and a plausible prior.
+        let estimation = result.estimation!
+        #expect(estimation.deterministicPairs > 1_000)
+        #expect(estimation.model.prior > 1e-5 && estimation.model.prior < 1e-3)
+    }
+
+    @Test("metrics are computed as defined")
+    func metricsArithmetic() {
+        let scores = LinkageMetrics.Scores(truePositives: 8, falsePositives: 2, falseNegatives: 8)
+        #expect(scores.precision == 0.8 && scores.recall == 0.5)
+        #expect(abs(scores.f1 - 2 * 0.8 * 0.5 / 1.3) < 1e-12)
+        let statistics = BlockingStatistics(
+            rules: [], records: 101, candidatePairs: 505, truePairsReached: 9, truePairs: 10)
+        #expect(
+            statistics.possiblePairs == 5050 && statistics.reductionRatio == 0.9 && statistics.pairCompleteness == 0.9)
+    }
+}

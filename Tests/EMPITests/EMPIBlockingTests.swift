@@ -1,0 +1,102 @@
+import HealthCardTestSupport
+import Testing
+@testable import EMPI
+@testable import HealthCardFoundation
+
+
+/// Blocking (../shared/specs/empi.md §1.4) and single-record matching against an index (§1.1, §1.5).
+@Suite("EMPI blocking and matching")
+struct EMPIBlockingTests {
+    typealias F = EMPIFixture
+
+    @Test("each pair is produced once and remembers every rule that produced it")
+    func unionOfRules() {
+        let records = [
+            F.record(
+                "1", name: "张伟", birth: "1990-05-06", sex: "1", citizenID: F.id("11010519900506123"),
+                phone: "13812345678", region: "110105"),
+            F.record(
+                "2", name: "章伟", birth: "1990-05-06", sex: "1", citizenID: F.id("11010519900506123"),
+                phone: "13812345678", region: "110108"),
+            F.record("3", name: "李娜", birth: "1985-01-01", sex: "2", phone: "13812345678"),
+            F.record("4", name: "王芳", birth: "1970-07-07", sex: "2"),
+        ].map(F.normalized)
+        let index = CandidateIndex(records: records)
+        var seen: [RecordPair: BlockingRuleSet] = [:]
+        index.forEachCandidatePair(in: index.blocks()[...]) { i, j, rules in
+            #expect(seen[RecordPair(i, j)] == nil, "pair \(i),\(j) emitted twice")
+            seen[RecordPair(i, j)] = rules
+        }
+        #expect(Set(seen.keys) == [RecordPair(0, 1), RecordPair(0, 2), RecordPair(1, 2)])
+        let rules = seen[RecordPair(0, 1)]!.rules
+        #expect(rules.contains(.citizenID) && rules.contains(.idBirthDateSurname) && rules.contains(.phone))
+        #expect(rules.contains(.fullNameRegion), "张伟 and 章伟 share the pinyin zhang wei and the prefix 1101")
+        #expect(rules.contains(.birthDateGivenName) && rules.contains(.birthYearSurnameSex) == false)
+        #expect(seen[RecordPair(0, 2)]!.rules == [.phone])
+        let candidates = index.candidates(for: records[0], excluding: 0)
+        #expect(candidates.map(\.record) == [1, 2])
+        #expect(candidates[0].rules == seen[RecordPair(0, 1)]!)
+    }
+
+    @Test("an oversized block is skipped and counted, never compared in full")
+    func blockCap() {
+        let records = (0..<12).map {
+            F.normalized(F.record("\($0)", name: "王伟\($0 % 3 == 0 ? "" : "明")", phone: "13800000000"))
+        }
+        let index = CandidateIndex(records: records, blocker: Blocker(rules: [.phone], maximumBlockSize: 10))
+        #expect(index.blocks().isEmpty)
+        #expect(index.statistics.first?.overflowBlocks == 1 && index.statistics.first?.overflowRecords == 12)
+        #expect(index.candidates(for: records[0]).isEmpty)
+        let roomy = CandidateIndex(records: records, blocker: Blocker(rules: [.phone], maximumBlockSize: 12))
+        #expect(roomy.blocks().first?.pairs == 66)
+    }
+
+    @Test("blocking keys are stable values that an index can persist")
+    func stableKeys() {
+        // Pinned values: changing the hash or the key layout invalidates every stored index.
+        #expect(StableHash.of("abc") == 0x0CAD_8536_3553_4D79)
+        let record = F.normalized(F.record("1", name: "张伟", birth: "1990-05-06", phone: "13812345678"))
+        let again = F.normalized(F.record("2", name: "张伟", birth: "1990-05-06", phone: "+86 138 1234 5678"))
+        let keys = Blocker().keys(for: record)
+        #expect(keys.first { $0.rule == .phone }?.value == 0xDEDF_C578_B466_E309)
+        #expect(keys.filter { $0.rule == .phone } == Blocker().keys(for: again).filter { $0.rule == .phone })
+        #expect(Set(keys.map(\.rule)) == [.birthDateGivenName, .phone, .birthYearSurnameSex])
+    }
+
+    @Test("matching one record: link, new person, and several auto-link persons go to review")
+    func recordMatcher() {
+        let known = [
+            F.record(
+                "a1", name: "张伟", birth: "1990-05-06", sex: "1", citizenID: F.id("11010519900506123"),
+                phone: "13812345678"),
+            F.record("a2", name: "张伟", birth: "1990-05-06", sex: "1", phone: "13812345678", region: "110105"),
+            F.record("b1", name: "李娜", birth: "1985-01-01", sex: "2", citizenID: F.id("44052419850101002")),
+        ]
+        let matcher = RecordMatcher(records: known, persons: [100, 100, 200], normalizer: F.normalizer)
+        let same = matcher.match(
+            F.record(
+                "n", name: "張偉", birth: "19900506", sex: "男",
+                citizenID: F.id("11010519900506123")))
+        #expect(same.decision == .link(person: 100))
+        #expect(same.candidates.first?.blockingRules.contains(.citizenID) == true)
+        let stranger = matcher.match(F.record("s", name: "赵六", birth: "2001-02-03", sex: "1"))
+        #expect(stranger.decision == .newPerson)
+        let refused = matcher.match(
+            F.record("n", name: "张伟", birth: "19900506", sex: "1", citizenID: F.id("11010519900506123")),
+            notSamePersons: [100])
+        #expect(refused.decision == .review(persons: [100]))
+
+        // The same person entered twice under two person IDs: both reach auto-link, neither is picked.
+        // (Other people fill the index so that term frequencies mean something.)
+        let others = SyntheticPopulation(seed: 1, options: .init(persons: 200)).records
+        let split = RecordMatcher(
+            records: Array(known[0...1]) + others, persons: [1, 2] + others.indices.map { 1_000 + $0 },
+            normalizer: F.normalizer)
+        let outcome = split.match(
+            F.record(
+                "n", name: "张伟", birth: "1990-05-06", sex: "1",
+                citizenID: F.id("11010519900506123"), phone: "13812345678"))
+        #expect(outcome.candidates.filter { $0.decision == .autoLink }.map(\.person).sorted() == [1, 2])
+        #expect(outcome.decision == .review(persons: [1, 2]) || outcome.decision == .review(persons: [2, 1]))
+    }
+}

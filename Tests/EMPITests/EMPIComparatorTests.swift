@@ -1,0 +1,185 @@
+import HealthCardTestSupport
+import Testing
+@testable import EMPI
+@testable import HealthCardFoundation
+
+
+/// Field comparators, ../shared/specs/empi.md §1.2, §3.3 and §5.1.
+@Suite("EMPI comparators")
+struct EMPIComparatorTests {
+    typealias F = EMPIFixture
+
+    static let full = F.record(
+        "a", name: "欧阳娜娜", birth: "1949-12-31", sex: "2", citizenID: "11010519491231002X",
+        phone: "13812345678", address: "人民路1号", region: "110105", cards: [("hosp-a", "A123")])
+
+    @Test("identical records reach the top level of every field")
+    func identicalTop() {
+        let a = F.normalized(Self.full)
+        let levels = Comparator.levels(a, a)
+        #expect(levels[.citizenID] == Int(CitizenIDLevel.exact.rawValue))
+        #expect(levels[.nameHanzi] == Int(HanziNameLevel.exact.rawValue))
+        #expect(levels[.nameLatin] == 0, "a Hanzi name is not counted twice")
+        #expect(levels[.birthDate] == Int(BirthDateLevel.exact.rawValue))
+        #expect(levels[.sex] == Int(SexLevel.same.rawValue))
+        #expect(levels[.phone] == Int(PhoneLevel.exact.rawValue))
+        #expect(levels[.address] == Int(AddressLevel.sameAddress.rawValue))
+        #expect(levels[.identifier] == Int(IdentifierLevel.exact.rawValue))
+        let latin = F.name("Zhang Wei")
+        #expect(Comparator.latinName(latin, latin) == .exact)
+    }
+
+    @Test("a missing value on either side gives the null level")
+    func nullLevel() {
+        let a = F.normalized(Self.full)
+        let empty = F.normalized(F.record("b"))
+        #expect(Comparator.levels(a, empty).rawValue == 0)
+        #expect(Comparator.levels(empty, a).rawValue == 0)
+        #expect(Comparator.levels(empty, empty).rawValue == 0)
+    }
+
+    static let pairs: [(PersonRecord, PersonRecord)] = [
+        (
+            F.record("1", name: "张伟", birth: "19900506", citizenID: F.id("11010519900506123")),
+            F.record("2", name: "章伟", birth: "19900605", citizenID: F.id("11010519900506132"))
+        ),
+        (F.record("1", name: "陈小明", birth: "1985-01-02"), F.record("2", name: "陳小明", birth: "1985-01-12")),
+        (
+            F.record("1", name: "ZHANG Wei", phone: "13812345678"),
+            F.record("2", name: "Wei Zhang", phone: "+86 13812345678")
+        ),
+        (F.record("1", name: "Jonathan Smith"), F.record("2", name: "Jonathon Smyth")),
+        (F.record("1", family: "伟", given: "张"), F.record("2", name: "张伟", region: "110105")),
+        (F.record("1", name: "李娜", region: "110105"), F.record("2", name: "Li Na", region: "110108")),
+    ]
+
+    @Test("every comparator is symmetric", arguments: 0..<pairs.count)
+    func symmetric(index: Int) {
+        let a = F.normalized(Self.pairs[index].0)
+        let b = F.normalized(Self.pairs[index].1)
+        #expect(Comparator.levels(a, b) == Comparator.levels(b, a))
+    }
+
+    @Test("citizen ID levels: transposition, substitution, 15↔18, twins' valid IDs")
+    func citizenIDLevels() {
+        let valid = F.id("11010519900506123")
+        func level(_ x: String, _ y: String) -> CitizenIDLevel {
+            Comparator.citizenID(F.normalized(F.record("a", citizenID: x)), F.normalized(F.record("b", citizenID: y)))
+        }
+        var transposed = Array(valid)
+        transposed.swapAt(3, 4)
+        #expect(level(valid, String(transposed)) == .oneEdit)
+        var typo = Array(valid)
+        typo[10] = typo[10] == "9" ? "8" : "9"
+        #expect(level(valid, String(typo)) == .oneEdit)
+        #expect(level(valid, String(valid.dropLast()) + (valid.last == "0" ? "1" : "0")) == .oneEdit)
+        // 15-digit legacy number and its upgrade.
+        let legacy = "110105491231002"
+        #expect(level(legacy, "11010519491231002X") == .legacyEquivalent)
+        #expect(level("11010519491231002x", "11010519491231002X") == .exact)
+        // Twins: both IDs valid, sequence digits differ: not a typo.
+        #expect(level(F.id("11010519900506123"), F.id("11010519900506125")) == .different)
+        #expect(level(valid, F.id("44052419800101001")) == .different)
+    }
+
+    @Test("heteronym surnames compare by their surname readings")
+    func heteronymSurnames() {
+        #expect(ChineseName.surnameReadings("单") == [["shan"]])
+        #expect(ChineseName.surnameReadings("乐") == [["yue", "le"]])
+        #expect(ChineseName.surnameReadings("尉迟") == [["yu"], ["chi"]])
+        #expect(ChineseName.readings("单").first?.contains("dan") == true)
+        // 单 read as a surname is "shan": 单 and 善 sound the same as surnames; 单 and 丹 do not.
+        #expect(Comparator.hanziName(F.name("单丽"), F.name("善丽")) == .homophone)
+        #expect(Comparator.hanziName(F.name("单丽华"), F.name("丹丽华")) != .homophone)
+        // 曾 as a surname is zeng, and the Latin form a passport carries follows it.
+        #expect(Comparator.latinName(F.name("曾伟"), F.name("ZENG Wei")) != .different)
+        #expect(Comparator.latinName(F.name("乐乐"), F.name("Yue Le")) != .different)
+        #expect(Comparator.hanziName(F.name("张伟"), F.name("章伟")) == .homophone)
+    }
+
+    @Test(
+        "ü spellings: lü, lv, lyu, lu: and lu are one name",
+        arguments: ["LYU Wei", "Lv Wei", "Lü Wei", "LU Wei", "lu: wei"])
+    func umlautVariants(spelling: String) {
+        let level = Comparator.latinName(F.name("吕伟"), F.name(spelling))
+        #expect(level == .exact || level == .normalized, "\(spelling): \(level)")
+    }
+
+    @Test("traditional and simplified forms are equal after normalisation")
+    func traditionalSimplified() {
+        #expect(ChineseName.simplified("陳東華") == "陈东华")
+        #expect(Comparator.hanziName(F.name("陳東華"), F.name("陈东华")) == .simplified)
+        #expect(Comparator.hanziName(F.name("陈东华"), F.name("陈东华")) == .exact)
+        // Full-width letters and separators of minority names.
+        #expect(Comparator.hanziName(F.name("阿依古丽·买买提"), F.name("阿依古丽买买提")) == .simplified)
+        #expect(Comparator.latinName(F.name("ＺＨＡＮＧ　Ｗｅｉ"), F.name("zhang wei")) == .exact)
+    }
+
+    @Test("compound surnames are segmented with the surname list")
+    func compoundSurnames() {
+        #expect(ChineseName.split("欧阳娜娜") == ("欧阳", "娜娜"))
+        #expect(ChineseName.split("诸葛亮") == ("诸葛", "亮"))
+        #expect(ChineseName.split("司马相如") == ("司马", "相如"))
+        #expect(ChineseName.split("尉迟恭") == ("尉迟", "恭"))
+        #expect(ChineseName.split("王小明") == ("王", "小明"))
+        #expect(ChineseName.split("欧阳") == ("欧", "阳"), "two characters: a single surname and a given name")
+        #expect(ChineseName.split("阿依古丽·买买提").family == "")
+        let name = F.name("欧阳娜娜")
+        #expect(name.familyCount == 2)
+        let swapped = F.normalized(F.record("x", family: "娜娜", given: "欧阳"))
+        #expect(Comparator.hanziName(name, swapped) == .swapped)
+    }
+
+    @Test("Hanzi levels: one character, placeholder, Latin order and Jaro-Winkler")
+    func nameLevels() {
+        #expect(Comparator.hanziName(F.name("王小明"), F.name("王晓明")) == .homophone)
+        #expect(Comparator.hanziName(F.name("王小明"), F.name("王大明")) == .oneCharacter)
+        #expect(Comparator.hanziName(F.name("王小明"), F.name("王明")) == .oneCharacter)
+        #expect(Comparator.hanziName(F.name("王小明"), F.name("李四光")) == .different)
+        #expect(Comparator.hanziName(F.name("李芳之子"), F.name("王强")) == .placeholder)
+        #expect(Comparator.latinName(F.name("ZHANG Wei"), F.name("Wei Zhang")) == .normalized)
+        #expect(Comparator.latinName(F.name("Zhang Weiming"), F.name("Wei Ming Zhang")) != .different)
+        #expect(Comparator.latinName(F.name("Jonathan Smith"), F.name("Jonathon Smith")) == .jaroWinkler92)
+        #expect(JaroWinkler.similarity("MARTHA", "MARHTA") > 0.96)
+        #expect(abs(JaroWinkler.similarity("DIXON", "DICKSONX") - 0.8133) < 0.001)
+    }
+
+    @Test("birth date levels")
+    func birthDateLevels() {
+        func level(_ x: String, _ y: String) -> BirthDateLevel {
+            Comparator.birthDate(F.normalized(F.record("a", birth: x)), F.normalized(F.record("b", birth: y)))
+        }
+        #expect(level("1990-05-06", "19900506") == .exact)
+        #expect(level("1990/1/1", "1990-01-01") == .exactJanuaryFirst)
+        #expect(level("1990-05-06", "1990-06-05") == .monthDaySwapped)
+        #expect(level("1990-05-06", "1990-05-08") == .oneDigit)
+        #expect(level("1990-05-06", "1990-03-28") == .lunarShift)
+        #expect(level("1990-05-01", "1990-05-30") == .lunarShift)
+        #expect(level("1990-05-06", "1990-09-30") == .withinOneYear)
+        #expect(level("1990-05-06", "1975-11-30") == .different)
+        #expect(level("1990-02-30", "1990-02-28") == .null, "an impossible date is not compared")
+    }
+
+    @Test("phone, address and card levels")
+    func otherLevels() {
+        func pair(_ x: PersonRecord, _ y: PersonRecord) -> (NormalizedRecord, NormalizedRecord) {
+            (F.normalized(x), F.normalized(y))
+        }
+        var (a, b) = pair(F.record("a", phone: "0086 138-1234-5678"), F.record("b", phone: "13812345678"))
+        #expect(Comparator.phone(a, b) == .exact)
+        (a, b) = pair(F.record("a", phone: "13812345678"), F.record("b", phone: "15912345678"))
+        #expect(Comparator.phone(a, b) == .lastEight)
+        (a, b) = pair(F.record("a", region: "110105"), F.record("b", region: "110108"))
+        #expect(Comparator.address(a, b) == .sameCity)
+        (a, b) = pair(F.record("a", region: "110105"), F.record("b", region: "120101"))
+        #expect(Comparator.address(a, b) == .different)
+        (a, b) = pair(
+            F.record("a", address: "人民路 1 号", region: "110105"), F.record("b", address: "人民路1号", region: "110105"))
+        #expect(Comparator.address(a, b) == .sameAddress)
+        (a, b) = pair(
+            F.record("a", cards: [("hosp-a", "a-1")]), F.record("b", cards: [("hosp-a", "A1"), ("hosp-b", "9")]))
+        #expect(Comparator.identifier(a, b) == .exact)
+        (a, b) = pair(F.record("a", cards: [("hosp-a", "A1")]), F.record("b", cards: [("hosp-b", "A1")]))
+        #expect(Comparator.identifier(a, b) == .null, "values of different domains are not comparable")
+    }
+}

@@ -1,0 +1,103 @@
+import HealthCardTestSupport
+import Testing
+@testable import EMPI
+@testable import HealthCardFoundation
+
+
+/// Generic CSV field mapping and per-record error reporting (issue 8 item 5).
+@Suite("EMPI field mapping")
+struct EMPIMappingTests {
+    static let mappingJSON = #"""
+        {
+          "recordDomain": "clinic",
+          "columns": [
+            {"column": "id", "kind": "recordID"},
+            {"column": "surname", "kind": "familyName"},
+            {"column": "forename", "kind": "givenName"},
+            {"column": "dob", "kind": "birthDate"},
+            {"column": "gender", "kind": "sex"},
+            {"column": "nhs", "kind": "identifier", "domain": "nhs-number"},
+            {"column": "sfz", "kind": "identifier", "domain": "citizen-id", "type": "citizenID"},
+            {"column": "street", "kind": "addressLine"},
+            {"column": "town", "kind": "locality"},
+            {"column": "zip", "kind": "postcode"},
+            {"column": "fax", "kind": "phone"}
+          ]
+        }
+        """#
+
+    static let csv = """
+        id,surname,forename,dob,gender,nhs,sfz,street,town,zip
+        1,Smith,John,1970-01-02,M,943 476 5919,,"1, High Street",Leeds,LS1 1AA
+        2,Smith,Jon,1970/1/2,male,9434765919,,1 High Street,Leeds,LS11AA
+        3,"Doe, Jr",Jane,1970-02-30,F,,110105194912310021,,,
+        4,too,few
+        ,Brown,Ann,19800101,2,,,,,
+        """
+
+    @Test("a mapping reads any CSV; bad input is reported per line and the rest is processed")
+    func readsAndReports() throws {
+        let mapping = try FieldMapping(json: Self.mappingJSON)
+        let result = mapping.read(csv: Self.csv)
+        #expect(result.records.map(\.id) == ["1", "2", "3", "line-6"])
+        #expect(result.records.map(\.line) == [2, 3, 4, 6])
+        #expect(result.records[0].addressLines == ["1, High Street"])
+        #expect(result.records[0].identifiers == [PatientIdentifier(domain: "nhs-number", value: "943 476 5919")])
+        #expect(result.records[2].familyName == "Doe, Jr")
+        #expect(result.records.allSatisfy { $0.domain == "clinic" })
+        let kinds = result.issues.map { "\($0.kind.rawValue)@\($0.line ?? 0)" }
+        #expect(kinds == ["unknownColumn@1", "malformedRow@5", "missingRecordID@6"])
+        #expect(result.issues[0].field == "fax")
+
+        // Malformed date and invalid ID are reported by the normaliser against the record's line.
+        var issues: [RecordIssue] = []
+        let normalized = result.records.map { EMPIFixture.normalizer.normalize($0, issues: &issues) }
+        #expect(issues.map(\.kind) == [.malformedDate, .invalidCitizenID])
+        #expect(issues.allSatisfy { $0.line == 4 && $0.recordID == "3" })
+        #expect(issues[0].description.hasPrefix("line 4 (3) birthDate: malformed date"))
+
+        // Records 1 and 2 are one person: Latin name, date, NHS number, address and postcode agree.
+        let score = Scorer().score(normalized[0], normalized[1])
+        #expect(score.levels[.identifier] == Int(IdentifierLevel.exact.rawValue))
+        #expect(score.levels[.address] == Int(AddressLevel.sameAddress.rawValue))
+        #expect(score.levels[.nameLatin] == Int(LatinNameLevel.jaroWinkler92.rawValue))
+        #expect(score.decision == .autoLink)
+    }
+
+    @Test("a malformed mapping is an error that says where")
+    func badMapping() {
+        #expect(throws: HealthCardError.malformed("")) {
+            try FieldMapping(json: #"{"columns": [{"column": "x", "kind": "shoeSize"}]}"#)
+        }
+        do {
+            _ = try FieldMapping(json: #"{"columns": [{"column": "x", "kind": "shoeSize"}]}"#)
+        } catch let error as HealthCardError {
+            #expect(error.reason.contains("columns.0.kind"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("CSV: quotes, embedded line breaks, CRLF and a byte-order mark")
+    func csvDetails() {
+        let table = CSVTable("\u{FEFF}a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\nlast,row")
+        #expect(table.rows.map(\.fields) == [["a", "b"], ["x, \"y\"", "two\nlines"], ["last", "row"]])
+        #expect(table.rows.map(\.line) == [1, 2, 4])
+        #expect(CSVTable("a,\"open").unterminatedQuoteLine == 1)
+        #expect(CSVTable.escape("a,b") == "\"a,b\"" && CSVTable.escape("plain") == "plain")
+    }
+
+    @Test("the synthetic population round-trips through CSV and its mapping")
+    func syntheticRoundTrip() throws {
+        let population = SyntheticPopulation(seed: 11, options: .init(persons: 200))
+        let mapping = try FieldMapping(json: try SyntheticPopulation.mapping.json())
+        let result = mapping.read(csv: population.csv())
+        #expect(result.issues.isEmpty, "\(result.issues.prefix(3))")
+        #expect(result.records.count == population.records.count)
+        for (read, original) in zip(result.records, population.records) {
+            #expect(read.id == original.id && read.fullName == original.fullName)
+            #expect(read.citizenID == original.citizenID && read.birthDate == original.birthDate)
+            #expect(read.identifiers.count == original.identifiers.count)
+        }
+    }
+}

@@ -1,0 +1,257 @@
+import HealthCardTestSupport
+import Foundation
+import Testing
+@testable import EMPI
+@testable import HealthCardFoundation
+
+
+/// Fellegi-Sunter arithmetic, explanations, thresholds and vetoes, ../shared/specs/empi.md §1.3-§1.6, §5.1.
+@Suite("EMPI scoring and decisions")
+struct EMPIScoringTests {
+    typealias F = EMPIFixture
+
+    static let a = F.record(
+        "a", name: "王小明", birth: "1990-05-06", sex: "1", citizenID: F.id("11010519900506123"),
+        phone: "13812345678", address: "人民路1号", region: "110105")
+    static let b = F.record(
+        "b", name: "王晓明", birth: "19900506", sex: "男", citizenID: nil, phone: "13812345678", region: "110108")
+
+    @Test("explanation parts add up to the total weight, and the scorer agrees")
+    func partsSum() throws {
+        let scorer = Scorer()
+        let x = F.normalized(Self.a)
+        let y = F.normalized(Self.b)
+        let explanation = scorer.explain(Self.a, x, Self.b, y, blockingRules: BlockingRuleSet([.phone]))
+        #expect(explanation.partsSum == explanation.totalWeight)
+        #expect(scorer.score(x, y).weight == explanation.totalWeight)
+        #expect(explanation.prior.weight == EMPIMath.log2(1e-5 / (1 - 1e-5)))
+        #expect(explanation.blockingRules == ["same-mobile"])
+        let name = try #require(explanation.fields.first { $0.field == .nameHanzi })
+        #expect(name.level == "homophone" && name.rawA == "王小明" && name.rawB == "王晓明")
+        let m = try #require(name.m)
+        let u = try #require(name.u)
+        #expect(abs(name.weight - EMPIMath.log2(m / u)) < 1e-12)
+        #expect(explanation.fields.first { $0.field == .citizenID }?.level == "null")
+        #expect(explanation.fields.first { $0.field == .citizenID }?.weight == 0)
+        let json = try explanation.json()
+        #expect(json.contains("\"totalWeight\"") && json.contains("\"blockingRules\""))
+    }
+
+    @Test("parts add up for every pair of a generated population, with term frequencies")
+    func partsSumGenerated() {
+        let population = SyntheticPopulation(seed: 3, options: .init(persons: 60))
+        var records = population.records.map(F.normalized)
+        TermFrequencies(records: records).annotate(&records)
+        let scorer = Scorer()
+        for i in 0..<min(records.count, 40) {
+            for j in (i + 1)..<min(records.count, 40) {
+                let e = scorer.explain(population.records[i], records[i], population.records[j], records[j])
+                #expect(e.partsSum == e.totalWeight)
+                #expect(scorer.score(records[i], records[j]).weight == e.totalWeight)
+                #expect(scorer.score(records[j], records[i]).weight == e.totalWeight, "symmetric")
+            }
+        }
+    }
+
+    @Test("probability rises with weight")
+    func probabilityMonotone() {
+        var previous = -1.0
+        for weight in stride(from: -60.0, through: 60.0, by: 0.5) {
+            let p = EMPIMath.probability(weight: weight)
+            // Strictly rising where a Double can tell the values apart, never falling anywhere.
+            #expect(abs(weight) < 40 ? p > previous : p >= previous)
+            #expect(p >= 0 && p <= 1)
+            previous = p
+        }
+        #expect(EMPIMath.probability(weight: 0) == 0.5)
+        #expect(abs(EMPIMath.probability(weight: EMPIMath.weight(probability: 0.99)) - 0.99) < 1e-12)
+    }
+
+    @Test("term frequency: agreeing on a common surname weighs less than on a rare one")
+    func termFrequency() {
+        var records = (0..<50).map { F.normalized(F.record("w\($0)", name: "王伟")) }
+        records.append(F.normalized(F.record("r1", name: "乐颖")))
+        records.append(F.normalized(F.record("r2", name: "乐颖")))
+        TermFrequencies(records: records).annotate(&records)
+        let scorer = Scorer()
+        let common = scorer.score(records[0], records[1])
+        let rare = scorer.score(records[50], records[51])
+        #expect(common.levels[.nameHanzi] == Int(HanziNameLevel.exact.rawValue))
+        #expect(rare.levels[.nameHanzi] == Int(HanziNameLevel.exact.rawValue))
+        #expect(common.weight < rare.weight)
+        let e = scorer.explain(F.record("w0", name: "王伟"), records[0], F.record("w1", name: "王伟"), records[1])
+        let name = e.fields.first { $0.field == .nameHanzi }!
+        #expect(name.termFrequencyU != nil && name.termFrequencyU! > name.u!)
+        // Without annotation the model's u is used.
+        let plain = scorer.score(F.name("王伟"), F.name("王伟"))
+        #expect(plain.weight > common.weight)
+    }
+
+    @Test("m and u are clamped and a field's weight is capped")
+    func clampAndCap() {
+        var model = MatchModel.default
+        model.set(.citizenID, level: "exact", m: 1, u: 0)
+        model.weightCap = 10
+        let scorer = Scorer(model: model)
+        let x = F.normalized(F.record("a", citizenID: "11010519491231002X"))
+        let e = scorer.explain(F.record("a"), x, F.record("b"), x)
+        let id = e.fields.first { $0.field == .citizenID }!
+        #expect(id.weight == 10 && id.capped)
+    }
+
+    @Test("band boundaries sit exactly at the thresholds")
+    func bandBoundaries() {
+        let scorer = Scorer(model: MatchModel.default)
+        #expect(scorer.band(weight: EMPIMath.weight(probability: 0.99)) == .autoLink)
+        #expect(scorer.band(weight: EMPIMath.weight(probability: 0.99).nextDown) == .review)
+        #expect(scorer.band(weight: 0) == .review)
+        #expect(scorer.band(weight: (0.0).nextDown) == .nonMatch)
+        var model = MatchModel.default
+        model.thresholds = .init(autoLink: 0.9, review: 0.2)
+        let other = Scorer(model: model)
+        #expect(other.band(weight: EMPIMath.weight(probability: 0.95)) == .autoLink)
+        #expect(other.band(weight: EMPIMath.weight(probability: 0.3)) == .review)
+        #expect(other.band(weight: EMPIMath.weight(probability: 0.1)) == .nonMatch)
+    }
+
+    @Test("equal valid citizen IDs link deterministically")
+    func deterministic() {
+        let x = F.normalized(F.record("a", name: "张伟", citizenID: "11010519491231002X"))
+        let y = F.normalized(F.record("b", name: "李四", citizenID: "11010519491231002x"))
+        let score = Scorer().score(x, y)
+        #expect(score.deterministicRule == .citizenID)
+        #expect(score.decision == .autoLink)
+        #expect(score.deterministicRule?.reason == "deterministic:citizen-id")
+        var model = MatchModel.default
+        model.deterministicCitizenID = false
+        #expect(Scorer(model: model).score(x, y).deterministicRule == nil)
+    }
+
+    @Test("veto: conflicting valid citizen IDs")
+    func vetoConflictingIDs() {
+        let x = F.normalized(
+            F.record(
+                "a", name: "张伟", birth: "1990-05-06", sex: "1", citizenID: F.id("11010519900506123"),
+                phone: "13812345678", address: "人民路1号", region: "110105"))
+        let y = F.normalized(
+            F.record(
+                "b", name: "张伟", birth: "1990-05-06", sex: "1", citizenID: F.id("44052419900506123"),
+                phone: "13812345678", address: "人民路1号", region: "110105"))
+        var model = MatchModel.default
+        model.set(.citizenID, level: "different", m: 0.5)  // so the score alone would link
+        let score = Scorer(model: model).score(x, y)
+        #expect(score.band == .autoLink)
+        #expect(score.vetoes.contains(.conflictingCitizenIDs))
+        #expect(score.decision == .review)
+    }
+
+    @Test("veto: an ID whose birth date is far from the record's is a guardian's")
+    func vetoGuardian() {
+        let mother = F.normalized(
+            F.record(
+                "m", name: "李芳", birth: "1990-05-06", sex: "2", citizenID: F.id("11010519900506124"),
+                phone: "13812345678"))
+        let child = F.normalized(
+            F.record(
+                "c", name: "李芳", birth: "2025-03-01", sex: "2", citizenID: F.id("11010519900506124"),
+                phone: "13812345678"))
+        #expect(child.hasGuardianID && !mother.hasGuardianID)
+        let score = Scorer().score(mother, child)
+        #expect(score.levels[.citizenID] == 0, "a guardian's ID is not compared")
+        #expect(score.deterministicRule == nil)
+        #expect(score.vetoes.contains(.guardianID))
+        #expect(score.decision != .autoLink)
+        // A newborn under a placeholder name carries the mother's ID even without a birth date.
+        let newborn = F.normalized(F.record("n", name: "李芳之女", citizenID: F.id("11010519900506124")))
+        #expect(newborn.hasGuardianID)
+        #expect(Scorer().score(mother, newborn).decision != .autoLink)
+    }
+
+    @Test("veto: likely twins")
+    func vetoTwins() {
+        let one = F.record(
+            "t1", name: "张大伟", birth: "2010-03-04", sex: "1", phone: "13812345678", address: "人民路1号", region: "110105")
+        var other = one
+        other.id = "t2"
+        other.fullName = "张小伟"
+        let score = Scorer().score(F.normalized(one), F.normalized(other))
+        #expect(score.band == .autoLink, "the score alone would link: weight \(score.weight)")
+        #expect(score.vetoes.contains(.likelyTwins))
+        #expect(score.decision == .review)
+        // The same person with an agreeing ID is not twins.
+        var a = one
+        a.identifiers = [.citizenID(F.id("11010520100304123"))]
+        var b = other
+        b.fullName = "张大伟"
+        b.identifiers = a.identifiers
+        #expect(!Scorer().score(F.normalized(a), F.normalized(b)).vetoes.contains(.likelyTwins))
+    }
+
+    @Test("veto: twins whose names agree only in pinyin (王勇 and a passport record 'Yong Wang' of 王永)")
+    func vetoHomophoneTwins() {
+        // The pair that merged two twins at a million records (bench empi-twins): one record
+        // with split Hanzi name fields, the other's name only in pinyin; same birth date and address.
+        var hanzi = F.record("h", birth: "1980-09-06", sex: "1", address: "青年路754号29栋2504", region: "130535")
+        hanzi.familyName = "王"
+        hanzi.givenName = "勇"
+        var pinyin = F.record(
+            "p", name: "Yong Wang", birth: "19800906", sex: "1", phone: "13293573431", address: "青年路754号29栋2504",
+            region: "130535")
+        pinyin.identifiers = []
+        let score = Scorer().score(F.normalized(hanzi), F.normalized(pinyin))
+        #expect(score.vetoes.contains(.likelyTwins))
+        #expect(score.decision != .autoLink, "weight \(score.weight)")
+    }
+
+    @Test("veto: a persistent not-the-same-person assertion")
+    func vetoNotSamePerson() {
+        let x = F.normalized(Self.a)
+        let score = Scorer().score(x, x, notSamePerson: true)
+        #expect(score.vetoes.contains(.notSamePerson))
+        #expect(score.decision == .review)
+        #expect(Scorer().score(x, x).decision == .autoLink)
+    }
+
+    @Test("veto: only name, birth date and sex agree while identifying fields disagree")
+    func vetoUncorroborated() {
+        let x = F.normalized(
+            F.record(
+                "a", name: "方洁", birth: "1977-02-23", sex: "2", phone: "17895286632", address: "光明路48号",
+                region: "450804"))
+        let y = F.normalized(
+            F.record(
+                "b", name: "方洁", birth: "1977-02-23", sex: "2", phone: "13989503613", address: "幸福路267号",
+                region: "533324"))
+        var model = MatchModel.default
+        model.prior = 0.01
+        let score = Scorer(model: model).score(x, y)
+        #expect(score.band == .autoLink)
+        #expect(score.vetoes.contains(.uncorroborated))
+        #expect(score.decision == .review)
+        model.vetoUncorroborated = false
+        #expect(Scorer(model: model).score(x, y).decision == .autoLink)
+    }
+
+    @Test("placeholder names carry no weight")
+    func placeholderName() {
+        let x = F.normalized(F.record("a", name: "新生儿", birth: "2025-10-01"))
+        let y = F.normalized(F.record("b", name: "王小明", birth: "2025-10-01"))
+        let e = Scorer().explain(F.record("a"), x, F.record("b"), y)
+        let name = e.fields.first { $0.field == .nameHanzi }!
+        #expect(name.level == "placeholder" && name.weight == 0 && name.m == nil)
+    }
+
+    @Test("the model is JSON: defaults round-trip, and a partial file overrides single values")
+    func modelJSON() throws {
+        let data = try JSONEncoder().encode(MatchModel.default)
+        #expect(try JSONDecoder().decode(MatchModel.self, from: data) == .default)
+        let partial = #"{"prior": 0.001, "fields": [{"field": "phone", "levels": [{"level": "exact", "m": 0.5}]}]}"#
+        let model = try JSONDecoder().decode(MatchModel.self, from: Data(partial.utf8))
+        #expect(model.prior == 0.001)
+        #expect(model.parameters(.phone, level: "exact")?.m == 0.5)
+        #expect(model.parameters(.phone, level: "exact")?.u == MatchModel.default.parameters(.phone, level: "exact")?.u)
+        #expect(model.thresholds == MatchModel.default.thresholds)
+        let bad = #"{"fields": [{"field": "phone", "levels": [{"level": "nonsense", "m": 0.5}]}]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(MatchModel.self, from: Data(bad.utf8)) }
+    }
+}
