@@ -13,7 +13,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libzbar-dev zbar-tools \
     libssl-dev openssl \
     libpng-dev libjpeg-dev \
-    libsqlite3-dev \
+    libsqlite3-dev sqlite3 \
     iproute2 procps \
     >/dev/null
 echo "setup: system packages installed"

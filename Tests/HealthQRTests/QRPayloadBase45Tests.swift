@@ -1,4 +1,5 @@
 import Testing
+import HealthCardTestSupport
 @testable import HealthCardFoundation
 @testable import HealthQR
 
@@ -34,7 +35,7 @@ struct QRPayloadBase45Tests {
 
     @Test("random round trips")
     func roundTrip() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x4234_3521)  // seeded: a failure reproduces
         for length in 0..<200 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let text = Base45.encode(bytes)

@@ -1,4 +1,5 @@
 import Testing
+import HealthCardTestSupport
 @testable import HealthCardFoundation
 @testable import HealthQR
 
@@ -156,7 +157,7 @@ struct QRPayloadGrammarTests {
 
     @Test("arbitrary bytes never trap")
     func robustness() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x4752_414D)  // seeded: a failure reproduces
         let alphabet = Array("0123456789ABCDEFabcdef::: -\u{0}\n健…")
         for _ in 0..<2000 {
             let length = Int.random(in: 0...80, using: &generator)

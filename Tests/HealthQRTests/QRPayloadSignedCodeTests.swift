@@ -499,7 +499,7 @@ struct QRPayloadVerifyTests {
     func robustness() throws {
         let fixture = try F()
         let verifier = fixture.verifier()
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x4843_4B31)  // seeded: a failure reproduces
         for _ in 0..<3000 {
             let count = Int.random(in: 0...250, using: &generator)
             let body = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }

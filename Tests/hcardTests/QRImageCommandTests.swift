@@ -237,11 +237,8 @@ struct QRImageCommandTests {
         try (lines.joined(separator: "\n") + "\n").write(
             toFile: setup.path("in.csv"), atomically: true, encoding: .utf8)
 
-        let clock = ContinuousClock()
-        let start = clock.now
         let first = try setup.run(
             ["qr", "batch", "--csv", "in.csv", "--out", "codes", "--key", "issuer.key", "--now", "2026-03-01T08:00:00Z"])
-        let elapsed = start.duration(to: clock.now)
         #expect(first.status == 1)
         #expect(first.stdout.contains("in.csv: 1000 lines: 996 issued, 0 skipped"), "\(first.stdout)")
         for line in bad.keys.sorted() { #expect(first.stderr.contains("in.csv:\(line): ")) }
@@ -250,7 +247,6 @@ struct QRImageCommandTests {
         #expect(first.stderr.contains("in.csv:500: missing column 'kind'"))
         #expect(first.stderr.contains("in.csv:901: window must be 1...65535 seconds, got '0'"))
         #expect(!first.stderr.contains("\r["))  // no progress bar when stderr is not a terminal
-        #expect(elapsed < .seconds(60))
 
         let codes = setup.directory.appendingPathComponent("codes")
         let files = try FileManager.default.contentsOfDirectory(atPath: codes.path)
