@@ -159,3 +159,10 @@ for target in package.targets where target.type != .system {
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     target.swiftSettings = settings
 }
+
+// MARK: - Documentation
+// The DocC plugin only when building documentation (Scripts/check-docs.sh sets HCARD_DOCC=1), so
+// the package graph that integrators resolve stays free of it (as STYLE §8 suggests).
+if Context.environment["HCARD_DOCC"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

@@ -56,3 +56,6 @@ quiet swift test --skip-build
 # A short libFuzzer run over the QR payload parsers (Scripts/fuzz.sh): 10 s after a ~20 s build;
 # a crash, sanitizer report or broken round trip fails the script.
 Scripts/fuzz.sh 10
+
+# The DocC catalog of every library target builds without a warning (Scripts/check-docs.sh).
+Scripts/check-docs.sh

@@ -4,7 +4,7 @@ import HealthCardFoundation
 /// per rule, the (key, record) pairs sorted by key, so a block is a contiguous run found by binary
 /// search, and each record's own keys, so the rules that produce a pair can be recomputed in O(1).
 ///
-/// It serves both batch deduplication (``forEachCandidatePair(in:_:)`` over all blocks) and
+/// It serves both batch deduplication (`forEachCandidatePair(in:_:)` over all blocks) and
 /// matching one new record (``candidates(for:excluding:)``). A persistent index (SQLite) can store
 /// the same ``BlockingKey`` values, which are stable hashes.
 public struct CandidateIndex: Sendable {
@@ -79,7 +79,7 @@ public struct CandidateIndex: Sendable {
 
     /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
     /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
-    /// index (``PatientIndex``) grows this way on every feed instead of rebuilding; each insertion
+    /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; each insertion
     /// moves O(n) keys per rule, which is cheap next to a rebuild (empi.md §1.4: never a full scan).
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)

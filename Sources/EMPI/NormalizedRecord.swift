@@ -3,7 +3,7 @@ import HealthCardFoundation
 /// A ``PersonRecord`` reduced to compact comparison keys, computed once per record so that comparing
 /// a pair touches only integers and short arrays, never Foundation and never an allocation
 /// (../shared/specs/empi.md §4, §5.4). Build it with ``Normalizer``; attach term frequencies with
-/// ``TermFrequencies/annotate(_:)``.
+/// `TermFrequencies/annotate(_:)`.
 ///
 /// The stored keys are internal: what they mean is an implementation detail of the comparators.
 /// ``normalizedValue(_:)`` renders them for explanations.

@@ -7,9 +7,9 @@ import HealthCardFoundation
 ///   family name segmented with the compound-surname list (欧阳, 尉迟, …), pinyin readings per
 ///   character with surname readings for the family part (单 shan), placeholder names flagged;
 ///   Latin names case- and accent-folded, ü spellings folded, tokens sorted;
-/// - citizen IDs validated with ``CitizenIDValidator`` (15-digit numbers upgraded); an ID whose
+/// - citizen IDs validated with `CitizenIDValidator` (15-digit numbers upgraded); an ID whose
 ///   birth date is more than a year from the record's own is flagged as probably a guardian's;
-/// - dates through ``CalendarDate/init(lenient:)``; phones to digits without +86/0086;
+/// - dates through `CalendarDate/init(lenient:)`; phones to digits without +86/0086;
 ///   region codes to integers; address lines, postcodes and localities to hashes.
 public struct Normalizer: Sendable {
     /// "Today" for the future-date rule of citizen IDs; fix it for reproducible runs.

@@ -57,7 +57,7 @@ public struct PersonLink: Sendable, Hashable, Codable {
     /// The match probability that made the link; `nil` for a record that started its person and
     /// for manual links.
     public var probability: Double?
-    /// The stored explanation (``Explanation`` JSON) of the deciding pair, when there was one.
+    /// The stored explanation (`Explanation` JSON) of the deciding pair, when there was one.
     public var explanation: String?
     /// ISO 8601 UTC.
     public var time: String

@@ -105,12 +105,12 @@ extension PatientIndex {
     // MARK: feed
 
     /// Adds or updates one source record and links it (empi.md §2.2 `feed`, ITI-8/ITI-44): upsert,
-    /// match against the persisted persons with ``RecordMatcher`` (same scorer and thresholds as the
+    /// match against the persisted persons with `RecordMatcher` (same scorer and thresholds as the
     /// batch modes), then link to the one auto-link person, or start a new person — queued for
     /// review when candidates reached the review band. A record already in the index is updated and
     /// keeps its link (`unchanged`): manual decisions and earlier links are never undone by re-feeding.
     ///
-    /// - Throws: ``HealthCardError`` `unknownSourceDomain` for an unregistered source or identifier
+    /// - Throws: `HealthCardError` `unknownSourceDomain` for an unregistered source or identifier
     ///   domain (nothing is written); GRDB errors (nothing is written).
     public func feed(_ record: PersonRecord, actor: String = "feed", now: Date = Date()) throws -> FeedResult {
         try write { db, state in
@@ -246,9 +246,9 @@ extension PatientIndex {
 
     // MARK: ingest
 
-    /// Ingests a batch (a CSV read through a ``FieldMapping``) in one transaction: records with an
+    /// Ingests a batch (a CSV read through a `FieldMapping`) in one transaction: records with an
     /// unknown domain are rejected and reported, the rest upserted; then every stored record is
-    /// run through ``Deduplicator`` with the index's model (no estimation) and the stored
+    /// run through `Deduplicator` with the index's model (no estimation) and the stored
     /// "not the same person" assertions as cannot-link constraints, and each *new* record joins
     /// the person its cluster already has, or a new person. Records already linked keep their
     /// links; a cluster that would join two existing persons is not merged but queued for review,

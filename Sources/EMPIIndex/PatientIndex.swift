@@ -11,11 +11,11 @@ import HealthCardFoundation
 ///
 /// Why this shape:
 /// - **Matching is the scoring core's, unchanged.** ``feed(_:actor:now:)`` matches one record with
-///   ``RecordMatcher`` (same ``Scorer``, thresholds, vetoes and multi-candidate rule), and
-///   ``ingest(_:actor:now:progress:)`` links a batch with ``Deduplicator`` (same clustering with
+///   `RecordMatcher` (same `Scorer`, thresholds, vetoes and multi-candidate rule), and
+///   ``ingest(_:actor:now:progress:)`` links a batch with `Deduplicator` (same clustering with
 ///   cannot-link constraints), so a file ingested into an empty index gets exactly the persons and
 ///   decisions of `hcard empi dedupe` on the same file with the same model.
-/// - **Storage as ``HealthEventStore``:** a GRDB `DatabasePool` (WAL, readers never block the
+/// - **Storage as `HealthEventStore`:** a GRDB `DatabasePool` (WAL, readers never block the
 ///   writer, 5 s busy timeout), migrations, and **one transaction per operation**: a rejected or
 ///   failing operation writes nothing, and the in-memory matcher is changed only after the commit.
 /// - **The in-memory matcher** (records normalised, term frequencies, blocking index) is built
@@ -39,7 +39,7 @@ public final class PatientIndex: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
-    /// The scoring model, fixed when the file was created (``create(path:model:survivorship:)``).
+    /// The scoring model, fixed when the file was created (`create(path:model:survivorship:)`).
     public let model: MatchModel
     public let survivorship: Survivorship
     public let normalizer: Normalizer
@@ -47,7 +47,7 @@ public final class PatientIndex: Sendable {
     let cache = Mutex<MatchState?>(nil)
 
     /// Opens the index at `path`, creating the file and its tables on first use. A new file stores
-    /// `model` (default: ``MatchModel/default``) and `survivorship`; an existing file keeps its own
+    /// `model` (default: `MatchModel/default`) and `survivorship`; an existing file keeps its own
     /// and these arguments are ignored, so every process scores with the same model.
     public init(
         path: String, model: MatchModel? = nil, survivorship: Survivorship? = nil, normalizer: Normalizer = Normalizer(),

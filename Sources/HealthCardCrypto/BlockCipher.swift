@@ -68,7 +68,7 @@ public enum ISO9797Padding {
 
     /// Removes method-2 padding: trailing `00` bytes and the `80` marker before them.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` if there is no `80` marker within the last block.
+    /// - Throws: `HealthCardError/Code/malformed` if there is no `80` marker within the last block.
     public static func removeMethod2(_ padded: [UInt8], blockByteCount: Int = 16) throws -> [UInt8] {
         var end = padded.endIndex
         while end > padded.startIndex, padded[end - 1] == 0x00, padded.endIndex - end < blockByteCount - 1 {

@@ -2,7 +2,7 @@ import Foundation
 import HealthCardFoundation
 
 /// Key files on disk: private keys written owner-only (mode 0600) and never left half-visible,
-/// public keys readable by all, both through ``AtomicFile``.
+/// public keys readable by all, both through `AtomicFile`.
 ///
 /// - SeeAlso: `Docs/qr-payload.md`, "Keys and files".
 public enum KeyFiles {
@@ -17,9 +17,12 @@ public enum KeyFiles {
 
     /// Writes `key` as unencrypted PKCS#8 PEM to a new file with mode 0600.
     ///
-    /// - Parameter overwrite: replace an existing file. Without it an existing path is an error,
-    ///   so a key is never destroyed by a repeated command.
-    /// - Throws: ``FileAccessError`` (``FileAccessError/alreadyExists`` if the file exists and
+    /// - Parameters:
+    ///   - key: the private key.
+    ///   - path: where to write it.
+    ///   - overwrite: replace an existing file. Without it an existing path is an error, so a key
+    ///     is never destroyed by a repeated command.
+    /// - Throws: `FileAccessError` (`FileAccessError/alreadyExists` if the file exists and
     ///   `overwrite` is false); ``OpenSSLError`` if the key cannot be serialized.
     public static func writePrivateKey(_ key: SM2PrivateKey, to path: String, overwrite: Bool = false) throws {
         try AtomicFile.write(Array(try key.pemRepresentation.utf8), to: path, mode: privateKeyMode, replace: overwrite)
@@ -32,7 +35,7 @@ public enum KeyFiles {
 
     /// Reads an SM2 private key from a PEM file (PKCS#8 or `EC PRIVATE KEY`, unencrypted).
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be read; ``HealthCardError`` (reason
+    /// - Throws: `FileAccessError` if the file cannot be read; `HealthCardError` (reason
     ///   prefixed with the path) if it is not an SM2 private key.
     public static func readPrivateKey(at path: String) throws -> SM2PrivateKey {
         let text = String(decoding: try AtomicFile.read(path, limit: maximumFileSize), as: UTF8.self)
@@ -46,7 +49,7 @@ public enum KeyFiles {
     /// Reads an SM2 public key from a PEM file: a `PUBLIC KEY`, or a private key whose public half
     /// is taken (convenient for `hcard keys trust add`; only the public half is ever used).
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be read; ``HealthCardError`` (reason
+    /// - Throws: `FileAccessError` if the file cannot be read; `HealthCardError` (reason
     ///   prefixed with the path) if it holds no SM2 key.
     public static func readPublicKey(at path: String) throws -> SM2PublicKey {
         let text = String(decoding: try AtomicFile.read(path, limit: maximumFileSize), as: UTF8.self)

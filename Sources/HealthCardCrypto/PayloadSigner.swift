@@ -15,7 +15,7 @@ import HealthCardFoundation
 /// Conforming types must be safe to call from several tasks at once, so batch signing can run
 /// in parallel.
 ///
-/// - SeeAlso: STYLE §2, "Signing is abstract in the core".
+/// Signing is abstract here so that a key can live in software, a SAM or a signing server.
 public protocol PayloadSigner: Sendable {
     /// Signs `payload` and returns the signature in the algorithm's fixed wire form
     /// (for SM2: 64 bytes r‖s, see ``SM2Signature``).

@@ -25,7 +25,7 @@ public struct SM2DistinguishingID: Hashable, Sendable {
 
     /// An ID of 1...8191 bytes.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` if `bytes` is empty or too long.
+    /// - Throws: `HealthCardError/Code/invalidValue` if `bytes` is empty or too long.
     public init(_ bytes: [UInt8]) throws {
         guard (1...Self.maximumByteCount).contains(bytes.count) else {
             throw HealthCardError.invalidValue(

@@ -27,7 +27,7 @@ public struct SM2Signature: Hashable, Sendable {
 
     /// A signature from its raw 64-byte form r‖s.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` unless `raw` is exactly 64 bytes.
+    /// - Throws: `HealthCardError/Code/invalidValue` unless `raw` is exactly 64 bytes.
     public init(rawRepresentation raw: [UInt8]) throws {
         guard raw.count == Self.rawByteCount else {
             throw HealthCardError.invalidValue("SM2 signature is \(raw.count) bytes, expected \(Self.rawByteCount)")
@@ -56,9 +56,9 @@ extension SM2Signature {
     ///
     /// Strict DER: minimal lengths and integers, no negative values, no trailing bytes.
     ///
-    /// - Throws: ``HealthCardError/Code/truncated`` if the input ends early,
-    ///   ``HealthCardError/Code/malformed`` for anything that is not strict DER of that shape,
-    ///   ``HealthCardError/Code/invalidValue`` if r or s does not fit in 256 bits.
+    /// - Throws: `HealthCardError/Code/truncated` if the input ends early,
+    ///   `HealthCardError/Code/malformed` for anything that is not strict DER of that shape,
+    ///   `HealthCardError/Code/invalidValue` if r or s does not fit in 256 bits.
     public init(derRepresentation der: [UInt8]) throws {
         try self.init(derRepresentation: der[...])
     }

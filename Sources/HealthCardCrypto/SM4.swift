@@ -20,7 +20,7 @@ public struct SM4: Sendable {
 
     /// A cipher keyed with `key`, which must be exactly 16 bytes.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for any other key length.
+    /// - Throws: `HealthCardError/Code/invalidValue` for any other key length.
     public init(key: [UInt8]) throws {
         guard key.count == Self.keyByteCount else {
             throw HealthCardError.invalidValue("SM4 key is \(key.count) bytes, expected \(Self.keyByteCount)")

@@ -3,7 +3,7 @@ import HealthCardFoundation
 import ResidentCard
 import ResidentCardEmulator
 
-/// Checks a card image (``CardImage``) against the card layout without running a card: every
+/// Checks a card image (`CardImage`) against the card layout without running a card: every
 /// file the layout has is present with the right structure, every record's TLV header and every
 /// field's encoding conform (health-card.md §3 encodings, §4 layouts), the stored CRC-32s match,
 /// and the DF03 indexes agree with the encounter slots (§7.5: the index is the commit point).

@@ -3,10 +3,10 @@ import EMPI
 import HealthCardFoundation
 
 /// Checks EMPI inputs: field-mapping files and the CSV files they describe (empi.md §4, issue 8's
-/// mapping grammar in ``FieldMapping``).
+/// mapping grammar in `FieldMapping`).
 ///
 /// A CSV is read exactly as `hcard empi ingest` and `hcard empi dedupe` read it: the mapping
-/// assigns columns, then ``Normalizer`` checks each value. Every ``RecordIssue`` becomes an error
+/// assigns columns, then `Normalizer` checks each value. Every `RecordIssue` becomes an error
 /// finding at its line (an unknown mapping column, a malformed row, a missing record id, a
 /// malformed date, an invalid citizen ID, an unknown sex code, a malformed phone or region code),
 /// because a fixture is expected to be clean; a file with deliberate bad rows belongs in a test,

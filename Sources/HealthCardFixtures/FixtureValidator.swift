@@ -13,9 +13,9 @@ import HealthQR
 /// | `*.json` with `"format": "hcard-card-image/1"` | card image | ``CardImageValidator`` |
 /// | `records/KIND[.NAME].json` | card record (`hcard write KIND --from`) | ``RecordFixtureValidator`` |
 /// | `*.json` with `"columns"` | EMPI field mapping | ``EMPIFixtureValidator`` |
-/// | `*.json` with `"keys"` | trust list | ``TrustList/init(json:source:)`` |
-/// | `*.json` with `"cardIds"` or `"keyIds"` | revocation list | ``RevocationList/init(json:source:)`` |
-/// | `*.csv` whose header has `card_id` and `kind` | QR batch input | ``QRBatch/parseCSV(_:)`` |
+/// | `*.json` with `"keys"` | trust list | `TrustList/init(json:source:)` |
+/// | `*.json` with `"cardIds"` or `"keyIds"` | revocation list | `RevocationList/init(json:source:)` |
+/// | `*.csv` whose header has `card_id` and `kind` | QR batch input | `QRBatch/parseCSV(_:)` |
 /// | other `*.csv` | EMPI records | ``EMPIFixtureValidator`` with its mapping |
 /// | `*.txt`, `*.qr` | QR payloads, one per line | ``QRFixtureValidator`` |
 /// | `*.png`, `*.jpg`, `*.jpeg` | QR image | ``QRFixtureValidator`` |
@@ -38,7 +38,7 @@ public struct FixtureValidator: Sendable {
     public var now: Date?
     /// The day EMPI dates are checked against.
     public var today: CalendarDate
-    /// Scans QR images (``QRImageCodec`` in the command line).
+    /// Scans QR images (`QRImageCodec` in the command line).
     public var imageReader: (any QRImageReading)?
 
     public init(

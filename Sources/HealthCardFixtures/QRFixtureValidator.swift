@@ -5,10 +5,10 @@ import PersonalHealthCode
 
 /// Checks QR fixtures: payload text files (one payload per line) and QR images.
 ///
-/// Each payload is classified as ``ScannedPayload`` does and checked with the verifier of its
+/// Each payload is classified as `ScannedPayload` does and checked with the verifier of its
 /// format, so a fixture passes exactly when a checkpoint would accept it (`Docs/qr-payload.md`):
-/// - `HCK1-…` signed e-health-card codes: ``CodeVerifier`` against the trust list;
-/// - `HCC1-…` health codes: ``HealthCodeVerifier`` against the same trust list;
+/// - `HCK1-…` signed e-health-card codes: `CodeVerifier` against the trust list;
+/// - `HCC1-…` health codes: `HealthCodeVerifier` against the same trust list;
 /// - plain platform payloads `cardId:type[:validity]` (health-code.md §4.1): the grammar.
 ///
 /// Errors: a payload that does not parse (with its character offset), an unknown key, a bad

@@ -8,7 +8,7 @@ import ResidentCard
 ///
 /// The check is the one a write does before touching a card: the JSON decodes as the record type
 /// and every value encodes into its field (length, encoding, code, date), through the same
-/// ``CardRecordCodec`` (health-card.md §3, §4).
+/// `CardRecordCodec` (health-card.md §3, §4).
 public enum RecordFixtureValidator {
     /// The record types by fixture name.
     static let kinds: [String: any CardRecord.Type] = [

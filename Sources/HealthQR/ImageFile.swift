@@ -8,7 +8,7 @@ public struct GreyImage: Hashable, Sendable {
     public let height: Int
     public let pixels: [UInt8]
 
-    /// - Throws: ``HealthCardError/Code/invalidValue`` if the image is empty or `pixels` does not
+    /// - Throws: `HealthCardError/Code/invalidValue` if the image is empty or `pixels` does not
     ///   hold `width × height` bytes.
     public init(width: Int, height: Int, pixels: [UInt8]) throws {
         guard width > 0, height > 0 else {

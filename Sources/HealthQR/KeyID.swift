@@ -23,7 +23,7 @@ public struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A key id from its 8 bytes.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for any other length.
+    /// - Throws: `HealthCardError/Code/invalidValue` for any other length.
     public init(bytes: [UInt8]) throws {
         guard bytes.count == Self.byteCount else {
             throw HealthCardError.invalidValue("key id is \(bytes.count) bytes, expected \(Self.byteCount)")
@@ -33,8 +33,8 @@ public struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A key id from 16 hex digits, as trust lists and the command line write it.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidEncoding`` for a non-hex character,
-    ///   ``HealthCardError/Code/invalidValue`` for another length.
+    /// - Throws: `HealthCardError/Code/invalidEncoding` for a non-hex character,
+    ///   `HealthCardError/Code/invalidValue` for another length.
     public init(hex: String) throws {
         let bytes = try Hex.decode(hex)
         guard bytes.count == Self.byteCount, hex.count == 2 * Self.byteCount else {
@@ -50,7 +50,7 @@ public struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The id of `publicKey`.
     ///
-    /// - Throws: ``OpenSSLError`` only if OpenSSL cannot export the point.
+    /// - Throws: `OpenSSLError` only if OpenSSL cannot export the point.
     public init(publicKey: SM2PublicKey) throws {
         self.init(publicKeyPoint: try publicKey.x963Representation)
     }

@@ -2,9 +2,9 @@ import HealthCardFoundation
 
 /// A scanned QR text that breaks its grammar, with the character offset where it breaks.
 ///
-/// Why a separate type and not ``HealthCardError``: a checkpoint operator, a log line and the
+/// Why a separate type and not `HealthCardError`: a checkpoint operator, a log line and the
 /// ``Verdict/malformed(reason:offset:)`` verdict all need the *position* as a number, not only in
-/// prose. It has the same shape as ``HealthCardError`` (an extensible code plus a reason), and
+/// prose. It has the same shape as `HealthCardError` (an extensible code plus a reason), and
 /// converts to it with ``healthCardError`` for callers that compose several domains.
 ///
 /// Offsets count Swift `Character`s from the start of the scanned text, starting at 0, so for
@@ -12,10 +12,10 @@ import HealthCardFoundation
 ///
 /// - SeeAlso: health-code.md §4.1 (the plain grammar), `Docs/qr-payload.md` (the signed format).
 public struct PayloadSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What kind of failure: ``HealthCardError/Code/malformed`` (structure),
-    /// ``HealthCardError/Code/invalidEncoding`` (a character outside the alphabet),
-    /// ``HealthCardError/Code/truncated`` (the text ends early) or
-    /// ``HealthCardError/Code/invalidValue`` (a well-formed field with a value that is not allowed).
+    /// What kind of failure: `HealthCardError/Code/malformed` (structure),
+    /// `HealthCardError/Code/invalidEncoding` (a character outside the alphabet),
+    /// `HealthCardError/Code/truncated` (the text ends early) or
+    /// `HealthCardError/Code/invalidValue` (a well-formed field with a value that is not allowed).
     public let code: HealthCardError.Code
     /// Where the problem is: a character offset into the scanned text, from 0.
     public let offset: Int
@@ -30,7 +30,7 @@ public struct PayloadSyntaxError: Error, Hashable, Sendable, CustomStringConvert
 
     public var description: String { reason }
 
-    /// The same failure as a ``HealthCardError`` (the offset stays in the reason).
+    /// The same failure as a `HealthCardError` (the offset stays in the reason).
     public var healthCardError: HealthCardError {
         HealthCardError(code: code, reason: reason)
     }

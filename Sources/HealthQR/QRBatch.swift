@@ -88,7 +88,7 @@ public enum QRBatch {
 
     /// Parses the CSV text of a batch.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` if the header is missing or names an unknown
+    /// - Throws: `HealthCardError/Code/malformed` if the header is missing or names an unknown
     ///   or repeated column, or lacks `card_id` or `kind`: then no line can be read with confidence,
     ///   so the whole file is refused. Every other problem is a ``RowError`` in the result.
     public static func parseCSV(_ text: String) throws -> Input {

@@ -68,7 +68,10 @@ public struct QRBatchIssuer: Sendable {
 
     /// Signs, encodes and draws one code; no I/O.
     ///
-    /// - Parameter now: the issue time; the system clock if `nil`.
+    /// - Parameters:
+    ///   - cardID: the card ID of the row.
+    ///   - kind: static, or dynamic with its window.
+    ///   - now: the issue time; the system clock if `nil`.
     /// - Throws: what the issuer, encoder and renderer throw.
     public func image(cardID: String, kind: SignedCode.Kind, now: Date? = nil) async throws -> IssuedImage {
         let time = now ?? Date(timeIntervalSince1970: currentUnixTime())
@@ -82,7 +85,7 @@ public struct QRBatchIssuer: Sendable {
 
     /// Parses `csv` (``QRBatch/parseCSV(_:)``) and runs the batch; see ``run(_:source:into:now:progress:)``.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` for a missing or bad header, else as
+    /// - Throws: `HealthCardError/Code/malformed` for a missing or bad header, else as
     ///   ``run(_:source:into:now:progress:)``.
     public func run(
         csv: String, source: String, into store: some QRBatchStore, now: Date? = nil,
@@ -98,6 +101,8 @@ public struct QRBatchIssuer: Sendable {
     ///   - source: the CSV file name, recorded in the manifest.
     ///   - now: one issue time for every code (tests, back-filling); the clock at each code if `nil`.
     ///   - progress: called after each row with the rows done (skipped ones included) and the total.
+    ///   - input: the parsed batch rows.
+    ///   - store: where the image files, the manifest and the error list go.
     ///     It is called from several tasks at once.
     /// - Returns: the summary; ``QRBatch/Summary/errors`` holds the input errors and every row that
     ///   failed while being issued, sorted by line.

@@ -10,9 +10,9 @@ public protocol QREncoding: Sendable {
     ///
     /// A version that is too small is grown, never an error.
     ///
-    /// - Throws: ``HealthCardError/Code/unencodable`` if a byte is outside `mode`'s alphabet;
-    ///   ``HealthCardError/Code/valueTooLong`` if the data does not fit version 40;
-    ///   ``HealthCardError/Code/invalidValue`` for a version outside 0...40.
+    /// - Throws: `HealthCardError/Code/unencodable` if a byte is outside `mode`'s alphabet;
+    ///   `HealthCardError/Code/valueTooLong` if the data does not fit version 40;
+    ///   `HealthCardError/Code/invalidValue` for a version outside 0...40.
     func encode(
         _ bytes: [UInt8], mode: QRMode, errorCorrection: QRErrorCorrection, minimumVersion: Int
     ) throws -> QRMatrix
@@ -28,7 +28,7 @@ extension QREncoding {
 
     /// Encodes `bytes` in `symbology`; only ``Symbology/qr`` is implemented.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for ``Symbology/gridMatrix``, plus the
+    /// - Throws: `HealthCardError/Code/invalidValue` for ``Symbology/gridMatrix``, plus the
     ///   errors of ``encode(_:mode:errorCorrection:minimumVersion:)``.
     public func encode(
         _ bytes: [UInt8], symbology: Symbology, mode: QRMode = .byte,
@@ -50,7 +50,7 @@ public protocol QRDecoding: Sendable {
     /// Finding no symbol is not an error: the result is then empty. That leaves "nothing to see
     /// here" to the caller, who knows whether it matters (a scanner loop expects empty frames).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` if the pixel count is not `width × height`
+    /// - Throws: `HealthCardError/Code/invalidValue` if the pixel count is not `width × height`
     ///   or the image is empty.
     func decode(greyPixels: [UInt8], width: Int, height: Int) throws -> [[UInt8]]
 }

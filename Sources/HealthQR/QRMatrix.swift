@@ -16,7 +16,7 @@ public struct QRMatrix: Hashable, Sendable {
 
     /// A matrix from its modules, row by row, `true` = dark.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` unless `version` is 1...40, `width` is
+    /// - Throws: `HealthCardError/Code/invalidValue` unless `version` is 1...40, `width` is
     ///   `17 + 4 × version` and there are `width × width` modules.
     public init(version: Int, width: Int, modules: [Bool]) throws {
         guard (1...40).contains(version) else {

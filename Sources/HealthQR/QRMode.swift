@@ -48,13 +48,12 @@ extension QRMode {
 
     /// Checks that every byte can be encoded in this mode.
     ///
-    /// - Throws: ``HealthCardError/Code/unencodable`` naming the first offending byte and its offset.
+    /// - Throws: `HealthCardError/Code/unencodable` naming the first offending byte and its offset.
     public func validate(_ bytes: [UInt8]) throws {
         guard let index = bytes.firstIndex(where: { !canEncode($0) }) else { return }
         let byte = bytes[index]
         let shown = (0x20..<0x7F).contains(byte) ? " ('\(Character(Unicode.Scalar(byte)))')" : ""
-        let hex =
-            byte < 0x10 ? "0\(String(byte, radix: 16, uppercase: true))" : String(byte, radix: 16, uppercase: true)
+        let hex = Hex.encode([byte])
         let alphabet = self == .numeric ? "0-9" : "0-9 A-Z space $%*+-./:"
         throw HealthCardError.unencodable(
             "byte 0x\(hex)\(shown) at offset \(index) is not in the QR \(rawValue) set (\(alphabet))")

@@ -21,7 +21,7 @@ public struct QRRenderOptions: Hashable, Sendable {
     /// about 11,000 pixels wide.
     public static let maximumModuleSize = 64
 
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for a module size outside
+    /// - Throws: `HealthCardError/Code/invalidValue` for a module size outside
     ///   1...``maximumModuleSize``, a quiet zone outside 0...64 or a version outside 0...40.
     public init(
         errorCorrection: QRErrorCorrection = .medium, moduleSize: Int = 4, quietZone: Int = 4, minimumVersion: Int = 0

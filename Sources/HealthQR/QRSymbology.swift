@@ -21,7 +21,7 @@ extension Symbology {
 
     /// Throws unless this symbology can be rendered and scanned.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for ``gridMatrix``.
+    /// - Throws: `HealthCardError/Code/invalidValue` for ``gridMatrix``.
     public func requireImplemented() throws {
         guard isImplemented else {
             throw HealthCardError.invalidValue(

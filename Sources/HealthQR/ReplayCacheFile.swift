@@ -40,8 +40,8 @@ public final class ReplayCacheFile {
 
     /// Locks and loads `path`, dropping entries that expired before `now` (Unix seconds).
     ///
-    /// - Throws: ``FileAccessError`` if the lock file cannot be opened or locked;
-    ///   ``HealthCardError/Code/malformed`` naming the file if it is not a replay cache.
+    /// - Throws: `FileAccessError` if the lock file cannot be opened or locked;
+    ///   `HealthCardError/Code/malformed` naming the file if it is not a replay cache.
     public init(path: String, now: Int64) throws {
         self.path = path
         let lockPath = path + ".lock"
@@ -87,7 +87,7 @@ public final class ReplayCacheFile {
 
     /// Writes the entries (loaded and recorded) atomically and releases the lock.
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be written.
+    /// - Throws: `FileAccessError` if the file cannot be written.
     public func save() throws {
         defer { unlock() }
         try flush()
@@ -96,7 +96,7 @@ public final class ReplayCacheFile {
     /// Writes the entries atomically and keeps the lock: a long-running scanner (`hcard checkpoint
     /// scan --batch`) calls it after each accepted code, so a kill loses no acknowledged nonce.
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be written.
+    /// - Throws: `FileAccessError` if the file cannot be written.
     public func flush() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

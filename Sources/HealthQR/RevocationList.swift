@@ -84,8 +84,10 @@ extension RevocationList {
 
     /// A revocation list from its JSON text.
     ///
-    /// - Parameter source: the file name used in messages.
-    /// - Throws: ``HealthCardError`` naming `source` and the entry, e.g.
+    /// - Parameters:
+    ///   - json: the list as JSON.
+    ///   - source: the file name used in messages.
+    /// - Throws: `HealthCardError` naming `source` and the entry, e.g.
     ///   `"r.json: keyIds[1]: key id 'XYZ' must be 16 hex digits"`.
     public init(json: [UInt8], source: String = "revocation list") throws {
         let file: FileJSON
@@ -127,7 +129,7 @@ extension RevocationList {
 
     /// Reads a revocation list file.
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be read; ``HealthCardError`` naming the
+    /// - Throws: `FileAccessError` if the file cannot be read; `HealthCardError` naming the
     ///   file and entry if its content is wrong.
     public static func load(from path: String) throws -> RevocationList {
         try RevocationList(json: AtomicFile.read(path), source: path)

@@ -15,7 +15,7 @@ import HealthCardFoundation
 /// about 10 MB at most).
 ///
 /// Thread-safe: one cache can serve several scanners of a checkpoint from concurrent tasks
-/// (STYLE §6, `Mutex` from `Synchronization`). It lives in memory only; a checkpoint that restarts
+/// (`Mutex` from `Synchronization`). It lives in memory only; a checkpoint that restarts
 /// within a window forgets what it saw [U] (persisting it is a deployment choice).
 ///
 /// - SeeAlso: `Docs/qr-payload.md`, "Replay".

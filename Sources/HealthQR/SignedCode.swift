@@ -87,7 +87,7 @@ public struct SignedCode: Hashable, Sendable {
     /// `issuedAt` is truncated to whole seconds, the payload's resolution.
     ///
     /// - Throws: ``PayloadSyntaxError`` for a card id outside the grammar;
-    ///   ``HealthCardError/Code/invalidValue`` for a window outside 1...65535 whole seconds or an
+    ///   `HealthCardError/Code/invalidValue` for a window outside 1...65535 whole seconds or an
     ///   issue time outside 1970-01-01...2106-02-07.
     public init(kind: Kind, keyID: KeyID, cardID: String, issuedAt: Date, nonce: Nonce) throws {
         let seconds = issuedAt.timeIntervalSince1970.rounded(.down)

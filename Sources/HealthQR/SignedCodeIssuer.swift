@@ -4,11 +4,11 @@ import HealthCardFoundation
 
 /// Issues signed codes (``SignedCode``) with one issuer key.
 ///
-/// The issuer depends on ``PayloadSigner``, not on OpenSSL, so the key can live in software
-/// (``SM2Signer``), in a SAM or in a signing server (STYLE §2). The signer must produce SM2/SM3
+/// The issuer depends on `PayloadSigner`, not on OpenSSL, so the key can live in software
+/// (`SM2Signer`), in a SAM or in a signing server. The signer must produce SM2/SM3
 /// signatures with the default distinguishing ID `1234567812345678` in the 64-byte r‖s form, because
-/// that is what ``CodeVerifier`` checks; the convenience initializer with an ``SM2PrivateKey`` sets
-/// that up, explicitly, since OpenSSL 3 has no default ID (``SM2DistinguishingID``).
+/// that is what ``CodeVerifier`` checks; the convenience initializer with an `SM2PrivateKey` sets
+/// that up, explicitly, since OpenSSL 3 has no default ID (`SM2DistinguishingID`).
 ///
 /// - SeeAlso: `Docs/qr-payload.md`; health-code.md §4.5 (dynamic window, [U]).
 public struct SignedCodeIssuer: Sendable {
@@ -26,7 +26,7 @@ public struct SignedCodeIssuer: Sendable {
 
     /// An issuer with a software SM2 key, signing with the default distinguishing ID.
     ///
-    /// - Throws: ``OpenSSLError`` only if the key's public point cannot be exported.
+    /// - Throws: `OpenSSLError` only if the key's public point cannot be exported.
     public init(privateKey: SM2PrivateKey) throws {
         self.init(
             signer: SM2Signer(privateKey: privateKey, distinguishingID: .default),
@@ -39,9 +39,10 @@ public struct SignedCodeIssuer: Sendable {
     ///   - kind: `.static`, or `.dynamic(window:)`; ``SignedCode/defaultDynamicWindow`` (5 minutes,
     ///     an assumption) is the usual window.
     ///   - now: the issue time written into the code (truncated to whole seconds); the system clock
+    ///   - cardID: the e-health-card ID to encode.
     ///     if `nil`.
     /// - Throws: ``PayloadSyntaxError`` for a card id outside `[0-9A-Za-z]{1,64}`;
-    ///   ``HealthCardError/Code/invalidValue`` for a bad window or time, or a signer that does not
+    ///   `HealthCardError/Code/invalidValue` for a bad window or time, or a signer that does not
     ///   return 64 bytes; whatever the signer throws.
     public func issue(cardID: String, kind: SignedCode.Kind, now: Date? = nil) async throws -> String {
         let now = now ?? Date(timeIntervalSince1970: currentUnixTime())

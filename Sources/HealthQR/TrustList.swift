@@ -34,7 +34,7 @@ public struct TrustList: Sendable {
 
         /// An entry whose id is derived from `publicKey`, the normal case.
         ///
-        /// - Throws: ``HealthCardError/Code/invalidValue`` if `validTo` is before `validFrom`.
+        /// - Throws: `HealthCardError/Code/invalidValue` if `validTo` is before `validFrom`.
         public init(publicKey: SM2PublicKey, issuer: String, validFrom: Date, validTo: Date) throws {
             try self.init(
                 keyID: KeyID(publicKey: publicKey), publicKey: publicKey, issuer: issuer,
@@ -78,7 +78,7 @@ public struct TrustList: Sendable {
 
     /// A list of entries.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` if two entries share a key id.
+    /// - Throws: `HealthCardError/Code/invalidValue` if two entries share a key id.
     public init(entries: [Entry]) throws {
         self.init()
         for entry in entries { try add(entry) }
@@ -91,8 +91,10 @@ public struct TrustList: Sendable {
 
     /// Adds `entry`.
     ///
-    /// - Parameter replacing: replace an entry with the same key id instead of failing.
-    /// - Throws: ``HealthCardError/Code/invalidValue`` if the key id is already present and
+    /// - Parameters:
+    ///   - entry: the key to add, with its issuer and validity.
+    ///   - replacing: replace an entry with the same key id instead of failing.
+    /// - Throws: `HealthCardError/Code/invalidValue` if the key id is already present and
     ///   `replacing` is false.
     public mutating func add(_ entry: Entry, replacing: Bool = false) throws {
         if let index = entries.firstIndex(where: { $0.keyID == entry.keyID }) {
@@ -133,8 +135,10 @@ extension TrustList {
 
     /// A trust list from its JSON text.
     ///
-    /// - Parameter source: the file name used in messages, e.g. `"trust.json"`.
-    /// - Throws: ``HealthCardError`` whose reason names `source` and the entry, e.g.
+    /// - Parameters:
+    ///   - json: the list as JSON.
+    ///   - source: the file name used in messages, e.g. `"trust.json"`.
+    /// - Throws: `HealthCardError` whose reason names `source` and the entry, e.g.
     ///   `"trust.json: keys[2]: keyId 0123456789ABCDEF does not match the public key (its id is …)"`.
     public init(json: [UInt8], source: String = "trust list") throws {
         let file: FileJSON
@@ -202,7 +206,7 @@ extension TrustList {
 
     /// The list as JSON text: pretty, keys sorted, entries in list order.
     ///
-    /// - Throws: ``OpenSSLError`` only if a key cannot be exported as PEM.
+    /// - Throws: `OpenSSLError` only if a key cannot be exported as PEM.
     public func json() throws -> [UInt8] {
         let keys = try entries.map { entry in
             EntryJSON(
@@ -216,7 +220,7 @@ extension TrustList {
 
     /// Reads a trust list file.
     ///
-    /// - Throws: ``FileAccessError`` if the file cannot be read; ``HealthCardError`` naming the
+    /// - Throws: `FileAccessError` if the file cannot be read; `HealthCardError` naming the
     ///   file and entry if its content is wrong.
     public static func load(from path: String) throws -> TrustList {
         try TrustList(json: AtomicFile.read(path), source: path)

@@ -12,10 +12,10 @@ extension ImageFile {
     /// here as truncation. Other warnings (e.g. extraneous bytes before a marker) are ignored, as
     /// image viewers do: the pixels are there and the QR scanner judges them.
     ///
-    /// - Throws: ``HealthCardError/Code/truncated`` if the data ends early;
-    ///   ``HealthCardError/Code/invalidValue`` for JPEG variants libjpeg does not support (e.g.
+    /// - Throws: `HealthCardError/Code/truncated` if the data ends early;
+    ///   `HealthCardError/Code/invalidValue` for JPEG variants libjpeg does not support (e.g.
     ///   arithmetic-coded, 12-bit, or CMYK);
-    ///   ``HealthCardError/Code/malformed`` for anything else libjpeg rejects, with its message.
+    ///   `HealthCardError/Code/malformed` for anything else libjpeg rejects, with its message.
     public static func decodeJPEG(_ bytes: [UInt8], name: String = "JPEG image") throws -> GreyImage {
         let result = imagefile_decode(bytes) { data, size, width, height, pixels, errbuf, errlen in
             chs_jpeg_read_gray(data, size, width, height, pixels, errbuf, errlen)
@@ -45,7 +45,7 @@ extension ImageFile {
     /// Lossy: meant for tests and for checking that scanning survives compression, not for
     /// printing QR symbols (use ``encodePNG(_:bitDepth:)``).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for a quality outside 1...100 or an image
+    /// - Throws: `HealthCardError/Code/invalidValue` for a quality outside 1...100 or an image
     ///   larger than JPEG allows (65,500 pixels a side).
     public static func encodeJPEG(_ image: GreyImage, quality: Int = 90) throws -> [UInt8] {
         guard (1...100).contains(quality) else {

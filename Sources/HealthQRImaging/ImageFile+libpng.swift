@@ -11,8 +11,8 @@ extension ImageFile {
     ///
     /// `name` (usually the file name) starts every error message.
     ///
-    /// - Throws: ``HealthCardError/Code/truncated`` if the data ends early;
-    ///   ``HealthCardError/Code/malformed`` if it is not a PNG or libpng rejects it (CRC errors,
+    /// - Throws: `HealthCardError/Code/truncated` if the data ends early;
+    ///   `HealthCardError/Code/malformed` if it is not a PNG or libpng rejects it (CRC errors,
     ///   bad chunks), with libpng's message.
     public static func decodePNG(_ bytes: [UInt8], name: String = "PNG image") throws -> GreyImage {
         let result = imagefile_decode(bytes) { data, size, width, height, pixels, errbuf, errlen in
@@ -35,7 +35,7 @@ extension ImageFile {
     /// Encodes `image` as a greyscale PNG. With `bitDepth: 1` pixels of 128 and above become white,
     /// the rest black: the smallest exact file for black-and-white images such as QR symbols.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for a bit depth other than 1 or 8, or if
+    /// - Throws: `HealthCardError/Code/invalidValue` for a bit depth other than 1 or 8, or if
     ///   libpng refuses the image (e.g. wider than 2³¹ − 1 pixels).
     public static func encodePNG(_ image: GreyImage, bitDepth: Int = 8) throws -> [UInt8] {
         let rowBytes: Int

@@ -13,14 +13,14 @@ public struct QREncoder: QREncoding {
     public init() {}
 
     /// Encodes `bytes` as a single segment of `mode` (`QRinput_new2` + `QRinput_append` +
-    /// `QRcode_encodeInput`; for ``QRMode/byte`` this is what `QRcode_encodeData` does).
+    /// `QRcode_encodeInput`; for `QRMode/byte` this is what `QRcode_encodeData` does).
     ///
     /// No ECI header is written: byte-mode payloads come back from any reader in binary mode exactly
     /// as given, and text should be UTF-8.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for an empty payload or a version outside
-    ///   0...40; ``HealthCardError/Code/unencodable`` if a byte is outside `mode`'s alphabet;
-    ///   ``HealthCardError/Code/valueTooLong`` if the data does not fit version 40 at
+    /// - Throws: `HealthCardError/Code/invalidValue` for an empty payload or a version outside
+    ///   0...40; `HealthCardError/Code/unencodable` if a byte is outside `mode`'s alphabet;
+    ///   `HealthCardError/Code/valueTooLong` if the data does not fit version 40 at
     ///   `errorCorrection`.
     public func encode(
         _ bytes: [UInt8], mode: QRMode, errorCorrection: QRErrorCorrection, minimumVersion: Int

@@ -5,7 +5,7 @@ import HealthQR
 extension ImageFile {
     /// Decodes PNG or JPEG `bytes`, chosen by magic number (never by file name).
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` `"<name>: not a PNG or JPEG image"` for other
+    /// - Throws: `HealthCardError/Code/malformed` `"<name>: not a PNG or JPEG image"` for other
     ///   data, else the errors of ``decodePNG(_:name:)`` / ``decodeJPEG(_:name:)``.
     public static func decode(_ bytes: [UInt8], name: String = "image") throws -> GreyImage {
         switch format(of: bytes) {
@@ -43,12 +43,12 @@ public enum QRImage {
 
     /// The raw payload bytes of every QR symbol in a PNG or JPEG file.
     ///
-    /// An image without a readable QR symbol gives `[]`, not an error: like ``QRDecoding``, this
+    /// An image without a readable QR symbol gives `[]`, not an error: like `QRDecoding`, this
     /// leaves the message ("no QR code found in x.png") to the caller, who knows if it matters.
     ///
-    /// - Throws: the file system's error if the file cannot be read; ``HealthCardError`` naming the
+    /// - Throws: the file system's error if the file cannot be read; `HealthCardError` naming the
     ///   file if it is not a PNG or JPEG image (`"x.gif: not a PNG or JPEG image"`), is truncated
-    ///   or damaged (see ``ImageFile/decode(_:name:)``).
+    ///   or damaged (see `ImageFile/decode(_:name:)`).
     public static func decode(fileAt url: URL, decoder: some QRDecoding = QRDecoder()) throws -> [[UInt8]] {
         try decoder.decode(ImageFile.read(at: url))
     }

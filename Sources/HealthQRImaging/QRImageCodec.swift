@@ -2,8 +2,8 @@ import Foundation
 import HealthCardFoundation
 import HealthQR
 
-/// QR codes as image files: drawing (``QRMatrix/png(moduleSize:quietZone:)``, a fast pure-Swift PNG
-/// writer, and ``QRMatrix/svg(moduleSize:quietZone:)``) and scanning (libpng or libjpeg, then zbar
+/// QR codes as image files: drawing (`QRMatrix/png(moduleSize:quietZone:)`, a fast pure-Swift PNG
+/// writer, and `QRMatrix/svg(moduleSize:quietZone:)`) and scanning (libpng or libjpeg, then zbar
 /// in binary mode). The one place where the batch engine and `hcard qr` meet image files.
 public struct QRImageCodec: QRImageRendering, QRImageReading {
     /// The scanner; zbar unless a test swaps it.
@@ -38,7 +38,7 @@ public struct QRImageCodec: QRImageRendering, QRImageReading {
 
     /// The raw payloads of every QR symbol in the PNG or JPEG file at `path`.
     ///
-    /// - Throws: the file's read error, or ``HealthCardError`` naming the file if it is not a
+    /// - Throws: the file's read error, or `HealthCardError` naming the file if it is not a
     ///   readable PNG or JPEG.
     public func payloads(inFileAt path: String) throws -> [[UInt8]] {
         try decoder.decode(ImageFile.read(at: URL(fileURLWithPath: path)))
@@ -57,10 +57,10 @@ public struct QRImageCodec: QRImageRendering, QRImageReading {
     }
 }
 
-/// A directory as the output of a batch (``QRBatchStore``): files are written to a temporary name
+/// A directory as the output of a batch (`QRBatchStore`): files are written to a temporary name
 /// and renamed, so a file that exists is complete, whatever interrupted the run.
 ///
-/// Each file is synced before its rename (``AtomicFile``), so a file that exists survived.
+/// Each file is synced before its rename (`AtomicFile`), so a file that exists survived.
 public struct QRBatchDirectory: QRBatchStore {
     /// The directory.
     public let path: String

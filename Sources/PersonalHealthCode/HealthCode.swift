@@ -9,7 +9,7 @@ import HealthQR
 /// Why these fields: issue 6 asks for "id, colour, issuing region (GB/T 2260), issue and expiry
 /// time and the key id". GB/T 38961-2020 names the code's *composition* and *code ID* but its
 /// normative layout is not public (health-code.md §1.4, §2.4 [U]), so this is the project's own
-/// format, ``HealthCodeFormat`` (`HCC1-`), built like the e-health-card ``SignedCodeFormat``.
+/// format, ``HealthCodeFormat`` (`HCC1-`), built like the e-health-card `SignedCodeFormat`.
 ///
 /// The code carries no name and no ID number. ``subject`` is 8 bytes of SM3 over the holder's
 /// ``PersonID``, so a checkpoint that is shown an ID card can check that the code belongs to it
@@ -25,13 +25,13 @@ import HealthQR
 /// - SeeAlso: `Docs/health-code.md`; health-code.md §1 (GB/T 38961), §2.3 (region, GB/T 2260).
 public struct HealthCode: Hashable, Sendable {
     /// The 8 random bytes that name one issued code: the key of the issuer's register and of
-    /// revocation (``RevocationList`` `cardIds`, see ``HealthCodeVerifier``).
+    /// revocation (`RevocationList` `cardIds`, see ``HealthCodeVerifier``).
     public struct ID: Hashable, Sendable, Comparable, CustomStringConvertible {
         public static let byteCount = 8
         /// The 8 bytes.
         public let bytes: [UInt8]
 
-        /// - Throws: ``HealthCardError/Code/invalidValue`` for another length.
+        /// - Throws: `HealthCardError/Code/invalidValue` for another length.
         public init(bytes: [UInt8]) throws {
             guard bytes.count == Self.byteCount else {
                 throw HealthCardError.invalidValue("code id is \(bytes.count) bytes, expected \(Self.byteCount)")
@@ -41,7 +41,7 @@ public struct HealthCode: Hashable, Sendable {
 
         /// From 16 hex digits (either case).
         ///
-        /// - Throws: ``HealthCardError`` for a non-hex character or another length.
+        /// - Throws: `HealthCardError` for a non-hex character or another length.
         public init(hex: String) throws {
             guard hex.utf8.count == 2 * Self.byteCount else {
                 throw HealthCardError.invalidValue("code id '\(hex)' must be \(2 * Self.byteCount) hex digits")
@@ -70,7 +70,7 @@ public struct HealthCode: Hashable, Sendable {
         public static let byteCount = 8
         public let bytes: [UInt8]
 
-        /// - Throws: ``HealthCardError/Code/invalidValue`` for another length.
+        /// - Throws: `HealthCardError/Code/invalidValue` for another length.
         public init(bytes: [UInt8]) throws {
             guard bytes.count == Self.byteCount else {
                 throw HealthCardError.invalidValue("subject is \(bytes.count) bytes, expected \(Self.byteCount)")
@@ -104,7 +104,7 @@ public struct HealthCode: Hashable, Sendable {
 
     /// A code from its wire values, checked so that it encodes: a 6-digit region, expiry after issue.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue``.
+    /// - Throws: `HealthCardError/Code/invalidValue`.
     public init(
         keyID: KeyID, id: ID, colourCode: UInt8, region: String, subject: Subject, issuedAtSeconds: UInt32,
         expiresAtSeconds: UInt32
@@ -127,7 +127,7 @@ public struct HealthCode: Hashable, Sendable {
 
     /// A code for a colour of the table and two instants (truncated to whole seconds).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for a colour without a wire code (an open-set
+    /// - Throws: `HealthCardError/Code/invalidValue` for a colour without a wire code (an open-set
     ///   colour such as a province's orange), a time outside 1970...2106, or an expiry not after issue.
     public init(
         keyID: KeyID, id: ID = .random(), colour: HealthColour, region: String, subject: Subject, issuedAt: Date,
@@ -165,7 +165,7 @@ public struct HealthCode: Hashable, Sendable {
 ///
 /// Why one string: it is the key of the event store's `person` table and the input of
 /// ``HealthCode/Subject``, so the same person must always give the same bytes. A citizen ID is
-/// normalised by ``CitizenIDValidator`` (full-width digits folded, `x` → `X`, a 15-digit legacy
+/// normalised by `CitizenIDValidator` (full-width digits folded, `x` → `X`, a 15-digit legacy
 /// number upgraded to 18), so `11010519491231002x` and `11010519491231002X` are one person. Other
 /// numbers are trimmed, folded to half-width and upper-cased; they may hold `[0-9A-Z]` and `-`.
 /// The type and the `:` keep a passport number from ever equalling a citizen ID or another
@@ -179,7 +179,7 @@ public struct PersonID: Hashable, Sendable, Comparable, CustomStringConvertible,
 
     /// A person from a citizen ID (document type 01).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` with the validator's first error.
+    /// - Throws: `HealthCardError/Code/invalidValue` with the validator's first error.
     public init(citizenID: String) throws {
         let report = CitizenIDValidator(regions: nil).validate(citizenID)
         guard report.isValid, let normalized = report.normalized else {
@@ -191,7 +191,7 @@ public struct PersonID: Hashable, Sendable, Comparable, CustomStringConvertible,
 
     /// A person from a document type code and number; type `01` (or `1`) is a citizen ID.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for an unknown type or a bad number.
+    /// - Throws: `HealthCardError/Code/invalidValue` for an unknown type or a bad number.
     public init(documentType: String, number: String) throws {
         guard let entry = IdentityDocumentTypeTable.entry(for: documentType) else {
             throw HealthCardError.invalidValue(
@@ -219,7 +219,7 @@ public struct PersonID: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// A person as the command line and the store write it: a citizen ID (18 or 15 characters), or
     /// `TT:NUMBER` with a document type code (`03:E12345678`).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue``.
+    /// - Throws: `HealthCardError/Code/invalidValue`.
     public init(_ text: String) throws {
         let trimmed = text.trimmingWhitespace()
         if let colon = trimmed.firstIndex(of: ":") {
@@ -264,7 +264,7 @@ public struct PersonID: Hashable, Sendable, Comparable, CustomStringConvertible,
 /// China Standard Time (UTC+8, no daylight saving): the civil time of every health event and
 /// colour rule (health-code.md §5.3 counts calendar days in Asia/Shanghai).
 ///
-/// Events are stored as ``CalendarDateTime`` in this zone; codes carry Unix seconds. These two
+/// Events are stored as `CalendarDateTime` in this zone; codes carry Unix seconds. These two
 /// functions convert between them.
 public enum ChinaTime {
     /// +8 hours.

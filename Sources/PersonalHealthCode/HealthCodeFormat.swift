@@ -24,7 +24,7 @@ import HealthQR
 /// 101 bytes → 152 base45 characters → 157 characters of text, one alphanumeric QR segment
 /// (version 7 at error correction M).
 ///
-/// Design, and why it differs from ``SignedCodeFormat`` only where it must:
+/// Design, and why it differs from `SignedCodeFormat` only where it must:
 /// - **Own prefix and own signature context.** `HCC1-` tells a scanner it is a health code, not an
 ///   e-health-card code (`HCK1-`), before any decoding. The signed bytes start with `HCK-HC1`, not
 ///   `HCK-QR1`, so a signature made by the same key over one format can never verify as the other.
@@ -118,7 +118,7 @@ public enum HealthCodeFormat {
     /// and exactly 64 signature bytes. Any colour byte is accepted (see the type's discussion).
     /// Never traps, whatever the input.
     ///
-    /// - Throws: ``PayloadSyntaxError`` with the character offset in `text`; a problem inside the
+    /// - Throws: `PayloadSyntaxError` with the character offset in `text`; a problem inside the
     ///   decoded bytes is reported at the offset of the base45 group that holds the byte
     ///   (`5 + 3 × ⌊byte / 2⌋`), and the reason names the byte too.
     public static func decode(_ text: some StringProtocol) throws(PayloadSyntaxError) -> Decoded {

@@ -5,14 +5,14 @@ import HealthQR
 
 /// Issues signed health codes (制码, GB/T 38963 §6.6) with one issuer key, and renders them.
 ///
-/// Reuses the e-health-card code machinery: any ``PayloadSigner`` (software ``SM2Signer``, a SAM,
-/// a signing server), ``KeyID`` derived from the public key, SM2/SM3 with the default
+/// Reuses the e-health-card code machinery: any `PayloadSigner` (software `SM2Signer`, a SAM,
+/// a signing server), `KeyID` derived from the public key, SM2/SM3 with the default
 /// distinguishing ID, base45 text. What it signs is ``HealthCodeFormat``.
 ///
 /// The issuer does not decide the colour: it signs what it is given. The colour comes from
 /// ``ColourEngine`` over the person's events (``LocalHealthCodeService`` does both).
 ///
-/// - SeeAlso: `Docs/health-code.md`; ``SignedCodeIssuer`` (the same pattern for HCK1).
+/// - SeeAlso: `Docs/health-code.md`; `SignedCodeIssuer` (the same pattern for HCK1).
 public struct HealthCodeIssuer: Sendable {
     /// What signs the bytes.
     public let signer: any PayloadSigner
@@ -32,7 +32,7 @@ public struct HealthCodeIssuer: Sendable {
 
     /// An issuer with a software SM2 key, signing with the default distinguishing ID.
     ///
-    /// - Throws: ``OpenSSLError`` only if the key's public point cannot be exported.
+    /// - Throws: `OpenSSLError` only if the key's public point cannot be exported.
     public init(privateKey: SM2PrivateKey) throws {
         self.init(
             signer: SM2Signer(privateKey: privateKey, distinguishingID: .default),
@@ -52,11 +52,11 @@ public struct HealthCodeIssuer: Sendable {
     /// - Parameters:
     ///   - colour: one of ``HealthCodeFormat/colourTable``.
     ///   - region: the issuing region, a 6-digit GB/T 2260 code (checked for form only; a service
-    ///     checks it against ``RegionTable``).
+    ///     checks it against `RegionTable`).
     ///   - person: the holder; only ``HealthCode/Subject`` of it goes into the code.
     ///   - validity: from the issue time; whole seconds, at least 1.
     ///   - now: the issue time (truncated to whole seconds); the system clock if `nil`.
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for a colour without a code, a bad region,
+    /// - Throws: `HealthCardError/Code/invalidValue` for a colour without a code, a bad region,
     ///   validity or time, or a signer that does not return 64 bytes; whatever the signer throws.
     public func issue(
         colour: HealthColour, region: String, person: PersonID, validity: Duration = defaultValidity,
@@ -93,10 +93,10 @@ public struct HealthCodeIssuer: Sendable {
     ///
     /// The text is all in the QR alphanumeric set, so it is encoded as one alphanumeric segment.
     /// GB/T 38961 recommends Grid Matrix (GB/T 27766); the symbology is therefore a parameter, but
-    /// only ``Symbology/qr`` renders.
+    /// only `Symbology/qr` renders.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` "Grid Matrix (GB/T 38961) is not
-    ///   implemented…" for ``Symbology/gridMatrix``; the encoder's errors.
+    /// - Throws: `HealthCardError/Code/invalidValue` "Grid Matrix (GB/T 38961) is not
+    ///   implemented…" for `Symbology/gridMatrix`; the encoder's errors.
     public static func symbol(
         for text: String, symbology: Symbology = .qr, encoder: some QREncoding,
         errorCorrection: QRErrorCorrection = .medium

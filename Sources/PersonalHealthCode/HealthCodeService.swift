@@ -27,7 +27,7 @@ public struct HealthCodeReturnCode: RawRepresentable, Hashable, Sendable, Codabl
 
     /// Done.
     public static let success = HealthCodeReturnCode(rawValue: "0000")
-    /// The request broke one or more rules; ``violations`` lists every one. Nothing was stored.
+    /// The request broke one or more rules; `violations` lists every one. Nothing was stored.
     public static let invalidRequest = HealthCodeReturnCode(rawValue: "1001")
     /// The person has no record here (declare first).
     public static let unknownPerson = HealthCodeReturnCode(rawValue: "2001")

@@ -5,7 +5,7 @@ import HealthQR
 /// The outcome of checking a scanned health code (验码): valid with its fields, or the one reason
 /// it is not.
 ///
-/// An enum, not an error, as ``Verdict`` is for e-health-card codes: a rejected code at a
+/// An enum, not an error, as `Verdict` is for e-health-card codes: a rejected code at a
 /// checkpoint is a normal outcome to show and log. Only ``valid(_:)`` and the cases after
 /// ``badSignature`` state facts from the payload that the signature has confirmed.
 ///

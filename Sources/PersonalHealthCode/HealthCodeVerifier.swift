@@ -7,21 +7,21 @@ import HealthQR
 /// The checks run in this order, and the first failure is the verdict:
 ///
 /// 1. **malformed**: the text decodes as ``HealthCodeFormat``.
-/// 2. **unknown key**: the key id is in the ``TrustList``.
+/// 2. **unknown key**: the key id is in the `TrustList`.
 /// 3. **key validity** at the verification time `now`.
 /// 4. **signature**: SM2/SM3 with ID `1234567812345678` over `"HCK-HC1" ‖ body`.
-/// 5. **revoked**: the key (``RevocationList/keyIDs``), then the code (its id, 16 upper-case hex
-///    digits, in ``RevocationList/cardIDs``).
+/// 5. **revoked**: the key (`RevocationList/keyIDs`), then the code (its id, 16 upper-case hex
+///    digits, in `RevocationList/cardIDs`).
 /// 6. **colour**: the byte is in ``HealthCodeFormat/colourTable``.
 /// 7. **time**: not issued in the future (beyond the skew), issued inside the key's validity period
 ///    (± skew), and `now ≤ expiresAt + skew`.
 /// 8. **subject**: when an identity document is presented, the code's subject is its hash.
 ///
-/// Why this order: as in ``CodeVerifier``, nothing in a payload is true before step 4, so no
+/// Why this order: as in `CodeVerifier`, nothing in a payload is true before step 4, so no
 /// earlier verdict reports a payload field as a fact. Revocation precedes expiry because it is the
 /// stronger statement; the colour check follows revocation so that a revoked code reads "revoked".
 ///
-/// Why revoked codes go into `cardIds`: ``RevocationList`` is the one revocation file a checkpoint
+/// Why revoked codes go into `cardIds`: `RevocationList` is the one revocation file a checkpoint
 /// already loads, and its card-id set is a set of revoked *credential* ids in the grammar
 /// `[0-9A-Za-z]{1,64}`, which a code id's 16 hex digits satisfy; `hcard keys revoke --card-id`
 /// writes it unchanged. A code id and an e-health-card id could only collide if a card id were the
@@ -34,7 +34,7 @@ public struct HealthCodeVerifier: Sendable {
     public var trustList: TrustList
     /// Revoked keys and codes.
     public var revocations: RevocationList
-    /// The tolerance for disagreeing clocks, in whole seconds (default 30 s, as ``CodeVerifier``).
+    /// The tolerance for disagreeing clocks, in whole seconds (default 30 s, as `CodeVerifier`).
     public var clockSkew: Duration
 
     public init(
@@ -49,6 +49,8 @@ public struct HealthCodeVerifier: Sendable {
     /// The verdict on a scanned text at `now` (the system clock if `nil`).
     ///
     /// - Parameter person: the identity document shown with the code, if any; a valid code of
+    /// - Parameter text: the scanned code text.
+    /// - Parameter now: the verification time.
     ///   someone else is then ``HealthCodeVerdict/subjectMismatch(_:)``.
     public func verify(_ text: some StringProtocol, now: Date? = nil, presentedBy person: PersonID? = nil)
         -> HealthCodeVerdict

@@ -22,8 +22,7 @@ import HealthQR
 /// - **One transaction per request** (``write(_:)``): a rejected request leaves no row behind.
 ///
 /// GRDB is a pure Swift wrapper over the system SQLite (Debian `libsqlite3-dev`) with no unsafe
-/// code of ours, so this file lives in `HealthCode/`, not `System/` (STYLE §2 keeps *our* C calls
-/// in `System/`).
+/// code of ours; this target is one of the two that may use it (Docs/architecture.md).
 ///
 /// Tables (version 1):
 /// ```

@@ -32,7 +32,7 @@ public struct HealthInformationSchema: Sendable, Codable {
         public var minimum: Double?
         public var maximum: Double?
         public var unit: String?
-        /// A ``CodeTables`` subject for `code` elements.
+        /// A `CodeTables` subject for `code` elements.
         public var codeTable: String?
         public var valueDomain: String?
         /// A named extra check: `citizenIDWhenDocumentType01`.

@@ -76,7 +76,7 @@ public struct CardImage: Codable, Hashable, Sendable {
         return image
     }
 
-    /// Writes the image atomically and durably (``AtomicFile``), owner-only because it holds the
+    /// Writes the image atomically and durably (`AtomicFile`), owner-only because it holds the
     /// card keys, so a crash or a kill never leaves a half-written image.
     public func save(to url: URL) throws {
         var sealed = self

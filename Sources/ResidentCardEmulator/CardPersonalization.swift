@@ -3,7 +3,7 @@ import ResidentCard
 
 /// Builds the image of a freshly personalised virtual card: every file of the layout present,
 /// the issuer and holder data written, every other field never written, the DF03 index empty,
-/// and the card keys diversified from the SAM master keys (``SecureChannelCryptography``).
+/// and the card keys diversified from the SAM master keys (`SecureChannelCryptography`).
 ///
 /// This is what a card issuer's personalisation bureau does for a real card; here it serves
 /// tests, `hcard card new` and the demo.

@@ -19,7 +19,7 @@ extension VirtualSAM: VirtualSmartCard {
     public mutating func respond(to command: [UInt8]) -> (response: [UInt8], changed: Bool) { (process(command), false) }
 }
 
-/// An in-process ``CardChannel`` to a virtual card: what `hcard read --image` and the tests use.
+/// An in-process `CardChannel` to a virtual card: what `hcard read --image` and the tests use.
 ///
 /// `onChange` runs after every command that changed the card's persistent state, with the new
 /// state, so a host can save the image as a real card would keep its EEPROM. ``pullOut()``

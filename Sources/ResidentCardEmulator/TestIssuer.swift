@@ -3,7 +3,7 @@ import HealthCardFoundation
 import ResidentCard
 
 /// The test certificate issuer of the virtual SAM: a fixed SM2 key pair, public by construction,
-/// that certifies virtual SAMs (``SAMCertificate``) and signs its own 180-byte issuer certificate.
+/// that certifies virtual SAMs (`SAMCertificate`) and signs its own 180-byte issuer certificate.
 /// **Test keys only**: anyone can sign with them.
 public struct TestIssuer: Sendable {
     public static let name = "HealthCardKit test issuer"

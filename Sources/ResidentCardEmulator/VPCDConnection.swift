@@ -29,7 +29,7 @@ import ResidentCard
 ///
 /// **Stopping.** ``stop()`` may be called from any thread (a signal handler's queue): it shuts the
 /// socket down, the loop in ``run()`` finishes the command in hand and returns. A `final class`
-/// with the card and the socket behind locks (STYLE §6).
+/// with the card and the socket behind locks.
 
 ///
 /// - SeeAlso: pcsc-virtual-card.md §3 (wire protocol), §2.1 (the 40 ms pitfall).
@@ -57,6 +57,9 @@ public final class VPCDConnection<Card: VirtualSmartCard>: Sendable {
     ///   - onChange: runs after each command that changed the card, with the new card, before the
     ///     response goes out. An error from it is reported on the trace and the response is still sent.
     ///   - trace: receives a GlobalPlatformPro-style line per command and response.
+    ///   - card: the virtual card to serve.
+    ///   - host: the host vpcd listens on (loopback by default).
+    ///   - port: vpcd's port: 35963 for its first reader.
     ///   - stopAfter: after answering this many APDUs, detach as if the card were pulled out.
     /// - Throws: ``VPCDError`` naming the fix when nothing listens at `host:port`.
     public init(

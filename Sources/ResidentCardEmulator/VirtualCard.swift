@@ -2,11 +2,11 @@ import HealthCardCrypto
 import HealthCardFoundation
 import ResidentCard
 
-/// A resident health card in software: the file tree of ``ResidentCardFileSystem`` and the command
+/// A resident health card in software: the file tree of `ResidentCardFileSystem` and the command
 /// set of health-card.md §6, with the access conditions of §7.2, per-DF authentication state,
 /// retry counters and secure messaging (§7.4-§7.5, SM4 standing in for SM1).
 ///
-/// It speaks raw APDU bytes, so the same card runs in-process (``VirtualCardChannel``) and behind
+/// It speaks raw APDU bytes, so the same card runs in-process (`VirtualCardChannel`) and behind
 /// a real PC/SC stack (`hcard emulate` on vpcd). Every change lands in ``image`` at once, and
 /// `onChange` lets the host persist it after every modifying command, so a card "pulled out"
 /// mid-write keeps exactly the bytes it had acknowledged.

@@ -7,7 +7,7 @@ import ResidentCard
 /// (`00 20`), its files (serial, terminal number, certificates) and SM2 signing of encounter
 /// records.
 ///
-/// SM1 is secret, so SM4 stands in (``SecureChannelCryptography``), with **test keys only**. The
+/// SM1 is secret, so SM4 stands in (`SecureChannelCryptography`), with **test keys only**. The
 /// SM2 signing command is not in any public source: this SAM answers `80 F8 00 00 Lc data` with
 /// the 64-byte r‖s signature over `data` (SM3, distinguishing ID `1234567812345678`) [U]. Like
 /// the SAM in the trace, it answers data-bearing commands with `61xx` and GET RESPONSE.
@@ -135,7 +135,7 @@ public struct VirtualSAM: Sendable {
     /// `80 DE P1 P2 Lc | card factor (8) [‖ regional factor (8)] ‖ R (8)`: session key for the card.
     private mutating func derive(_ command: CommandAPDU) -> ResponseAPDU {
         guard pinVerified else { return .status(.securityStatusNotSatisfied) }
-        let name = [command.p1, command.p2].map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined()
+        let name = Hex.encode([command.p1, command.p2])
         guard let master = masterKeys[name] else { return .status(.referencedDataNotFound) }
         let levels = command.p1 >> 4 == 4 ? 2 : 1
         guard command.data.count == 8 * (levels + 1) else { return .status(.wrongLength) }

@@ -6,13 +6,13 @@ import HealthCardFoundation
 /// A connection to the card in one PC/SC reader: its protocol, its ATR, APDU exchange and
 /// transactions.
 ///
-/// A final class that owns the `SCARDHANDLE` (STYLE §6): `deinit` ends a transaction still open
+/// A final class that owns the `SCARDHANDLE`: `deinit` ends a transaction still open
 /// and disconnects, so a connection that goes out of scope never leaves the card locked. Every
 /// call on the handle is serialised by a lock.
 ///
 /// **Transactions.** The health card keeps its security state (external authentication, the
 /// selected file) between APDUs, so a multi-APDU operation must not be interleaved with another
-/// program's APDUs. Wrap it in ``withTransaction(_:)`` (`SCardBeginTransaction` /
+/// program's APDUs. Wrap it in `withTransaction(_:)` (`SCardBeginTransaction` /
 /// `SCardEndTransaction`), or call ``beginTransaction()`` to hold the card for the connection's
 /// lifetime (the transaction ends when the connection is closed or released).
 ///
@@ -106,9 +106,11 @@ public final class PCSCCard: Sendable {
     ///
     /// The receive buffer is sized for the command: 258 bytes for a short APDU, 65538 (+ slack)
     /// for an extended one, and grown once if the reader reports `SCARD_E_INSUFFICIENT_BUFFER`.
-    /// No GET RESPONSE is sent here (pcsc-lite does not do it either): use ``T0Channel`` on T=0.
+    /// No GET RESPONSE is sent here (pcsc-lite does not do it either): use `T0Channel` on T=0.
     ///
-    /// - Parameter operation: names the command in errors ("during UPDATE BINARY").
+    /// - Parameters:
+    ///   - command: the command APDU's bytes.
+    ///   - operation: names the command in errors ("during UPDATE BINARY").
     /// - Throws: ``ReaderError/Code/cardRemoved`` when the card left the reader.
     public func transmit(_ command: [UInt8], operation: String = "an APDU exchange") throws(ReaderError) -> [UInt8] {
         let extended = command.count > 261 || (command.count >= 7 && command[4] == 0x00)

@@ -1,11 +1,11 @@
 import HealthCardFoundation
 import ResidentCard
 
-/// A ``CardChannel`` to the card in a PC/SC reader: what `TerminalSession` talks to at a real
+/// A `CardChannel` to the card in a PC/SC reader: what `TerminalSession` talks to at a real
 /// reader or at vpcd with `hcard emulate` attached.
 ///
-/// Only transport: status words come back as they are (STYLE §4), and on T=0 the caller wraps
-/// this channel in ``T0Channel`` (pcsc-lite does not send GET RESPONSE). A card pulled out
+/// Only transport: status words come back as they are, and on T=0 the caller wraps
+/// this channel in `T0Channel` (pcsc-lite does not send GET RESPONSE). A card pulled out
 /// mid-operation throws ``ReaderError/Code/cardRemoved`` naming the reader and the command, e.g.
 /// "card removed from reader 'Virtual PCD 00 00' during UPDATE BINARY", which the session turns
 /// into "the slot was not committed" for an encounter write.
@@ -19,10 +19,10 @@ public struct PCSCCardChannel: CardChannel {
         self.card = card
     }
 
-    /// `"T=0"` or `"T=1"`, for ``TracingChannel``.
+    /// `"T=0"` or `"T=1"`, for `TracingChannel`.
     public var protocolLabel: String { card.activeProtocol.description }
 
-    /// Whether ``T0Channel`` must wrap this channel.
+    /// Whether `T0Channel` must wrap this channel.
     public var needsT0Handling: Bool { card.activeProtocol == .t0 }
 
     public func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {

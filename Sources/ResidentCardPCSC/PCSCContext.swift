@@ -10,7 +10,7 @@ import HealthCardFoundation
 /// A connection to the PC/SC resource manager (pcscd): the readers it sees, waiting for a card,
 /// and connecting to one.
 ///
-/// A final class that owns the `SCARDCONTEXT` and releases it in `deinit` (STYLE §6, after
+/// A final class that owns the `SCARDCONTEXT` and releases it in `deinit` (after
 /// swift-crypto's `AEADContext`). Calls on the context are serialised with a lock, because
 /// pcsc-lite does not promise that one context may be used from several threads at once; only
 /// ``cancel()`` bypasses the lock, since its purpose is to interrupt a blocked wait.
@@ -170,8 +170,10 @@ public final class PCSCContext: Sendable {
 
     /// Connects to the card in `reader` (`SCardConnect`, shared mode).
     ///
-    /// - Parameter protocols: the protocols the caller can speak; the reader picks one the card's
-    ///   ATR offers. A T=0 card must then be driven through ``T0Channel``.
+    /// - Parameters:
+    ///   - reader: the reader's PC/SC name.
+    ///   - protocols: the protocols the caller can speak; the reader picks one the card's ATR
+    ///     offers. A T=0 card must then be driven through `T0Channel`.
     /// - Throws: ``ReaderError`` "no card in reader …", "reader … not available", "in exclusive use".
     public func connect(to reader: String, protocols: PCSCProtocols = [.t0, .t1]) throws(ReaderError) -> PCSCCard {
         var card = SCARDHANDLE()
@@ -198,7 +200,7 @@ public struct PCSCProtocols: OptionSet, Hashable, Sendable {
 }
 
 /// The protocol a connection runs: decides the PCI passed to `SCardTransmit` and whether the
-/// caller needs ``T0Channel``.
+/// caller needs `T0Channel`.
 public enum PCSCProtocol: Hashable, Sendable, CustomStringConvertible {
     case t0, t1, raw, undefined
 
@@ -211,7 +213,7 @@ public enum PCSCProtocol: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `"T=0"`, `"T=1"`: what ``TracingChannel`` shows after `A>>`.
+    /// `"T=0"`, `"T=1"`: what `TracingChannel` shows after `A>>`.
     public var description: String {
         switch self {
         case .t0: "T=0"

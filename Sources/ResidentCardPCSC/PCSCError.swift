@@ -9,7 +9,7 @@ import HealthCardFoundation
 /// Linux, 4 on macOS), so `0x80100003` compares equal everywhere. Compare with the named statics,
 /// never with hard-coded signed 32-bit values.
 ///
-/// This is the low-level half of the error design (STYLE §4, after swift-system's `Errno`):
+/// This is the low-level half of the error design (after swift-system's `Errno`):
 /// every C call is checked where it is made and converted at once. The error a person sees is a
 /// ``ReaderError``, which names the reader and says what to do, with this as its cause.
 ///
@@ -98,7 +98,7 @@ public struct PCSCError: RawRepresentable, Error, Hashable, Sendable, CustomStri
     }
 }
 
-/// Checks a PC/SC return code where the call is made (STYLE §4, after swift-system's `valueOrErrno`).
+/// Checks a PC/SC return code where the call is made (after swift-system's `valueOrErrno`).
 @inline(__always)
 func pcsc_check(_ code: LONG) throws(PCSCError) {
     guard code == SCARD_S_SUCCESS else { throw PCSCError(code) }
@@ -107,7 +107,7 @@ func pcsc_check(_ code: LONG) throws(PCSCError) {
 /// What went wrong with a reader or its card, in words a field engineer can act on, with the
 /// PC/SC code that caused it (if any).
 ///
-/// A struct over an extensible ``Code`` (STYLE §4 "compound errors"): the CLI prints
+/// A struct over an extensible ``Code`` (an error with an underlying cause): the CLI prints
 /// ``description``; programs match ``code``. Equality compares the code only, so tests write
 /// `#expect(throws: ReaderError.noCard(reader: "")) { … }`.
 public struct ReaderError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -29,7 +29,7 @@ import HealthQR
 ///
 /// **Status on use**: ``check(_:)`` for a card number read from a card, and
 /// ``revocationList()`` for QR verification: cancelled e-cards and refused card numbers become
-/// revoked card IDs, so the one verifier (``CodeVerifier``) rejects them as `revokedCard`.
+/// revoked card IDs, so the one verifier (`CodeVerifier`) rejects them as `revokedCard`.
 public final class AccountService: Sendable {
     public let index: PatientIndex
     /// The HMAC key for card IDs and bank tokens (32 random bytes, created with the tables).
@@ -98,7 +98,7 @@ public final class AccountService: Sendable {
 
     /// Registers `identity` through the master index and returns the person's account.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for an ID that fails GB 11643 or an empty
+    /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643 or an empty
     ///   name; `invalidOperation` for a physical card number already registered to another account.
     public func register(
         _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date = Date()

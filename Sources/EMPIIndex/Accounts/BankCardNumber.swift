@@ -10,7 +10,7 @@ import HealthCardFoundation
 public struct BankCardNumber: Sendable {
     private let digits: String
 
-    /// - Throws: ``HealthCardError/Code/invalidValue`` unless 12-19 digits with a valid Luhn check digit.
+    /// - Throws: `HealthCardError/Code/invalidValue` unless 12-19 digits with a valid Luhn check digit.
     public init(_ text: String) throws {
         let digits = text.filter { $0 != " " && $0 != "-" }
         guard (12...19).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else {

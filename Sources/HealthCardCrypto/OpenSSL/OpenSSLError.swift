@@ -5,10 +5,10 @@ import HealthCardFoundation
 ///
 /// Thrown only when the library itself fails (out of memory, a missing algorithm, an internal
 /// error), never for bad input: malformed keys, PEM or signatures are reported as
-/// ``HealthCardError`` (with OpenSSL's explanation in the reason), and an invalid signature is
+/// `HealthCardError` (with OpenSSL's explanation in the reason), and an invalid signature is
 /// simply `false`.
 ///
-/// - SeeAlso: STYLE §4, "OpenSSL: drain ERR_get_error() into the error" (after swift-crypto's
+/// Drains `ERR_get_error()` into the error (after swift-crypto's
 ///   `CryptoKitErrors_boring.swift`).
 public struct OpenSSLError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The OpenSSL function that reported the failure, e.g. `"EVP_DigestSign"`.

@@ -44,8 +44,8 @@ public struct SM2PrivateKey: Sendable {
     ///
     /// Encrypted PEM is rejected; OpenSSL is never allowed to prompt for a passphrase.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` if the text is not a readable, unencrypted
-    ///   private key; ``HealthCardError/Code/invalidValue`` if it is a key of another type (e.g. a
+    /// - Throws: `HealthCardError/Code/malformed` if the text is not a readable, unencrypted
+    ///   private key; `HealthCardError/Code/invalidValue` if it is a key of another type (e.g. a
     ///   NIST P-256 key).
     public init(pemRepresentation pem: String) throws {
         let pointer = try openssl_withMemoryBIO(reading: Array(pem.utf8)) { bio in
@@ -96,8 +96,8 @@ public struct SM2PublicKey: Sendable {
 
     /// Loads a public key from PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`).
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` if the text is not a readable public key;
-    ///   ``HealthCardError/Code/invalidValue`` if it is a key of another type.
+    /// - Throws: `HealthCardError/Code/malformed` if the text is not a readable public key;
+    ///   `HealthCardError/Code/invalidValue` if it is a key of another type.
     public init(pemRepresentation pem: String) throws {
         let pointer = try openssl_withMemoryBIO(reading: Array(pem.utf8)) { bio in
             PEM_read_bio_PUBKEY(bio, nil, openssl_refusePassphrase, nil)
@@ -112,8 +112,8 @@ public struct SM2PublicKey: Sendable {
 
     /// Loads a public key from DER SubjectPublicKeyInfo, the form inside X.509 certificates.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` for bytes that are not exactly one
-    ///   SubjectPublicKeyInfo with a point on the curve; ``HealthCardError/Code/invalidValue`` if
+    /// - Throws: `HealthCardError/Code/malformed` for bytes that are not exactly one
+    ///   SubjectPublicKeyInfo with a point on the curve; `HealthCardError/Code/invalidValue` if
     ///   it is a key of another type.
     public init(derRepresentation der: [UInt8]) throws {
         var consumed = 0
@@ -136,8 +136,8 @@ public struct SM2PublicKey: Sendable {
 
     /// Loads a public key from the uncompressed point `04‖X‖Y` (65 bytes, SEC 1 / X9.63 form).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for another length or a leading byte other
-    ///   than `04`; ``HealthCardError/Code/malformed`` if the point is not on the curve.
+    /// - Throws: `HealthCardError/Code/invalidValue` for another length or a leading byte other
+    ///   than `04`; `HealthCardError/Code/malformed` if the point is not on the curve.
     public init(x963Representation point: [UInt8]) throws {
         guard point.count == 65, point.first == 0x04 else {
             throw HealthCardError.invalidValue(

@@ -1,7 +1,7 @@
 /// A forward-only cursor over card bytes, for parsing records and responses.
 ///
 /// - SeeAlso: health-card.md §3 (records are `tag ‖ len ‖ value`, encounter files are fixed
-///   offsets) and STYLE.md §5.
+///   offsets).
 ///
 /// Why a cursor and not index arithmetic: every read either returns the bytes and moves on, or
 /// returns `nil` and leaves the position alone (as swift-nio's `readInteger`), so a parser can never
@@ -83,6 +83,23 @@ public enum Hex {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `value` as exactly `digits` uppercase hex digits (zero-padded, high digits dropped), e.g.
+    /// `encode(0x9000, digits: 4) == "9000"`.
+    public static func encode(_ value: Int, digits: Int) -> String {
+        let symbols = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = []
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+            text.append(symbols[(value >> shift) & 0x0F])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// A byte offset as the card traces and the vendor SDK print it: `0x0400` (eight digits past
+    /// `0xFFFF`).
+    public static func offset(_ offset: Int) -> String {
+        "0x" + encode(offset, digits: offset > 0xFFFF ? 8 : 4)
     }
 
     /// The bytes written in `text`, ignoring white space.

@@ -9,6 +9,6 @@ public enum CRC32 {
     }
 
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        String(checksum(bytes), radix: 16, uppercase: true).leftPadded(8)
+        Hex.encode(Int(checksum(bytes)), digits: 8)
     }
 }

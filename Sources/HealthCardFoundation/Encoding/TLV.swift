@@ -10,7 +10,7 @@
 /// bits, no multi-byte tags) and the length one byte (no `81`/`82` long forms), so a BER parser
 /// would misread tags such as `1F` (item 31) as the start of a multi-byte tag.
 ///
-/// The value is a slice of the parsed bytes, not a copy (STYLE.md §5); decode it with
+/// The value is a slice of the parsed bytes, not a copy; decode it with
 /// ``FieldEncoding``.
 public struct TLVRecord: Hashable, Sendable {
     /// The data-item number.
@@ -46,6 +46,7 @@ public struct TLVRecord: Hashable, Sendable {
     /// trailing byte means the record is not what we think it is, and is rejected.
     ///
     /// - Parameters:
+    ///   - bytes: the record as read from the card.
     ///   - expectedTag: when given, the data item the caller asked for (e.g. `0x0C`).
     ///   - expectedLength: when given, the field's fixed length from the file map; a record that
     ///     declares another length is rejected (§3: values are padded, never shortened).

@@ -6,7 +6,7 @@
 
 /// A file operation that failed, with the path and the `errno` it failed with.
 ///
-/// - SeeAlso: STYLE §4, "C-boundary errors" (after swift-system's `Errno`).
+/// Modelled on swift-system's `Errno`: the code as a value, checked where the call is made.
 public struct FileAccessError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file.
     public let path: String

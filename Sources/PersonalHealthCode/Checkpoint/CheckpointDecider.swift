@@ -17,13 +17,13 @@ import HealthQR
 /// with a fever reports both. A colour is only judged when the code verified: an unverified
 /// code's colour is not a fact.
 ///
-/// Replay detection is the e-health-card verifier's (``CodeVerifier/seenNonces``): give it a
-/// ``SeenNonceCache`` (or a ``ReplayCacheFile``'s cache across processes) to deny a dynamic code
+/// Replay detection is the e-health-card verifier's (`CodeVerifier/seenNonces`): give it a
+/// `SeenNonceCache` (or a `ReplayCacheFile`'s cache across processes) to deny a dynamic code
 /// shown twice. Health codes are valid for hours and shown repeatedly by design; they have no nonce.
 ///
 /// Pure apart from that cache: no clock (``decide(_:temperature:now:)`` takes `now`), no I/O.
 ///
-/// - SeeAlso: `Docs/checkpoint.md`; ``HealthCodeVerifier``, ``CodeVerifier``.
+/// - SeeAlso: `Docs/checkpoint.md`; `HealthCodeVerifier`, `CodeVerifier`.
 public struct CheckpointDecider: Sendable {
     /// What passes.
     public var policy: CheckpointPolicy

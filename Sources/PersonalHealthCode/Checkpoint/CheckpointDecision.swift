@@ -5,7 +5,7 @@ import HealthQR
 /// established on the way (who, which colour, which temperature), which the pass log records.
 ///
 /// Why a value and not a thrown error: a denial is a normal outcome to show, log and count, like
-/// ``Verdict``. The decision is ``Outcome/pass`` exactly when ``reasons`` is empty; the initialiser
+/// `Verdict`. The decision is ``Outcome/pass`` exactly when ``reasons`` is empty; the initialiser
 /// enforces it, so no decision can say "pass" and carry a reason, or "deny" and carry none.
 public struct CheckpointDecision: Hashable, Sendable {
     /// Pass or deny.
@@ -24,7 +24,7 @@ public struct CheckpointDecision: Hashable, Sendable {
     /// The temperature reading (°C), if one was taken.
     public let temperature: Double?
     /// The e-health-card code, when one verified (even if the passage was denied for another
-    /// reason): for callers that keep replay state beyond the process (``ReplayCacheFile/record(_:clockSkew:)``).
+    /// reason): for callers that keep replay state beyond the process (`ReplayCacheFile/record(_:clockSkew:)`).
     public let acceptedCard: DecodedCode?
 
     public init(

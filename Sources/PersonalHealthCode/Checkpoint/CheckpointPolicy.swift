@@ -68,7 +68,7 @@ public struct CheckpointPolicy: Hashable, Sendable {
 
     /// A policy from its JSON form (see the type's discussion).
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` naming `source` and the key, for an empty
+    /// - Throws: `HealthCardError/Code/invalidValue` naming `source` and the key, for an empty
     ///   colour set, a limit outside ``plausibleTemperatures`` or a JSON error.
     public init(json: [UInt8], source: String = "checkpoint policy") throws {
         let decoded: CheckpointPolicy
@@ -84,7 +84,7 @@ public struct CheckpointPolicy: Hashable, Sendable {
 
     /// Checks the values a policy file or the command line can get wrong.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue``.
+    /// - Throws: `HealthCardError/Code/invalidValue`.
     public func validated() throws -> Self {
         guard !allowedColours.isEmpty else {
             throw HealthCardError.invalidValue("allowedColours is empty: nobody could ever pass")

@@ -19,7 +19,7 @@ public struct CheckpointSite: Hashable, Sendable, Codable {
     /// The department that runs it (may be empty).
     public let department: String
 
-    /// - Throws: ``HealthCardError/Code/invalidValue`` for an empty, over-long or spaced id.
+    /// - Throws: `HealthCardError/Code/invalidValue` for an empty, over-long or spaced id.
     public init(id: String, name: String = "", area: String = "", department: String = "") throws {
         guard (1...64).contains(id.utf8.count), id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw HealthCardError.invalidValue(

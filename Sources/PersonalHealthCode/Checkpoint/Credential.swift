@@ -5,7 +5,7 @@ import HealthQR
 /// image or typed text), an identity number, or a scan that yielded nothing usable.
 ///
 /// Why the kinds are told apart here, before verification: each goes to its own verifier
-/// (``HealthCodeVerifier`` for `HCC1-`, ``CodeVerifier`` for `HCK1-`), and the pass log records
+/// (`HealthCodeVerifier` for `HCC1-`, `CodeVerifier` for `HCK1-`), and the pass log records
 /// which kind was shown (``Kind``), so that a query can tell "passed on an ID number" from "passed
 /// on a code". The prefix test is the dispatch of `Docs/qr-payload.md` §2.5 and
 /// `Docs/health-code.md`; nothing is authenticated by it.

@@ -10,7 +10,7 @@ import HealthCardFoundation
 /// ``PersonID`` (the code was checked to belong to it).
 ///
 /// Only authenticated facts become a holder: the fields of a code whose signature did not verify
-/// are not logged as anyone's (``CodeVerifier`` explains why a forged code's fields are not facts).
+/// are not logged as anyone's (`CodeVerifier` explains why a forged code's fields are not facts).
 ///
 /// Stored as one text column (``storedValue``) so that one index serves every kind: a ``PersonID``
 /// as itself (`11010519491231002X`, `03:E12345678`), a card as `EHC:<card id>`, a subject as
@@ -35,7 +35,7 @@ public enum PassHolder: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// A holder from its stored form, or a citizen ID / `TT:NUMBER` as typed.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue``.
+    /// - Throws: `HealthCardError/Code/invalidValue`.
     public init(_ text: String) throws {
         if text.hasPrefix(Self.cardPrefix) {
             let cardID = String(text.dropFirst(Self.cardPrefix.count))

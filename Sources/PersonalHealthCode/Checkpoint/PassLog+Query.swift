@@ -28,7 +28,7 @@ extension PassLog {
     /// row in memory, not 10 million. The whole iteration reads one snapshot (later appends are not
     /// seen), and holds it until `body` has seen the last row.
     ///
-    /// - Throws: ``HealthCardError`` naming the file for a database error; whatever `body` throws
+    /// - Throws: `HealthCardError` naming the file for a database error; whatever `body` throws
     ///   (which stops the iteration).
     public func forEachRecord(
         matching filter: PassLogFilter, limit: Int? = nil, _ body: (PassRecord) throws -> Void

@@ -108,7 +108,7 @@ public final class PassLog: Sendable {
     /// Records one passage in its own transaction and returns its id (the acknowledgement number).
     /// When this returns, the passage is durable.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` naming the file and the SQLite error; then
+    /// - Throws: `HealthCardError/Code/invalidValue` naming the file and the SQLite error; then
     ///   nothing was written.
     @discardableResult
     public func append(_ passage: Passage) throws -> Int64 {

@@ -5,13 +5,13 @@ import HealthCardFoundation
 ///
 /// The core defines only this protocol; implementations that touch devices live in
 /// `HealthCardCore/System` (`PCSCCardChannel`), so everything above it is testable without a
-/// reader (STYLE §2, after gematik's `CardChannelType`). Behaviour that is protocol logic rather
+/// reader (after gematik's `CardChannelType`). Behaviour that is protocol logic rather
 /// than I/O is layered on as wrappers: ``T0Channel`` (GET RESPONSE / Le correction) and
 /// ``TracingChannel`` (logging, APDU counts).
 ///
 /// Contract:
 /// - `transmit` returns whatever status word the card sent; it throws only when no response was
-///   received (reader removed, socket closed). Status words are data (STYLE §4): interpret them
+///   received (reader removed, socket closed). Status words are data: interpret them
 ///   per command with ``StatusWordInterpretation`` or ``ResponseAPDU/check(after:context:)``.
 /// - Commands are sent one at a time in call order; a channel is not required to support
 ///   concurrent `transmit` calls, so callers that share one must serialise (an `actor` does).

@@ -4,7 +4,7 @@ import HealthCardFoundation
 /// ("record 7 not found in EF05" comes from READ RECORD, "file DF04 not found" from SELECT).
 ///
 /// A struct with a name rather than an enum so that other layers can add kinds (the SAM layer's
-/// `80 DE` / `80 FA`) without changing this file, as ``HealthCardError/Code`` does. Compare kinds
+/// `80 DE` / `80 FA`) without changing this file, as `HealthCardError/Code` does. Compare kinds
 /// with `==` or match them in a `switch` (`case .select:`).
 ///
 /// - SeeAlso: health-card.md §6 (the user-card command set), ISO/IEC 7816-4:2005 §7 (the INS codes).
@@ -55,7 +55,7 @@ public struct CardCommandKind: Hashable, Sendable {
         case 0xC0: self = .getResponse
         case 0x20: self = .verify
         case 0x5E where command.cla == 0x80: self = .changePIN
-        default: self.init(name: "INS \(apduHex([command.ins]))")
+        default: self.init(name: "INS \(Hex.encode([command.ins]))")
         }
     }
 }

@@ -30,9 +30,10 @@ public enum ChunkedTransfer {
     ///   - offset: first byte, `0...0x7FFF`; every chunk must also start at or below `0x7FFF`.
     ///   - length: bytes to read (`0` returns `[]` without talking to the card).
     ///   - maxChunk: `1...65536`; above 256 the commands are extended.
+    ///   - channel: the card, with the transparent EF already selected.
     ///   - context: names the file in error messages.
     /// - Throws: ``CardCommandError`` with the chunk's offset when the card refuses a chunk or the
-    ///   file ends early (`6282`, or a chunk with no data); ``HealthCardError`` for bad arguments
+    ///   file ends early (`6282`, or a chunk with no data); `HealthCardError` for bad arguments
     ///   or a card that returns more bytes than asked.
     public static func readBinary(
         from channel: some CardChannel, offset: Int = 0, length: Int,
@@ -54,7 +55,7 @@ public enum ChunkedTransfer {
 
             guard response.data.count <= wanted else {
                 throw HealthCardError.malformed(
-                    "READ BINARY at offset \(apduOffset(position)) returned \(response.data.count) bytes,"
+                    "READ BINARY at offset \(Hex.offset(position)) returned \(response.data.count) bytes,"
                         + " \(wanted) were asked for")
             }
             result += response.data
@@ -62,7 +63,7 @@ public enum ChunkedTransfer {
             if result.count < length, outcome == .endOfData || response.data.isEmpty {
                 throw CardCommandError(
                     command: .readBinary, statusWord: response.statusWord,
-                    message: "READ BINARY at offset \(apduOffset(position)): \(fileName) ended after"
+                    message: "READ BINARY at offset \(Hex.offset(position)): \(fileName) ended after"
                         + " \(result.count) of \(length) bytes",
                     offset: position)
             }
@@ -75,10 +76,13 @@ public enum ChunkedTransfer {
     ///
     /// - Parameters:
     ///   - offset: first byte, `0...0x7FFF`; every chunk must also start at or below `0x7FFF`.
+    ///   - channel: the card, with the transparent EF already selected.
+    ///   - data: the bytes to write.
+    ///   - context: names the file in error messages.
     ///   - maxChunk: `1...65535`; default `0x80` as the vendor SDK; above 255 the commands are extended.
     /// - Returns: the number of UPDATE BINARY commands sent.
     /// - Throws: ``CardCommandError`` naming the offset of the refused chunk (all earlier chunks
-    ///   were written); ``HealthCardError`` for bad arguments.
+    ///   were written); `HealthCardError` for bad arguments.
     @discardableResult
     public static func updateBinary(
         on channel: some CardChannel, offset: Int = 0, data: [UInt8],
@@ -123,6 +127,6 @@ public enum ChunkedTransfer {
         }
         throw CardCommandError(
             command: kind, statusWord: failure.statusWord,
-            message: "\(kind.name) at offset \(apduOffset(offset)) failed: \(failure.message)", offset: offset)
+            message: "\(kind.name) at offset \(Hex.offset(offset)) failed: \(failure.message)", offset: offset)
     }
 }

@@ -6,10 +6,10 @@ import HealthCardFoundation
 /// A caseless namespace rather than static members on ``CommandAPDU`` because `CommandAPDU` is
 /// generic ISO 7816-4 and is also used for the SAM; the health card's conventions (`P2 = 04`
 /// for records, FID-only SELECT, the vendor's `84 D2`/`84 0C` index commands) belong together and
-/// apart from it (STYLE §3, "caseless enums for namespaces").
+/// apart from it.
 ///
 /// Factories whose arguments cannot be out of range do not throw; the rest throw
-/// ``HealthCardError/Code/invalidValue`` naming the bad argument.
+/// `HealthCardError/Code/invalidValue` naming the bad argument.
 ///
 /// Tags in the doc comments are the spec's: [T] trace-verified, [V] vendor-consistent,
 /// [U] uncertain.
@@ -116,6 +116,7 @@ public enum HealthCardCommand {
     ///
     /// - Parameters:
     ///   - ciphertext: a non-empty multiple of 16 bytes (SM1 block size).
+    ///   - number: the record number (P1).
     ///   - mac: exactly 4 bytes.
     public static func updateRecordSecureMessaging(
         number: UInt8, ciphertext: [UInt8], mac: [UInt8]
@@ -170,6 +171,7 @@ public enum HealthCardCommand {
     /// - Parameters:
     ///   - cryptogram: A, the 8-byte XOR-folded SAM output.
     ///   - terminalData: D, 8 bytes (the constant `1122334455667788` for RK keys, R1 for UK keys).
+    ///   - keyReference: the card key to authenticate against (P2), as listed above.
     ///   - trailer: the final byte, `01` in every trace; its meaning is unknown [U] (§7.4, §11.11).
     public static func externalAuthenticate(
         keyReference: UInt8, cryptogram: [UInt8], terminalData: [UInt8], trailer: UInt8 = 0x01

@@ -18,7 +18,7 @@ import HealthCardFoundation
 ///     LE, LE1, LE2 may be 0x00 (the wildcard: Ne = 256 short, Ne = 65536 extended).
 ///     LC must not be 0x00 and LC1|LC2 must not be 0x00|0x00.
 /// ```
-/// (Table after gematik's ref-OpenHealthCardKit `APDU.swift`, STYLE §5.)
+/// (Table after gematik's ref-OpenHealthCardKit `APDU.swift`.)
 ///
 /// The short form is used whenever both fields fit it (`Nc ≤ 255` and `Ne ≤ 256`); otherwise both
 /// fields are extended, because ISO 7816-4 does not allow mixing a short Lc with an extended Le.
@@ -58,8 +58,12 @@ public struct CommandAPDU: Hashable, Sendable {
     /// - Parameters:
     ///   - data: the data field; empty means "no Lc" (case 1 or 2).
     ///   - ne: the expected response length `1...65536`, or `nil` for no Le (case 1 or 3).
+    ///   - cla: the class byte.
+    ///   - ins: the instruction byte.
+    ///   - p1: the first parameter byte.
+    ///   - p2: the second parameter byte.
     ///     Use `256` for short Le `00` ("all bytes, up to 256").
-    /// - Throws: ``HealthCardError/Code/invalidValue`` when `data` is longer than 65535 bytes or
+    /// - Throws: `HealthCardError/Code/invalidValue` when `data` is longer than 65535 bytes or
     ///   `ne` is outside `1...65536` (Ne = 0 is spelled `nil`: there is no Le field that means 0).
     public init(
         cla: UInt8, ins: UInt8, p1: UInt8, p2: UInt8, data: [UInt8] = [], ne: Int? = nil
@@ -154,8 +158,8 @@ extension CommandAPDU {
 extension CommandAPDU {
     /// Parses a command in any ISO 7816-4 case, as received from vpcd or a PC/SC log.
     ///
-    /// - Throws: ``HealthCardError/Code/truncated`` for fewer than 4 bytes;
-    ///   ``HealthCardError/Code/malformed`` when the length fields disagree with the byte count
+    /// - Throws: `HealthCardError/Code/truncated` for fewer than 4 bytes;
+    ///   `HealthCardError/Code/malformed` when the length fields disagree with the byte count
     ///   (the reason names the byte offset where the encoding goes wrong).
     public init(bytes: [UInt8]) throws(HealthCardError) {
         try self.init(bytes: bytes[...])
@@ -197,7 +201,7 @@ extension CommandAPDU {
             }
             if rest < lc {
                 throw .malformed(
-                    "Lc 0x\(apduHex([bytes[0]])) announces \(lc) data bytes but only \(rest) follow"
+                    "Lc 0x\(Hex.encode([bytes[0]])) announces \(lc) data bytes but only \(rest) follow"
                         + "; input ends at byte offset \(at(n))")
             }
             throw .malformed(
@@ -223,7 +227,7 @@ extension CommandAPDU {
         }
         if rest < lc {
             throw .malformed(
-                "extended Lc \(apduHex(bytes[1...2])) announces \(lc) data bytes but only \(rest) follow"
+                "extended Lc \(Hex.encode(bytes[1...2])) announces \(lc) data bytes but only \(rest) follow"
                     + "; input ends at byte offset \(at(n))")
         }
         if rest == lc + 1 {
@@ -244,9 +248,9 @@ extension CommandAPDU: CustomStringConvertible {
     /// SAM's vendor CHANGE PIN `80 5E`) is shown as `**` per byte, so that printing a command can
     /// never leak the SAM PIN into a log. Use ``bytes`` when you need the real encoding.
     public var description: String {
-        guard carriesSecret, nc > 0 else { return apduHex(bytes) }
+        guard carriesSecret, nc > 0 else { return Hex.encode(bytes) }
         let mask = String(repeating: "**", count: nc)
-        return apduHex([cla, ins, p1, p2]) + apduHex(lcField) + mask + apduHex(leField)
+        return Hex.encode([cla, ins, p1, p2]) + Hex.encode(lcField) + mask + Hex.encode(leField)
     }
 
     /// Whether the data field is a PIN or other reference data that must not appear in logs:

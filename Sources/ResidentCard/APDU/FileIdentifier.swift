@@ -13,7 +13,7 @@ import HealthCardFoundation
 /// also used to *describe* what a card sent.
 ///
 /// - SeeAlso: gematik `FileIdentifier` (gemSpec_COS 8.1.1), which this follows minus the unaligned
-///   `UInt16` load (STYLE §5).
+///   `UInt16` load.
 public struct FileIdentifier: Hashable, Sendable, RawRepresentable {
     public let rawValue: UInt16
 
@@ -30,7 +30,7 @@ public struct FileIdentifier: Hashable, Sendable, RawRepresentable {
 
 extension FileIdentifier: CustomStringConvertible {
     /// Four upper-case hex digits, as the spec and the traces write it: `"DDF1"`, `"EF05"`.
-    public var description: String { apduHex(bytes) }
+    public var description: String { Hex.encode(bytes) }
 }
 
 extension FileIdentifier: ExpressibleByIntegerLiteral {

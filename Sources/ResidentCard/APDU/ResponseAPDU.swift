@@ -4,7 +4,7 @@ import HealthCardFoundation
 /// (ISO/IEC 7816-4:2005 §5.1).
 ///
 /// Parsing never looks at the status word's meaning: a `6A82` response is a perfectly valid
-/// response (STYLE §4, "status words are data"); what it means is decided per command by
+/// response (status words are data); what it means is decided per command by
 /// ``StatusWordInterpretation``.
 public struct ResponseAPDU: Hashable, Sendable {
     /// The response data field (`Nr` bytes), empty for most write commands and for errors.
@@ -18,7 +18,7 @@ public struct ResponseAPDU: Hashable, Sendable {
 
     /// Splits raw response bytes (as returned by `SCardTransmit` or vpcd) into data and SW1 SW2.
     ///
-    /// - Throws: ``HealthCardError/Code/truncated`` for fewer than 2 bytes: every response ends
+    /// - Throws: `HealthCardError/Code/truncated` for fewer than 2 bytes: every response ends
     ///   with a status word, so a shorter one means the transport lost bytes.
     public init(bytes: [UInt8]) throws(HealthCardError) {
         try self.init(bytes: bytes[...])
@@ -45,6 +45,6 @@ public struct ResponseAPDU: Hashable, Sendable {
 extension ResponseAPDU: CustomStringConvertible {
     /// `"6F10840C… 9000"`: data in hex, a space, then the status word; just `"9000"` without data.
     public var description: String {
-        data.isEmpty ? statusWord.hex : "\(apduHex(data)) \(statusWord.hex)"
+        data.isEmpty ? statusWord.hex : "\(Hex.encode(data)) \(statusWord.hex)"
     }
 }

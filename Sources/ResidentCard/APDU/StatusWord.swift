@@ -2,7 +2,7 @@ import HealthCardFoundation
 
 /// The two status bytes SW1 SW2 that end every response (ISO/IEC 7816-4:2005 §5.1.3, Tables 5 and 6).
 ///
-/// A status word is **data, not an error** (STYLE §4): `6984` after EXTERNAL AUTHENTICATE means a
+/// A status word is **data, not an error**: `6984` after EXTERNAL AUTHENTICATE means a
 /// stale challenge but after VERIFY an invalidated PIN; `6282` after READ BINARY is a normal short
 /// read; `63C2` is a failed authentication after EXTERNAL AUTHENTICATE but a successful write after
 /// two internal retries after UPDATE BINARY. This type therefore only names and decodes the bytes;
@@ -145,7 +145,7 @@ extension StatusWord {
     ]
 
     /// Four hex digits, e.g. `"6982"`.
-    public var hex: String { apduHex(bytes) }
+    public var hex: String { Hex.encode(bytes) }
 }
 
 // MARK: - Conformances

@@ -3,7 +3,7 @@ import HealthCardFoundation
 /// The error of the command layer: a command the card refused, with a message a field engineer
 /// can act on ("record 7 not found in EF05", "external authentication failed: 2 tries left").
 ///
-/// Separate from ``HealthCardError`` because it is not a defect in data the library parsed but
+/// Separate from `HealthCardError` because it is not a defect in data the library parsed but
 /// the card's answer to a command; callers branch on ``command`` and ``statusWord`` (e.g. retry
 /// after `6984` with a fresh challenge), and show ``message`` to people.
 ///
@@ -63,7 +63,7 @@ public enum CardCommandOutcome: Hashable, Sendable {
     case warning(StatusWord, String)
 }
 
-/// The per-command status-word table (STYLE §4: "interpret an SW per command, because the same
+/// The per-command status-word table ("interpret an SW per command, because the same
 /// SW means different things for different commands").
 ///
 /// ``interpret(_:after:context:)`` turns (command, SW) into either a ``CardCommandOutcome`` or a
@@ -125,14 +125,14 @@ public enum StatusWordInterpretation {
         var selectedFile: String {
             command.nc == 2
                 ? FileIdentifier(UInt16(command.data[0]) << 8 | UInt16(command.data[1])).description
-                : apduHex(command.data)
+                : Hex.encode(command.data)
         }
 
-        var binaryOffset: String { apduOffset(Int(command.p1 & 0x7F) << 8 | Int(command.p2)) }
+        var binaryOffset: String { Hex.offset(Int(command.p1 & 0x7F) << 8 | Int(command.p2)) }
 
         /// "key 84 (RK_DF01)" / "key 84".
         var keyName: String {
-            let reference = "key \(apduHex([command.p2]))"
+            let reference = "key \(Hex.encode([command.p2]))"
             return context.key.map { "\(reference) (\($0))" } ?? reference
         }
 
@@ -155,7 +155,7 @@ public enum StatusWordInterpretation {
                 if sw == 0x6282 { return .success(.endOfData) }
                 if sw == .recordNotFound {
                     return command.p2 == 0x00
-                        ? fail("no record with identifier \(apduHex([command.p1])) in \(fileName)")
+                        ? fail("no record with identifier \(Hex.encode([command.p1])) in \(fileName)")
                         : fail("record \(command.p1) not found in \(fileName)")
                 }
                 if sw == .fileIncompatible {
@@ -241,14 +241,14 @@ public enum StatusWordInterpretation {
             case .claNotSupported:
                 return fail(
                     isSecureMessaging
-                        ? "class \(apduHex([command.cla])) (secure messaging) not supported by this card"
-                        : "class \(apduHex([command.cla])) not supported by this card")
+                        ? "class \(Hex.encode([command.cla])) (secure messaging) not supported by this card"
+                        : "class \(Hex.encode([command.cla])) not supported by this card")
             case .insNotSupported:
-                return fail("instruction \(apduHex([command.ins])) (\(kind.name)) not supported by this card")
+                return fail("instruction \(Hex.encode([command.ins])) (\(kind.name)) not supported by this card")
             case .wrongLength:
                 return fail("wrong length: the card rejected Lc/Le of \(kind.name)")
             case .incorrectP1P2:
-                return fail("incorrect P1-P2 \(apduHex([command.p1, command.p2])) for \(kind.name)")
+                return fail("incorrect P1-P2 \(Hex.encode([command.p1, command.p2])) for \(kind.name)")
             case .wrongData:
                 return fail("wrong data: the card rejected the data field of \(kind.name)")
             case .memoryFailure:

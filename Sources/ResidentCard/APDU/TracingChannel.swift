@@ -80,10 +80,10 @@ public final class TracingChannel<Base: CardChannel>: CardChannel {
 public enum APDUTraceFormat {
     /// `A>> T=1 (4+0002) 00A40000 02 DDF1`, with PIN data masked.
     public static func commandLine(_ command: CommandAPDU, protocolLabel: String = "T=1") -> String {
-        let data = command.carriesSecret ? String(repeating: "**", count: command.nc) : apduHex(command.data)
+        let data = command.carriesSecret ? String(repeating: "**", count: command.nc) : Hex.encode(command.data)
         let groups = [
-            apduHex([command.cla, command.ins, command.p1, command.p2]),
-            apduHex(command.lcField), data, apduHex(command.leField),
+            Hex.encode([command.cla, command.ins, command.p1, command.p2]),
+            Hex.encode(command.lcField), data, Hex.encode(command.leField),
         ]
         let body = groups.filter { !$0.isEmpty }.joined(separator: " ")
         return "A>> \(protocolLabel) (4+\(fourDigits(command.nc))) \(body)"

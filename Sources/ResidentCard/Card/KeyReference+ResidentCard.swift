@@ -29,12 +29,12 @@ extension KeyReference {
 
     /// The name under which the card stores the secure-messaging key `p1 p2` of the SAM.
     public static func secureMessagingKeyName(p1: UInt8, p2: UInt8) -> String {
-        "SM_" + [p1, p2].map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined()
+        "SM_" + Hex.encode([p1, p2])
     }
 
     /// The name of the SAM master key addressed by `80 DE p1 p2`.
     public var samKeyName: String {
-        [samP1, samP2].map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined()
+        Hex.encode([samP1, samP2])
     }
 
     /// Diversification levels (`80 DE` P1 high nibble 2 = one, 4 = two) [U].

@@ -43,6 +43,7 @@ public actor TerminalSession {
     /// - Parameters:
     ///   - card: the card's channel (wrap a T=0 card in ``T0Channel``).
     ///   - atr: the card's reset response: it carries the card diversification factor.
+    ///   - configuration: the SAM PIN, the source of the card diversification factor and the chunk sizes.
     ///   - sam: the SAM, or `nil` for a SAM-less reader (issuer data only).
     public init(card: any CardChannel, atr: AnswerToReset, sam: (any SecureAccessModule)? = nil,
         configuration: Configuration = .init())

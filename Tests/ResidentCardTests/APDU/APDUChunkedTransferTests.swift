@@ -11,8 +11,8 @@ struct APDUChunkedTransferTests {
         stride(from: 0, to: length, by: chunk).map { offset in
             let count = min(chunk, length - offset)
             return (
-                "00B0" + apduHex(offset, digits: 4) + apduHex(count, digits: 2),
-                apduHex(apduTestPattern(offset: offset, count: count)) + "9000"
+                "00B0" + Hex.encode(offset, digits: 4) + Hex.encode(count, digits: 2),
+                Hex.encode(apduTestPattern(offset: offset, count: count)) + "9000"
             )
         }
     }
@@ -24,9 +24,9 @@ struct APDUChunkedTransferTests {
         #expect(data == apduTestPattern(offset: 0, count: 3013))
         let sent = card.sentCommands
         #expect(sent.count == 24)
-        #expect(apduHex(sent[0].bytes) == "00B0000080")
-        #expect(apduHex(sent[1].bytes) == "00B0008080")
-        #expect(apduHex(sent[23].bytes) == "00B00B8045")
+        #expect(Hex.encode(sent[0].bytes) == "00B0000080")
+        #expect(Hex.encode(sent[1].bytes) == "00B0008080")
+        #expect(Hex.encode(sent[23].bytes) == "00B00B8045")
         card.expectFinished()
     }
 
@@ -36,14 +36,14 @@ struct APDUChunkedTransferTests {
         let data = try await ChunkedTransfer.readBinary(from: card, length: 3013)
         #expect(data.count == 3013)
         #expect(card.sentCommands.count == 12)
-        #expect(apduHex(card.sentCommands[11].bytes) == "00B00AF5D0")
+        #expect(Hex.encode(card.sentCommands[11].bytes) == "00B00AF5D0")
         card.expectFinished()
     }
 
     @Test("an extended chunk reads the whole data area in one APDU")
     func readExtended() async throws {
         let card = ScriptedCardChannel([
-            ("00B00000000BC5", apduHex(apduTestPattern(offset: 0, count: 3013)) + "9000")
+            ("00B00000000BC5", Hex.encode(apduTestPattern(offset: 0, count: 3013)) + "9000")
         ])
         let data = try await ChunkedTransfer.readBinary(from: card, length: 3013, maxChunk: 0x1000)
         #expect(data == apduTestPattern(offset: 0, count: 3013))
@@ -53,8 +53,8 @@ struct APDUChunkedTransferTests {
     @Test("a start offset is honoured and a short answer continues where it ended")
     func readShortAnswer() async throws {
         let card = ScriptedCardChannel([
-            ("00B0010080", apduHex(apduTestPattern(offset: 0x100, count: 0x40)) + "9000"),
-            ("00B0014060", apduHex(apduTestPattern(offset: 0x140, count: 0x60)) + "9000"),
+            ("00B0010080", Hex.encode(apduTestPattern(offset: 0x100, count: 0x40)) + "9000"),
+            ("00B0014060", Hex.encode(apduTestPattern(offset: 0x140, count: 0x60)) + "9000"),
         ])
         let data = try await ChunkedTransfer.readBinary(from: card, offset: 0x100, length: 0xA0, maxChunk: 0x80)
         #expect(data == apduTestPattern(offset: 0x100, count: 0xA0))
@@ -64,8 +64,8 @@ struct APDUChunkedTransferTests {
     @Test("6282 before the requested length is an error naming where the file ended")
     func readEndOfFile() async throws {
         let card = ScriptedCardChannel([
-            ("00B0000080", apduHex(apduTestPattern(offset: 0, count: 0x80)) + "9000"),
-            ("00B0008080", apduHex(apduTestPattern(offset: 0x80, count: 0x40)) + "6282"),
+            ("00B0000080", Hex.encode(apduTestPattern(offset: 0, count: 0x80)) + "9000"),
+            ("00B0008080", Hex.encode(apduTestPattern(offset: 0x80, count: 0x40)) + "6282"),
         ])
         let error = await #expect(throws: CardCommandError.self) {
             try await ChunkedTransfer.readBinary(
@@ -80,7 +80,7 @@ struct APDUChunkedTransferTests {
     @Test("6282 exactly at the requested length is fine")
     func readEndOfFileExactly() async throws {
         let card = ScriptedCardChannel([
-            ("00B0000040", apduHex(apduTestPattern(offset: 0, count: 0x40)) + "6282")
+            ("00B0000040", Hex.encode(apduTestPattern(offset: 0, count: 0x40)) + "6282")
         ])
         let data = try await ChunkedTransfer.readBinary(from: card, length: 0x40)
         #expect(data.count == 0x40)
@@ -137,8 +137,8 @@ struct APDUChunkedTransferTests {
         let script = stride(from: 0, to: 3013, by: 0x80).map { offset in
             let count = min(0x80, 3013 - offset)
             return (
-                command: "00D6" + apduHex(offset, digits: 4) + apduHex(count, digits: 2)
-                    + apduHex(data[offset..<(offset + count)]),
+                command: "00D6" + Hex.encode(offset, digits: 4) + Hex.encode(count, digits: 2)
+                    + Hex.encode(data[offset..<(offset + count)]),
                 response: "9000"
             )
         }
@@ -153,7 +153,7 @@ struct APDUChunkedTransferTests {
     func writeErrorMidWay() async throws {
         let data = [UInt8](repeating: 0xEE, count: 0x600)
         var script: [(command: String, response: String)] = stride(from: 0, to: 0x400, by: 0x80).map { offset in
-            ("00D6" + apduHex(offset, digits: 4) + "80" + String(repeating: "EE", count: 0x80), "9000")
+            ("00D6" + Hex.encode(offset, digits: 4) + "80" + String(repeating: "EE", count: 0x80), "9000")
         }
         script.append(("00D6040080" + String(repeating: "EE", count: 0x80), "6581"))
         let card = ScriptedCardChannel(script)

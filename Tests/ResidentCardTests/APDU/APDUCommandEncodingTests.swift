@@ -77,7 +77,7 @@ struct APDUCommandEncodingTests {
     func encodes(vector: Vector) throws {
         let apdu = try CommandAPDU(
             cla: vector.cla, ins: vector.ins, p1: vector.p1, p2: vector.p2, data: vector.data, ne: vector.ne)
-        #expect(apduHex(apdu.bytes) == vector.expectedHex)
+        #expect(Hex.encode(apdu.bytes) == vector.expectedHex)
         #expect(apdu.isoCase == vector.expectedCase)
         #expect(apdu.isExtended == [.twoExtended, .threeExtended, .fourExtended].contains(vector.expectedCase))
     }
@@ -90,7 +90,7 @@ struct APDUCommandEncodingTests {
         #expect(parsed.data == vector.data)
         #expect(parsed.ne == vector.ne)
         #expect(parsed.isoCase == vector.expectedCase)
-        #expect(apduHex(parsed.bytes) == vector.expectedHex)
+        #expect(Hex.encode(parsed.bytes) == vector.expectedHex)
     }
 
     @Test("every case is covered by a vector")
@@ -120,7 +120,7 @@ struct APDUCommandEncodingTests {
     func nonCanonicalExtended() throws {
         let apdu = try CommandAPDU(bytes: apduTestBytes("00B00000 000005"))
         #expect(apdu.ne == 5)
-        #expect(apduHex(apdu.bytes) == "00B0000005")
+        #expect(Hex.encode(apdu.bytes) == "00B0000005")
     }
 
     @Test("init rejects lengths ISO cannot encode", arguments: [0, -1, 65537])
@@ -140,9 +140,9 @@ struct APDUCommandEncodingTests {
     @Test("with(ne:) changes only Le")
     func withNe() throws {
         let read = try HealthCardCommand.readRecord(number: 1)
-        #expect(apduHex(read.bytes) == "00B2010400")
-        #expect(apduHex(try read.with(ne: 0x12).bytes) == "00B2010412")
-        #expect(apduHex(try read.with(ne: nil).bytes) == "00B20104")
+        #expect(Hex.encode(read.bytes) == "00B2010400")
+        #expect(Hex.encode(try read.with(ne: 0x12).bytes) == "00B2010412")
+        #expect(Hex.encode(try read.with(ne: nil).bytes) == "00B20104")
     }
 
     @Test(
@@ -176,6 +176,6 @@ struct APDUCommandEncodingTests {
         #expect(HealthCardCommand.select(0xDDF1).description == "00A4000002DDF1")
         let verify = try HealthCardCommand.verify(pin: [0x12, 0x34, 0x56])
         #expect(verify.description == "0020000003******")
-        #expect(apduHex(verify.bytes) == "0020000003123456")
+        #expect(Hex.encode(verify.bytes) == "0020000003123456")
     }
 }

@@ -83,7 +83,7 @@ struct APDUHealthCardCommandTests {
     @Test("every command encodes to the spec's bytes and parses back")
     func exactBytes() throws {
         for (name, apdu, hex) in try Self.vectors() {
-            #expect(apduHex(apdu.bytes) == hex, "\(name)")
+            #expect(Hex.encode(apdu.bytes) == hex, "\(name)")
             #expect(try CommandAPDU(bytes: apdu.bytes) == apdu, "\(name)")
         }
     }
@@ -108,7 +108,7 @@ struct APDUHealthCardCommandTests {
     @Test("READ BINARY above 256 bytes becomes extended")
     func extendedRead() throws {
         let apdu = try HealthCardCommand.readBinary(offset: 0, ne: 3013)
-        #expect(apduHex(apdu.bytes) == "00B00000000BC5")
+        #expect(Hex.encode(apdu.bytes) == "00B00000000BC5")
     }
 
     @Test("out-of-range arguments throw invalidValue")

@@ -13,7 +13,7 @@ struct APDUT0ChannelTests {
             ("00C0000012", apduTestDDF1FCI + "9000"),
         ])
         let response = try await T0Channel(card).transmit(HealthCardCommand.select(0xDDF1))
-        #expect(apduHex(response.data) == apduTestDDF1FCI)
+        #expect(Hex.encode(response.data) == apduTestDDF1FCI)
         #expect(response.statusWord == .success)
         card.expectFinished()
     }
@@ -27,7 +27,7 @@ struct APDUT0ChannelTests {
         ])
         let command = try CommandAPDU(cla: 0x80, ins: 0xFA, p1: 0, p2: 0, data: [0xAA, 0xBB])
         let response = try await T0Channel(card).transmit(command)
-        #expect(apduHex(response.data) == "0102" + "000102030405060708090A0B0C0D0E0F" + "F0F1F2F3")
+        #expect(Hex.encode(response.data) == "0102" + "000102030405060708090A0B0C0D0E0F" + "F0F1F2F3")
         #expect(response.statusWord == .success)
         card.expectFinished()
     }
@@ -52,7 +52,7 @@ struct APDUT0ChannelTests {
             ("00B2010412", record + "9000"),
         ])
         let response = try await T0Channel(card).transmit(try HealthCardCommand.readRecord(number: 1))
-        #expect(apduHex(response.data) == record)
+        #expect(Hex.encode(response.data) == record)
         #expect(response.statusWord == .success)
         card.expectFinished()
     }
@@ -65,7 +65,7 @@ struct APDUT0ChannelTests {
             ("00C0000008", "0102030405060708 9000"),
         ])
         let response = try await T0Channel(card).transmit(HealthCardCommand.select(0xDF01))
-        #expect(apduHex(response.data) == "0102030405060708")
+        #expect(Hex.encode(response.data) == "0102030405060708")
         card.expectFinished()
     }
 

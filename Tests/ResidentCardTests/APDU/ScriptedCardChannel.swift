@@ -66,12 +66,12 @@ struct ScriptedCardChannel: CardChannel {
             return state.steps[state.next]
         }
         guard let step else {
-            let message = "unexpected command \(apduHex(bytes)): the script has ended"
+            let message = "unexpected command \(Hex.encode(bytes)): the script has ended"
             Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
             throw Unexpected(description: message)
         }
         guard step.command == bytes else {
-            let message = "expected command \(apduHex(step.command)), got \(apduHex(bytes))"
+            let message = "expected command \(Hex.encode(step.command)), got \(Hex.encode(bytes))"
             Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
             throw Unexpected(description: message)
         }
@@ -79,7 +79,7 @@ struct ScriptedCardChannel: CardChannel {
         case .bytes(let response):
             return try ResponseAPDU(bytes: response)
         case .transportFailure:
-            throw Unexpected(description: "transport failure (scripted) after \(apduHex(bytes))")
+            throw Unexpected(description: "transport failure (scripted) after \(Hex.encode(bytes))")
         }
     }
 
