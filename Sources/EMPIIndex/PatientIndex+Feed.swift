@@ -112,8 +112,9 @@ extension PatientIndex {
     ///
     /// - Throws: `HealthCardError` `unknownSourceDomain` for an unregistered source or identifier
     ///   domain (nothing is written); GRDB errors (nothing is written).
-    public func feed(_ record: PersonRecord, actor: String = "feed", now: Date = Date()) throws -> FeedResult {
-        try write { db, state in
+    public func feed(_ record: PersonRecord, actor: String = "feed", now: Date? = nil) throws -> FeedResult {
+        let now = now ?? clock.now()
+        return try write { db, state in
             try feed(record, actor: actor, now: now, db: db, state: state)
         }
     }
@@ -255,10 +256,11 @@ extension PatientIndex {
     /// as is every review-band pair across persons. Into an empty index this gives exactly the
     /// clusters `hcard empi dedupe` reports for the same file and model.
     public func ingest(
-        _ records: [PersonRecord], actor: String = "ingest", now: Date = Date(),
+        _ records: [PersonRecord], actor: String = "ingest", now: Date? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> IngestSummary {
-        try write { db, state in
+        let now = now ?? clock.now()
+        return try write { db, state in
             let domains = try Self.domains(db)
             var summary = IngestSummary(
                 records: records.count, registered: 0, updated: 0, unchanged: 0, rejected: 0, newPersons: 0, linked: 0,

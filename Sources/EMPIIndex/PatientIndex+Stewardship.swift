@@ -17,9 +17,10 @@ extension PatientIndex {
     /// Links `record` to `person` by hand (provenance `manual`), withdrawing any "not the same
     /// person" assertion between them. Automatic matching never undoes a manual link.
     public func link(
-        _ record: RecordReference, to person: EnterpriseID, actor: String, now: Date = Date()
+        _ record: RecordReference, to person: EnterpriseID, actor: String, now: Date? = nil
     ) throws -> StewardshipResult {
-        try write { db, _ in
+        let now = now ?? clock.now()
+        return try write { db, _ in
             let row = try Self.requireRecord(db, record)
             let target = try Self.requireLivePerson(db, person)
             let result = try Self.manualLink(db, row: row, record: record, to: target, actor: actor, now: now, survivorship: survivorship)
@@ -48,8 +49,9 @@ extension PatientIndex {
     /// matching respects from then on (veto `not-same-person`, also across re-ingest).
     ///
     /// - Throws: `invalidOperation` when the record is its person's only record.
-    public func unlink(_ record: RecordReference, actor: String, now: Date = Date()) throws -> StewardshipResult {
-        try write { db, _ in
+    public func unlink(_ record: RecordReference, actor: String, now: Date? = nil) throws -> StewardshipResult {
+        let now = now ?? clock.now()
+        return try write { db, _ in
             let row = try Self.requireRecord(db, record)
             let from = try Self.person(ofRecord: row, db)
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM link WHERE person = ?"), arguments: [from]) ?? 0
@@ -94,9 +96,10 @@ extension PatientIndex {
     /// both sets of records, the subsumed ID is retired and redirects to the survivor, and the
     /// previous state is kept in the merge history for ``unmerge(_:actor:now:)``.
     public func merge(
-        _ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date = Date()
+        _ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date? = nil
     ) throws -> StewardshipResult {
-        try write { db, _ in
+        let now = now ?? clock.now()
+        return try write { db, _ in
             let from = try Self.requireLivePerson(db, subsumed)
             let to = try Self.requireLivePerson(db, survivor)
             guard from != to else {
@@ -134,8 +137,9 @@ extension PatientIndex {
     ///
     /// - Throws: `invalidOperation` when the person is not merged, or when a moved record was
     ///   linked elsewhere since (restoring it would undo a later decision).
-    public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date = Date()) throws -> StewardshipResult {
-        try write { db, _ in
+    public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date? = nil) throws -> StewardshipResult {
+        let now = now ?? clock.now()
+        return try write { db, _ in
             guard
                 let history = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mergeHistory WHERE subsumed = ? AND undone IS NULL ORDER BY id DESC LIMIT 1"),
                     arguments: [subsumed.rawValue])
@@ -199,9 +203,10 @@ extension PatientIndex {
     /// Resolves review item `id`: `.link(person)` links the record by hand; `.separate` asserts
     /// "not the same person" against every candidate, so later matching keeps them apart.
     public func resolveReview(
-        _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date = Date()
+        _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date? = nil
     ) throws -> ReviewItem {
-        try write { db, _ in
+        let now = now ?? clock.now()
+        return try write { db, _ in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
                 throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
             }

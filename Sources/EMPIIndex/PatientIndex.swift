@@ -43,6 +43,8 @@ public final class PatientIndex: Sendable {
     public let model: MatchModel
     public let survivorship: Survivorship
     public let normalizer: Normalizer
+    /// The clock read by operations that are not given `now` (links, merges, events).
+    public let clock: any WallClock
     let blocker: Blocker
     let cache = Mutex<MatchState?>(nil)
 
@@ -51,9 +53,10 @@ public final class PatientIndex: Sendable {
     /// and these arguments are ignored, so every process scores with the same model.
     public init(
         path: String, model: MatchModel? = nil, survivorship: Survivorship? = nil, normalizer: Normalizer = Normalizer(),
-        blocker: Blocker = Blocker()
+        blocker: Blocker = Blocker(), clock: any WallClock = SystemClock()
     ) throws {
         self.path = path
+        self.clock = clock
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true

@@ -46,6 +46,8 @@ public struct CodeVerifier: Sendable {
     public var revocations: RevocationList
     /// The tolerance for disagreeing clocks, in whole seconds (fractions dropped, negative = 0).
     public var clockSkew: Duration
+    /// The clock read when an operation is not given `now`.
+    public var clock: any WallClock = SystemClock()
     /// Accepted dynamic codes, for replay detection; `nil` turns it off.
     public let seenNonces: SeenNonceCache?
 
@@ -61,7 +63,7 @@ public struct CodeVerifier: Sendable {
 
     /// The verdict on a scanned text at time `now` (the system clock if `nil`).
     public func verify(_ text: some StringProtocol, now: Date? = nil) -> Verdict {
-        let now = now ?? Date(timeIntervalSince1970: currentUnixTime())
+        let now = now ?? clock.now()
         // 1. Malformed.
         let decoded: SignedCodeFormat.Decoded
         do throws(PayloadSyntaxError) {

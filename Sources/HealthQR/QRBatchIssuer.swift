@@ -74,7 +74,7 @@ public struct QRBatchIssuer: Sendable {
     ///   - now: the issue time; the system clock if `nil`.
     /// - Throws: what the issuer, encoder and renderer throw.
     public func image(cardID: String, kind: SignedCode.Kind, now: Date? = nil) async throws -> IssuedImage {
-        let time = now ?? Date(timeIntervalSince1970: currentUnixTime())
+        let time = now ?? issuer.clock.now()
         let nonce = SignedCode.Nonce.random()
         let code = try SignedCode(kind: kind, keyID: issuer.keyID, cardID: cardID, issuedAt: time, nonce: nonce)
         let text = try await issuer.issue(cardID: cardID, kind: kind, now: time, nonce: nonce)
@@ -232,7 +232,7 @@ public struct QRBatchIssuer: Sendable {
 
     private func write(_ manifest: QRBatch.Manifest, into store: some QRBatchStore) throws {
         var manifest = manifest
-        manifest.updatedAt = ISO8601Instant.format(Date(timeIntervalSince1970: currentUnixTime()))
+        manifest.updatedAt = ISO8601Instant.format(issuer.clock.now())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try store.write(Array(encoder.encode(manifest)) + [0x0A], to: QRBatch.manifestFileName)

@@ -16,6 +16,8 @@ public struct SignedCodeIssuer: Sendable {
     public let signer: any PayloadSigner
     /// The id of the signer's key, written into every code.
     public let keyID: KeyID
+    /// The clock read when an operation is not given `now`.
+    public var clock: any WallClock = SystemClock()
 
     /// An issuer over any signer. `keyID` must be the id of the signer's public key
     /// (``KeyID/init(publicKey:)``), or verifiers will not find the key.
@@ -45,7 +47,7 @@ public struct SignedCodeIssuer: Sendable {
     ///   `HealthCardError/Code/invalidValue` for a bad window or time, or a signer that does not
     ///   return 64 bytes; whatever the signer throws.
     public func issue(cardID: String, kind: SignedCode.Kind, now: Date? = nil) async throws -> String {
-        let now = now ?? Date(timeIntervalSince1970: currentUnixTime())
+        let now = now ?? clock.now()
         return try await issue(cardID: cardID, kind: kind, now: now, nonce: .random())
     }
 

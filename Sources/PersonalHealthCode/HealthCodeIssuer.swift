@@ -18,6 +18,8 @@ public struct HealthCodeIssuer: Sendable {
     public let signer: any PayloadSigner
     /// The id of the signer's key, written into every code.
     public let keyID: KeyID
+    /// The clock read when an operation is not given `now`.
+    public var clock: any WallClock = SystemClock()
 
     /// The validity of a code when the caller does not choose one: 24 hours. [U] No source fixes a
     /// health code's lifetime; displayed codes were refreshed on every opening of the app, and a
@@ -62,7 +64,7 @@ public struct HealthCodeIssuer: Sendable {
         colour: HealthColour, region: String, person: PersonID, validity: Duration = defaultValidity,
         now: Date? = nil
     ) async throws -> Issued {
-        let now = now ?? Date(timeIntervalSince1970: currentUnixTime())
+        let now = now ?? clock.now()
         let seconds = validity.components.seconds
         guard seconds >= 1, validity.components.attoseconds == 0 else {
             throw HealthCardError.invalidValue("validity \(validity) must be a whole number of seconds, at least 1")

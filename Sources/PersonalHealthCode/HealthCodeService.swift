@@ -440,15 +440,15 @@ public struct LocalHealthCodeService: HealthCodeService {
     public var feverThreshold: Double
     /// Whether code generation needs a grant from ``applyForCode(_:)``.
     public var requiresApplication: Bool
-    /// The clock.
-    public var clock: @Sendable () -> Date
+    /// The clock read when a request carries no time.
+    public var clock: any WallClock
 
     public init(
         store: HealthEventStore, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
         rules: RuleSet, schema: HealthInformationSchema = .shipped, regions: RegionTable = .shipped,
         defaultRegion: String = "460100", defaultValidity: Duration = HealthCodeIssuer.defaultValidity,
         feverThreshold: Double = 37.3, requiresApplication: Bool = false,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: any WallClock = SystemClock()
     ) {
         self.store = store
         self.issuer = issuer
@@ -502,7 +502,7 @@ public struct LocalHealthCodeService: HealthCodeService {
         guard violations.isEmpty, let person else {
             return HealthDeclarationResponse(returnCode: .invalidRequest, violations: violations)
         }
-        let now = clock()
+        let now = clock.now()
         let time = request.time ?? ChinaTime.dateTime(at: now)
         let basicIDs = Set(schema.groups.first { $0.id == "basic" }?.elements.map(\.id) ?? [])
         let basic = request.record.filter { basicIDs.contains($0.key) }
@@ -535,7 +535,7 @@ public struct LocalHealthCodeService: HealthCodeService {
     // MARK: 6.3
 
     public func declareTrip(_ request: TripDeclarationRequest) async throws -> TripDeclarationResponse {
-        let now = clock()
+        let now = clock.now()
         let time = request.time ?? ChinaTime.dateTime(at: now)
         var violations: [HealthCodeViolation] = []
         if request.stops.isEmpty { violations.append(Self.violation("stops", "行程", "at least one stop is required")) }
@@ -622,7 +622,7 @@ public struct LocalHealthCodeService: HealthCodeService {
             return HealthInformationQueryResponse(
                 returnCode: .unknownPerson, violations: [], basicInfo: [:], events: [], issuedCodes: [])
         }
-        let date = request.date ?? ChinaTime.dateTime(at: clock()).date
+        let date = request.date ?? ChinaTime.dateTime(at: clock.now()).date
         let effective = HealthEventStore.effectiveEvents(events)
         return HealthInformationQueryResponse(
             returnCode: .success, violations: [], basicInfo: person.basicInfo, events: events,
@@ -649,7 +649,7 @@ public struct LocalHealthCodeService: HealthCodeService {
         guard violations.isEmpty else {
             return CodeApplicationResponse(returnCode: .invalidRequest, violations: violations)
         }
-        let now = request.now ?? clock()
+        let now = request.now ?? clock.now()
         let id = HealthCode.ID.random().hex
         let expires = Date(
             timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + Double(validity.components.seconds))
@@ -690,7 +690,7 @@ public struct LocalHealthCodeService: HealthCodeService {
             return CodeGenerationResponse(returnCode: .invalidRequest, violations: violations)
         }
 
-        let now = request.now ?? clock()
+        let now = request.now ?? clock.now()
         let time = ChinaTime.dateTime(at: now)
         guard
             let events = try store.read({
@@ -734,7 +734,7 @@ public struct LocalHealthCodeService: HealthCodeService {
         guard let verifier else {
             throw HealthCardError.invalidValue("this service has no trust list: it cannot verify")
         }
-        let verdict = verifier.verify(request.text, now: request.now ?? clock(), presentedBy: request.presentedBy)
+        let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
         var issued: HealthEventStore.IssuedCodeRecord?
         var newer: HealthCode.ID?
         if case .valid(let verified) = verdict {
@@ -787,7 +787,7 @@ public struct LocalHealthCodeService: HealthCodeService {
             return CorrectionResponse(returnCode: .invalidRequest, violations: violations, eventIDs: [])
         }
 
-        let now = clock()
+        let now = clock.now()
         let time = request.time ?? ChinaTime.dateTime(at: now)
         enum Outcome { case unknownPerson, unknownEvent, done([Int64], [HealthEventStore.StoredEvent]) }
         let outcome = try store.write { transaction -> Outcome in
@@ -856,7 +856,7 @@ public struct LocalHealthCodeService: HealthCodeService {
         if case .exposure(let minutes) = event.kind, minutes < 0 {
             throw HealthCardError.invalidValue("exposure minutes must not be negative")
         }
-        let now = clock()
+        let now = clock.now()
         let (id, events) = try store.write { transaction in
             try transaction.savePerson(person, basicInfo: nil, now: now)
             let id = try transaction.append(.init(event, actor: actor), for: person, now: now)

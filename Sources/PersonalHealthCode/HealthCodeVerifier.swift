@@ -36,6 +36,8 @@ public struct HealthCodeVerifier: Sendable {
     public var revocations: RevocationList
     /// The tolerance for disagreeing clocks, in whole seconds (default 30 s, as `CodeVerifier`).
     public var clockSkew: Duration
+    /// The clock read when an operation is not given `now`.
+    public var clock: any WallClock = SystemClock()
 
     public init(
         trustList: TrustList, revocations: RevocationList = RevocationList(),
@@ -55,7 +57,7 @@ public struct HealthCodeVerifier: Sendable {
     public func verify(_ text: some StringProtocol, now: Date? = nil, presentedBy person: PersonID? = nil)
         -> HealthCodeVerdict
     {
-        let now = now ?? Date(timeIntervalSince1970: currentUnixTime())
+        let now = now ?? clock.now()
         let decoded: HealthCodeFormat.Decoded
         do throws(PayloadSyntaxError) {
             decoded = try HealthCodeFormat.decode(text)

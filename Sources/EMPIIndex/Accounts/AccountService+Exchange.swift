@@ -19,7 +19,8 @@ extension AccountService {
     }
 
     /// All records of `kind`, in a stable order.
-    public func export(_ kind: PlatformFile.Kind, source: String, now: Date = Date()) throws -> PlatformFile {
+    public func export(_ kind: PlatformFile.Kind, source: String, now: Date? = nil) throws -> PlatformFile {
+        let now = now ?? clock.now()
         let records: [[String]] = try index.pool.read { db in
             switch kind {
             case .card:

@@ -8,9 +8,10 @@ extension AccountService {
     /// Changes the phone and/or address of an account and feeds them to the master index, where
     /// they update the registration record (an `update` event) and so the golden record.
     public func update(
-        _ id: ElectronicCardID, phone: String? = nil, address: String? = nil, actor: String = "update", now: Date = Date()
+        _ id: ElectronicCardID, phone: String? = nil, address: String? = nil, actor: String = "update", now: Date? = nil
     ) throws -> HealthCardAccount {
-        try index.transaction { transaction in
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             var account = try Self.requireAccount(transaction.db, id)
             guard account.status == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
@@ -36,9 +37,10 @@ extension AccountService {
     /// Cancels an account and every card of it, for emigration or death only. The e-card's QR
     /// codes stop verifying (``revocationList()``); its index records stay, resolvable for history.
     public func cancel(
-        _ id: ElectronicCardID, reason: CancellationReason, actor: String = "cancel", now: Date = Date()
+        _ id: ElectronicCardID, reason: CancellationReason, actor: String = "cancel", now: Date? = nil
     ) throws -> HealthCardAccount {
-        try index.transaction { transaction in
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             let account = try Self.requireAccount(transaction.db, id)
             guard account.status == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "account \(id) is already cancelled")
@@ -64,8 +66,9 @@ extension AccountService {
     }
 
     /// Reports a physical card lost: state `lost` and on the blacklist.
-    public func reportLost(_ number: String, actor: String = "lost", now: Date = Date()) throws -> CardUseCheck {
-        try index.transaction { transaction in
+    public func reportLost(_ number: String, actor: String = "lost", now: Date? = nil) throws -> CardUseCheck {
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             let card = try Self.requireCard(transaction.db, number)
             guard card.state == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "card \(number) is \(card.state.rawValue), not issued")
@@ -86,9 +89,10 @@ extension AccountService {
     /// and blacklisted, the new one is issued to the same account and linked to the same person
     /// in the cross-index (both numbers resolve to the person).
     public func replace(
-        _ oldNumber: String, with newNumber: String, actor: String = "replace", now: Date = Date()
+        _ oldNumber: String, with newNumber: String, actor: String = "replace", now: Date? = nil
     ) throws -> HealthCardAccount {
-        try index.transaction { transaction in
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             let old = try Self.requireCard(transaction.db, oldNumber)
             guard old.kind == .physical, let accountID = old.electronicCardID else {
                 throw HealthCardError(code: .invalidOperation, reason: "\(oldNumber) is not a physical card of an account")
@@ -122,9 +126,10 @@ extension AccountService {
 
     /// Binds a bank card: only its token and masked number are stored.
     public func bindBankCard(
-        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "bind-bank", now: Date = Date()
+        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "bind-bank", now: Date? = nil
     ) throws -> HealthCardAccount {
-        try index.transaction { transaction in
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             guard try Self.requireAccount(transaction.db, id).status == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
             }
@@ -140,9 +145,10 @@ extension AccountService {
 
     /// Unbinds a bank card, found by its token.
     public func unbindBankCard(
-        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "unbind-bank", now: Date = Date()
+        _ id: ElectronicCardID, number: BankCardNumber, actor: String = "unbind-bank", now: Date? = nil
     ) throws -> HealthCardAccount {
-        try index.transaction { transaction in
+        let now = now ?? clock.now()
+        return try index.transaction { transaction in
             try transaction.db.execute(
                 sql: "DELETE FROM bankBinding WHERE ecardId = ? AND token = ?",
                 arguments: [id.rawValue, number.token(secret: secret)])
@@ -157,7 +163,8 @@ extension AccountService {
     // MARK: Blacklist
 
     /// Puts a card number on the blacklist (distributed to terminals); idempotent.
-    public func addToBlacklist(_ number: String, reason: String, actor: String = "blacklist", now: Date = Date()) throws {
+    public func addToBlacklist(_ number: String, reason: String, actor: String = "blacklist", now: Date? = nil) throws {
+        let now = now ?? clock.now()
         try index.transaction { transaction in
             if try Self.blacklist(transaction.db, number, reason: reason, now: now) {
                 try Self.log(
@@ -169,8 +176,9 @@ extension AccountService {
     /// Takes a number off the blacklist (a lost card found) and records it on the whitelist; a lost
     /// card becomes issued again.
     public func removeFromBlacklist(
-        _ number: String, reason: String, actor: String = "blacklist", now: Date = Date()
+        _ number: String, reason: String, actor: String = "blacklist", now: Date? = nil
     ) throws {
+        let now = now ?? clock.now()
         try index.transaction { transaction in
             try transaction.db.execute(sql: "DELETE FROM blacklist WHERE number = ?", arguments: [number])
             guard transaction.db.changesCount == 1 else {

@@ -32,6 +32,8 @@ import HealthQR
 /// revoked card IDs, so the one verifier (`CodeVerifier`) rejects them as `revokedCard`.
 public final class AccountService: Sendable {
     public let index: PatientIndex
+    /// The clock read by operations that are not given `now`: the index's.
+    public let clock: any WallClock
     /// The HMAC key for card IDs and bank tokens (32 random bytes, created with the tables).
     let secret: [UInt8]
 
@@ -45,6 +47,7 @@ public final class AccountService: Sendable {
 
     public init(index: PatientIndex) throws {
         self.index = index
+        self.clock = index.clock
         let known = Set(try index.domains().map(\.code))
         let needed = [
             IdentifierDomain(code: Domain.citizenID, name: "居民身份证", type: .citizenID),
@@ -101,8 +104,9 @@ public final class AccountService: Sendable {
     /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643 or an empty
     ///   name; `invalidOperation` for a physical card number already registered to another account.
     public func register(
-        _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date = Date()
+        _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date? = nil
     ) throws -> Registration {
+        let now = now ?? clock.now()
         let validation = CitizenIDValidator().validate(identity.citizenID)
         guard validation.isValid, let citizenID = validation.normalized else {
             throw HealthCardError.invalidValue(

@@ -1,3 +1,4 @@
+import Foundation
 /// A civil calendar date (proleptic Gregorian), with no time zone: what a birth date, a card
 /// issue date or a `YYYYMMDD` card field means.
 ///
@@ -119,8 +120,15 @@ extension CalendarDate: Codable {
 extension CalendarDate {
     /// Today's date at a fixed UTC offset; the default is China Standard Time (UTC+8, no DST),
     /// the civil calendar every date on a card or ID refers to.
-    public static func today(utcOffsetSeconds: Int = 8 * 3600, now: Double? = nil) -> CalendarDate {
-        let seconds = Int((now ?? currentUnixTime()).rounded(.down)) + utcOffsetSeconds
+    ///
+    /// - Parameters:
+    ///   - utcOffsetSeconds: the offset of the civil calendar from UTC.
+    ///   - now: the instant, in seconds since 1970; `clock`'s reading if `nil`.
+    ///   - clock: the clock read when `now` is not given.
+    public static func today(
+        utcOffsetSeconds: Int = 8 * 3600, now: Double? = nil, clock: any WallClock = SystemClock()
+    ) -> CalendarDate {
+        let seconds = Int((now ?? clock.now().timeIntervalSince1970).rounded(.down)) + utcOffsetSeconds
         return CalendarDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     }
 }
