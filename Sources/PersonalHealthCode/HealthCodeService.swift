@@ -612,7 +612,7 @@ public struct LocalHealthCodeService: HealthCodeService {
         }
         let found = try store.read {
             transaction -> (
-                HealthEventStore.PersonRecord, [HealthEventStore.StoredEvent],
+                HealthEventStore.StoredPerson, [HealthEventStore.StoredEvent],
                 [HealthEventStore.IssuedCodeRecord]
             )? in
             guard let person = try transaction.person(request.person) else { return nil }

@@ -93,7 +93,7 @@ public final class HealthEventStore: Sendable {
     // MARK: Records
 
     /// A person and their GB/T 38962 basic information (`{}` until they declare it).
-    public struct PersonRecord: Hashable, Sendable {
+    public struct StoredPerson: Hashable, Sendable {
         public let id: PersonID
         public let basicInfo: [String: JSONValue]
         public let created: Date
@@ -186,10 +186,10 @@ public final class HealthEventStore: Sendable {
         let db: Database
 
         /// The person, if known.
-        public func person(_ id: PersonID) throws -> PersonRecord? {
+        public func person(_ id: PersonID) throws -> StoredPerson? {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
-            return PersonRecord(
+            return StoredPerson(
                 id: id, basicInfo: HealthEventStore.object(row["basicInfo"]),
                 created: HealthEventStore.instant(row["created"]),
                 updated: HealthEventStore.instant(row["updated"]))
@@ -288,7 +288,7 @@ public final class HealthEventStore: Sendable {
     // MARK: Conveniences (one transaction each)
 
     /// The person, if known.
-    public func person(_ id: PersonID) throws -> PersonRecord? { try read { try $0.person(id) } }
+    public func person(_ id: PersonID) throws -> StoredPerson? { try read { try $0.person(id) } }
 
     /// Every stored event of `person`, corrections included.
     public func events(of person: PersonID) throws -> [StoredEvent] { try read { try $0.events(of: person) } }
