@@ -2119,13 +2119,13 @@ _hcard_platform() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    export|import)
+    export|import|sign-request)
         # Offer subcommand argument completions
         "_hcard_platform_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'export import' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'export import sign-request' -- "${cur}"))
         ;;
     esac
 }
@@ -2175,6 +2175,21 @@ _hcard_platform_import() {
         return
         ;;
     '--actor')
+        return
+        ;;
+    esac
+}
+
+_hcard_platform_sign-request() {
+    repeating_flags=()
+    non_repeating_flags=(--sign-only -h --help)
+    repeating_options=()
+    non_repeating_options=(--secret-file)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--secret-file')
         return
         ;;
     esac

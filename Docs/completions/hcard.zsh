@@ -63,7 +63,7 @@ _hcard() {
             'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
             'account:E-health-card accounts: register through the EMPI, update, cancel, lost and replaced cards, bank cards.'
             'blacklist:The card blacklist: add, remove (a found card goes to the whitelist), list, export, import.'
-            'platform:Export and import platform exchange files: card, blacklist, whitelist, resident, oplog.'
+            'platform:Platform exchange files (card, blacklist, whitelist, resident, oplog) and request signing.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
             'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
@@ -1504,12 +1504,13 @@ _hcard_platform() {
         local -ar subcommands=(
             'export:Write a platform file.'
             'import:Apply a platform file (all or nothing, idempotent).'
+            'sign-request:Sign a request body for Tencent'\''s health-card open platform (SHA-256, Base64).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        export|import)
+        export|import|sign-request)
             "_hcard_platform_${words[1]}" && ret=0
             ;;
         esac
@@ -1544,6 +1545,19 @@ _hcard_platform_import() {
         '--actor[Who performs the operation (recorded in the operation log).]:actor:'
         ':file:'
         '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_platform_sign-request() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':body:'
+        '--secret-file[A file holding the app secret (its first line). Default\: HCARD_TENCENT_APP_SECRET.]:secret-file:'
+        '--sign-only[Print only the signature.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

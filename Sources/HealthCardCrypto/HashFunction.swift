@@ -3,7 +3,7 @@ import HealthCardFoundation
 /// A one-shot cryptographic hash, used as `SM3.hash(bytes)`.
 ///
 /// The protocol is pure Swift so layers above can be generic over the hash; the implementations
-/// live in `HealthCardCore/System` (for SM3: `SM3+OpenSSL.swift`).
+/// are OpenSSL's (`OpenSSL/Digest+OpenSSL.swift`).
 public protocol HashFunction: Sendable {
     /// The length of a digest in bytes.
     static var digestByteCount: Int { get }
@@ -26,5 +26,13 @@ extension HashFunction {
 public enum SM3 {}
 
 extension SM3: HashFunction {
+    public static var digestByteCount: Int { 32 }
+}
+
+/// SHA-256 (FIPS 180-4), for the protocols of others that use it: the Tencent health-card open
+/// platform's request signature (health-code.md §4.9).
+public enum SHA256 {}
+
+extension SHA256: HashFunction {
     public static var digestByteCount: Int { 32 }
 }

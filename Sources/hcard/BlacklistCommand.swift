@@ -83,7 +83,7 @@ struct BlacklistCommand: ParsableCommand {
 struct PlatformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
-        abstract: "Export and import platform exchange files: card, blacklist, whitelist, resident, oplog.",
+        abstract: "Platform exchange files (card, blacklist, whitelist, resident, oplog) and request signing.",
         discussion: """
             Line format: header HCKPLAT|1|KIND|SOURCE|CREATED|COUNT, one |-separated record per \
             line, trailer SM3|<digest of the records> (Docs/accounts.md). An import checks \
@@ -95,7 +95,7 @@ struct PlatformCommand: ParsableCommand {
               hcard platform export --db city.sqlite --kind resident --source CITY-110100 --out resident.txt
               hcard platform import --db province.sqlite --kind resident resident.txt
             """,
-        subcommands: [Export.self, Import.self]
+        subcommands: [Export.self, Import.self, SignRequest.self]
     )
 
     struct Export: ParsableCommand {
