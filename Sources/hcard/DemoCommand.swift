@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
         step.detail("card image with \(ResidentCardFileSystem.allFiles.count) files: \(imageURL.path)")
 
         // 2. Write a visit and an immunization through APDUs.
-        let connection = try await CardConnection.open(CardTargetOptions.parse(["--image", imageURL.path]))
+        let connection = try CardTargetOptions.parse(["--image", imageURL.path]).open()
         let session = connection.session
         let visit = try OutpatientRecord.fromJSON(Data(DemoData.visit.utf8))
         let slot = try await session.writeOutpatient(visit)
