@@ -1,20 +1,15 @@
 import Foundation
 import HealthCardCrypto
 import HealthCardFoundation
+import HealthCardTestSupport
 import HealthQR
 import Testing
 
 @Suite("List files: load for update, locked read-modify-write")
 struct ListFileTests {
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hck-lists-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test("only a missing file is an empty list: a directory, bad JSON and an unreadable path throw")
     func loadForUpdate() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CryptoTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let missing = directory.appendingPathComponent("trust.json").path
         #expect(try TrustList.loadForUpdate(at: missing).entries.isEmpty)
@@ -34,7 +29,7 @@ struct ListFileTests {
 
     @Test("concurrent updates all land; the revocation update reports what it added")
     func concurrentUpdates() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CryptoTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("revoked.json").path
         let cards = (0..<8).map { "CARD\($0)" }
