@@ -74,7 +74,7 @@ extension HealthCodeCommand {
             if png != nil || svg != nil || terminal {
                 let symbol = try HealthCodeIssuer.symbol(for: text, symbology: symbology, encoder: QREncoder())
                 if let png { try QRImage.writePNG(symbol, to: URL(fileURLWithPath: png)) }
-                if let svg { try Data(symbol.svg().utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
+                if let svg { try AtomicFile.write(Array(symbol.svg().utf8), to: svg) }
                 matrix = symbol
             }
             if json {
