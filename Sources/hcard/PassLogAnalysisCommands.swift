@@ -67,14 +67,6 @@ extension PassLogCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        struct CompanionJSON: Encodable {
-            let person: String
-            let encounters: Int
-            let checkpoints: [String]
-            let first: String
-            let last: String
-        }
-
         func validate() throws {
             guard (0...1440).contains(minutes) else { throw ValidationError("--minutes must be 0...1440") }
             guard (1...3660).contains(days) else { throw ValidationError("--days must be 1...3660") }
@@ -83,12 +75,7 @@ extension PassLogCommand {
         func run() throws {
             let companions = try store.open().companions(
                 of: person.holder, minutes: minutes, days: days, now: now?.instant ?? Date(), limit: limit)
-            let rows = companions.map {
-                CompanionJSON(
-                    person: fullId ? $0.holder.storedValue : $0.holder.masked, encounters: $0.encounters,
-                    checkpoints: $0.checkpoints, first: PassRecordReport.chinaTime($0.first),
-                    last: PassRecordReport.chinaTime($0.last))
-            }
+            let rows = companions.map { CompanionReport($0, fullIDs: fullId) }
             if json { return try printJSON(rows) }
             if rows.isEmpty { print("no companions within \(minutes) minutes in \(days) days") }
             for row in rows {
@@ -121,20 +108,9 @@ extension PassLogCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        struct FrequencyJSON: Encodable {
-            let person: String
-            let checkpoint: String
-            let visits: Int
-            let first: String
-            let last: String
-        }
-
         func run() throws {
-            let rows = try store.open().frequency(matching: filter.filter, minimumVisits: minVisits, limit: limit).map {
-                FrequencyJSON(
-                    person: fullId ? $0.holder.storedValue : $0.holder.masked, checkpoint: $0.checkpoint,
-                    visits: $0.visits, first: PassRecordReport.chinaTime($0.first), last: PassRecordReport.chinaTime($0.last))
-            }
+            let rows = try store.open().frequency(matching: filter.filter, minimumVisits: minVisits, limit: limit)
+                .map { PassFrequencyReport($0, fullIDs: fullId) }
             if json { return try printJSON(rows) }
             print("person\tcheckpoint\tvisits\tfirst\tlast")
             for row in rows { print("\(row.person)\t\(row.checkpoint)\t\(row.visits)\t\(row.first)\t\(row.last)") }

@@ -117,29 +117,12 @@ struct PassLogCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        struct CountJSON: Encodable {
-            let key: String
-            let name: String?
-            let passed: Int
-            let denied: Int
-            let total: Int
-        }
-
         func run() throws {
             let log = try store.open()
-            let rows: [CountJSON] =
+            let rows: [PassCountReport] =
                 switch by {
-                case .hour:
-                    try log.countsPerHour(matching: filter.filter).map {
-                        CountJSON(
-                            key: ChinaTime.dateTime(at: $0.hour).description + "+08:00", name: nil, passed: $0.passed,
-                            denied: $0.denied, total: $0.total)
-                    }
-                case .checkpoint:
-                    try log.countsPerCheckpoint(matching: filter.filter).map {
-                        CountJSON(
-                            key: $0.checkpoint, name: $0.name, passed: $0.passed, denied: $0.denied, total: $0.total)
-                    }
+                case .hour: try log.countsPerHour(matching: filter.filter).map(PassCountReport.init)
+                case .checkpoint: try log.countsPerCheckpoint(matching: filter.filter).map(PassCountReport.init)
                 }
             if json { return try printJSON(rows) }
             print("\(by.rawValue)\tpassed\tdenied\ttotal")
