@@ -81,7 +81,7 @@ extension QRCommand {
                 try verifier.finish()
                 allValid = verdict.isValid
                 if json {
-                    try printJSON(VerdictJSON(verdict))
+                    try printJSON(VerdictReport(verdict))
                 } else {
                     print(verdict.isValid ? verdict.description : "INVALID: \(verdict)")
                 }
@@ -110,7 +110,7 @@ extension QRCommand {
                         let verdict = try verify(String(decoding: bytes, as: UTF8.self))
                         allValid = allValid && verdict.isValid
                         results.append(
-                            ImageVerdictJSON(file: path, symbol: index + 1, verdict: VerdictJSON(verdict), error: nil))
+                            ImageVerdictJSON(file: path, symbol: index + 1, verdict: VerdictReport(verdict), error: nil))
                         if !json {
                             let label = payloads.count == 1 ? path : "\(path) [\(index + 1)]"
                             print("\(label): " + (verdict.isValid ? verdict.description : "INVALID: \(verdict)"))
@@ -127,7 +127,7 @@ extension QRCommand {
             let file: String
             /// 1-based index of the symbol in the image; absent when the image could not be scanned.
             let symbol: Int?
-            let verdict: VerdictJSON?
+            let verdict: VerdictReport?
             let error: String?
         }
     }
