@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds HealthCardKit and runs every test: unit tests, the CLI tests, and the PC/SC integration
-# tests (Tests/hcardTests/ReaderIntegrationTests.swift), which need pcscd with vsmartcard-vpcd.
+# Builds HealthCardKit, checks its layering (Scripts/check-architecture.sh) and runs every test:
+# unit tests, the CLI tests, and the PC/SC integration tests
+# (Tests/hcardTests/ReaderIntegrationTests.swift), which need pcscd with vsmartcard-vpcd.
 # Needs the packages of Scripts/setup.sh; pcscd needs root (it writes /run/pcscd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # libpcsclite.pc carries -pthread, which SwiftPM warns about on every call: harmless, so hidden.
 quiet() { "$@" 2>&1 | { grep -v "prohibited flag(s): -pthread" || true; }; }
 quiet swift build --build-tests
+# The layering of Docs/architecture.md (C imports, SQLite, card-stack links, CLI file sizes).
+bash Scripts/check-architecture.sh
 
 # pcscd for the integration tests: reuse a running one, else start one in the foreground (in
 # the background of this script) and stop it by its pid on exit. The tests run only when

@@ -60,4 +60,21 @@ public enum KeyFiles {
             throw error.located(path)
         }
     }
+
+    // MARK: Permissions
+
+    /// The warning to show when the file at `path` holds a private key that group or others may
+    /// access (any of the mode bits 0o077), or `nil` when it does not (or cannot be read).
+    ///
+    /// Why a warning and not an error: the key still works, and refusing it would stop an issuer
+    /// in the middle of a shift; but a key readable by other users is as good as published, so
+    /// every command that reads one says so, with the fix.
+    public static func permissionWarning(forPrivateKeyAt path: String) -> String? {
+        guard let text = try? AtomicFile.read(path, limit: maximumFileSize),
+            String(decoding: text, as: UTF8.self).contains("PRIVATE KEY"),
+            let mode = try? AtomicFile.permissions(of: path), mode & 0o077 != 0
+        else { return nil }
+        let octal = String(mode, radix: 8)
+        return "private key \(path) is accessible by other users (mode \(octal)); run chmod 600 \(path)"
+    }
 }

@@ -129,7 +129,7 @@ struct PlatformExportOptions: ParsableArguments {
     func export(_ kind: PlatformFile.Kind) throws {
         let text = try store.open().export(kind, source: source).text
         guard let out else { return print(text, terminator: "") }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try AtomicFile.write(Array(text.utf8), to: out)
         print("wrote \(out)")
     }
 }

@@ -38,31 +38,16 @@ struct CardTargetOptions: ParsableArguments {
 
 extension CardFactorSource: ExpressibleByArgument {}
 
-/// An open session and what closing it must do.
-struct CardConnection {
-    let session: TerminalSession
-    /// APDUs sent to the card so far.
-    let apduCount: @Sendable () -> Int
-
-    /// Opens the card named by `options`. For an image, every change is saved at once
-    /// (atomically), as a real card keeps what it acknowledged.
-    static func open(_ options: CardTargetOptions) async throws -> CardConnection {
-        guard let path = options.image else {
-            return try await openReader(options)
-        }
-        let url = URL(fileURLWithPath: path)
-        let image = try CardImage.load(from: url)
-        let card = EmulatedCardChannel(VirtualCard(image: image)) { card in try card.image.save(to: url) }
-        let sam = EmulatedCardChannel(try VirtualSAM.test())
-        let traced = TracingChannel(card, sink: options.trace ? traceLine : ignoreLine)
-        let session = TerminalSession(
-            card: traced, atr: try card.answerToReset, sam: APDUSecureAccessModule(channel: sam),
-            configuration: options.configuration)
-        return CardConnection(session: session, apduCount: { traced.apduCount })
+extension CardTargetOptions {
+    /// Opens the card these options name: the image through ``EmulatedTerminal`` (changes saved
+    /// at once), else the readers through ``PCSCTerminal`` (transaction, reset on release, T=0,
+    /// SAM discovery). `--trace` sends the lines to standard error.
+    func open() throws -> TerminalConnection {
+        let sink: TraceSink? = trace ? traceLine : nil
+        if let image { return try EmulatedTerminal.open(imageAt: image, configuration: configuration, trace: sink) }
+        return try PCSCTerminal.open(card: reader, sam: samReader, configuration: configuration, trace: sink)
     }
 }
-
-@Sendable func ignoreLine(_ line: String) {}
 
 /// Trace lines go to standard error so that `--json` output stays clean.
 @Sendable func traceLine(_ line: String) {

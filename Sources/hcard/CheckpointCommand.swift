@@ -44,7 +44,8 @@ struct CheckpointCommand: ParsableCommand {
                 --batch reads one JSON object per line from standard input, \
                 {"text": "HCC1-…", "id": "…", "image": "file.png", "temperature": 36.5, \
                 "direction": "in", "plate": "琼A12345"}, and acknowledges each on its own line \
-                (a terminal's long-running mode). With --replay-cache, the file is written at the end.
+                (a terminal's long-running mode). With --replay-cache, an accepted dynamic code is in the \
+                file before its line is printed.
 
                 Exit status: 0 passed (batch: all passed), 2 denied (batch: any denied; every \
                 passage is logged), 1 error (nothing logged for the failing input), 64 usage.
@@ -159,29 +160,22 @@ struct CheckpointCommand: ParsableCommand {
             let decider = CheckpointDecider(
                 policy: try checkpointPolicy(), trustList: try verification.trustList(),
                 revocations: try verification.revocations(), clockSkew: verification.clockSkew, seenNonces: replay?.cache)
-            let passLog = try PassLog(path: log)
-            let site = try site()
+            let station = CheckpointStation(
+                site: try site(), decider: decider, passLog: try PassLog(path: log), replayCache: replay)
 
-            /// Decides, logs, then acknowledges: nothing is printed before the passage is durable.
+            /// Scans through the station, which returns only once the passage is durable; then acknowledges.
             func pass(_ credential: Credential, temperature: Double?, direction: PassDirection, plate: String?) throws
                 -> Bool
             {
-                let time = instant ?? Date()
-                let decision = decider.decide(credential, temperature: temperature, now: time)
-                if let card = decision.acceptedCard { replay?.record(.valid(card), clockSkew: verification.clockSkew) }
-                let id = try passLog.append(
-                    Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
-                // In a batch, an accepted dynamic code's nonce is on disk before the acknowledgement,
-                // so a kill mid-batch forgets no acknowledged code (the replay cache stays locked).
-                if batch, decision.acceptedCard?.code.windowSeconds != nil { try replay?.flush() }
-                let ack = ScanJSON(
-                    id: id, time: time, site: site, direction: direction, decision: decision, fullID: fullId)
+                let passage = try station.scan(
+                    credential, temperature: temperature, direction: direction, plate: plate, at: instant ?? Date())
+                let ack = passage.acknowledgement(fullIDs: fullId)
                 if json {
                     if batch { try writeLine(compactJSON(ack)) } else { try printJSON(ack) }
                 } else {
                     try writeLine(ack.line)
                 }
-                return decision.passes
+                return passage.passes
             }
 
             var allPassed = true
@@ -214,46 +208,23 @@ struct CheckpointCommand: ParsableCommand {
                     Self.credential(text: text, image: image, id: id), temperature: temperature, direction: direction,
                     plate: plate)
             }
-            try replay?.save()
+            try station.finish()
             if failed { throw ExitCode(1) }
             if !allPassed { throw ExitCode(CheckpointCommand.deniedExitCode) }
         }
 
         /// The credential from a text, an image file or an ID number, as the options give them.
         static func credential(text: String?, image: String?, id: String?) -> Credential {
-            var scanned = text.map(trimmingLineEnd)
-            if let image {
-                switch scan(image) {
-                case .success(let text): scanned = text
-                case .failure(let failure): return .unreadable(reason: failure.reason)
-                }
+            guard let image else {
+                return text.map { Credential(scanned: trimmingLineEnd($0), presentedBy: id) } ?? .idNumber(id ?? "")
             }
-            guard let scanned else { return .idNumber(id ?? "") }
-            return Credential(scanned: scanned, presentedBy: id)
-        }
-
-        /// The one QR text in an image, or why there is not exactly one.
-        static func scan(_ path: String) -> Result<String, ScanFailure> {
-            let name = (path as NSString).lastPathComponent
-            let payloads: [[UInt8]]
+            let name = (image as NSString).lastPathComponent
             do {
-                payloads = try QRImageCodec().payloads(inFileAt: path)
+                return Credential(
+                    scannedPayloads: try QRImageCodec().payloads(inFileAt: image), imageName: name, presentedBy: id)
             } catch {
-                return .failure(ScanFailure(reason: "\(name): \(error)"))
+                return .unreadable(reason: "\(name): \(error)")
             }
-            switch Set(payloads).count {
-            case 0: return .failure(ScanFailure(reason: "no QR code found in \(name)"))
-            case 1:
-                guard let text = String(validating: payloads[0], as: UTF8.self) else {
-                    return .failure(ScanFailure(reason: "the QR code in \(name) is not text"))
-                }
-                return .success(text)
-            case let count: return .failure(ScanFailure(reason: "\(count) different QR codes in \(name): show one"))
-            }
-        }
-
-        struct ScanFailure: Error {
-            let reason: String
         }
 
         struct BatchLine: Decodable {
@@ -267,51 +238,6 @@ struct CheckpointCommand: ParsableCommand {
     }
 }
 
-/// The acknowledgement of one passage.
-struct ScanJSON: Encodable {
-    let id: Int64
-    let time: String
-    let checkpoint: String
-    let direction: String
-    let decision: String
-    let reasons: [ReasonJSON]
-    let credential: String
-    let person: String?
-    let colour: String?
-    let temperature: Double?
-
-    struct ReasonJSON: Encodable {
-        let code: String
-        let message: String
-    }
-
-    init(
-        id: Int64, time: Date, site: CheckpointSite, direction: PassDirection, decision: CheckpointDecision,
-        fullID: Bool
-    ) {
-        self.id = id
-        self.time = ChinaTime.dateTime(at: time).description + "+08:00"
-        checkpoint = site.id
-        self.direction = direction.rawValue
-        self.decision = decision.outcome.rawValue
-        reasons = decision.reasons.map { ReasonJSON(code: $0.code, message: $0.description) }
-        credential = decision.credential.rawValue
-        person = decision.holder.map { fullID ? $0.storedValue : $0.masked }
-        colour = decision.colour?.rawValue
-        temperature = decision.temperature
-    }
-
-    /// `PASS #12 G1 in 110105********002X green 36.5 °C` / `DENY #13 G1 in … — reason; reason`.
-    var line: String {
-        var parts = [decision.uppercased(), "#\(id)", checkpoint, direction, person ?? "-", credential]
-        if let colour { parts.append(colour) }
-        if let temperature { parts.append("\(temperature) °C") }
-        var line = parts.joined(separator: " ")
-        if !reasons.isEmpty { line += " — " + reasons.map(\.message).joined(separator: "; ") }
-        return line
-    }
-}
-
 extension PassDirection: ExpressibleByArgument {}
 
 /// One line on standard output, written at once (no buffering): an acknowledgement must be out
@@ -319,7 +245,6 @@ extension PassDirection: ExpressibleByArgument {}
 func writeLine(_ line: String) throws {
     try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
-
 
 /// Compact sorted JSON on one line, for JSON-lines output.
 func compactJSON(_ value: some Encodable) throws -> String {

@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
         step.detail("card image with \(ResidentCardFileSystem.allFiles.count) files: \(imageURL.path)")
 
         // 2. Write a visit and an immunization through APDUs.
-        let connection = try await CardConnection.open(CardTargetOptions.parse(["--image", imageURL.path]))
+        let connection = try CardTargetOptions.parse(["--image", imageURL.path]).open()
         let session = connection.session
         let visit = try OutpatientRecord.fromJSON(Data(DemoData.visit.utf8))
         let slot = try await session.writeOutpatient(visit)
@@ -122,13 +122,8 @@ struct DemoCommand: AsyncParsableCommand {
         // frequencies (the term-frequency adjustment) are those of a realistic index.
         let population = SyntheticPopulation(seed: 2026, options: .init(persons: 1_000)).records
         let ingested = try index.ingest(registrations + population, actor: "demo")
-        let cardNumber = contents.issuer.cardNumber ?? holder.idNumber ?? "?"
-        let probe = PersonRecord(
-            id: cardNumber, domain: DemoData.cardDomain, fullName: contents.holder?.name,
-            birthDate: contents.holder?.birthDate?.description, sex: contents.holder?.sex?.code,
-            identifiers: contents.holder?.idNumber.map {
-                [PatientIdentifier(domain: "citizen-id", value: $0, kind: .citizenID)]
-            } ?? [])
+        let probe = try PersonRecord(card: contents, domain: DemoData.cardDomain)
+        let cardNumber = probe.id
         let fed = try index.feed(probe, actor: "demo")
         step.begin("Register the card holder in an EMPI index (SQLite) and query the cross-index")
         step.detail(

@@ -160,7 +160,7 @@ extension QRCommand {
             let payload: String
             let text: String?
             let hex: String?
-            let unverified: SignedCodeJSON?
+            let unverified: SignedCodeReport?
             let plain: PlainJSON?
             let error: String?
             let offset: Int?
@@ -169,12 +169,12 @@ extension QRCommand {
                 payload = scanned.kindName
                 text = scanned.text
                 var hex: String?
-                var unverified: SignedCodeJSON?
+                var unverified: SignedCodeReport?
                 var plain: PlainJSON?
                 var error: PayloadSyntaxError?
                 switch scanned {
                 case .binary(let bytes): hex = Hex.encode(bytes)
-                case .signed(let decoded): unverified = SignedCodeJSON(decoded.code)
+                case .signed(let decoded): unverified = SignedCodeReport(decoded.code)
                 case .malformedSigned(_, let failure): error = failure
                 case .plain(let payload): plain = PlainJSON(payload)
                 case .text(_, let failure): error = failure

@@ -144,14 +144,14 @@ extension QRCommand {
         struct IssuedJSON: Encodable {
             let text: String
             let length: Int
-            let code: SignedCodeJSON
+            let code: SignedCodeReport
             let qr: QRJSON?
             let files: [FileJSON]
 
             init(text: String, code: SignedCode, matrix: QRMatrix?, options: QRRenderOptions, files: [FileJSON]) {
                 self.text = text
                 length = text.count
-                self.code = SignedCodeJSON(code)
+                self.code = SignedCodeReport(code)
                 qr = matrix.map {
                     QRJSON(
                         version: $0.version, modules: $0.width, errorCorrection: options.errorCorrection.rawValue,

@@ -39,51 +39,6 @@ struct QRCommand: AsyncParsableCommand {
     }
 }
 
-/// The fields of a signed code in `--json` output.
-struct SignedCodeJSON: Encodable {
-    let kind: String
-    let keyId: String
-    let cardId: String
-    let issuedAt: String
-    let windowSeconds: Int?
-    let expiresAt: String?
-    let nonce: String
-
-    init(_ code: SignedCode) {
-        kind = code.kind == .static ? "static" : "dynamic"
-        keyId = code.keyID.hex
-        cardId = code.cardID
-        issuedAt = ISO8601Instant.format(code.issuedAt)
-        windowSeconds = code.windowSeconds
-        expiresAt = code.expiresAt.map(ISO8601Instant.format)
-        nonce = code.nonce.hex
-    }
-}
-
-/// A verdict in `--json` output.
-struct VerdictJSON: Encodable {
-    let valid: Bool
-    let reason: String
-    let message: String
-    let offset: Int?
-    let issuer: String?
-    let code: SignedCodeJSON?
-
-    init(_ verdict: Verdict) {
-        valid = verdict.isValid
-        reason = verdict.reasonCode
-        message = verdict.description
-        if case .malformed(_, let offset) = verdict { self.offset = offset } else { offset = nil }
-        if case .valid(let decoded) = verdict {
-            issuer = decoded.issuer
-            code = SignedCodeJSON(decoded.code)
-        } else {
-            issuer = nil
-            code = nil
-        }
-    }
-}
-
 /// An instant on the command line: ISO 8601 with a zone, e.g. `2026-03-01T08:00:00Z`.
 struct InstantArgument: ExpressibleByArgument {
     let text: String

@@ -19,7 +19,8 @@ extension QRCommand {
 
                 Replay: each run is stateless unless --replay-cache FILE is given. The file keeps the \
                 accepted dynamic codes (key id, nonce) until their window (+ skew) ends; it is locked \
-                while in use (FILE.lock), pruned on load and replaced atomically. Static codes are \
+                while in use (FILE.lock), pruned on load and replaced atomically, and an accepted \
+                dynamic code is in it before its verdict is printed. Static codes are \
                 never replays: they are shown repeatedly by design.
 
                 Output: one line per symbol, "valid: …" or "INVALID: reason" (for images prefixed with \
@@ -69,22 +70,18 @@ extension QRCommand {
             let replay = try replayCache.map {
                 try ReplayCacheFile(path: $0, now: Int64(instant.timeIntervalSince1970.rounded(.down)))
             }
-            let verifier = CodeVerifier(
-                trustList: trustList, revocations: revocations, clockSkew: verification.clockSkew, seenNonces: replay?.cache)
-            let verify = { (text: String) -> Verdict in
-                let verdict = verifier.verify(text, now: now?.date)
-                replay?.record(verdict, clockSkew: verification.clockSkew)
-                return verdict
-            }
+            let verifier = ReplayGuardedVerifier(
+                trustList: trustList, revocations: revocations, clockSkew: verification.clockSkew, replayCache: replay)
+            let verify = { (text: String) throws -> Verdict in try verifier.verify(text, at: now?.date ?? Date()) }
 
             var allValid = true
             if images.isEmpty {
                 let input = text.map(trimmingLineEnd) ?? readLine() ?? ""
-                let verdict = verify(input)
-                try replay?.save()
+                let verdict = try verify(input)
+                try verifier.finish()
                 allValid = verdict.isValid
                 if json {
-                    try printJSON(VerdictJSON(verdict))
+                    try printJSON(VerdictReport(verdict))
                 } else {
                     print(verdict.isValid ? verdict.description : "INVALID: \(verdict)")
                 }
@@ -110,17 +107,17 @@ extension QRCommand {
                     }
                     for (index, bytes) in payloads.enumerated() {
                         // Non-UTF-8 bytes cannot be a code; decoding them lossily makes them malformed.
-                        let verdict = verify(String(decoding: bytes, as: UTF8.self))
+                        let verdict = try verify(String(decoding: bytes, as: UTF8.self))
                         allValid = allValid && verdict.isValid
                         results.append(
-                            ImageVerdictJSON(file: path, symbol: index + 1, verdict: VerdictJSON(verdict), error: nil))
+                            ImageVerdictJSON(file: path, symbol: index + 1, verdict: VerdictReport(verdict), error: nil))
                         if !json {
                             let label = payloads.count == 1 ? path : "\(path) [\(index + 1)]"
                             print("\(label): " + (verdict.isValid ? verdict.description : "INVALID: \(verdict)"))
                         }
                     }
                 }
-                try replay?.save()
+                try verifier.finish()
                 if json { try printJSON(results) }
             }
             if !allValid { throw ExitCode(1) }
@@ -130,7 +127,7 @@ extension QRCommand {
             let file: String
             /// 1-based index of the symbol in the image; absent when the image could not be scanned.
             let symbol: Int?
-            let verdict: VerdictJSON?
+            let verdict: VerdictReport?
             let error: String?
         }
     }

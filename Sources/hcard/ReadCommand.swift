@@ -35,7 +35,7 @@ struct ReadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status = try statusDb.map(AccountStoreOptions.statusDatabase)
-        let connection = try await CardConnection.open(target)
+        let connection = try target.open()
         let contents = try await connection.session.readCard()
         if json {
             try printJSON(contents)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HealthCardCore
-import Synchronization
 
 /// `hcard readers`: what pcscd sees.
 struct ReadersCommand: AsyncParsableCommand {
@@ -25,33 +24,16 @@ struct ReadersCommand: AsyncParsableCommand {
         let context = try PCSCContext()
         let readers = try context.readerStates()
         if json {
-            try printJSON(readers.map(ReaderJSON.init))
+            try printJSON(readers.map(ReaderReport.init))
             return
         }
         guard !readers.isEmpty else { throw ReaderError.noReaders() }
         let width = readers.map(\.name.count).max() ?? 0
         for reader in readers {
             let padded = reader.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            let kind = ReaderJSON(reader).kind
+            let kind = reader.kind
             let atr = reader.answerToReset.map { "  " + Hex.encode($0) } ?? ""
             print("\(padded)  \(kind.padding(toLength: 5, withPad: " ", startingAt: 0))\(atr)".trimmingTrailingSpaces)
-        }
-    }
-
-    struct ReaderJSON: Encodable {
-        let name: String
-        let cardPresent: Bool
-        /// `empty`, `card`, `SAM` (a recognised SAM), `mute` (card does not answer).
-        let kind: String
-        let atr: String?
-        let exclusive: Bool
-
-        init(_ reader: ReaderState) {
-            name = reader.name
-            cardPresent = reader.cardPresent
-            kind = !reader.cardPresent ? "empty" : reader.mute ? "mute" : reader.holdsRecognisedSAM ? "SAM" : "card"
-            atr = reader.answerToReset.map { Hex.encode($0) }
-            exclusive = reader.exclusive
         }
     }
 }
@@ -61,12 +43,6 @@ struct SingleReaderOptions: ParsableArguments {
     @Option(help: "PC/SC reader (full name or a unique part of it). Default: the only reader with a card.")
     var reader: String?
 
-    /// Connects to the chosen reader's card. A recognised SAM is never chosen by default.
-    func connect(_ context: PCSCContext) throws -> PCSCCard {
-        let readers = try context.readerStates()
-        let choice = try ReaderSelection.choose(card: reader, sam: nil, useSAM: false, among: readers)
-        return try context.connect(to: choice.card)
-    }
 }
 
 /// `hcard atr`: the card's reset response, parsed.
@@ -92,73 +68,16 @@ struct ATRCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try PCSCContext()
-        if let wait { try await waitForCard(context, seconds: wait) }
-        let card = try target.connect(context)
+        if let wait { try await context.waitForCard(named: target.reader, timeout: .milliseconds(Int(wait * 1000))) }
+        let card = try PCSCTerminal.connectCard(in: target.reader, context: context)
         defer { card.close() }
-        let atr = try AnswerToReset(card.answerToReset)
-        let report = ATRReport(reader: card.reader, atr: atr, active: card.activeProtocol.description)
+        let report = AnswerToResetReport(
+            reader: card.reader, atr: try AnswerToReset(card.answerToReset),
+            activeProtocol: card.activeProtocol.description)
         if json {
             try printJSON(report)
         } else {
             print(report.text)
-        }
-    }
-
-    private func waitForCard(_ context: PCSCContext, seconds: Double) async throws {
-        let timeout = Duration.milliseconds(Int(seconds * 1000))
-        if let name = target.reader {
-            let reader = try ReaderSelection.resolve(name, among: try context.readerStates())
-            _ = try await context.waitForCard(in: reader.name, timeout: timeout)
-            return
-        }
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            do {
-                _ = try ReaderSelection.choose(card: nil, sam: nil, useSAM: false, among: try context.readerStates())
-                return
-            } catch where error.code == .noCard {
-                guard ContinuousClock.now < deadline else { throw error }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-    }
-
-    struct ATRReport: Encodable {
-        let reader: String
-        let atr: String
-        let protocols: [String]
-        let activeProtocol: String
-        let historicalBytes: String
-        let historicalASCII: String
-        let ta1: String?
-        let checkByteValid: Bool
-        /// `true`/`false` when the card capabilities say so, `null` when not announced.
-        let extendedLength: Bool?
-
-        init(reader: String, atr: AnswerToReset, active: String) {
-            self.reader = reader
-            self.atr = Hex.encode(atr.bytes)
-            protocols = atr.protocols.map { "T=\($0)" }
-            activeProtocol = active
-            historicalBytes = Hex.encode(atr.historicalBytes)
-            historicalASCII = atr.historicalASCII
-            ta1 = atr.ta1.map { Hex.encode([$0]) }
-            checkByteValid = atr.checkByteValid
-            extendedLength = atr.supportsExtendedLength
-        }
-
-        var text: String {
-            let extended = extendedLength.map { $0 ? "yes (card capabilities)" : "no (card capabilities)" }
-                ?? "not announced in the historical bytes"
-            return """
-                reader:           \(reader)
-                ATR:              \(spaced(atr))
-                protocols:        \(protocols.joined(separator: ", ")) (active: \(activeProtocol))
-                historical bytes: \(historicalBytes.isEmpty ? "none" : "\(historicalBytes)  \(historicalASCII)")
-                TA1 (Fi/Di):      \(ta1 ?? "absent (default 11)")
-                check byte:       \(checkByteValid ? "valid" : "WRONG (TCK does not match)")
-                extended length:  \(extended)
-                """
         }
     }
 }
@@ -201,16 +120,10 @@ struct APDUCommand: AsyncParsableCommand {
 
     func run() async throws {
         let commands = try apdus.map { try CommandAPDU(bytes: try Hex.decode($0)) }
-        let context = try PCSCContext()
-        let card = try target.connect(context)
+        let connection = try PCSCTerminal.openRaw(
+            reader: target.reader, context: try PCSCContext(), trace: trace ? traceLine : nil)
+        let (card, channel) = (connection.card, connection.channel)
         defer { card.close() }
-        let pcsc = PCSCCardChannel(card)
-        let counted = CountingChannel(pcsc)
-        let t0 = pcsc.needsT0Handling
-        let channel =
-            trace
-            ? withT0Handling(TracingChannel(counted, protocolLabel: pcsc.protocolLabel, sink: traceLine), t0)
-            : withT0Handling(counted, t0)
 
         if let count = `repeat` {
             let clock = ContinuousClock()
@@ -222,7 +135,7 @@ struct APDUCommand: AsyncParsableCommand {
             }
             let elapsed = start.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let total = counted.count
+            let total = connection.apduCount()
             let rate = Double(total) / seconds
             print(
                 "\(total) APDUs in \(String(format: "%.3f", seconds)) s: \(Int(rate.rounded())) APDU/s,"
@@ -235,38 +148,6 @@ struct APDUCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// `channel` in a ``T0Channel`` when the reader negotiated T=0.
-private func withT0Handling(_ channel: some CardChannel, _ t0: Bool) -> any CardChannel {
-    t0 ? T0Channel(channel) : channel
-}
-
-/// Counts round trips (GET RESPONSEs included when under ``T0Channel``) without formatting
-/// trace lines, so `--repeat` measures the transport.
-private final class CountingChannel<Base: CardChannel>: CardChannel {
-    let base: Base
-    private let counter = Atomic<Int>(0)
-
-    init(_ base: Base) { self.base = base }
-
-    var count: Int { counter.load(ordering: .relaxed) }
-
-    func transmit(_ command: CommandAPDU) async throws -> ResponseAPDU {
-        counter.add(1, ordering: .relaxed)
-        return try await base.transmit(command)
-    }
-}
-
-/// `3B8C` → `3B 8C`.
-private func spaced(_ hex: String) -> String {
-    var pairs: [Substring] = []
-    var rest = hex[...]
-    while !rest.isEmpty {
-        pairs.append(rest.prefix(2))
-        rest = rest.dropFirst(2)
-    }
-    return pairs.joined(separator: " ")
 }
 
 extension String {

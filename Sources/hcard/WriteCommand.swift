@@ -39,7 +39,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let data = try readFile(from)
-        let connection = try await CardConnection.open(target)
+        let connection = try target.open()
         let session = connection.session
         var slot: Int?
         do {
@@ -99,7 +99,7 @@ struct EraseCommand: AsyncParsableCommand {
     @OptionGroup var target: CardTargetOptions
 
     func run() async throws {
-        let connection = try await CardConnection.open(target)
+        let connection = try target.open()
         try await connection.session.erase(kind, slot: slot)
         print("\(kind) slot \(slot) marked empty")
     }

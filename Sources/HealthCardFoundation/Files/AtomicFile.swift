@@ -81,32 +81,54 @@ public enum AtomicFile {
     public static func write(
         _ bytes: [UInt8], to path: String, mode: UInt16 = publicMode, replace: Bool = true
     ) throws(FileAccessError) {
-        guard replace else {
-            try createAndWrite(bytes, at: path, mode: mode)
-            syncDirectory(of: path)
-            return
+        do {
+            try write(to: path, mode: mode, replace: replace) { emit in try emit(bytes) }
+        } catch let error as FileAccessError {
+            throw error
+        } catch {
+            preconditionFailure("only file errors can occur writing bytes: \(error)")
         }
-        var info = stat()
-        if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            throw FileAccessError(path: path, operation: "replace", code: EINVAL, detail: "not a regular file")
-        }
-        var temporary = ""
-        for _ in 0..<8 {
-            let candidate = "\(path).tmp-\(String(UInt32.random(in: .min ... .max), radix: 16))"
-            do throws(FileAccessError) {
-                try createAndWrite(bytes, at: candidate, mode: mode)
-                temporary = candidate
-                break
-            } catch {
-                guard error.alreadyExists else { throw error }
+    }
+
+    /// Writes what `produce` emits to `path` with exactly `mode`, with the guarantees of
+    /// ``write(_:to:mode:replace:)``: the content goes to a new file (with `replace`, a temporary
+    /// one next to `path`), is synced, and only then becomes `path`.
+    ///
+    /// Why a producer: an export of millions of rows is written chunk by chunk, never held whole,
+    /// and still either replaces `path` completely or leaves it as it was. If `produce` (or a
+    /// write) throws, the new file is removed and `path` is untouched; the error is rethrown.
+    ///
+    /// - Parameter produce: calls `emit` with each chunk, in order.
+    /// - Throws: ``FileAccessError`` for the file; whatever `produce` throws.
+    public static func write(
+        to path: String, mode: UInt16 = publicMode, replace: Bool = true,
+        _ produce: (_ emit: ([UInt8]) throws(FileAccessError) -> Void) throws -> Void
+    ) throws {
+        let target: String
+        let descriptor: Int32
+        if replace {
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                throw FileAccessError(path: path, operation: "replace", code: EINVAL, detail: "not a regular file")
             }
+            (target, descriptor) = try createTemporary(for: path, mode: mode)
+        } else {
+            (target, descriptor) = (path, try createExclusive(path, mode: mode))
         }
-        guard !temporary.isEmpty else {
-            throw FileAccessError(path: path, operation: "create a temporary file for", code: EEXIST)
+        var open = true
+        do {
+            try produce { bytes throws(FileAccessError) in try writeAll(bytes, to: descriptor, path: target) }
+            if fsync(descriptor) != 0 { throw FileAccessError(path: target, operation: "sync", code: errno) }
+            open = false
+            if close(descriptor) != 0 { throw FileAccessError(path: target, operation: "close", code: errno) }
+        } catch {
+            if open { close(descriptor) }
+            unlink(target)
+            throw error
         }
-        guard rename(temporary, path) == 0 else {
+        if replace, rename(target, path) != 0 {
             let code = errno
-            unlink(temporary)
+            unlink(target)
             throw FileAccessError(path: path, operation: "replace", code: code)
         }
         syncDirectory(of: path)
@@ -127,37 +149,48 @@ public enum AtomicFile {
         return try body()
     }
 
-    /// Creates `path` exclusively with `mode`, writes `bytes`, syncs and closes; on failure removes it.
-    private static func createAndWrite(_ bytes: [UInt8], at path: String, mode: UInt16) throws(FileAccessError) {
+    /// Creates `path` exclusively (`O_EXCL`, no symlink followed) with exactly `mode` and returns
+    /// the open descriptor; on failure nothing is left at `path`.
+    private static func createExclusive(_ path: String, mode: UInt16) throws(FileAccessError) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
         let descriptor = open(path, flags, mode_t(mode))
         guard descriptor >= 0 else { throw FileAccessError(path: path, operation: "create", code: errno) }
-        var failure: FileAccessError?
-        if fchmod(descriptor, mode_t(mode)) != 0 {
-            failure = FileAccessError(path: path, operation: "chmod", code: errno)
+        guard fchmod(descriptor, mode_t(mode)) == 0 else {
+            let code = errno
+            close(descriptor)
+            unlink(path)
+            throw FileAccessError(path: path, operation: "chmod", code: code)
         }
+        return descriptor
+    }
+
+    /// Creates a new temporary file next to `path` (`PATH.tmp-<random>`), trying other names if
+    /// one is taken; returns its path and open descriptor.
+    private static func createTemporary(for path: String, mode: UInt16) throws(FileAccessError) -> (String, Int32) {
+        for _ in 0..<8 {
+            let candidate = "\(path).tmp-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+            do throws(FileAccessError) {
+                return (candidate, try createExclusive(candidate, mode: mode))
+            } catch {
+                guard error.alreadyExists else { throw error }
+            }
+        }
+        throw FileAccessError(path: path, operation: "create a temporary file for", code: EEXIST)
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and `EINTR`.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(FileAccessError) {
         var written = 0
-        while failure == nil, written < bytes.count {
+        while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
                 return Glibc.write(descriptor, base + written, buffer.count - written)
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                failure = FileAccessError(path: path, operation: "write", code: errno)
-            } else {
-                written += count
+                throw FileAccessError(path: path, operation: "write", code: errno)
             }
-        }
-        if failure == nil, fsync(descriptor) != 0 {
-            failure = FileAccessError(path: path, operation: "sync", code: errno)
-        }
-        if close(descriptor) != 0, failure == nil {
-            failure = FileAccessError(path: path, operation: "close", code: errno)
-        }
-        if let failure {
-            unlink(path)
-            throw failure
+            written += count
         }
     }
 

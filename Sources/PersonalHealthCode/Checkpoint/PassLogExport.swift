@@ -65,14 +65,31 @@ public enum PassLogExport {
         return count
     }
 
-    /// The column values of one record, `nil` for a missing value.
+    /// Writes the passages of `log` that match `filter` to the file at `path`, streaming, and
+    /// returns how many. The file is created or replaced through ``AtomicFile/write(to:mode:replace:_:)``
+    /// (mode 0644): `path` holds the whole export or, if anything fails, what it held before, never
+    /// half an export; no temporary file is left behind.
+    ///
+    /// - Throws: the log's errors; ``FileAccessError`` for the file.
+    @discardableResult
+    public static func write(
+        _ log: PassLog, matching filter: PassLogFilter, format: Format, fullIDs: Bool = false, toFileAt path: String
+    ) throws -> Int {
+        var count = 0
+        try AtomicFile.write(to: path, mode: AtomicFile.publicMode) { emit in
+            count = try write(log, matching: filter, format: format, fullIDs: fullIDs) { try emit(Array($0.utf8)) }
+        }
+        return count
+    }
+
+    /// The column values of one record, `nil` for a missing value: ``PassRecordReport``'s fields
+    /// in ``columns`` order, the reasons space-separated.
     static func fields(_ record: PassRecord, fullIDs: Bool) -> [String?] {
-        [
-            String(record.id), record.chinaTime, record.checkpoint.id, record.checkpoint.name, record.checkpoint.area,
-            record.checkpoint.department, record.direction.rawValue, record.credential.rawValue,
-            record.holder.map { fullIDs ? $0.storedValue : $0.masked }, record.colour?.rawValue,
-            record.temperature.map { String($0) }, record.outcome.rawValue, record.reasonCodes.joined(separator: " "),
-            record.detail, record.plate,
+        let report = PassRecordReport(record, fullIDs: fullIDs)
+        return [
+            String(report.id), report.time, report.checkpoint, report.checkpointName, report.area, report.department,
+            report.direction, report.credential, report.person, report.colour, report.temperature.map { String($0) },
+            report.decision, report.reasons.joined(separator: " "), report.detail, report.plate,
         ]
     }
 
@@ -103,5 +120,59 @@ public enum PassLogExport {
             }
         }
         return out + "\""
+    }
+}
+
+/// One passage as the pass log reports it (`hcard passlog query --json`, trajectories): the
+/// export's columns, with the reasons as an array and the holder masked unless full ids were asked for.
+public struct PassRecordReport: Encodable, Hashable, Sendable {
+    public let id: Int64
+    /// ISO 8601, China time (`+08:00`).
+    public let time: String
+    public let checkpoint: String
+    public let checkpointName: String
+    public let area: String
+    public let department: String
+    public let direction: String
+    public let credential: String
+    public let person: String?
+    public let colour: String?
+    public let temperature: Double?
+    public let decision: String
+    /// The reason codes.
+    public let reasons: [String]
+    public let detail: String
+    public let plate: String?
+
+    public init(_ record: PassRecord, fullIDs: Bool) {
+        id = record.id
+        time = record.chinaTime
+        checkpoint = record.checkpoint.id
+        checkpointName = record.checkpoint.name
+        area = record.checkpoint.area
+        department = record.checkpoint.department
+        direction = record.direction.rawValue
+        credential = record.credential.rawValue
+        person = record.holder.map { fullIDs ? $0.storedValue : $0.masked }
+        colour = record.colour?.rawValue
+        temperature = record.temperature
+        decision = record.outcome.rawValue
+        reasons = record.reasonCodes
+        detail = record.detail
+        plate = record.plate
+    }
+
+    /// An instant as the reports write it: ISO 8601 in China time with `+08:00`.
+    public static func chinaTime(_ date: Date) -> String { ChinaTime.dateTime(at: date).description + "+08:00" }
+
+    /// `#12 2026-03-02T08:15:00+08:00 G1 in PASS 110105********002X healthCode green 36.5 °C`.
+    public var line: String {
+        var parts = ["#\(id)", time, checkpoint, direction, decision.uppercased(), person ?? "-", credential]
+        if let colour { parts.append(colour) }
+        if let temperature { parts.append("\(temperature) °C") }
+        if let plate { parts.append(plate) }
+        var line = parts.joined(separator: " ")
+        if !detail.isEmpty { line += " — " + detail }
+        return line
     }
 }

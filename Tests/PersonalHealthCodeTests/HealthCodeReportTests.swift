@@ -1,0 +1,74 @@
+import Foundation
+import HealthCardCrypto
+import HealthCardFoundation
+import PersonalHealthCode
+import Testing
+
+/// Opening the service by rule-set name, verifying with and without the register, and the
+/// reports' JSON shape (what `hcard code … --json` prints).
+@Suite("Health-code service opening, verification entry point and reports")
+struct HealthCodeReportTests {
+    static let clock: @Sendable () -> Date = { HealthCodeFixtures.noon }
+
+    /// Compact sorted JSON of `value`, as a dictionary.
+    static func object(_ value: some Encodable) throws -> [String: Any] {
+        let data = try JSONEncoder().encode(value)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("open: a shipped rule set by name; an unknown one is an error naming the shipped ones")
+    func openByRuleSetName() throws {
+        let directory = try HealthCodeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("hc.sqlite").path
+        let service = try LocalHealthCodeService.open(storeAt: path, rules: "hainan-2022-05", clock: Self.clock)
+        #expect(service.rules.id == "hainan-2022-05")
+        #expect(RuleSet.shipped[RuleSet.defaultID] != nil)
+        #expect(throws: HealthCardError.self) {
+            try LocalHealthCodeService.open(storeAt: path, rules: "hainan-1999-01", clock: Self.clock)
+        }
+    }
+
+    @Test("verify: the same verdict with and without the register; the register adds a newer code")
+    func verifyWithAndWithoutRegister() async throws {
+        let directory = try HealthCodeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("hc.sqlite").path
+        let (_, issuer, trust) = try HealthCodeFixtures.key()
+        let verifier = HealthCodeVerifier(trustList: trust)
+        let service = try LocalHealthCodeService.open(storeAt: path, rules: RuleSet.defaultID, issuer: issuer, clock: Self.clock)
+        let record: [String: JSONValue] = [
+            "name": .string("张三"), "sex": .string("1"), "documentType": .string("01"),
+            "documentNumber": .string(HealthCodeFixtures.person.rawValue), "householdRegion": .string("460105"),
+            "temperature": .number(36.6), "symptoms": .array([]), "riskAreaStay": .bool(false), "overseas": .bool(false),
+        ]
+        let declared = try await service.declareHealth(HealthDeclarationRequest(record: record, time: nil))
+        #expect(declared.returnCode == .success)
+        let first = try await service.generateCode(CodeGenerationRequest(person: HealthCodeFixtures.person))
+        let second = try await service.generateCode(
+            CodeGenerationRequest(person: HealthCodeFixtures.person, now: HealthCodeFixtures.noon.addingTimeInterval(60)))
+        let text = try #require(first.text)
+
+        let request = CodeVerificationRequest(text: text, now: HealthCodeFixtures.noon.addingTimeInterval(120))
+        let offline = try await LocalHealthCodeService.verify(request, with: verifier, registerAt: nil, clock: Self.clock)
+        let registered = try await LocalHealthCodeService.verify(request, with: verifier, registerAt: path, clock: Self.clock)
+        #expect(offline.verdict.isValid && offline.verdict == registered.verdict)
+        #expect(offline.supersededBy == nil)
+        #expect(registered.supersededBy == second.code?.id)
+
+        let report = try Self.object(HealthCodeVerificationReport(registered))
+        #expect(report["valid"] as? Bool == true)
+        #expect(report["supersededBy"] as? String == second.code?.id.hex)
+        let code = try #require(report["code"] as? [String: Any])
+        #expect(code["colour"] as? String == "green")
+        #expect(Set(code.keys) == ["codeId", "keyId", "colour", "colourCode", "region", "subject", "issuedAt", "expiresAt"])
+
+        let outcome = try Self.object(
+            HealthCodeRequestReport(
+                returnCode: declared.returnCode, violations: [], person: declared.person, eventID: declared.eventID,
+                status: declared.status))
+        #expect(outcome["returnCode"] as? String == "0000")
+        #expect(outcome["person"] as? String == HealthCodeFixtures.person.rawValue)
+        #expect((outcome["status"] as? [String: Any])?["colour"] as? String == "green")
+    }
+}
