@@ -209,7 +209,7 @@ extension LocalHealthCodeService {
     /// - Throws: ``HealthCardError`` naming the shipped sets if `rules` is not one; the store's errors.
     public static func open(
         storeAt path: String, rules: String, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
-        clock: @escaping @Sendable () -> Date
+        clock: any WallClock = SystemClock()
     ) throws -> LocalHealthCodeService {
         LocalHealthCodeService(
             store: try HealthEventStore(path: path), issuer: issuer, verifier: verifier, rules: try RuleSet.named(rules),
@@ -227,10 +227,10 @@ extension LocalHealthCodeService {
     ///   - clock: the time when `request.now` is `nil`.
     public static func verify(
         _ request: CodeVerificationRequest, with verifier: HealthCodeVerifier, registerAt storePath: String?,
-        clock: @escaping @Sendable () -> Date
+        clock: any WallClock = SystemClock()
     ) async throws -> CodeVerificationResponse {
         guard let storePath else {
-            let verdict = verifier.verify(request.text, now: request.now ?? clock(), presentedBy: request.presentedBy)
+            let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
             return CodeVerificationResponse(returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict)
         }
         let service = try open(storeAt: storePath, rules: RuleSet.defaultID, verifier: verifier, clock: clock)

@@ -43,7 +43,7 @@ struct HealthCodeCommand: AsyncParsableCommand {
         }
 
         func service(issuer: HealthCodeIssuer? = nil) throws -> LocalHealthCodeService {
-            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer, clock: { Date() })
+            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer)
         }
     }
 

@@ -145,7 +145,7 @@ extension HealthCodeCommand {
                 clockSkew: verification.clockSkew)
             let request = CodeVerificationRequest(text: input, now: now?.instant, presentedBy: person?.id)
             let response = try await LocalHealthCodeService.verify(
-                request, with: verifier, registerAt: db, clock: { Date() })
+                request, with: verifier, registerAt: db)
             if json {
                 try printJSON(HealthCodeVerificationReport(response))
             } else {

@@ -8,7 +8,7 @@ import Testing
 /// reports' JSON shape (what `hcard code … --json` prints).
 @Suite("Health-code service opening, verification entry point and reports")
 struct HealthCodeReportTests {
-    static let clock: @Sendable () -> Date = { HealthCodeFixtures.noon }
+    static let clock = FixedClock(HealthCodeFixtures.noon)
 
     /// Compact sorted JSON of `value`, as a dictionary.
     static func object(_ value: some Encodable) throws -> [String: Any] {
