@@ -155,7 +155,7 @@ struct CheckpointCommand: ParsableCommand {
             let instant = now?.instant
             let replay = try replayCache.map {
                 try ReplayCacheFile(
-                    path: $0, now: Int64((instant ?? Date()).timeIntervalSince1970.rounded(.down)))
+                    path: $0, now: Int64((instant ?? SystemClock().now()).timeIntervalSince1970.rounded(.down)))
             }
             let decider = CheckpointDecider(
                 policy: try checkpointPolicy(), trustList: try verification.trustList(),
@@ -168,7 +168,7 @@ struct CheckpointCommand: ParsableCommand {
                 -> Bool
             {
                 let passage = try station.scan(
-                    credential, temperature: temperature, direction: direction, plate: plate, at: instant ?? Date())
+                    credential, temperature: temperature, direction: direction, plate: plate, at: instant ?? SystemClock().now())
                 let ack = passage.acknowledgement(fullIDs: fullId)
                 if json {
                     if batch { try writeLine(compactJSON(ack)) } else { try printJSON(ack) }

@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
         let trust = try TrustList(entries: [
             TrustList.Entry(
                 publicKey: key.publicKey, issuer: "Demo health commission",
-                validFrom: Date().addingTimeInterval(-60), validTo: Date().addingTimeInterval(86_400))
+                validFrom: SystemClock().now().addingTimeInterval(-60), validTo: SystemClock().now().addingTimeInterval(86_400))
         ])
         let cardID = DemoData.eHealthCardID(for: holder.idNumber ?? "")
         let text = try await SignedCodeIssuer(privateKey: key).issue(cardID: cardID, kind: .dynamic(window: .seconds(300)))

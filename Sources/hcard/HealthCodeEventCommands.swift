@@ -88,7 +88,7 @@ extension HealthCodeCommand {
         func validate() throws { _ = try healthEventKind() }
 
         func run() async throws {
-            let time = at?.dateTime ?? ChinaTime.dateTime(at: Date())
+            let time = at?.dateTime ?? ChinaTime.dateTime(at: SystemClock().now())
             let (eventID, status) = try await store.service().recordEvent(
                 HealthEvent(time, try healthEventKind()), for: person.id, actor: actor)
             try report(

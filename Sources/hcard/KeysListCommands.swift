@@ -66,7 +66,7 @@ extension KeysCommand {
 
             func run() throws {
                 let key = try KeyFiles.readPublicKey(at: publicKey)
-                let from = validFrom?.date ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+                let from = validFrom?.date ?? Date(timeIntervalSince1970: SystemClock().now().timeIntervalSince1970.rounded(.down))
                 let to = validTo?.date ?? from.addingTimeInterval(365 * 86_400)
                 let entry = try TrustList.Entry(publicKey: key, issuer: issuer, validFrom: from, validTo: to)
                 let count = try TrustList.update(at: trust) { list in

@@ -30,7 +30,7 @@ extension PassLogCommand {
         }
 
         func run() throws {
-            let records = try store.open().trajectory(of: person.holder, days: days, now: now?.instant ?? Date())
+            let records = try store.open().trajectory(of: person.holder, days: days, now: now?.instant ?? SystemClock().now())
             if json { return try printJSON(records.map { PassRecordReport($0, fullIDs: fullId) }) }
             if records.isEmpty {
                 print("no passages of \(fullId ? person.holder.storedValue : person.holder.masked) in \(days) days")
@@ -74,7 +74,7 @@ extension PassLogCommand {
 
         func run() throws {
             let companions = try store.open().companions(
-                of: person.holder, minutes: minutes, days: days, now: now?.instant ?? Date(), limit: limit)
+                of: person.holder, minutes: minutes, days: days, now: now?.instant ?? SystemClock().now(), limit: limit)
             let rows = companions.map { CompanionReport($0, fullIDs: fullId) }
             if json { return try printJSON(rows) }
             if rows.isEmpty { print("no companions within \(minutes) minutes in \(days) days") }

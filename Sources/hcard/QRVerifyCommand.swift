@@ -66,13 +66,13 @@ extension QRCommand {
         func run() throws {
             let trustList = try verification.trustList()
             let revocations = try verification.revocations()
-            let instant = now?.date ?? Date()
+            let instant = now?.date ?? SystemClock().now()
             let replay = try replayCache.map {
                 try ReplayCacheFile(path: $0, now: Int64(instant.timeIntervalSince1970.rounded(.down)))
             }
             let verifier = ReplayGuardedVerifier(
                 trustList: trustList, revocations: revocations, clockSkew: verification.clockSkew, replayCache: replay)
-            let verify = { (text: String) throws -> Verdict in try verifier.verify(text, at: now?.date ?? Date()) }
+            let verify = { (text: String) throws -> Verdict in try verifier.verify(text, at: now?.date ?? SystemClock().now()) }
 
             var allValid = true
             if images.isEmpty {
