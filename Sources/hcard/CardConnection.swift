@@ -50,9 +50,7 @@ struct CardConnection {
         guard let path = options.image else {
             return try await openReader(options)
         }
-        let url = URL(fileURLWithPath: path)
-        let image = try CardImage.load(from: url)
-        let card = EmulatedCardChannel(VirtualCard(image: image)) { card in try card.image.save(to: url) }
+        let card = try EmulatedCardChannel.lockedImage(at: path)
         let sam = EmulatedCardChannel(try VirtualSAM.test())
         let traced = TracingChannel(card, sink: options.trace ? traceLine : ignoreLine)
         let session = TerminalSession(
