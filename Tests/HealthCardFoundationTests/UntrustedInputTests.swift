@@ -8,6 +8,44 @@ import HealthCardTestSupport
 /// and the file lock held across a session.
 @Suite("Untrusted input: JSON shapes, CSV cells, terminal text, same-file outputs, locks")
 struct UntrustedInputTests {
+    static let list = JSONShape.object(
+        ["version": .integer, "cardIds": .array(.string), "keyIds": .array(.string)], required: ["cardIds"])
+
+    @Test("an unknown key names the file, the path and the closest known key")
+    func unknownKey() {
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"cardIDs": []}"#.utf8), source: "r.json") }
+                == #"r.json: unknown key "cardIDs" (closest known key: "cardIds")"#)
+        let nested = JSONShape.object(["keys": .array(.object(["keyId": .string, "issuer": .string]))])
+        #expect(
+            errorReason { try nested.check(json: Array(#"{"keys": [{"keyId": "A"}, {"keyID": "B"}]}"#.utf8), source: "t.json") }
+                == #"t.json: keys[1]: unknown key "keyID" (closest known key: "keyId")"#)
+        #expect(JSONShape.closestKey(to: "Phone1", in: ["phone2", "phone1", "expiryDate"]) == "phone1")
+        #expect(JSONShape.closestKey(to: "symptomNmae", in: ["symptomName", "diagnosisName"]) == "symptomName")
+    }
+
+    @Test("a wrong type, a missing required key, a fraction for an integer and bad JSON are errors")
+    func wrongTypes() {
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"cardIds": "X"}"#.utf8), source: "r.json") }
+                == "r.json: cardIds: expected an array, got a string")
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"cardIds": [1]}"#.utf8), source: "r.json") }
+                == "r.json: cardIds[0]: expected a string, got a number")
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"version": true, "cardIds": []}"#.utf8), source: "r.json") }
+                == "r.json: version: expected a whole number, got true or false")
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"version": 1.5, "cardIds": []}"#.utf8), source: "r.json") }
+                == "r.json: version: expected a whole number, got 1.5")
+        #expect(
+            errorReason { try Self.list.check(json: Array(#"{"keyIds": []}"#.utf8), source: "r.json") }
+                == #"r.json: missing required key "cardIds""#)
+        #expect(errorReason { try Self.list.check(json: Array("[]".utf8), source: "r.json") } == "r.json: expected an object, got an array")
+        #expect(errorReason { try Self.list.check(json: Array("{".utf8), source: "r.json") }.hasPrefix("r.json: not JSON"))
+        #expect(errorReason { try Self.list.check(json: Array(#"{"version": 1, "cardIds": ["A"]}"#.utf8), source: "r") } == "no error")
+    }
+
     @Test("an ExclusiveLock excludes withExclusiveLock until it is released")
     func lockObject() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lock-\(UUID().uuidString)").path

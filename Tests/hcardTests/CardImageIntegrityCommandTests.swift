@@ -80,4 +80,20 @@ struct CardImageIntegrityCommandTests {
         let visits = try #require(card["outpatient"] as? [[String: Any]])
         #expect(visits.compactMap { $0["slot"] as? Int }.sorted() == [1, 2, 3, 4, 5])
     }
+
+    @Test("a misspelt revocation list key is an error, not an empty list that lets a revoked card verify")
+    func misspeltRevocationList() throws {
+        let code = try #require(
+            try String(contentsOf: Self.qr.appendingPathComponent("codes.txt"), encoding: .utf8)
+                .split(separator: "\n").first { $0.hasPrefix("HCK1-") })
+        let trust = Self.qr.appendingPathComponent("trust.json").path
+        let misspelt = try file("r.json", #"{"version":1,"cardIDs":["26B5A1FE56681"]}"#)
+        let verify = try HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", misspelt, "--text", String(code)])
+        #expect(verify.status != 0 && !verify.stdout.hasPrefix("valid"), "\(verify.stdout)")
+        #expect(verify.stderr.contains(#"r.json: unknown key "cardIDs" (closest known key: "cardIds")"#), "\(verify.stderr)")
+
+        let spelt = try file("ok.json", #"{"version":1,"cardIds":["26B5A1FE56681"],"keyIds":[]}"#)
+        let revoked = try HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", spelt, "--text", String(code)])
+        #expect(revoked.status == 1 && revoked.stdout.contains("revoked card 26B5A1FE56681"), "\(revoked.stdout)")
+    }
 }
