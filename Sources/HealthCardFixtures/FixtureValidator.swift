@@ -216,7 +216,7 @@ public struct FixtureValidator: Sendable {
 }
 
 extension String {
-    fileprivate func droppingPrefix(_ prefix: String) -> String {
+    func droppingPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }
 }

@@ -51,6 +51,24 @@ struct CardImageIntegrityCommandTests {
         try #require(files.firstIndex { $0["path"] as? String == path })
     }
 
+    @Test("an unknown key in record JSON is an error naming it and the closest known key; the card keeps its data")
+    func unknownRecordKey() throws {
+        let good = try file("good.json", #"{"phone1": "13900000000"}"#)
+        #expect(try HCardRunner.run(["write", "payment", "--from", good, "--image", image.path]).status == 0)
+        let bad = try file("p.json", #"{"Phone1": "13800000000"}"#)
+        let write = try HCardRunner.run(["write", "payment", "--from", bad, "--image", image.path])
+        #expect(write.status != 0, "\(write.stdout)")
+        #expect(write.stderr.contains(#"p.json: unknown key "Phone1" (closest known key: "phone1")"#), "\(write.stderr)")
+        let read = try HCardRunner.run(["read", "--image", image.path, "--json"])
+        #expect(read.stdout.contains("13900000000"), "the payment file must not be cleared")
+
+        // Inside a group entry too.
+        let visit = try file("v.json", #"{"symptoms": [{"symptomNmae": "发热"}]}"#)
+        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", image.path])
+        #expect(outpatient.status != 0)
+        #expect(outpatient.stderr.contains(#"symptoms[0]: unknown key "symptomNmae" (closest known key: "symptomName")"#))
+    }
+
     @Test("five concurrent writes to one image: five slots used, every acknowledged visit present")
     func concurrentWrites() throws {
         let visit = Self.records.appendingPathComponent("outpatient.json").path
