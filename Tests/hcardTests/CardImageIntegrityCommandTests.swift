@@ -51,6 +51,60 @@ struct CardImageIntegrityCommandTests {
         try #require(files.firstIndex { $0["path"] as? String == path })
     }
 
+    @Test("a file shorter than the layout is an error naming the image, the file and its size, not a crash (exit 132)")
+    func shortFiles() throws {
+        let photo = try file("x.jpg", "\u{FF}\u{D8}not really a jpeg")
+        try editImage { files in files[try index(of: "DDF1/EF07", in: files)]["data"] = "FFFF" }
+        let write = try HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
+        #expect(write.status == 1, "exit \(write.status): \(write.stderr)")
+        #expect(write.stderr.contains(image.path) && write.stderr.contains("DDF1/EF07"), "\(write.stderr)")
+        #expect(write.stderr.contains("has 2 bytes, the layout has 3074"), "\(write.stderr)")
+
+        let second = try CardImageIntegrityCommandTests()
+        try second.editImage { files in files[try index(of: "DF03/ED01", in: files)]["data"] = "00112233445566778899" }
+        let visit = Self.records.appendingPathComponent("outpatient.json").path
+        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
+        #expect(outpatient.status == 1, "exit \(outpatient.status): \(outpatient.stderr)")
+        #expect(outpatient.stderr.contains("DF03/ED01 (outpatient1) has 10 bytes, the layout has 3267"), "\(outpatient.stderr)")
+    }
+
+    @Test("a file missing from the image: writes fail, and the image is left exactly as it was")
+    func missingFiles() throws {
+        let photo = try file("x.jpg", "\u{FF}\u{D8}jpeg")
+        try editImage { files in files.remove(at: try index(of: "DDF1/EF07", in: files)) }
+        let before = try Data(contentsOf: image)
+        let write = try HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
+        #expect(write.status != 0 && !write.stdout.contains("written"), "\(write.stdout)")
+        #expect(write.stderr.contains("DDF1/EF07 (photo) is missing"), "\(write.stderr)")
+        #expect(try Data(contentsOf: image) == before)
+
+        let second = try CardImageIntegrityCommandTests()
+        try second.editImage { files in files.remove(at: try index(of: "DF03/ED01", in: files)) }
+        let unchanged = try Data(contentsOf: second.image)
+        let visit = Self.records.appendingPathComponent("outpatient.json").path
+        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
+        #expect(outpatient.status != 0 && outpatient.stderr.contains("DF03/ED01"), "\(outpatient.stderr)")
+        #expect(try Data(contentsOf: second.image) == unchanged, "slot 1 must not be marked valid")
+    }
+
+    @Test("an image without a file's crc32 is refused by hcard read and hcard fixtures validate")
+    func checksumRequired() throws {
+        try editImage(fixCRC: false) { files in
+            let holder = try index(of: "DDF1/EF06", in: files)
+            files[holder]["crc32"] = nil
+            var records = try #require(files[holder]["records"] as? [String])
+            // The name (tag 0B, 30 bytes) edited by hand: "啊啊啊" in GBK.
+            records[0] = "0B1E" + String(repeating: "B0A1", count: 3) + String(repeating: "00", count: 24)
+            files[holder]["records"] = records
+        }
+        let read = try HCardRunner.run(["read", "--image", image.path])
+        #expect(read.status != 0 && !read.stdout.contains("啊啊啊"), "\(read.stdout)")
+        #expect(read.stderr.contains("DDF1/EF06 has no \"crc32\""), "\(read.stderr)")
+        let validate = try HCardRunner.run(["fixtures", "validate", image.path])
+        #expect(validate.status != 0, "\(validate.stdout)")
+        #expect(validate.stdout.contains("DDF1/EF06") && validate.stdout.contains("crc32"), "\(validate.stdout)")
+    }
+
     @Test("an unknown key in record JSON is an error naming it and the closest known key; the card keeps its data")
     func unknownRecordKey() throws {
         let good = try file("good.json", #"{"phone1": "13900000000"}"#)
