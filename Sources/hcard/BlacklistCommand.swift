@@ -127,9 +127,10 @@ struct PlatformExportOptions: ParsableArguments {
     @Option(help: "The file to write (default: standard output).") var out: String?
 
     func export(_ kind: PlatformFile.Kind) throws {
+        if let out { try AtomicFile.refuseOverwritingInput(out, inputs: [store.db]) }
         let text = try store.open().export(kind, source: source).text
         guard let out else { return print(text, terminator: "") }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try AtomicFile.write(Array(text.utf8), to: out)
         print("wrote \(out)")
     }
 }

@@ -46,6 +46,7 @@ struct CardCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: url.path), !force {
                 throw ValidationError("\(image) exists; pass --force to overwrite it")
             }
+            try AtomicFile.refuseOverwritingInput(image, inputs: [holder, issuer])
             let holderRecord = try HolderRecord.fromJSON(try readFile(holder), source: holder)
             if let id = holderRecord.idNumber {
                 let report = CitizenIDValidator().validate(id)

@@ -189,6 +189,7 @@ struct PassLogCommand: ParsableCommand {
                 }
                 return
             }
+            try AtomicFile.refuseOverwritingInput(out, inputs: [store.log])
             let temporary = out + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
             guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
                 throw ValidationError("cannot create \(temporary)")

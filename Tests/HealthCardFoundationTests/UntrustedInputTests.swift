@@ -46,6 +46,34 @@ struct UntrustedInputTests {
         #expect(errorReason { try Self.list.check(json: Array(#"{"version": 1, "cardIds": ["A"]}"#.utf8), source: "r") } == "no error")
     }
 
+    @Test("an output that is an input (same path, another spelling, a symlink, a hard link) is refused")
+    func sameFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("same-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("p.csv").path
+        try AtomicFile.write(Array("a,b\n".utf8), to: input)
+        let link = directory.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: input)
+        let hard = directory.appendingPathComponent("hard.csv").path
+        try FileManager.default.linkItem(atPath: input, toPath: hard)
+        let dotted = directory.path + "/./p.csv"
+        for output in [input, dotted, link, hard] {
+            #expect(throws: FileAccessError.self, "\(output)") {
+                try AtomicFile.refuseOverwritingInput(output, inputs: [nil, input])
+            }
+        }
+        do {
+            try AtomicFile.refuseOverwritingInput(link, inputs: [input])
+        } catch {
+            #expect(error.description == "cannot write \(link): it is the input \(input); refusing to overwrite it")
+        }
+        let other = directory.appendingPathComponent("pairs.csv").path
+        try AtomicFile.refuseOverwritingInput(other, inputs: [input])  // does not exist yet
+        try AtomicFile.write(Array("x".utf8), to: other)
+        try AtomicFile.refuseOverwritingInput(other, inputs: [input, directory.appendingPathComponent("missing").path])
+    }
+
     @Test("an ExclusiveLock excludes withExclusiveLock until it is released")
     func lockObject() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lock-\(UUID().uuidString)").path
