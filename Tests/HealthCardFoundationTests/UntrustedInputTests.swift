@@ -46,6 +46,24 @@ struct UntrustedInputTests {
         #expect(errorReason { try Self.list.check(json: Array(#"{"version": 1, "cardIds": ["A"]}"#.utf8), source: "r") } == "no error")
     }
 
+    @Test("CSV cells: formulas neutralised with a quote, separators and line breaks quoted (OWASP, RFC 4180)")
+    func csvCells() {
+        #expect(CSVCell.encode("plain") == "plain")
+        #expect(CSVCell.encode("") == "")
+        #expect(CSVCell.encode("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSVCell.encode("=1+1") == "'=1+1")
+        #expect(CSVCell.encode("+86 138") == "'+86 138")
+        #expect(CSVCell.encode("-2") == "'-2")
+        #expect(CSVCell.encode("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVCell.encode("\tx") == "'\tx")
+        #expect(CSVCell.encode("a,b") == "\"a,b\"")
+        #expect(CSVCell.encode("two\nlines") == "\"two\nlines\"")
+        #expect(CSVCell.encode("cr\r") == "\"cr\r\"")
+        #expect(CSVCell.encode("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVCell.encode("a=b") == "a=b", "only a leading formula character counts")
+        #expect(CSVCell.row(["1", "=x", "a,b"]) == "1,'=x,\"a,b\"")
+    }
+
     @Test("an output that is an input (same path, another spelling, a symlink, a hard link) is refused")
     func sameFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("same-file-\(UUID().uuidString)")

@@ -47,4 +47,38 @@ struct OutputSafetyCommandTests {
         #expect(try link.status != 0 && contents("people.csv") == people)
         #expect(try run(dedupe + ["--out", "pairs.csv"]).status == 0)
     }
+
+    @Test("empi dedupe writes record ids that start a formula with a leading quote")
+    func dedupeCSVInjection() throws {
+        let people = try contents("people.csv")
+            .replacingOccurrences(of: "H0001,", with: "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+            .replacingOccurrences(of: "H0002,", with: "@SUM(A1),")
+        try people.write(to: directory.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
+        let result = try run(["empi", "dedupe", "--csv", "people.csv", "--mapping", "people.mapping.json", "--out", "pairs.csv"])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let pairs = try contents("pairs.csv")
+        let clusters = try contents("pairs.clusters.csv")
+        #expect(pairs.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), "\(pairs)")
+        #expect(pairs.contains("'@SUM(A1)"), "\(pairs)")
+        #expect(clusters.contains("'@SUM(A1),"), "\(clusters)")
+        for line in (pairs + clusters).split(separator: "\n") {
+            #expect(!["=", "+", "-", "@"].contains(line.first), "\(line)")
+        }
+    }
+
+    @Test("passlog export --csv neutralises a checkpoint name and department that start a formula")
+    func passlogCSVInjection() throws {
+        let scan = try run([
+            "checkpoint", "scan", "--log", "pass.db", "--checkpoint", "G1", "--name", "=1+cmd|' /C calc'!A0",
+            "--department=-2+3", "--id", "11010519491231002X", "--id-suffices", "--temperature", "36.5",
+            "--trust", Self.fixtures.appendingPathComponent("qr/trust.json").path, "--now", "2026-03-01T09:00:00+08:00",
+        ])
+        #expect(scan.status == 0, "\(scan.stdout) \(scan.stderr)")
+        let export = try run(["passlog", "export", "--log", "pass.db", "--csv"])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.contains(",'=1+cmd|' /C calc'!A0,"), "\(export.stdout)")
+        #expect(export.stdout.contains(",'-2+3,"), "\(export.stdout)")
+        let refused = try run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "pass.db"])
+        #expect(refused.status != 0 && refused.stderr.contains("refusing to overwrite it"), "\(refused.stderr)")
+    }
 }
