@@ -64,6 +64,16 @@ struct UntrustedInputTests {
         #expect(CSVCell.row(["1", "=x", "a,b"]) == "1,'=x,\"a,b\"")
     }
 
+    @Test("terminal text: ESC, OSC, CR, LF, DEL, C1 and bidi overrides are escaped; CJK is kept; one line")
+    func terminalText() {
+        #expect(TerminalText.escaped("\u{1B}]0;owned\u{07}\u{1B}[2J") == "\\x1B]0;owned\\x07\\x1B[2J")
+        #expect(TerminalText.escaped("valid\r\n") == "valid\\x0D\\x0A")
+        #expect(TerminalText.escaped("\u{7F}\u{9B}") == "\\x7F\\x9B")
+        #expect(TerminalText.escaped("a\u{202E}b") == "a\\u{202E}b")
+        #expect(TerminalText.escaped("张三丰 HCK1-ABC: 01") == "张三丰 HCK1-ABC: 01")
+        #expect(!TerminalText.escaped("x\ny\rz").contains { $0.isNewline })
+    }
+
     @Test("an output that is an input (same path, another spelling, a symlink, a hard link) is refused")
     func sameFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("same-file-\(UUID().uuidString)")

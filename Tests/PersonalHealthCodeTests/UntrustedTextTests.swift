@@ -42,4 +42,11 @@ struct UntrustedTextTests {
         #expect(reason(#"{"temperatureRequired": "no"}"#).hasPrefix("gate.json: not a checkpoint policy"))
         #expect(reason(#"{"temperatureLimit": 37.5, "identification": "validCode"}"#) == "no error")
     }
+
+    @Test("a malformed health code's verdict is one line without control characters, even with CR/LF and ESC in the text")
+    func oneLineVerdict() {
+        let verdict = HealthCodeVerdict.malformed(reason: "offset 5: '\u{1B}]0;x\u{07}' then \r\n", offset: 5)
+        #expect(!verdict.description.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        #expect(verdict.description.contains("\\x1B]0;x\\x07"))
+    }
 }

@@ -81,4 +81,23 @@ struct OutputSafetyCommandTests {
         let refused = try run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "pass.db"])
         #expect(refused.status != 0 && refused.stderr.contains("refusing to overwrite it"), "\(refused.stderr)")
     }
+
+    @Test("qr decode and qr verify escape ESC, OSC, CR and LF from the code; a verdict stays one line")
+    func terminalEscapes() throws {
+        let hostile = "\u{1B}]0;owned\u{07}\u{1B}[2Jvalid\r\nHCK1-"
+        let image = directory.appendingPathComponent("hostile.png")
+        try QRImage.writePNG(try QREncoder().encode(text: hostile), to: image)
+        let decode = try run(["qr", "decode", "hostile.png"])
+        #expect(!decode.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\r" }, "\(decode.stdout)")
+        #expect(decode.stdout.contains("\\x1B]0;owned\\x07\\x1B[2Jvalid\\x0D\\x0AHCK1-"), "\(decode.stdout)")
+
+        let trust = Self.fixtures.appendingPathComponent("qr/trust.json").path
+        let verify = try run(["qr", "verify", "--trust", trust, "--text", "HCK1-\u{1B}]0;x\u{07}\r\n"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.hasPrefix("INVALID: malformed") && verify.stdout.filter(\.isNewline).count == 1, "\(verify.stdout)")
+        #expect(!verify.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\r" }, "\(verify.stdout)")
+        let images = try run(["qr", "verify", "--trust", trust, "hostile.png"])
+        #expect(images.stdout.filter(\.isNewline).count == 1, "\(images.stdout)")
+        #expect(!images.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\r" }, "\(images.stdout)")
+    }
 }
