@@ -85,7 +85,7 @@ public struct FixtureValidator: Sendable {
     }
 
     /// Files that are never fixtures: documentation, keys, databases, and the `PATH.lock` sidecars
-    /// of ``AtomicFile/withExclusiveLock(_:_:)`` (a card image written by `hcard write` leaves one).
+    /// of `AtomicFile/withExclusiveLock(_:_:)` (a card image written by `hcard write` leaves one).
     static let skippedExtensions: Set<String> = [
         "md", "pem", "key", "der", "sqlite", "sqlite-wal", "sqlite-shm", "db", "lock",
     ]

@@ -35,7 +35,7 @@ public final class ReplayCacheFile {
         var entries: [Entry]
     }
 
-    /// The keys and types the file must hold (``JSONShape``): an unknown key or a wrong type is an
+    /// The keys and types the file must hold (`JSONShape`): an unknown key or a wrong type is an
     /// error naming the file and the key, never a cache that silently forgets what it has seen.
     static let shape = JSONShape.object(
         [

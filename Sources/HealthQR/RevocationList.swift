@@ -85,14 +85,14 @@ extension RevocationList {
         var keyIds: [String]?
     }
 
-    /// The keys and types the file may hold (``JSONShape``).
+    /// The keys and types the file may hold (`JSONShape`).
     static let shape = JSONShape.object(
         ["version": .integer, "cardIds": .array(.string), "keyIds": .array(.string)])
 
     /// A revocation list from its JSON text.
     ///
     /// - Parameter source: the file name used in messages.
-    /// - Throws: ``HealthCardError`` naming `source` and the entry or key, e.g.
+    /// - Throws: `HealthCardError` naming `source` and the entry or key, e.g.
     ///   `"r.json: keyIds[1]: key id 'XYZ' must be 16 hex digits"`,
     ///   `"r.json: unknown key "cardIDs" (closest known key: "cardIds")"`.
     public init(json: [UInt8], source: String = "revocation list") throws {

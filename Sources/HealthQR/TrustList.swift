@@ -131,7 +131,7 @@ extension TrustList {
         var validTo: String?
     }
 
-    /// The keys and types the file may hold (``JSONShape``): an unknown key (a misspelt
+    /// The keys and types the file may hold (`JSONShape`): an unknown key (a misspelt
     /// `"validTo"` would otherwise be missing, a misspelt optional key silently ignored) is an error.
     static let shape = JSONShape.object(
         [

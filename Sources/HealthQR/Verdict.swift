@@ -65,7 +65,7 @@ extension Verdict: CustomStringConvertible {
     /// One line for people, naming the reason: `"unknown key id 0123456789ABCDEF"`.
     ///
     /// Control characters from the scanned text (a malformed code's reason quotes it) are escaped
-    /// (``TerminalText/escaped(_:)``): the line can neither carry terminal escape sequences nor break.
+    /// (`TerminalText/escaped(_:)`): the line can neither carry terminal escape sequences nor break.
     public var description: String { TerminalText.escaped(unescapedDescription) }
 
     private var unescapedDescription: String {

@@ -65,7 +65,7 @@ extension HealthCodeVerdict: CustomStringConvertible {
     /// One line for people: `"valid: red code 0011…, region 460100, issued … until … by Hainan HC"`.
     ///
     /// Control characters from the scanned text (a malformed code's reason quotes it) are escaped
-    /// (``TerminalText/escaped(_:)``): the line can neither carry terminal escape sequences nor break.
+    /// (`TerminalText/escaped(_:)`): the line can neither carry terminal escape sequences nor break.
     public var description: String { TerminalText.escaped(unescapedDescription) }
 
     private var unescapedDescription: String {

@@ -4,7 +4,7 @@ import ResidentCard
 
 extension EmulatedCardChannel where Card == VirtualCard {
     /// The virtual card of the image file at `path`, for one session: takes the file's exclusive
-    /// lock (``AtomicFile/ExclusiveLock``), loads the image (``CardImage/load(from:)``) and saves
+    /// lock (`AtomicFile/ExclusiveLock`), loads the image (``CardImage/load(from:)``) and saves
     /// it after every command that changed the card. The lock is held as long as the channel lives.
     ///
     /// Why the lock spans the session: a session reads the card (the DF03 index: which slot is
@@ -13,7 +13,7 @@ extension EmulatedCardChannel where Card == VirtualCard {
     /// visits were lost. Under the lock the sessions take turns, as five terminals would with one
     /// card, and each sees the card the previous one left.
     ///
-    /// - Throws: ``FileAccessError`` if the lock cannot be taken; ``HealthCardError`` naming the
+    /// - Throws: `FileAccessError` if the lock cannot be taken; `HealthCardError` naming the
     ///   file if the image does not load.
     public static func lockedImage(at path: String, usesT0: Bool = false) throws -> EmulatedCardChannel<VirtualCard> {
         let lock = try AtomicFile.ExclusiveLock(path)

@@ -59,7 +59,7 @@ public struct CardImage: Codable, Hashable, Sendable {
     /// Loads an image and checks its format, every file's checksum and every file's size against
     /// the card layout (``checkLayout(source:)``).
     ///
-    /// - Throws: ``HealthCardError/Code/malformed`` naming the image file and the card file.
+    /// - Throws: `HealthCardError/Code/malformed` naming the image file and the card file.
     public static func load(from url: URL) throws -> CardImage {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -86,7 +86,7 @@ public struct CardImage: Codable, Hashable, Sendable {
         return image
     }
 
-    /// Checks that the image holds exactly the files of the layout (``ResidentCardFileSystem``),
+    /// Checks that the image holds exactly the files of the layout (`ResidentCardFileSystem`),
     /// each with the layout's structure and size: a transparent file's `data` is as long as the
     /// file, a record file has its number of records of its record length, a TLV file has at most
     /// one record per field, each `tag ‖ len ‖ value` of the field's length.
@@ -95,7 +95,7 @@ public struct CardImage: Codable, Hashable, Sendable {
     /// short or missing file would otherwise surface as a write that "succeeded" into nothing, or
     /// as a crash, instead of as an error that names the image and the file.
     ///
-    /// - Throws: ``HealthCardError/Code/malformed``: `"SOURCE: DDF1/EF07 (photo) has 2 bytes, the layout has 3074"`.
+    /// - Throws: `HealthCardError/Code/malformed`: `"SOURCE: DDF1/EF07 (photo) has 2 bytes, the layout has 3074"`.
     public func checkLayout(source: String) throws {
         let layout = ResidentCardFileSystem.allFiles
         var seen = Set<String>()

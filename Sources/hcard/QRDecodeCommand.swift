@@ -106,7 +106,7 @@ extension QRCommand {
             return "\(path): \(error.localizedDescription)"
         }
 
-        /// The symbols for people. Every line goes through ``TerminalText/escaped(_:)``: the text is
+        /// The symbols for people. Every line goes through `TerminalText/escaped(_:)`: the text is
         /// whatever the code holds, and ESC or OSC bytes in it must not reach the terminal.
         private func printText(path: String, payloads: [[UInt8]]) {
             func show(_ line: String) { print(TerminalText.escaped(line)) }

@@ -86,7 +86,7 @@ public struct CheckpointPolicy: Hashable, Sendable {
         self = decoded
     }
 
-    /// The keys and types a policy file may hold (``JSONShape``).
+    /// The keys and types a policy file may hold (`JSONShape`).
     static let shape = JSONShape.object([
         "allowedColours": .array(.string), "temperatureLimit": .number, "temperatureRequired": .bool,
         "identification": .string,

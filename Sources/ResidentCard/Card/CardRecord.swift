@@ -18,7 +18,7 @@ extension CardRecord {
     /// key would otherwise be dropped and its field written as empty.
     ///
     /// - Parameter source: the input's name in messages (the file name); default `"payment record"`.
-    /// - Throws: ``HealthCardError/Code/malformed`` naming `source`, the unknown key and the closest
+    /// - Throws: `HealthCardError/Code/malformed` naming `source`, the unknown key and the closest
     ///   known one: `p.json: unknown key "Phone1" (closest known key: "phone1")`; `DecodingError`
     ///   for a value of the wrong type.
     public static func fromJSON(_ data: Data, source: String? = nil) throws -> Self {
