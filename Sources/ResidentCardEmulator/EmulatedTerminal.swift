@@ -2,7 +2,7 @@ import Foundation
 import HealthCardFoundation
 import ResidentCard
 
-/// Opens a ``TerminalSession`` on a card image: the virtual card, with the virtual test SAM, over
+/// Opens a `TerminalSession` on a card image: the virtual card, with the virtual test SAM, over
 /// the same APDUs a reader would carry.
 ///
 /// Every change the card acknowledges is saved to the image at once (atomically), as a real card

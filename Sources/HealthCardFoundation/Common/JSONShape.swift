@@ -28,7 +28,9 @@ public indirect enum JSONShape: Sendable {
 
     /// Parses `bytes` as JSON and checks the value against this shape.
     ///
-    /// - Parameter source: the file name (or another name for the input) that starts every message.
+    /// - Parameters:
+    ///   - bytes: the JSON text.
+    ///   - source: the file name (or another name for the input) that starts every message.
     /// - Throws: ``HealthCardError/Code/malformed`` naming `source`, the JSON path and what was wrong,
     ///   e.g. `r.json: unknown key "cardIDs" (closest known key: "cardIds")`.
     @discardableResult

@@ -14,7 +14,9 @@ extension AtomicFile {
     /// output that does not exist yet, or an input that cannot be found, is no clash (a missing
     /// input is reported by whoever reads it).
     ///
-    /// - Parameter inputs: the input paths; `nil` entries (options not given) are skipped.
+    /// - Parameters:
+    ///   - output: the path about to be written.
+    ///   - inputs: the input paths; `nil` entries (options not given) are skipped.
     /// - Throws: ``FileAccessError`` naming the output and the input it would overwrite.
     public static func refuseOverwritingInput(_ output: String, inputs: [String?]) throws(FileAccessError) {
         guard let target = identity(of: output) else { return }

@@ -98,7 +98,11 @@ public enum AtomicFile {
     /// and still either replaces `path` completely or leaves it as it was. If `produce` (or a
     /// write) throws, the new file is removed and `path` is untouched; the error is rethrown.
     ///
-    /// - Parameter produce: calls `emit` with each chunk, in order.
+    /// - Parameters:
+    ///   - path: the file to write.
+    ///   - mode: its permission bits.
+    ///   - replace: replace an existing regular file; without it an existing path is an error.
+    ///   - produce: calls `emit` with each chunk, in order.
     /// - Throws: ``FileAccessError`` for the file; whatever `produce` throws.
     public static func write(
         to path: String, mode: UInt16 = publicMode, replace: Bool = true,

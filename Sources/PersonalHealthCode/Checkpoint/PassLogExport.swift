@@ -66,11 +66,11 @@ public enum PassLogExport {
     }
 
     /// Writes the passages of `log` that match `filter` to the file at `path`, streaming, and
-    /// returns how many. The file is created or replaced through ``AtomicFile/write(to:mode:replace:_:)``
+    /// returns how many. The file is created or replaced through `AtomicFile/write(to:mode:replace:_:)`
     /// (mode 0644): `path` holds the whole export or, if anything fails, what it held before, never
     /// half an export; no temporary file is left behind.
     ///
-    /// - Throws: the log's errors; ``FileAccessError`` for the file.
+    /// - Throws: the log's errors; `FileAccessError` for the file.
     @discardableResult
     public static func write(
         _ log: PassLog, matching filter: PassLogFilter, format: Format, fullIDs: Bool = false, toFileAt path: String

@@ -17,7 +17,9 @@ extension CardRecord {
     /// layout does not have is an error (``CardRecordCodec/jsonShape(of:)``), because a misspelt
     /// key would otherwise be dropped and its field written as empty.
     ///
-    /// - Parameter source: the input's name in messages (the file name); default `"payment record"`.
+    /// - Parameters:
+    ///   - data: the JSON text.
+    ///   - source: the input's name in messages (the file name); default `"payment record"`.
     /// - Throws: `HealthCardError/Code/malformed` naming `source`, the unknown key and the closest
     ///   known one: `p.json: unknown key "Phone1" (closest known key: "phone1")`; `DecodingError`
     ///   for a value of the wrong type.
