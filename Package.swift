@@ -44,13 +44,18 @@ let package = Package(
             name: "CPNG", path: "Sources/CHealthShims/system/CPNG",
             pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(
+            name: "CZint", path: "Sources/CHealthShims/system/CZint", providers: [.apt(["libzint-dev"])]),
+        .systemLibrary(
             name: "CJPEG", path: "Sources/CHealthShims/system/CJPEG",
             pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(name: "CHealthShimsPCSC", dependencies: ["CPCSCLite"], path: "Sources/CHealthShims/PCSC"),
         .target(name: "CHealthShimsOpenSSL", dependencies: ["COpenSSL"], path: "Sources/CHealthShims/OpenSSL"),
         .target(
-            name: "CHealthShimsImaging", dependencies: ["CZBar", "CPNG", "CJPEG"],
-            path: "Sources/CHealthShims/Imaging"),
+            name: "CHealthShimsImaging", dependencies: ["CZBar", "CPNG", "CJPEG", "CZint"],
+            path: "Sources/CHealthShims/Imaging",
+            // libzint has no pkg-config file, and a C target does not autolink a module map's
+            // `link`, so the library is named here.
+            linkerSettings: [.linkedLibrary("zint")]),
 
         // MARK: Library targets, lowest first.
         .target(
@@ -63,7 +68,9 @@ let package = Package(
         .target(name: "HealthQR", dependencies: ["HealthCardFoundation", "HealthCardCrypto"]),
         .target(
             name: "HealthQRImaging",
-            dependencies: ["HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG"]),
+            dependencies: [
+                "HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG", "CZint",
+            ]),
         .target(
             name: "PersonalHealthCode",
             dependencies: [

@@ -17,6 +17,7 @@ declare -A owner=(
     [COpenSSL]=HealthCardCrypto [CHealthShimsOpenSSL]=HealthCardCrypto
     [CPCSCLite]=ResidentCardPCSC [CHealthShimsPCSC]=ResidentCardPCSC
     [CQREncode]=HealthQRImaging [CZBar]=HealthQRImaging [CPNG]=HealthQRImaging [CJPEG]=HealthQRImaging
+    [CZint]=CHealthShimsImaging
     [CHealthShimsImaging]=HealthQRImaging
 )
 while IFS=: read -r file _ text; do
@@ -39,7 +40,7 @@ done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
 linked=$(ldd "$probe")
-for library in libsqlite3 libzbar libqrencode libpng libjpeg; do
+for library in libsqlite3 libzbar libqrencode libpng libjpeg libzint; do
     if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
 done
 grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"

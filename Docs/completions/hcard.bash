@@ -560,7 +560,7 @@ _hcard_qr_issue() {
     repeating_flags=()
     non_repeating_flags=(--static --dynamic --terminal --invert --json -h --help)
     repeating_options=()
-    non_repeating_options=(--card-id --window --key --now --png --svg --ec --module-size --quiet-zone)
+    non_repeating_options=(--card-id --window --key --now --png --svg --ec --module-size --quiet-zone --symbology)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -591,6 +591,10 @@ _hcard_qr_issue() {
         return
         ;;
     '--quiet-zone')
+        return
+        ;;
+    '--symbology')
+        __hcard_add_completions -W 'qr'$'\n''grid-matrix'
         return
         ;;
     esac

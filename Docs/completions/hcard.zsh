@@ -414,6 +414,7 @@ _hcard_qr() {
 _hcard_qr_issue() {
     local -i ret=1
     local -ar ___ec=('L' 'M' 'Q' 'H')
+    local -ar ___symbology=('qr' 'grid-matrix')
     local -ar arg_specs=(
         '--card-id[The card id, \[0-9A-Za-z\]{1,64}.]:card-id:'
         '--static[A static code\: no expiry of its own (health-code.md §4.1 type 1).]'
@@ -428,6 +429,7 @@ _hcard_qr_issue() {
         '--ec[Error correction\: L (7 %), M (15 %), Q (25 %) or H (30 %).]:ec:{__hcard_complete "${___ec[@]}"}'
         '--module-size[Pixels per module in PNG images, 2...64 (1 is refused\: zbar cannot read it reliably).]:module-size:'
         '--quiet-zone[White margin in modules (ISO/IEC 18004 asks for 4).]:quiet-zone:'
+        '--symbology[qr, or grid-matrix (GB/T 27766, drawn with libzint; no open decoder reads it).]:symbology:{__hcard_complete "${___symbology[@]}"}'
         '--json[Print JSON with the decoded fields (and the QR symbol'\''s size and files).]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -611,7 +613,7 @@ _hcard_code_issue() {
         '--region[The issuing region, GB/T 2260. Default\: 460100.]:region:'
         '--valid[Validity\: seconds, or with a unit s/m/h/d (24h). Default\: 24h.]:valid:'
         '--at[Issue time (ISO 8601; no zone = China time). Default\: now.]:at:'
-        '--symbology[qr or grid-matrix (recommended by GB/T 38961; not implemented).]:symbology:'
+        '--symbology[qr or grid-matrix (recommended by GB/T 38961; no open decoder reads it).]:symbology:'
         '--png[Write the symbol as a PNG file.]:png:'
         '--svg[Write the symbol as an SVG file.]:svg:'
         '--terminal[Show the symbol in the terminal.]'

@@ -25,18 +25,6 @@ extension QREncoding {
     ) throws -> QRMatrix {
         try encode(bytes, mode: .byte, errorCorrection: errorCorrection, minimumVersion: minimumVersion)
     }
-
-    /// Encodes `bytes` in `symbology`; only ``Symbology/qr`` is implemented.
-    ///
-    /// - Throws: `HealthCardError/Code/invalidValue` for ``Symbology/gridMatrix``, plus the
-    ///   errors of ``encode(_:mode:errorCorrection:minimumVersion:)``.
-    public func encode(
-        _ bytes: [UInt8], symbology: Symbology, mode: QRMode = .byte,
-        errorCorrection: QRErrorCorrection = .medium, minimumVersion: Int = 0
-    ) throws -> QRMatrix {
-        try symbology.requireImplemented()
-        return try encode(bytes, mode: mode, errorCorrection: errorCorrection, minimumVersion: minimumVersion)
-    }
 }
 
 /// Finds QR symbols in an 8-bit grey image and returns their payloads as raw bytes.

@@ -16,7 +16,7 @@ import HealthCardFoundation
 /// The output is an ordinary PNG (ISO/IEC 15948): 1-bit greyscale, no interlace, filter 0 on
 /// every row, one IDAT chunk; bit 1 is white. Tests decode it with libpng and compare every pixel
 /// with ``greyPixels(moduleSize:quietZone:)``.
-extension QRMatrix {
+extension ModuleMatrix {
     /// The PNG file bytes of this symbol: `moduleSize` pixels per module (at least 1) and a
     /// `quietZone`-module white margin (at least 0).
     public func png(moduleSize: Int = 4, quietZone: Int = 4) -> [UInt8] {

@@ -44,7 +44,7 @@ public struct QRMatrix: Hashable, Sendable {
 
 // MARK: - Renderers
 
-extension QRMatrix {
+extension ModuleMatrix {
     /// An SVG image: a white background and one `<path>` of dark rectangles, with crisp edges.
     ///
     /// The `viewBox` is in modules (quiet zone included), so the image scales without blurring;

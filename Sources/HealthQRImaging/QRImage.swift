@@ -30,15 +30,15 @@ extension ImageFile {
 public enum QRImage {
     /// `matrix` as a 1-bit greyscale PNG, `moduleSize` pixels per module with a `quietZone`-module
     /// white margin. Values below 1 (size) and 0 (margin) are raised to them.
-    public static func pngData(_ matrix: QRMatrix, moduleSize: Int = 4, quietZone: Int = 4) throws -> [UInt8] {
+    public static func pngData(_ matrix: some ModuleMatrix, moduleSize: Int = 4, quietZone: Int = 4) throws -> [UInt8] {
         try ImageFile.encodePNG(matrix.greyImage(moduleSize: moduleSize, quietZone: quietZone), bitDepth: 1)
     }
 
     /// Writes `matrix` as a PNG file (atomically); see ``pngData(_:moduleSize:quietZone:)``.
     ///
     /// - Throws: the file system's error if the file cannot be written.
-    public static func writePNG(_ matrix: QRMatrix, to url: URL, moduleSize: Int = 4, quietZone: Int = 4) throws {
-        try Data(pngData(matrix, moduleSize: moduleSize, quietZone: quietZone)).write(to: url, options: .atomic)
+    public static func writePNG(_ matrix: some ModuleMatrix, to url: URL, moduleSize: Int = 4, quietZone: Int = 4) throws {
+        try AtomicFile.write(pngData(matrix, moduleSize: moduleSize, quietZone: quietZone), to: url.path)
     }
 
     /// The raw payload bytes of every QR symbol in a PNG or JPEG file.

@@ -93,16 +93,19 @@ public struct HealthCodeIssuer: Sendable {
 
     /// The symbol for a code's text in `symbology`.
     ///
-    /// The text is all in the QR alphanumeric set, so it is encoded as one alphanumeric segment.
-    /// GB/T 38961 recommends Grid Matrix (GB/T 27766); the symbology is therefore a parameter, but
-    /// only `Symbology/qr` renders.
+    /// The text is all in the QR alphanumeric set, so a QR symbol holds it as one alphanumeric
+    /// segment. GB/T 38961 recommends Grid Matrix (GB/T 27766), hence the symbology parameter.
     ///
-    /// - Throws: `HealthCardError/Code/invalidValue` "Grid Matrix (GB/T 38961) is not
-    ///   implemented…" for `Symbology/gridMatrix`; the encoder's errors.
+    /// - Parameters:
+    ///   - text: the code's text.
+    ///   - symbology: QR Code (the default, what scanners read) or Grid Matrix.
+    ///   - encoder: the encoders (`SymbolEncoder` in HealthQRImaging).
+    ///   - errorCorrection: the QR level, or the Grid Matrix level matching it.
+    /// - Throws: the encoder's errors.
     public static func symbol(
-        for text: String, symbology: Symbology = .qr, encoder: some QREncoding,
+        for text: String, symbology: Symbology = .qr, encoder: some SymbolEncoding,
         errorCorrection: QRErrorCorrection = .medium
-    ) throws -> QRMatrix {
+    ) throws -> any ModuleMatrix {
         try encoder.encode(
             Array(text.utf8), symbology: symbology, mode: .alphanumeric, errorCorrection: errorCorrection)
     }

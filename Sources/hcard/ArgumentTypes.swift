@@ -5,3 +5,4 @@ import HealthCardCore
 extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(lenient: argument) }
 }
+extension Symbology: ExpressibleByArgument {}

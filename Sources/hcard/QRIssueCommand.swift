@@ -80,6 +80,9 @@ extension QRCommand {
 
         @OptionGroup var image: QRImageOptions
 
+        @Option(help: "qr, or grid-matrix (GB/T 27766, drawn with libzint; no open decoder reads it).")
+        var symbology: Symbology = .qr
+
         @Flag(help: "Print JSON with the decoded fields (and the QR symbol's size and files).")
         var json = false
 
@@ -108,6 +111,7 @@ extension QRCommand {
             let text = try await issuer.issue(cardID: cardID, kind: codeKind, now: now?.date)
             let drawing = png != nil || svg != nil || terminal
             let options = try image.renderOptions()
+            if symbology == .gridMatrix { return try drawGridMatrix(text, options: options) }
             let matrix = drawing || json ? try QREncoder().encode(text: text, options: options) : nil
 
             var files: [FileJSON] = []
@@ -136,6 +140,30 @@ extension QRCommand {
                 }
             }
             if !drawing || terminal { print(text) }
+        }
+
+        /// The code as a Grid Matrix symbol at the level matching `--ec`, in the files asked for.
+        private func drawGridMatrix(_ text: String, options: QRRenderOptions) throws {
+            let level = GridMatrixSymbol.level(matching: options.errorCorrection)
+            let symbol = try GridMatrixEncoder().encode(Array(text.utf8), errorCorrectionLevel: level)
+            if let png { try QRImage.writePNG(symbol, to: URL(fileURLWithPath: png), moduleSize: options.moduleSize, quietZone: options.quietZone) }
+            if let svg { try AtomicFile.write(Array(symbol.svg(moduleSize: options.moduleSize, quietZone: options.quietZone).utf8), to: svg) }
+            let summary = "Grid Matrix version \(symbol.version), \(symbol.width)×\(symbol.width) modules, level \(level)"
+            if json {
+                try printJSON(GridMatrixJSON(text: text, version: symbol.version, modules: symbol.width, level: level, files: [png, svg].compactMap { $0 }))
+                return
+            }
+            if terminal { print(symbol.terminal(quietZone: min(options.quietZone, 2), invert: invert), terminator: "") }
+            for path in [png, svg].compactMap({ $0 }) { print("wrote \(path): \(summary)") }
+            if !(png != nil || svg != nil) || terminal { print(text) }
+        }
+
+        struct GridMatrixJSON: Encodable {
+            let text: String
+            let version: Int
+            let modules: Int
+            let level: Int
+            let files: [String]
         }
 
         struct FileJSON: Encodable {

@@ -179,21 +179,19 @@ struct HealthCodeStoreFormatTests {
         }
     }
 
-    @Test("symbology: QR renders in alphanumeric mode and scans back; Grid Matrix is the clear not-implemented error")
+    @Test("symbology: QR renders in alphanumeric mode and scans back; Grid Matrix renders (GB/T 38961's preference)")
     func symbology() async throws {
         let (_, issuer, _) = try HealthCodeFixtures.key()
         let issued = try await issuer.issue(
             colour: .yellow, region: "460100", person: HealthCodeFixtures.person, now: HealthCodeFixtures.noon)
-        let matrix = try HealthCodeIssuer.symbol(for: issued.text, symbology: .qr, encoder: QREncoder())
+        let matrix = try #require(
+            try HealthCodeIssuer.symbol(for: issued.text, symbology: .qr, encoder: SymbolEncoder()) as? QRMatrix)
         #expect(matrix.version == 7)  // 157 alphanumeric characters at ECC M
         let payloads = try QRDecoder().decode(matrix.greyImage(moduleSize: 4, quietZone: 4))
         #expect(payloads.map { String(decoding: $0, as: UTF8.self) } == [issued.text])
-        do {
-            _ = try HealthCodeIssuer.symbol(for: issued.text, symbology: .gridMatrix, encoder: QREncoder())
-            Issue.record("Grid Matrix rendered")
-        } catch let error as HealthCardError {
-            #expect(error.code == .invalidValue)
-            #expect(error.reason.contains("Grid Matrix (GB/T 38961) is not implemented"))
-        }
+        let grid = try #require(
+            try HealthCodeIssuer.symbol(for: issued.text, symbology: .gridMatrix, encoder: SymbolEncoder())
+                as? GridMatrixSymbol)
+        #expect(grid.errorCorrectionLevel == 2 && grid.width == 6 + 12 * grid.version)
     }
 }

@@ -1,4 +1,5 @@
 #include "CHealthShimsImaging.h"
+#include <zint.h>
 
 unsigned long chs_zbar_fourcc_y800(void) { return zbar_fourcc('Y', '8', '0', '0'); }
 
@@ -215,5 +216,40 @@ int chs_jpeg_write_gray(uint32_t width, uint32_t height, const uint8_t *pixels, 
     jpeg_destroy_compress(&cinfo);
     *out = buffer;
     *out_size = buffer_size;
+    return 0;
+}
+
+// MARK: - Grid Matrix (libzint)
+
+int chs_zint_gridmatrix(const uint8_t *data, int length, int level, int version, uint8_t *modules,
+                        size_t capacity, int *width, char *errbuf, size_t errlen) {
+    struct zint_symbol *symbol = ZBarcode_Create();
+    if (symbol == NULL) {
+        chs_message(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    symbol->symbology = BARCODE_GRIDMATRIX;
+    symbol->input_mode = DATA_MODE;
+    symbol->option_1 = level;
+    symbol->option_2 = version;
+    int status = ZBarcode_Encode(symbol, data, length);
+    if (status >= ZINT_ERROR) {
+        chs_message(errbuf, errlen, symbol->errtxt);
+        ZBarcode_Delete(symbol);
+        return -1;
+    }
+    int side = symbol->width;
+    if (symbol->rows != side || (size_t)side * (size_t)side > capacity) {
+        chs_message(errbuf, errlen, "libzint drew a symbol that is not square or too large");
+        ZBarcode_Delete(symbol);
+        return -1;
+    }
+    for (int row = 0; row < side; row++) {
+        for (int column = 0; column < side; column++) {
+            modules[row * side + column] = (symbol->encoded_data[row][column >> 3] >> (column & 7)) & 1;
+        }
+    }
+    *width = side;
+    ZBarcode_Delete(symbol);
     return 0;
 }

@@ -5,6 +5,8 @@
 #define CHEALTHSHIMS_IMAGING_H
 
 #include <zbar.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /// `zbar_fourcc` is a macro: the Y800 (8-bit grey) image format code.
 unsigned long chs_zbar_fourcc_y800(void);
@@ -43,5 +45,15 @@ int chs_jpeg_write_gray(uint32_t width, uint32_t height, const uint8_t *pixels, 
 
 /// Frees a buffer returned by the chs_png_* / chs_jpeg_* functions.
 void chs_image_free(uint8_t *buffer);
+
+// MARK: - Grid Matrix (libzint)
+
+/// Encodes `data` as a Grid Matrix symbol (zint's BARCODE_GRIDMATRIX, DATA_MODE) at `level` (1..5)
+/// and `version` (0 = smallest that fits, else 1..13), and copies its modules row by row, one byte
+/// each (1 = dark), into `modules` (at most `capacity` bytes). One call because `struct
+/// zint_symbol` holds a 200 × 144 array that Swift imports as a 28,800-element tuple.
+/// Returns 0 with `*width` set, or -1 with zint's message in `errbuf`.
+int chs_zint_gridmatrix(const uint8_t *data, int length, int level, int version, uint8_t *modules,
+                        size_t capacity, int *width, char *errbuf, size_t errlen);
 
 #endif
