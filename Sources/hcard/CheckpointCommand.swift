@@ -100,6 +100,7 @@ struct CheckpointCommand: ParsableCommand {
         var idSuffices = false
 
         @OptionGroup var verification: VerificationOptions
+        @OptionGroup var limit: ImageLimitOption
         @Option(
             name: .customLong("replay-cache"),
             help: ArgumentHelp("Remember accepted dynamic codes in this JSON file across runs.", valueName: "file"))
@@ -197,7 +198,7 @@ struct CheckpointCommand: ParsableCommand {
                         failed = true
                         continue
                     }
-                    let credential = Self.credential(text: input.text, image: input.image, id: input.id)
+                    let credential = Self.credential(text: input.text, image: input.image, id: input.id, maxPixels: limit.maxPixels)
                     allPassed =
                         try pass(
                             credential, temperature: input.temperature, direction: input.direction ?? direction,
@@ -205,7 +206,7 @@ struct CheckpointCommand: ParsableCommand {
                 }
             } else {
                 allPassed = try pass(
-                    Self.credential(text: text, image: image, id: id), temperature: temperature, direction: direction,
+                    Self.credential(text: text, image: image, id: id, maxPixels: limit.maxPixels), temperature: temperature, direction: direction,
                     plate: plate)
             }
             try station.finish()
@@ -214,14 +215,14 @@ struct CheckpointCommand: ParsableCommand {
         }
 
         /// The credential from a text, an image file or an ID number, as the options give them.
-        static func credential(text: String?, image: String?, id: String?) -> Credential {
+        static func credential(text: String?, image: String?, id: String?, maxPixels: Int) -> Credential {
             guard let image else {
                 return text.map { Credential(scanned: trimmingLineEnd($0), presentedBy: id) } ?? .idNumber(id ?? "")
             }
             let name = (image as NSString).lastPathComponent
             do {
                 return Credential(
-                    scannedPayloads: try QRImageCodec().payloads(inFileAt: image), imageName: name, presentedBy: id)
+                    scannedPayloads: try QRImageCodec(maxPixels: maxPixels).payloads(inFileAt: image), imageName: name, presentedBy: id)
             } catch {
                 return .unreadable(reason: "\(name): \(error)")
             }
