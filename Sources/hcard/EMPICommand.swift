@@ -33,11 +33,12 @@ struct EMPICommand: ParsableCommand {
         @Option(help: "The index SQLite file (created by `hcard empi init`).")
         var db: String
 
-        func open() throws -> PatientIndex {
+        /// The index at `--db`, which must exist; `mode: .readOnly` for commands that only read.
+        func open(mode: StoreKind.AccessMode = .readWrite) throws -> PatientIndex {
             guard FileManager.default.fileExists(atPath: db) else {
                 throw ValidationError("\(db): no such index; create it with `hcard empi init \(db)`")
             }
-            return try PatientIndex(path: db)
+            return try PatientIndex(path: db, mode: mode)
         }
     }
 
@@ -159,7 +160,7 @@ struct EMPICommand: ParsableCommand {
             @Flag(help: "Print JSON.") var json = false
 
             func run() throws {
-                let domains = try index.open().domains()
+                let domains = try index.open(mode: .readOnly).domains()
                 if json { return try printJSON(domains) }
                 for domain in domains {
                     print(

@@ -42,8 +42,11 @@ struct HealthCodeCommand: AsyncParsableCommand {
             }
         }
 
-        func service(issuer: HealthCodeIssuer? = nil) throws -> LocalHealthCodeService {
-            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer)
+        /// The service over `--db`; `mode: .readOnly` for commands that only read (never creates the file).
+        func service(issuer: HealthCodeIssuer? = nil, mode: StoreKind.AccessMode = .readWrite) throws
+            -> LocalHealthCodeService
+        {
+            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer, mode: mode)
         }
     }
 

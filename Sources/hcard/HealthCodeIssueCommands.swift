@@ -177,7 +177,7 @@ extension HealthCodeCommand {
         var json = false
 
         func run() async throws {
-            let response = try await store.service().queryHealthInformation(
+            let response = try await store.service(mode: .readOnly).queryHealthInformation(
                 HealthInformationQueryRequest(person: person.id, date: at?.dateTime.date, rules: store.rules))
             guard response.returnCode == .success, let status = response.status else {
                 if json {
