@@ -84,7 +84,7 @@ struct CheckpointCommand: ParsableCommand {
         @Option(help: "in or out.")
         var direction: PassDirection = .entering
         @Option(help: "The body temperature in °C.")
-        var temperature: Double?
+        var temperature: CelsiusArgument?
         @Option(help: "A vehicle plate.")
         var plate: String?
 
@@ -93,7 +93,7 @@ struct CheckpointCommand: ParsableCommand {
         @Option(help: "A colour that passes (repeat for several); replaces the policy's colours.")
         var allow: [String] = []
         @Option(help: "Fever limit in °C: a reading at or above it denies.")
-        var temperatureLimit: Double?
+        var temperatureLimit: CelsiusArgument?
         @Flag(help: "Do not deny a passage without a temperature reading.")
         var temperatureOptional = false
         @Flag(help: "A valid ID number alone suffices (manual registration).")
@@ -143,7 +143,7 @@ struct CheckpointCommand: ParsableCommand {
                         try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
                     } ?? CheckpointPolicy()
                 if !allow.isEmpty { policy.allowedColours = Set(allow.map(HealthColour.init(rawValue:))) }
-                if let temperatureLimit { policy.temperatureLimit = temperatureLimit }
+                if let temperatureLimit { policy.temperatureLimit = temperatureLimit.celsius }
                 if temperatureOptional { policy.temperatureRequired = false }
                 if idSuffices { policy.identification = .idNumberSuffices }
                 return try policy.validated()
@@ -206,7 +206,7 @@ struct CheckpointCommand: ParsableCommand {
                 }
             } else {
                 allPassed = try pass(
-                    Self.credential(text: text, image: image, id: id, maxPixels: limit.maxPixels), temperature: temperature, direction: direction,
+                    Self.credential(text: text, image: image, id: id, maxPixels: limit.maxPixels), temperature: temperature?.celsius, direction: direction,
                     plate: plate)
             }
             try station.finish()

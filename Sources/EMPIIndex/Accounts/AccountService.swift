@@ -118,8 +118,8 @@ public final class AccountService: Sendable {
 
     /// Registers `identity` through the master index and returns the person's account.
     ///
-    /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643 or an empty
-    ///   name; `invalidOperation` for a physical card number already registered to another account.
+    /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643, an empty
+    ///   name or a phone that is not a mobile or landline number (``PhoneNumber``); `invalidOperation` for a physical card number already registered to another account.
     public func register(
         _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date? = nil
     ) throws -> Registration {
@@ -134,6 +134,7 @@ public final class AccountService: Sendable {
         var identity = identity
         identity.citizenID = citizenID
         identity.name = name
+        identity.phone = try identity.phone.map(PhoneNumber.normalized)
         let record = Self.record(domain: Domain.registration, id: citizenID, identity, validation)
         // Registered already: the account as it is, and the index untouched (an update goes
         // through `update`, so the account and the person never disagree).
