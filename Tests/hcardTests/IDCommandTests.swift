@@ -73,3 +73,21 @@ struct CodesCommandTests {
         #expect(missing.stderr.contains("no code table 'zodiac'"))
     }
 }
+
+/// `hcard id check` on separators and foreign permanent resident IDs.
+@Suite("hcard id check: separators and kinds")
+struct IDKindCommandTests {
+    @Test("separated input is normalised; a 9… number is reported as a foreign permanent resident ID; 99… is invalid")
+    func kinds() throws {
+        let separated = try HCardRunner.run(["id", "check", "110105-19491231-002X"])
+        #expect(separated.status == 0, "\(separated.stdout)")
+        #expect(separated.stdout.contains("110105-19491231-002X: valid (11010519491231002X)"))
+        let foreign = try HCardRunner.run(["id", "check", "911840198001010013"])
+        #expect(foreign.stdout.contains("foreign permanent resident ID, not a citizen ID"), "\(foreign.stdout)")
+        let json = try HCardRunner.run(["id", "check", "--json", "911840198001010013"])
+        #expect(json.stdout.contains("\"kind\" : \"foreign-permanent-resident-id\"") || json.stdout.contains("\"kind\":\"foreign-permanent-resident-id\""), "\(json.stdout)")
+        let ninetyNine = try HCardRunner.run(["id", "check", "991840198001010018"])
+        #expect(ninetyNine.status == 1)
+        #expect(ninetyNine.stdout.contains("issuing province code 91 is not in use"), "\(ninetyNine.stdout)")
+    }
+}
