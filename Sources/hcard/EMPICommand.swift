@@ -50,20 +50,25 @@ struct EMPICommand: ParsableCommand {
 
 
     /// Reads a CSV through a mapping file, with the mapping's own errors named by file.
-    static func read(csv: String, mapping: String) throws -> FieldMapping.Result {
+    /// The records of `csv` through the mapping file; records without an ID are named by `naming`.
+    static func read(csv: String, mapping: String, naming: FieldMapping.LineNaming = .line) throws -> FieldMapping.Result {
         let text = String(decoding: try readFile(mapping), as: UTF8.self)
         let fieldMapping: FieldMapping
         do { fieldMapping = try FieldMapping(json: text) } catch {
             throw ValidationError("\(mapping): \(error)")
         }
-        return fieldMapping.read(csv: String(decoding: try readFile(csv), as: UTF8.self))
+        return fieldMapping.read(csv: String(decoding: try readFile(csv), as: UTF8.self), naming: naming)
     }
 
     /// Prints each issue as `FILE:LINE (record) field: message` on standard error.
     static func report(_ issues: [RecordIssue], file: String) {
         for issue in issues {
-            printError(issue.line.map { "\(file):\($0):" + issue.description.dropFirst("line \($0)".count) }
-                ?? "\(file): \(issue)")
+            printError(
+                issue.line.map { line in
+                    // "line 7 (R1) field: …" → "FILE:7: (R1) field: …"; "line 7: …" → "FILE:7: …".
+                    let rest = issue.description.dropFirst("line \(line)".count)
+                    return "\(file):\(line):" + (rest.hasPrefix(":") ? rest.dropFirst() : rest)
+                } ?? "\(file): \(issue)")
         }
     }
 

@@ -25,7 +25,7 @@ extension EMPICommand {
 
         func run() throws {
             let store = try index.open()
-            let input = try EMPICommand.read(csv: csv, mapping: mapping)
+            let input = try EMPICommand.read(csv: csv, mapping: mapping, naming: .lineOfContent)
             let bar = isatty(2) == 1 ? ProgressBar() : nil
             let summary = try store.ingest(input.records, actor: actor.actor) { done, total in bar?.update(done, total) }
             bar?.finish()
