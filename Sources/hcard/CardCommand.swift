@@ -46,12 +46,20 @@ struct CardCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: url.path), !force {
                 throw ValidationError("\(image) exists; pass --force to overwrite it")
             }
-            let holderRecord = try HolderRecord.fromJSON(try readFile(holder))
+            let holderRecord: HolderRecord
+            do { holderRecord = try HolderRecord.fromJSON(try readFile(holder)) } catch where isContentError(error) {
+                throw FileContentError(holder, "not a holder record", error)
+            }
             if let id = holderRecord.idNumber {
                 let report = CitizenIDValidator().validate(id)
-                guard report.isValid else { throw ValidationError("\(holder): idNumber \(id): \(report.firstError ?? "invalid")") }
+                guard report.isValid else { throw FileContentError(holder, "idNumber \(id): \(report.firstError ?? "invalid")") }
             }
-            let issuerRecord = try issuer.map { try IssuerRecord.fromJSON(try readFile($0)) } ?? Self.defaultIssuer(for: holderRecord)
+            let issuerRecord =
+                try issuer.map { path in
+                    do { return try IssuerRecord.fromJSON(try readFile(path)) } catch where isContentError(error) {
+                        throw FileContentError(path, "not an issuer record", error)
+                    }
+                } ?? Self.defaultIssuer(for: holderRecord)
             let cardImage = try CardPersonalization(issuer: issuerRecord, holder: holderRecord).makeImage()
             try cardImage.save(to: url)
             print("personalised \(holderRecord.name ?? "?") (\(holderRecord.idNumber ?? "no ID")) into \(image)")

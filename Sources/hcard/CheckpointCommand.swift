@@ -148,7 +148,7 @@ struct CheckpointCommand: ParsableCommand {
                 if idSuffices { policy.identification = .idNumberSuffices }
                 return try policy.validated()
             } catch {
-                throw ValidationError("checkpoint policy: \(error)")
+                throw ValidationError("checkpoint policy: \(describe(error))")
             }
         }
 
@@ -194,7 +194,7 @@ struct CheckpointCommand: ParsableCommand {
                         }
                     } catch {
                         printError(
-                            "standard input line \(lineNumber): not a passage (\(error)); nothing logged")
+                            "standard input line \(lineNumber): not a passage (\(describe(error))); nothing logged")
                         failed = true
                         continue
                     }

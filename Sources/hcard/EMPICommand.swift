@@ -55,7 +55,7 @@ struct EMPICommand: ParsableCommand {
         let text = String(decoding: try readFile(mapping), as: UTF8.self)
         let fieldMapping: FieldMapping
         do { fieldMapping = try FieldMapping(json: text) } catch {
-            throw ValidationError("\(mapping): \(error)")
+            throw FileContentError(mapping, "not a field mapping", error)
         }
         return fieldMapping.read(csv: String(decoding: try readFile(csv), as: UTF8.self), naming: naming)
     }

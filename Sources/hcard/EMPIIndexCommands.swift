@@ -67,7 +67,7 @@ extension EMPICommand {
             let data = record == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readFile(record)
             let parsed: PersonRecord
             do { parsed = try JSONDecoder().decode(PersonRecord.self, from: data) } catch {
-                throw ValidationError("\(record): not a PersonRecord: \(error)")
+                throw FileContentError(record, "not a PersonRecord", error)
             }
             try printJSON(try index.open(mode: .readOnly).match(parsed))
         }

@@ -85,7 +85,7 @@ struct HealthCodeCommand: AsyncParsableCommand {
             do {
                 record = try JSONDecoder().decode([String: JSONValue].self, from: data)
             } catch {
-                throw ValidationError("\(from): not a JSON object of GB/T 38962 elements (\(error))")
+                throw FileContentError(from, "not a JSON object of GB/T 38962 elements", error)
             }
             let response = try await store.service().declareHealth(
                 HealthDeclarationRequest(record: record, time: at?.dateTime))
