@@ -40,8 +40,8 @@ struct IDCommandTests {
 
     @Test("--strict turns region warnings into failures")
     func strict() throws {
-        #expect(try HCardRunner.run(["id", "check", "440524188001010014"]).status == 0)
-        let strict = try HCardRunner.run(["id", "check", "--strict", "440524188001010014"])
+        #expect(try HCardRunner.run(["id", "check", "440524198001010013"]).status == 0)
+        let strict = try HCardRunner.run(["id", "check", "--strict", "440524198001010013"])
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("unknown region: 440524"))
     }
@@ -89,5 +89,13 @@ struct IDKindCommandTests {
         let ninetyNine = try HCardRunner.run(["id", "check", "991840198001010018"])
         #expect(ninetyNine.status == 1)
         #expect(ninetyNine.stdout.contains("issuing province code 91 is not in use"), "\(ninetyNine.stdout)")
+    }
+
+    @Test("an age over 130 is an error (the spec's 1880 test vector is valid only as of an earlier day)")
+    func ageLimit() throws {
+        let today = try HCardRunner.run(["id", "check", "--today", "2026-11-22", "440524188001010014"])
+        #expect(today.status == 1)
+        #expect(today.stdout.contains("error: birth date 1880-01-01 gives an age of 146, over 130"), "\(today.stdout)")
+        #expect(try HCardRunner.run(["id", "check", "--today", "2000-01-01", "440524188001010014"]).status == 0)
     }
 }

@@ -3,7 +3,8 @@
 ///
 /// 1. format (length, characters, position of the first bad one),
 /// 2. check character (ISO 7064 MOD 11-2: expected X, got Y),
-/// 3. birth date (a real calendar date, not in the future; an age over `maximumAge` is a warning),
+/// 3. birth date (a real calendar date, not in the future, an age of at most `maximumAge`: 130, the
+///    limit of ../shared/specs/empi.md §3.1 level 3; older is an error, not a person to register),
 /// 4. province prefix (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81-83); a leading `9` is a
 ///    foreign permanent resident ID card number (2023 format), its own ``CitizenIDValidation/Kind``,
 ///    whose digits 2-3 must be a mainland province (the issuing authority's),
@@ -72,7 +73,7 @@ public struct CitizenIDValidator: Sendable {
             if birth > today {
                 report.add(.birthDate, .error, "birth date \(birth) is in the future", position: 7)
             } else if birth.years(until: today) > maximumAge {
-                report.add(.birthDate, .warning,
+                report.add(.birthDate, .error,
                     "birth date \(birth) gives an age of \(birth.years(until: today)), over \(maximumAge)", position: 7)
             }
         } else {
