@@ -99,3 +99,22 @@ struct IDKindCommandTests {
         #expect(try HCardRunner.run(["id", "check", "--today", "2000-01-01", "440524188001010014"]).status == 0)
     }
 }
+
+/// A masked published sample is not a payload, for `fixtures validate` as for the library grammar.
+@Suite("hcard fixtures validate: masked card ids")
+struct MaskedPayloadCommandTests {
+    @Test("the spec's masked sample at full length is an error naming the offset of XXXX")
+    func maskedSample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-masked-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let masked = "C220AE" + String(repeating: "0", count: 50) + "260FXXXX:1"
+        try (masked + "\n26B5A1FE56681:1\n").write(
+            to: directory.appendingPathComponent("payloads.txt"), atomically: true, encoding: .utf8)
+        let result = try HCardRunner.run(["fixtures", "validate", directory.path])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("line 1 character 61"), "\(result.stdout)")
+        #expect(result.stdout.contains("card id is masked ('XXXX')"), "\(result.stdout)")
+        #expect(!result.stdout.contains("line 2"), "\(result.stdout)")
+    }
+}
