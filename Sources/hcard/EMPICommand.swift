@@ -98,9 +98,7 @@ struct EMPICommand: ParsableCommand {
 
         func run() throws {
             guard !FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db) already exists") }
-            let matchModel = try model.map { path in
-                try JSONDecoder().decode(MatchModel.self, from: try readFile(path))
-            }
+            let matchModel = try model.map { try decodeJSONFile(MatchModel.self, at: $0, what: "not a match model") }
             _ = try PatientIndex(path: db, model: matchModel)
             print("created \(db)")
         }

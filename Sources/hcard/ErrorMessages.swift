@@ -45,6 +45,15 @@ func isContentError(_ error: any Error) -> Bool {
     return nsError.domain == NSCocoaErrorDomain && nsError.code == 3840
 }
 
+/// `T` decoded from the JSON file at `path`; bad contents are a ``FileContentError`` naming the
+/// file, `what` it should be and the field (`model.json: not a match model: weights: expected an object`).
+func decodeJSONFile<T: Decodable>(_ type: T.Type, at path: String, what: String) throws -> T {
+    let data = try readFile(path)
+    do { return try JSONDecoder().decode(type, from: data) } catch where isContentError(error) {
+        throw FileContentError(path, what, error)
+    }
+}
+
 /// One line for any error: what a user reads after `Error:`. A `DecodingError` becomes
 /// `path.to.field: expected a string`; Foundation's errors their plain sentence. Never
 /// `Debug description`, `NSCocoaErrorDomain` or `Code=3840` dumps.
@@ -97,6 +106,10 @@ func describe(decoding error: DecodingError) -> String {
             underlying.code == 3840
         {
             return at(context) + "not valid JSON (\(jsonProblem(underlying)))"
+        }
+        if context.debugDescription.contains("not valid JSON") {
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return at(context) + "not valid JSON" + (detail.map { " (\($0))" } ?? "")
         }
         return at(context) + context.debugDescription
     @unknown default:

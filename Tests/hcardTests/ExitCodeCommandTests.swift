@@ -35,6 +35,8 @@ struct ExitCodeCommandTests {
             (["empi", "match", "--db", "idx.db", "--json", "wrongtype.json"], "wrongtype.json: not a PersonRecord"),
             (["empi", "ingest", "--db", "idx.db", "--csv", "batch.csv", "--mapping", "notjson.json"], "notjson.json: not a field mapping"),
             (["keys", "trust", "list", "--trust", "notjson.json"], "notjson.json"),
+            (["empi", "init", "new.db", "--model", "notjson.json"], "notjson.json: not a match model: not valid JSON"),
+            (["empi", "dedupe", "--csv", "batch.csv", "--mapping", "notjson.json", "--model", "truncated.json", "--out", "x.csv"], "notjson.json: not a field mapping"),
             (["qr", "verify", "--trust", "truncated.json", "--text", "HCK1-X"], "truncated.json"),
             (["qr", "batch", "--csv", "batch.csv", "--key", "i.key", "--out", "out"], "batch.csv"),
         ]
