@@ -147,7 +147,10 @@ let package = Package(
         .testTarget(name: "HealthCardCoreTests", dependencies: ["HealthCardCore"]),
         .testTarget(
             name: "hcardTests",
-            dependencies: ["hcard", "HealthCardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "hcard", "HealthCardCore", "HealthCardTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
     ]
 )
 

@@ -109,16 +109,4 @@ struct CSVTable: Sendable {
         self.rows = rows
         self.brokenQuotes = broken
     }
-
-    /// Quotes a field when it holds the separator, a quote or a line break.
-    static func escape(_ field: String, separator: Character = ",") -> String {
-        guard field.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-        else { return field }
-        var quoted = "\""
-        for character in field {
-            if character == "\"" { quoted.append("\"") }
-            quoted.append(character)
-        }
-        return quoted + "\""
-    }
 }

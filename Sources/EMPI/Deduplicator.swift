@@ -64,7 +64,7 @@ public struct Deduplicator: Sendable {
         public func pairsCSV(records: [PersonRecord]) -> String {
             var lines = ["id_a,id_b,match_probability,decision"]
             for pair in pairs {
-                let ids = CSVTable.escape(records[pair.a].id) + "," + CSVTable.escape(records[pair.b].id)
+                let ids = CSVCell.row([records[pair.a].id, records[pair.b].id])
                 lines.append(ids + "," + Self.format(pair.probability) + "," + pair.decision.rawValue)
             }
             return lines.joined(separator: "\n") + "\n"
@@ -74,7 +74,7 @@ public struct Deduplicator: Sendable {
         public func clustersCSV(records: [PersonRecord]) -> String {
             var lines = ["record_id,person"]
             for (number, cluster) in clusters.enumerated() {
-                for record in cluster { lines.append(CSVTable.escape(records[record].id) + "," + String(number)) }
+                for record in cluster { lines.append(CSVCell.row([records[record].id, String(number)])) }
             }
             return lines.joined(separator: "\n") + "\n"
         }

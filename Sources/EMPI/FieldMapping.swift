@@ -248,7 +248,7 @@ extension SyntheticPopulation {
                 record.sex, record.citizenID, card?.value, card?.domain, record.phone, record.addressLines.first,
                 record.regionCode, String(personOfRecord[index]),
             ]
-            lines.append(fields.map { CSVTable.escape($0 ?? "") }.joined(separator: ","))
+            lines.append(CSVCell.row(fields.map { $0 ?? "" }))
         }
         return lines.joined(separator: "\n") + "\n"
     }

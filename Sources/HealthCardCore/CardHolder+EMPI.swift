@@ -14,7 +14,7 @@ extension PersonRecord {
     /// the years (lost, replaced), and the hospital's card domain knows each card by its number;
     /// the ID number goes in as an identifier, where the matcher weighs it.
     ///
-    /// - Throws: ``HealthCardError/Code/invalidValue`` when the card has neither a card number nor
+    /// - Throws: `HealthCardError/Code/invalidValue` when the card has neither a card number nor
     ///   an ID number: the record would have no id.
     public init(card contents: CardContents, domain: String) throws {
         let holder = contents.holder

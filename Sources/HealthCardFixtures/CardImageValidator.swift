@@ -47,6 +47,10 @@ public enum CardImageValidator {
         for contents in image.files {
             if !known.contains(contents.path) {
                 report(.error, contents.path, "the card layout has no file \(contents.path)")
+            } else if contents.crc32 == nil {
+                report(
+                    .error, contents.path,
+                    "no \"crc32\": every file carries the CRC-32 of its bytes, so that an edit by hand is caught")
             } else if let crc = contents.crc32, crc != CRC32.hex(contents.bytes) {
                 report(
                     .error, contents.path,

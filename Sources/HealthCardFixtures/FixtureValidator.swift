@@ -19,7 +19,7 @@ import HealthQR
 /// | other `*.csv` | EMPI records | ``EMPIFixtureValidator`` with its mapping |
 /// | `*.txt`, `*.qr` | QR payloads, one per line | ``QRFixtureValidator`` |
 /// | `*.png`, `*.jpg`, `*.jpeg` | QR image | ``QRFixtureValidator`` |
-/// | `*.md`, `*.pem`, `*.key`, `*.der`, SQLite files, hidden files | skipped silently | |
+/// | `*.md`, `*.pem`, `*.key`, `*.der`, SQLite files, `*.lock` (lock sidecars), hidden files | skipped silently | |
 ///
 /// Why content sniffing for JSON: all these files are JSON, and a CI job points the command at a
 /// whole directory; naming conventions would be one more thing to get wrong.
@@ -84,8 +84,11 @@ public struct FixtureValidator: Sendable {
         return report
     }
 
-    /// Files that are never fixtures: documentation, keys, databases.
-    static let skippedExtensions: Set<String> = ["md", "pem", "key", "der", "sqlite", "sqlite-wal", "sqlite-shm", "db"]
+    /// Files that are never fixtures: documentation, keys, databases, and the `PATH.lock` sidecars
+    /// of `AtomicFile/withExclusiveLock(_:_:)` (a card image written by `hcard write` leaves one).
+    static let skippedExtensions: Set<String> = [
+        "md", "pem", "key", "der", "sqlite", "sqlite-wal", "sqlite-shm", "db", "lock",
+    ]
 
     /// The findings for one file; `nil` when the file is not a fixture (skipped).
     public func validateFile(_ path: String) -> [FixtureFinding]? {
@@ -213,7 +216,7 @@ public struct FixtureValidator: Sendable {
 }
 
 extension String {
-    fileprivate func droppingPrefix(_ prefix: String) -> String {
+    func droppingPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }
 }

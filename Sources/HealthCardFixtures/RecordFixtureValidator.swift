@@ -37,19 +37,19 @@ public enum RecordFixtureValidator {
             ]
         }
         do {
-            try check(data, as: type)
+            try check(data, as: type, file: file)
             return []
         } catch let error as DecodingError {
             return [FixtureFinding(.error, file: file, location: error.path, "not a \(kind) record: \(error.summary)")]
         } catch let error as HealthCardError {
-            return [FixtureFinding(.error, file: file, "\(kind) record: \(error.reason)")]
+            return [FixtureFinding(.error, file: file, "\(kind) record: \(error.reason.droppingPrefix(file + ": "))")]
         } catch {
             return [FixtureFinding(.error, file: file, "\(kind) record: \(error)")]
         }
     }
 
-    private static func check<R: CardRecord>(_ data: Data, as type: R.Type) throws {
-        let record = try R.fromJSON(data)
+    private static func check<R: CardRecord>(_ data: Data, as type: R.Type, file: String) throws {
+        let record = try R.fromJSON(data, source: file)
         if case .tlvRecords = R.file.structure {
             _ = try CardRecordCodec.encodeTLVRecords(record)
         } else {

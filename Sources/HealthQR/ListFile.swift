@@ -7,7 +7,7 @@ import HealthCardFoundation
 ///   cannot be read (permissions, a directory, a device) or does not parse is an error: starting
 ///   from an empty list there would silently drop every key or revocation it held on the next save.
 /// - **The whole update holds the file's lock** (``update(at:_:)``, through
-///   ``AtomicFile/withExclusiveLock(_:_:)``), so two `hcard keys revoke` at once both land: without
+///   `AtomicFile/withExclusiveLock(_:_:)`), so two `hcard keys revoke` at once both land: without
 ///   it, each would load the same old list and the second save would undo the first.
 public protocol ListFile {
     /// An empty list.
@@ -21,7 +21,7 @@ public protocol ListFile {
 extension ListFile {
     /// The list in the file at `path`, or an empty list if no file is there (`ENOENT`).
     ///
-    /// - Throws: ``FileAccessError`` for any other failure to read; the format's errors.
+    /// - Throws: `FileAccessError` for any other failure to read; the format's errors.
     public static func loadForUpdate(at path: String) throws -> Self {
         do {
             return try load(from: path)

@@ -348,14 +348,9 @@ public enum QRBatch {
     public static func errorReport(_ errors: [RowError]) -> String {
         var text = "line,card_id,reason\n"
         for error in errors {
-            text += "\(error.line),\(csvField(error.cardID ?? "")),\(csvField(error.reason))\n"
+            text += CSVCell.row([String(error.line), error.cardID ?? "", error.reason]) + "\n"
         }
         return text
-    }
-
-    private static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

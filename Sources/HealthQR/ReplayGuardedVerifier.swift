@@ -31,7 +31,7 @@ public final class ReplayGuardedVerifier {
 
     /// The verdict on `text` at `now`; an accepted dynamic code is in the cache file when this returns.
     ///
-    /// - Throws: ``FileAccessError`` if the cache file cannot be written; then the verdict must not
+    /// - Throws: `FileAccessError` if the cache file cannot be written; then the verdict must not
     ///   be acted on (the code would not be remembered).
     public func verify(_ text: some StringProtocol, at now: Date) throws -> Verdict {
         let verdict = verifier.verify(text, now: now)

@@ -13,9 +13,12 @@ import HealthCardFoundation
 /// ```json
 /// {"version": 1, "cardIds": ["E1D10AAC…"], "keyIds": ["0123456789ABCDEF"]}
 /// ```
-/// `version` is optional on input (a missing one means 1); both arrays are optional and default to
-/// empty. Card ids follow the grammar of health-code.md §4.3 and compare exactly (case-sensitive,
-/// as the platforms issue them upper-case, §4.7 error 6002). Output is sorted, so a file under
+/// `version` is optional on input (a missing one means 1); both arrays are required, and any other
+/// key, or a value of the wrong type, is an error naming the file and the key. Why so strict: a
+/// revocation list fails open. A misspelt `"cardIDs"` used to be skipped, leaving a list that
+/// revokes nothing while every revoked card verified as valid. Card ids follow the grammar of
+/// health-code.md §4.3 and compare exactly (case-sensitive, as the platforms issue them
+/// upper-case, §4.7 error 6002). Output is sorted, so a file under
 /// version control changes by one line per revocation.
 ///
 /// - SeeAlso: `Docs/qr-payload.md`, "Revocation list"; ``CodeVerifier``.
@@ -82,13 +85,18 @@ extension RevocationList {
         var keyIds: [String]?
     }
 
+    /// The keys and types the file may hold (`JSONShape`).
+    static let shape = JSONShape.object(
+        ["version": .integer, "cardIds": .array(.string), "keyIds": .array(.string)])
+
     /// A revocation list from its JSON text.
     ///
     /// - Parameters:
     ///   - json: the list as JSON.
     ///   - source: the file name used in messages.
-    /// - Throws: `HealthCardError` naming `source` and the entry, e.g.
-    ///   `"r.json: keyIds[1]: key id 'XYZ' must be 16 hex digits"`.
+    /// - Throws: `HealthCardError` naming `source` and the entry or key, e.g.
+    ///   `"r.json: keyIds[1]: key id 'XYZ' must be 16 hex digits"`,
+    ///   `"r.json: unknown key "cardIDs" (closest known key: "cardIds")"`.
     public init(json: [UInt8], source: String = "revocation list") throws {
         let file: FileJSON
         do {
@@ -97,6 +105,8 @@ extension RevocationList {
             throw HealthCardError.malformed(
                 "\(source): not a revocation list JSON object (\(TrustList.explain(error)))")
         }
+        // After the decoder, whose messages name a wrong type; the shape adds the keys it skipped.
+        try Self.shape.check(json: json, source: source)
         if let version = file.version, version != Self.formatVersion {
             throw HealthCardError.invalidValue(
                 "\(source): unsupported version \(version); this reader knows version \(Self.formatVersion)")
@@ -115,6 +125,11 @@ extension RevocationList {
             } catch let error as HealthCardError {
                 throw error.located("\(source): keyIds[\(index)]")
             }
+        }
+        // Checked after the entries, so a bad entry is named even in a file that lacks the other array.
+        for (key, present) in [("cardIds", file.cardIds != nil), ("keyIds", file.keyIds != nil)] where !present {
+            throw HealthCardError.malformed(
+                "\(source): missing required key \"\(key)\" (a list without revocations has \"\(key)\": [])")
         }
     }
 

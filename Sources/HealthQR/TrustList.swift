@@ -133,13 +133,25 @@ extension TrustList {
         var validTo: String?
     }
 
+    /// The keys and types the file may hold (`JSONShape`): an unknown key (a misspelt
+    /// `"validTo"` would otherwise be missing, a misspelt optional key silently ignored) is an error.
+    static let shape = JSONShape.object(
+        [
+            "version": .integer,
+            "keys": .array(
+                .object([
+                    "keyId": .string, "publicKey": .string, "issuer": .string, "validFrom": .string, "validTo": .string,
+                ])),
+        ])
+
     /// A trust list from its JSON text.
     ///
     /// - Parameters:
     ///   - json: the list as JSON.
     ///   - source: the file name used in messages, e.g. `"trust.json"`.
     /// - Throws: `HealthCardError` whose reason names `source` and the entry, e.g.
-    ///   `"trust.json: keys[2]: keyId 0123456789ABCDEF does not match the public key (its id is …)"`.
+    ///   `"trust.json: keys[2]: keyId 0123456789ABCDEF does not match the public key (its id is …)"`,
+    ///   or the unknown key: `"trust.json: keys[0]: unknown key "keyID" (closest known key: "keyId")"`.
     public init(json: [UInt8], source: String = "trust list") throws {
         let file: FileJSON
         do {
@@ -147,6 +159,8 @@ extension TrustList {
         } catch {
             throw HealthCardError.malformed("\(source): not a trust list JSON object (\(Self.explain(error)))")
         }
+        // After the decoder, whose messages name a wrong type; the shape adds the keys it skipped.
+        try Self.shape.check(json: json, source: source)
         guard let version = file.version else {
             throw HealthCardError.malformed("\(source): missing \"version\" (expected \(Self.formatVersion))")
         }

@@ -63,7 +63,12 @@ public enum Verdict: Hashable, Sendable {
 
 extension Verdict: CustomStringConvertible {
     /// One line for people, naming the reason: `"unknown key id 0123456789ABCDEF"`.
-    public var description: String {
+    ///
+    /// Control characters from the scanned text (a malformed code's reason quotes it) are escaped
+    /// (`TerminalText/escaped(_:)`): the line can neither carry terminal escape sequences nor break.
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case .valid(let decoded):
             return "valid: \(decoded)"

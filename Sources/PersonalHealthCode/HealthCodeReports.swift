@@ -184,6 +184,9 @@ public struct HealthInformationReport: Encodable, Hashable, Sendable {
     public let issuedCodes: [IssuedCodeRecordReport]
 
     /// - Parameters:
+    ///   - response: the service's answer to the query.
+    ///   - person: the person asked about.
+    ///   - status: the person's colour status now.
     ///   - rules: the rule set the status was derived with (the request's, or the service's).
     public init(person: PersonID, rules: String, status: ColourStatus, response: HealthInformationQueryResponse) {
         self.person = person.rawValue
@@ -207,7 +210,7 @@ extension LocalHealthCodeService {
     /// set `rules`: what a program that takes `--db` and `--rules` opens. `mode: .readOnly` for
     /// requests that only read (status, verification).
     ///
-    /// - Throws: ``HealthCardError`` naming the shipped sets if `rules` is not one; the store's errors.
+    /// - Throws: `HealthCardError` naming the shipped sets if `rules` is not one; the store's errors.
     public static func open(
         storeAt path: String, rules: String, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
         clock: any WallClock = SystemClock(), mode: StoreKind.AccessMode = .readWrite
@@ -224,6 +227,8 @@ extension LocalHealthCodeService {
     /// and both must give the same verdict; the store only adds the register's facts.
     ///
     /// - Parameters:
+    ///   - request: the code text, the time and who presented it.
+    ///   - verifier: the trust and revocation lists to verify with.
     ///   - storePath: the event store to consult (it must be the issuer's), or `nil`.
     ///   - clock: the time when `request.now` is `nil`.
     public static func verify(

@@ -63,7 +63,12 @@ public enum HealthCodeVerdict: Hashable, Sendable {
 
 extension HealthCodeVerdict: CustomStringConvertible {
     /// One line for people: `"valid: red code 0011…, region 460100, issued … until … by Hainan HC"`.
-    public var description: String {
+    ///
+    /// Control characters from the scanned text (a malformed code's reason quotes it) are escaped
+    /// (`TerminalText/escaped(_:)`): the line can neither carry terminal escape sequences nor break.
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case .valid(let verified):
             return "valid: \(verified)"

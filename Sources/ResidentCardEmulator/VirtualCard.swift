@@ -90,7 +90,10 @@ public struct VirtualCard: Sendable {
             enterDF(fid)
             return .init(data: Self.fci(df.name), statusWord: .success)
         }
-        guard let file = ResidentCardFileSystem.file(fid, in: currentDF) else { return .status(.fileNotFound) }
+        // A file the image lacks does not exist on this card: nothing can be written into it.
+        guard let file = ResidentCardFileSystem.file(fid, in: currentDF), image.contents(of: file) != nil else {
+            return .status(.fileNotFound)
+        }
         currentEF = file
         return .status(.success)
     }
@@ -161,11 +164,13 @@ public struct VirtualCard: Sendable {
         if let denied = updateAllowed(file) { return denied }
         let offset = Int(command.p1 & 0x7F) << 8 | Int(command.p2)
         guard offset + command.data.count <= size else { return .status(.wrongOffset) }
-        image.update(file) { contents in
-            var data = contents.data?.bytes ?? [UInt8](repeating: 0xFF, count: size)
-            data.replaceSubrange(offset..<(offset + command.data.count), with: command.data)
-            contents.data = BinaryBlob(data)
+        // A stored file shorter than the layout (an image not checked on load) is a memory fault, not a crash.
+        guard let stored = image.contents(of: file)?.data?.bytes, stored.count == size else {
+            return .status(.memoryFailure)
         }
+        var data = stored
+        data.replaceSubrange(offset..<(offset + command.data.count), with: command.data)
+        image.update(file) { contents in contents.data = BinaryBlob(data) }
         return .status(.success)
     }
 
@@ -210,6 +215,9 @@ public struct VirtualCard: Sendable {
             guard tlv.count == field.length + 2, tlv[0] == field.item, Int(tlv[1]) == field.length else {
                 return .status(.wrongData)
             }
+            guard let records = image.contents(of: file)?.records, Int(command.p1) <= records.count else {
+                return .status(.recordNotFound)
+            }
             image.update(file) { contents in contents.records?[Int(command.p1) - 1] = BinaryBlob(tlv) }
             return .status(.success)
         } catch {
@@ -222,7 +230,9 @@ public struct VirtualCard: Sendable {
         guard let file = currentEF, file.writeMode == .indexMark else { return .status(.fileIncompatible) }
         let key: KeyReference = command.ins == 0xD2 ? .ukDF03_1 : .ukDF03_2
         guard authenticated.contains(key.name) else { return .status(.securityStatusNotSatisfied) }
-        guard command.p2 == 0x04, command.p1 >= 1, Int(command.p1) <= file.recordCount else { return .status(.recordNotFound) }
+        guard command.p2 == 0x04, command.p1 >= 1, Int(command.p1) <= file.recordCount,
+            let records = image.contents(of: file)?.records, Int(command.p1) <= records.count
+        else { return .status(.recordNotFound) }
         image.update(file) { contents in
             contents.records?[Int(command.p1) - 1] = BinaryBlob([command.ins == 0xD2 ? 0x00 : 0xFF])
         }

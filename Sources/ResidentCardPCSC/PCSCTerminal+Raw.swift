@@ -4,7 +4,7 @@ import Synchronization
 
 /// A channel to the card in one reader, for tools that send their own APDUs (`hcard apdu`, benchmarks).
 public struct PCSCRawConnection: Sendable {
-    /// The card handle: run the exchanges in ``PCSCCard/withTransaction(_:)``, then ``PCSCCard/close()``.
+    /// The card handle: run the exchanges in `PCSCCard/withTransaction(_:)`, then ``PCSCCard/close()``.
     public let card: PCSCCard
     /// The channel to send on: T=0 handled (GET RESPONSE, Le fixes) when the reader negotiated
     /// T=0, traced when a sink was given.

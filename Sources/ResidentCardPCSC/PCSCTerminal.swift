@@ -1,7 +1,7 @@
 import HealthCardFoundation
 import ResidentCard
 
-/// Opens a ``TerminalSession`` on a card (and SAM) in PC/SC readers, through pcscd: the session
+/// Opens a `TerminalSession` on a card (and SAM) in PC/SC readers, through pcscd: the session
 /// setup every PC/SC program needs, in the one order that is safe.
 ///
 /// What ``open(card:sam:configuration:trace:)`` does, and why:
@@ -12,8 +12,8 @@ import ResidentCard
 /// - Each card is held in a PC/SC transaction for the whole session, so no other program's APDUs
 ///   land between ours, and is reset when its handle is released (``PCSCCard/dispositionOnClose``
 ///   `.reset`), so no authentication (PIN, external authenticate) outlives the session.
-/// - A T=0 card channel is wrapped in ``T0Channel`` (GET RESPONSE, Le fixes), above the counting
-///   ``TracingChannel`` so that GET RESPONSEs are counted and traced.
+/// - A T=0 card channel is wrapped in `T0Channel` (GET RESPONSE, Le fixes), above the counting
+///   `TracingChannel` so that GET RESPONSEs are counted and traced.
 /// - With a trace sink, the card's APDUs are traced (PIN bytes masked), the SAM's with a `SAM `
 ///   prefix, and a first `# card: …; SAM: …` line names the readers.
 public enum PCSCTerminal {

@@ -127,6 +127,7 @@ struct PlatformExportOptions: ParsableArguments {
     @Option(help: "The file to write (default: standard output).") var out: String?
 
     func export(_ kind: PlatformFile.Kind) throws {
+        if let out { try AtomicFile.refuseOverwritingInput(out, inputs: [store.db]) }
         let text = try store.open().export(kind, source: source).text
         guard let out else { return print(text, terminator: "") }
         try AtomicFile.write(Array(text.utf8), to: out)

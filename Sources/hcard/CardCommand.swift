@@ -46,8 +46,9 @@ struct CardCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: url.path), !force {
                 throw ValidationError("\(image) exists; pass --force to overwrite it")
             }
+            try AtomicFile.refuseOverwritingInput(image, inputs: [holder, issuer])
             let holderRecord: HolderRecord
-            do { holderRecord = try HolderRecord.fromJSON(try readFile(holder)) } catch where isContentError(error) {
+            do { holderRecord = try HolderRecord.fromJSON(try readFile(holder), source: holder) } catch where isContentError(error) {
                 throw FileContentError(holder, "not a holder record", error)
             }
             if let id = holderRecord.idNumber {
@@ -56,7 +57,7 @@ struct CardCommand: AsyncParsableCommand {
             }
             let issuerRecord =
                 try issuer.map { path in
-                    do { return try IssuerRecord.fromJSON(try readFile(path)) } catch where isContentError(error) {
+                    do { return try IssuerRecord.fromJSON(try readFile(path), source: path) } catch where isContentError(error) {
                         throw FileContentError(path, "not an issuer record", error)
                     }
                 } ?? Self.defaultIssuer(for: holderRecord)

@@ -20,11 +20,23 @@ extension EMPICommand {
             return Deduplicator(model: matchModel, estimator: estimate ? Estimator() : nil)
         }
 
+        /// Where the clusters go: --clusters, or OUT with `.clusters.csv`.
+        var clustersPath: String {
+            clusters ?? (out.hasSuffix(".csv") ? String(out.dropLast(4)) : out) + ".clusters.csv"
+        }
+
+        /// Refuses, before any work, outputs that are inputs (`--csv p.csv --out p.csv`) or each other.
+        func refuseOverwritingInputs(_ inputs: [String]) throws {
+            let inputs: [String?] = inputs.map { $0 } + [mapping, model]
+            try AtomicFile.refuseOverwritingInput(out, inputs: inputs)
+            try AtomicFile.refuseOverwritingInput(clustersPath, inputs: inputs + [out])
+            if clustersPath == out { throw ValidationError("--clusters is the same file as --out (\(out))") }
+        }
+
         /// Writes both files and the summary; exit 1 when any line had a problem.
         func finish(_ result: Deduplicator.Result, records: [PersonRecord], issues: [RecordIssue]) throws {
-            let clustersPath = clusters ?? (out.hasSuffix(".csv") ? String(out.dropLast(4)) : out) + ".clusters.csv"
-            try result.pairsCSV(records: records).write(toFile: out, atomically: true, encoding: .utf8)
-            try result.clustersCSV(records: records).write(toFile: clustersPath, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Array(result.pairsCSV(records: records).utf8), to: out)
+            try AtomicFile.write(Array(result.clustersCSV(records: records).utf8), to: clustersPath)
             let summary = Summary(
                 records: records.count, pairs: result.pairs.count,
                 autoLinks: result.pairs.filter { $0.decision == .autoLink }.count,
@@ -72,6 +84,7 @@ extension EMPICommand {
         @OptionGroup var options: BatchOptions
 
         func run() throws {
+            try options.refuseOverwritingInputs([csv])
             let input = try EMPICommand.read(csv: csv, mapping: options.mapping)
             let result = try options.deduplicator().run(input.records)
             let issues = input.issues + result.issues
@@ -98,6 +111,7 @@ extension EMPICommand {
         @OptionGroup var options: BatchOptions
 
         func run() throws {
+            try options.refuseOverwritingInputs([left, right] + [rightMapping].compactMap { $0 })
             let a = try EMPICommand.read(csv: left, mapping: options.mapping)
             let b = try EMPICommand.read(csv: right, mapping: rightMapping ?? options.mapping)
             let result = try options.deduplicator().link(a.records, b.records)

@@ -123,6 +123,7 @@ struct KeysCommand: ParsableCommand {
             let publicKey = try KeyFiles.readPublicKey(at: key)
             let keyID = try KeyID(publicKey: publicKey)
             let pem = try publicKey.pemRepresentation
+            if let out { try AtomicFile.refuseOverwritingInput(out, inputs: [key]) }
             if let out { try KeyFiles.writePublicKey(publicKey, to: out, overwrite: force) }
             if json {
                 try printJSON(PublicJSON(keyId: keyID.hex, publicKey: pem, file: out))

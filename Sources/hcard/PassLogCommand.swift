@@ -172,6 +172,7 @@ struct PassLogCommand: ParsableCommand {
                 }
                 return
             }
+            try AtomicFile.refuseOverwritingInput(out, inputs: [store.log])
             let count = try PassLogExport.write(
                 log, matching: filter.filter, format: format, fullIDs: fullId, toFileAt: out)
             printError("exported \(count) passages to \(out)")

@@ -81,7 +81,7 @@ extension QRCommand {
                     failed = true
                     let message = Self.message(error, path: path)
                     results.append(ImageJSON(file: path, symbols: [], error: message))
-                    if !json { printError(message) }
+                    if !json { printError(TerminalText.escaped(message)) }
                     continue
                 }
                 let symbols = payloads.map { SymbolJSON(ScannedPayload(bytes: $0)) }
@@ -89,7 +89,7 @@ extension QRCommand {
                     failed = true
                     let message = "no QR code found in \(name)"
                     results.append(ImageJSON(file: path, symbols: [], error: message))
-                    if !json { printError(message) }
+                    if !json { printError(TerminalText.escaped(message)) }
                     continue
                 }
                 results.append(ImageJSON(file: path, symbols: symbols, error: nil))
@@ -107,31 +107,34 @@ extension QRCommand {
             return "\(path): \(error.localizedDescription)"
         }
 
+        /// The symbols for people. Every line goes through `TerminalText/escaped(_:)`: the text is
+        /// whatever the code holds, and ESC or OSC bytes in it must not reach the terminal.
         private func printText(path: String, payloads: [[UInt8]]) {
-            print("\(path): \(payloads.count) QR code\(payloads.count == 1 ? "" : "s")")
+            func show(_ line: String) { print(TerminalText.escaped(line)) }
+            show("\(path): \(payloads.count) QR code\(payloads.count == 1 ? "" : "s")")
             for (index, bytes) in payloads.enumerated() {
                 let scanned = ScannedPayload(bytes: bytes)
                 let prefix = payloads.count == 1 ? "  " : "  [\(index + 1)] "
                 switch scanned {
                 case .binary(let bytes):
-                    print("\(prefix)\(bytes.count) bytes, not UTF-8 text: \(Hex.encode(bytes))")
+                    show("\(prefix)\(bytes.count) bytes, not UTF-8 text: \(Hex.encode(bytes))")
                 case .signed(let decoded):
-                    print("\(prefix)\(scanned.text ?? "")")
-                    print("    signed code HCK1, UNVERIFIED (signature not checked; use hcard qr verify):")
-                    for line in Self.fieldLines(decoded.code) { print("      \(line)") }
+                    show("\(prefix)\(scanned.text ?? "")")
+                    show("    signed code HCK1, UNVERIFIED (signature not checked; use hcard qr verify):")
+                    for line in Self.fieldLines(decoded.code) { show("      \(line)") }
                 case .malformedSigned(let text, let error):
-                    print("\(prefix)\(text)")
-                    print("    signed code HCK1, malformed: \(error.reason)")
+                    show("\(prefix)\(text)")
+                    show("    signed code HCK1, malformed: \(error.reason)")
                 case .plain(let payload):
-                    print("\(prefix)\(payload.text)")
-                    print("    plain e-health-card payload (unsigned; verified online by the platform):")
-                    print("      card id:  \(payload.cardID)")
-                    print(
+                    show("\(prefix)\(payload.text)")
+                    show("    plain e-health-card payload (unsigned; verified online by the platform):")
+                    show("      card id:  \(payload.cardID)")
+                    show(
                         "      type:     \(payload.type.rawValue) (\(payload.type == .static ? "static" : "dynamic"))")
-                    if let validity = payload.validity { print("      validity: \(validity) (opaque)") }
+                    if let validity = payload.validity { show("      validity: \(validity) (opaque)") }
                 case .text(let text, let error):
-                    print("\(prefix)\(text)")
-                    print("    neither a signed code nor a plain payload: \(error.reason)")
+                    show("\(prefix)\(text)")
+                    show("    neither a signed code nor a plain payload: \(error.reason)")
                 }
             }
         }

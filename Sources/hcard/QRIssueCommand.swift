@@ -7,7 +7,9 @@ struct QRImageOptions: ParsableArguments {
     @Option(name: .customLong("ec"), help: "Error correction: L (7 %), M (15 %), Q (25 %) or H (30 %).")
     var errorCorrection: QRErrorCorrection = .medium
 
-    @Option(name: .customLong("module-size"), help: "Pixels per module in PNG images, 1...64.")
+    @Option(
+        name: .customLong("module-size"),
+        help: "Pixels per module in PNG images, 2...64 (1 is refused: zbar cannot read it reliably).")
     var moduleSize = 4
 
     @Option(name: .customLong("quiet-zone"), help: "White margin in modules (ISO/IEC 18004 asks for 4).")

@@ -44,17 +44,17 @@ struct WriteCommand: AsyncParsableCommand {
         var slot: Int?
         do {
             switch kind {
-            case .payment: try await session.write(try PaymentRecord.fromJSON(data))
-            case .addresses: try await session.write(try AddressRecord.fromJSON(data))
-            case .contacts: try await session.write(try ContactsRecord.fromJSON(data))
-            case .occupation: try await session.write(try OccupationRecord.fromJSON(data))
-            case .documents: try await session.write(try DocumentsRecord.fromJSON(data))
-            case .clinical: try await session.write(try ClinicalRecord.fromJSON(data))
-            case .special: try await session.write(try SpecialRecord.fromJSON(data))
-            case .allergy: try await session.addAllergy(try AllergyRecord.fromJSON(data))
-            case .immunization: try await session.addImmunization(try ImmunizationRecord.fromJSON(data))
-            case .outpatient: slot = try await session.writeOutpatient(try OutpatientRecord.fromJSON(data))
-            case .inpatient: slot = try await session.writeInpatient(try InpatientRecord.fromJSON(data))
+            case .payment: try await session.write(try PaymentRecord.fromJSON(data, source: from))
+            case .addresses: try await session.write(try AddressRecord.fromJSON(data, source: from))
+            case .contacts: try await session.write(try ContactsRecord.fromJSON(data, source: from))
+            case .occupation: try await session.write(try OccupationRecord.fromJSON(data, source: from))
+            case .documents: try await session.write(try DocumentsRecord.fromJSON(data, source: from))
+            case .clinical: try await session.write(try ClinicalRecord.fromJSON(data, source: from))
+            case .special: try await session.write(try SpecialRecord.fromJSON(data, source: from))
+            case .allergy: try await session.addAllergy(try AllergyRecord.fromJSON(data, source: from))
+            case .immunization: try await session.addImmunization(try ImmunizationRecord.fromJSON(data, source: from))
+            case .outpatient: slot = try await session.writeOutpatient(try OutpatientRecord.fromJSON(data, source: from))
+            case .inpatient: slot = try await session.writeInpatient(try InpatientRecord.fromJSON(data, source: from))
             case .photo: try await session.writePhoto(Array(data))
             }
         } catch where isContentError(error) {

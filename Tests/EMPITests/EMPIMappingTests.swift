@@ -84,7 +84,7 @@ struct EMPIMappingTests {
         #expect(table.rows.map(\.fields) == [["a", "b"], ["x, \"y\"", "two\nlines"], ["last", "row"]])
         #expect(table.rows.map(\.line) == [1, 2, 4])
         #expect(CSVTable("a,\"open").unterminatedQuoteLine == 1)
-        #expect(CSVTable.escape("a,b") == "\"a,b\"" && CSVTable.escape("plain") == "plain")
+        #expect(CSVCell.encode("a,b") == "\"a,b\"" && CSVCell.encode("plain") == "plain")
     }
 
     @Test("the synthetic population round-trips through CSV and its mapping")

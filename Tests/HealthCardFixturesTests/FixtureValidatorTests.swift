@@ -49,6 +49,13 @@ struct FixtureCopy {
 extension [[String: Any]] {
     /// The index of the file `path` in an image's `files`.
     func index(of path: String) -> Int { firstIndex { $0["path"] as? String == path }! }
+
+    /// Recomputes the CRC-32 of the file at `index` after an edit (the checksum is required, so a
+    /// test that wants the field or the index to speak, not the checksum, fixes it).
+    mutating func fixCRC(at index: Int) {
+        let hex = (self[index]["records"] as? [String])?.joined() ?? self[index]["data"] as? String ?? ""
+        self[index]["crc32"] = CRC32.hex(try! Hex.decode(hex))
+    }
 }
 
 /// Replaces the hex digit at `index` with another.
@@ -89,14 +96,14 @@ struct FixtureValidatorTests {
         // The signature covers the data area, so the change is also caught by the record's own check.
         #expect(report.findings.contains { $0.location == "DF03/ED01 offset 3013" && $0.message.contains("signature") })
 
-        // The CRC removed (as a hand edit would): a broken TLV header is named by record and field.
+        // The CRC recomputed (as a careful hand edit would): a broken TLV header is named by record and field.
         let second = try FixtureCopy()
         try second.editImage { files in
             let index = files.index(of: "DDF1/EF05")
             var records = files[index]["records"] as! [String]
             records[0] = "99" + records[0].dropFirst(2)
             files[index]["records"] = records
-            files[index]["crc32"] = NSNull()
+            files.fixCRC(at: index)
         }
         let findings = second.validate().findings
         #expect(findings.count == 1)
@@ -104,17 +111,26 @@ struct FixtureValidatorTests {
         #expect(findings.first?.message == "expected tag 01, found 99")
     }
 
+    @Test("a file without its crc32 is an error: the checksum is required, so a hand edit cannot skip it")
+    func missingChecksum() throws {
+        let copy = try FixtureCopy()
+        try copy.editImage { files in files[files.index(of: "DDF1/EF06")]["crc32"] = NSNull() }
+        let report = copy.validate()
+        #expect(!report.passed)
+        #expect(report.findings.contains { $0.location == "DDF1/EF06" && $0.message.hasPrefix("no \"crc32\"") })
+    }
+
     @Test("a field that does not decode is named by file, byte offset and field")
     func badField() throws {
         let copy = try FixtureCopy()
-        // The outpatient visit time is BCD; A0 is not two digits. Drop the CRC so only the field speaks.
+        // The outpatient visit time is BCD; A0 is not two digits. Fix the CRC so only the field speaks.
         let field = try #require(ResidentCardFileSystem.EF.outpatient[0].allFields.first { $0.format == .dateTime })
         try copy.editImage { files in
             let index = files.index(of: "DF03/ED01")
             var hex = Array(files[index]["data"] as! String)
             hex[field.offset * 2] = "A"
             files[index]["data"] = String(hex)
-            files[index]["crc32"] = NSNull()
+            files.fixCRC(at: index)
         }
         let findings = copy.validate().findings.filter { $0.severity == .error }
         let located = try #require(findings.first { $0.location?.contains("offset \(field.offset)") == true })
@@ -131,7 +147,7 @@ struct FixtureValidatorTests {
             marks[1] = "00"  // slot 2 marked valid but empty
             marks[2] = "07"  // not a mark
             files[index]["records"] = marks
-            files[index]["crc32"] = NSNull()
+            files.fixCRC(at: index)
         }
         let findings = copy.validate().findings
         #expect(findings.contains { $0.location == "DF03/EF06 record 2" && $0.message.contains("is empty") })
@@ -144,7 +160,7 @@ struct FixtureValidatorTests {
             var marks = files[index]["records"] as! [String]
             marks[0] = "FF"
             files[index]["records"] = marks
-            files[index]["crc32"] = NSNull()
+            files.fixCRC(at: index)
         }
         let report = erased.validate()
         #expect(report.passed)
@@ -160,7 +176,7 @@ struct FixtureValidatorTests {
             files.append(["path": "DF09/EF01", "data": "00"])
             let index = files.index(of: "DF03/ED02")
             files[index]["data"] = String((files[index]["data"] as! String).dropLast(2))
-            files[index]["crc32"] = NSNull()
+            files.fixCRC(at: index)
         }
         let findings = copy.validate().findings
         #expect(findings.contains { $0.location == "DF01/EF05" && $0.message.hasPrefix("missing") })

@@ -128,6 +128,9 @@ struct QRBatchIssuerTests {
     @Test("SVG batches, one job or several, give the same files")
     func svgAndJobs() async throws {
         let fixture = try F()
+        // What must not depend on the number of jobs: which file each line becomes, and what each
+        // file holds apart from its random nonce (the card, kind, window, key, time, symbol size).
+        var runs: [[String: String]] = []
         for jobs in [1, 4] {
             let directory = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -139,7 +142,18 @@ struct QRBatchIssuerTests {
             #expect(files.filter { $0.hasSuffix(".svg") }.count == 9)
             #expect(files.contains("C0-dynamic-L2.svg") && files.contains("manifest.json"))
             #expect(!files.contains { $0.contains(".tmp-") })
+            var run: [String: String] = [:]
+            for entry in try Self.manifest(in: directory).codes {
+                let svg = try String(contentsOf: directory.appendingPathComponent(entry.file), encoding: .utf8)
+                let size = svg.firstRange(of: "viewBox=\"").map { svg[$0.upperBound...].prefix(while: { $0 != "\"" }) }
+                run[entry.file] =
+                    "\(entry.line) \(entry.cardId) \(entry.kind) \(entry.windowSeconds ?? 0) \(entry.keyId) "
+                    + "\(entry.issuedAt) \(entry.qrVersion ?? 0) \(size ?? "?")"
+            }
+            #expect(run.count == 9)
+            runs.append(run)
         }
+        #expect(runs[0] == runs[1])
     }
 
     @Test("a failing store turns each row into an error, and the batch still finishes")

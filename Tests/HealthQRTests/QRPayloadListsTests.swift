@@ -143,7 +143,9 @@ struct QRPayloadListsTests {
         // The minimal format, without a version, loads.
         let minimal = try RevocationList(json: Array("{\"cardIds\":[\"X1\"],\"keyIds\":[]}".utf8))
         #expect(minimal.isRevoked(cardID: "X1") && minimal.keyIDs.isEmpty)
-        #expect(try RevocationList(json: Array("{}".utf8)) == RevocationList())
+        // Both arrays are required: an empty object is not an empty list (a list fails open).
+        #expect(throws: HealthCardError.self) { try RevocationList(json: Array("{}".utf8)) }
+        #expect(try RevocationList(json: Array("{\"cardIds\":[],\"keyIds\":[]}".utf8)) == RevocationList())
 
         let cases: [(String, String)] = [
             ("{\"cardIds\": [\"OK\", \"B AD\"]}", "r.json: cardIds[1]: segment 1 at offset 1"),

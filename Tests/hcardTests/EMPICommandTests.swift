@@ -155,11 +155,27 @@ struct EMPICommandTests {
 
         let reviews = try Self.run(["empi", "review", "list", "--db", "idx.db", "--json"], in: directory)
         let items = try #require(try JSONSerialization.jsonObject(with: Data(reviews.stdout.utf8)) as? [[String: Any]])
-        if let first = items.first, let id = first["id"] as? Int {
-            try Self.run(["empi", "review", "resolve", "--db", "idx.db", "\(id)", "--separate"], in: directory)
-            let open = try Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
-            #expect(open["openReviews"] as? Int == items.count - 1)
+        let first = try #require(items.first, "the seeded population must leave a pair for review")
+        let id = try #require(first["id"] as? Int)
+        try Self.run(["empi", "review", "resolve", "--db", "idx.db", "\(id)", "--separate"], in: directory)
+        let open = try Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
+        #expect(open["openReviews"] as? Int == items.count - 1)
+    }
+
+    @Test("dedupe is deterministic across processes: two runs (each with its own hash seed) write identical files")
+    func dedupeAcrossProcesses() throws {
+        let (directory, _) = try Self.setUp(persons: 300)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var outputs: [[Data]] = []
+        for run in ["a", "b"] {
+            try Self.run(
+                ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "\(run).csv"],
+                in: directory, status: 1)
+            outputs.append(
+                try ["\(run).csv", "\(run).clusters.csv"].map { try Data(contentsOf: directory.appendingPathComponent($0)) })
         }
+        #expect(outputs[0][0].count > 100 && outputs[0][1].count > 100)
+        #expect(outputs[0] == outputs[1])
     }
 
     @Test("link-files writes only pairs across the two files, plus clusters over both")

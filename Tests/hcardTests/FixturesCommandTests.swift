@@ -1,4 +1,5 @@
 import Foundation
+import HealthCardCore
 import Testing
 
 /// `hcard fixtures validate` as a CI job runs it.
@@ -15,7 +16,7 @@ struct FixturesCommandTests {
         #expect(result.stdout.contains("files checked: 0 errors, 0 warnings"))
     }
 
-    @Test("a flipped byte in a card image and a tampered QR image fail with the file and location named")
+    @Test("a flipped byte in a card image, a foreign-key code and a tampered code fail with the file and location named")
     func brokenFixturesFail() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-cli-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.fixtures, to: root)
@@ -40,11 +41,20 @@ struct FixturesCommandTests {
         ])
         #expect(issue.status == 0, "\(issue.stderr)")
         try FileManager.default.removeItem(atPath: key)
+        // A code signed by the trusted test issuer with one character changed: the signature, not
+        // the key, must catch it.
+        let codes = try String(contentsOf: root.appendingPathComponent("qr/codes.txt"), encoding: .utf8)
+        var tampered = Array(try #require(codes.split(separator: "\n").first { $0.hasPrefix("HCK1-") }))
+        let middle = tampered.count / 2
+        tampered[middle] = tampered[middle] == "A" ? "B" : "A"
+        try QRImage.writePNG(
+            try QREncoder().encode(Array(String(tampered).utf8)), to: root.appendingPathComponent("qr/tampered.png"))
 
         let result = try HCardRunner.run(["fixtures", "validate", root.path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("cards/sample.json: DDF1/EF06: error: the bytes do not match"), "\(result.stdout)")
         #expect(result.stdout.contains("qr/foreign.png: error: signed code: unknown key id"), "\(result.stdout)")
+        #expect(result.stdout.contains("qr/tampered.png: error: signed code: bad signature"), "\(result.stdout)")
 
         let report = try HCardRunner.run(["fixtures", "validate", root.path, "--json"])
         #expect(report.status == 1)

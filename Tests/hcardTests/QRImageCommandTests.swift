@@ -1,5 +1,6 @@
 import Foundation
 import HealthCardCore
+import HealthCardTestSupport
 import Testing
 
 /// `hcard qr issue --png/--svg/--terminal`, `qr decode`, `qr verify IMAGE` and `qr batch`, run as a
@@ -128,6 +129,29 @@ struct QRImageCommandTests {
                 "x.png",
             ])
         #expect(bad.status != 0 && bad.stderr.contains("module size 0"))
+    }
+
+    @Test("module size: 1 pixel is refused with the reason; at the smallest size allowed our own scanner reads every code")
+    func smallestModuleSize() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let one = try setup.run(
+            ["qr", "issue", "--card-id", "26B5A1FE56681", "--static", "--key", "issuer.key", "--module-size", "1", "--png", "x.png"])
+        #expect(one.status == 64 && one.stderr.contains("below 2 pixels, the smallest that zbar reads"), "\(one.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: setup.path("x.png")))
+        var generator = SplitMix64(seed: 0x4D4F_4455_4C45)
+        for index in 0..<16 {
+            let cardID = Hex.encode((0..<7).map { _ in UInt8.random(in: 0...255, using: &generator) }).prefix(13)
+            let kind = index % 2 == 0 ? "--static" : "--dynamic"
+            let issued = try setup.run(
+                [
+                    "qr", "issue", "--card-id", String(cardID), kind, "--key", "issuer.key", "--module-size",
+                    "\(QRRenderOptions.minimumModuleSize)", "--quiet-zone", "\(index % 3)", "--png", "c\(index).png",
+                ])
+            #expect(issued.status == 0, "\(issued.stderr)")
+            let decoded = try setup.run(["qr", "decode", "c\(index).png"])
+            #expect(decoded.status == 0 && decoded.stdout.contains(String(cardID)), "c\(index).png: \(decoded.stderr)")
+        }
     }
 
     @Test("verify IMAGE rejects a tampered, foreign, expired, revoked or replayed code with the right reason")

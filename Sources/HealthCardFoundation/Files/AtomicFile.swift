@@ -98,7 +98,11 @@ public enum AtomicFile {
     /// and still either replaces `path` completely or leaves it as it was. If `produce` (or a
     /// write) throws, the new file is removed and `path` is untouched; the error is rethrown.
     ///
-    /// - Parameter produce: calls `emit` with each chunk, in order.
+    /// - Parameters:
+    ///   - path: the file to write.
+    ///   - mode: its permission bits.
+    ///   - replace: replace an existing regular file; without it an existing path is an error.
+    ///   - produce: calls `emit` with each chunk, in order.
     /// - Throws: ``FileAccessError`` for the file; whatever `produce` throws.
     public static func write(
         to path: String, mode: UInt16 = publicMode, replace: Bool = true,
@@ -138,15 +142,41 @@ public enum AtomicFile {
     /// any other holder. Every read-modify-write of a file that several processes may update (card
     /// images, trust and revocation lists, replay caches, batch manifests) runs inside one.
     public static func withExclusiveLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        let lockPath = path + ".lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw FileAccessError(path: lockPath, operation: "open the lock", code: errno) }
-        defer { close(descriptor) }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw FileAccessError(path: lockPath, operation: "lock", code: errno) }
+        let lock = try ExclusiveLock(path)
+        return try withExtendedLifetime(lock) { try body() }
+    }
+
+    /// An exclusive advisory lock on a file (through `PATH.lock`), held from `init` until the
+    /// object is released: the form of ``AtomicFile/withExclusiveLock(_:_:)`` for a
+    /// read-modify-write that spans asynchronous work, such as a terminal session over a card
+    /// image that saves the image after every command.
+    public final class ExclusiveLock: Sendable {
+        /// The file whose lock this is.
+        public let path: String
+        private let descriptor: Int32
+
+        /// Takes the lock on `path`, waiting for any other holder.
+        ///
+        /// - Throws: ``FileAccessError`` if `PATH.lock` cannot be opened (a symlink there is refused) or locked.
+        public init(_ path: String) throws(FileAccessError) {
+            let lockPath = path + ".lock"
+            let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else { throw FileAccessError(path: lockPath, operation: "open the lock", code: errno) }
+            while flock(descriptor, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    let code = errno
+                    close(descriptor)
+                    throw FileAccessError(path: lockPath, operation: "lock", code: code)
+                }
+            }
+            self.path = path
+            self.descriptor = descriptor
         }
-        defer { flock(descriptor, LOCK_UN) }
-        return try body()
+
+        deinit {
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
     }
 
     /// Creates `path` exclusively (`O_EXCL`, no symlink followed) with exactly `mode` and returns

@@ -29,7 +29,9 @@ import HealthCardFoundation
 ///
 /// Codable so that a checkpoint's policy can live in a small JSON file:
 /// `{"allowedColours": ["green"], "temperatureLimit": 37.3, "temperatureRequired": true,
-/// "identification": "validCode"}`; missing keys take the defaults.
+/// "identification": "validCode"}`; missing keys take the (strict) defaults, and an unknown key or a
+/// value of the wrong type is an error naming the file and the key, so a misspelt
+/// `"temperatureLimt": 38.0` is not silently replaced by the default.
 ///
 /// - SeeAlso: `Docs/checkpoint.md`, "Policy".
 public struct CheckpointPolicy: Hashable, Sendable {
@@ -79,8 +81,16 @@ public struct CheckpointPolicy: Hashable, Sendable {
         } catch {
             throw HealthCardError.invalidValue("\(source): not a checkpoint policy (\(error))")
         }
+        // After the decoder: it ignores keys it does not know, and the shape names them.
+        try Self.shape.check(json: json, source: source)
         self = decoded
     }
+
+    /// The keys and types a policy file may hold (`JSONShape`).
+    static let shape = JSONShape.object([
+        "allowedColours": .array(.string), "temperatureLimit": .number, "temperatureRequired": .bool,
+        "identification": .string,
+    ])
 
     /// Checks the values a policy file or the command line can get wrong.
     ///

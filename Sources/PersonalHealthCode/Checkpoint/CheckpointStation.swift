@@ -45,7 +45,10 @@ public final class CheckpointStation {
     /// result is what the terminal may now acknowledge.
     ///
     /// - Parameters:
+    ///   - credential: what the person showed (a code, an ID number, both).
     ///   - temperature: the reading in °C, `nil` if none was taken.
+    ///   - direction: entry or exit, when the checkpoint records it.
+    ///   - plate: a vehicle's plate number, when the checkpoint records it.
     ///   - time: when the person stands at the checkpoint (the decision's clock and the log's time).
     /// - Throws: the pass log's or the replay cache's errors; then the passage must not be acknowledged.
     public func scan(

@@ -51,7 +51,7 @@ public enum PassLogExport {
             let values = fields(record, fullIDs: fullIDs)
             switch format {
             case .csv:
-                try emit(values.map { csvField($0 ?? "") }.joined(separator: ",") + "\r\n")
+                try emit(CSVCell.row(values.map { $0 ?? "" }) + "\r\n")
             case .json:
                 let object = zip(columns, values).map { name, value in
                     "\"\(name)\":" + (name == "id" || name == "temperature" ? value ?? "null" : jsonString(value))
@@ -66,11 +66,11 @@ public enum PassLogExport {
     }
 
     /// Writes the passages of `log` that match `filter` to the file at `path`, streaming, and
-    /// returns how many. The file is created or replaced through ``AtomicFile/write(to:mode:replace:_:)``
+    /// returns how many. The file is created or replaced through `AtomicFile/write(to:mode:replace:_:)`
     /// (mode 0644): `path` holds the whole export or, if anything fails, what it held before, never
     /// half an export; no temporary file is left behind.
     ///
-    /// - Throws: the log's errors; ``FileAccessError`` for the file.
+    /// - Throws: the log's errors; `FileAccessError` for the file.
     @discardableResult
     public static func write(
         _ log: PassLog, matching filter: PassLogFilter, format: Format, fullIDs: Bool = false, toFileAt path: String
@@ -91,14 +91,6 @@ public enum PassLogExport {
             report.direction, report.credential, report.person, report.colour, report.temperature.map { String($0) },
             report.decision, report.reasons.joined(separator: " "), report.detail, report.plate,
         ]
-    }
-
-    /// A CSV field: quoted, with quotes doubled, when it holds `,`, `"`, CR or LF (RFC 4180 §2.6-2.7).
-    static func csvField(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else {
-            return value
-        }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// A JSON string literal (RFC 8259 §7), or `null`.

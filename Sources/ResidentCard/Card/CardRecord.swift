@@ -13,11 +13,23 @@ public protocol CardRecord: Codable, Hashable, Sendable {
 }
 
 extension CardRecord {
-    /// Decodes a record from JSON as people write it: group arrays may be left out.
-    public static func fromJSON(_ data: Data) throws -> Self {
-        guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw HealthCardError.malformed("expected a JSON object for a \(file.name) record")
+    /// Decodes a record from JSON as people write it: group arrays may be left out, and a key the
+    /// layout does not have is an error (``CardRecordCodec/jsonShape(of:)``), because a misspelt
+    /// key would otherwise be dropped and its field written as empty.
+    ///
+    /// - Parameters:
+    ///   - data: the JSON text.
+    ///   - source: the input's name in messages (the file name); default `"payment record"`.
+    /// - Throws: `HealthCardError/Code/malformed` naming `source`, the unknown key and the closest
+    ///   known one: `p.json: unknown key "Phone1" (closest known key: "phone1")`; `DecodingError`
+    ///   for a value of the wrong type.
+    public static func fromJSON(_ data: Data, source: String? = nil) throws -> Self {
+        let source = source ?? "\(file.name) record"
+        guard try JSONSerialization.jsonObject(with: data) is [String: Any] else {
+            throw HealthCardError.malformed("\(source): expected a JSON object for a \(file.name) record")
         }
+        try CardRecordCodec.jsonShape(of: file).check(json: Array(data), source: source)
+        var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         for key in CardRecordCodec.arrayKeys(of: file) where object[key] == nil { object[key] = [Any]() }
         return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: object))
     }

@@ -75,6 +75,27 @@ public enum CardRecordCodec {
         }
     }
 
+    /// The JSON a record of `file` may hold: its field keys, with groups and numbered fields as
+    /// arrays of objects keyed by the fields of one entry. Values are `.any`: the codec checks them
+    /// against their fields when it encodes.
+    public static func jsonShape(of file: ElementaryFileSpec) -> JSONShape {
+        var keys: [String: JSONShape] = [:]
+        var entries: [String: [String: JSONShape]] = [:]
+        for group in file.groups {
+            for field in group.fields { entries[group.key, default: [:]][field.key] = .any }
+        }
+        for field in file.fields {
+            let parts = field.key.split(separator: ".").map(String.init)
+            if parts.count == 3, Int(parts[1]) != nil {
+                entries[parts[0], default: [:]][parts[2]] = .any
+            } else {
+                keys[field.key] = .any
+            }
+        }
+        for (key, fields) in entries { keys[key] = .array(.object(fields)) }
+        return .object(keys)
+    }
+
     /// Keys of the arrays of a file's records (groups and numbered fields).
     static func arrayKeys(of file: ElementaryFileSpec) -> Set<String> { Set(arrayCapacities(of: file).keys) }
 
