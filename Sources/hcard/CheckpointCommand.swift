@@ -136,12 +136,13 @@ struct CheckpointCommand: ParsableCommand {
             }
         }
 
+        /// The policy file's (a bad file is exit 1, naming it), then the options' (a bad value is a
+        /// usage error, exit 64).
         func checkpointPolicy() throws -> CheckpointPolicy {
+            var policy = try self.policy.map {
+                try CheckpointPolicy(json: Array(readFile($0)), source: $0)
+            } ?? CheckpointPolicy()
             do {
-                var policy =
-                    try self.policy.map {
-                        try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
-                    } ?? CheckpointPolicy()
                 if !allow.isEmpty { policy.allowedColours = Set(allow.map(HealthColour.init(rawValue:))) }
                 if let temperatureLimit { policy.temperatureLimit = temperatureLimit.celsius }
                 if temperatureOptional { policy.temperatureRequired = false }

@@ -52,6 +52,16 @@ struct ExitCodeCommandTests {
         }
     }
 
+    @Test("a bad checkpoint policy file is exit 1 naming the file; a bad --temperature-limit stays a usage error")
+    func policyFile() throws {
+        let scan = ["checkpoint", "scan", "--log", "p.db", "--checkpoint", "G1", "--id", "11010519491231002X", "--trust", "t.json"]
+        let file = try run(scan + ["--policy", "wrongtype.json"])
+        #expect(file.status == 1, "\(file.stderr)")
+        #expect(file.stderr.contains("wrongtype.json"), "\(file.stderr)")
+        #expect(!file.stderr.contains("Usage:"), "\(file.stderr)")
+        #expect(try run(scan + ["--temperature-limit", "50"]).status == 64)
+    }
+
     @Test("command-line mistakes are usage errors: exit 64 with the usage line")
     func usageErrors() throws {
         for arguments in [["nonsense"], ["id", "check", "--today", "yesterday"], ["qr", "decode", "x.png", "--max-pixels", "many"]] {
