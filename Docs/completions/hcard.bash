@@ -604,12 +604,15 @@ _hcard_qr_decode() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--grey)
+    non_repeating_options=(--grey --max-pixels)
     __hcard_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--grey')
+        return
+        ;;
+    '--max-pixels')
         return
         ;;
     esac
@@ -619,7 +622,7 @@ _hcard_qr_verify() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--text --trust --revoked --status-db --skew --now --replay-cache --grey)
+    non_repeating_options=(--text --trust --revoked --status-db --skew --now --replay-cache --grey --max-pixels)
     __hcard_offer_flags_options -1
 
     # Offer option value completions
@@ -646,6 +649,9 @@ _hcard_qr_verify() {
         return
         ;;
     '--grey')
+        return
+        ;;
+    '--max-pixels')
         return
         ;;
     esac
@@ -894,7 +900,7 @@ _hcard_code_verify() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--text --trust --revoked --status-db --skew --person --db --now)
+    non_repeating_options=(--text --trust --revoked --status-db --skew --person --db --max-pixels --now)
     __hcard_offer_flags_options 1
 
     # Offer option value completions
@@ -918,6 +924,9 @@ _hcard_code_verify() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--max-pixels')
         return
         ;;
     '--now')
@@ -977,7 +986,7 @@ _hcard_checkpoint_scan() {
     repeating_flags=()
     non_repeating_flags=(--batch --temperature-optional --id-suffices --full-id --json -h --help)
     repeating_options=(--allow)
-    non_repeating_options=(--text --id --log --checkpoint --name --area --department --direction --temperature --plate --policy --temperature-limit --trust --revoked --status-db --skew --replay-cache --now)
+    non_repeating_options=(--text --id --log --checkpoint --name --area --department --direction --temperature --plate --policy --temperature-limit --trust --revoked --status-db --skew --max-pixels --replay-cache --now)
     __hcard_offer_flags_options 1
 
     # Offer option value completions
@@ -1032,6 +1041,9 @@ _hcard_checkpoint_scan() {
         return
         ;;
     '--skew')
+        return
+        ;;
+    '--max-pixels')
         return
         ;;
     '--replay-cache')
@@ -2226,7 +2238,7 @@ _hcard_fixtures_validate() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--trust --revoked --mapping --now)
+    non_repeating_options=(--trust --revoked --mapping --now --max-pixels)
     __hcard_offer_flags_options -1
 
     # Offer option value completions
@@ -2241,6 +2253,9 @@ _hcard_fixtures_validate() {
         return
         ;;
     '--now')
+        return
+        ;;
+    '--max-pixels')
         return
         ;;
     esac

@@ -68,9 +68,9 @@ function __hcard_parse_tokens -S
             case 'issue'
                 __hcard_parse_subcommand 0 'card-id=' 'static' 'dynamic' 'window=' 'key=' 'now=' 'png=' 'svg=' 'terminal' 'invert' 'ec=' 'module-size=' 'quiet-zone=' 'symbology=' 'json' 'h/help'
             case 'decode'
-                __hcard_parse_subcommand -r 1 'grey=' 'json' 'h/help'
+                __hcard_parse_subcommand -r 1 'grey=' 'max-pixels=' 'json' 'h/help'
             case 'verify'
-                __hcard_parse_subcommand -r 1 'text=' 'trust=' 'revoked=' 'status-db=' 'skew=' 'now=' 'replay-cache=' 'grey=' 'json' 'h/help'
+                __hcard_parse_subcommand -r 1 'text=' 'trust=' 'revoked=' 'status-db=' 'skew=' 'now=' 'replay-cache=' 'grey=' 'max-pixels=' 'json' 'h/help'
             case 'batch'
                 __hcard_parse_subcommand 0 'csv=' 'out=' 'key=' 'format=' 'jobs=' 'ec=' 'module-size=' 'quiet-zone=' 'now=' 'json' 'h/help'
             end
@@ -88,7 +88,7 @@ function __hcard_parse_tokens -S
             case 'issue'
                 __hcard_parse_subcommand 0 'db=' 'rules=' 'person=' 'key=' 'region=' 'valid=' 'at=' 'symbology=' 'png=' 'svg=' 'terminal' 'json' 'h/help'
             case 'verify'
-                __hcard_parse_subcommand 1 'text=' 'trust=' 'revoked=' 'status-db=' 'skew=' 'person=' 'db=' 'now=' 'json' 'h/help'
+                __hcard_parse_subcommand 1 'text=' 'trust=' 'revoked=' 'status-db=' 'skew=' 'person=' 'db=' 'max-pixels=' 'now=' 'json' 'h/help'
             case 'status'
                 __hcard_parse_subcommand 0 'db=' 'rules=' 'person=' 'at=' 'json' 'h/help'
             end
@@ -96,7 +96,7 @@ function __hcard_parse_tokens -S
             __hcard_parse_subcommand 0 'h/help'
             switch $unparsed_tokens[1]
             case 'scan'
-                __hcard_parse_subcommand 1 'text=' 'id=' 'batch' 'log=' 'checkpoint=' 'name=' 'area=' 'department=' 'direction=' 'temperature=' 'plate=' 'policy=' 'allow=+' 'temperature-limit=' 'temperature-optional' 'id-suffices' 'trust=' 'revoked=' 'status-db=' 'skew=' 'replay-cache=' 'now=' 'full-id' 'json' 'h/help'
+                __hcard_parse_subcommand 1 'text=' 'id=' 'batch' 'log=' 'checkpoint=' 'name=' 'area=' 'department=' 'direction=' 'temperature=' 'plate=' 'policy=' 'allow=+' 'temperature-limit=' 'temperature-optional' 'id-suffices' 'trust=' 'revoked=' 'status-db=' 'skew=' 'max-pixels=' 'replay-cache=' 'now=' 'full-id' 'json' 'h/help'
             end
         case 'passlog'
             __hcard_parse_subcommand 0 'h/help'
@@ -208,7 +208,7 @@ function __hcard_parse_tokens -S
             __hcard_parse_subcommand 0 'h/help'
             switch $unparsed_tokens[1]
             case 'validate'
-                __hcard_parse_subcommand -r 1 'trust=' 'revoked=' 'mapping=' 'now=' 'json' 'h/help'
+                __hcard_parse_subcommand -r 1 'trust=' 'revoked=' 'mapping=' 'now=' 'json' 'max-pixels=' 'h/help'
             end
         case 'demo'
             __hcard_parse_subcommand 0 'dir=' 'terminal-qr' 'no-terminal-qr' 'h/help'
@@ -399,6 +399,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr issue" json' -l 'json' -d 'Print JSON with the decoded fields (and the QR symbol\'s size and files).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr issue" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr decode" grey' -l 'grey' -d 'Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr decode" max-pixels' -l 'max-pixels' -d 'Refuse image files whose header declares more pixels than this (default 40000000).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr decode" json' -l 'json' -d 'Print JSON: one object per input with its symbols.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr decode" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" text' -l 'text' -d 'The scanned text. Without it or images, the first line of standard input.' -rfka ''
@@ -409,6 +410,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" now' -l 'now' -d 'Verify as of this time (ISO 8601 with zone) instead of now.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" replay-cache' -l 'replay-cache' -d 'Remember accepted dynamic codes in this JSON file across runs.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" grey' -l 'grey' -d 'Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" max-pixels' -l 'max-pixels' -d 'Refuse image files whose header declares more pixels than this (default 40000000).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" json' -l 'json' -d 'Print JSON: valid, reason, message, offset and the decoded fields.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr verify" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard qr batch" csv' -l 'csv' -d 'The input CSV file (header card_id,kind[,window]).' -rfka ''
@@ -490,6 +492,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" skew' -l 'skew' -d 'Allowed clock difference in seconds. Default: 30.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" person' -l 'person' -d 'The identity document presented with the code (a citizen ID, or TT:NUMBER).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" db' -l 'db' -d 'The event store, to report whether a newer code was issued since.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" max-pixels' -l 'max-pixels' -d 'Refuse image files whose header declares more pixels than this (default 40000000).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" now' -l 'now' -d 'Verify as of this time (ISO 8601; no zone = China time) instead of now.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" json' -l 'json' -d 'Print JSON.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code verify" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -521,6 +524,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" revoked' -l 'revoked' -d 'The revocation list file.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" status-db' -l 'status-db' -d 'An account database: cancelled e-cards and refused card numbers count as revoked (Docs/accounts.md).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" skew' -l 'skew' -d 'Allowed clock difference in seconds. Default: 30.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" max-pixels' -l 'max-pixels' -d 'Refuse image files whose header declares more pixels than this (default 40000000).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" replay-cache' -l 'replay-cache' -d 'Remember accepted dynamic codes in this JSON file across runs.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" now' -l 'now' -d 'Decide as of this time (ISO 8601; no zone = China time) instead of now.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" full-id' -l 'full-id' -d 'Show ID numbers in full in the output.'
@@ -833,6 +837,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard fixtures validate" mapping' -l 'mapping' -d 'The field mapping for EMPI CSVs (default: NAME.mapping.json or mapping.json beside each).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard fixtures validate" now' -l 'now' -d 'Check codes as of this time (ISO 8601 with zone) instead of now.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard fixtures validate" json' -l 'json' -d 'Print a JSON report {files, findings, passed} instead of lines.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard fixtures validate" max-pixels' -l 'max-pixels' -d 'Refuse image files whose header declares more pixels than this (default 40000000).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard fixtures validate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard demo" dir' -l 'dir' -d 'Keep the card image and the QR image in this directory (created if missing).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard demo" terminal-qr' -l 'terminal-qr' -d 'Draw the QR code in the terminal.'

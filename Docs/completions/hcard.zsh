@@ -443,6 +443,7 @@ _hcard_qr_decode() {
     local -ar arg_specs=(
         '*:images:'
         '--grey[Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.]:WxH:'
+        '--max-pixels[Refuse image files whose header declares more pixels than this (default 40000000).]:N:'
         '--json[Print JSON\: one object per input with its symbols.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -463,6 +464,7 @@ _hcard_qr_verify() {
         '--now[Verify as of this time (ISO 8601 with zone) instead of now.]:now:'
         '--replay-cache[Remember accepted dynamic codes in this JSON file across runs.]:file:'
         '--grey[Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.]:WxH:'
+        '--max-pixels[Refuse image files whose header declares more pixels than this (default 40000000).]:N:'
         '--json[Print JSON\: valid, reason, message, offset and the decoded fields.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -636,6 +638,7 @@ _hcard_code_verify() {
         '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
         '--person[The identity document presented with the code (a citizen ID, or TT\:NUMBER).]:person:'
         '--db[The event store, to report whether a newer code was issued since.]:db:'
+        '--max-pixels[Refuse image files whose header declares more pixels than this (default 40000000).]:N:'
         '--now[Verify as of this time (ISO 8601; no zone = China time) instead of now.]:now:'
         '--json[Print JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -712,6 +715,7 @@ _hcard_checkpoint_scan() {
         '--revoked[The revocation list file.]:revoked:'
         '--status-db[An account database\: cancelled e-cards and refused card numbers count as revoked (Docs/accounts.md).]:status-db:'
         '--skew[Allowed clock difference in seconds. Default\: 30.]:skew:'
+        '--max-pixels[Refuse image files whose header declares more pixels than this (default 40000000).]:N:'
         '--replay-cache[Remember accepted dynamic codes in this JSON file across runs.]:file:'
         '--now[Decide as of this time (ISO 8601; no zone = China time) instead of now.]:now:'
         '--full-id[Show ID numbers in full in the output.]'
@@ -1603,6 +1607,7 @@ _hcard_fixtures_validate() {
         '--mapping[The field mapping for EMPI CSVs (default\: NAME.mapping.json or mapping.json beside each).]:mapping:'
         '--now[Check codes as of this time (ISO 8601 with zone) instead of now.]:now:'
         '--json[Print a JSON report {files, findings, passed} instead of lines.]'
+        '--max-pixels[Refuse image files whose header declares more pixels than this (default 40000000).]:N:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -9,81 +9,104 @@ struct CSVTable: Sendable {
         let fields: [String]
     }
 
-    let rows: [Row]
-    /// Line of an unterminated quoted field, if the input ended inside one.
-    let unterminatedQuoteLine: Int?
+    /// A quote that was never closed where it should have been: opened on `line`, it ran through
+    /// `ranThrough` (to the next quote character, or to the end of the input). Its row is
+    /// dropped and reading resumed at the line after `line`, so one stray quote costs one row,
+    /// not every row it would have swallowed.
+    struct BrokenQuote: Sendable, Hashable {
+        /// The line of the opening quote (and of the dropped row's start).
+        let line: Int
+        /// The last line the quoted field reached before the row was given up.
+        let ranThrough: Int
+        /// Whether the input ended inside the quote (else a later quote closed it, giving a row
+        /// whose field count differs from the header's).
+        let atEndOfInput: Bool
+    }
 
+    let rows: [Row]
+    /// Every broken quote, in file order.
+    let brokenQuotes: [BrokenQuote]
+    /// Line of the first quote that was never closed, if any.
+    var unterminatedQuoteLine: Int? { brokenQuotes.first?.line }
+
+    /// Parses `text`. The first row (the header) fixes the field count: a row whose quoted field
+    /// runs across line breaks and never ends, ends with a character other than a separator or a
+    /// line end after its closing quote, or gives another field count is a broken quote, not a
+    /// multi-line field (see ``BrokenQuote``).
     init(_ text: String, separator: Character = ",") {
-        var rows: [Row] = []
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
+        let characters = Array(text)
+        var index = characters.first == "\u{FEFF}" ? 1 : 0
         var line = 1
-        var rowLine = 1
-        var quoteLine: Int?
-        var characters = text.makeIterator()
-        var pending: Character? = nil
-        var fieldStarted = false
-        func next() -> Character? {
-            if let character = pending {
-                pending = nil
-                return character
-            }
-            return characters.next()
-        }
-        if let first = next(), first != "\u{FEFF}" { pending = first }
-        while let character = next() {
-            if inQuotes {
-                if character == "\"" {
-                    if let following = next() {
-                        if following == "\"" {
+        var rows: [Row] = []
+        var broken: [BrokenQuote] = []
+        var fieldCount: Int?
+        while index < characters.count {
+            let rowLine = line
+            var fields: [String] = []
+            var field = ""
+            var fieldStarted = false
+            var quoteStart: (index: Int, line: Int)?
+            var inQuotes = false
+            var closedBadly = false
+            var ended = false
+            while index < characters.count && !ended {
+                let character = characters[index]
+                index += 1
+                if inQuotes {
+                    if character == "\"" {
+                        if index < characters.count && characters[index] == "\"" {
                             field.append("\"")
+                            index += 1
                         } else {
                             inQuotes = false
-                            pending = following
+                            // RFC 4180: a closing quote is followed by a separator or a line end.
+                            if index < characters.count, !["\n", "\r\n", "\r", separator].contains(characters[index]) {
+                                closedBadly = true
+                            }
                         }
                     } else {
-                        inQuotes = false
+                        if character == "\n" || character == "\r\n" || character == "\r" { line += 1 }
+                        field.append(character)
                     }
-                } else {
-                    if character == "\n" || character == "\r\n" { line += 1 }
-                    field.append(character)
+                    continue
                 }
+                switch character {
+                case "\"" where field.isEmpty:
+                    inQuotes = true
+                    fieldStarted = true
+                    quoteStart = (index - 1, line)
+                case separator:
+                    fields.append(field)
+                    field = ""
+                    fieldStarted = true
+                case "\n", "\r\n", "\r":
+                    line += 1
+                    ended = true
+                default:
+                    field.append(character)
+                    fieldStarted = true
+                }
+            }
+            let rowEndLine = ended ? line - 1 : line
+            if fieldStarted || !field.isEmpty || !fields.isEmpty { fields.append(field) }
+            let spansLines = rowEndLine > rowLine || inQuotes
+            if let quote = quoteStart, spansLines,
+                inQuotes || closedBadly || (fieldCount != nil && fields.count != fieldCount)
+            {
+                // Resume on the line after the one the quote opened on.
+                broken.append(BrokenQuote(line: quote.line, ranThrough: rowEndLine, atEndOfInput: inQuotes))
+                var resume = quote.index
+                while resume < characters.count, !["\n", "\r\n", "\r"].contains(characters[resume]) { resume += 1 }
+                index = resume + 1
+                line = quote.line + 1
                 continue
             }
-            switch character {
-            case "\"" where field.isEmpty:
-                inQuotes = true
-                fieldStarted = true
-                quoteLine = line
-            case separator:
-                fields.append(field)
-                field = ""
-                fieldStarted = true
-            case "\n", "\r\n", "\r":
-                if fieldStarted || !field.isEmpty || !fields.isEmpty {
-                    fields.append(field)
-                    rows.append(Row(line: rowLine, fields: fields))
-                }
-                fields = []
-                field = ""
-                fieldStarted = false
-                line += 1
-                rowLine = line
-            default:
-                field.append(character)
-                fieldStarted = true
+            if !fields.isEmpty {
+                rows.append(Row(line: rowLine, fields: fields))
+                if fieldCount == nil { fieldCount = fields.count }
             }
         }
-        if inQuotes {
-            self.unterminatedQuoteLine = quoteLine
-        } else {
-            self.unterminatedQuoteLine = nil
-        }
-        if fieldStarted || !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            rows.append(Row(line: rowLine, fields: fields))
-        }
         self.rows = rows
+        self.brokenQuotes = broken
     }
 }

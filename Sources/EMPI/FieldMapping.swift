@@ -105,8 +105,22 @@ public struct FieldMapping: Sendable, Hashable, Codable {
         public var issues: [RecordIssue]
     }
 
-    /// Maps every data row of `csv` (first row: header) to a record.
-    public func read(csv: String) -> Result {
+    /// How a record without an ID (no record-ID column, or an empty cell) is named.
+    public enum LineNaming: Sendable, Hashable {
+        /// `line-N`: unique within the file, for work on one file (dedupe, link).
+        case line
+        /// `line-N@H`, where H is 12 hex digits of the file content's hash: for an index that
+        /// receives many files, where `line-2` of two files would otherwise be one record and
+        /// the second file's line 2 would overwrite the first's (another person). The same file
+        /// ingested again gets the same names, so re-ingesting it changes nothing.
+        case lineOfContent
+    }
+
+    /// Maps every data row of `csv` (first row: header) to a record; records without an ID are
+    /// named by `naming`.
+    public func read(csv: String, naming: LineNaming = .line) -> Result {
+        let suffix =
+            naming == .line ? "" : "@" + String(String(StableHash.of(csv), radix: 16).leftPadded(16).prefix(12))
         let separator = delimiter?.first ?? ","
         let table = CSVTable(csv, separator: separator)
         var issues: [RecordIssue] = []
@@ -141,7 +155,7 @@ public struct FieldMapping: Sendable, Hashable, Codable {
             issues.append(
                 RecordIssue(
                     kind: .missingRecordID, line: header.line,
-                    message: "no recordID column: records are named after their line (line-N)"))
+                    message: "no recordID column: records are named after their line (line-N\(suffix.isEmpty ? "" : "@<file hash>"))"))
         }
 
         var records: [PersonRecord] = []
@@ -179,7 +193,7 @@ public struct FieldMapping: Sendable, Hashable, Codable {
                 }
             }
             if record.id.isEmpty {
-                record.id = "line-\(row.line)"
+                record.id = "line-\(row.line)\(suffix)"
                 if hasID {
                     issues.append(
                         RecordIssue(
@@ -189,8 +203,16 @@ public struct FieldMapping: Sendable, Hashable, Codable {
             }
             records.append(record)
         }
-        if let line = table.unterminatedQuoteLine {
-            issues.append(RecordIssue(kind: .malformedRow, line: line, message: "unterminated quoted field"))
+        for quote in table.brokenQuotes {
+            let reach =
+                quote.atEndOfInput
+                ? "never closed (it would run to the end of the file, line \(quote.ranThrough))"
+                : "not closed on its line (it would run to line \(quote.ranThrough) and break that row)"
+            issues.append(
+                RecordIssue(
+                    kind: .malformedRow, line: quote.line,
+                    message: "unterminated quoted field: the quote opened on line \(quote.line) is \(reach); "
+                        + "line \(quote.line) skipped, reading resumed at line \(quote.line + 1)"))
         }
         return Result(records: records, issues: issues)
     }

@@ -23,6 +23,9 @@ public struct RecordIssue: Sendable, Hashable, Codable, CustomStringConvertible 
         /// An identifier fails its domain's validator or normalises to nothing; it is kept in the
         /// record for matching but not entered in the cross-index.
         case invalidIdentifier
+        /// A record whose domain and ID an earlier line of the same batch already has: the later
+        /// one is rejected (both lines are named), not taken as an update of a record not yet stored.
+        case duplicateRecordID
     }
 
     public var kind: Kind

@@ -255,6 +255,9 @@ extension PatientIndex {
     /// links; a cluster that would join two existing persons is not merged but queued for review,
     /// as is every review-band pair across persons. Into an empty index this gives exactly the
     /// clusters `hcard empi dedupe` reports for the same file and model.
+    ///
+    /// A record whose domain and ID an earlier record of the batch has is rejected with a
+    /// `duplicateRecordID` issue naming both lines; the rest of the batch is ingested.
     public func ingest(
         _ records: [PersonRecord], actor: String = "ingest", now: Date? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -274,12 +277,24 @@ extension PatientIndex {
             var inputKeys = Set<String>()
             let stamp = Self.stamp(now)
             var touched = Set<Int64>()
+            var firstLine: [RecordReference: Int?] = [:]
             for (number, record) in records.enumerated() {
                 if number % 1_000 == 0 { progress?(number, records.count) }
                 if Self.check(record, domains: domains, today: normalizer.today, issues: &summary.issues) {
                     summary.rejected += 1
                     continue
                 }
+                let key = RecordReference(domain: record.domain, id: record.id)
+                if let earlier = firstLine[key] {
+                    summary.rejected += 1
+                    summary.issues.append(
+                        RecordIssue(
+                            kind: .duplicateRecordID, line: record.line, recordID: record.id, field: "recordID",
+                            message: "record ID \(record.id) in domain \(record.domain) is already on "
+                                + (earlier.map { "line \($0)" } ?? "an earlier record") + "; this line is rejected"))
+                    continue
+                }
+                firstLine[key] = record.line
                 inputKeys.insert("\(record.line ?? 0)\u{1}\(record.id)")
                 let reference = RecordReference(domain: record.domain, id: record.id)
                 let data = try Self.json(record)

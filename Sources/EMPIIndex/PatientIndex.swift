@@ -39,6 +39,8 @@ public final class PatientIndex: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Whether the file was opened `.readOnly`: writes fail, and nothing was created or migrated.
+    public let isReadOnly: Bool
     /// The scoring model, fixed when the file was created (`create(path:model:survivorship:)`).
     public let model: MatchModel
     public let survivorship: Survivorship
@@ -51,19 +53,28 @@ public final class PatientIndex: Sendable {
     /// Opens the index at `path`, creating the file and its tables on first use. A new file stores
     /// `model` (default: `MatchModel/default`) and `survivorship`; an existing file keeps its own
     /// and these arguments are ignored, so every process scores with the same model.
+    ///
+    /// `mode: .readOnly` (queries, statistics, status checks) never creates, migrates or writes
+    /// the file. Either way a file of another kind (a pass log, an event store, another
+    /// application's database) is refused before anything is written (`StoreKind`).
+    ///
+    /// - Throws: `HealthCardError` naming the file if it is of another kind or (read-only) missing.
     public init(
         path: String, model: MatchModel? = nil, survivorship: Survivorship? = nil, normalizer: Normalizer = Normalizer(),
-        blocker: Blocker = Blocker(), clock: any WallClock = SystemClock()
+        blocker: Blocker = Blocker(), clock: any WallClock = SystemClock(), mode: StoreKind.AccessMode = .readWrite
     ) throws {
         self.path = path
         self.clock = clock
+        self.isReadOnly = mode == .readOnly
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
-        let stored: (String?, String?) = try pool.write { db in
-            if try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")) == nil {
+        pool = try StoreKind.patientIndex.openPool(path: path, mode: mode, configuration: configuration)
+        try StoreKind.patientIndex.prepare(pool, path: path, mode: mode, migrator: Self.migrator)
+        let stored: (String?, String?) = try pool.writeOrRead(mode) { db in
+            if mode == .readWrite,
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'model'")) == nil
+            {
                 try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('model', ?), ('survivorship', ?)").execute(
                     arguments: [
                         try Self.json(model ?? .default), try Self.json(survivorship ?? Survivorship()),

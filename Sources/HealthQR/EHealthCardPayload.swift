@@ -8,7 +8,8 @@ import HealthCardFoundation
 /// dynamic : <cardId> ":" "0" ":" <validity>
 /// ```
 ///
-/// - `cardId` is `[0-9A-Za-z]{1,64}`. Platforms disagree on its length (64 upper-case hex on the
+/// - `cardId` is `[0-9A-Za-z]{1,64}`, without a run of four `X` (how published samples mask
+///   characters: `…260FXXXX`; a masked sample is not a card id). Platforms disagree on its length (64 upper-case hex on the
 ///   Tencent platform, 20 in Qinghai, "≤ 64" in Wenzhou), so the grammar takes the union and a
 ///   ``CardIDProfile`` checks one platform's rule on top (health-code.md §4.3).
 /// - `type` is `0` (dynamic) or `1` (static); three independent sources agree (health-code.md §4.1).
@@ -158,7 +159,16 @@ public struct EHealthCardPayload: Hashable, Sendable {
         guard !characters.isEmpty else {
             throw PayloadSyntaxError(.truncated, at: 0, "segment 1 at offset 0: card id is empty")
         }
+        var xRun = 0
         for (offset, character) in characters.enumerated() {
+            xRun = character == "X" ? xRun + 1 : 0
+            if xRun == maskRun {
+                let start = offset - maskRun + 1
+                throw PayloadSyntaxError(
+                    .invalidValue, at: start,
+                    "segment 1 at offset \(start): card id is masked ('\(String(repeating: "X", count: maskRun))'): "
+                        + "a published sample with hidden characters, not a card id")
+            }
             guard offset < maximumCardIDLength else {
                 throw PayloadSyntaxError(
                     .invalidValue, at: offset,
@@ -173,6 +183,11 @@ public struct EHealthCardPayload: Hashable, Sendable {
             }
         }
     }
+
+    /// The run of `X` that marks a masked card id (`…260FXXXX`). No platform's id contains one:
+    /// Tencent's are hex, and a random 64-character alphanumeric id has one with a chance of
+    /// about 4 in a million.
+    static let maskRun = 4
 
     /// Whether `character` is one of `[0-9A-Za-z]`.
     static func isCardIDCharacter(_ character: Character) -> Bool {

@@ -30,6 +30,13 @@ public struct GreyImage: Hashable, Sendable {
 /// Reading and writing image files as ``GreyImage``s. The codecs (libpng, libjpeg) are in
 /// `System/ImageFile+libpng.swift` and `System/ImageFile+libjpeg.swift`.
 public enum ImageFile {
+    /// The most pixels an image file may declare before it is decoded: 40 million (e.g.
+    /// 6,324×6,324), far above any photo of a QR code, far below the 60,000×60,000 a 543-byte
+    /// JPEG can declare. The limit is checked on the header, before the pixel buffer is
+    /// allocated, so a decompression bomb costs neither memory nor time; callers that really
+    /// scan larger images pass a higher `maxPixels` (`hcard … --max-pixels`).
+    public static let defaultMaxPixels = 40_000_000
+
     /// A file format recognised by its first bytes.
     public enum Format: String, CaseIterable, Sendable {
         case png

@@ -12,15 +12,23 @@ extension ImageFile {
     /// here as truncation. Other warnings (e.g. extraneous bytes before a marker) are ignored, as
     /// image viewers do: the pixels are there and the QR scanner judges them.
     ///
-    /// - Throws: `HealthCardError/Code/truncated` if the data ends early;
+    /// The header's declared size is checked against `maxPixels` before any pixel memory is
+    /// allocated (see `ImageFile/defaultMaxPixels`).
+    ///
+    /// - Throws: `HealthCardError/Code/invalidValue` if the header declares more than `maxPixels`;
+    ///   `HealthCardError/Code/truncated` if the data ends early;
     ///   `HealthCardError/Code/invalidValue` for JPEG variants libjpeg does not support (e.g.
     ///   arithmetic-coded, 12-bit, or CMYK);
     ///   `HealthCardError/Code/malformed` for anything else libjpeg rejects, with its message.
-    public static func decodeJPEG(_ bytes: [UInt8], name: String = "JPEG image") throws -> GreyImage {
-        let result = imagefile_decode(bytes) { data, size, width, height, pixels, errbuf, errlen in
-            chs_jpeg_read_gray(data, size, width, height, pixels, errbuf, errlen)
+    public static func decodeJPEG(
+        _ bytes: [UInt8], name: String = "JPEG image", maxPixels: Int = ImageFile.defaultMaxPixels
+    ) throws -> GreyImage {
+        let result = imagefile_decode(bytes, maxPixels: maxPixels) { data, size, limit, width, height, pixels, errbuf, errlen in
+            chs_jpeg_read_gray(data, size, limit, width, height, pixels, errbuf, errlen)
         }
         switch result {
+        case .tooLarge(let width, let height):
+            throw ImageFile.tooLarge(name: name, format: "JPEG", width: width, height: height, maxPixels: maxPixels)
         case .success(let image, let warning):
             if let warning, warning.contains("Premature end") {
                 throw HealthCardError.truncated("\(name): truncated JPEG (libjpeg: \(warning))")
@@ -63,15 +71,15 @@ extension ImageFile {
         }
         switch result {
         case .success(let bytes, _): return bytes
-        case .failure(let message): throw HealthCardError.invalidValue("cannot write JPEG (libjpeg: \(message))")
+        case .tooLarge, .failure: throw HealthCardError.invalidValue("cannot write JPEG (libjpeg: \(result.message))")
         }
     }
 
-    /// Reads a JPEG file as 8-bit grey; see ``decodeJPEG(_:name:)``. Errors name the file.
+    /// Reads a JPEG file as 8-bit grey; see ``decodeJPEG(_:name:maxPixels:)``. Errors name the file.
     ///
-    /// - Throws: the file system's error if the file cannot be read, else as ``decodeJPEG(_:name:)``.
-    public static func readJPEG(at url: URL) throws -> GreyImage {
-        try decodeJPEG(Array(Data(contentsOf: url)), name: url.lastPathComponent)
+    /// - Throws: the file system's error if the file cannot be read, else as ``decodeJPEG(_:name:maxPixels:)``.
+    public static func readJPEG(at url: URL, maxPixels: Int = ImageFile.defaultMaxPixels) throws -> GreyImage {
+        try decodeJPEG(Array(Data(contentsOf: url)), name: url.lastPathComponent, maxPixels: maxPixels)
     }
 
     /// Writes `image` as a JPEG file (atomically); see ``encodeJPEG(_:quality:)``.

@@ -9,18 +9,25 @@ extension ImageFile {
     /// Decodes a PNG of any colour type and bit depth to 8-bit grey; transparency is composited
     /// onto white (libpng's simplified API, which also applies the file's gamma).
     ///
-    /// `name` (usually the file name) starts every error message.
+    /// `name` (usually the file name) starts every error message. The header's declared size is
+    /// checked against `maxPixels` before any pixel memory is allocated (see
+    /// `ImageFile/defaultMaxPixels`).
     ///
-    /// - Throws: `HealthCardError/Code/truncated` if the data ends early;
+    /// - Throws: `HealthCardError/Code/invalidValue` if the header declares more than `maxPixels`;
+    ///   `HealthCardError/Code/truncated` if the data ends early;
     ///   `HealthCardError/Code/malformed` if it is not a PNG or libpng rejects it (CRC errors,
     ///   bad chunks), with libpng's message.
-    public static func decodePNG(_ bytes: [UInt8], name: String = "PNG image") throws -> GreyImage {
-        let result = imagefile_decode(bytes) { data, size, width, height, pixels, errbuf, errlen in
-            chs_png_read_gray(data, size, width, height, pixels, errbuf, errlen)
+    public static func decodePNG(
+        _ bytes: [UInt8], name: String = "PNG image", maxPixels: Int = ImageFile.defaultMaxPixels
+    ) throws -> GreyImage {
+        let result = imagefile_decode(bytes, maxPixels: maxPixels) { data, size, limit, width, height, pixels, errbuf, errlen in
+            chs_png_read_gray(data, size, limit, width, height, pixels, errbuf, errlen)
         }
         switch result {
         case .success(let image, _):
             return image
+        case .tooLarge(let width, let height):
+            throw ImageFile.tooLarge(name: name, format: "PNG", width: width, height: height, maxPixels: maxPixels)
         case .failure(let message):
             if message.contains("beyond end of data") {
                 throw HealthCardError.truncated("\(name): truncated PNG (libpng: \(message))")
@@ -67,15 +74,15 @@ extension ImageFile {
         }
         switch result {
         case .success(let bytes, _): return bytes
-        case .failure(let message): throw HealthCardError.invalidValue("cannot write PNG (libpng: \(message))")
+        case .tooLarge, .failure: throw HealthCardError.invalidValue("cannot write PNG (libpng: \(result.message))")
         }
     }
 
-    /// Reads a PNG file as 8-bit grey; see ``decodePNG(_:name:)``. Errors name the file.
+    /// Reads a PNG file as 8-bit grey; see ``decodePNG(_:name:maxPixels:)``. Errors name the file.
     ///
-    /// - Throws: the file system's error if the file cannot be read, else as ``decodePNG(_:name:)``.
-    public static func readPNG(at url: URL) throws -> GreyImage {
-        try decodePNG(Array(Data(contentsOf: url)), name: url.lastPathComponent)
+    /// - Throws: the file system's error if the file cannot be read, else as ``decodePNG(_:name:maxPixels:)``.
+    public static func readPNG(at url: URL, maxPixels: Int = ImageFile.defaultMaxPixels) throws -> GreyImage {
+        try decodePNG(Array(Data(contentsOf: url)), name: url.lastPathComponent, maxPixels: maxPixels)
     }
 
     /// Writes `image` as a PNG file (atomically); see ``encodePNG(_:bitDepth:)``.
@@ -86,21 +93,42 @@ extension ImageFile {
 
 // MARK: - The chs_* calling convention, shared with ImageFile+libjpeg.swift
 
-/// What a `chs_*` image call produced: the value (and a warning if libjpeg gave one), or the
-/// library's error message.
+/// What a `chs_*` image call produced: the value (and a warning if libjpeg gave one), the size
+/// a header declared over the pixel limit, or the library's error message.
 enum ImageCodecResult<Value> {
     case success(Value, warning: String?)
+    case tooLarge(width: UInt32, height: UInt32)
     case failure(String)
+}
+
+extension ImageCodecResult {
+    /// The library's message of a failure ("" otherwise).
+    var message: String {
+        if case .failure(let message) = self { return message }
+        return ""
+    }
+}
+
+extension ImageFile {
+    /// The refusal of an image whose header declares more than `maxPixels`, with the size.
+    static func tooLarge(name: String, format: String, width: UInt32, height: UInt32, maxPixels: Int) -> HealthCardError {
+        let pixels = UInt64(width) * UInt64(height)
+        return HealthCardError.invalidValue(
+            "\(name): the \(format) header declares \(width)×\(height) pixels (\(pixels)), over the limit of "
+                + "\(maxPixels) (raise it with --max-pixels)")
+    }
 }
 
 private let imagefile_messageCapacity = 256
 
 /// Calls a `chs_*_read_gray` function over `bytes` and adopts its malloc'd pixels.
-/// A return of 1 (libjpeg warned but decoded) is `.success` with the warning.
+/// A return of 1 (libjpeg warned but decoded) is `.success` with the warning; -2 (the header
+/// declares more than `maxPixels`) is `.tooLarge`.
 func imagefile_decode(
     _ bytes: [UInt8],
+    maxPixels: Int,
     _ call: (
-        UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>,
+        UnsafePointer<UInt8>?, Int, UInt64, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>,
         UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<CChar>, Int
     ) -> Int32
 ) -> ImageCodecResult<GreyImage> {
@@ -110,10 +138,13 @@ func imagefile_decode(
     var message = [CChar](repeating: 0, count: imagefile_messageCapacity)
     let status = bytes.withUnsafeBufferPointer { input in
         message.withUnsafeMutableBufferPointer { errbuf in
-            call(input.baseAddress, input.count, &width, &height, &pixels, errbuf.baseAddress!, errbuf.count)
+            call(
+                input.baseAddress, input.count, UInt64(max(0, maxPixels)), &width, &height, &pixels,
+                errbuf.baseAddress!, errbuf.count)
         }
     }
     defer { chs_image_free(pixels) }
+    if status == -2 { return .tooLarge(width: width, height: height) }
     let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     guard status >= 0, let pixels else { return .failure(text.isEmpty ? "unknown error" : text) }
     let copied = Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height)))

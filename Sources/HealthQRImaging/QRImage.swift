@@ -3,14 +3,17 @@ import HealthCardFoundation
 import HealthQR
 
 extension ImageFile {
-    /// Decodes PNG or JPEG `bytes`, chosen by magic number (never by file name).
+    /// Decodes PNG or JPEG `bytes`, chosen by magic number (never by file name), refusing a
+    /// header that declares more than `maxPixels`.
     ///
     /// - Throws: `HealthCardError/Code/malformed` `"<name>: not a PNG or JPEG image"` for other
-    ///   data, else the errors of ``decodePNG(_:name:)`` / ``decodeJPEG(_:name:)``.
-    public static func decode(_ bytes: [UInt8], name: String = "image") throws -> GreyImage {
+    ///   data, else the errors of ``decodePNG(_:name:maxPixels:)`` / ``decodeJPEG(_:name:maxPixels:)``.
+    public static func decode(
+        _ bytes: [UInt8], name: String = "image", maxPixels: Int = ImageFile.defaultMaxPixels
+    ) throws -> GreyImage {
         switch format(of: bytes) {
-        case .png: try decodePNG(bytes, name: name)
-        case .jpeg: try decodeJPEG(bytes, name: name)
+        case .png: try decodePNG(bytes, name: name, maxPixels: maxPixels)
+        case .jpeg: try decodeJPEG(bytes, name: name, maxPixels: maxPixels)
         case nil:
             throw bytes.isEmpty
                 ? HealthCardError.truncated("\(name): empty file, not a PNG or JPEG image")
@@ -18,11 +21,11 @@ extension ImageFile {
         }
     }
 
-    /// Reads a PNG or JPEG file as 8-bit grey; see ``decode(_:name:)``. Errors name the file.
+    /// Reads a PNG or JPEG file as 8-bit grey; see ``decode(_:name:maxPixels:)``. Errors name the file.
     ///
-    /// - Throws: the file system's error if the file cannot be read, else as ``decode(_:name:)``.
-    public static func read(at url: URL) throws -> GreyImage {
-        try decode(Array(Data(contentsOf: url)), name: url.lastPathComponent)
+    /// - Throws: the file system's error if the file cannot be read, else as ``decode(_:name:maxPixels:)``.
+    public static func read(at url: URL, maxPixels: Int = ImageFile.defaultMaxPixels) throws -> GreyImage {
+        try decode(Array(Data(contentsOf: url)), name: url.lastPathComponent, maxPixels: maxPixels)
     }
 }
 
@@ -48,8 +51,10 @@ public enum QRImage {
     ///
     /// - Throws: the file system's error if the file cannot be read; `HealthCardError` naming the
     ///   file if it is not a PNG or JPEG image (`"x.gif: not a PNG or JPEG image"`), is truncated
-    ///   or damaged (see `ImageFile/decode(_:name:)`).
-    public static func decode(fileAt url: URL, decoder: some QRDecoding = QRDecoder()) throws -> [[UInt8]] {
-        try decoder.decode(ImageFile.read(at: url))
+    ///   or damaged, or declares more than `maxPixels` (see `ImageFile/decode(_:name:maxPixels:)`).
+    public static func decode(
+        fileAt url: URL, decoder: some QRDecoding = QRDecoder(), maxPixels: Int = ImageFile.defaultMaxPixels
+    ) throws -> [[UInt8]] {
+        try decoder.decode(ImageFile.read(at: url, maxPixels: maxPixels))
     }
 }

@@ -8,9 +8,13 @@ import HealthQR
 public struct QRImageCodec: QRImageRendering, QRImageReading {
     /// The scanner; zbar unless a test swaps it.
     public let decoder: any QRDecoding
+    /// The most pixels an image file may declare (`ImageFile/defaultMaxPixels` unless raised);
+    /// larger headers are refused before decoding.
+    public let maxPixels: Int
 
-    public init(decoder: any QRDecoding = QRDecoder()) {
+    public init(decoder: any QRDecoding = QRDecoder(), maxPixels: Int = ImageFile.defaultMaxPixels) {
         self.decoder = decoder
+        self.maxPixels = maxPixels
     }
 
     /// `matrix` as PNG (1-bit grey) or SVG bytes, with the options' module size and quiet zone.
@@ -33,15 +37,15 @@ public struct QRImageCodec: QRImageRendering, QRImageReading {
     /// Payloads that are not UTF-8 are left out.
     public func texts(inFile bytes: [UInt8]) throws -> [String] {
         guard ImageFile.format(of: bytes) != nil else { return [] }
-        return try decoder.decode(ImageFile.decode(bytes)).compactMap { String(validating: $0, as: UTF8.self) }
+        return try decoder.decode(ImageFile.decode(bytes, maxPixels: maxPixels)).compactMap { String(validating: $0, as: UTF8.self) }
     }
 
     /// The raw payloads of every QR symbol in the PNG or JPEG file at `path`.
     ///
     /// - Throws: the file's read error, or `HealthCardError` naming the file if it is not a
-    ///   readable PNG or JPEG.
+    ///   readable PNG or JPEG or declares more than ``maxPixels``.
     public func payloads(inFileAt path: String) throws -> [[UInt8]] {
-        try decoder.decode(ImageFile.read(at: URL(fileURLWithPath: path)))
+        try decoder.decode(ImageFile.read(at: URL(fileURLWithPath: path), maxPixels: maxPixels))
     }
 
     /// The raw payloads of every QR symbol in a raw 8-bit grey frame (Y800, `width × height` bytes,

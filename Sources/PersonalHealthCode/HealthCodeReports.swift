@@ -207,15 +207,16 @@ extension RuleSet {
 
 extension LocalHealthCodeService {
     /// The service over the event store at `path` (created on first use) under the shipped rule
-    /// set `rules`: what a program that takes `--db` and `--rules` opens.
+    /// set `rules`: what a program that takes `--db` and `--rules` opens. `mode: .readOnly` for
+    /// requests that only read (status, verification).
     ///
     /// - Throws: `HealthCardError` naming the shipped sets if `rules` is not one; the store's errors.
     public static func open(
         storeAt path: String, rules: String, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(), mode: StoreKind.AccessMode = .readWrite
     ) throws -> LocalHealthCodeService {
         LocalHealthCodeService(
-            store: try HealthEventStore(path: path), issuer: issuer, verifier: verifier, rules: try RuleSet.named(rules),
+            store: try HealthEventStore(path: path, mode: mode), issuer: issuer, verifier: verifier, rules: try RuleSet.named(rules),
             clock: clock)
     }
 
@@ -238,7 +239,8 @@ extension LocalHealthCodeService {
             let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
             return CodeVerificationResponse(returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict)
         }
-        let service = try open(storeAt: storePath, rules: RuleSet.defaultID, verifier: verifier, clock: clock)
+        let service = try open(
+            storeAt: storePath, rules: RuleSet.defaultID, verifier: verifier, clock: clock, mode: .readOnly)
         return try await service.verifyCode(request)
     }
 }

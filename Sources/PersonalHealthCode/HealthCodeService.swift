@@ -849,12 +849,20 @@ public struct LocalHealthCodeService: HealthCodeService {
     /// case before the person declares anything.
     ///
     /// - Returns: the event id and the status after it.
+    /// - Throws: `HealthCardError/Code/invalidValue` for negative exposure minutes or a manual
+    ///   conversion to a colour outside `HealthCodeFormat.colourTable` (listing the valid ones).
     @discardableResult
     public func recordEvent(_ event: HealthEvent, for person: PersonID, actor: String) async throws
         -> (eventID: Int64, status: ColourStatus)
     {
         if case .exposure(let minutes) = event.kind, minutes < 0 {
             throw HealthCardError.invalidValue("exposure minutes must not be negative")
+        }
+        // A colour no code can carry would be stored, then make every later `generateCode` fail.
+        if case .manualConversion(let colour, _, _) = event.kind, HealthCodeFormat.code(of: colour) == nil {
+            throw HealthCardError.invalidValue(
+                "manual-conversion colour '\(colour)': not a colour a code can carry; valid: "
+                    + HealthCodeFormat.colourTable.map(\.colour.rawValue).joined(separator: ", "))
         }
         let now = clock.now()
         let (id, events) = try store.write { transaction in

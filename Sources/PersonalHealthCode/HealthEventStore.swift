@@ -39,16 +39,20 @@ public final class HealthEventStore: Sendable {
     public let path: String
     private let pool: DatabasePool
 
-    /// Opens the store at `path`, creating the file and its tables on first use.
+    /// Opens the store at `path`, creating the file and its tables on first use; with
+    /// `mode: .readOnly` (status queries, verification look-ups) the file must exist and nothing
+    /// is created, migrated or written. A file of another kind (an EMPI index, a pass log) is
+    /// refused before anything is written to it (`StoreKind`).
     ///
-    /// - Throws: GRDB's `DatabaseError` if the file cannot be opened or migrated.
-    public init(path: String) throws {
+    /// - Throws: `HealthCardError` naming the file if it is of another kind or (read-only)
+    ///   missing; GRDB's `DatabaseError` if the file cannot be opened or migrated.
+    public init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        pool = try StoreKind.healthEvents.openPool(path: path, mode: mode, configuration: configuration)
+        try StoreKind.healthEvents.prepare(pool, path: path, mode: mode, migrator: Self.migrator)
     }
 
     /// The schema migrations, in order.

@@ -67,7 +67,7 @@ struct AccountCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let account = try target.account(in: try store.open())
+            let account = try target.account(in: try store.open(mode: .readOnly))
             if json { return try printJSON(account, isoDates: true) }
             printAccount(account)
         }
@@ -190,7 +190,11 @@ struct AccountStoreOptions: ParsableArguments {
     @Option(help: "The EMPI index file holding the accounts (created if missing).") var db: String
     @Option(help: "Who performs the operation (recorded in the operation log).") var actor = "hcard"
 
-    func open() throws -> AccountService { try AccountService(path: db) }
+    /// The service over `--db`; `mode: .readOnly` for commands that only read (never creates or
+    /// migrates the file).
+    func open(mode: StoreKind.AccessMode = .readWrite) throws -> AccountService {
+        try AccountService(path: db, mode: mode)
+    }
 
     /// The account database a status check (`--status-db`) reads. It must exist: a path mistyped
     /// on a terminal would otherwise create an empty database that refuses no card.
@@ -198,7 +202,7 @@ struct AccountStoreOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no such account database: \(path) (--status-db; a new empty one would refuse no card)")
         }
-        return try AccountService(path: path)
+        return try AccountService(path: path, mode: .readOnly)
     }
 }
 

@@ -54,7 +54,7 @@ struct BlacklistCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let entries = try store.open().blacklistEntries()
+            let entries = try store.open(mode: .readOnly).blacklistEntries()
             if json { return try printJSON(entries, isoDates: true) }
             for entry in entries { print("\(entry.number)\t\(ISO8601Instant.format(entry.added))\t\(entry.reason)") }
         }

@@ -84,7 +84,7 @@ struct CheckpointCommand: ParsableCommand {
         @Option(help: "in or out.")
         var direction: PassDirection = .entering
         @Option(help: "The body temperature in °C.")
-        var temperature: Double?
+        var temperature: CelsiusArgument?
         @Option(help: "A vehicle plate.")
         var plate: String?
 
@@ -93,13 +93,14 @@ struct CheckpointCommand: ParsableCommand {
         @Option(help: "A colour that passes (repeat for several); replaces the policy's colours.")
         var allow: [String] = []
         @Option(help: "Fever limit in °C: a reading at or above it denies.")
-        var temperatureLimit: Double?
+        var temperatureLimit: CelsiusArgument?
         @Flag(help: "Do not deny a passage without a temperature reading.")
         var temperatureOptional = false
         @Flag(help: "A valid ID number alone suffices (manual registration).")
         var idSuffices = false
 
         @OptionGroup var verification: VerificationOptions
+        @OptionGroup var limit: ImageLimitOption
         @Option(
             name: .customLong("replay-cache"),
             help: ArgumentHelp("Remember accepted dynamic codes in this JSON file across runs.", valueName: "file"))
@@ -135,19 +136,20 @@ struct CheckpointCommand: ParsableCommand {
             }
         }
 
+        /// The policy file's (a bad file is exit 1, naming it), then the options' (a bad value is a
+        /// usage error, exit 64).
         func checkpointPolicy() throws -> CheckpointPolicy {
+            var policy = try self.policy.map {
+                try CheckpointPolicy(json: Array(readFile($0)), source: $0)
+            } ?? CheckpointPolicy()
             do {
-                var policy =
-                    try self.policy.map {
-                        try CheckpointPolicy(json: Array(Data(contentsOf: URL(fileURLWithPath: $0))), source: $0)
-                    } ?? CheckpointPolicy()
                 if !allow.isEmpty { policy.allowedColours = Set(allow.map(HealthColour.init(rawValue:))) }
-                if let temperatureLimit { policy.temperatureLimit = temperatureLimit }
+                if let temperatureLimit { policy.temperatureLimit = temperatureLimit.celsius }
                 if temperatureOptional { policy.temperatureRequired = false }
                 if idSuffices { policy.identification = .idNumberSuffices }
                 return try policy.validated()
             } catch {
-                throw ValidationError("checkpoint policy: \(error)")
+                throw ValidationError("checkpoint policy: \(describe(error))")
             }
         }
 
@@ -193,11 +195,11 @@ struct CheckpointCommand: ParsableCommand {
                         }
                     } catch {
                         printError(
-                            "standard input line \(lineNumber): not a passage (\(error)); nothing logged")
+                            "standard input line \(lineNumber): not a passage (\(describe(error))); nothing logged")
                         failed = true
                         continue
                     }
-                    let credential = Self.credential(text: input.text, image: input.image, id: input.id)
+                    let credential = Self.credential(text: input.text, image: input.image, id: input.id, maxPixels: limit.maxPixels)
                     allPassed =
                         try pass(
                             credential, temperature: input.temperature, direction: input.direction ?? direction,
@@ -205,7 +207,7 @@ struct CheckpointCommand: ParsableCommand {
                 }
             } else {
                 allPassed = try pass(
-                    Self.credential(text: text, image: image, id: id), temperature: temperature, direction: direction,
+                    Self.credential(text: text, image: image, id: id, maxPixels: limit.maxPixels), temperature: temperature?.celsius, direction: direction,
                     plate: plate)
             }
             try station.finish()
@@ -214,14 +216,14 @@ struct CheckpointCommand: ParsableCommand {
         }
 
         /// The credential from a text, an image file or an ID number, as the options give them.
-        static func credential(text: String?, image: String?, id: String?) -> Credential {
+        static func credential(text: String?, image: String?, id: String?, maxPixels: Int) -> Credential {
             guard let image else {
                 return text.map { Credential(scanned: trimmingLineEnd($0), presentedBy: id) } ?? .idNumber(id ?? "")
             }
             let name = (image as NSString).lastPathComponent
             do {
                 return Credential(
-                    scannedPayloads: try QRImageCodec().payloads(inFileAt: image), imageName: name, presentedBy: id)
+                    scannedPayloads: try QRImageCodec(maxPixels: maxPixels).payloads(inFileAt: image), imageName: name, presentedBy: id)
             } catch {
                 return .unreadable(reason: "\(name): \(error)")
             }

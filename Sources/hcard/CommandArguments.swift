@@ -38,6 +38,17 @@ struct ChinaTimeArgument: ExpressibleByArgument {
     }
 }
 
+/// A temperature in °C: a plain decimal only (`BodyTemperature`), so `0x24`, `1e1` or `nan` is
+/// a usage error rather than a reading.
+struct CelsiusArgument: ExpressibleByArgument {
+    let celsius: Double
+
+    init?(argument: String) {
+        guard let value = try? BodyTemperature.parse(argument) else { return nil }
+        celsius = value
+    }
+}
+
 /// A duration: whole seconds, or a number with `s`, `m`, `h` or `d`.
 struct DurationArgument: ExpressibleByArgument {
     let seconds: Int

@@ -16,7 +16,7 @@ extension EMPICommand {
         @Flag(help: "Print a summary as JSON.") var json = false
 
         func deduplicator() throws -> Deduplicator {
-            let matchModel = try model.map { try JSONDecoder().decode(MatchModel.self, from: try readFile($0)) } ?? .default
+            let matchModel = try model.map { try decodeJSONFile(MatchModel.self, at: $0, what: "not a match model") } ?? .default
             return Deduplicator(model: matchModel, estimator: estimate ? Estimator() : nil)
         }
 

@@ -33,11 +33,12 @@ struct EMPICommand: ParsableCommand {
         @Option(help: "The index SQLite file (created by `hcard empi init`).")
         var db: String
 
-        func open() throws -> PatientIndex {
+        /// The index at `--db`, which must exist; `mode: .readOnly` for commands that only read.
+        func open(mode: StoreKind.AccessMode = .readWrite) throws -> PatientIndex {
             guard FileManager.default.fileExists(atPath: db) else {
                 throw ValidationError("\(db): no such index; create it with `hcard empi init \(db)`")
             }
-            return try PatientIndex(path: db)
+            return try PatientIndex(path: db, mode: mode)
         }
     }
 
@@ -49,20 +50,25 @@ struct EMPICommand: ParsableCommand {
 
 
     /// Reads a CSV through a mapping file, with the mapping's own errors named by file.
-    static func read(csv: String, mapping: String) throws -> FieldMapping.Result {
+    /// The records of `csv` through the mapping file; records without an ID are named by `naming`.
+    static func read(csv: String, mapping: String, naming: FieldMapping.LineNaming = .line) throws -> FieldMapping.Result {
         let text = String(decoding: try readFile(mapping), as: UTF8.self)
         let fieldMapping: FieldMapping
         do { fieldMapping = try FieldMapping(json: text) } catch {
-            throw ValidationError("\(mapping): \(error)")
+            throw FileContentError(mapping, "not a field mapping", error)
         }
-        return fieldMapping.read(csv: String(decoding: try readFile(csv), as: UTF8.self))
+        return fieldMapping.read(csv: String(decoding: try readFile(csv), as: UTF8.self), naming: naming)
     }
 
     /// Prints each issue as `FILE:LINE (record) field: message` on standard error.
     static func report(_ issues: [RecordIssue], file: String) {
         for issue in issues {
-            printError(issue.line.map { "\(file):\($0):" + issue.description.dropFirst("line \($0)".count) }
-                ?? "\(file): \(issue)")
+            printError(
+                issue.line.map { line in
+                    // "line 7 (R1) field: …" → "FILE:7: (R1) field: …"; "line 7: …" → "FILE:7: …".
+                    let rest = issue.description.dropFirst("line \(line)".count)
+                    return "\(file):\(line):" + (rest.hasPrefix(":") ? rest.dropFirst() : rest)
+                } ?? "\(file): \(issue)")
         }
     }
 
@@ -92,9 +98,7 @@ struct EMPICommand: ParsableCommand {
 
         func run() throws {
             guard !FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db) already exists") }
-            let matchModel = try model.map { path in
-                try JSONDecoder().decode(MatchModel.self, from: try readFile(path))
-            }
+            let matchModel = try model.map { try decodeJSONFile(MatchModel.self, at: $0, what: "not a match model") }
             _ = try PatientIndex(path: db, model: matchModel)
             print("created \(db)")
         }
@@ -159,7 +163,7 @@ struct EMPICommand: ParsableCommand {
             @Flag(help: "Print JSON.") var json = false
 
             func run() throws {
-                let domains = try index.open().domains()
+                let domains = try index.open(mode: .readOnly).domains()
                 if json { return try printJSON(domains) }
                 for domain in domains {
                     print(

@@ -25,7 +25,7 @@ extension EMPICommand {
 
         func run() throws {
             let store = try index.open()
-            let input = try EMPICommand.read(csv: csv, mapping: mapping)
+            let input = try EMPICommand.read(csv: csv, mapping: mapping, naming: .lineOfContent)
             let bar = isatty(2) == 1 ? ProgressBar() : nil
             let summary = try store.ingest(input.records, actor: actor.actor) { done, total in bar?.update(done, total) }
             bar?.finish()
@@ -67,9 +67,9 @@ extension EMPICommand {
             let data = record == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readFile(record)
             let parsed: PersonRecord
             do { parsed = try JSONDecoder().decode(PersonRecord.self, from: data) } catch {
-                throw ValidationError("\(record): not a PersonRecord: \(error)")
+                throw FileContentError(record, "not a PersonRecord", error)
             }
-            try printJSON(try index.open().match(parsed))
+            try printJSON(try index.open(mode: .readOnly).match(parsed))
         }
     }
 
@@ -93,7 +93,7 @@ extension EMPICommand {
         func run() throws {
             let answer: CrossReference
             do {
-                answer = try index.open().crossReference(
+                answer = try index.open(mode: .readOnly).crossReference(
                     domain: domain, value: id, targetDomains: target.isEmpty ? nil : target)
             } catch let error as HealthCardError {
                 printError("error: \(error.reason)")
@@ -197,7 +197,7 @@ extension EMPICommand {
             @Flag(help: "Print JSON (with explanations).") var json = false
 
             func run() throws {
-                let items = try index.open().reviews(all: all)
+                let items = try index.open(mode: .readOnly).reviews(all: all)
                 if json { return try printJSON(items) }
                 for item in items {
                     let candidates = item.candidates.map { "\($0.person) (p=\(String(format: "%.4f", $0.probability)))" }
@@ -246,7 +246,7 @@ extension EMPICommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let events = try index.open().events(since: since, limit: limit)
+            let events = try index.open(mode: .readOnly).events(since: since, limit: limit)
             if json { return try printJSON(events) }
             for event in events {
                 print(
@@ -264,7 +264,7 @@ extension EMPICommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let stats = try index.open().statistics()
+            let stats = try index.open(mode: .readOnly).statistics()
             if json { return try printJSON(stats) }
             print("domains      \(stats.domains)")
             print("records      \(stats.records)")
@@ -287,7 +287,7 @@ extension EMPICommand {
         @Argument(help: "The second record, DOMAIN:ID.") var b: String
 
         func run() throws {
-            print(try index.open().explain(try EMPICommand.record(a), try EMPICommand.record(b)).json())
+            print(try index.open(mode: .readOnly).explain(try EMPICommand.record(a), try EMPICommand.record(b)).json())
         }
     }
 }

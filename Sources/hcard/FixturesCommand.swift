@@ -65,9 +65,10 @@ struct FixturesCommand: ParsableCommand {
 
         @Flag(help: "Print a JSON report {files, findings, passed} instead of lines.")
         var json = false
+        @OptionGroup var limit: ImageLimitOption
 
         func run() throws {
-            var validator = FixtureValidator(now: now?.date, imageReader: QRImageCodec())
+            var validator = FixtureValidator(now: now?.date, imageReader: QRImageCodec(maxPixels: limit.maxPixels))
             if let trust { validator.trustList = try TrustList.load(from: trust) }
             if let revoked { validator.revocations = try RevocationList.load(from: revoked) }
             if let mapping {

@@ -10,7 +10,7 @@ struct HCard: AsyncParsableCommand {
         discussion: """
             Examples:
               hcard id check 11010519491231002X
-              echo 440524188001010014 | hcard id check --json
+              echo 110105491231002 | hcard id check --json
               hcard codes ethnicity
             """,
         subcommands: [

@@ -42,8 +42,11 @@ struct HealthCodeCommand: AsyncParsableCommand {
             }
         }
 
-        func service(issuer: HealthCodeIssuer? = nil) throws -> LocalHealthCodeService {
-            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer)
+        /// The service over `--db`; `mode: .readOnly` for commands that only read (never creates the file).
+        func service(issuer: HealthCodeIssuer? = nil, mode: StoreKind.AccessMode = .readWrite) throws
+            -> LocalHealthCodeService
+        {
+            try LocalHealthCodeService.open(storeAt: db, rules: rules, issuer: issuer, mode: mode)
         }
     }
 
@@ -82,7 +85,7 @@ struct HealthCodeCommand: AsyncParsableCommand {
             do {
                 record = try JSONDecoder().decode([String: JSONValue].self, from: data)
             } catch {
-                throw ValidationError("\(from): not a JSON object of GB/T 38962 elements (\(error))")
+                throw FileContentError(from, "not a JSON object of GB/T 38962 elements", error)
             }
             let response = try await store.service().declareHealth(
                 HealthDeclarationRequest(record: record, time: at?.dateTime))

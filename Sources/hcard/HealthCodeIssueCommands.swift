@@ -118,6 +118,7 @@ extension HealthCodeCommand {
         var person: PersonArgument?
         @Option(help: "The event store, to report whether a newer code was issued since.")
         var db: String?
+        @OptionGroup var limit: ImageLimitOption
         @Option(help: "Verify as of this time (ISO 8601; no zone = China time) instead of now.")
         var now: ChinaTimeArgument?
         @Flag(help: "Print JSON.")
@@ -130,7 +131,7 @@ extension HealthCodeCommand {
         func run() async throws {
             let input: String
             if let image {
-                let payloads = try QRImage.decode(fileAt: URL(fileURLWithPath: image))
+                let payloads = try QRImage.decode(fileAt: URL(fileURLWithPath: image), maxPixels: limit.maxPixels)
                 guard let first = payloads.first else {
                     printError("no QR code found in \(image)")
                     throw ExitCode(1)
@@ -175,7 +176,7 @@ extension HealthCodeCommand {
         var json = false
 
         func run() async throws {
-            let response = try await store.service().queryHealthInformation(
+            let response = try await store.service(mode: .readOnly).queryHealthInformation(
                 HealthInformationQueryRequest(person: person.id, date: at?.dateTime.date, rules: store.rules))
             guard response.returnCode == .success, let status = response.status else {
                 if json {

@@ -60,6 +60,7 @@ struct IDCommand: ParsableCommand {
 
         static func describe(_ report: CitizenIDValidation, valid: Bool) -> String {
             var line = "\(report.input): \(valid ? "valid" : "INVALID")"
+            if report.kind != .citizenID { line += " \(report.kind.description)" }
             if let normalized = report.normalized, normalized != report.input { line += " (\(normalized))" }
             var facts: [String] = []
             if let birth = report.birthDate { facts.append("born \(birth)") }
@@ -76,6 +77,8 @@ struct IDCommand: ParsableCommand {
 struct IDCheckJSON: Encodable {
     let input: String
     let valid: Bool
+    /// `citizen-id`, `residence-permit` or `foreign-permanent-resident-id`.
+    let kind: CitizenIDValidation.Kind
     let normalized: String?
     let upgradedFrom15: Bool
     let birthDate: CalendarDate?
@@ -91,6 +94,7 @@ struct IDCheckJSON: Encodable {
     init(report: CitizenIDValidation, valid: Bool) {
         input = report.input
         self.valid = valid
+        kind = report.kind
         normalized = report.normalized
         upgradedFrom15 = report.upgradedFrom15
         birthDate = report.birthDate

@@ -31,7 +31,7 @@ struct PassLogCommand: ParsableCommand {
 
         func open() throws -> PassLog {
             guard FileManager.default.fileExists(atPath: log) else { throw ValidationError("no such pass log: \(log)") }
-            return try PassLog(path: log)
+            return try PassLog(path: log, mode: .readOnly)
         }
     }
 

@@ -78,7 +78,7 @@ extension QRCommand {
             do {
                 input = try QRBatch.parseCSV(text)
             } catch let error as HealthCardError {
-                throw ValidationError("\(csv): \(error.reason)")
+                throw FileContentError(csv, error.reason)
             }
             let store = try QRBatchDirectory(path: out)
             let codec = QRImageCodec()

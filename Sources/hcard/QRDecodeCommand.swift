@@ -9,10 +9,11 @@ struct QRScanInput: ParsableArguments {
         help: ArgumentHelp(
             "Read the inputs as raw 8-bit grey frames (Y800) of this size, e.g. 640x480.", valueName: "WxH"))
     var greySize: FrameSize?
+    @OptionGroup var limit: ImageLimitOption
 
     /// The raw payloads in `path`: a PNG or JPEG file (by magic number), or a raw grey frame.
     func payloads(in path: String) throws -> [[UInt8]] {
-        let codec = QRImageCodec()
+        let codec = QRImageCodec(maxPixels: limit.maxPixels)
         if let greySize {
             return try codec.payloads(inGreyFrameAt: path, width: greySize.width, height: greySize.height)
         }

@@ -57,8 +57,8 @@ struct WriteCommand: AsyncParsableCommand {
             case .inpatient: slot = try await session.writeInpatient(try InpatientRecord.fromJSON(data, source: from))
             case .photo: try await session.writePhoto(Array(data))
             }
-        } catch let error as DecodingError {
-            throw ValidationError("\(from): not a valid \(kind) record: \(describe(error))")
+        } catch where isContentError(error) {
+            throw FileContentError(from, "not a valid \(kind) record", error)
         }
         let apdus = connection.apduCount()
         if json {
@@ -106,17 +106,3 @@ struct EraseCommand: AsyncParsableCommand {
 }
 
 extension EncounterKind: ExpressibleByArgument {}
-
-/// A decoding error as one line: the JSON path and what was wrong.
-func describe(_ error: DecodingError) -> String {
-    func path(_ context: DecodingError.Context) -> String {
-        let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        return path.isEmpty ? "" : "at \(path): "
-    }
-    switch error {
-    case .dataCorrupted(let context): return path(context) + context.debugDescription
-    case .keyNotFound(let key, let context): return path(context) + "missing \(key.stringValue)"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context): return path(context) + context.debugDescription
-    @unknown default: return "\(error)"
-    }
-}

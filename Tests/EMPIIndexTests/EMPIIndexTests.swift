@@ -225,10 +225,10 @@ struct EMPIIndexTests {
     @Test("PIX query result rules of empi.md §2.3")
     func pixRules() throws {
         let (index, _) = try Self.makeIndex()
-        let id = EMPIFixture.id("44052418800101001")
-        var a = EMPIFixture.record("A", name: "林海", birth: "1880-01-01", sex: "1", citizenID: id, cards: [("hosp-a-card", "K1")])
+        let id = EMPIFixture.id("44052419800101001")
+        var a = EMPIFixture.record("A", name: "林海", birth: "1980-01-01", sex: "1", citizenID: id, cards: [("hosp-a-card", "K1")])
         a.domain = "hosp-a"
-        var b = EMPIFixture.record("B", name: "林海", birth: "1880-01-01", sex: "1", citizenID: id, cards: [("hosp-b-card", "ｋ2x")])
+        var b = EMPIFixture.record("B", name: "林海", birth: "1980-01-01", sex: "1", citizenID: id, cards: [("hosp-b-card", "ｋ2x")])
         b.domain = "hosp-b"
         var c = EMPIFixture.record("C", name: "周静", birth: "1995-07-08", sex: "2")
         c.domain = "hosp-c"

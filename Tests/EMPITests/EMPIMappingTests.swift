@@ -101,3 +101,39 @@ struct EMPIMappingTests {
         }
     }
 }
+
+/// A stray quote in a CSV: one row lost and reported, not every row up to the next quote.
+@Suite("CSV: broken quotes")
+struct CSVBrokenQuoteTests {
+    @Test("a quote closed lines later by another quote: the row is dropped, reading resumes on the next line")
+    func closedLater() {
+        let table = CSVTable("a,b\n\"x,1\nc,d\ne,\"f\"\ng,h\n")
+        #expect(table.rows.map(\.fields) == [["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"]])
+        #expect(table.rows.map(\.line) == [1, 3, 4, 5])
+        #expect(table.brokenQuotes == [.init(line: 2, ranThrough: 4, atEndOfInput: false)])
+    }
+
+    @Test("a quote never closed: the row is dropped, the rest read")
+    func neverClosed() {
+        let table = CSVTable("a,b\n\"x,1\nc,d\n")
+        #expect(table.rows.map(\.fields) == [["a", "b"], ["c", "d"]])
+        #expect(table.brokenQuotes.first?.atEndOfInput == true)
+        #expect(table.unterminatedQuoteLine == 2)
+    }
+
+    @Test("a real multi-line field with the header's field count is kept")
+    func multiLineKept() {
+        let table = CSVTable("a,b\n\"two\nlines\",x\nc,d")
+        #expect(table.rows.map(\.fields) == [["a", "b"], ["two\nlines", "x"], ["c", "d"]])
+        #expect(table.brokenQuotes.isEmpty)
+    }
+}
+
+extension CSVBrokenQuoteTests {
+    @Test("a stray quote closed by a later field's opening quote (same field count by chance) is still broken")
+    func closedByAnOpeningQuote() {
+        let table = CSVTable("a,b,c\nG1,\"bad\nx,y,z\nR3,\"w, q\",1\n")
+        #expect(table.rows.map(\.fields) == [["a", "b", "c"], ["x", "y", "z"], ["R3", "w, q", "1"]])
+        #expect(table.brokenQuotes.map(\.line) == [2])
+    }
+}

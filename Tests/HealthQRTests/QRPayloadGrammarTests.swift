@@ -42,15 +42,21 @@ struct QRPayloadGrammarTests {
         }
     }
 
-    @Test("the masked sample at full length: passes the grammar, fails the Tencent profile at the first X")
+    @Test("the masked sample at full length: fails the grammar at the first X of XXXX, and the Tencent profile")
     func maskedFullLength() throws {
         let padded = "C220AE" + String(repeating: "0", count: 50) + "260FXXXX"
         #expect(padded.count == 64)
-        let payload = try EHealthCardPayload(parsing: padded + ":1")
-        #expect(payload.cardID == padded)
-        #expect(throws: CardIDProfile.Mismatch.self) {
-            try EHealthCardPayload(parsing: padded + ":1", profile: .tencent64Hex)
+        #expect {
+            try EHealthCardPayload(parsing: padded + ":1")
+        } throws: { error in
+            guard let error = error as? PayloadSyntaxError else { return false }
+            return error.offset == 60 && error.code == .invalidValue
+                && error.reason.hasPrefix("segment 1 at offset 60: card id is masked ('XXXX')")
         }
+        // Three X are not a mask; four anywhere are.
+        #expect(try EHealthCardPayload(parsing: "26B5XXX1:1").cardID == "26B5XXX1")
+        #expect(throws: PayloadSyntaxError.self) { try EHealthCardPayload(parsing: "26XXXXB5:1") }
+        #expect(throws: PayloadSyntaxError.self) { try EHealthCardPayload(cardID: padded, type: .static) }
         #expect {
             try CardIDProfile.tencent64Hex.check(padded)
         } throws: { error in

@@ -13,7 +13,7 @@ struct CheckpointDecisionTests {
     /// 2026-03-01T08:00:00Z.
     static let now = Date(timeIntervalSince1970: 1_772_352_000)
     static let person = try! PersonID("11010519491231002X")
-    static let stranger = try! PersonID("440524188001010014")
+    static let stranger = try! PersonID("440524198001010013")
 
     let key: SM2PrivateKey
     let healthIssuer: HealthCodeIssuer

@@ -10,7 +10,7 @@ import Testing
 /// Keys, people and times shared by the health-code tests.
 enum HealthCodeFixtures {
     static let person = try! PersonID("11010519491231002X")
-    static let otherPerson = try! PersonID("440524188001010014")
+    static let otherPerson = try! PersonID("440524198001010013")
     /// 2026-03-02T12:00:00+08:00.
     static let noon = Date(timeIntervalSince1970: 1_772_424_000)
 

@@ -40,8 +40,8 @@ struct IDCommandTests {
 
     @Test("--strict turns region warnings into failures")
     func strict() throws {
-        #expect(try HCardRunner.run(["id", "check", "440524188001010014"]).status == 0)
-        let strict = try HCardRunner.run(["id", "check", "--strict", "440524188001010014"])
+        #expect(try HCardRunner.run(["id", "check", "440524198001010013"]).status == 0)
+        let strict = try HCardRunner.run(["id", "check", "--strict", "440524198001010013"])
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("unknown region: 440524"))
     }
@@ -71,5 +71,50 @@ struct CodesCommandTests {
         let missing = try HCardRunner.run(["codes", "zodiac"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("no code table 'zodiac'"))
+    }
+}
+
+/// `hcard id check` on separators and foreign permanent resident IDs.
+@Suite("hcard id check: separators and kinds")
+struct IDKindCommandTests {
+    @Test("separated input is normalised; a 9… number is reported as a foreign permanent resident ID; 99… is invalid")
+    func kinds() throws {
+        let separated = try HCardRunner.run(["id", "check", "110105-19491231-002X"])
+        #expect(separated.status == 0, "\(separated.stdout)")
+        #expect(separated.stdout.contains("110105-19491231-002X: valid (11010519491231002X)"))
+        let foreign = try HCardRunner.run(["id", "check", "911840198001010013"])
+        #expect(foreign.stdout.contains("foreign permanent resident ID, not a citizen ID"), "\(foreign.stdout)")
+        let json = try HCardRunner.run(["id", "check", "--json", "911840198001010013"])
+        #expect(json.stdout.contains("\"kind\" : \"foreign-permanent-resident-id\"") || json.stdout.contains("\"kind\":\"foreign-permanent-resident-id\""), "\(json.stdout)")
+        let ninetyNine = try HCardRunner.run(["id", "check", "991840198001010018"])
+        #expect(ninetyNine.status == 1)
+        #expect(ninetyNine.stdout.contains("issuing province code 91 is not in use"), "\(ninetyNine.stdout)")
+    }
+
+    @Test("an age over 130 is an error (the spec's 1880 test vector is valid only as of an earlier day)")
+    func ageLimit() throws {
+        let today = try HCardRunner.run(["id", "check", "--today", "2026-11-22", "440524188001010014"])
+        #expect(today.status == 1)
+        #expect(today.stdout.contains("error: birth date 1880-01-01 gives an age of 146, over 130"), "\(today.stdout)")
+        #expect(try HCardRunner.run(["id", "check", "--today", "2000-01-01", "440524188001010014"]).status == 0)
+    }
+}
+
+/// A masked published sample is not a payload, for `fixtures validate` as for the library grammar.
+@Suite("hcard fixtures validate: masked card ids")
+struct MaskedPayloadCommandTests {
+    @Test("the spec's masked sample at full length is an error naming the offset of XXXX")
+    func maskedSample() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-masked-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let masked = "C220AE" + String(repeating: "0", count: 50) + "260FXXXX:1"
+        try (masked + "\n26B5A1FE56681:1\n").write(
+            to: directory.appendingPathComponent("payloads.txt"), atomically: true, encoding: .utf8)
+        let result = try HCardRunner.run(["fixtures", "validate", directory.path])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("line 1 character 61"), "\(result.stdout)")
+        #expect(result.stdout.contains("card id is masked ('XXXX')"), "\(result.stdout)")
+        #expect(!result.stdout.contains("line 2"), "\(result.stdout)")
     }
 }

@@ -19,7 +19,7 @@ static void chs_message(char *errbuf, size_t errlen, const char *message) {
 
 void chs_image_free(uint8_t *buffer) { free(buffer); }
 
-int chs_png_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32_t *height,
+int chs_png_read_gray(const uint8_t *data, size_t size, uint64_t max_pixels, uint32_t *width, uint32_t *height,
                       uint8_t **pixels, char *errbuf, size_t errlen) {
     // The simplified API (libpng 1.6) does its own setjmp and every format conversion.
     png_image image;
@@ -30,6 +30,12 @@ int chs_png_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32_
         chs_message(errbuf, errlen, image.message);
         png_image_free(&image);
         return -1;
+    }
+    if ((uint64_t)image.width * image.height > max_pixels) {
+        *width = image.width;
+        *height = image.height;
+        png_image_free(&image);
+        return -2;
     }
     image.format = PNG_FORMAT_GRAY;
     uint8_t *buffer = malloc(PNG_IMAGE_SIZE(image));
@@ -145,7 +151,7 @@ static void chs_jpeg_errors(struct jpeg_error_mgr *base, chs_jpeg_error *error, 
     chs_message(errbuf, errlen, "");
 }
 
-int chs_jpeg_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32_t *height,
+int chs_jpeg_read_gray(const uint8_t *data, size_t size, uint64_t max_pixels, uint32_t *width, uint32_t *height,
                        uint8_t **pixels, char *errbuf, size_t errlen) {
     struct jpeg_decompress_struct cinfo;
     chs_jpeg_error error;
@@ -161,6 +167,12 @@ int chs_jpeg_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
+        *width = cinfo.image_width;
+        *height = cinfo.image_height;
+        jpeg_destroy_decompress(&cinfo);
+        return -2;
+    }
     cinfo.out_color_space = JCS_GRAYSCALE;
     jpeg_start_decompress(&cinfo);
     size_t stride = cinfo.output_width;

@@ -7,10 +7,14 @@ import HealthCardFoundation
 extension AccountService {
     /// Changes the phone and/or address of an account and feeds them to the master index, where
     /// they update the registration record (an `update` event) and so the golden record.
+    ///
+    /// - Throws: `HealthCardError/Code/invalidValue` for a phone that is not a mobile or landline
+    ///   number (``PhoneNumber``); `invalidOperation` for a cancelled account.
     public func update(
         _ id: ElectronicCardID, phone: String? = nil, address: String? = nil, actor: String = "update", now: Date? = nil
     ) throws -> HealthCardAccount {
         let now = now ?? clock.now()
+        let phone = try phone.map(PhoneNumber.normalized)
         return try index.transaction { transaction in
             var account = try Self.requireAccount(transaction.db, id)
             guard account.status == .issued else {
@@ -124,7 +128,12 @@ extension AccountService {
         }
     }
 
-    /// Binds a bank card: only its token and masked number are stored.
+    /// Binds a bank card: only its token and masked number are stored. A bank card belongs to one
+    /// person, so it binds to one account: binding it again to the same account changes nothing,
+    /// to another is refused.
+    ///
+    /// - Throws: `HealthCardError/Code/invalidOperation` if the account is cancelled or the card
+    ///   is bound to another account (named).
     public func bindBankCard(
         _ id: ElectronicCardID, number: BankCardNumber, actor: String = "bind-bank", now: Date? = nil
     ) throws -> HealthCardAccount {
@@ -133,9 +142,17 @@ extension AccountService {
             guard try Self.requireAccount(transaction.db, id).status == .issued else {
                 throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
             }
+            let token = number.token(secret: secret)
+            if let other = try String.fetchOne(
+                transaction.db, sql: "SELECT ecardId FROM bankBinding WHERE token = ? AND ecardId != ? LIMIT 1",
+                arguments: [token, id.rawValue])
+            {
+                throw HealthCardError(
+                    code: .invalidOperation, reason: "bank card \(number.masked) is already bound to account \(other)")
+            }
             try transaction.db.execute(
                 sql: "INSERT OR IGNORE INTO bankBinding (ecardId, token, masked, bound) VALUES (?, ?, ?, ?)",
-                arguments: [id.rawValue, number.token(secret: secret), number.masked, Self.stamp(now)])
+                arguments: [id.rawValue, token, number.masked, Self.stamp(now)])
             if transaction.db.changesCount == 1 {
                 try Self.log(transaction, .bindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
             }

@@ -55,6 +55,18 @@ public final class AccountService: Sendable {
             IdentifierDomain(code: Domain.electronicCard, name: "电子健康卡", type: .eHealthCard),
             IdentifierDomain(code: Domain.physicalCard, name: "居民健康卡", type: .residentHealthCard),
         ]
+        if index.isReadOnly {
+            guard needed.allSatisfy({ known.contains($0.code) }),
+                let hex = try index.pool.read({ db in
+                    try db.tableExists("accountMeta")
+                        ? try String.fetchOne(db, sql: "SELECT value FROM accountMeta WHERE key = 'secret'") : nil
+                })
+            else {
+                throw HealthCardError.invalidValue("\(index.path) is an EMPI index without accounts (none registered yet)")
+            }
+            secret = try Hex.decode(hex)
+            return
+        }
         for domain in needed where !known.contains(domain.code) { try index.registerDomain(domain) }
         secret = try index.pool.write { db in
             try Self.createSchema(db)
@@ -68,9 +80,14 @@ public final class AccountService: Sendable {
         }
     }
 
-    /// Opens (or creates) the index file at `path` and the account tables in it.
-    public convenience init(path: String) throws {
-        try self.init(index: PatientIndex(path: path))
+    /// Opens (or creates) the index file at `path` and the account tables in it; with
+    /// `mode: .readOnly` (status checks) the file must exist, be an index and hold the account
+    /// tables, and nothing is created or written.
+    ///
+    /// - Throws: `HealthCardError` naming the file if it is of another kind (`StoreKind`), or
+    ///   (read-only) missing or without accounts.
+    public convenience init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
+        try self.init(index: PatientIndex(path: path, mode: mode))
     }
 
     /// The real-name identity a registration starts from.
@@ -101,8 +118,8 @@ public final class AccountService: Sendable {
 
     /// Registers `identity` through the master index and returns the person's account.
     ///
-    /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643 or an empty
-    ///   name; `invalidOperation` for a physical card number already registered to another account.
+    /// - Throws: `HealthCardError/Code/invalidValue` for an ID that fails GB 11643, an empty
+    ///   name or a phone that is not a mobile or landline number (``PhoneNumber``); `invalidOperation` for a physical card number already registered to another account.
     public func register(
         _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date? = nil
     ) throws -> Registration {
@@ -117,6 +134,7 @@ public final class AccountService: Sendable {
         var identity = identity
         identity.citizenID = citizenID
         identity.name = name
+        identity.phone = try identity.phone.map(PhoneNumber.normalized)
         let record = Self.record(domain: Domain.registration, id: citizenID, identity, validation)
         // Registered already: the account as it is, and the index untouched (an update goes
         // through `update`, so the account and the person never disagree).

@@ -19,7 +19,7 @@ public struct CitizenID: Hashable, Sendable, CustomStringConvertible {
             throw HealthCardError.invalidValue(report.firstError ?? "invalid citizen ID")
         }
         self.value = normalized
-        self.legacyForm = report.upgradedFrom15 ? CitizenIDValidator.normalizedCharacters(text) : nil
+        self.legacyForm = report.upgradedFrom15 ? CitizenIDValidator.withoutSeparators(text) : nil
     }
 
     /// The GB/T 2260 address code of the place of household registration at issue.

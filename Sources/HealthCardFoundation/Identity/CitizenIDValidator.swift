@@ -3,8 +3,11 @@
 ///
 /// 1. format (length, characters, position of the first bad one),
 /// 2. check character (ISO 7064 MOD 11-2: expected X, got Y),
-/// 3. birth date (a real calendar date, not in the future; an age over `maximumAge` is a warning),
-/// 4. province prefix (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81-83),
+/// 3. birth date (a real calendar date, not in the future, an age of at most `maximumAge`: 130, the
+///    limit of ../shared/specs/empi.md §3.1 level 3; older is an error, not a person to register),
+/// 4. province prefix (11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81-83); a leading `9` is a
+///    foreign permanent resident ID card number (2023 format), its own ``CitizenIDValidation/Kind``,
+///    whose digits 2-3 must be a mainland province (the issuing authority's),
 /// 5. the 6-digit region code in the GB/T 2260 table: a *warning*, because codes are retired over
 ///    the years and old IDs keep them forever.
 ///
@@ -31,7 +34,7 @@ public struct CitizenIDValidator: Sendable {
 
     public func validate(_ input: String) -> CitizenIDValidation {
         var report = CitizenIDValidation(input: input)
-        let text = Self.normalizedCharacters(input)
+        let text = Self.withoutSeparators(input)
         let characters = Array(text)
 
         // Level 1: format.
@@ -70,7 +73,7 @@ public struct CitizenIDValidator: Sendable {
             if birth > today {
                 report.add(.birthDate, .error, "birth date \(birth) is in the future", position: 7)
             } else if birth.years(until: today) > maximumAge {
-                report.add(.birthDate, .warning,
+                report.add(.birthDate, .error,
                     "birth date \(birth) gives an age of \(birth.years(until: today)), over \(maximumAge)", position: 7)
             }
         } else {
@@ -86,8 +89,18 @@ public struct CitizenIDValidator: Sendable {
         report.regionCode = regionCode
         let province = Int(full.prefix(2))!
         if full.hasPrefix("9") {
-            report.add(.province, .warning,
-                "leading 9: a foreign permanent resident ID (2023 format), not a citizen ID; region not checked")
+            // 9, the issuing province (2 digits), the nationality (3 digits, ISO 3166-1 numeric), the
+            // birth date, a sequence and the same check character: not a citizen ID.
+            report.kind = .foreignPermanentResident
+            report.regionCode = nil
+            let issuer = Int(full.dropFirst().prefix(2))!
+            guard Self.provincePrefixes.contains(issuer), issuer <= 65 else {
+                report.add(.province, .error,
+                    "foreign permanent resident ID: issuing province code \(full.dropFirst().prefix(2)) is not in use",
+                    position: 2)
+                return report
+            }
+            report.regionName = regions?.province(of: String(full.dropFirst().prefix(2)) + "0000")?.name
             return report
         }
         guard Self.provincePrefixes.contains(province) else {
@@ -95,6 +108,7 @@ public struct CitizenIDValidator: Sendable {
             return report
         }
         if (81...83).contains(province) {
+            report.kind = .residencePermit
             // Residence permits of Hong Kong, Macau and Taiwan residents carry 810000/820000/830000,
             // codes that are not county codes of GB/T 2260.
             report.regionName = ["81": "香港特别行政区", "82": "澳门特别行政区", "83": "台湾地区"][String(full.prefix(2))]
@@ -116,6 +130,17 @@ public struct CitizenIDValidator: Sendable {
             }
         }
         return report
+    }
+
+    /// `normalizedCharacters(input)` without the separators people type and print in an ID
+    /// (`110105-19491231-002X`, `110105 1949 1231 002X`): `-` and spaces, half- or full-width.
+    /// They are dropped only when what is left has an ID's length (18 or 15), so a separator
+    /// that stands for a missing digit is still reported where it is (`bad character '-' at
+    /// position 11`). Only for ID numbers: other identifiers keep their hyphens.
+    package static func withoutSeparators(_ input: String) -> String {
+        let folded = normalizedCharacters(input)
+        let kept = String(String.UnicodeScalarView(folded.unicodeScalars.filter { $0 != "-" && $0 != " " && $0 != "\u{3000}" }))
+        return kept.count == 18 || kept.count == 15 ? kept : folded
     }
 
     /// Trims, folds full-width digits and letters to ASCII and upper-cases a trailing `x`.
@@ -144,7 +169,28 @@ public struct CitizenIDValidation: Sendable, Codable, Hashable {
         public let position: Int?
     }
 
+    /// What kind of number it is, by its first digit.
+    public enum Kind: String, Sendable, Codable {
+        /// A GB 11643 citizen identity number.
+        case citizenID = "citizen-id"
+        /// A residence permit of a Hong Kong, Macau or Taiwan resident (81/82/83): same format.
+        case residencePermit = "residence-permit"
+        /// A foreign permanent resident ID card number (2023 format, leading 9): not a citizen ID.
+        case foreignPermanentResident = "foreign-permanent-resident-id"
+
+        /// How a person names it.
+        public var description: String {
+            switch self {
+            case .citizenID: "citizen ID"
+            case .residencePermit: "Hong Kong/Macau/Taiwan residence permit"
+            case .foreignPermanentResident: "foreign permanent resident ID, not a citizen ID"
+            }
+        }
+    }
+
     public let input: String
+    /// What kind of number it is (``Kind/citizenID`` until the first digit says otherwise).
+    public internal(set) var kind: Kind = .citizenID
     /// The 18-character form, when the format allowed one.
     public internal(set) var normalized: String?
     public internal(set) var upgradedFrom15 = false

@@ -49,10 +49,14 @@ public final class PassLog: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens the log at `path`, creating the file and its table on first use.
+    /// Opens the log at `path`, creating the file and its table on first use; with
+    /// `mode: .readOnly` (queries, exports, analyses) the file must exist and nothing is created,
+    /// migrated or written. A file of another kind (an EMPI index, an event store) is refused
+    /// before anything is written to it (`StoreKind`).
     ///
-    /// - Throws: GRDB's `DatabaseError` (naming the file) if it cannot be opened or migrated.
-    public init(path: String) throws {
+    /// - Throws: `HealthCardError` naming the file if it is of another kind, missing (read-only),
+    ///   or cannot be opened or migrated.
+    public init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -61,8 +65,10 @@ public final class PassLog: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            pool = try StoreKind.passLog.openPool(path: path, mode: mode, configuration: configuration)
+            try StoreKind.passLog.prepare(pool, path: path, mode: mode, migrator: Self.migrator)
+        } catch let error as HealthCardError {
+            throw error
         } catch {
             throw HealthCardError.invalidValue("pass log \(path): \(error)")
         }

@@ -17,14 +17,16 @@ unsigned long chs_zbar_fourcc_y800(void);
 // libpng and libjpeg report errors by longjmp, which Swift cannot catch, so each whole
 // decode/encode is one C call. Only standard C types cross: the Swift side never sees png/jpeg structs.
 // Return 0 on success, -1 on failure with a NUL-terminated message in `errbuf` (at most `errlen`
-// bytes). Buffers returned through `pixels`/`out` are malloc'd: release them with chs_image_free.
+// bytes). The read functions take `max_pixels` and return -2, with the declared size in
+// `width`/`height` and nothing allocated, when the header declares more: a small file can declare
+// a huge image (a decompression bomb). Buffers returned through `pixels`/`out` are malloc'd: release them with chs_image_free.
 
 #include <stddef.h>
 #include <stdint.h>
 
 /// Decodes a PNG held in memory (any colour type and bit depth) to 8-bit grey, one byte per pixel,
 /// stride = width. Transparency is composited onto white.
-int chs_png_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32_t *height,
+int chs_png_read_gray(const uint8_t *data, size_t size, uint64_t max_pixels, uint32_t *width, uint32_t *height,
                       uint8_t **pixels, char *errbuf, size_t errlen);
 
 /// Encodes a greyscale PNG (bit depth 1, 2, 4, 8 or 16) from rows already packed for that depth,
@@ -36,7 +38,7 @@ int chs_png_write_gray(uint32_t width, uint32_t height, int bit_depth, const uin
 /// Returns 1 (instead of 0) when libjpeg only warned, e.g. "Premature end of JPEG file": the pixels
 /// are then delivered and the first warning is in `errbuf`. On failure a warning that preceded the
 /// error comes first: "Premature end of JPEG file; JPEG datastream contains no image".
-int chs_jpeg_read_gray(const uint8_t *data, size_t size, uint32_t *width, uint32_t *height,
+int chs_jpeg_read_gray(const uint8_t *data, size_t size, uint64_t max_pixels, uint32_t *width, uint32_t *height,
                        uint8_t **pixels, char *errbuf, size_t errlen);
 
 /// Encodes 8-bit grey pixels (stride = width) as a JPEG of the given quality (1...100) into a new buffer.

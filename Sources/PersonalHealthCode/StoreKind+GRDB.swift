@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import HealthCardFoundation
+
+extension StoreKind {
+    /// Opens the SQLite file at `path` as this kind of store (see `StoreKind`): a file that
+    /// exists is probed read-only first, and one of another kind is refused before anything is
+    /// written to it; `.readOnly` never creates the file and opens the pool read-only; `.readWrite`
+    /// stamps the file's `application_id`. The caller migrates (`.readWrite`) or checks that the
+    /// migrations are complete (`.readOnly`).
+    ///
+    /// - Throws: `HealthCardError/Code/invalidValue` naming the file if it is missing (read-only),
+    ///   not an SQLite database, or of another kind; GRDB's errors opening it.
+    func openPool(path: String, mode: AccessMode, configuration: Configuration) throws -> DatabasePool {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if mode == .readOnly && !exists {
+            throw HealthCardError.invalidValue("\(path): no such file (\(description), read here, is never created)")
+        }
+        if exists {
+            var probe = Configuration()
+            probe.readonly = true
+            let found: (Int32, Set<String>)
+            do {
+                found = try DatabaseQueue(path: path, configuration: probe).read { db in
+                    (
+                        try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                        Set(
+                            try String.fetchAll(
+                                db,
+                                sql: """
+                                    SELECT name FROM sqlite_master WHERE type = 'table'
+                                    AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
+                                    """))
+                    )
+                }
+            } catch let error as DatabaseError {
+                throw HealthCardError.invalidValue("\(path) is not a readable SQLite database (\(error.message ?? "\(error.resultCode)")), not \(description)")
+            }
+            try check(path: path, applicationID: found.0, tables: found.1, mode: mode)
+        }
+        var configuration = configuration
+        configuration.readonly = mode == .readOnly
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        if mode == .readWrite {
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(rawValue)") }
+        }
+        return pool
+    }
+
+    /// Migrates `pool` (read-write), or checks that every migration of `migrator` is applied
+    /// (read-only: an older file is not upgraded by a command that only reads).
+    func prepare(_ pool: DatabasePool, path: String, mode: AccessMode, migrator: DatabaseMigrator) throws {
+        switch mode {
+        case .readWrite:
+            try migrator.migrate(pool)
+        case .readOnly:
+            guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
+                throw HealthCardError.invalidValue(
+                    "\(path) is \(description) of an older version; open it with a command that writes to upgrade it")
+            }
+        }
+    }
+}
+
+extension DatabasePool {
+    /// `write` for a read-write store, `read` for a read-only one.
+    func writeOrRead<T>(_ mode: StoreKind.AccessMode, _ body: (Database) throws -> T) throws -> T {
+        mode == .readWrite ? try write(body) : try read(body)
+    }
+}
