@@ -59,6 +59,13 @@ struct ExitCodeCommandTests {
         #expect(file.status == 1, "\(file.stderr)")
         #expect(file.stderr.contains("wrongtype.json"), "\(file.stderr)")
         #expect(!file.stderr.contains("Usage:"), "\(file.stderr)")
+        #expect(!file.stderr.contains("Debug description") && !file.stderr.contains("debugDescription"), "\(file.stderr)")
+        // A colour the policy does not know: the file, the key and the value, nothing else.
+        try #"{"allowedColours": ["green", "purple"]}"#.write(
+            to: directory.appendingPathComponent("colour.json"), atomically: true, encoding: .utf8)
+        let colour = try run(scan + ["--policy", "colour.json"])
+        #expect(colour.status == 1 && colour.stderr.contains("colour.json"), "\(colour.stderr)")
+        #expect(!colour.stderr.contains("Debug description") && !colour.stderr.contains("Context("), "\(colour.stderr)")
         #expect(try run(scan + ["--temperature-limit", "50"]).status == 64)
     }
 

@@ -73,17 +73,20 @@ public struct CheckpointPolicy: Hashable, Sendable {
     /// - Throws: `HealthCardError/Code/invalidValue` naming `source` and the key, for an empty
     ///   colour set, a limit outside ``plausibleTemperatures`` or a JSON error.
     public init(json: [UInt8], source: String = "checkpoint policy") throws {
-        let decoded: CheckpointPolicy
+        // The shape first: it names unknown keys (which the decoder ignores), wrong types and
+        // text that is not JSON, each with the file.
+        try Self.shape.check(json: json, source: source)
         do {
-            decoded = try JSONDecoder().decode(CheckpointPolicy.self, from: Data(json))
+            self = try JSONDecoder().decode(CheckpointPolicy.self, from: Data(json))
         } catch let error as HealthCardError {
             throw error.located(source)
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw HealthCardError.invalidValue(
+                "\(source): not a checkpoint policy: \(path.isEmpty ? "" : path + ": ")\(context.debugDescription)")
         } catch {
-            throw HealthCardError.invalidValue("\(source): not a checkpoint policy (\(error))")
+            throw HealthCardError.invalidValue("\(source): not a checkpoint policy")
         }
-        // After the decoder: it ignores keys it does not know, and the shape names them.
-        try Self.shape.check(json: json, source: source)
-        self = decoded
     }
 
     /// The keys and types a policy file may hold (`JSONShape`).
@@ -98,6 +101,14 @@ public struct CheckpointPolicy: Hashable, Sendable {
     public func validated() throws -> Self {
         guard !allowedColours.isEmpty else {
             throw HealthCardError.invalidValue("allowedColours is empty: nobody could ever pass")
+        }
+        // A colour no code can carry is a typo or a rule from elsewhere: refuse it rather than
+        // guess what the site meant.
+        let carried = HealthCodeFormat.colourTable.map(\.colour)
+        for colour in allowedColours.sorted() where !carried.contains(colour) {
+            throw HealthCardError.invalidValue(
+                "allowedColours: '\(colour)' is not a colour a health code carries; valid: "
+                    + carried.map(\.rawValue).joined(separator: ", "))
         }
         guard Self.plausibleTemperatures.contains(temperatureLimit) else {
             throw HealthCardError.invalidValue(
