@@ -28,7 +28,12 @@ public struct CardPersonalization: Sendable {
         self.masterKeys = masterKeys
     }
 
-    public func makeImage() throws -> CardImage {
+    /// The personalised image. The holder record is checked first (``RecordPlausibility``): a
+    /// card is not issued with a name that is empty or dates that contradict the ID number.
+    ///
+    /// - Parameter today: the date the holder's birth date and ID are checked against.
+    public func makeImage(today: CalendarDate = .today()) throws -> CardImage {
+        try RecordPlausibility.require(RecordPlausibility.problems(in: holder, today: today), in: "holder record")
         guard let cityCode = issuer.cityCode else {
             throw HealthCardError.invalidValue("issuer data needs the application city code (item 57): it seeds the regional key factor")
         }

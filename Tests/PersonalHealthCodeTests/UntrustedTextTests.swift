@@ -39,7 +39,8 @@ struct UntrustedTextTests {
         }
         #expect(reason(#"{"temperatureLimt": 38.0}"#) == #"gate.json: unknown key "temperatureLimt" (closest known key: "temperatureLimit")"#)
         #expect(reason(#"{"allowedColors": ["red"]}"#) == #"gate.json: unknown key "allowedColors" (closest known key: "allowedColours")"#)
-        #expect(reason(#"{"temperatureRequired": "no"}"#).hasPrefix("gate.json: not a checkpoint policy"))
+        #expect(reason(#"{"temperatureRequired": "no"}"#) == "gate.json: temperatureRequired: expected true or false, got a string")
+        #expect(reason(#"{"allowedColours": ["green", "purple"]}"#).hasPrefix("gate.json: allowedColours: 'purple' is not a colour"))
         #expect(reason(#"{"temperatureLimit": 37.5, "identification": "validCode"}"#) == "no error")
     }
 

@@ -24,6 +24,9 @@ public actor TerminalSession {
         public var writeChunk = 0xFF
         /// The SAM PIN, verified when the session opens.
         public var samPIN: [UInt8]? = nil
+        /// Today's date for the plausibility checks of records before they are written
+        /// (``RecordPlausibility``): a visit dated after today is refused.
+        public var clock: any WallClock = SystemClock()
 
         public init() {}
     }
@@ -169,13 +172,17 @@ public actor TerminalSession {
     /// Writes a visit into the lowest empty outpatient slot and returns the slot (1...5).
     @discardableResult
     public func writeOutpatient(_ record: OutpatientRecord) async throws -> Int {
-        try await writeEncounter(record, kind: .outpatient)
+        try RecordPlausibility.require(
+            RecordPlausibility.problems(in: record, today: .today(clock: configuration.clock)), in: "outpatient record")
+        return try await writeEncounter(record, kind: .outpatient)
     }
 
     /// Writes a stay into the lowest empty inpatient slot and returns the slot (1...3).
     @discardableResult
     public func writeInpatient(_ record: InpatientRecord) async throws -> Int {
-        try await writeEncounter(record, kind: .inpatient)
+        try RecordPlausibility.require(
+            RecordPlausibility.problems(in: record, today: .today(clock: configuration.clock)), in: "inpatient record")
+        return try await writeEncounter(record, kind: .inpatient)
     }
 
     /// Marks an encounter slot empty (`84 0C`, UK_DF03_2). The bytes stay until the slot is reused.
@@ -193,6 +200,7 @@ public actor TerminalSession {
     /// Writes the photo (JPEG, at most 3072 bytes) to DDF1/EF07 after UK_DDF1.
     public func writePhoto(_ jpeg: [UInt8]) async throws {
         guard jpeg.count <= 3072 else { throw HealthCardError.valueTooLong("photo is \(jpeg.count) bytes; EF07 holds 3072") }
+        if let problem = RecordPlausibility.photoProblem(jpeg) { throw HealthCardError.invalidValue(problem) }
         let file = ResidentCardFileSystem.EF.photo
         try await authenticate(file.updateKey!, in: file.parent, purpose: .update)
         try await select(file)

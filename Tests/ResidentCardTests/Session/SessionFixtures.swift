@@ -14,7 +14,7 @@ struct VirtualTerminal {
         issueDate: CalendarDate(year: 2024, month: 3, day: 1), cardNumber: "11010519491231002X", securityCode: "000",
         chipSerial: "0000000001", cityCode: "210100")
     static let holder = HolderRecord(
-        name: "张三丰", sex: .male, ethnicity: Ethnicity(code: "01"), birthDate: CalendarDate(year: 1949, month: 12, day: 31),
+        name: "张三丰", sex: .female, ethnicity: Ethnicity(code: "01"), birthDate: CalendarDate(year: 1949, month: 12, day: 31),
         idNumber: "11010519491231002X")
 
     static func image(maxRetries: Int = 15, masterKeys: [String: [UInt8]] = VirtualSAM.testMasterKeys) throws -> CardImage {
