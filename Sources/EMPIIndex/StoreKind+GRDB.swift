@@ -19,6 +19,9 @@ extension StoreKind {
         if exists {
             var probe = Configuration()
             probe.readonly = true
+            // Wait like the store itself does: another process may be creating or writing the
+            // file right now (several gates, several registration desks).
+            probe.busyMode = configuration.busyMode
             let found: (Int32, Set<String>)
             do {
                 found = try DatabaseQueue(path: path, configuration: probe).read { db in
