@@ -11,7 +11,8 @@
 # `swiftc -sanitize=fuzzer,address`: copies of the files go to .build-fuzz/<target>/src with the
 # package's own `import` lines dropped (C module imports stay, found through the module maps
 # below). Harnesses that need OpenSSL-backed code link the real HealthCardCrypto (OpenSSL 3,
-# -lcrypto); the QR payload target keeps Fuzz/FuzzStubs.swift instead. A target whose files read
+# -lcrypto); the qr-payload and health-code targets, whose parsers never call it, use
+# Fuzz/FuzzStubs.swift instead and build without C. A target whose files read
 # resources through `Bundle.module` lists the resource folders, which are copied into one folder
 # that a generated `Bundle.module` points at.
 #
