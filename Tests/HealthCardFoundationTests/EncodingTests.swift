@@ -71,6 +71,21 @@ extension EncodingTests {
             #expect(reason.contains(offset), "\(reason)")
         }
 
+        @Test("long texts: a character outside GBK is rejected wherever it falls, not a trap")
+        func longTexts() throws {
+            // Found by Fuzz/CardRecordsFuzz.swift: converting this text in one call trapped in
+            // Foundation ("didn't convert all characters"), a 4-byte GB18030 sequence falling
+            // across the converter's buffer.
+            for prefix in ["4", "44", "444"] {
+                let text = prefix + String(repeating: "\u{FFFD}", count: 250)
+                let reason = expectError(.unencodable) { _ = try GBK.encode(text) }
+                #expect(reason.contains("position \(prefix.count + 1) "))
+                expectError(.unencodable) { _ = try FieldEncoding.encodeText(text, length: 30) }
+            }
+            let long = "4" + String(repeating: "张", count: 600)
+            #expect(try GBK.encode(long) == [0x34] + [UInt8](repeating: 0, count: 600).flatMap { _ in [0xD5, 0xC5] })
+        }
+
         @Test("decoding accepts 4-byte GB18030 sequences")
         func lenientDecoding() throws {
             #expect(try GBK.decode(bytes("95328236")) == "𠀀")

@@ -26,11 +26,22 @@ public enum GBK {
     ///   position (1-based, in characters).
     public static func encode(_ text: String) throws -> [UInt8] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }
-        if let data = text.data(using: gb18030) {
-            let bytes = [UInt8](data)
-            if !containsFourByteSequence(bytes) { return bytes }
+        // One scalar at a time (GB18030 is stateless, so the bytes are the same): converting a
+        // long string at once traps in Foundation ("didn't convert all characters") when a 4-byte
+        // sequence falls across its internal buffer, e.g. "4" followed by 250 × U+FFFD (found by
+        // Fuzz/CardRecordsFuzz.swift).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                bytes.append(UInt8(scalar.value))
+            } else if let data = String(scalar).data(using: gb18030), data.count <= 2 {
+                bytes += data
+            } else {
+                throw firstUnencodable(in: text)
+            }
         }
-        throw firstUnencodable(in: text)
+        return bytes
     }
 
     /// The text of GBK (or GB18030) `bytes`. The bytes are taken as they are: padding is the caller's
@@ -41,22 +52,6 @@ public enum GBK {
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         if let text = String(bytes: bytes, encoding: gb18030) { return text }
         throw firstInvalidSequence(in: Array(bytes))
-    }
-
-    /// Whether GB18030 output contains a 4-byte sequence (lead 81–FE followed by a digit 30–39),
-    /// i.e. a character outside GBK.
-    private static func containsFourByteSequence(_ bytes: [UInt8]) -> Bool {
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] < 0x80 {
-                index += 1
-            } else if index + 1 < bytes.count, (0x30...0x39).contains(bytes[index + 1]) {
-                return true
-            } else {
-                index += 2
-            }
-        }
-        return false
     }
 
     /// Finds the character that made encoding fail. Slow, but only runs on the error path.
