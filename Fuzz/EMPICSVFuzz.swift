@@ -31,12 +31,16 @@ public func empiCSVFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     let table = CSVTable(csv)
     precondition(zip(table.rows, table.rows.dropFirst()).allSatisfy { $0.line < $1.line }, "row lines not increasing")
+    // Written back with the library's one cell encoder (CSVCell), the table reads the same, except
+    // cells that start a formula: those gain a leading ' on purpose (CSV injection), so they are
+    // left out of the round trip.
     if table.unterminatedQuoteLine == nil, table.rows.allSatisfy({ $0.fields.allSatisfy(writable) }) {
         let written = "\u{FEFF}" + table.rows.map { row in
-            row.fields == [""] ? "\"\"" : row.fields.map { CSVTable.escape($0) }.joined(separator: ",")
+            row.fields == [""] ? "\"\"" : CSVCell.row(row.fields)
         }.joined(separator: "\n")
         let again = CSVTable(written)
-        precondition(again.rows.map(\.fields) == table.rows.map(\.fields), "CSV does not round-trip: \(csv.debugDescription)")
+        precondition(
+            again.rows.map { $0.fields } == table.rows.map { $0.fields }, "CSV does not round-trip: \(csv.debugDescription)")
     }
 
     let result = mapping.read(csv: csv)
@@ -50,4 +54,6 @@ public func empiCSVFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// Whether `field` keeps its characters when a quote or a comma is written next to it.
 private func writable(_ field: String) -> Bool {
     ("\"" + field + "\"").count == field.count + 2 && ("," + field + ",").count == field.count + 2
+        && !(field.unicodeScalars.first.map { CSVCell.formulaStarts.contains($0) } ?? false)
+        && ("'" + field).count == field.count + 1
 }

@@ -34,7 +34,15 @@ struct CSVTable: Sendable {
     /// line end after its closing quote, or gives another field count is a broken quote, not a
     /// multi-line field (see ``BrokenQuote``).
     init(_ text: String, separator: Character = ",") {
-        let characters = Array(text)
+        // Unicode scalars, not Characters: a quote followed by a combining mark is one Character
+        // but still a quote to RFC 4180 and to every other CSV reader. "\r\n" is then two scalars.
+        let characters = Array(text.unicodeScalars)
+        let separator = separator.unicodeScalars.first ?? ","
+        func isLineEnd(_ scalar: Unicode.Scalar) -> Bool { scalar == "\n" || scalar == "\r" }
+        /// Past a line end starting at `at` (a lone CR, a lone LF or CR LF).
+        func afterLineEnd(_ at: Int) -> Int {
+            characters[at] == "\r" && at + 1 < characters.count && characters[at + 1] == "\n" ? at + 2 : at + 1
+        }
         var index = characters.first == "\u{FEFF}" ? 1 : 0
         var line = 1
         var rows: [Row] = []
@@ -60,13 +68,14 @@ struct CSVTable: Sendable {
                         } else {
                             inQuotes = false
                             // RFC 4180: a closing quote is followed by a separator or a line end.
-                            if index < characters.count, !["\n", "\r\n", "\r", separator].contains(characters[index]) {
+                            if index < characters.count, !isLineEnd(characters[index]), characters[index] != separator {
                                 closedBadly = true
                             }
                         }
                     } else {
-                        if character == "\n" || character == "\r\n" || character == "\r" { line += 1 }
-                        field.append(character)
+                        let crBeforeLF = character == "\r" && index < characters.count && characters[index] == "\n"
+                        if isLineEnd(character) && !crBeforeLF { line += 1 }
+                        field.unicodeScalars.append(character)
                     }
                     continue
                 }
@@ -79,11 +88,12 @@ struct CSVTable: Sendable {
                     fields.append(field)
                     field = ""
                     fieldStarted = true
-                case "\n", "\r\n", "\r":
+                case "\n", "\r":
+                    index = afterLineEnd(index - 1)
                     line += 1
                     ended = true
                 default:
-                    field.append(character)
+                    field.unicodeScalars.append(character)
                     fieldStarted = true
                 }
             }
@@ -96,8 +106,8 @@ struct CSVTable: Sendable {
                 // Resume on the line after the one the quote opened on.
                 broken.append(BrokenQuote(line: quote.line, ranThrough: rowEndLine, atEndOfInput: inQuotes))
                 var resume = quote.index
-                while resume < characters.count, !["\n", "\r\n", "\r"].contains(characters[resume]) { resume += 1 }
-                index = resume + 1
+                while resume < characters.count, !isLineEnd(characters[resume]) { resume += 1 }
+                index = resume < characters.count ? afterLineEnd(resume) : resume + 1
                 line = quote.line + 1
                 continue
             }

@@ -136,4 +136,14 @@ extension CSVBrokenQuoteTests {
         #expect(table.rows.map(\.fields) == [["a", "b", "c"], ["x", "y", "z"], ["R3", "w, q", "1"]])
         #expect(table.brokenQuotes.map(\.line) == [2])
     }
+
+    @Test("a quote followed by a combining mark is still a quote (found by the empi-csv fuzz target)")
+    func quoteBeforeCombiningMark() {
+        // "\u{05BB}" joins the quote before it into one Character; RFC 4180 works on code points.
+        let field = "de{\"\u{05BB}ddelimilt"
+        let table = CSVTable("a,b\n\"de{\"\"\u{05BB}ddelimilt\",z\n")
+        #expect(table.rows.map(\.fields) == [["a", "b"], [field, "z"]])
+        #expect(table.brokenQuotes.isEmpty)
+        #expect(CSVTable("x\r\ny\r\n").rows.map(\.line) == [1, 2])
+    }
 }
