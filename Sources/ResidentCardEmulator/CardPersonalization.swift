@@ -28,7 +28,7 @@ public struct CardPersonalization: Sendable {
         self.masterKeys = masterKeys
     }
 
-    /// The personalised image. The holder record is checked first (``RecordPlausibility``): a
+    /// The personalised image. The holder record is checked first (`RecordPlausibility`): a
     /// card is not issued with a name that is empty or dates that contradict the ID number.
     ///
     /// - Parameter today: the date the holder's birth date and ID are checked against.
