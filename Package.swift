@@ -72,9 +72,13 @@ let package = Package(
                 "HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG", "CZint",
             ]),
         .target(
+            name: "HealthCardSQLite",
+            dependencies: ["HealthCardFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
             name: "PersonalHealthCode",
             dependencies: [
-                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", .product(name: "GRDB", package: "GRDB.swift"),
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthCardSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
         .target(
@@ -86,7 +90,7 @@ let package = Package(
         .target(
             name: "EMPIIndex",
             dependencies: [
-                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "EMPI",
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "EMPI", "HealthCardSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(

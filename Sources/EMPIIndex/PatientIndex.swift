@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import EMPI
 import HealthCardFoundation
+import HealthCardSQLite
 
 /// The persistent enterprise master patient index and PIX cross-index (../shared/specs/empi.md
 /// §1.7, §2): identifier domains, source records, persons with golden records, links with

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HealthCardFoundation
+import HealthCardSQLite
 import HealthQR
 
 /// The event store of the health-code service: one SQLite file holding persons, their

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HealthCardFoundation
+import HealthCardSQLite
 
 /// The pass log of one or more checkpoints: every passage, passed or denied, in one SQLite file,
 /// append-only.

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import HealthCardFoundation
 
+/// The GRDB side of `StoreKind`, shared by the two SQLite-backed targets (`PersonalHealthCode`,
+/// `EMPIIndex`), which may not import each other.
 extension StoreKind {
     /// Opens the SQLite file at `path` as this kind of store (see `StoreKind`): a file that
     /// exists is probed read-only first, and one of another kind is refused before anything is
@@ -11,7 +13,7 @@ extension StoreKind {
     ///
     /// - Throws: `HealthCardError/Code/invalidValue` naming the file if it is missing (read-only),
     ///   not an SQLite database, or of another kind; GRDB's errors opening it.
-    func openPool(path: String, mode: AccessMode, configuration: Configuration) throws -> DatabasePool {
+    package func openPool(path: String, mode: AccessMode, configuration: Configuration) throws -> DatabasePool {
         let exists = FileManager.default.fileExists(atPath: path)
         if mode == .readOnly && !exists {
             throw HealthCardError.invalidValue("\(path): no such file (\(description), read here, is never created)")
@@ -52,7 +54,7 @@ extension StoreKind {
 
     /// Migrates `pool` (read-write), or checks that every migration of `migrator` is applied
     /// (read-only: an older file is not upgraded by a command that only reads).
-    func prepare(_ pool: DatabasePool, path: String, mode: AccessMode, migrator: DatabaseMigrator) throws {
+    package func prepare(_ pool: DatabasePool, path: String, mode: AccessMode, migrator: DatabaseMigrator) throws {
         switch mode {
         case .readWrite:
             try migrator.migrate(pool)
@@ -67,7 +69,7 @@ extension StoreKind {
 
 extension DatabasePool {
     /// `write` for a read-write store, `read` for a read-only one.
-    func writeOrRead<T>(_ mode: StoreKind.AccessMode, _ body: (Database) throws -> T) throws -> T {
+    package func writeOrRead<T>(_ mode: StoreKind.AccessMode, _ body: (Database) throws -> T) throws -> T {
         mode == .readWrite ? try write(body) : try read(body)
     }
 }
