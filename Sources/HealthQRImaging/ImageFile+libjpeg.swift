@@ -82,8 +82,8 @@ extension ImageFile {
         try decodeJPEG(Array(Data(contentsOf: url)), name: url.lastPathComponent, maxPixels: maxPixels)
     }
 
-    /// Writes `image` as a JPEG file (atomically); see ``encodeJPEG(_:quality:)``.
+    /// Writes `image` as a JPEG file through `AtomicFile`; see ``encodeJPEG(_:quality:)``.
     public static func writeJPEG(_ image: GreyImage, to url: URL, quality: Int = 90) throws {
-        try Data(encodeJPEG(image, quality: quality)).write(to: url, options: .atomic)
+        try AtomicFile.write(encodeJPEG(image, quality: quality), to: url.path)
     }
 }

@@ -85,9 +85,9 @@ extension ImageFile {
         try decodePNG(Array(Data(contentsOf: url)), name: url.lastPathComponent, maxPixels: maxPixels)
     }
 
-    /// Writes `image` as a PNG file (atomically); see ``encodePNG(_:bitDepth:)``.
+    /// Writes `image` as a PNG file through `AtomicFile`; see ``encodePNG(_:bitDepth:)``.
     public static func writePNG(_ image: GreyImage, to url: URL, bitDepth: Int = 8) throws {
-        try Data(encodePNG(image, bitDepth: bitDepth)).write(to: url, options: .atomic)
+        try AtomicFile.write(encodePNG(image, bitDepth: bitDepth), to: url.path)
     }
 }
 
