@@ -31,9 +31,11 @@ public struct CardPersonalization: Sendable {
     /// The personalised image. The holder record is checked first (`RecordPlausibility`): a
     /// card is not issued with a name that is empty or dates that contradict the ID number.
     ///
-    /// - Parameter today: the date the holder's birth date and ID are checked against.
-    public func makeImage(today: CalendarDate = .today()) throws -> CardImage {
-        try RecordPlausibility.require(RecordPlausibility.problems(in: holder, today: today), in: "holder record")
+    /// - Parameters:
+    ///   - today: the date the holder's birth date and ID are checked against.
+    ///   - holderSource: names the holder record in messages (its file, for a record read from one).
+    public func makeImage(today: CalendarDate = .today(), holderSource: String = "holder record") throws -> CardImage {
+        try RecordPlausibility.require(RecordPlausibility.problems(in: holder, today: today), in: holderSource)
         guard let cityCode = issuer.cityCode else {
             throw HealthCardError.invalidValue("issuer data needs the application city code (item 57): it seeds the regional key factor")
         }

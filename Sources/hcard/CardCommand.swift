@@ -51,17 +51,13 @@ struct CardCommand: AsyncParsableCommand {
             do { holderRecord = try HolderRecord.fromJSON(try readFile(holder), source: holder) } catch where isContentError(error) {
                 throw FileContentError(holder, "not a holder record", error)
             }
-            if let id = holderRecord.idNumber {
-                let report = CitizenIDValidator().validate(id)
-                guard report.isValid else { throw FileContentError(holder, "idNumber \(id): \(report.firstError ?? "invalid")") }
-            }
             let issuerRecord =
                 try issuer.map { path in
                     do { return try IssuerRecord.fromJSON(try readFile(path), source: path) } catch where isContentError(error) {
                         throw FileContentError(path, "not an issuer record", error)
                     }
                 } ?? Self.defaultIssuer(for: holderRecord)
-            let cardImage = try CardPersonalization(issuer: issuerRecord, holder: holderRecord).makeImage()
+            let cardImage = try CardPersonalization(issuer: issuerRecord, holder: holderRecord).makeImage(holderSource: holder)
             try cardImage.save(to: url)
             print("personalised \(holderRecord.name ?? "?") (\(holderRecord.idNumber ?? "no ID")) into \(image)")
         }

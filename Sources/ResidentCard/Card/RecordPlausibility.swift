@@ -26,7 +26,7 @@ public enum RecordPlausibility {
         if let number = holder.idNumber, !number.isEmpty {
             let report = CitizenIDValidator(today: today).validate(number)
             if let error = report.firstError {
-                problems.append("idNumber: \(error)")
+                problems.append("idNumber \(number): \(error)")
             } else if report.kind == .citizenID {
                 if let birth = holder.birthDate, let implied = report.birthDate, implied != birth {
                     problems.append("birthDate: \(birth) contradicts the ID number, which says \(implied)")

@@ -28,7 +28,7 @@ struct RecordPlausibilityTests {
         #expect(RecordPlausibility.problems(in: empty, today: Self.today) == ["name: empty"])
         var badID = good
         badID.idNumber = "110105194912310021"
-        #expect(RecordPlausibility.problems(in: badID, today: Self.today).first?.hasPrefix("idNumber: ") == true)
+        #expect(RecordPlausibility.problems(in: badID, today: Self.today).first?.hasPrefix("idNumber 110105194912310021: ") == true)
         // An unstated sex and a record without an ID number are not contradictions.
         var unknown = good
         unknown.sex = .notStated
