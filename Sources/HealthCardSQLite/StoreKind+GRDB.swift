@@ -45,11 +45,31 @@ extension StoreKind {
         }
         var configuration = configuration
         configuration.readonly = mode == .readOnly
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try Self.openWaitingWhileBusy(path: path, configuration: configuration)
         if mode == .readWrite {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(rawValue)") }
         }
         return pool
+    }
+
+    /// `DatabasePool(path:configuration:)`, tried again while SQLite answers "busy", for as long as
+    /// the configuration's busy timeout allows.
+    ///
+    /// Why: opening a pool switches the file to WAL (`PRAGMA journal_mode = WAL`), and SQLite
+    /// returns SQLITE_BUSY for that switch without calling the busy handler while another
+    /// connection holds the file, as when several processes (gates, registration desks) open a
+    /// new store at once. Every later statement waits through the busy handler as configured.
+    static func openWaitingWhileBusy(path: String, configuration: Configuration) throws -> DatabasePool {
+        var seconds = 5.0
+        if case .timeout(let timeout) = configuration.busyMode { seconds = timeout }
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
     }
 
     /// Migrates `pool` (read-write), or checks that every migration of `migrator` is applied

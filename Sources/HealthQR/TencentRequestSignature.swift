@@ -46,7 +46,10 @@ public enum TencentRequestSignature {
     /// - Throws: ``Failure`` when the body is not a JSON object with an object `commonIn`, when
     ///   `req` is present and not an object, or when a key appears in both.
     public static func signedFields(ofBody json: [UInt8]) throws(Failure) -> [String: Any] {
-        let body = try object(json)
+        try signedFields(of: object(json))
+    }
+
+    private static func signedFields(of body: [String: Any]) throws(Failure) -> [String: Any] {
         guard let common = body["commonIn"] as? [String: Any] else {
             throw Failure("the request body has no \"commonIn\" object")
         }
@@ -66,8 +69,8 @@ public enum TencentRequestSignature {
     /// `json` (a request body) with `commonIn.sign` set to its signature: compact JSON with
     /// sorted keys, ready to send.
     public static func sign(body json: [UInt8], appSecret: String) throws(Failure) -> (body: [UInt8], sign: String) {
-        let sign = try signature(of: signedFields(ofBody: json), appSecret: appSecret)
         var body = try object(json)
+        let sign = try signature(of: signedFields(of: body), appSecret: appSecret)
         var common = body["commonIn"] as? [String: Any] ?? [:]
         common["sign"] = sign
         body["commonIn"] = common

@@ -19,15 +19,9 @@ struct ConcurrentWritersTests {
         return try (0..<runs.count).map { try #require(collected[$0], "process \($0) did not start") }
     }
 
-    static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hcard-concurrent-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test("six checkpoint processes scanning into one pass log: six passages, each once, integrity ok")
     func checkpointScans() throws {
-        let directory = try Self.directory()
+        let directory = try KillDuringWriteTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try TrustList(entries: []).save(to: directory.appendingPathComponent("trust.json").path)
         let people = ["11010519491231002X", "110105198503120012", "440524198001010013"]
@@ -49,7 +43,7 @@ struct ConcurrentWritersTests {
 
     @Test("six registration processes on one account database: six accounts, integrity ok")
     func accountRegistrations() throws {
-        let directory = try Self.directory()
+        let directory = try KillDuringWriteTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let ids = (0..<6).map { index -> String in
             let body = "1101051985031" + String(format: "%03d", 200 + index) + "1"
