@@ -105,6 +105,36 @@ extension KillDuringWriteTests {
         for index in acknowledged { #expect(numbers.contains(card(index)), "acknowledged \(card(index)) is missing") }
     }
 
+    @Test("blacklist import: killed at random points, a 3,000-card platform file is in the store wholly or not at all")
+    func blacklistImport() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let count = 3000
+        let records = (0..<count).map { ["C\(String(format: "%08d", $0))", "lost", "2026-03-01T08:00:00Z"] }
+        let file = PlatformFile(
+            kind: .blacklist, source: "CITY", created: Date(timeIntervalSince1970: 1_772_352_000), records: records)
+        try file.text.write(to: directory.appendingPathComponent("blacklist.txt"), atomically: true, encoding: .utf8)
+        let store = directory.appendingPathComponent("cards.db")
+        let importFile = ["blacklist", "import", "--db", "cards.db", "blacklist.txt"]
+        var generator = SplitMix64(seed: 0x4B49_4C4C_494D_5054)
+        let typical = try Self.timed(importFile, in: try Self.directory(copying: directory))
+        var interrupted = 0
+        for _ in 0..<5 {
+            let delay = typical * Double.random(in: 0.05...0.95, using: &generator)
+            let acknowledged = try Self.runKilled(importFile, in: directory, after: delay)
+            if !acknowledged { interrupted += 1 }
+            guard FileManager.default.fileExists(atPath: store.path) else { continue }
+            #expect(try Self.integrity(of: store) == "ok")
+            let rows = (try? Self.query(store, "SELECT count(*) FROM blacklist;")) ?? []
+            let size = rows.first ?? "0"
+            #expect(size == "0" || size == "\(count)", "a killed import left \(size) of \(count) cards")
+            if acknowledged { #expect(size == "\(count)") }
+        }
+        #expect(interrupted > 0, "no import was interrupted: nothing was tested")
+        #expect(try HCardRunner.run(importFile, in: directory).status == 0)
+        #expect(try Self.query(store, "SELECT count(*) FROM blacklist;") == ["\(count)"])
+    }
+
     @Test("QR batch: killed at random points, then resumed; the manifest only names whole files, and ends complete")
     func qrBatch() throws {
         let directory = try Self.directory()
