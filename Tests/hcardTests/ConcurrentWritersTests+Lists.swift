@@ -39,20 +39,8 @@ extension ConcurrentWritersTests {
     func sharedReplayCache() throws {
         let directory = try KillDuringWriteTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try HCardRunner.run(["keys", "generate", "--out", "issuer.key", "--public", "issuer.pub"], in: directory).status == 0)
-        let added = try HCardRunner.run(
-            [
-                "keys", "trust", "add", "--trust", "trust.json", "--public", "issuer.pub", "--issuer", "HC",
-                "--valid-from", "2026-01-01T00:00:00Z", "--valid-to", "2027-01-01T00:00:00Z",
-            ], in: directory)
-        #expect(added.status == 0, "\(added.stderr)")
-        let issued = try HCardRunner.run(
-            [
-                "qr", "issue", "--card-id", "26B5A1FE56681", "--dynamic", "--window", "120", "--key", "issuer.key",
-                "--now", "2026-03-01T08:00:00Z", "--json",
-            ], in: directory)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
-        let text = try #require(object["text"] as? String, "\(issued.stdout) \(issued.stderr)")
+        try KillDuringWriteTests.trustedIssuer(in: directory)
+        let text = try KillDuringWriteTests.dynamicCode(cardID: "26B5A1FE56681", in: directory)
         let verify = [
             "qr", "verify", "--text", text, "--trust", "trust.json", "--replay-cache", "seen.json",
             "--now", "2026-03-01T08:00:30Z",

@@ -139,23 +139,9 @@ extension KillDuringWriteTests {
     func replayCache() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try HCardRunner.run(["keys", "generate", "--out", "issuer.key", "--public", "issuer.pub"], in: directory).status == 0)
-        let added = try HCardRunner.run(
-            [
-                "keys", "trust", "add", "--trust", "trust.json", "--public", "issuer.pub", "--issuer", "HC",
-                "--valid-from", "2026-01-01T00:00:00Z", "--valid-to", "2027-01-01T00:00:00Z",
-            ], in: directory)
-        #expect(added.status == 0, "\(added.stderr)")
+        try Self.trustedIssuer(in: directory)
         let rounds = 10
-        let codes = try (0..<rounds).map { index in
-            let issued = try HCardRunner.run(
-                [
-                    "qr", "issue", "--card-id", "26B5A1FE5668\(index)", "--dynamic", "--window", "600", "--key",
-                    "issuer.key", "--now", "2026-03-01T08:00:00Z", "--json",
-                ], in: directory)
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
-            return try #require(object["text"] as? String, "\(issued.stderr)")
-        }
+        let codes = try (0..<rounds).map { try Self.dynamicCode(cardID: "26B5A1FE5668\($0)", in: directory) }
         let verify = { (index: Int) in
             [
                 "qr", "verify", "--text", codes[index], "--trust", "trust.json", "--replay-cache", "seen.json",
@@ -269,5 +255,27 @@ extension KillDuringWriteTests {
             #expect(payloads.count == 1, "round \(round): \(file) is not a whole code")
         }
         return listed
+    }
+
+    /// `issuer.key` and a `trust.json` that trusts it for 2026 (tests pass `--now` inside it).
+    static func trustedIssuer(in directory: URL) throws {
+        #expect(try HCardRunner.run(["keys", "generate", "--out", "issuer.key", "--public", "issuer.pub"], in: directory).status == 0)
+        let added = try HCardRunner.run(
+            [
+                "keys", "trust", "add", "--trust", "trust.json", "--public", "issuer.pub", "--issuer", "HC",
+                "--valid-from", "2026-01-01T00:00:00Z", "--valid-to", "2027-01-01T00:00:00Z",
+            ], in: directory)
+        #expect(added.status == 0, "\(added.stderr)")
+    }
+
+    /// The text of a dynamic code for `cardID` signed by `issuer.key` at 2026-03-01T08:00:00Z, valid 10 minutes.
+    static func dynamicCode(cardID: String, in directory: URL) throws -> String {
+        let issued = try HCardRunner.run(
+            [
+                "qr", "issue", "--card-id", cardID, "--dynamic", "--window", "600", "--key", "issuer.key",
+                "--now", "2026-03-01T08:00:00Z", "--json",
+            ], in: directory)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
+        return try #require(object["text"] as? String, "\(issued.stdout) \(issued.stderr)")
     }
 }
