@@ -65,6 +65,23 @@ public final class CheckpointStation {
         return LoggedPassage(id: id, time: time, site: site, direction: direction, decision: decision)
     }
 
+    /// Logs a denial of `credential` for `fault` without deciding, and returns it to acknowledge:
+    /// what a station does when it cannot decide safely (a reloaded list is invalid), so the
+    /// refusal and its reason are in the log like any other passage.
+    ///
+    /// - Throws: the pass log's errors; then the passage must not be acknowledged.
+    public func refuse(
+        _ credential: Credential, fault: String, temperature: Double?, direction: PassDirection, plate: String?,
+        at time: Date
+    ) throws -> LoggedPassage {
+        let decision = CheckpointDecision(
+            reasons: [.stationFault(reason: fault)], credential: credential.kind, holder: nil, colour: nil,
+            temperature: temperature)
+        let id = try passLog.append(
+            Passage(time: time, checkpoint: site, direction: direction, decision: decision, plate: plate))
+        return LoggedPassage(id: id, time: time, site: site, direction: direction, decision: decision)
+    }
+
     /// Writes the replay cache a last time and releases its lock. Call it once, after the last passage.
     public func finish() throws {
         try replayCache?.save()

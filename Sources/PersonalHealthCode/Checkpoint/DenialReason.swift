@@ -33,11 +33,14 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
     case unrecognisedCredential
     /// The scan yielded nothing (no symbol, unreadable image).
     case unreadable(reason: String)
+    /// The station could not decide safely and refused without deciding: a trust, revocation,
+    /// blacklist or policy file that was reloaded and is invalid (`CheckpointGate`).
+    case stationFault(reason: String)
 
     /// A stable, machine-readable name, as stored in the log: `healthCode.expired`,
     /// `eHealthCard.replayed`, `colourNotAllowed`, `fever`, `temperatureMissing`,
     /// `temperatureImplausible`, `invalidIDNumber`, `codeRequired`, `unrecognisedCredential`,
-    /// `unreadable`.
+    /// `unreadable`, `stationFault`.
     public var code: String {
         switch self {
         case .healthCode(let verdict): "healthCode." + verdict.reasonCode
@@ -50,6 +53,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
         case .codeRequired: "codeRequired"
         case .unrecognisedCredential: "unrecognisedCredential"
         case .unreadable: "unreadable"
+        case .stationFault: "stationFault"
         }
     }
 
@@ -68,6 +72,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
         case .unrecognisedCredential:
             "not a code this checkpoint can verify (neither an HCC1- health code nor an HCK1- e-health-card code)"
         case .unreadable(let reason): "unreadable: \(reason)"
+        case .stationFault(let reason): "station fault, refused without deciding: \(reason)"
         }
     }
 }

@@ -65,3 +65,54 @@ public struct PassFrequencyReport: Encodable, Hashable, Sendable {
         last = PassRecordReport.chinaTime(frequency.last)
     }
 }
+
+/// ``Occupant`` as `hcard passlog inside` prints it: the holder masked unless full ids were asked for.
+public struct OccupantReport: Encodable, Hashable, Sendable {
+    public let person: String
+    public let since: String
+    public let checkpoint: String
+    public let department: String
+
+    public init(_ occupant: Occupant, fullIDs: Bool) {
+        person = fullIDs ? occupant.holder.storedValue : occupant.holder.masked
+        since = PassRecordReport.chinaTime(occupant.since)
+        checkpoint = occupant.checkpoint
+        department = occupant.department
+    }
+
+    public var line: String { "\(person)\tin since \(since)\t\(checkpoint)\t\(department)" }
+}
+
+/// ``Stay`` as `hcard passlog stays` prints it.
+public struct StayReport: Encodable, Hashable, Sendable {
+    public let person: String
+    public let entered: String
+    public let left: String
+    public let seconds: Int
+    public let department: String
+
+    public init(_ stay: Stay, fullIDs: Bool) {
+        person = fullIDs ? stay.holder.storedValue : stay.holder.masked
+        entered = PassRecordReport.chinaTime(stay.entered)
+        left = PassRecordReport.chinaTime(stay.left)
+        seconds = stay.seconds
+        department = stay.department
+    }
+
+    public var line: String { "\(person)\t\(entered)\t\(left)\t\(seconds) s\t\(department)" }
+}
+
+/// ``DepartmentPassCount`` as `hcard passlog departments` prints it.
+public struct DepartmentCountReport: Encodable, Hashable, Sendable {
+    public let department: String
+    public let entered: Int
+    public let left: Int
+    public let denied: Int
+
+    public init(_ count: DepartmentPassCount) {
+        department = count.department
+        entered = count.entered
+        left = count.left
+        denied = count.denied
+    }
+}
