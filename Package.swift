@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ResidentCard", targets: ["ResidentCard", "ResidentCardPCSC", "ResidentCardEmulator"]),
         .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging"]),
         .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode"]),
+        .library(name: "CheckpointGate", targets: ["CheckpointGate"]),
         .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
         .executable(name: "hcard", targets: ["hcard"]),
         // Links only the card stack; Scripts/check-links.sh proves it with ldd.
@@ -82,6 +83,9 @@ let package = Package(
             ],
             resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
         .target(
+            name: "CheckpointGate",
+            dependencies: ["HealthCardFoundation", "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPIIndex"]),
+        .target(
             name: "EMPI", dependencies: ["HealthCardFoundation"],
             resources: [
                 .copy("Resources/pinyin.tsv"), .copy("Resources/trad-simp.tsv"), .copy("Resources/surnames.tsv"),
@@ -104,6 +108,7 @@ let package = Package(
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
                 "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPI", "EMPIIndex", "HealthCardFixtures",
+                "CheckpointGate",
             ]),
 
         // MARK: Programs.
@@ -141,6 +146,12 @@ let package = Package(
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "PersonalHealthCode",
                 "HealthCardTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "CheckpointGateTests",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "PersonalHealthCode", "CheckpointGate",
+                "HealthCardTestSupport",
             ]),
         .testTarget(name: "EMPITests", dependencies: ["HealthCardFoundation", "EMPI", "HealthCardTestSupport"]),
         .testTarget(

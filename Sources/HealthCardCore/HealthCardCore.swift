@@ -2,6 +2,7 @@
 // `import HealthCardCore` gives the whole API; a program that needs only part of it (say, reading
 // cards without SQLite or the image libraries) imports the targets it needs instead.
 // The target graph: Docs/architecture.md.
+@_exported import CheckpointGate
 @_exported import EMPI
 @_exported import EMPIIndex
 @_exported import HealthCardCrypto

@@ -1,0 +1,377 @@
+import Foundation
+import HealthCardFoundation
+import HealthQR
+import PersonalHealthCode
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The unattended gate: scanners, cameras and a thermometer in, the door out, every passage in
+/// the pass log before the door moves (`hcard checkpoint station`, `Docs/checkpoint-station.md`).
+///
+/// One thread, one loop: `poll(2)` on every scanner and the thermometer (at most 100 ms), then
+/// the camera folders, the door's timer, the fire-egress flag, the list files and the heartbeat.
+/// One passage at a time, in the order presented, through ``CheckpointStation`` (decide → record
+/// the nonce → log → flush the replay cache → acknowledge). Only then, and only for a pass, the
+/// actuator opens the door, and closes it ``StationConfiguration/doorOpenSeconds`` later.
+///
+/// Deny by default: the door opens for nothing but a logged pass, and for the fire-egress flag.
+/// A scanner that cannot be opened or disappears, a silent thermometer (no reading: the policy
+/// denies `temperatureMissing`), a list file reloaded invalid (every passage refused with
+/// `stationFault`, saying why), a pass log that cannot be written (nothing acknowledged, door
+/// closed) and an actuator that fails (logged, door not open) all leave the door closed.
+public final class GateStation {
+    public let configuration: StationConfiguration
+    let actuator: any DoorActuator
+    let clock: any WallClock
+    let report: (String) -> Void
+    let acknowledge: (CheckpointAcknowledgement) -> Void
+
+    private let lists: StationLists
+    private var listFingerprint: [String] = []
+    private var listFault: String?
+    private var station: CheckpointStation?
+    private let passLog: PassLog
+    private let replayCache: ReplayCacheFile?
+
+    private var lineInputs: [(line: SerialLine, format: StationConfiguration.LineFormat)] = []
+    private var frameInputs: [FrameDirectory] = []
+    private var thermometer: SerialThermometer?
+    private var health: [String: String] = [:]
+    private var nextReopen = Date.distantPast
+
+    private var doorClosesAt: Date?
+    private var fireHeld = false
+    private var recent: [String: Date] = [:]
+    private var nextHeartbeat = Date.distantPast
+    private var nextListCheck = Date.distantPast
+    private let started: Date
+    private var counts = (passed: 0, denied: 0, unlogged: 0)
+    private var lastScan: [String: JSONValue]?
+
+    /// Opens the pass log and the replay cache and loads the lists.
+    ///
+    /// - Parameters:
+    ///   - actuator: the door (``StationConfiguration/ActuatorConfiguration/makeActuator(checkpoint:)``,
+    ///     or a ``DryRunActuator``).
+    ///   - report: one line per event for the operator (device faults, reloads, door moves).
+    ///   - acknowledge: each logged passage, after it is durable.
+    /// - Throws: when the pass log or replay cache cannot be opened, or the lists are invalid at
+    ///   start (a gate that starts without valid lists is misconfigured, not degraded).
+    public init(
+        configuration: StationConfiguration, actuator: any DoorActuator, clock: any WallClock = SystemClock(),
+        report: @escaping (String) -> Void, acknowledge: @escaping (CheckpointAcknowledgement) -> Void
+    ) throws {
+        self.configuration = configuration
+        self.actuator = actuator
+        self.clock = clock
+        self.report = report
+        self.acknowledge = acknowledge
+        started = clock.now()
+        lists = StationLists(configuration)
+        passLog = try PassLog(path: configuration.passLog)
+        replayCache = try configuration.replayCache.map {
+            try ReplayCacheFile(path: $0, now: Int64(clock.now().timeIntervalSince1970.rounded(.down)))
+        }
+        listFingerprint = lists.fingerprint()
+        try install(lists.load())
+        for input in configuration.inputs {
+            switch input {
+            case .lines(let path, let format, let baud): lineInputs.append((SerialLine(path: path, baud: baud), format))
+            case .frames(let directory, let width, let height, let maxPixels):
+                frameInputs.append(FrameDirectory(directory: directory, greyWidth: width, greyHeight: height, maxPixels: maxPixels))
+            }
+        }
+        thermometer = try configuration.thermometer.map(SerialThermometer.init)
+        health["actuator"] = "ok (not yet used)"
+        health["passLog"] = "ok"
+    }
+
+    private func install(_ loaded: StationLists.Loaded) {
+        let decider = CheckpointDecider(
+            policy: loaded.policy, trustList: loaded.trust, revocations: loaded.revocations,
+            clockSkew: .seconds(configuration.clockSkewSeconds), seenNonces: replayCache?.cache)
+        station = CheckpointStation(site: configuration.site, decider: decider, passLog: passLog, replayCache: replayCache)
+        listFault = nil
+        health["lists"] = "ok (\(loaded.trust.entries.count) trusted keys, \(loaded.revocations.cardIDs.count) revoked or blacklisted cards)"
+    }
+
+    /// Runs until `stopDescriptor` becomes readable (``StationStopSignal``) or, without one, forever.
+    /// Closes the door, writes the replay cache and the state a last time, and returns.
+    public func run(stopDescriptor: Int32? = nil) throws {
+        report("station \(configuration.site.id) (\(configuration.direction)) running: \(lineInputs.count) line input(s), "
+            + "\(frameInputs.count) frame folder(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
+        closeDoor(reason: "start: the door starts closed")
+        while true {
+            let now = clock.now()
+            reopenDevices(now: now)
+            var descriptors = lineInputs.map { pollfd(fd: $0.line.descriptor, events: Int16(POLLIN), revents: 0) }
+            if let thermometer { descriptors.append(pollfd(fd: thermometer.line.descriptor, events: Int16(POLLIN), revents: 0)) }
+            if let stopDescriptor { descriptors.append(pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0)) }
+            _ = poll(&descriptors, nfds_t(descriptors.count), 100)
+            if let stopDescriptor, descriptors.last!.fd == stopDescriptor, descriptors.last!.revents != 0 { break }
+            step()
+        }
+        closeDoor(reason: "stopping")
+        try station?.finish()
+        writeStatus(now: clock.now(), stopping: true)
+        report("station \(configuration.site.id) stopped: \(counts.passed) passed, \(counts.denied) denied")
+    }
+
+    /// One round: thermometer, scanners, camera folders, door timer, fire flag, lists, heartbeat.
+    func step() {
+        let now = clock.now()
+        if let thermometer, thermometer.line.isOpen {
+            do {
+                try thermometer.poll(now: now)
+                health["thermometer"] = "ok (last line: \(thermometer.lastLine ?? "none yet"), \(thermometer.unmatchedLines) unmatched)"
+            } catch {
+                fault("thermometer", "\(error)")
+            }
+        }
+        checkLists(now: now)
+        for (index, input) in lineInputs.enumerated() where input.line.isOpen {
+            do {
+                for text in try input.line.readLines() { presentLine(text, format: input.format, input: index) }
+            } catch {
+                fault("input \(input.line.path)", "\(error)")
+            }
+        }
+        for frames in frameInputs {
+            do {
+                for finding in try frames.poll() {
+                    switch finding {
+                    case .credential(let credential, let text, let frame):
+                        present(credential, text: text, temperature: nil, source: "frame \(frame)")
+                    case .unreadable(let frame, let reason):
+                        report("frame \(frame) unreadable, ignored: \(reason)")
+                    }
+                }
+                health["frames \(frames.directory)"] = "ok"
+            } catch {
+                fault("frames \(frames.directory)", "\(error)")
+            }
+        }
+        updateFireEgress()
+        if !fireHeld, let closesAt = doorClosesAt, clock.now() >= closesAt { closeDoor(reason: "open time over") }
+        if now >= nextHeartbeat {
+            writeStatus(now: now, stopping: false)
+            nextHeartbeat = now.addingTimeInterval(configuration.heartbeatSeconds)
+        }
+    }
+
+    // MARK: Passages
+
+    private struct JSONLine: Decodable {
+        let text: String?
+        let id: String?
+        let temperature: Double?
+    }
+
+    private func presentLine(_ text: String, format: StationConfiguration.LineFormat, input: Int) {
+        let source = "input \(lineInputs[input].line.path)"
+        switch format {
+        case .text:
+            present(Credential(scanned: text.trimmingCharacters(in: .whitespaces)), text: text, temperature: nil, source: source)
+        case .json:
+            do {
+                let line = try JSONDecoder().decode(JSONLine.self, from: Data(text.utf8))
+                let credential: Credential =
+                    line.text.map { Credential(scanned: $0, presentedBy: line.id) } ?? .idNumber(line.id ?? "")
+                present(credential, text: text, temperature: line.temperature, source: source)
+            } catch {
+                // A garbled line is no passage: nobody can be named, and the door stays closed.
+                report("\(source): not a scan line, ignored (door stays closed): \(error)")
+            }
+        }
+    }
+
+    /// Decides and logs one presentation, then opens the door for a pass.
+    private func present(_ credential: Credential, text: String, temperature scanTemperature: Double?, source: String) {
+        let now = clock.now()
+        recent = recent.filter { now.timeIntervalSince($0.value) < configuration.repeatSuppressSeconds }
+        if configuration.repeatSuppressSeconds > 0, recent[text] != nil {
+            return
+        }
+        recent[text] = now
+        let temperature = scanTemperature ?? thermometer?.take(at: now)
+        guard let station else { return }
+        let passage: LoggedPassage
+        do {
+            if let listFault {
+                passage = try station.refuse(
+                    credential, fault: listFault, temperature: temperature, direction: configuration.direction, plate: nil, at: now)
+            } else {
+                passage = try station.scan(credential, temperature: temperature, direction: configuration.direction, plate: nil, at: now)
+            }
+            health["passLog"] = "ok"
+        } catch {
+            counts.unlogged += 1
+            fault("passLog", "\(error)")
+            report("NOT LOGGED (\(source)): \(error); nothing acknowledged, door stays closed")
+            return
+        }
+        let ack = passage.acknowledgement(fullIDs: false)
+        acknowledge(ack)
+        lastScan = [
+            "time": .string(ack.time), "id": .number(Double(ack.id)), "decision": .string(ack.decision),
+            "reasons": .array(ack.reasons.map { .string($0.code) }), "source": .string(source),
+        ]
+        if passage.passes {
+            counts.passed += 1
+            openDoor(passage: passage.id)
+        } else {
+            counts.denied += 1
+        }
+        writeStatus(now: now, stopping: false)
+    }
+
+    // MARK: Door
+
+    private func openDoor(passage: Int64?) {
+        do {
+            try actuator.open(passage: passage)
+            health["actuator"] = "ok"
+            doorClosesAt = clock.now().addingTimeInterval(configuration.doorOpenSeconds)
+            report("door open (\(passage.map { "passage #\($0)" } ?? "fire egress")) for \(configuration.doorOpenSeconds) s")
+        } catch {
+            fault("actuator", "\(error)")
+            report("door NOT opened for \(passage.map { "passage #\($0)" } ?? "fire egress"): \(error)")
+        }
+    }
+
+    private func closeDoor(reason: String) {
+        do {
+            try actuator.close()
+            health["actuator"] = "ok"
+            if doorClosesAt != nil { report("door closed (\(reason))") }
+            doorClosesAt = nil
+        } catch {
+            // Retried on the next round while a close is due.
+            fault("actuator", "\(error)")
+            doorClosesAt = doorClosesAt.map { _ in clock.now().addingTimeInterval(1) }
+        }
+    }
+
+    /// The only exception to deny-by-default: while the flag file exists the door is held open.
+    private func updateFireEgress() {
+        guard let flag = configuration.fireEgress?.flagFile else { return }
+        let raised = access(flag, F_OK) == 0
+        if raised && !fireHeld {
+            fireHeld = true
+            report("FIRE EGRESS: \(flag) present, door held open until it is removed")
+            openDoor(passage: nil)
+        } else if !raised && fireHeld {
+            fireHeld = false
+            report("fire egress over: \(flag) removed")
+            closeDoor(reason: "fire egress over")
+        }
+    }
+
+    // MARK: Devices, lists, status
+
+    private func fault(_ device: String, _ reason: String) {
+        let text = "down: \(reason)"
+        if health[device] != text { report("\(device) \(text)") }
+        health[device] = text
+    }
+
+    private func reopenDevices(now: Date) {
+        guard now >= nextReopen else { return }
+        nextReopen = now.addingTimeInterval(1)
+        for input in lineInputs where !input.line.isOpen {
+            do {
+                try input.line.open()
+                health["input \(input.line.path)"] = "ok"
+                report("input \(input.line.path) open")
+            } catch {
+                fault("input \(input.line.path)", "\(error)")
+            }
+        }
+        if let thermometer, !thermometer.line.isOpen {
+            do {
+                try thermometer.line.open()
+                health["thermometer"] = "ok (open)"
+            } catch {
+                fault("thermometer", "\(error)")
+            }
+        }
+    }
+
+    private func checkLists(now: Date) {
+        guard now >= nextListCheck else { return }
+        nextListCheck = now.addingTimeInterval(1)
+        let fingerprint = lists.fingerprint()
+        guard fingerprint != listFingerprint else { return }
+        listFingerprint = fingerprint
+        do {
+            install(try lists.load())
+            report("lists reloaded: \(health["lists"] ?? "")")
+        } catch {
+            listFault = "a list file is invalid after a change: \(error)"
+            health["lists"] = "invalid, refusing every passage: \(error)"
+            report("LISTS INVALID, refusing every passage until fixed: \(error)")
+        }
+    }
+
+    private func writeStatus(now: Date, stopping: Bool) {
+        let time = JSONValue.string(ISO8601Instant.format(now))
+        if let heartbeat = configuration.heartbeatFile {
+            let beat: JSONValue = .object(["time": time, "pid": .number(Double(getpid())), "checkpoint": .string(configuration.site.id)])
+            try? AtomicFile.write(Self.json(beat) + [0x0A], to: heartbeat)
+        }
+        guard let stateFile = configuration.stateFile else { return }
+        let door = fireHeld ? "held open (fire egress)" : (doorClosesAt == nil ? "closed" : "open")
+        let state: JSONValue = .object([
+            "checkpoint": .string(configuration.site.id), "direction": .string(configuration.direction.rawValue),
+            "time": time, "started": .string(ISO8601Instant.format(started)),
+            "running": .bool(!stopping), "door": .string(door), "lastScan": lastScan.map(JSONValue.object) ?? .null,
+            "devices": .object(health.mapValues(JSONValue.string)),
+            "counts": .object([
+                "passed": .number(Double(counts.passed)), "denied": .number(Double(counts.denied)),
+                "notLogged": .number(Double(counts.unlogged)),
+            ]),
+        ])
+        do {
+            try AtomicFile.write(Self.json(state) + [0x0A], to: stateFile)
+        } catch {
+            fault("state", "\(error)")
+        }
+    }
+
+    static func json(_ value: JSONValue) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(value))) ?? []
+    }
+}
+
+/// SIGTERM and SIGINT as a readable descriptor for ``GateStation/run(stopDescriptor:)``: the
+/// station finishes the passage in hand, closes the door and writes its files before returning.
+public final class StationStopSignal {
+    /// Readable once a signal arrived.
+    public let descriptor: Int32
+    private let writeEnd: Int32
+    private let sources: [any DispatchSourceSignal]
+
+    public init() {
+        var ends: [Int32] = [0, 0]
+        _ = pipe(&ends)
+        descriptor = ends[0]
+        writeEnd = ends[1]
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let end = ends[1]
+            source.setEventHandler {
+                var byte: UInt8 = 1
+                _ = write(end, &byte, 1)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+}

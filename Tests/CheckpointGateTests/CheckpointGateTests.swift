@@ -1,0 +1,221 @@
+import Foundation
+import HealthCardCrypto
+import HealthCardFoundation
+import HealthCardTestSupport
+import HealthQR
+import HealthQRImaging
+import PersonalHealthCode
+import Testing
+
+@testable import CheckpointGate
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("CheckpointGate: configuration, relay bytes over a pty, thermometer protocol, webhook, frames → command door")
+struct CheckpointGateTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    static let minimal = """
+        {
+          "checkpoint": {"id": "G1"},
+          "trust": "trust.json",
+          "passLog": "pass.db",
+          "inputs": [{"kind": "lines", "path": "scanner.fifo"}],
+          "actuator": {"kind": "serialRelay", "path": "/dev/ttyUSB0"}
+        }
+        """
+
+    func configuration(_ text: String) throws -> StationConfiguration {
+        try StationConfiguration(json: Array(text.utf8), source: "gate.json", baseDirectory: "/srv/gate")
+    }
+
+    func rejection(_ text: String) -> String {
+        do {
+            _ = try configuration(text)
+            return "accepted"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a minimal file takes the documented defaults; relative paths are the file's folder's")
+    func defaults() throws {
+        let minimal = try configuration(Self.minimal)
+        #expect(minimal.site.id == "G1" && minimal.direction == .entering)
+        #expect(minimal.trustFile == "/srv/gate/trust.json" && minimal.passLog == "/srv/gate/pass.db")
+        #expect(minimal.inputs == [.lines(path: "/srv/gate/scanner.fifo", format: .text, baud: nil)])
+        #expect(minimal.actuator == .serialRelay(path: "/dev/ttyUSB0", channel: 1, baud: nil))
+        #expect(minimal.doorOpenSeconds == 3 && minimal.heartbeatSeconds == 5 && minimal.repeatSuppressSeconds == 5)
+        #expect(minimal.thermometer == nil && minimal.fireEgress == nil)
+    }
+
+    @Test("strict: unknown keys (with line), keys of another kind, bad values and missing keys are errors")
+    func strict() {
+        let unknown = rejection(Self.minimal.replacingOccurrences(of: "\"passLog\"", with: "\"passlog\""))
+        #expect(unknown.contains("unknown key \"passlog\" (closest known key: \"passLog\") (line 4)"), "\(unknown)")
+        let foreign = rejection(
+            Self.minimal.replacingOccurrences(of: "\"path\": \"/dev/ttyUSB0\"", with: "\"path\": \"/dev/ttyUSB0\", \"url\": \"http://x\""))
+        #expect(foreign.contains("actuator.url: unknown key \"url\" for kind serialRelay"), "\(foreign)")
+        #expect(rejection(Self.minimal.replacingOccurrences(of: "\"lines\"", with: "\"camera\"")).contains("'camera' is not an input kind"))
+        #expect(rejection(Self.minimal.replacingOccurrences(of: "serialRelay", with: "gpio")).contains("'gpio' is not an actuator kind"))
+        #expect(rejection(Self.minimal.replacingOccurrences(of: "\"G1\"", with: "\"G 1\"")).contains("checkpoint.id"))
+        #expect(
+            rejection(Self.minimal.replacingOccurrences(of: "\"passLog\": \"pass.db\",", with: ""))
+                .contains("missing required key \"passLog\""))
+        #expect(
+            rejection(Self.minimal.replacingOccurrences(of: "\"trust\"", with: "\"doorOpenSeconds\": 0, \"trust\""))
+                .contains("doorOpenSeconds: 0.0 is outside"))
+        #expect(
+            rejection(Self.minimal.replacingOccurrences(of: "}]", with: ", \"baud\": 9601}]")).contains("not a supported speed"))
+        #expect(
+            rejection(
+                Self.minimal.replacingOccurrences(of: "\"trust\"", with: "\"thermometer\": {\"path\": \"t\", \"pattern\": \"T=[0-9.]+\"}, \"trust\""))
+                .contains("needs a capture group"))
+    }
+
+    @Test("the example in Fixtures/ is valid")
+    func fixture() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/station/station.json").path
+        let example = try StationConfiguration(contentsOf: file)
+        #expect(example.inputs.count == 2 && example.thermometer?.maxAgeSeconds == 10)
+    }
+
+    @Test("serial relay: A0 01 01 A2 opens, A0 01 00 A1 closes, channel and checksum, as the pty receives them")
+    func relay() throws {
+        #expect(SerialRelayActuator.command(channel: 1, on: true) == [0xA0, 0x01, 0x01, 0xA2])
+        #expect(SerialRelayActuator.command(channel: 1, on: false) == [0xA0, 0x01, 0x00, 0xA1])
+        #expect(SerialRelayActuator.command(channel: 2, on: true) == [0xA0, 0x02, 0x01, 0xA3])
+        let device = try PseudoTerminal()
+        let relay = SerialRelayActuator(path: device.devicePath, channel: 1)
+        try relay.open(passage: 1)
+        try relay.close()
+        #expect(device.receive(count: 8, within: 5) == [0xA0, 0x01, 0x01, 0xA2, 0xA0, 0x01, 0x00, 0xA1])
+        let unplugged = SerialRelayActuator(path: path("no-such-tty"))
+        #expect(throws: HealthCardError.self) { try unplugged.open(passage: 2) }
+    }
+
+    @Test("thermometer: the pattern's group over a pty; a reading serves one passage and ages out")
+    func thermometer() throws {
+        let device = try PseudoTerminal()
+        let thermometer = try SerialThermometer(
+            .init(path: device.devicePath, baud: 9600, pattern: #"T=([0-9]+\.[0-9]+)"#, maxAgeSeconds: 10))
+        try thermometer.line.open()
+        device.send("READY\r\nT=36.7\r\n")
+        let now = Date()
+        usleep(200_000)
+        try thermometer.poll(now: now)
+        #expect(thermometer.unmatchedLines == 1)
+        #expect(thermometer.take(at: now.addingTimeInterval(1)) == 36.7)
+        #expect(thermometer.take(at: now.addingTimeInterval(1)) == nil)
+        device.send("T=36.9\n")
+        usleep(200_000)
+        try thermometer.poll(now: now)
+        #expect(thermometer.take(at: now.addingTimeInterval(11)) == nil)
+        let pattern = try NSRegularExpression(pattern: #"([0-9]+(?:\.[0-9]+)?)"#)
+        #expect(SerialThermometer.reading(in: "TEMP:36.50C", pattern: pattern) == 36.5)
+        #expect(SerialThermometer.reading(in: "ERR", pattern: pattern) == nil)
+    }
+
+    @Test("webhook: posts open/close to a loopback listener; a 503 or no listener is a failure")
+    func webhook() throws {
+        let server = try LoopbackHTTPServer()
+        let door = WebhookActuator(url: URL(string: "http://127.0.0.1:\(server.port)/door")!, timeout: 5, checkpoint: "G1")
+        try door.open(passage: 7)
+        try door.close()
+        #expect(server.received == [
+            #"{"action":"open","checkpoint":"G1","passage":7}"#, #"{"action":"close","checkpoint":"G1"}"#,
+        ])
+        let failing = try LoopbackHTTPServer(status: 503)
+        #expect(throws: HealthCardError.self) {
+            try WebhookActuator(url: URL(string: "http://127.0.0.1:\(failing.port)/")!, timeout: 5, checkpoint: "G1").open(passage: 1)
+        }
+        let closedPort = failing.port
+        _ = closedPort
+        #expect(throws: HealthCardError.self) {
+            try WebhookActuator(url: URL(string: "http://127.0.0.1:1/")!, timeout: 2, checkpoint: "G1").open(passage: 1)
+        }
+    }
+
+    @Test("camera frames: a PNG with a green code opens a command door once; an empty frame is no passage")
+    func framesAndCommandDoor() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = try SM2PrivateKey()
+        let issuer = try HealthCodeIssuer(privateKey: key)
+        let now = Date()
+        try TrustList(entries: [
+            TrustList.Entry(
+                publicKey: key.publicKey, issuer: "Test", validFrom: now.addingTimeInterval(-86_400),
+                validTo: now.addingTimeInterval(86_400))
+        ]).save(to: path("trust.json"))
+        try FileManager.default.createDirectory(atPath: path("frames"), withIntermediateDirectories: true)
+        let config = """
+            {
+              "checkpoint": {"id": "CAM1", "department": "Outpatients"},
+              "direction": "out",
+              "policy": "policy.json",
+              "trust": "trust.json",
+              "passLog": "pass.db",
+              "inputs": [{"kind": "frames", "directory": "frames"}],
+              "actuator": {"kind": "command", "open": ["sh", "-c", "echo open $HCARD_PASSAGE >> \(path("door.log"))"],
+                           "close": ["sh", "-c", "echo close >> \(path("door.log"))"]},
+              "doorOpenSeconds": 0.5,
+              "state": "state.json"
+            }
+            """
+        try config.write(toFile: path("gate.json"), atomically: true, encoding: .utf8)
+        try #"{"temperatureRequired": false}"#.write(toFile: path("policy.json"), atomically: true, encoding: .utf8)
+        let configuration = try StationConfiguration(contentsOf: path("gate.json"))
+
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let stop = ends
+        let finished = DispatchSemaphore(value: 0)
+        let acknowledged = Acknowledgements()
+        let thread = Thread {
+            do {
+                let station = try GateStation(
+                    configuration: configuration, actuator: configuration.actuator.makeActuator(checkpoint: "CAM1"),
+                    report: { _ in }, acknowledge: { acknowledged.append($0.line) })
+                try station.run(stopDescriptor: stop[0])
+            } catch {
+                acknowledged.append("ERROR \(error)")
+            }
+            finished.signal()
+        }
+        thread.start()
+
+        let green = try await issuer.issue(colour: .green, region: "460100", person: try PersonID("11010519491231002X"), now: now.addingTimeInterval(-60))
+        try QRImage.writePNG(try QREncoder().encode(text: green.text), to: URL(fileURLWithPath: path("frames/0001.png")))
+        try ImageFile.writePNG(GreyImage(width: 64, height: 64, pixels: [UInt8](repeating: 255, count: 64 * 64)), to: URL(fileURLWithPath: path("frames/0002.png")))
+        // The same code in the next frame is the same presentation, not a second passage.
+        try QRImage.writePNG(try QREncoder().encode(text: green.text), to: URL(fileURLWithPath: path("frames/0003.png")))
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && (try? String(contentsOfFile: path("door.log"), encoding: .utf8))?.components(separatedBy: "\n").count ?? 0 < 4 {
+            usleep(50_000)
+        }
+        var byte: UInt8 = 1
+        _ = write(stop[1], &byte, 1)
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(acknowledged.lines.count == 1 && acknowledged.lines.first?.hasPrefix("PASS #1 CAM1 out") == true, "\(acknowledged.lines)")
+        let door = try String(contentsOfFile: path("door.log"), encoding: .utf8).split(separator: "\n")
+        #expect(door == ["close", "open 1", "close", "close"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path("frames")).isEmpty)
+    }
+}
+
+final class Acknowledgements: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func append(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
+}
