@@ -971,13 +971,13 @@ _hcard_checkpoint() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    scan)
+    scan|station)
         # Offer subcommand argument completions
         "_hcard_checkpoint_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'scan' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'scan station' -- "${cur}"))
         ;;
     esac
 }
@@ -1055,6 +1055,21 @@ _hcard_checkpoint_scan() {
     esac
 }
 
+_hcard_checkpoint_station() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --check --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    esac
+}
+
 _hcard_passlog() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
@@ -1067,13 +1082,13 @@ _hcard_passlog() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    query|counts|export|trajectory|companions|frequency)
+    query|counts|export|trajectory|companions|frequency|inside|stays|departments)
         # Offer subcommand argument completions
         "_hcard_passlog_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'query counts export trajectory companions frequency' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'query counts export trajectory companions frequency inside stays departments' -- "${cur}"))
         ;;
     esac
 }
@@ -1307,6 +1322,129 @@ _hcard_passlog_frequency() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_inside() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_stays() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    esac
+}
+
+_hcard_passlog_departments() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--log --from --to --checkpoint --department --area --person --decision --direction)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--department')
+        return
+        ;;
+    '--area')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--decision')
+        __hcard_add_completions -W 'pass'$'\n''deny'
+        return
+        ;;
+    '--direction')
+        __hcard_add_completions -W 'in'$'\n''out'
         return
         ;;
     esac

@@ -59,7 +59,7 @@ _hcard() {
             'qr:Signed, offline-verifiable QR codes for e-health cards.'
             'code:Health codes: declarations, events, colour status, signed HCC1 codes.'
             'checkpoint:Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.'
-            'passlog:The checkpoint pass log: query, counts, export, trajectory, companions, frequency.'
+            'passlog:The checkpoint pass log: query, counts, export, trajectory, companions, frequency, who is inside, stays.'
             'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
             'account:E-health-card accounts: register through the EMPI, update, cancel, lost and replaced cards, bank cards.'
             'blacklist:The card blacklist: add, remove (a found card goes to the whitelist), list, export, import.'
@@ -675,12 +675,13 @@ _hcard_checkpoint() {
     command)
         local -ar subcommands=(
             'scan:Decide one passage (or a batch from standard input) and append it to the pass log.'
+            'station:Run an unattended gate: scanners, cameras and a thermometer in, the door out, every passage logged.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        scan)
+        scan|station)
             "_hcard_checkpoint_${words[1]}" && ret=0
             ;;
         esac
@@ -727,6 +728,20 @@ _hcard_checkpoint_scan() {
     return "${ret}"
 }
 
+_hcard_checkpoint_station() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[The station configuration file (JSON).]:config:'
+        '--dry-run[Drive no door\: print what it would do.]'
+        '--check[Check the configuration and the lists, then exit.]'
+        '--json[Print JSON acknowledgements (one compact object per line).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _hcard_passlog() {
     local -i ret=1
     local -ar arg_specs=(
@@ -744,12 +759,15 @@ _hcard_passlog() {
             'trajectory:Where a person passed in the last N days (default 14), in time order.'
             'companions:People who passed the same checkpoint within M minutes of the person, most often first.'
             'frequency:Visits per person per checkpoint, most first.'
+            'inside:Who is inside: people whose last passed passage was an entry.'
+            'stays:Dwell times: each passed entry followed by a passed exit of the same person.'
+            'departments:Passed entries, passed exits and denials per department.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        query|counts|export|trajectory|companions|frequency)
+        query|counts|export|trajectory|companions|frequency|inside|stays|departments)
             "_hcard_passlog_${words[1]}" && ret=0
             ;;
         esac
@@ -883,6 +901,74 @@ _hcard_passlog_frequency() {
         '--min-visits[Only pairs with at least this many visits. Default\: 1.]:min-visits:'
         '--limit[At most this many rows. Default\: 100.]:limit:'
         '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_inside() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_stays() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_passlog_departments() {
+    local -i ret=1
+    local -ar ___decision=('pass' 'deny')
+    local -ar ___direction=('in' 'out')
+    local -ar arg_specs=(
+        '--log[The pass log (SQLite).]:log:'
+        '--from[From this time (inclusive).]:from:'
+        '--to[Up to this time (exclusive).]:to:'
+        '--checkpoint[The checkpoint id.]:checkpoint:'
+        '--department[The department.]:department:'
+        '--area[The area.]:area:'
+        '--person[The person (see above).]:person:'
+        '--decision[pass or deny.]:decision:{__hcard_complete "${___decision[@]}"}'
+        '--direction[in or out.]:direction:{__hcard_complete "${___direction[@]}"}'
         '--json[Print JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

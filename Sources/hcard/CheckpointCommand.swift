@@ -13,7 +13,7 @@ struct CheckpointCommand: ParsableCommand {
               hcard checkpoint scan --log pass.db --checkpoint G1 --temperature 36.6 --trust trust.json code.png
               hcard passlog query --log pass.db --checkpoint G1
             """,
-        subcommands: [Scan.self]
+        subcommands: [Scan.self, Station.self]
     )
 
     /// Exit status of a scan whose passage was denied (and logged). 1 is an error (nothing logged),

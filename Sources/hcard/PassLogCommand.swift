@@ -7,7 +7,7 @@ import HealthCardCore
 struct PassLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passlog",
-        abstract: "The checkpoint pass log: query, counts, export, trajectory, companions, frequency.",
+        abstract: "The checkpoint pass log: query, counts, export, trajectory, companions, frequency, who is inside, stays.",
         discussion: """
             Times are ISO 8601; without a zone they are China time (+08:00); a date alone is its \
             00:00. --from is inclusive, --to exclusive. --person takes a citizen ID, TT:NUMBER, \
@@ -20,8 +20,14 @@ struct PassLogCommand: ParsableCommand {
               hcard passlog trajectory --log pass.db --person 11010519491231002X --days 14
               hcard passlog companions --log pass.db --person 11010519491231002X --minutes 10
               hcard passlog frequency --log pass.db --decision pass --direction in --min-visits 3
+              hcard passlog inside --log pass.db --department Outpatients
+              hcard passlog stays --log pass.db --from 2026-03-02 --to 2026-03-03
+              hcard passlog departments --log pass.db --from 2026-03-02 --to 2026-03-03
             """,
-        subcommands: [Query.self, Counts.self, Export.self, Trajectory.self, Companions.self, Frequency.self]
+        subcommands: [
+            Query.self, Counts.self, Export.self, Trajectory.self, Companions.self, Frequency.self, Inside.self, Stays.self,
+            Departments.self,
+        ]
     )
 
     /// `--log`.

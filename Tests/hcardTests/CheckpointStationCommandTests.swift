@@ -1,0 +1,208 @@
+import Foundation
+import HealthCardCore
+import HealthCardTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `hcard checkpoint station` as a gate runs it: the built binary, a FIFO as the scanner, a
+/// pseudo-terminal as the serial thermometer and another as the USB relay (the test reads the
+/// bytes the relay receives), real SM2 health codes, a real SQLite pass log, SIGTERM to stop.
+@Suite("hcard checkpoint station (FIFO scanner, pty thermometer and relay, SIGTERM)", .serialized)
+struct CheckpointStationCommandTests {
+    static let person = try! PersonID("11010519491231002X")
+    static let open: [UInt8] = [0xA0, 0x01, 0x01, 0xA2]
+    static let close: [UInt8] = [0xA0, 0x01, 0x00, 0xA1]
+
+    let directory: URL
+    let issuer: HealthCodeIssuer
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-station-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let key = try SM2PrivateKey()
+        issuer = try HealthCodeIssuer(privateKey: key)
+        let now = Date()
+        try TrustList(entries: [
+            TrustList.Entry(
+                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: now.addingTimeInterval(-86_400),
+                validTo: now.addingTimeInterval(86_400))
+        ]).save(to: path("trust.json"))
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// A code issued `minutesAgo` minutes ago (distinct minutes give distinct texts).
+    func code(_ colour: HealthColour, minutesAgo: Double) async throws -> String {
+        try await issuer.issue(colour: colour, region: "460100", person: Self.person, now: Date().addingTimeInterval(-60 * minutesAgo))
+            .text
+    }
+
+    /// The example configuration from Fixtures/, pointed at this test's devices.
+    func writeConfiguration(thermometer: String, relay: String) throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/station/station.json")
+        var text = try String(contentsOf: fixture, encoding: .utf8)
+        text = text.replacingOccurrences(of: "/dev/ttyUSB1", with: thermometer)
+            .replacingOccurrences(of: "/dev/ttyUSB0", with: relay)
+            .replacingOccurrences(of: "\"doorOpenSeconds\": 3", with: "\"doorOpenSeconds\": 1")
+            .replacingOccurrences(of: "\"heartbeatSeconds\": 5", with: "\"heartbeatSeconds\": 1")
+        try text.write(toFile: path("station.json"), atomically: true, encoding: .utf8)
+    }
+
+    @Test("done-when: the relay sees exactly one open per pass and none for deny, fever, silent thermometer, invalid reload")
+    func gate() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let thermometer = try PseudoTerminal()
+        let relay = try PseudoTerminal()
+        try writeConfiguration(thermometer: thermometer.devicePath, relay: relay.devicePath)
+        #expect(mkfifo(path("scanner.fifo"), 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: path("frames"), withIntermediateDirectories: true)
+
+        let station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
+        defer { station.kill() }
+        // The door is closed at start: the first command the relay sees.
+        #expect(relay.receive(count: 4, within: 20) == Self.close, "\(station.stderr)")
+        let scanner = Glibc.open(path("scanner.fifo"), O_WRONLY)
+        #expect(scanner >= 0)
+        defer { Glibc.close(scanner) }
+        func scan(_ text: String) {
+            let line = Array((text + "\r\n").utf8)
+            _ = line.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
+        }
+
+        // A pass: one open, then the close after the open time.
+        thermometer.send("T=36.5\r\n")
+        usleep(400_000)
+        scan(try await code(.green, minutesAgo: 10))
+        let pass = try station.nextLine(within: 20)
+        #expect(pass.hasPrefix("PASS #1 G1 in "), "\(pass) \(station.stderr)")
+        #expect(relay.receive(count: 4, within: 5) == Self.open)
+        #expect(relay.receive(count: 4, within: 5) == Self.close)
+
+        // Denials: nothing reaches the relay.
+        thermometer.send("T=36.6\r\n")
+        usleep(400_000)
+        scan(try await code(.red, minutesAgo: 11))
+        #expect(try station.nextLine(within: 20).contains("DENY #2 G1 in"))
+        thermometer.send("T=38.4\r\n")
+        usleep(400_000)
+        scan(try await code(.green, minutesAgo: 12))
+        #expect(try station.nextLine(within: 20).contains("fever: 38.4 °C"))
+        scan(try await code(.green, minutesAgo: 13))  // the thermometer said nothing since
+        #expect(try station.nextLine(within: 20).contains("no temperature reading"))
+        scan("https://example.invalid/not-a-code")
+        #expect(try station.nextLine(within: 20).contains("DENY #5"))
+
+        // A trust list replaced by an invalid one: refused with the reason, door closed.
+        try "{\"version\": 1, \"entries\": [".write(toFile: path("trust.json"), atomically: true, encoding: .utf8)
+        usleep(1_500_000)
+        thermometer.send("T=36.5\r\n")
+        usleep(400_000)
+        scan(try await code(.green, minutesAgo: 14))
+        let refused = try station.nextLine(within: 20)
+        #expect(refused.contains("DENY #6") && refused.contains("station fault"), "\(refused)")
+        #expect(relay.received(within: 1.5) == [], "the relay got a command for a denied passage")
+
+        // SIGTERM: a clean stop, the door closed once more, the state written.
+        let status = station.terminate()
+        #expect(status == 0, "\(station.stderr)")
+        #expect(relay.receive(count: 4, within: 2) == Self.close)
+        let state = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
+        #expect(state["running"] as? Bool == false)
+        #expect((state["counts"] as? [String: Any])?["passed"] as? Int == 1)
+        #expect((state["counts"] as? [String: Any])?["denied"] as? Int == 5)
+        #expect(FileManager.default.fileExists(atPath: path("heartbeat.json")))
+
+        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 6)
+        #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny", "deny", "deny"])
+        #expect((rows.last?["reasons"] as? [String]) == ["stationFault"])
+        #expect(rows.allSatisfy { $0["direction"] as? String == "in" })
+        // The one person let in (a health code shown alone: its subject) is inside now.
+        let inside = try HCardRunner.run(["passlog", "inside", "--log", "pass.db", "--full-id", "--json"], in: directory)
+        let occupants = try #require(try JSONSerialization.jsonObject(with: Data(inside.stdout.utf8)) as? [[String: Any]])
+        #expect(
+            occupants.compactMap { $0["person"] as? String } == ["HCS:\(HealthCode.Subject(person: Self.person).hex)"],
+            "\(inside.stdout)")
+    }
+
+    @Test("an unknown key in the configuration is an error naming the key and its line; --check reads a good one")
+    func strictConfiguration() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try writeConfiguration(thermometer: "/dev/null", relay: "/dev/null")
+        let good = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("station.json: ok (checkpoint G1"))
+        var text = try String(contentsOfFile: path("station.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"doorOpenSeconds\"", with: "\"doorOpenSecnds\"")
+        try text.write(toFile: path("station.json"), atomically: true, encoding: .utf8)
+        let bad = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
+        #expect(bad.status == 1)
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains("doorOpenSecnds") }.map { $0 + 1 }
+        #expect(bad.stderr.contains("unknown key \"doorOpenSecnds\" (closest known key: \"doorOpenSeconds\") (line \(line ?? 0))"), "\(bad.stderr)")
+    }
+}
+
+/// A long-running `hcard` started by a test: its standard output read line by line.
+final class StationProcess: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var output: [UInt8] = []
+    private var errors: [UInt8] = []
+
+    init(arguments: [String], in directory: URL) throws {
+        process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.output += data }
+        }
+        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.errors += data }
+        }
+        try process.run()
+    }
+
+    var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+
+    /// The next line of standard output.
+    func nextLine(within seconds: Double) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let line: String? = lock.withLock {
+                guard let end = output.firstIndex(of: 0x0A) else { return nil }
+                defer { output.removeSubrange(...end) }
+                return String(decoding: output[..<end], as: UTF8.self)
+            }
+            if let line { return line }
+            usleep(20_000)
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// SIGTERM, then the exit status.
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func kill() {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
