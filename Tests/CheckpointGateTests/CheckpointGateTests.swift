@@ -213,6 +213,90 @@ struct CheckpointGateTests {
     }
 }
 
+extension CheckpointGateTests {
+    @Test("keyboard wedge on a pty with JSON lines; fire egress holds the relay open; an unplugged relay: logged pass, door reported not opened")
+    func wedgeFireAndUnpluggedRelay() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = try SM2PrivateKey()
+        let issuer = try HealthCodeIssuer(privateKey: key)
+        let now = Date()
+        try TrustList(entries: [
+            TrustList.Entry(
+                publicKey: key.publicKey, issuer: "Test", validFrom: now.addingTimeInterval(-86_400),
+                validTo: now.addingTimeInterval(86_400))
+        ]).save(to: path("trust.json"))
+        let scanner = try PseudoTerminal()
+        let relay = try PseudoTerminal()
+        let config = """
+            {
+              "checkpoint": {"id": "G2"},
+              "trust": "trust.json",
+              "passLog": "pass.db",
+              "inputs": [{"kind": "lines", "path": "\(scanner.devicePath)", "format": "json", "baud": 9600}],
+              "actuator": {"kind": "serialRelay", "path": "\(relay.devicePath)", "channel": 2},
+              "doorOpenSeconds": 0.3,
+              "fireEgress": {"flagFile": "fire"},
+              "state": "state.json"
+            }
+            """
+        try config.write(toFile: path("gate.json"), atomically: true, encoding: .utf8)
+        let configuration = try StationConfiguration(contentsOf: path("gate.json"))
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let stop = ends
+        let finished = DispatchSemaphore(value: 0)
+        let acknowledged = Acknowledgements()
+        let reports = Acknowledgements()
+        Thread {
+            do {
+                let station = try GateStation(
+                    configuration: configuration, actuator: configuration.actuator.makeActuator(checkpoint: "G2"),
+                    report: { reports.append($0) }, acknowledge: { acknowledged.append($0.line) })
+                try station.run(stopDescriptor: stop[0])
+            } catch {
+                acknowledged.append("ERROR \(error)")
+            }
+            finished.signal()
+        }.start()
+        let open: [UInt8] = [0xA0, 0x02, 0x01, 0xA3]
+        let close: [UInt8] = [0xA0, 0x02, 0x00, 0xA2]
+        #expect(relay.receive(count: 4, within: 20) == close)
+        func code(minutesAgo: Double) async throws -> String {
+            try await issuer.issue(
+                colour: .green, region: "460100", person: try PersonID("11010519491231002X"),
+                now: now.addingTimeInterval(-60 * minutesAgo)
+            ).text
+        }
+
+        scanner.send("{\"text\": \"\(try await code(minutesAgo: 1))\", \"temperature\": 36.4}\r")
+        #expect(relay.receive(count: 8, within: 20) == open + close)
+        scanner.send("not json\r")
+        #expect(relay.received(within: 0.5) == [])
+
+        FileManager.default.createFile(atPath: path("fire"), contents: Data())
+        #expect(relay.receive(count: 4, within: 10) == open)
+        #expect(relay.received(within: 0.8) == [], "the door is held open while the flag is up")
+        try FileManager.default.removeItem(atPath: path("fire"))
+        #expect(relay.receive(count: 4, within: 10) == close)
+
+        relay.unplug()
+        scanner.send("{\"text\": \"\(try await code(minutesAgo: 2))\", \"temperature\": 36.4}\r")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && !reports.lines.contains(where: { $0.hasPrefix("door NOT opened for passage #2") }) {
+            usleep(50_000)
+        }
+        var byte: UInt8 = 1
+        _ = write(stop[1], &byte, 1)
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(acknowledged.lines.map { String($0.prefix(10)) } == ["PASS #1 G2", "PASS #2 G2"], "\(acknowledged.lines)")
+        #expect(reports.lines.contains { $0.hasPrefix("door NOT opened for passage #2") }, "\(reports.lines)")
+        #expect(reports.lines.contains { $0.contains("not a scan line, ignored") })
+        let state = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
+        #expect(((state["devices"] as? [String: String])?["actuator"])?.hasPrefix("down: ") == true, "\(state)")
+    }
+}
+
 final class Acknowledgements: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [String] = []

@@ -11,7 +11,7 @@ import Foundation
 /// The test keeps the slave open too (in raw mode, no echo), so the master side never sees an
 /// I/O error while the program has not opened the device yet.
 public final class PseudoTerminal {
-    public let master: Int32
+    public private(set) var master: Int32
     private let slave: Int32
     /// The slave's path, `/dev/pts/N`.
     public let devicePath: String
@@ -47,7 +47,13 @@ public final class PseudoTerminal {
 
     deinit {
         close(slave)
-        close(master)
+        if master >= 0 { close(master) }
+    }
+
+    /// Pulls the device out: the master side is closed, and the program's writes fail.
+    public func unplug() {
+        if master >= 0 { close(master) }
+        master = -1
     }
 
     /// Sends `text` as the device would.
