@@ -49,6 +49,7 @@ public final class GateStation {
     private let started: Date
     private var counts = (passed: 0, denied: 0, unlogged: 0)
     private var lastScan: [String: JSONValue]?
+    private var sync: PassageSync?
 
     /// Opens the pass log and the replay cache and loads the lists.
     ///
@@ -84,6 +85,18 @@ public final class GateStation {
             }
         }
         thermometer = try configuration.thermometer.map(SerialThermometer.init)
+        sync = configuration.sync.map { sync in
+            let target: any PassageUploadTarget =
+                switch sync.target {
+                case .directory(let directory): DirectoryUploadTarget(directory: directory)
+                // Checked when the configuration was read.
+                case .http(let url, let timeout): HTTPUploadTarget(url: URL(string: url)!, timeout: timeout)
+                }
+            return PassageSync(
+                target: target, cursorFile: sync.cursorFile, checkpoint: configuration.site.id,
+                passLog: configuration.passLog, interval: sync.intervalSeconds)
+        }
+        if let sync { _ = try sync.uploadedID() }
         health["actuator"] = "ok (not yet used)"
         health["passLog"] = "ok"
     }
@@ -103,6 +116,8 @@ public final class GateStation {
         report("station \(configuration.site.id) (\(configuration.direction)) running: \(lineInputs.count) line input(s), "
             + "\(frameInputs.count) frame folder(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
         closeDoor(reason: "start: the door starts closed")
+        sync?.start()
+        defer { sync?.stop() }
         while true {
             let now = clock.now()
             reopenDevices(now: now)
@@ -321,6 +336,7 @@ public final class GateStation {
             let beat: JSONValue = .object(["time": time, "pid": .number(Double(getpid())), "checkpoint": .string(configuration.site.id)])
             try? AtomicFile.write(Self.json(beat) + [0x0A], to: heartbeat)
         }
+        if let sync { health["sync"] = sync.status }
         guard let stateFile = configuration.stateFile else { return }
         let door = fireHeld ? "held open (fire egress)" : (doorClosesAt == nil ? "closed" : "open")
         let state: JSONValue = .object([

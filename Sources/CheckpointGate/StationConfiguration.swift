@@ -48,6 +48,22 @@ public struct StationConfiguration: Sendable, Hashable {
     public var repeatSuppressSeconds: Double
     /// Allowed clock difference for code validity, in seconds.
     public var clockSkewSeconds: Int
+    /// Where logged passages are uploaded (``PassageSync``); `nil` for nowhere.
+    public var sync: SyncConfiguration?
+
+    /// The upload target, its cursor file and how often to try.
+    public struct SyncConfiguration: Sendable, Hashable {
+        public enum Target: Sendable, Hashable {
+            /// ``DirectoryUploadTarget``: the file stand-in for the platform.
+            case directory(String)
+            /// ``HTTPUploadTarget``.
+            case http(url: String, timeoutSeconds: Double)
+        }
+        public var target: Target
+        /// The last accepted passage id (default: the pass log's path + `.sync-cursor.json`).
+        public var cursorFile: String
+        public var intervalSeconds: Double
+    }
 
     /// A line scanner (keyboard wedge on a tty, a serial scanner, a FIFO) or a folder of camera frames.
     public enum StationInput: Sendable, Hashable {
@@ -114,6 +130,11 @@ public struct StationConfiguration: Sendable, Hashable {
             "doorOpenSeconds": .number, "heartbeat": .string, "state": .string, "heartbeatSeconds": .number,
             "fireEgress": .object(["flagFile": .string], required: ["flagFile"]),
             "repeatSuppressSeconds": .number, "clockSkewSeconds": .integer,
+            "sync": .object(
+                [
+                    "kind": .string, "directory": .string, "url": .string, "timeoutSeconds": .number, "cursor": .string,
+                    "intervalSeconds": .number,
+                ], required: ["kind"]),
         ], required: ["checkpoint", "trust", "passLog", "inputs", "actuator"])
 
     /// Keys each input or actuator kind may carry besides `kind`.
@@ -121,6 +142,7 @@ public struct StationConfiguration: Sendable, Hashable {
         "lines": ["path", "format", "baud"], "frames": ["directory", "greyWidth", "greyHeight", "maxPixels"],
         "serialRelay": ["path", "channel", "baud"], "webhook": ["url", "timeoutSeconds"],
         "command": ["open", "close", "timeoutSeconds"],
+        "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds"],
     ]
 
     /// Reads and checks the file at `path`.
@@ -308,6 +330,31 @@ public struct StationConfiguration: Sendable, Hashable {
         clockSkewSeconds = number(root, "clockSkewSeconds").map(Int.init) ?? 30
         guard (0...86_400).contains(clockSkewSeconds) else {
             throw fail("clockSkewSeconds", "\(clockSkewSeconds) is outside 0...86400")
+        }
+        if case .object(let sync) = root["sync"] {
+            let kind = string(sync, "kind") ?? ""
+            try onlyKeys(sync, kind: kind, at: "sync")
+            let target: SyncConfiguration.Target
+            switch kind {
+            case "directory":
+                guard let directory = try path(sync, "directory", at: "sync.directory") else {
+                    throw fail("sync", "a directory target needs \"directory\"")
+                }
+                target = .directory(directory)
+            case "http":
+                guard let url = string(sync, "url"), let parsed = URL(string: url),
+                    parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil
+                else { throw fail("sync.url", "an http target needs an http:// or https:// url") }
+                target = .http(
+                    url: url, timeoutSeconds: try positive(sync, "timeoutSeconds", at: "sync.timeoutSeconds", default: 5, max: 60))
+            default:
+                throw fail("sync.kind", "'\(kind)' is not a sync target (directory, http)")
+            }
+            self.sync = SyncConfiguration(
+                target: target, cursorFile: try path(sync, "cursor", at: "sync.cursor") ?? passLog + ".sync-cursor.json",
+                intervalSeconds: try positive(sync, "intervalSeconds", at: "sync.intervalSeconds", default: 5, max: 3600))
+        } else {
+            sync = nil
         }
         if case .object(let fire) = root["fireEgress"] {
             fireEgress = FireEgressConfiguration(flagFile: try path(fire, "flagFile", at: "fireEgress.flagFile")!)

@@ -13,7 +13,8 @@ extension CheckpointCommand {
                 revocation and blacklist files, the pass log, inputs (lines from a tty, serial \
                 scanner or FIFO; folders of camera frames), a serial thermometer, the door actuator \
                 (serialRelay, webhook, command), the door's open time, heartbeat and state files, \
-                and an optional fire-egress flag file. Unknown keys are errors naming the key and line.
+                an optional fire-egress flag file, and where passages are uploaded (sync: a folder \
+                or an HTTP platform; the pass log is the queue, nothing lost or duplicated). Unknown keys are errors naming the key and line.
 
                 Deny by default: the door opens only for a passage that passed and is in the pass \
                 log, and while the fire-egress flag file exists. Lists are reloaded when their files \

@@ -11,10 +11,17 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private let socketDescriptor: Int32
     private let lock = NSLock()
     private var bodies: [String] = []
-    let status: Int
+    private var answer: Int
+    /// The status it answers with (changeable: a platform that goes away and comes back).
+    var status: Int {
+        get { lock.withLock { answer } }
+        set { lock.withLock { answer = newValue } }
+    }
+    /// The bodies of the requests it answered with 2xx.
+    private var acceptedBodies: [String] = []
 
     init(status: Int = 200, limit: Int = 20) throws {
-        self.status = status
+        answer = status
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -43,6 +50,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     deinit { shutdown(socketDescriptor, Int32(SHUT_RDWR)); close(socketDescriptor) }
 
     var received: [String] { lock.withLock { bodies } }
+    var accepted: [String] { lock.withLock { acceptedBodies } }
 
     private func serve(_ client: Int32) {
         defer { close(client) }
@@ -59,7 +67,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             let body = String(text[headerEnd.upperBound...])
             guard body.utf8.count >= length else { continue }
-            lock.withLock { bodies.append(body) }
+            let status = lock.withLock {
+                bodies.append(body)
+                if (200..<300).contains(answer) { acceptedBodies.append(body) }
+                return answer
+            }
             let response = Array("HTTP/1.1 \(status) X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
             _ = response.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             return

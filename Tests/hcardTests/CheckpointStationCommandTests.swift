@@ -49,6 +49,7 @@ struct CheckpointStationCommandTests {
             .replacingOccurrences(of: "/dev/ttyUSB0", with: relay)
             .replacingOccurrences(of: "\"doorOpenSeconds\": 3", with: "\"doorOpenSeconds\": 1")
             .replacingOccurrences(of: "\"heartbeatSeconds\": 5", with: "\"heartbeatSeconds\": 1")
+            .replacingOccurrences(of: "\"intervalSeconds\": 5", with: "\"intervalSeconds\": 0.2")
         try text.write(toFile: path("station.json"), atomically: true, encoding: .utf8)
     }
 
@@ -123,6 +124,9 @@ struct CheckpointStationCommandTests {
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny", "deny", "deny"])
         #expect((rows.last?["reasons"] as? [String]) == ["stationFault"])
         #expect(rows.allSatisfy { $0["direction"] as? String == "in" })
+        // Every passage went to the (folder) platform, once.
+        let uploaded = try FileManager.default.contentsOfDirectory(atPath: path("outbox/G1")).sorted()
+        #expect(uploaded == (1...6).map { "\($0).json" })
         // The one person let in (a health code shown alone: its subject) is inside now.
         let inside = try HCardRunner.run(["passlog", "inside", "--log", "pass.db", "--full-id", "--json"], in: directory)
         let occupants = try #require(try JSONSerialization.jsonObject(with: Data(inside.stdout.utf8)) as? [[String: Any]])
