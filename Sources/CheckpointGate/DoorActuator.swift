@@ -156,7 +156,7 @@ public final class CommandActuator: DoorActuator {
         do {
             try process.run()
         } catch {
-            throw HealthCardError.invalidValue("\(argv.joined(separator: " ")): cannot start (\(error))")
+            throw HealthCardError.invalidValue("\(argv.joined(separator: " ")): cannot start (\(errorText(error)))")
         }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }

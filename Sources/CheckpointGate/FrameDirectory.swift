@@ -37,7 +37,7 @@ final class FrameDirectory {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw HealthCardError.invalidValue("\(directory): cannot list frames (\(error.localizedDescription))")
+            throw HealthCardError.invalidValue("\(directory): cannot list frames (\(errorText(error)))")
         }
         var findings: [Finding] = []
         for name in names.sorted()
@@ -60,7 +60,7 @@ final class FrameDirectory {
                 let text = payloads.count == 1 ? String(decoding: payloads[0], as: UTF8.self) : name
                 findings.append(.credential(credential, text: text, frame: name))
             } catch {
-                findings.append(.unreadable(frame: name, reason: "\(error)"))
+                findings.append(.unreadable(frame: name, reason: errorText(error)))
             }
         }
         return findings

@@ -142,7 +142,7 @@ public final class GateStation {
                 try thermometer.poll(now: now)
                 health["thermometer"] = "ok (last line: \(thermometer.lastLine ?? "none yet"), \(thermometer.unmatchedLines) unmatched)"
             } catch {
-                fault("thermometer", "\(error)")
+                fault("thermometer", errorText(error))
             }
         }
         checkLists(now: now)
@@ -150,7 +150,7 @@ public final class GateStation {
             do {
                 for text in try input.line.readLines() { presentLine(text, format: input.format, input: index) }
             } catch {
-                fault("input \(input.line.path)", "\(error)")
+                fault("input \(input.line.path)", errorText(error))
             }
         }
         for frames in frameInputs {
@@ -165,7 +165,7 @@ public final class GateStation {
                 }
                 health["frames \(frames.directory)"] = "ok"
             } catch {
-                fault("frames \(frames.directory)", "\(error)")
+                fault("frames \(frames.directory)", errorText(error))
             }
         }
         updateFireEgress()
@@ -178,11 +178,9 @@ public final class GateStation {
 
     // MARK: Passages
 
-    private struct JSONLine: Decodable {
-        let text: String?
-        let id: String?
-        let temperature: Double?
-    }
+    /// A JSON scan line: `{"text": "HCC1-…", "id": "…", "temperature": 36.5}`, every key optional,
+    /// no other key.
+    static let jsonLine = JSONShape.object(["text": .string, "id": .string, "temperature": .number])
 
     private func presentLine(_ text: String, format: StationConfiguration.LineFormat, input: Int) {
         let source = "input \(lineInputs[input].line.path)"
@@ -191,13 +189,21 @@ public final class GateStation {
             present(Credential(scanned: text.trimmingCharacters(in: .whitespaces)), text: text, temperature: nil, source: source)
         case .json:
             do {
-                let line = try JSONDecoder().decode(JSONLine.self, from: Data(text.utf8))
-                let credential: Credential =
-                    line.text.map { Credential(scanned: $0, presentedBy: line.id) } ?? .idNumber(line.id ?? "")
-                present(credential, text: text, temperature: line.temperature, source: source)
+                guard case .object(let line) = try Self.jsonLine.check(json: Array(text.utf8), source: "scan line") else {
+                    throw HealthCardError.malformed("scan line: not a JSON object")
+                }
+                var scanned: String?
+                var id: String?
+                var temperature: Double?
+                if case .string(let value) = line["text"] { scanned = value }
+                if case .string(let value) = line["id"] { id = value }
+                if case .number(let value) = line["temperature"] { temperature = value }
+                guard scanned != nil || id != nil else { throw HealthCardError.malformed("scan line: neither text nor id") }
+                let credential: Credential = scanned.map { Credential(scanned: $0, presentedBy: id) } ?? .idNumber(id ?? "")
+                present(credential, text: text, temperature: temperature, source: source)
             } catch {
                 // A garbled line is no passage: nobody can be named, and the door stays closed.
-                report("\(source): not a scan line, ignored (door stays closed): \(error)")
+                report("\(source): not a scan line, ignored (door stays closed): \(errorText(error))")
             }
         }
     }
@@ -223,8 +229,8 @@ public final class GateStation {
             health["passLog"] = "ok"
         } catch {
             counts.unlogged += 1
-            fault("passLog", "\(error)")
-            report("NOT LOGGED (\(source)): \(error); nothing acknowledged, door stays closed")
+            fault("passLog", errorText(error))
+            report("NOT LOGGED (\(source)): \(errorText(error)); nothing acknowledged, door stays closed")
             return
         }
         let ack = passage.acknowledgement(fullIDs: false)
@@ -251,8 +257,8 @@ public final class GateStation {
             doorClosesAt = clock.now().addingTimeInterval(configuration.doorOpenSeconds)
             report("door open (\(passage.map { "passage #\($0)" } ?? "fire egress")) for \(configuration.doorOpenSeconds) s")
         } catch {
-            fault("actuator", "\(error)")
-            report("door NOT opened for \(passage.map { "passage #\($0)" } ?? "fire egress"): \(error)")
+            fault("actuator", errorText(error))
+            report("door NOT opened for \(passage.map { "passage #\($0)" } ?? "fire egress"): \(errorText(error))")
         }
     }
 
@@ -264,7 +270,7 @@ public final class GateStation {
             doorClosesAt = nil
         } catch {
             // Retried on the next round while a close is due.
-            fault("actuator", "\(error)")
+            fault("actuator", errorText(error))
             doorClosesAt = doorClosesAt.map { _ in clock.now().addingTimeInterval(1) }
         }
     }
@@ -301,7 +307,7 @@ public final class GateStation {
                 health["input \(input.line.path)"] = "ok"
                 report("input \(input.line.path) open")
             } catch {
-                fault("input \(input.line.path)", "\(error)")
+                fault("input \(input.line.path)", errorText(error))
             }
         }
         if let thermometer, !thermometer.line.isOpen {
@@ -309,7 +315,7 @@ public final class GateStation {
                 try thermometer.line.open()
                 health["thermometer"] = "ok (open)"
             } catch {
-                fault("thermometer", "\(error)")
+                fault("thermometer", errorText(error))
             }
         }
     }
@@ -324,9 +330,9 @@ public final class GateStation {
             install(try lists.load())
             report("lists reloaded: \(health["lists"] ?? "")")
         } catch {
-            listFault = "a list file is invalid after a change: \(error)"
-            health["lists"] = "invalid, refusing every passage: \(error)"
-            report("LISTS INVALID, refusing every passage until fixed: \(error)")
+            listFault = "a list file is invalid after a change: \(errorText(error))"
+            health["lists"] = "invalid, refusing every passage: \(errorText(error))"
+            report("LISTS INVALID, refusing every passage until fixed: \(errorText(error))")
         }
     }
 
@@ -352,7 +358,7 @@ public final class GateStation {
         do {
             try AtomicFile.write(Self.json(state) + [0x0A], to: stateFile)
         } catch {
-            fault("state", "\(error)")
+            fault("state", errorText(error))
         }
     }
 

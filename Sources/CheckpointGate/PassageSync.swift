@@ -150,7 +150,7 @@ public final class PassageSync: @unchecked Sendable {
                 do {
                     try uploadPending()
                 } catch {
-                    setStatus("down: \(error) (pending passages kept, retrying every \(interval) s)")
+                    setStatus("down: \(errorText(error)) (pending passages kept, retrying every \(interval) s)")
                 }
                 let wake = Date().addingTimeInterval(interval)
                 while !isStopping && Date() < wake { usleep(50_000) }
@@ -167,7 +167,7 @@ public final class PassageSync: @unchecked Sendable {
         do {
             try uploadPending()
         } catch {
-            setStatus("down: \(error) (pending passages kept for the next start)")
+            setStatus("down: \(errorText(error)) (pending passages kept for the next start)")
         }
     }
 

@@ -135,6 +135,52 @@ struct CheckpointStationCommandTests {
             "\(inside.stdout)")
     }
 
+    @Test("SIGKILL during a burst of scans: every acknowledged passage is in the pass log")
+    func killDuringBurst() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(mkfifo(path("scanner.fifo"), 0o600) == 0)
+        let config = """
+            {
+              "checkpoint": {"id": "K1"},
+              "trust": "trust.json",
+              "passLog": "pass.db",
+              "replayCache": "replay.json",
+              "inputs": [{"kind": "lines", "path": "scanner.fifo", "format": "json"}],
+              "actuator": {"kind": "command", "open": ["true"], "close": ["true"]},
+              "doorOpenSeconds": 0.1,
+              "repeatSuppressSeconds": 0
+            }
+            """
+        try config.write(toFile: path("station.json"), atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        for minute in 0..<100 {
+            let text = try await code(minute % 3 == 0 ? .red : .green, minutesAgo: Double(minute + 1))
+            lines.append("{\"text\": \"\(text)\", \"temperature\": 36.5}\n")
+        }
+        let station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
+        defer { station.kill() }
+        let scanner = Glibc.open(path("scanner.fifo"), O_WRONLY)
+        #expect(scanner >= 0)
+        defer { Glibc.close(scanner) }
+        let burst = Array(lines.joined().utf8)
+        _ = burst.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
+        var acknowledged = [try station.nextLine(within: 30)]
+        while acknowledged.count < 5 { acknowledged.append(try station.nextLine(within: 30)) }
+        station.kill()
+        acknowledged += station.remainingLines()
+        #expect(acknowledged.count < 100, "the kill came after the burst: the test proves nothing")
+
+        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["id"] as? Int).map { ($0, row) } })
+        for line in acknowledged {
+            let parts = line.split(separator: " ")
+            let id = try #require(Int(parts[1].dropFirst()), "\(line)")
+            let row = try #require(byID[id], "acknowledged \(line) but not in the log")
+            #expect((row["decision"] as? String)?.uppercased() == String(parts[0]))
+        }
+    }
+
     @Test("an unknown key in the configuration is an error naming the key and its line; --check reads a good one")
     func strictConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -196,11 +242,24 @@ final class StationProcess: @unchecked Sendable {
         throw POSIXError(.ETIMEDOUT)
     }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM, then the exit status; its output is checked for internal error descriptions.
     func terminate() -> Int32 {
         process.terminate()
         process.waitUntilExit()
+        HCardRunner.checkNoInternals(
+            HCardRunner.Result(status: process.terminationStatus, stdout: "", stderr: stderr), process.arguments ?? [])
         return process.terminationStatus
+    }
+
+    /// Every complete line of standard output not yet taken.
+    func remainingLines() -> [String] {
+        lock.withLock {
+            let text = String(decoding: output, as: UTF8.self)
+            output.removeAll()
+            var lines = text.components(separatedBy: "\n")
+            lines.removeLast()
+            return lines
+        }
     }
 
     func kill() {
