@@ -1057,7 +1057,7 @@ _hcard_checkpoint_scan() {
 
 _hcard_checkpoint_station() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --check --json -h --help)
+    non_repeating_flags=(--dry-run --check --test-door --json -h --help)
     repeating_options=()
     non_repeating_options=(--config)
     __hcard_offer_flags_options 0

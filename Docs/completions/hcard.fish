@@ -98,7 +98,7 @@ function __hcard_parse_tokens -S
             case 'scan'
                 __hcard_parse_subcommand 1 'text=' 'id=' 'batch' 'log=' 'checkpoint=' 'name=' 'area=' 'department=' 'direction=' 'temperature=' 'plate=' 'policy=' 'allow=+' 'temperature-limit=' 'temperature-optional' 'id-suffices' 'trust=' 'revoked=' 'status-db=' 'skew=' 'max-pixels=' 'replay-cache=' 'now=' 'full-id' 'json' 'h/help'
             case 'station'
-                __hcard_parse_subcommand 0 'config=' 'dry-run' 'check' 'json' 'h/help'
+                __hcard_parse_subcommand 0 'config=' 'dry-run' 'check' 'test-door' 'json' 'h/help'
             end
         case 'passlog'
             __hcard_parse_subcommand 0 'h/help'
@@ -542,6 +542,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" config' -l 'config' -d 'The station configuration file (JSON).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" dry-run' -l 'dry-run' -d 'Drive no door: print what it would do.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" check' -l 'check' -d 'Check the configuration and the lists, then exit.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" test-door' -l 'test-door' -d 'Open the door, wait the open time, close it, and exit (a site engineer\'s wiring check).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" json' -l 'json' -d 'Print JSON acknowledgements (one compact object per line).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint station" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard passlog" h help' -s 'h' -l 'help' -d 'Show help information.'

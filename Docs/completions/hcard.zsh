@@ -734,6 +734,7 @@ _hcard_checkpoint_station() {
         '--config[The station configuration file (JSON).]:config:'
         '--dry-run[Drive no door\: print what it would do.]'
         '--check[Check the configuration and the lists, then exit.]'
+        '--test-door[Open the door, wait the open time, close it, and exit (a site engineer'\''s wiring check).]'
         '--json[Print JSON acknowledgements (one compact object per line).]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -12,7 +12,7 @@ import PersonalHealthCode
 ///
 /// One thread, one loop: `poll(2)` on every scanner and the thermometer (at most 100 ms), then
 /// the camera folders, the door's timer, the fire-egress flag, the list files and the heartbeat.
-/// One passage at a time, in the order presented, through ``CheckpointStation`` (decide → record
+/// One passage at a time, in the order presented, through `CheckpointStation` (decide → record
 /// the nonce → log → flush the replay cache → acknowledge). Only then, and only for a pass, the
 /// actuator opens the door, and closes it ``StationConfiguration/doorOpenSeconds`` later.
 ///
@@ -54,8 +54,10 @@ public final class GateStation {
     /// Opens the pass log and the replay cache and loads the lists.
     ///
     /// - Parameters:
+    ///   - configuration: what to run with (``StationConfiguration``).
     ///   - actuator: the door (``StationConfiguration/ActuatorConfiguration/makeActuator(checkpoint:)``,
     ///     or a ``DryRunActuator``).
+    ///   - clock: the time of each passage; `SystemClock` unless a test fixes it.
     ///   - report: one line per event for the operator (device faults, reloads, door moves).
     ///   - acknowledge: each logged passage, after it is durable.
     /// - Throws: when the pass log or replay cache cannot be opened, or the lists are invalid at

@@ -143,7 +143,7 @@ public final class PassageSync: @unchecked Sendable {
         return sent
     }
 
-    /// Starts the background thread: ``uploadPending()`` every ``interval`` seconds until ``stop()``.
+    /// Starts the background thread: ``uploadPending()`` every ``interval`` seconds until ``stop(timeout:)``.
     public func start() {
         Thread { [self] in
             while !isStopping {

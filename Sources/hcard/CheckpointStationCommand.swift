@@ -23,12 +23,14 @@ extension CheckpointCommand {
                 Prints one acknowledgement line per passage on standard output ("PASS #id …" / \
                 "DENY #id …") and device events on standard error. SIGTERM or SIGINT stops it: the \
                 door is closed and the state written. --check reads the configuration and the \
-                lists and exits; --dry-run drives no door and prints what it would do.
+                lists and exits; --dry-run drives no door and prints what it would do; --test-door \
+                opens the door, waits the open time and closes it.
 
                 Examples:
                   hcard checkpoint station --config /etc/hcard/gate-east.json
                   hcard checkpoint station --config gate.json --dry-run
                   hcard checkpoint station --config gate.json --check
+                  hcard checkpoint station --config gate.json --test-door
                 """)
 
         @Option(help: "The station configuration file (JSON).")
@@ -37,6 +39,8 @@ extension CheckpointCommand {
         var dryRun = false
         @Flag(help: "Check the configuration and the lists, then exit.")
         var check = false
+        @Flag(help: "Open the door, wait the open time, close it, and exit (a site engineer's wiring check).")
+        var testDoor = false
         @Flag(help: "Print JSON acknowledgements (one compact object per line).")
         var json = false
 
@@ -47,6 +51,13 @@ extension CheckpointCommand {
                 dryRun
                 ? DryRunActuator(wrapping: "\(configuration.actuator)", report: report)
                 : configuration.actuator.makeActuator(checkpoint: configuration.site.id)
+            if testDoor {
+                try door.open(passage: nil)
+                print("door opened (\(door.name)); closing in \(configuration.doorOpenSeconds) s")
+                Thread.sleep(forTimeInterval: configuration.doorOpenSeconds)
+                try door.close()
+                return print("door closed (\(door.name))")
+            }
             if check {
                 _ = try GateStation(configuration: configuration, actuator: DryRunActuator(wrapping: door.name) { _ in }, report: { _ in }, acknowledge: { _ in })
                 return print("\(config): ok (checkpoint \(configuration.site.id), \(configuration.inputs.count) input(s), door \(door.name))")

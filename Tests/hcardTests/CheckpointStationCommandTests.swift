@@ -135,6 +135,19 @@ struct CheckpointStationCommandTests {
             "\(inside.stdout)")
     }
 
+    @Test("--test-door: the relay receives one open and one close; an unplugged relay is exit 1 naming the device")
+    func testDoor() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try PseudoTerminal()
+        try writeConfiguration(thermometer: "/dev/null", relay: relay.devicePath)
+        let result = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        try writeConfiguration(thermometer: "/dev/null", relay: path("no-such-tty"))
+        let unplugged = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
+        #expect(unplugged.status == 1 && unplugged.stderr.contains("no-such-tty: cannot open"), "\(unplugged.stderr)")
+    }
+
     @Test("SIGKILL during a burst of scans: every acknowledged passage is in the pass log")
     func killDuringBurst() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
