@@ -101,7 +101,7 @@ let package = Package(
             name: "HealthCardFixtures",
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "HealthQR",
-                "PersonalHealthCode", "EMPI",
+                "PersonalHealthCode", "EMPI", "CheckpointGate",
             ]),
         .target(
             name: "HealthCardCore",

@@ -1,3 +1,4 @@
+import CheckpointGate
 import Foundation
 import EMPI
 import HealthCardFoundation
@@ -15,6 +16,7 @@ import HealthQR
 /// | `*.json` with `"columns"` | EMPI field mapping | ``EMPIFixtureValidator`` |
 /// | `*.json` with `"keys"` | trust list | `TrustList/init(json:source:)` |
 /// | `*.json` with `"cardIds"` or `"keyIds"` | revocation list | `RevocationList/init(json:source:)` |
+/// | `*.json` with `"checkpoint"` and `"actuator"` | gate station configuration | `StationConfiguration/init(json:source:baseDirectory:)` |
 /// | `*.csv` whose header has `card_id` and `kind` | QR batch input | `QRBatch/parseCSV(_:)` |
 /// | other `*.csv` | EMPI records | ``EMPIFixtureValidator`` with its mapping |
 /// | `*.txt`, `*.qr` | QR payloads, one per line | ``QRFixtureValidator`` |
@@ -135,6 +137,11 @@ public struct FixtureValidator: Sendable {
                 _ = try RevocationList(json: Array(data), source: path)
                 return []
             }
+            if object["checkpoint"] != nil && object["actuator"] != nil {
+                _ = try StationConfiguration(
+                    json: Array(data), source: path, baseDirectory: (path as NSString).deletingLastPathComponent)
+                return []
+            }
         } catch let error as HealthCardError {
             return [FixtureFinding(.error, file: path, error.reason.droppingPrefix(path + ": "))]
         } catch {
@@ -143,8 +150,8 @@ public struct FixtureValidator: Sendable {
         return [
             FixtureFinding(
                 .error, file: path,
-                "unrecognised JSON fixture: not a card image (\"format\"), mapping (\"columns\"), trust list (\"keys\") "
-                    + "or revocation list (\"cardIds\"/\"keyIds\")")
+                "unrecognised JSON fixture: not a card image (\"format\"), mapping (\"columns\"), trust list (\"keys\"), "
+                    + "revocation list (\"cardIds\"/\"keyIds\") or station configuration (\"checkpoint\", \"actuator\")")
         ]
     }
 
