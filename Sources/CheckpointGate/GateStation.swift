@@ -141,7 +141,9 @@ public final class GateStation {
         let now = clock.now()
         if let thermometer, thermometer.line.isOpen {
             do {
-                try thermometer.poll(now: now)
+                // A new measurement is a new presentation: the same code shown again after it is
+                // decided again (a person denied for a missing reading measures and rescans).
+                if try thermometer.poll(now: now) { recent.removeAll() }
                 health["thermometer"] = "ok (last line: \(thermometer.lastLine ?? "none yet"), \(thermometer.unmatchedLines) unmatched)"
             } catch {
                 fault("thermometer", errorText(error))

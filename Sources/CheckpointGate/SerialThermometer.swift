@@ -31,16 +31,21 @@ final class SerialThermometer {
         return Double(text[group]).flatMap { $0.isFinite ? $0 : nil }
     }
 
-    /// Reads what the device sent; throws when it is gone (see ``SerialLine/readLines()``).
-    func poll(now: Date) throws {
+    /// Reads what the device sent; whether a new reading came. Throws when the device is gone
+    /// (see ``SerialLine/readLines()``).
+    @discardableResult
+    func poll(now: Date) throws -> Bool {
+        var measured = false
         for text in try line.readLines() {
             lastLine = text
             if let celsius = Self.reading(in: text, pattern: pattern) {
                 latest = (celsius, now)
+                measured = true
             } else {
                 unmatchedLines += 1
             }
         }
+        return measured
     }
 
     /// The reading for the passage at `now`, consumed; `nil` if there is none fresh enough.

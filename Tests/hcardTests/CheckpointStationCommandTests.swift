@@ -92,10 +92,17 @@ struct CheckpointStationCommandTests {
         usleep(400_000)
         scan(try await code(.green, minutesAgo: 12))
         #expect(try station.nextLine(within: 20).contains("fever: 38.4 °C"))
-        scan(try await code(.green, minutesAgo: 13))  // the thermometer said nothing since
+        let unmeasured = try await code(.green, minutesAgo: 13)
+        scan(unmeasured)  // the thermometer said nothing since
         #expect(try station.nextLine(within: 20).contains("no temperature reading"))
+        // Measured, the same code again at once: a new presentation, decided again.
+        thermometer.send("T=36.5\r\n")
+        usleep(400_000)
+        scan(unmeasured)
+        #expect(try station.nextLine(within: 20).hasPrefix("PASS #5 G1 in "))
+        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
         scan("https://example.invalid/not-a-code")
-        #expect(try station.nextLine(within: 20).contains("DENY #5"))
+        #expect(try station.nextLine(within: 20).contains("DENY #6"))
 
         // A trust list replaced by an invalid one: refused with the reason, door closed.
         try "{\"version\": 1, \"entries\": [".write(toFile: path("trust.json"), atomically: true, encoding: .utf8)
@@ -104,7 +111,7 @@ struct CheckpointStationCommandTests {
         usleep(400_000)
         scan(try await code(.green, minutesAgo: 14))
         let refused = try station.nextLine(within: 20)
-        #expect(refused.contains("DENY #6") && refused.contains("station fault"), "\(refused)")
+        #expect(refused.contains("DENY #7") && refused.contains("station fault"), "\(refused)")
         #expect(relay.received(within: 1.5) == [], "the relay got a command for a denied passage")
 
         // SIGTERM: a clean stop, the door closed once more, the state written.
@@ -114,20 +121,20 @@ struct CheckpointStationCommandTests {
         let state = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
         #expect(state["running"] as? Bool == false)
-        #expect((state["counts"] as? [String: Any])?["passed"] as? Int == 1)
+        #expect((state["counts"] as? [String: Any])?["passed"] as? Int == 2)
         #expect((state["counts"] as? [String: Any])?["denied"] as? Int == 5)
         #expect(FileManager.default.fileExists(atPath: path("heartbeat.json")))
 
         let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.count == 6)
-        #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny", "deny", "deny"])
+        #expect(rows.count == 7)
+        #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny", "pass", "deny", "deny"])
         #expect((rows.last?["reasons"] as? [String]) == ["stationFault"])
         #expect(rows.allSatisfy { $0["direction"] as? String == "in" })
         // Every passage went to the (folder) platform, once.
         let uploaded = try FileManager.default.contentsOfDirectory(atPath: path("outbox/G1")).sorted()
-        #expect(uploaded == (1...6).map { "\($0).json" })
-        // The one person let in (a health code shown alone: its subject) is inside now.
+        #expect(uploaded == (1...7).map { "\($0).json" })
+        // The one person let in (twice; a health code shown alone: its subject) is inside now.
         let inside = try HCardRunner.run(["passlog", "inside", "--log", "pass.db", "--full-id", "--json"], in: directory)
         let occupants = try #require(try JSONSerialization.jsonObject(with: Data(inside.stdout.utf8)) as? [[String: Any]])
         #expect(
