@@ -35,18 +35,9 @@ public final class RegistrationStore: Sendable {
     ///   or cannot be opened or migrated.
     public init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        do {
-            pool = try StoreKind.registrations.openPool(path: path, mode: mode, configuration: configuration)
-            try StoreKind.registrations.prepare(pool, path: path, mode: mode, migrator: Self.migrator)
-        } catch let error as HealthCardError {
-            throw error
-        } catch {
-            throw HealthCardError.invalidValue("registration store \(path): \(error)")
-        }
+        pool = try StoreKind.registrations.openStore(
+            path: path, mode: mode, configuration: StoreKind.durableConfiguration(foreignKeys: true),
+            migrator: Self.migrator, what: "registration store")
     }
 
     /// The schema migrations, in order.

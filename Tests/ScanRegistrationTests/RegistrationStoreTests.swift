@@ -16,9 +16,9 @@ struct RegistrationStoreTests {
             let outcome = try await f.desk(clock: Self.now.addingTimeInterval(offset)).register(
                 RegistrationRequest(site: site, operatorID: "n1", form: "fever-clinic", credential: .idNumber(RegistrationFixture.adult), values: values))
             guard case .stored = outcome else {
-            Issue.record("\(outcome)")
-            return
-        }
+                Issue.record("\(outcome)")
+                return
+            }
         }
         let passage = try await f.desk().register(
             RegistrationRequest(
