@@ -120,6 +120,9 @@ public struct ScanPrefiller: Sendable {
 
 /// A scan that was refused: the verifier's reason code (`badSignature`, `expired`,
 /// `subjectMismatch`, `invalidIDNumber`, `unrecognised`, …) and its description.
+///
+/// Equality is by reason code only, as `HealthCardError`'s is by code, so that a test writes
+/// `#expect(throws: ScanRefusal(reasonCode: "expired", reason: ""))`.
 public struct ScanRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     public let reasonCode: String
     public let reason: String
@@ -128,4 +131,6 @@ public struct ScanRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
     public var description: String { "\(reason) (\(reasonCode))" }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.reasonCode == rhs.reasonCode }
+    public func hash(into hasher: inout Hasher) { hasher.combine(reasonCode) }
 }
