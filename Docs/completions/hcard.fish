@@ -713,7 +713,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" store' -l 'store' -d 'The registration store.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" site' -l 'site' -d 'The employer\'s site id.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" events' -l 'events' -d 'The health-code event store.' -rfka ''
-complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" rules' -l 'rules' -d 'The rule set id.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" rules' -l 'rules' -d 'The rule set: a shipped id or a rule file.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" full-id' -l 'full-id' -d 'Show ID numbers in full.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard register employees" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard clue" h help' -s 'h' -l 'help' -d 'Show help information.'

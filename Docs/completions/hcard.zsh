@@ -1077,7 +1077,7 @@ _hcard_register_employees() {
         '--store[The registration store.]:store:'
         '--site[The employer'\''s site id.]:site:'
         '--events[The health-code event store.]:events:'
-        '--rules[The rule set id.]:rules:'
+        '--rules[The rule set\: a shipped id or a rule file.]:rules:'
         '--full-id[Show ID numbers in full.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -21,6 +21,12 @@ struct RegisterCommand: AsyncParsableCommand {
             RegistrationQueryCommands.Purge.self, RegistrationQueryCommands.Employees.self]
     )
 
+    /// A rule set named on the command line: a rule file if the path exists, else a shipped id.
+    static func ruleSet(_ nameOrFile: String) throws -> RuleSet {
+        FileManager.default.fileExists(atPath: nameOrFile)
+            ? try RuleSet(json: Array(readFile(nameOrFile)), source: nameOrFile) : try RuleSet.named(nameOrFile)
+    }
+
     /// Exit status of a registration rejected by its form (every violation printed, nothing stored).
     static let rejectedExitCode: Int32 = 2
 
@@ -106,8 +112,7 @@ struct RegisterCommand: AsyncParsableCommand {
             let trustList = try trust.map { try TrustList.load(from: $0) } ?? TrustList(entries: [])
             let revocations = try revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
             let eventStore = try events.map { try HealthEventStore(path: $0) }
-            let ruleSet = FileManager.default.fileExists(atPath: rules)
-                ? try RuleSet(json: Array(readFile(rules)), source: rules) : try RuleSet.named(rules)
+            let ruleSet = try RegisterCommand.ruleSet(rules)
             let desk = RegistrationDesk(
                 store: try RegistrationStore(path: store),
                 prefiller: ScanPrefiller(trustList: trustList, revocations: revocations, events: eventStore),

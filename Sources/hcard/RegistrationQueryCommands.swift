@@ -135,7 +135,7 @@ enum RegistrationQueryCommands {
         var site: String
         @Option(help: "The health-code event store.")
         var events: String?
-        @Option(help: "The rule set id.")
+        @Option(help: "The rule set: a shipped id or a rule file.")
         var rules = "hainan-2022-09"
         @Flag(help: "Show ID numbers in full.")
         var fullId = false
@@ -145,7 +145,7 @@ enum RegistrationQueryCommands {
             let desk = RegistrationDesk(
                 store: try RegistrationStore(path: store, mode: .readOnly),
                 prefiller: ScanPrefiller(trustList: try TrustList(entries: [])),
-                service: try eventStore.map { LocalHealthCodeService(store: $0, rules: try RuleSet.named(rules)) })
+                service: try eventStore.map { LocalHealthCodeService(store: $0, rules: try RegisterCommand.ruleSet(rules)) })
             for employee in try desk.employeeStatus(site: site) {
                 let holder = fullId ? employee.holder : ((try? PassHolder(employee.holder))?.masked ?? employee.holder)
                 print(
