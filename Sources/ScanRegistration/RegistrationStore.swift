@@ -60,9 +60,10 @@ public final class RegistrationStore: Sendable {
                     CREATE TRIGGER registration_events_once BEFORE UPDATE ON registration
                         WHEN OLD.events IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.site IS NOT OLD.site
                             OR NEW.operator IS NOT OLD.operator OR NEW.form IS NOT OLD.form
-                            OR NEW.time IS NOT OLD.time OR NEW.fields IS NOT OLD.fields
-                            OR NEW.holder IS NOT OLD.holder OR NEW.idNumber IS NOT OLD.idNumber
-                            OR NEW.colour IS NOT OLD.colour
+                            OR NEW.formVersion IS NOT OLD.formVersion OR NEW.time IS NOT OLD.time
+                            OR NEW.credential IS NOT OLD.credential OR NEW.holder IS NOT OLD.holder
+                            OR NEW.idNumber IS NOT OLD.idNumber OR NEW.colour IS NOT OLD.colour
+                            OR NEW.codeId IS NOT OLD.codeId OR NEW.fields IS NOT OLD.fields
                         BEGIN SELECT RAISE(ABORT, 'a registration is not changed after it is stored'); END;
                     CREATE TABLE audit (
                         id INTEGER PRIMARY KEY, time INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,

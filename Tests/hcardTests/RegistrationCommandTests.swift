@@ -30,6 +30,20 @@ struct RegistrationCommandTests {
         try HCardRunner.run(arguments, in: directory)
     }
 
+    /// Runs one statement through the sqlite3 command (Scripts/setup.sh installs it).
+    static func sqlite(_ path: String, _ statement: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, statement]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     static let fever = [
         "register", "new", "fever-clinic", "--store", "reg.db", "--site", "FC1", "--operator", "nurse-07", "--trust",
         "trust.json", "--events", "hc.db", "--now", nowText, "--field", "name=王芳", "--field", "phone=13800138000",
@@ -63,6 +77,14 @@ struct RegistrationCommandTests {
         #expect(rejected.stderr.contains("fever-clinic@1: guardianName (监护人姓名): required under 14 (age 10 from idNumber) [requiredWhen]"), "\(rejected.stderr)")
         #expect(rejected.stderr.contains("fever-clinic@1: temperature (现场测量体温): 45.0℃ is above 43 [maximum]"), "\(rejected.stderr)")
         #expect(try run(Self.fever + ["--id", Self.person, "--field", "temprature=38"]).status == 1)
+
+        // A stored registration is not rewritten, not even by hand-written SQL.
+        for statement in ["UPDATE registration SET colour = 'red'", "UPDATE registration SET events = '[]'",
+            "UPDATE registration SET fields = '{}'"]
+        {
+            let (status, stderr) = try Self.sqlite(directory.appendingPathComponent("reg.db").path, statement)
+            #expect(status != 0 && stderr.contains("a registration is not changed after it is stored"), "\(statement): \(stderr)")
+        }
 
         let listed = try run(["register", "list", "--store", "reg.db", "--site", "FC1"])
         #expect(listed.status == 0)
