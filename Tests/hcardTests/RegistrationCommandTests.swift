@@ -66,6 +66,12 @@ struct RegistrationCommandTests {
         #expect(stored.status == 0, "\(stored.stderr)")
         #expect(stored.stdout.hasPrefix("registered #1, events 1, colour now yellow"))
 
+        // The same code drawn as a PNG and scanned from the image (libqrencode → PNG → zbar).
+        try QRImage.writePNG(try QREncoder().encode(text: code), to: directory.appendingPathComponent("code.png"))
+        let fromImage = try run(Self.fever + ["code.png", "--id", Self.person, "--field", "temperature=37.9"])
+        #expect(fromImage.status == 0, "\(fromImage.stderr)")
+        #expect(fromImage.stdout.hasPrefix("registered #2, events 2, colour now yellow"), "\(fromImage.stdout)")
+
         var tampered = Array(code.utf8)
         tampered[tampered.count - 2] = tampered[tampered.count - 2] == 0x41 ? 0x42 : 0x41
         let refused = try run(Self.fever + ["--text", String(decoding: tampered, as: UTF8.self), "--field", "temperature=38.4"])
@@ -92,10 +98,10 @@ struct RegistrationCommandTests {
         #expect(!listed.stdout.contains(Self.person))
         #expect(try run(["register", "list", "--store", "reg.db", "--full-id"]).stdout.contains(Self.person))
         let exported = try run(["register", "export", "--store", "reg.db", "--form", "fever-clinic", "--output", "out.csv"])
-        #expect(exported.stdout == "1 registrations written to out.csv\n")
+        #expect(exported.stdout == "2 registrations written to out.csv\n")
         let purged = try run(["register", "purge", "--store", "reg.db", "--older-than", "1", "--actor", "ops", "--now", "2026-03-05"])
-        #expect(purged.stdout == "deleted 1 registrations older than 1 days\n")
-        #expect(try run(["register", "purge", "--store", "reg.db", "--audit"]).stdout.contains("\tops\tpurge\tdeleted 1 registrations"))
+        #expect(purged.stdout == "deleted 2 registrations older than 1 days\n")
+        #expect(try run(["register", "purge", "--store", "reg.db", "--audit"]).stdout.contains("\tops\tpurge\tdeleted 2 registrations"))
     }
 
     @Test("a clue travels to the outbox, is acknowledged and answered; an unanswered one is overdue (exit 2)")
