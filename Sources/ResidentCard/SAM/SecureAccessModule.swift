@@ -96,3 +96,16 @@ public struct SAMError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "SAM: \(detail)" }
 }
+
+extension APDUSecureAccessModule {
+    /// Reads `length` bytes of the SAM file `fid`, in `df` when given (else in the SAM's MF):
+    /// the SAM-side files of health-card.md §7.7 (serial 0015, terminal number 0016, key index
+    /// 001A, issuer certificate 001B, SAM certificate 001C). Selects 3F00 first, as the vendor
+    /// functions do after their SAM reset.
+    public func readFile(_ fid: FileIdentifier, in df: FileIdentifier? = nil, length: Int) async throws -> [UInt8] {
+        _ = try await send(0x00, 0xA4, 0x00, 0x00, [0x3F, 0x00])
+        if let df { _ = try await send(0x00, 0xA4, 0x00, 0x00, [UInt8(df.rawValue >> 8), UInt8(df.rawValue & 0xFF)]) }
+        _ = try await send(0x00, 0xA4, 0x00, 0x00, [UInt8(fid.rawValue >> 8), UInt8(fid.rawValue & 0xFF)])
+        return try await ChunkedTransfer.readBinary(from: channel, length: length)
+    }
+}
