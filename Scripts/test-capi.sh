@@ -87,7 +87,7 @@ stop_card() {
 run_client() {  # name, then the client command
     local name=$1; shift
     start_card
-    python3 Tests/CAPI/compare.py "$hcard" "$@"
+    python3 Tests/CAPI/compare.py "$hcard" "$name" "$@"
     stop_card
     echo "test-capi: $name passed"
 }

@@ -3,7 +3,7 @@
 `hcard emulate` serves through pcscd + vpcd, then compares everything it printed with
 `hcard read --json` field by field, and the written encounter records with their fixtures.
 
-    compare.py HCARD CLIENT...       (CLIENT: a command; OUTPATIENT.txt INPATIENT.txt are appended)
+    compare.py HCARD LABEL CLIENT...   (CLIENT: a command; OUTPATIENT.txt INPATIENT.txt are appended)
 
 Exits 1 naming every mismatch. Needs pcscd with vpcd and `hcard emulate` running (test-capi.sh)."""
 import json
@@ -36,7 +36,7 @@ def all_string(files, kind, record):
 
 
 def main():
-    hcard, client = sys.argv[1], sys.argv[2:]
+    hcard, label, client = sys.argv[1], sys.argv[2], sys.argv[3:]
     files = layout.load()
     outpatient = json.loads((FIXTURES / "outpatient.json").read_text(encoding="utf-8"))
     inpatient = json.loads((FIXTURES / "inpatient.json").read_text(encoding="utf-8"))
@@ -134,7 +134,7 @@ def main():
 
     for line in mismatches:
         print("MISMATCH", line)
-    print(f"{' '.join(Path(c).name for c in client[:2])}: {checked} values compared with hcard read --json,"
+    print(f"{label}: {checked} values compared with hcard read --json,"
           f" {len(mismatches)} mismatches")
     sys.exit(1 if mismatches else 0)
 
