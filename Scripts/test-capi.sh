@@ -43,6 +43,7 @@ echo "test-capi: nm -D lists exactly the $(echo "$declared" | wc -l) functions o
 compile() { gcc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags hcard) -o "$work/$1" "Tests/CAPI/$1.c" $(pkg-config --libs hcard) -lpthread; }
 compile capi_modern
 compile vendor_order
+gcc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags hcard) -o "$work/read_card" Examples/c-vendor/read_card.c $(pkg-config --libs hcard)
 hcard="$(swift build --show-bin-path)/hcard"
 # Its inputs, made by the CLI: a key and trust list, a revocation list, a health code, an EMPI index.
 modern="$work/modern"
@@ -91,6 +92,14 @@ run_client() {  # name, then the client command
     stop_card
     echo "test-capi: $name passed"
 }
+# The example of Examples/c-vendor, as an integrator runs it.
+start_card
+HCARD_TEXT=utf8 "$work/read_card" > "$work/read_card.out"
+grep -q "^name         张三丰$" "$work/read_card.out" && grep -q "^ID number    11010519491231002X$" "$work/read_card.out" \
+    || { echo "test-capi: Examples/c-vendor/read_card printed:" >&2; cat "$work/read_card.out" >&2; exit 1; }
+stop_card
+echo "test-capi: Examples/c-vendor/read_card passed"
+
 run_client "C, 0x80 chunks" "$work/vendor_order"
 HCARD_CHUNK=256 run_client "C, 256-byte chunks" "$work/vendor_order"
 run_client "Python ctypes" python3 Tests/CAPI/vendor_order.py "$library"
