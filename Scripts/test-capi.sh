@@ -97,8 +97,9 @@ start_card
 HCARD_TEXT=utf8 "$work/read_card" > "$work/read_card.out"
 grep -q "^name         张三丰$" "$work/read_card.out" && grep -q "^ID number    11010519491231002X$" "$work/read_card.out" \
     || { echo "test-capi: Examples/c-vendor/read_card printed:" >&2; cat "$work/read_card.out" >&2; exit 1; }
-stop_card
 echo "test-capi: Examples/c-vendor/read_card passed"
+python3 Tests/CAPI/configuration.py "$library"
+stop_card
 
 run_client "C, 0x80 chunks" "$work/vendor_order"
 HCARD_CHUNK=256 run_client "C, 256-byte chunks" "$work/vendor_order"

@@ -18,6 +18,8 @@ import ResidentCard
 /// | `text` | `HCARD_TEXT` | `gbk` | `ans` text at the API: `gbk` (the vendor's bytes) or `utf8` |
 /// | `card_factor` | `HCARD_CARD_FACTOR` | `lastEightHistoricalBytes` | where the card factor sits in the ATR [U] |
 /// | `trace` | `HCARD_TRACE` | `off` | `stderr`: every APDU of card and SAM to standard error (PIN masked) |
+/// | `open_port_returns` | `HCARD_OPEN_PORT_RETURNS` | `code` | `iDOpenPort`: `code` (0 = success, the compiled DLL) or `handle` (non-zero = success, S4's example) [U] |
+/// | `send_apdu_returns` | `HCARD_SEND_APDU_RETURNS` | `status` | `SendAPDU`: `status` (0 / −1, the compiled DLL) or `sw` (SW1SW2 as the value, S4's example) [U] |
 struct VendorConfiguration: Sendable {
     enum TextEncoding: String, Sendable { case gbk, utf8 }
 
@@ -28,10 +30,15 @@ struct VendorConfiguration: Sendable {
     var text = TextEncoding.gbk
     var cardFactor = CardFactorSource.lastEightHistoricalBytes
     var trace = false
+    /// S4's reading of `iDOpenPort`: non-zero (1) on success, 0 on failure.
+    var openPortReturnsHandle = false
+    /// S4's reading of `SendAPDU`: the status word as the return value.
+    var sendAPDUReturnsStatusWord = false
 
     static let keys: [(key: String, variable: String)] = [
         ("reader", "HCARD_READER"), ("sam_reader", "HCARD_SAM_READER"), ("psam_slot", "HCARD_PSAM_SLOT"),
         ("chunk", "HCARD_CHUNK"), ("text", "HCARD_TEXT"), ("card_factor", "HCARD_CARD_FACTOR"), ("trace", "HCARD_TRACE"),
+        ("open_port_returns", "HCARD_OPEN_PORT_RETURNS"), ("send_apdu_returns", "HCARD_SEND_APDU_RETURNS"),
     ]
 
     /// The configuration of this process: `HCARD_CONFIG`'s file, then the environment.
@@ -88,6 +95,16 @@ struct VendorConfiguration: Sendable {
         case "trace":
             guard value == "stderr" || value == "off" else { throw HealthCardError.invalidValue("trace: '\(value)' is neither stderr nor off") }
             trace = value == "stderr"
+        case "open_port_returns":
+            guard value == "code" || value == "handle" else {
+                throw HealthCardError.invalidValue("open_port_returns: '\(value)' is neither code nor handle")
+            }
+            openPortReturnsHandle = value == "handle"
+        case "send_apdu_returns":
+            guard value == "status" || value == "sw" else {
+                throw HealthCardError.invalidValue("send_apdu_returns: '\(value)' is neither status nor sw")
+            }
+            sendAPDUReturnsStatusWord = value == "sw"
         default:
             throw HealthCardError.invalidValue(
                 "unknown key '\(key)'; the keys are \(Self.keys.map(\.key).joined(separator: ", "))")

@@ -2,6 +2,7 @@ import Foundation
 import HealthCardFoundation
 import ResidentCard
 import ResidentCardPCSC
+import Synchronization
 
 // Device management of the vendor interface (vendor-interface.md §3): open/close the port,
 // power the PSAM and the user card, the SAM PIN, raw APDUs. The C prototypes and the choices
@@ -9,8 +10,17 @@ import ResidentCardPCSC
 
 /// `int iDOpenPort(void)`: 0, or 1 (RD_CONNECT_ERROR) when there is no pcscd, no reader or the
 /// configuration is wrong. Follows the compiled DLL (an `int` code), not S4's HANDLE [U].
+///
+/// With `open_port_returns = handle` (S4's reading, for callers written against its example):
+/// 1 on success, 0 on failure.
 @_cdecl("iDOpenPort")
 public func iDOpenPort() -> Int32 {
+    let code = openPort()
+    let handleMode = vendorPort.withLock { $0.configuration.openPortReturnsHandle }
+    return handleMode ? (code == VendorCode.ok ? 1 : 0) : code
+}
+
+private func openPort() -> Int32 {
     VendorCall.run("iDOpenPort", fallback: VendorCode.readerError) { port in
         port.close()
         port.configuration = try VendorConfiguration.load()
@@ -107,13 +117,15 @@ public func iChange_Pin(_ hDev: Int32, _ oldPin: UnsafePointer<CChar>?, _ newPin
 /// unsigned long byLen, unsigned char *pbyR_Command, int *pnRes)`: slot 1 = user card, else
 /// the PSAM. The response is the data followed by SW1 SW2, `*pnRes` the data length without
 /// the SW; returns 0, or −1 (0xFFFFFFFF) on a transport error; the SW is not evaluated (compiled
-/// DLL; S4's example compares the return with an SW [U]). The response buffer must hold 258 bytes.
+/// DLL; S4's example compares the return with an SW [U]: `send_apdu_returns = sw` returns the SW).
+/// The response buffer must hold 258 bytes.
 @_cdecl("SendAPDU")
 public func SendAPDU(
     _ hDev: UnsafeMutableRawPointer?, _ slot: UInt8, _ command: UnsafePointer<UInt8>?, _ length: UInt,
     _ response: UnsafeMutablePointer<UInt8>?, _ responseLength: UnsafeMutablePointer<Int32>?
 ) -> UInt32 {
     let failed = UInt32(bitPattern: -1)
+    var statusWord: UInt16 = 0
     let code = VendorCall.run("SendAPDU", fallback: -1) { port in
         guard let command, let response, let responseLength, length >= 4 else {
             throw VendorFailure(-1, "a command of at least 4 bytes, a response buffer and a length pointer are needed")
@@ -130,16 +142,21 @@ public func SendAPDU(
         let bytes = answer.bytes
         response.update(from: bytes, count: bytes.count)
         responseLength.pointee = Int32(answer.data.count)
-        return 0
+        statusWord = answer.statusWord.rawValue
+        return port.configuration.sendAPDUReturnsStatusWord ? 1 : 0
     }
-    return code == 0 ? 0 : failed
+    switch code {
+    case 0: return 0
+    case 1: return UInt32(statusWord)
+    default: return failed
+    }
 }
 
 /// `HANDLE OpenDevice(int port)`: `iDOpenPort` + `PowerOn(USER)`; a non-NULL handle (ignored by
 /// every function, as in the vendor DLL) or NULL. `port` is ignored.
 @_cdecl("OpenDevice")
 public func OpenDevice(_ portNumber: Int32) -> UnsafeMutableRawPointer? {
-    guard iDOpenPort() == 0 else { return nil }
+    guard openPort() == VendorCode.ok else { return nil }
     guard PowerOn(nil, 0x01, nil) == 0 else { return nil }
     return UnsafeMutableRawPointer(bitPattern: 1)
 }
