@@ -121,36 +121,48 @@ enum VendorEncounters {
             guard values.count <= fields.count else {
                 throw VendorFailure(VendorCode.parameter, "szData has \(values.count) fields; the record has \(fields.count)")
             }
-            var area = [UInt8](repeating: 0xFF, count: kind.dataLength)
-            for (index, field) in fields.enumerated() {
-                let value = index < values.count ? Array(values[index]) : []
-                let bytes: [UInt8]
+            var area = blankArea(kind)
+            for (index, field) in fields.enumerated() where index < values.count {
                 do {
-                    switch field.encoding {
-                    case .ans: bytes = try coding.input(value, for: field, as: .ans)
-                    case .cn, .b:
-                        var digits = String(decoding: value, as: UTF8.self)
-                        guard digits.count <= 2 * field.length else {
-                            throw VendorFailure(VendorCode.parameter, "\(digits.count) hex digits for \(field.length) bytes")
-                        }
-                        let pad: Character = digits.isEmpty || field.encoding == .cn ? "F" : "0"
-                        digits += String(repeating: pad, count: 2 * field.length - digits.count)
-                        guard let decoded = try? Hex.decode(digits) else {
-                            throw VendorFailure(VendorCode.parameter, "'\(digits)' is not hex digits")
-                        }
-                        bytes = decoded
-                    }
+                    area.replaceSubrange(field.range, with: try fieldBytes(field, Array(values[index]), coding: coding))
                 } catch let failure as VendorFailure {
                     throw VendorFailure(failure.code, "field \(index + 1) (\(field.chineseName)): \(failure.description)")
                 }
-                area.replaceSubrange(field.range, with: bytes)
             }
-            let session = try port.requireCard()
-            let dataArea = area
-            let signed = dataArea + (try runBlocking { try await session.encounterSignature(over: dataArea) })
-            try runBlocking { try await session.updateBinaryBytes(of: file, offset: 0, data: signed) }
+            try writeSigned(area, to: file, session: try port.requireCard())
             return VendorCode.ok
         }
+    }
+
+    /// A data area never written: text 00, `cn` and `b` FF (health-card.md §3).
+    static func blankArea(_ kind: EncounterKind) -> [UInt8] {
+        var area = [UInt8](repeating: 0xFF, count: kind.dataLength)
+        for field in dataFields(kind) where field.encoding == .ans {
+            area.replaceSubrange(field.range, with: [UInt8](repeating: 0, count: field.length))
+        }
+        return area
+    }
+
+    /// The card bytes of one field's API value: text as configured, `cn` hex digits F-padded,
+    /// `b` hex digits 0-padded; empty = blank.
+    static func fieldBytes(_ field: FieldSpec, _ value: [UInt8], coding: VendorCoding) throws -> [UInt8] {
+        if field.encoding == .ans { return try coding.input(value, for: field, as: .ans) }
+        var digits = String(decoding: value, as: UTF8.self)
+        guard digits.count <= 2 * field.length else {
+            throw VendorFailure(VendorCode.parameter, "\(digits.count) hex digits for \(field.length) bytes")
+        }
+        let pad: Character = digits.isEmpty || field.encoding == .cn ? "F" : "0"
+        digits += String(repeating: pad, count: 2 * field.length - digits.count)
+        guard let decoded = try? Hex.decode(digits) else {
+            throw VendorFailure(VendorCode.parameter, "'\(digits)' is not hex digits")
+        }
+        return decoded
+    }
+
+    /// Writes a data area followed by the SAM's signature and certificate.
+    static func writeSigned(_ area: [UInt8], to file: ElementaryFileSpec, session: TerminalSession) throws {
+        let signed = area + (try runBlocking { try await session.encounterSignature(over: area) })
+        try runBlocking { try await session.updateBinaryBytes(of: file, offset: 0, data: signed) }
     }
 }
 

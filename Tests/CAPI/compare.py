@@ -47,11 +47,12 @@ def main():
     run = subprocess.run(client + [str(work / "outpatient.txt"), str(work / "inpatient.txt")], capture_output=True)
     if run.returncode != 0:
         sys.exit(f"{' '.join(client)} exited {run.returncode}:\n{run.stderr.decode(errors='replace')}")
-    output = {}
+    output, raw = {}, {}
     for line in run.stdout.split(b"\n"):
         if line:
             name, _, value = line.partition(b"\t")
             output[name.decode()] = decode(value)
+            raw[name.decode()] = value
 
     read = subprocess.run([hcard, "read", "--json"], capture_output=True, text=True)
     if read.returncode != 0:
@@ -131,6 +132,33 @@ def main():
     check("ed2.b", output.get("ed2.b"), "20261122")
     check("ee2.no", output.get("ee2.no"), "01")
     check("EE01.admissionDate", output.get("EE01.admissionDate"), inpatient["admissionDate"].replace("-", ""))
+
+    if "wsc.11" in output:  # the C client also calls the item-number and TLV-string functions
+        issuer, holder = card["issuer"], card["holder"]
+        check("wsc.11 (holder.name)", output.get("wsc.11"), holder["name"])
+        check("wsc.15 (holder.idNumber)", output.get("wsc.15"), holder["idNumber"])
+        check("wsc.57 (issuer.cityCode)", output.get("wsc.57"), issuer["cityCode"])
+        check("wsc.16 (payment.phone1, written by wsc_PutCardInfo)", output.get("wsc.16"), card["payment"].get("phone1"))
+        check("wsc.16 is the value put", output.get("wsc.16"), "13700137000")
+        check("wsc.58 (allergies[1].allergen)", output.get("wsc.58"), card["allergies"][0]["allergen"])
+        check("wsc.62 (inpatientIndex[1])", output.get("wsc.62"), "00" if card["inpatientIndex"][0] else "FF")
+        check("wsc.64 (inpatient[1].institutionName)", output.get("wsc.64"), card["inpatient"][0]["record"]["institutionName"])
+        check("wsc.213 (outpatient[1].institutionName)", output.get("wsc.213"), card["outpatient"][0]["record"]["institutionName"])
+        check("hd.ED03", output.get("hd.ED03"), "213004TEST21500820261122")
+        # HD_RDF03EE00: every written field of the inpatient record as NNNLLLvalue, values cut at F.
+        text, items = raw.get("hd.EE01", b""), {}  # LLL counts bytes, so parse the bytes
+        while len(text) >= 6:
+            length = int(text[3:6])
+            items[int(text[:3])] = decode(text[6:6 + length])
+            text = text[6 + length:]
+        check("hd.EE01 parsed to the end", text, b"")
+        record = card["inpatient"][0]["record"]
+        for item, field in enumerate(layout.data_fields(files, "inpatient"), start=64):
+            value = layout.lookup(record, field.key)
+            wanted = None if value is None else values.expected_output(field, value)
+            if wanted is not None and field.encoding == "b":
+                wanted = wanted.split("F")[0] if "F" in wanted else wanted
+            check(f"hd.EE01 item {item} ({field.key})", items.get(item), wanted)
 
     for line in mismatches:
         print("MISMATCH", line)

@@ -131,6 +131,31 @@ int main(int argc, char **argv) {
     expect("iR_DF03EEInfo(NO)", iR_DF03EEInfo(h, 2, b[0], 1066, 1, NO_style), IRV_OK); put("ee2.no", b[0]);
     expect("iErase_DF03EF05Info", iErase_DF03EF05Info(h, 2), IRV_OK);
 
+    /* The item-number interface (§6): a put, then gets of items from every kind of file. */
+    uint32_t errors[8] = {0};
+    ITEMSELECT put_items[] = {{16, 1, "13700137000", 12, &errors[0]}};
+    expect("wsc_PutCardInfo", (long)wsc_PutCardInfo(h, put_items, 1), IRV_OK);
+    static char values[8][512];
+    ITEMSELECT get_items[] = {
+        {11, 1, values[0], 512, &errors[0]}, {15, 1, values[1], 512, &errors[1]}, {57, 1, values[2], 512, &errors[2]},
+        {16, 1, values[3], 512, &errors[3]}, {58, 1, values[4], 512, &errors[4]}, {62, 1, values[5], 512, &errors[5]},
+        {64, 1, values[6], 512, &errors[6]}, {213, 1, values[7], 512, &errors[7]},
+    };
+    expect("wsc_GetCardInfo", (long)wsc_GetCardInfo(h, get_items, 8), IRV_OK);
+    const char *item_names[] = {"wsc.11", "wsc.15", "wsc.57", "wsc.16", "wsc.58", "wsc.62", "wsc.64", "wsc.213"};
+    for (int i = 0; i < 8; i++) { put(item_names[i], values[i]); expect(item_names[i], (long)errors[i], 0); }
+    ITEMSELECT small[] = {{15, 1, values[0], 10, &errors[0]}};
+    expect("wsc_GetCardInfo(small)", (long)wsc_GetCardInfo(h, small, 1), IRV_PARA_ERR);
+    expect("wsc_GetCardInfo(small) pdwErrCode", (long)errors[0], IRV_PARA_ERR);
+
+    /* S1's tag-length-value records (§5.3): outpatient slot 3, never marked valid. */
+    expect("HD_WDF03ED00", HD_WDF03ED00(3, "213004TEST215008202611221"), IRV_PARA_ERR); /* LLL 008, 7 bytes left */
+    expect("HD_WDF03ED00", HD_WDF03ED00(3, "213004TEST21500820261122"), IRV_OK);
+    expect("HD_WDF03ED00(383)", HD_WDF03ED00(3, "383002AA"), IRV_PARA_ERR);
+    static char tlv[8192];
+    expect("HD_RDF03ED00", HD_RDF03ED00(3, tlv), IRV_OK); put("hd.ED03", tlv);
+    expect("HD_RDF03EE00", HD_RDF03EE00(1, tlv), IRV_OK); put("hd.EE01", tlv);
+
     /* Read every file function. */
     memset(b, 0, sizeof b);
     expect("iR_DDF1EF05Info", iR_DDF1EF05Info(h, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]), IRV_OK);

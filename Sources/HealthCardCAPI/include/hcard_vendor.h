@@ -144,6 +144,29 @@ HCARD_API int iW_DF03EE_ALLInfo(HANDLE hDev, int nRecorderNo, char *szData);
 HCARD_API int iR_DF03ED_ALLInfo(HANDLE hDev, int nRecorderNo, char *szData);
 HCARD_API int iW_DF03ED_ALLInfo(HANDLE hDev, int nRecorderNo, char *szData);
 
+/* Item-number interface (§6): S1/S7's five-member ITEMSELECT in the platform's layout (on LP64
+ * Linux: offsets 0, 2, 8, 16, 24, size 32). wItemFlag = item 1-384; wID = record number (58-61),
+ * slot (62, 63) or file number (64-384), else 1; wValueLen = the size of pValue (coded value and
+ * NUL); pdwErrCode (may be NULL) receives each item's code. S5's three-member layout is not
+ * supported. Stops at the first failure and returns its code. */
+typedef struct ITEMSELECT {
+    uint16_t wItemFlag;
+    uint16_t wID;
+    void *pValue;
+    uint16_t wValueLen;
+    uint32_t *pdwErrCode;
+} ITEMSELECT;
+HCARD_API uint32_t wsc_GetCardInfo(HANDLE hCard, void *pvSelect, int nItem);
+HCARD_API uint32_t wsc_PutCardInfo(HANDLE hCard, void *pvSelect, int nItem);
+
+/* S1's tag-length-value record strings (§5.3): NNN item, LLL decimal byte length, value. Write
+ * blanks the data area, writes the items (EE 64-210, ED 213-382) and the SAM's signature; read
+ * lists every written item (text; cn and b as hex cut at the first F). No hDev. */
+HCARD_API int HD_WDF03EE00(int inRecorderNo, char *iszData);
+HCARD_API int HD_RDF03EE00(int inRecorderNo, char *iszData);
+HCARD_API int HD_WDF03ED00(int inRecorderNo, char *iszData);
+HCARD_API int HD_RDF03ED00(int inRecorderNo, char *iszData);
+
 /* SAM services (§7). */
 HCARD_API int iReader_SAM_Public(int hDev, char *info);          /* 28 hex digits, buffer 29 */
 HCARD_API int iReader_SAM_Terminal(int hDev, char *info);        /* 12 hex digits, buffer 13 */
