@@ -20,7 +20,8 @@
  * buffers must have at least the sizes given below (incl. the NUL), as with the vendor DLL.
  *
  * Readers: HCARD_READER, HCARD_SAM_READER, HCARD_PSAM_SLOT, HCARD_CHUNK, HCARD_TEXT,
- * HCARD_CARD_FACTOR, HCARD_TRACE, or a file named by HCARD_CONFIG (Docs/c-api.md).
+ * HCARD_CARD_FACTOR, HCARD_TRACE, HCARD_OPEN_PORT_RETURNS, HCARD_SEND_APDU_RETURNS, or a file
+ * named by HCARD_CONFIG (Docs/c-api.md).
  *
  * Thread safety: one port per process (as the vendor DLL); every function is serialised on it,
  * so calls from several threads are safe but do not run in parallel. `hDev` is ignored.
