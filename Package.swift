@@ -5,6 +5,9 @@
 // `hcard` command line. The target graph and what each target may import: Docs/architecture.md.
 import PackageDescription
 
+/// The package's folder: the linker runs elsewhere, so the version script needs an absolute path.
+let packageRoot = Context.packageDirectory
+
 let package = Package(
     name: "HealthCardKit",
     platforms: [.macOS(.v15)],
@@ -19,6 +22,11 @@ let package = Package(
         .library(name: "CheckpointGate", targets: ["CheckpointGate"]),
         .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
         .executable(name: "hcard", targets: ["hcard"]),
+        // libhcard.so: the vendor reader DLL's C interface (hcard_vendor.h) and the C API
+        // (hcard.h) for C, Python, Java and C# programs; Docs/c-api.md. Built as
+        // libhcard-capi.so (the name `hcard` is the CLI's) with the soname libhcard.so, the name
+        // Scripts/install-capi.sh installs it under.
+        .library(name: "hcard-capi", type: .dynamic, targets: ["HealthCardCAPI"]),
         // Links only the card stack; Scripts/check-links.sh proves it with ldd.
         .executable(name: "hcard-card-probe", targets: ["hcard-card-probe"]),
     ],
@@ -116,6 +124,23 @@ let package = Package(
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
                 "HealthQR", "HealthQRImaging", "PersonalHealthCode", "ScanRegistration", "EMPI", "EMPIIndex",
                 "HealthCardFixtures", "CheckpointGate",
+            ]),
+
+        // MARK: The C library: @_cdecl exports over the card, PC/SC, QR, health-code and EMPI
+        // targets; the headers are in its include/. Only the symbols of exports.map are exported
+        // (a linker version script: an unsafe flag, fine for a leaf product nothing depends on).
+        .target(
+            name: "HealthCardCAPI",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardPCSC", "HealthQR",
+                "PersonalHealthCode", "EMPI", "EMPIIndex",
+            ],
+            exclude: ["include", "exports.map", "hcard.pc.in"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "--version-script=\(packageRoot)/Sources/HealthCardCAPI/exports.map",
+                    "-Xlinker", "-soname=libhcard.so", "-use-ld=lld",
+                ])
             ]),
 
         // MARK: Programs.

@@ -5,7 +5,9 @@
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
 #     libqrencode, libpng or libjpeg (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
-#  5. no CLI file reaches 300 lines.
+#  5. no CLI file reaches 300 lines;
+#  6. the C library target HealthCardCAPI is a leaf: no target depends on it (its linker flags
+#     are unsafe flags, which SwiftPM refuses in a package's dependencies' targets).
 # Exits 1 with one line per violation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +58,10 @@ while read -r lines file; do
     [ "$file" = total ] && continue
     [ "$lines" -lt 300 ] || fail "$file has $lines lines (the CLI keeps each file under 300)"
 done < <(wc -l Sources/hcard/*.swift)
+
+# 6. HealthCardCAPI is a leaf: mentioned once as a target and once as the product's target.
+uses=$(grep -c '"HealthCardCAPI"' Package.swift)
+[ "$uses" -eq 2 ] || fail "Package.swift names HealthCardCAPI $uses times: only its target and the hcard-capi product may"
 
 if [ "$failures" -gt 0 ]; then exit 1; fi
 echo "architecture: ok (C imports, SQLite, card-stack links: $(grep -c '=>' <<<"$linked") libraries, docs, CLI sizes)"

@@ -15,5 +15,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libpng-dev libjpeg-dev libzint-dev \
     libsqlite3-dev sqlite3 \
     iproute2 procps \
+    gcc libc6-dev libjna-java default-jdk-headless \
     >/dev/null
 echo "setup: system packages installed"

@@ -56,6 +56,10 @@ fi
 
 quiet swift test --skip-build
 
+# libhcard.so: its exports, the C API, and the vendor call order from C, Python and Java through
+# pcscd (Scripts/test-capi.sh; uses HCARD_PCSCD, so it runs while pcscd is up).
+bash Scripts/test-capi.sh
+
 # Every libFuzzer target of Scripts/fuzz.sh (one per parser) for 5 s each, built unoptimised:
 # the builds are three times quicker, which is what a short run needs; builds are reused while
 # their sources do not change. A crash, sanitizer report or broken round trip fails the script.

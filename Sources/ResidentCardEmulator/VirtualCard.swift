@@ -79,7 +79,8 @@ public struct VirtualCard: Sendable {
         let fid = FileIdentifier(rawValue: UInt16(command.data[0]) << 8 | UInt16(command.data[1]))
         if fid == ResidentCardFileSystem.DF.masterFile {
             enterDF(fid)
-            return .init(data: Self.fci(ResidentCardFileSystem.DFName.masterFile), statusWord: .success)
+            // The MF FCI as the trace shows it: name (tag 84) and an empty proprietary template A5 00.
+            return .init(data: Self.fci(ResidentCardFileSystem.DFName.masterFile, proprietary: true), statusWord: .success)
         }
         if fid == ResidentCardFileSystem.DF.ddf1 {
             enterDF(fid)
@@ -105,8 +106,9 @@ public struct VirtualCard: Sendable {
         currentEF = nil
     }
 
-    private static func fci(_ name: [UInt8]) -> [UInt8] {
-        [0x6F, UInt8(name.count + 2), 0x84, UInt8(name.count)] + name
+    private static func fci(_ name: [UInt8], proprietary: Bool = false) -> [UInt8] {
+        let template: [UInt8] = proprietary ? [0xA5, 0x00] : []
+        return [0x6F, UInt8(name.count + 2 + template.count), 0x84, UInt8(name.count)] + name + template
     }
 
     // MARK: Reading

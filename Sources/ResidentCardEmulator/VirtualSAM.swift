@@ -30,7 +30,9 @@ public struct VirtualSAM: Sendable {
 
     public let serial: String
     private let masterKeys: [String: [UInt8]]
-    private let pin: [UInt8]
+    /// The PIN: changeable with `80 5E` for the life of this SAM (a process of `hcard emulate`);
+    /// a new virtual SAM starts with the test PIN again.
+    private var pin: [UInt8]
     private var pinRetries = 3
     private var pinVerified = false
     private var sessionKey: [UInt8]?
@@ -128,8 +130,22 @@ public struct VirtualSAM: Sendable {
         return pinRetries == 0 ? .status(.authenticationMethodBlocked) : .status(StatusWord(rawValue: 0x63C0 | UInt16(pinRetries)))
     }
 
+    /// `80 5E 01 00 Lc | old ‖ FF ‖ new` (vendor-interface.md §3 `iChange_Pin`): a wrong old PIN
+    /// counts as a failed VERIFY.
     private mutating func changePIN(_ command: CommandAPDU) -> ResponseAPDU {
-        .status(.commandNotAllowed)  // the test PIN is fixed
+        guard command.p1 == 0x01, command.p2 == 0x00 else { return .status(.incorrectP1P2) }
+        guard let separator = command.data.firstIndex(of: 0xFF), separator > 0, separator < command.data.count - 1 else {
+            return .status(.wrongLength)
+        }
+        guard pinRetries > 0 else { return .status(.authenticationMethodBlocked) }
+        guard Array(command.data[..<separator]) == pin else {
+            pinRetries -= 1
+            pinVerified = false
+            return pinRetries == 0 ? .status(.authenticationMethodBlocked) : .status(StatusWord(rawValue: 0x63C0 | UInt16(pinRetries)))
+        }
+        pin = Array(command.data[(separator + 1)...])
+        pinRetries = 3
+        return .status(.success)
     }
 
     /// `80 DE P1 P2 Lc | card factor (8) [‖ regional factor (8)] ‖ R (8)`: session key for the card.

@@ -29,32 +29,7 @@ public enum PCSCTerminal {
         let context = try PCSCContext()
         let choice = try ReaderSelection.choose(card: cardReader, sam: samReader, among: try context.readerStates())
 
-        let card = try context.connect(to: choice.card)
-        card.dispositionOnClose = .reset
-        try card.beginTransaction()
-        let channel = PCSCCardChannel(card)
-        let traced = TracingChannel(channel, protocolLabel: channel.protocolLabel, sink: trace ?? { _ in })
-        let sessionChannel: any CardChannel = channel.needsT0Handling ? T0Channel(traced) : traced
-
-        var sam: (any SecureAccessModule)?
-        if let samReader = choice.sam {
-            let samCard = try context.connect(to: samReader)
-            samCard.dispositionOnClose = .reset
-            try samCard.beginTransaction()
-            let samChannel = PCSCCardChannel(samCard)
-            if let trace {
-                sam = APDUSecureAccessModule(
-                    channel: TracingChannel(samChannel, protocolLabel: samChannel.protocolLabel) { trace("SAM " + $0) })
-            } else {
-                sam = APDUSecureAccessModule(channel: samChannel)
-            }
-        }
-        if let trace {
-            let samName = choice.sam.map { "'\($0)'" } ?? "none"
-            trace("# card: '\(choice.card)' \(channel.protocolLabel); SAM: \(samName)")
-        }
-        let session = TerminalSession(
-            card: sessionChannel, atr: try AnswerToReset(card.answerToReset), sam: sam, configuration: configuration)
-        return TerminalConnection(session: session, apduCount: { traced.apduCount })
+        let sam = try choice.sam.map { try connectSAM(in: $0, context: context, trace: trace) }
+        return try session(cardReader: choice.card, sam: sam, context: context, configuration: configuration, trace: trace)
     }
 }

@@ -88,7 +88,7 @@ struct ReaderIntegrationTests {
         let apdu = try runHCard(["apdu", "00A4000002DDF1", "00A40000023F00"])
         #expect(
             apdu.stdout
-                == "6F10840C57532E5359532E4444463031A500 9000\n6F1284106A6D6A6B6B7979686A00000000000000 9000\n")
+                == "6F10840C57532E5359532E4444463031A500 9000\n6F1484106A6D6A6B6B7979686A00000000000000A500 9000\n")
         let repeated = try runHCard(["apdu", "00A4000002DDF1", "--repeat", "200"])
         #expect(repeated.stdout.contains("200 APDUs in"), "\(repeated.stdout)\(repeated.stderr)")
 

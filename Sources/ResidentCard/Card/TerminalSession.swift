@@ -31,14 +31,14 @@ public actor TerminalSession {
         public init() {}
     }
 
-    private let card: any CardChannel
-    private let sam: (any SecureAccessModule)?
+    let card: any CardChannel
+    let sam: (any SecureAccessModule)?
     public let atr: AnswerToReset
     public let configuration: Configuration
 
-    private var currentDF: FileIdentifier?
-    private var currentEF: ElementaryFileSpec?
-    private var authenticated: Set<String> = []
+    var currentDF: FileIdentifier?
+    var currentEF: ElementaryFileSpec?
+    var authenticated: Set<String> = []
     private var cityCode: String?
     private var samCertificate: [UInt8]?
     private var samUnlocked = false
@@ -187,14 +187,23 @@ public actor TerminalSession {
 
     /// Marks an encounter slot empty (`84 0C`, UK_DF03_2). The bytes stay until the slot is reused.
     public func erase(_ kind: EncounterKind, slot: Int) async throws {
+        try await mark(kind, slot: slot, valid: false)
+    }
+
+    /// Marks an index slot valid (`84 D2` after UK_DF03_1) or empty (`84 0C` after UK_DF03_2).
+    func mark(_ kind: EncounterKind, slot: Int, valid: Bool) async throws {
         let index = kind.indexFile
         guard (1...index.recordCount).contains(slot) else {
             throw HealthCardError.invalidValue("\(kind) slot \(slot) does not exist; slots are 1...\(index.recordCount)")
         }
-        try await authenticate(.ukDF03_2, in: index.parent, purpose: .update)
+        let key: KeyReference = valid ? .ukDF03_1 : .ukDF03_2
+        try await authenticate(key, in: index.parent, purpose: .update)
         try await select(index)
-        _ = try await card.transmitChecked(
-            try HealthCardCommand.markIndexRecordEmpty(number: UInt8(slot)), context: context(index, key: .ukDF03_2))
+        let command =
+            valid
+            ? try HealthCardCommand.markIndexRecordValid(number: UInt8(slot))
+            : try HealthCardCommand.markIndexRecordEmpty(number: UInt8(slot))
+        _ = try await card.transmitChecked(command, context: context(index, key: key))
     }
 
     /// Writes the photo (JPEG, at most 3072 bytes) to DDF1/EF07 after UK_DDF1.
@@ -294,12 +303,20 @@ public actor TerminalSession {
         try CardRecordCodec.decodeTLVRecords(try await readTLVRecords(R.file), as: R.self)
     }
 
-    private func readTLVRecords(_ file: ElementaryFileSpec) async throws -> [[UInt8]] {
+    func readTLVRecords(_ file: ElementaryFileSpec) async throws -> [[UInt8]] {
         try await prepareRead(file)
         var records: [[UInt8]] = []
+        // Without a SAM, DDF1/EF05 is read by record identifier (`00 B2 tag 00`), as the vendor
+        // SDK reads it (vendor-interface.md §4, health-card.md §8): the form a SAM-less reader uses.
+        let byTag = sam == nil && file == ResidentCardFileSystem.EF.issuer
         for (index, field) in file.fields.enumerated() {
-            let response = try await card.transmitChecked(
-                try HealthCardCommand.readRecord(number: UInt8(index + 1), ne: field.length + 2), context: context(file))
+            let command =
+                if byTag, let tag = field.item {
+                    try HealthCardCommand.readRecord(identifier: tag, ne: field.length + 2)
+                } else {
+                    try HealthCardCommand.readRecord(number: UInt8(index + 1), ne: field.length + 2)
+                }
+            let response = try await card.transmitChecked(command, context: context(file))
             records.append(response.data)
         }
         if file == ResidentCardFileSystem.EF.issuer, let record = records.last, record.first == 0x39 {
@@ -333,7 +350,7 @@ public actor TerminalSession {
     }
 
     /// Secure-messaging UPDATE RECORD (§7.5 steps 1-5).
-    private func writeSecure(record number: UInt8, tlv: [UInt8], file: ElementaryFileSpec) async throws {
+    func writeSecure(record number: UInt8, tlv: [UInt8], file: ElementaryFileSpec) async throws {
         guard let sam, let sm = file.updateKey?.secureMessagingKey else { throw SessionError.needsSAM("\(file) needs a SAM") }
         try await unlockSAM()
         let challenge = try await getChallenge()
@@ -350,10 +367,10 @@ public actor TerminalSession {
 
     // MARK: - Selection and authentication
 
-    private enum Purpose { case read, update }
+    enum Purpose { case read, update }
 
     /// Selects the DF of `file` (through DDF1, as every card accepts) and authenticates its read key.
-    private func prepareRead(_ file: ElementaryFileSpec) async throws {
+    func prepareRead(_ file: ElementaryFileSpec) async throws {
         if let key = file.readKey {
             guard sam != nil else {
                 throw SessionError.needsSAM("\(file.path) \(file.name) needs \(key.name), which only a SAM can compute")
@@ -363,14 +380,14 @@ public actor TerminalSession {
         try await select(file)
     }
 
-    private func select(_ file: ElementaryFileSpec) async throws {
+    func select(_ file: ElementaryFileSpec) async throws {
         try await selectDF(file.parent)
         guard currentEF != file else { return }
         _ = try await card.transmitChecked(HealthCardCommand.select(file.fid), context: context(file))
         currentEF = file
     }
 
-    private func selectDF(_ df: FileIdentifier) async throws {
+    func selectDF(_ df: FileIdentifier) async throws {
         guard currentDF != df else { return }
         let ddf1 = ResidentCardFileSystem.DF.ddf1
         if df != ddf1, currentDF != ddf1 {
@@ -383,7 +400,7 @@ public actor TerminalSession {
     }
 
     /// External authentication (§7.4) with `key`, once per DF visit.
-    private func authenticate(_ key: KeyReference, in df: FileIdentifier, purpose: Purpose) async throws {
+    func authenticate(_ key: KeyReference, in df: FileIdentifier, purpose: Purpose) async throws {
         try await selectDF(df)
         guard !authenticated.contains(key.name) else { return }
         guard let sam else { throw SessionError.needsSAM("\(df) needs \(key.name), which only a SAM can compute") }
@@ -431,13 +448,13 @@ public actor TerminalSession {
         return [cardFactor, try regionalFactor(cityCode: cityCode!)]
     }
 
-    private func unlockSAM() async throws {
+    func unlockSAM() async throws {
         guard !samUnlocked, let sam else { return }
         if let pin = configuration.samPIN { try await sam.verifyPIN(pin) }
         samUnlocked = true
     }
 
-    private func samCertificateBytes() async throws -> [UInt8] {
+    func samCertificateBytes() async throws -> [UInt8] {
         if let samCertificate { return samCertificate }
         guard let sam else { throw SessionError.needsSAM("no SAM") }
         let certificate = try await sam.certificate()
@@ -445,7 +462,7 @@ public actor TerminalSession {
         return certificate
     }
 
-    private func context(_ file: ElementaryFileSpec, key: KeyReference? = nil) -> CardCommandContext {
+    func context(_ file: ElementaryFileSpec, key: KeyReference? = nil) -> CardCommandContext {
         CardCommandContext(file: file.fid, key: key?.name ?? file.readKey?.name)
     }
 }

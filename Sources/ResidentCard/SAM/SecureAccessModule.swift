@@ -54,13 +54,16 @@ public struct APDUSecureAccessModule<Base: CardChannel>: SecureAccessModule {
         _ = try await send(0x80, 0xDE, p1, p2, factors.flatMap { $0 } + challenge)
     }
 
+    /// Sent without Le (case 3), as the real-card trace shows (`80FA000010 …` → `6110`, then
+    /// `00C0000010`; health-card.md §7.4) and the vendor code does for the MAC (`80FA0500 Lc …`,
+    /// then `00C0000004`): the answer comes with GET RESPONSE, through the T=0 handling.
     public func encrypt(_ blocks: [UInt8]) async throws -> [UInt8] {
-        try await send(0x80, 0xFA, 0x00, 0x00, blocks, ne: blocks.count)
+        try await send(0x80, 0xFA, 0x00, 0x00, blocks)
     }
 
     public func mac(_ data: [UInt8]) async throws -> [UInt8] {
         let padded = ISO9797Padding.method2(data, blockByteCount: 16)
-        return try await send(0x80, 0xFA, 0x05, 0x00, [UInt8](repeating: 0, count: 16) + padded, ne: 4)
+        return try await send(0x80, 0xFA, 0x05, 0x00, [UInt8](repeating: 0, count: 16) + padded)
     }
 
     public func sign(_ data: [UInt8]) async throws -> [UInt8] {
@@ -95,4 +98,17 @@ public struct SAMError: Error, Hashable, Sendable, CustomStringConvertible {
         detail: "the SAM PIN is blocked: the SAM must be unblocked by its issuer")
 
     public var description: String { "SAM: \(detail)" }
+}
+
+extension APDUSecureAccessModule {
+    /// Reads `length` bytes of the SAM file `fid`, in `df` when given (else in the SAM's MF):
+    /// the SAM-side files of health-card.md §7.7 (serial 0015, terminal number 0016, key index
+    /// 001A, issuer certificate 001B, SAM certificate 001C). Selects 3F00 first, as the vendor
+    /// functions do after their SAM reset.
+    public func readFile(_ fid: FileIdentifier, in df: FileIdentifier? = nil, length: Int) async throws -> [UInt8] {
+        _ = try await send(0x00, 0xA4, 0x00, 0x00, [0x3F, 0x00])
+        if let df { _ = try await send(0x00, 0xA4, 0x00, 0x00, [UInt8(df.rawValue >> 8), UInt8(df.rawValue & 0xFF)]) }
+        _ = try await send(0x00, 0xA4, 0x00, 0x00, [UInt8(fid.rawValue >> 8), UInt8(fid.rawValue & 0xFF)])
+        return try await ChunkedTransfer.readBinary(from: channel, length: length)
+    }
 }
