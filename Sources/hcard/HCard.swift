@@ -17,7 +17,7 @@ struct HCard: AsyncParsableCommand {
             IDCommand.self, CodesCommand.self, CardCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self,
             KeysCommand.self, QRCommand.self, HealthCodeCommand.self, CheckpointCommand.self, PassLogCommand.self,
             EMPICommand.self, AccountCommand.self, BlacklistCommand.self, PlatformCommand.self, FixturesCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, ServeCommand.self,
             ReadersCommand.self, ATRCommand.self, APDUCommand.self, EmulateCommand.self,
         ]
     )
