@@ -309,7 +309,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" 
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'platform' -d 'Platform exchange files (card, blacklist, whitelist, resident, oplog) and request signing.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'fixtures' -d 'Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'demo' -d 'A tour on a built-in example: card, visit, QR code, verification, patient match.'
-complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'serve' -d 'Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, the audit log.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'serve' -d 'Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, e-health-card accounts.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'readers' -d 'List the PC/SC readers, whether each holds a card, and its ATR.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'atr' -d 'Show the ATR of the card in a reader: protocols, historical bytes, extended length.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard" -eq 1' -fa 'apdu' -d 'Send command APDUs (hex) to the card in a reader and print the responses.'

@@ -66,7 +66,7 @@ _hcard() {
             'platform:Platform exchange files (card, blacklist, whitelist, resident, oplog) and request signing.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
-            'serve:Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, the audit log.'
+            'serve:Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, e-health-card accounts.'
             'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
             'atr:Show the ATR of the card in a reader: protocols, historical bytes, extended length.'
             'apdu:Send command APDUs (hex) to the card in a reader and print the responses.'

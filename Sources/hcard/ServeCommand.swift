@@ -6,7 +6,7 @@ import HealthCardServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, the audit log.",
+        abstract: "Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, e-health-card accounts.",
         discussion: """
             Starts with no configuration: listens on 127.0.0.1:8080 with its data in hcard-serve.sqlite \
             (created on first start; the API keys and the audit log go beside it, in \
