@@ -3,6 +3,10 @@ import HealthCardTestSupport
 import HealthCardCore
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -57,6 +61,70 @@ struct ServeCommandTests {
             let (data, response) = try await URLSession.shared.data(for: request)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         }
+    }
+
+    /// One HTTP/1.1 request over a raw loopback socket, sent in two parts so it can be in flight
+    /// while the test does something else.
+    final class RawRequest {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        }
+
+        func send(_ text: String) {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+        }
+
+        /// Everything until the server closes the connection.
+        func receiveAll() -> String {
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            Glibc.close(socket)
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+
+    @Test("SIGTERM while a request is in flight: that request is answered in full, then the process exits 0")
+    func gracefulShutdownFinishesInFlightRequests() async throws {
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        let added = try HCardRunner.run(["serve", "key", "add", "--name", "steward", "--roles", "steward"], in: directory)
+        let key = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try Running(arguments: [], in: directory)
+        let body = #"{"code":"HOSP-A"}"#
+        let request = try RawRequest(port: server.port)
+        request.send(
+            "POST /v1/empi/domains HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body.prefix(5))
+        try await Task.sleep(for: .milliseconds(300))
+        server.process.terminate()  // SIGTERM with half a body received
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.process.isRunning, "the server quit with a request in flight")
+        request.send(String(body.dropFirst(5)))
+        let response = request.receiveAll()
+        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response)")
+        #expect(response.contains(#""code":"HOSP-A""#))
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        // The write happened: a new server on the same files lists the domain.
+        let listed = try HCardRunner.run(["empi", "domain", "list", "--db", "hcard-serve.sqlite"], in: directory)
+        #expect(listed.stdout.contains("HOSP-A"), "\(listed.stdout) \(listed.stderr)")
     }
 
     @Test("starts with no configuration, verifies as hcard qr verify does, stops on SIGTERM with status 0")
