@@ -40,7 +40,7 @@ public final class HealthCardServer: Sendable {
 
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
-        operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + auditEndpoints
+        operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
