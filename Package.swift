@@ -33,6 +33,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP server (`hcard serve`, HealthCardServer). swift-configuration support is left
+        // off: the server reads its own small configuration file and environment.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C: one system library per C library (pkg-config supplies the include paths), and
@@ -143,10 +152,28 @@ let package = Package(
                 ])
             ]),
 
+        // MARK: The HTTP server over the library (Docs/serve.md).
+        .target(
+            name: "HealthCardServer",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "PersonalHealthCode", "EMPI", "EMPIIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "HealthCardSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources/openapi.json")]),
+
         // MARK: Programs.
         .executableTarget(
             name: "hcard",
-            dependencies: ["HealthCardCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "HealthCardCore", "HealthCardServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "hcard-card-probe", dependencies: ["HealthCardFoundation", "ResidentCard", "ResidentCardPCSC"],
             path: "Examples/card-probe"),
@@ -205,6 +232,14 @@ let package = Package(
                 "HealthQRImaging", "PersonalHealthCode", "EMPI", "HealthCardFixtures", "HealthCardTestSupport",
             ]),
         .testTarget(name: "HealthCardCoreTests", dependencies: ["HealthCardCore"]),
+        .testTarget(
+            name: "HealthCardServerTests",
+            dependencies: [
+                "HealthCardServer", "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "PersonalHealthCode", "EMPI",
+                "EMPIIndex", "HealthCardTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "hcardTests",
             dependencies: [

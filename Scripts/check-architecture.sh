@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Checks the layering that Package.swift and Docs/architecture.md describe, on the built tree:
 #  1. each C module is imported by exactly one adapter target (and nothing else imports it);
-#  2. GRDB (SQLite) is imported only by the three storage targets and their shared helper;
+#  2. GRDB (SQLite) is imported only by the storage targets (the libraries' stores, their shared
+#     helper, and the server's own key and audit store);
+#  2b. the HTTP stack (Hummingbird, SwiftNIO, swift-log/metrics, Prometheus, service lifecycle)
+#     is imported only by HealthCardServer (hcard starts the server through its API);
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
 #     libqrencode, libpng or libjpeg (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
@@ -33,10 +36,15 @@ done < <(grep -rnE '^(internal |private |public |@_implementationOnly )?import C
 # 2. SQLite only in the storage targets.
 while IFS=: read -r file _ _; do
     case "$(cut -d/ -f2 <<<"$file")" in
-        PersonalHealthCode | ScanRegistration | EMPIIndex | HealthCardSQLite) ;;
-        *) fail "$file imports GRDB; only PersonalHealthCode, ScanRegistration, EMPIIndex and HealthCardSQLite may" ;;
+        PersonalHealthCode | ScanRegistration | EMPIIndex | HealthCardSQLite | HealthCardServer) ;;
+        *) fail "$file imports GRDB; only PersonalHealthCode, ScanRegistration, EMPIIndex, HealthCardSQLite and HealthCardServer may" ;;
     esac
 done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
+
+# 2b. The HTTP stack only in the server target: the libraries stay free of it.
+while IFS=: read -r file _ text; do
+    [ "$(cut -d/ -f2 <<<"$file")" = HealthCardServer ] || fail "$file: $text (only HealthCardServer may)"
+done < <(grep -rnE '^(internal |public )?import (Hummingbird[A-Za-z]*|NIO[A-Za-z]*|HTTPTypes|Logging|Metrics|Prometheus|ServiceLifecycle)$' Sources || true)
 
 # 3. The card stack links none of the storage or image libraries.
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
@@ -49,7 +57,9 @@ grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsc
 
 # 4. The architecture document names every target.
 for target in $(grep -oE 'name: "[A-Za-z-]+"' Package.swift | cut -d'"' -f2 | sort -u); do
-    case "$target" in HealthCardKit | ArgumentParser | GRDB) continue ;; esac
+    case "$target" in
+        HealthCardKit | ArgumentParser | GRDB | Hummingbird | Logging | Metrics | Prometheus | ServiceLifecycle | NIOCore | HTTPTypes) continue ;;
+    esac
     grep -q "\`$target\`" Docs/architecture.md || fail "Docs/architecture.md does not describe target $target"
 done
 

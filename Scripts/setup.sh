@@ -18,3 +18,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     gcc libc6-dev libjna-java default-jdk-headless \
     >/dev/null
 echo "setup: system packages installed"
+# schemathesis: Scripts/check-api.sh runs it against a live `hcard serve` (Docs/serve.md §6).
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "schemathesis==4.32.5"
+echo "setup: schemathesis installed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds HealthCardKit, checks its layering (Scripts/check-architecture.sh) and runs every test:
-# unit tests, the CLI tests, and the PC/SC integration tests
+# unit tests, the CLI tests, schemathesis against `hcard serve` (Scripts/check-api.sh), and the
+# PC/SC integration tests
 # (Tests/hcardTests/ReaderIntegrationTests.swift), which need pcscd with vsmartcard-vpcd.
 # Needs the packages of Scripts/setup.sh; pcscd needs root (it writes /run/pcscd).
 set -euo pipefail
@@ -59,6 +60,10 @@ quiet swift test --skip-build
 # libhcard.so: its exports, the C API, and the vendor call order from C, Python and Java through
 # pcscd (Scripts/test-capi.sh; uses HCARD_PCSCD, so it runs while pcscd is up).
 bash Scripts/test-capi.sh
+
+# The HTTP API against its OpenAPI document: schemathesis on a live `hcard serve` over loopback
+# (no 5xx, every status and body as documented), then SIGTERM must end it with status 0.
+bash Scripts/check-api.sh
 
 # Every libFuzzer target of Scripts/fuzz.sh (one per parser) for 5 s each, built unoptimised:
 # the builds are three times quicker, which is what a short run needs; builds are reused while

@@ -173,13 +173,13 @@ _hcard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
+    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|serve|readers|atr|apdu|emulate|help)
         # Offer subcommand argument completions
         "_hcard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog site register clue empi account blacklist platform fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog site register clue empi account blacklist platform fixtures demo serve readers atr apdu emulate help' -- "${cur}"))
         ;;
     esac
 }
@@ -2893,6 +2893,148 @@ _hcard_demo() {
     # Offer option value completions
     case "${prev}" in
     '--dir')
+        return
+        ;;
+    esac
+}
+
+_hcard_serve() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    run|key)
+        # Offer subcommand argument completions
+        "_hcard_serve_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'run key' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_serve_run() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--skew')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_hcard_serve_key() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|revoke)
+        # Offer subcommand argument completions
+        "_hcard_serve_key_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_serve_key_add() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--config --db --name --roles)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--roles')
+        return
+        ;;
+    esac
+}
+
+_hcard_serve_key_list() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--config --db)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    esac
+}
+
+_hcard_serve_key_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--config --db --name)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--name')
         return
         ;;
     esac

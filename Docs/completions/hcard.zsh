@@ -69,6 +69,7 @@ _hcard() {
             'platform:Platform exchange files (card, blacklist, whitelist, resident, oplog) and request signing.'
             'fixtures:Check fixture files: card images, QR payloads and images, EMPI mappings and CSVs.'
             'demo:A tour on a built-in example: card, visit, QR code, verification, patient match.'
+            'serve:Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, e-health-card accounts.'
             'readers:List the PC/SC readers, whether each holds a card, and its ATR.'
             'atr:Show the ATR of the card in a reader: protocols, historical bytes, extended length.'
             'apdu:Send command APDUs (hex) to the card in a reader and print the responses.'
@@ -79,7 +80,7 @@ _hcard() {
         ;;
     arg)
         case "${words[1]}" in
-        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
+        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|serve|readers|atr|apdu|emulate|help)
             "_hcard_${words[1]}" && ret=0
             ;;
         esac
@@ -2049,6 +2050,119 @@ _hcard_demo() {
         '--dir[Keep the card image and the QR image in this directory (created if missing).]:dir:'
         '--terminal-qr[Draw the QR code in the terminal.]'
         '--no-terminal-qr[Draw the QR code in the terminal.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_serve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'run:Run the server (the default).'
+            'key:Manage the API keys: add (prints the key once), list, revoke.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        run|key)
+            "_hcard_serve_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_serve_run() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[A JSON configuration file.]:config:'
+        '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--listen[HOST\:PORT to listen on. Default\: 127.0.0.1\:8080.]:listen:'
+        '--trust[The trust list for code verification.]:trust:'
+        '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
+        '--skew[Allowed clock difference in seconds for verification. Default\: 30.]:skew:'
+        '--log-level[trace, debug, info, notice, warning, error or critical. Default\: info.]:log-level:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_serve_key() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Create a key and print it; only its salted SM3 hash is stored.'
+            'list:List the keys: name, id, roles, state (never secrets).'
+            'revoke:Revoke the key with this name.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list|revoke)
+            "_hcard_serve_key_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_serve_key_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[A JSON configuration file.]:config:'
+        '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--name[The client'\''s name (letters, digits, '\''-'\'', '\''_'\'', '\''.'\'').]:name:'
+        '--roles[Comma-separated roles.]:roles:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_serve_key_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[A JSON configuration file.]:config:'
+        '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_serve_key_revoke() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[A JSON configuration file.]:config:'
+        '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--name[The key'\''s name.]:name:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -18,7 +18,7 @@ struct HCard: AsyncParsableCommand {
             KeysCommand.self, QRCommand.self, HealthCodeCommand.self, CheckpointCommand.self, PassLogCommand.self,
             SiteCommand.self, RegisterCommand.self, ClueCommand.self,
             EMPICommand.self, AccountCommand.self, BlacklistCommand.self, PlatformCommand.self, FixturesCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, ServeCommand.self,
             ReadersCommand.self, ATRCommand.self, APDUCommand.self, EmulateCommand.self,
         ]
     )

@@ -14,6 +14,8 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
     case healthEvents = 0x4843_4845
     /// Registrations at the scan (sites, scenario forms, clue reports; `ScanRegistration`): "HCRG".
     case registrations = 0x4843_5247
+    /// The HTTP server's own state (`hcard serve`): API keys (hashed) and the audit log: "HCSV".
+    case serverState = 0x4843_5356
 
     /// How a store is opened.
     public enum AccessMode: Sendable {
@@ -30,6 +32,7 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
         case .passLog: "a checkpoint pass log"
         case .healthEvents: "a health-code event store"
         case .registrations: "a registration store (hcard site, register, clue)"
+        case .serverState: "a server state store (hcard serve: API keys, audit log)"
         }
     }
 
@@ -40,6 +43,7 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
         case .passLog: ["passage"]
         case .healthEvents: ["issuedCode"]
         case .registrations: ["registration", "clueReport"]
+        case .serverState: ["apiKey", "audit"]
         }
     }
 

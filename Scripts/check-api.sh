@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# schemathesis against a live `hcard serve` on loopback (Docs/serve.md §6): every operation of
+# the OpenAPI document, with generated valid and invalid requests and a key holding every role.
+# Fails on any 5xx, any status the document does not list, any wrong content type and any
+# response body that does not match its schema. Bounded: a fixed seed and at most 30 cases per
+# operation. Needs a built tree (`swift build`) and schemathesis (Scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+hcard="$(swift build --show-bin-path 2>/dev/null)/hcard"
+work=$(mktemp -d)
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+key=$("$hcard" serve key add --db "$work/index.sqlite" --name schemathesis \
+    --roles issuer,verifier,registrar,steward,auditor,exchange)
+"$hcard" serve --db "$work/index.sqlite" --listen 127.0.0.1:0 2> "$work/server.log" &
+pid=$!
+port=""
+for _ in $(seq 200); do
+    port=$(grep -o '"message":"listening".*' "$work/server.log" | grep -o '"port":"[0-9]*"' | grep -o '[0-9]*' | head -1 || true)
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; echo "check-api: the server did not start" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$port" ] || { echo "check-api: no listening line in 20 s" >&2; exit 1; }
+
+# Run from the scratch directory: schemathesis keeps its example database in ./.schemathesis.
+(cd "$work" && schemathesis run "http://127.0.0.1:$port/openapi.json" \
+    --header "Authorization: Bearer $key" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --phases examples,coverage,fuzzing --max-examples 30 --seed 16 --request-timeout 10 --no-color)
+
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+[ "$status" -eq 0 ] || { echo "check-api: the server exited $status on SIGTERM" >&2; exit 1; }
+echo "check-api: ok (schemathesis, graceful shutdown)"

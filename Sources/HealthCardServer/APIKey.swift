@@ -1,0 +1,61 @@
+import Foundation
+import HealthCardCrypto
+import HealthCardFoundation
+
+/// An API key as the client presents it: `hcs_<id>_<secret>`, where `id` (16 hex digits) names
+/// the stored key and `secret` (64 hex digits, 256 random bits) proves possession.
+///
+/// Why this shape: the server looks the key up by its id and compares one hash, instead of
+/// hashing against every stored key; the secret is never stored, only `SM3(salt ‖ secret)` with a
+/// per-key 16-byte random salt (``hash(secret:salt:)``). A salted fast hash suffices because the
+/// secret is 256 random bits, not a password: no dictionary to guess from.
+public struct APIKey: Sendable, Hashable, CustomStringConvertible {
+    public static let prefix = "hcs_"
+    public let id: String
+    public let secret: String
+
+    /// A fresh key from the system's cryptographic generator.
+    public static func generate() -> APIKey {
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return APIKey(id: Hex.encode(id).lowercased(), secret: Hex.encode(secret).lowercased())
+    }
+
+    init(id: String, secret: String) {
+        self.id = id
+        self.secret = secret
+    }
+
+    /// Parses a presented key; `nil` for anything not exactly `hcs_<16 hex>_<64 hex>`.
+    public init?(presented text: some StringProtocol) {
+        guard text.hasPrefix(Self.prefix) else { return nil }
+        let parts = text.dropFirst(Self.prefix.count).split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 16, parts[1].count == 64,
+            parts.allSatisfy({ $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } })
+        else { return nil }
+        self.init(id: String(parts[0]), secret: String(parts[1]))
+    }
+
+    /// The text a client sends (`Authorization: Bearer …` or `X-API-Key: …`).
+    public var description: String { "\(Self.prefix)\(id)_\(secret)" }
+
+    /// `SM3(salt ‖ UTF-8 secret)`, as stored.
+    public static func hash(secret: String, salt: [UInt8]) -> [UInt8] {
+        SM3.hash(salt + Array(secret.utf8))
+    }
+
+    /// A fresh 16-byte salt.
+    public static func salt() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// Compares two digests in time independent of where they differ.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}

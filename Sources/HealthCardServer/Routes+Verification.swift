@@ -1,0 +1,118 @@
+import EMPIIndex
+import Foundation
+import HealthCardFoundation
+import HealthQR
+import Hummingbird
+import PersonalHealthCode
+
+/// What verification needs beyond the request: the trust list, the file's revocations, the clock
+/// skew and the replay cache of accepted dynamic codes (this process's memory).
+struct VerificationContext: Sendable {
+    let trustList: TrustList
+    let revocations: RevocationList
+    let clockSkew: Duration
+    let seenNonces = SeenNonceCache()
+    let accounts: AccountService
+
+    init(configuration: ServerConfiguration, accounts: AccountService) throws {
+        trustList = try configuration.trust.map { try TrustList.load(from: $0) } ?? TrustList()
+        revocations = try configuration.revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
+        clockSkew = .seconds(configuration.skew)
+        self.accounts = accounts
+    }
+
+    /// The file's revocations plus every card the accounts refuse now (as `--status-db`), read per
+    /// request so that a card cancelled through the API is refused at once.
+    func currentRevocations() throws -> RevocationList {
+        revocations.merging(try accounts.revocationList())
+    }
+}
+
+/// `POST /v1/codes/verify` body.
+struct VerifyCodeRequest: Decodable {
+    /// The scanned text: `HCK1-…`, `HCC1-…`, or a plain platform payload `cardId:type[:validity]`.
+    var text: String
+    /// For a health code: the ID number presented with it (a citizen ID, or `TT:NUMBER`).
+    var presentedBy: String?
+    /// Verify as of this instant (ISO 8601 with zone) instead of now.
+    var now: String?
+}
+
+/// The answer: the kind of text, whether it is valid, a sentence, and the verifier's own report.
+struct VerifyCodeResponse: Encodable {
+    var kind: String
+    var valid: Bool
+    var message: String
+    /// `HCK1-`: the verdict exactly as `hcard qr verify --json` prints it.
+    var eHealthCard: VerdictReport?
+    /// `HCC1-`: the verdict exactly as `hcard code verify --json` prints it.
+    var healthCode: HealthCodeVerificationReport?
+    /// A plain payload: the platform's record of the card (health-code.md §4.4: only the platform
+    /// can verify these).
+    var plain: PlainPayloadCheck?
+}
+
+struct PlainPayloadCheck: Encodable {
+    var cardId: String
+    var type: Int
+    var validity: String?
+    var check: CardUseCheck
+}
+
+extension HealthCardServer {
+    var verificationEndpoints: [Endpoint] {
+        [
+            Endpoint(.post, "/v1/codes/verify", roles: [.verifier]) { request, _, _ in
+                let body = try await RequestDecoding.body(VerifyCodeRequest.self, request)
+                return JSONResponse.make(try await self.verify(body))
+            }
+        ]
+    }
+
+    /// One verification, dispatched on the text's prefix (Docs/qr-payload.md §2.5).
+    func verify(_ body: VerifyCodeRequest) async throws -> VerifyCodeResponse {
+        var now: Date?
+        if let text = body.now {
+            guard let instant = ISO8601Instant.parse(text) else {
+                throw APIProblem.badRequest("now \"\(text)\" is not an ISO 8601 time with a zone")
+            }
+            now = instant
+        }
+        let revocations = try verification.currentRevocations()
+        if body.text.hasPrefix(HealthCodeFormat.prefix) {
+            var person: PersonID?
+            if let presented = body.presentedBy {
+                do { person = try PersonID(presented) } catch {
+                    throw APIProblem.badRequest("presentedBy: \(error)")
+                }
+            }
+            let verifier = HealthCodeVerifier(
+                trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
+            let response = try await LocalHealthCodeService.verify(
+                CodeVerificationRequest(text: body.text, now: now, presentedBy: person), with: verifier, registerAt: nil)
+            let report = HealthCodeVerificationReport(response)
+            return VerifyCodeResponse(kind: "health-code", valid: report.valid, message: report.message, healthCode: report)
+        }
+        if body.text.hasPrefix(SignedCodeFormat.prefix) {
+            let verifier = CodeVerifier(
+                trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew,
+                seenNonces: verification.seenNonces)
+            let report = VerdictReport(verifier.verify(body.text, now: now))
+            return VerifyCodeResponse(kind: "e-health-card", valid: report.valid, message: report.message, eHealthCard: report)
+        }
+        let payload: EHealthCardPayload
+        do throws(PayloadSyntaxError) {
+            payload = try EHealthCardPayload(parsing: body.text)
+        } catch {
+            return VerifyCodeResponse(
+                kind: "unrecognised", valid: false,
+                message: "neither HCK1-, HCC1- nor a plain payload: \(error)")
+        }
+        let check = try accounts.check(payload.cardID)
+        let valid = check.card != nil && !check.refusesUse
+        return VerifyCodeResponse(
+            kind: "plain", valid: valid, message: check.description,
+            plain: PlainPayloadCheck(
+                cardId: payload.cardID, type: Int(payload.type.rawValue), validity: payload.validity, check: check))
+    }
+}

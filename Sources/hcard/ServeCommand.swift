@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import HealthCardServer
+
+/// `hcard serve`: parse the options, start `HealthCardServer` (Docs/serve.md).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the platform interfaces over HTTP: code verification, the EMPI/PIX service, e-health-card accounts.",
+        discussion: """
+            Starts with no configuration: listens on 127.0.0.1:8080 with its data in hcard-serve.sqlite \
+            (created on first start; the API keys and the audit log go beside it, in \
+            hcard-serve-server.sqlite). Configuration, later sources winning: --config FILE (JSON with the \
+            keys listen, db, trust, revoked, skew, logLevel), the environment (HCARD_SERVE_LISTEN, \
+            HCARD_SERVE_DB, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, HCARD_SERVE_SKEW, \
+            HCARD_SERVE_LOG_LEVEL), then these options. Logs are JSON lines on standard error. SIGTERM or \
+            SIGINT stops accepting and finishes the requests in flight.
+
+            Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
+            (hcard serve key add). Endpoints, roles and curl examples: Docs/serve.md.
+
+            Examples:
+              hcard serve
+              hcard serve --db /var/lib/hcard/index.sqlite --listen 0.0.0.0:8080 --trust trust.json
+              hcard serve key add --db /var/lib/hcard/index.sqlite --name gate-7 --roles verifier
+            """,
+        subcommands: [Run.self, Key.self],
+        defaultSubcommand: Run.self
+    )
+
+    /// The options every `serve` subcommand shares: where the data is.
+    struct StorageOptions: ParsableArguments {
+        @Option(help: "A JSON configuration file.")
+        var config: String?
+        @Option(help: "The index file (SQLite); the server's own state is kept beside it. Default: hcard-serve.sqlite.")
+        var db: String?
+
+        func load() throws -> ServerConfiguration {
+            var configuration = try ServerConfiguration.load(
+                file: config, environment: ProcessInfo.processInfo.environment)
+            if let db { configuration.db = db }
+            return configuration
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the server (the default).")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "HOST:PORT to listen on. Default: 127.0.0.1:8080.")
+        var listen: String?
+        @Option(help: "The trust list for code verification.")
+        var trust: String?
+        @Option(help: "A revocation list, added to the cards the accounts refuse.")
+        var revoked: String?
+        @Option(help: "Allowed clock difference in seconds for verification. Default: 30.")
+        var skew: Int?
+        @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
+        var logLevel: String?
+
+        func run() async throws {
+            var configuration = try storage.load()
+            if let listen { configuration.listen = listen }
+            if let trust { configuration.trust = trust }
+            if let revoked { configuration.revoked = revoked }
+            if let skew { configuration.skew = skew }
+            if let logLevel { configuration.logLevel = logLevel }
+            configuration = try configuration.validated()
+            JSONLogHandler.bootstrap(level: configuration.logLevel)
+            try await HealthCardServer(configuration: configuration).run()
+        }
+    }
+
+    struct Key: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the API keys: add (prints the key once), list, revoke.",
+            subcommands: [Add.self, List.self, Revoke.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a key and print it; only its salted SM3 hash is stored.",
+                discussion: "Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+            @OptionGroup var storage: StorageOptions
+            @Option(help: "The client's name (letters, digits, '-', '_', '.').")
+            var name: String
+            @Option(help: "Comma-separated roles.")
+            var roles: String
+
+            func run() throws {
+                let store = try ServerStore(path: ServerStorage(db: try storage.load().db).server)
+                print(try store.addKey(name: name, roles: try Role.parseList(roles)))
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the keys: name, id, roles, state (never secrets).")
+            @OptionGroup var storage: StorageOptions
+
+            func run() throws {
+                let store = try ServerStore(path: ServerStorage(db: try storage.load().db).server)
+                for client in try store.clients() {
+                    let roles = client.roles.sorted().map(\.rawValue).joined(separator: ",")
+                    print("\(client.name)\t\(client.id)\t\(roles)\t\(client.revoked.map { "revoked \($0)" } ?? "active")")
+                }
+            }
+        }
+
+        struct Revoke: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke the key with this name.")
+            @OptionGroup var storage: StorageOptions
+            @Option(help: "The key's name.")
+            var name: String
+
+            func run() throws {
+                try ServerStore(path: ServerStorage(db: try storage.load().db).server).revokeKey(name: name)
+            }
+        }
+    }
+}

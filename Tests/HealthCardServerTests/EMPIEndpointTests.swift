@@ -1,0 +1,129 @@
+import Foundation
+import HealthCardFoundation
+import Testing
+@testable import HealthCardServer
+
+/// The EMPI/PIX service over HTTP: a registrar feeds, queries PIX and reads persons; a steward
+/// registers domains, links, merges and unmerges; a subscriber follows the events by cursor; the
+/// auditor sees every write and lookup with its client and outcome, and no identifier value.
+@Suite("EMPI over HTTP")
+struct EMPIEndpointTests {
+    static let citizenID = "110105198503120012"
+
+    static func record(_ id: String, domain: String, name: String, citizenID: String = citizenID) -> [String: JSONValue] {
+        [
+            "id": .string(id), "domain": .string(domain), "fullName": .string(name), "birthDate": .string("1985-03-12"),
+            "sex": .string("1"),
+            "identifiers": .array([
+                .object(["domain": .string("citizen-id"), "value": .string(citizenID), "kind": .string("citizenID")])
+            ]),
+        ]
+    }
+
+    @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events")
+    func feedQueryFollow() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let hospital = try live.key("hospital-a", [.registrar])
+        let auditor = try live.key("auditor", [.auditor])
+        for domain: [String: JSONValue] in [
+            ["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")],
+            ["code": .string("HOSP-B")],
+        ] {
+            #expect(try await live.call("POST", "/v1/empi/domains", key: steward, json: domain).status == 200)
+        }
+        let first = try await live.call(
+            "POST", "/v1/empi/records", key: hospital, json: Self.record("A-1", domain: "HOSP-A", name: "李明"))
+        #expect(first.status == 200)
+        #expect(first.json["decision"] == .string("new-person"))
+        let second = try await live.call(
+            "POST", "/v1/empi/records", key: hospital, json: Self.record("B-7", domain: "HOSP-B", name: "李明"))
+        #expect(second.json["decision"] == .string("linked"), "\(second.json)")
+        #expect(second.json["person"] == first.json["person"])
+
+        let pix = try await live.call(
+            "GET", "/v1/empi/pix", query: ["domain": "HOSP-A", "value": "A-1", "targets": "HOSP-B"], key: hospital)
+        #expect(pix.status == 200)
+        #expect(pix.json["identifiers"] == .array([.object(["domain": .string("HOSP-B"), "value": .string("B-7")])]))
+        let unknown = try await live.call("GET", "/v1/empi/pix", query: ["domain": "HOSP-A", "value": "nobody"], key: hospital)
+        #expect(unknown.status == 404)
+        #expect(unknown.json["error"] == .string("unknownIdentifier"))
+        let badDomain = try await live.call("GET", "/v1/empi/pix", query: ["domain": "NOPE", "value": "x"], key: hospital)
+        #expect(badDomain.status == 400)
+
+        let person = try #require(first.json["person"]?.numberValue)
+        let summary = try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "\(Int(person))"], key: hospital)
+        #expect(summary.json["links"]?.arrayValue?.count == 2)
+        #expect(try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "999"], key: hospital).status == 404)
+        #expect(try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "x"], key: hospital).status == 400)
+
+        // Events by cursor, one page at a time, with the register actor being the key's name.
+        let page1 = try await live.call("GET", "/v1/empi/events", query: ["limit": "1"], key: auditor)
+        #expect(page1.json["events"]?.arrayValue?.count == 1)
+        #expect(page1.json["events"]?.arrayValue?.first?["actor"] == .string("api:hospital-a"))
+        let next = try #require(page1.json["next"]?.numberValue)
+        let page2 = try await live.call("GET", "/v1/empi/events", query: ["since": "\(Int(next))"], key: auditor)
+        #expect(page2.json["events"]?.arrayValue?.first?["sequence"]?.numberValue == next + 1)
+        #expect(try await live.call("GET", "/v1/empi/events", query: ["limit": "0"], key: auditor).status == 400)
+
+        // The audit log: writes and lookups with client and outcome, no identifier value, no key.
+        let audit = try await live.call("GET", "/v1/audit", key: auditor)
+        let entries = try #require(audit.json.arrayValue)
+        #expect(entries.contains { $0["route"] == .string("/v1/empi/records") && $0["client"] == .string("hospital-a") && $0["outcome"] == .string("ok") })
+        #expect(entries.contains { $0["route"] == .string("/v1/empi/pix") && $0["status"] == .number(404) && $0["outcome"] == .string("rejected") })
+        let text = String(decoding: audit.body, as: UTF8.self)
+        #expect(!text.contains(Self.citizenID) && !text.contains("A-1") && !text.contains("hcs_"))
+        await live.stop()
+    }
+
+    @Test("stewardship: unlink, link back, merge, unmerge; reviews; errors are 404/409 with the library's reason")
+    func stewardship() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let hospital = try live.key("hospital", [.registrar])
+        for code in ["citizen-id", "HOSP-A", "HOSP-B"] {
+            let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
+            _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
+        }
+        let a = try await live.call("POST", "/v1/empi/records", key: hospital, json: Self.record("A-1", domain: "HOSP-A", name: "李明"))
+        let b = try await live.call(
+            "POST", "/v1/empi/records", key: hospital,
+            json: Self.record("B-1", domain: "HOSP-B", name: "王芳", citizenID: "31011519900701002X"))
+        let personA = try #require(a.json["person"]?.numberValue)
+        let personB = try #require(b.json["person"]?.numberValue)
+        #expect(personA != personB)
+
+        let merged = try await live.call(
+            "POST", "/v1/empi/merges", key: steward,
+            json: ["subsumed": JSONValue.number(personB), "survivor": JSONValue.number(personA)])
+        #expect(merged.status == 200, "\(merged.json)")
+        let again = try await live.call(
+            "POST", "/v1/empi/merges", key: steward,
+            json: ["subsumed": JSONValue.number(personA), "survivor": JSONValue.number(personA)])
+        #expect(again.status == 409)
+        let unmerged = try await live.call("POST", "/v1/empi/unmerges", key: steward, json: ["subsumed": JSONValue.number(personB)])
+        #expect(unmerged.status == 200, "\(unmerged.json)")
+
+        let record: JSONValue = .object(["domain": .string("HOSP-B"), "id": .string("B-1")])
+        let linked = try await live.call(
+            "POST", "/v1/empi/links", key: steward, json: ["record": record, "person": JSONValue.number(personA)])
+        #expect(linked.status == 200, "\(linked.json)")
+        let unlinked = try await live.call("POST", "/v1/empi/unlinks", key: steward, json: ["record": record])
+        #expect(unlinked.status == 200, "\(unlinked.json)")
+        let missing = try await live.call(
+            "POST", "/v1/empi/unlinks", key: steward,
+            json: ["record": JSONValue.object(["domain": .string("HOSP-B"), "id": .string("nope")])])
+        #expect(missing.status == 404)
+
+        let reviews = try await live.call("GET", "/v1/empi/reviews", query: ["status": "all"], key: steward)
+        #expect(reviews.status == 200)
+        let noReview = try await live.call(
+            "POST", "/v1/empi/reviews/{id}/resolve", parameters: ["id": "42"], key: steward, json: ["separate": true])
+        #expect(noReview.status == 404)
+        let both = try await live.call(
+            "POST", "/v1/empi/reviews/{id}/resolve", parameters: ["id": "42"], key: steward,
+            json: ["separate": JSONValue.bool(true), "link": JSONValue.number(1)])
+        #expect(both.status == 400)
+        await live.stop()
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import HealthCardFoundation
+import HealthCardTestSupport
+import Hummingbird
+@testable import HealthCardServer
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real `HealthCardServer` on a free loopback port, over files in a fresh temporary directory,
+/// spoken to over real HTTP (URLSession). Every response is checked against the OpenAPI document
+/// before a test sees it (``OpenAPIContract``), so each API test is also a contract test.
+final class LiveServer: Sendable {
+    let server: HealthCardServer
+    let port: Int
+    let directory: URL
+    let task: Task<Void, any Error>
+    static let contract: OpenAPIContract = try! OpenAPIContract.load()
+
+    struct Reply {
+        let status: Int
+        let body: Data
+        var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+    }
+
+    static func start(configure: (inout ServerConfiguration) throws -> Void = { _ in }) async throws -> LiveServer {
+        ServerMetrics.bootstrap()
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        var configuration = ServerConfiguration()
+        configuration.listen = "127.0.0.1:0"
+        configuration.logLevel = "critical"
+        configuration.db = directory.appendingPathComponent("index.sqlite").path
+        try configure(&configuration)
+        let server = try HealthCardServer(configuration: configuration)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = try server.application { port in continuation.yield(port) }
+        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw ContractViolation("the server did not start") }
+        return LiveServer(server: server, port: port, directory: directory, task: task)
+    }
+
+    private init(server: HealthCardServer, port: Int, directory: URL, task: Task<Void, any Error>) {
+        self.server = server
+        self.port = port
+        self.directory = directory
+        self.task = task
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A key with `roles`, created in the server's store as `hcard serve key add` does.
+    func key(_ name: String, _ roles: Set<Role>) throws -> APIKey {
+        try server.store.addKey(name: name, roles: roles)
+    }
+
+    /// Calls `method template` with path parameters filled in, checks the answer against the
+    /// contract, and returns it.
+    func call(
+        _ method: String, _ template: String, parameters: [String: String] = [:], query: [String: String] = [:],
+        key: APIKey? = nil, body: Data? = nil
+    ) async throws -> Reply {
+        var path = template
+        for (name, value) in parameters {
+            path = path.replacingOccurrences(
+                of: "{\(name)}", with: value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? value)
+        }
+        var components = URLComponents(string: "http://127.0.0.1:\(port)\(path)")!
+        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard let http = response as? HTTPURLResponse else { throw ContractViolation("no HTTP response") }
+        try Self.contract.check(
+            method: method, path: template, status: http.statusCode,
+            contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
+        return Reply(status: http.statusCode, body: data)
+    }
+
+    func call(
+        _ method: String, _ template: String, parameters: [String: String] = [:], query: [String: String] = [:],
+        key: APIKey? = nil, json: some Encodable
+    ) async throws -> Reply {
+        try await call(method, template, parameters: parameters, query: query, key: key, body: try JSONEncoder().encode(json))
+    }
+}

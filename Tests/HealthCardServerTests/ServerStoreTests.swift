@@ -1,0 +1,79 @@
+import Foundation
+import EMPIIndex
+import GRDB
+import HealthCardFoundation
+import HealthCardTestSupport
+import Testing
+@testable import HealthCardServer
+
+@Suite("API keys, the audit log and configuration")
+struct ServerStoreTests {
+    static func store() throws -> (ServerStore, URL) {
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        return (try ServerStore(path: directory.appendingPathComponent("s-server.sqlite").path), directory)
+    }
+
+    @Test("a key is stored as a salted hash: the secret is nowhere in the file; wrong, revoked and malformed keys fail")
+    func keysAreHashed() throws {
+        let (store, _) = try Self.store()
+        let key = try store.addKey(name: "gate-1", roles: [.verifier])
+        #expect(try store.authenticate(key.description)?.roles == [.verifier])
+        let bytes = try AtomicFile.read(store.path)
+        #expect(String(decoding: bytes, as: UTF8.self).range(of: key.secret) == nil)
+        let wrong = APIKey(id: key.id, secret: String(repeating: "0", count: 64))
+        #expect(try store.authenticate(wrong.description) == nil)
+        #expect(try store.authenticate("hcs_\(key.id)_") == nil)
+        #expect(try store.authenticate(key.description.uppercased()) == nil)
+        #expect(throws: ServerError.self) { try store.addKey(name: "gate-1", roles: [.issuer]) }
+        #expect(throws: ServerError.self) { try store.addKey(name: "no roles", roles: []) }
+        try store.revokeKey(name: "gate-1")
+        #expect(try store.authenticate(key.description) == nil)
+        #expect(throws: ServerError.self) { try store.revokeKey(name: "gate-1") }
+    }
+
+    @Test("the audit log refuses UPDATE and DELETE in the database itself")
+    func auditIsAppendOnly() throws {
+        let (store, _) = try Self.store()
+        try store.audit(client: "c", method: "POST", route: "/v1/empi/records", status: 200)
+        #expect(throws: DatabaseError.self) { try store.pool.write { try $0.execute(sql: "UPDATE audit SET status = 500") } }
+        #expect(throws: DatabaseError.self) { try store.pool.write { try $0.execute(sql: "DELETE FROM audit") } }
+        #expect(try store.auditEntries().map(\.outcome) == ["ok"])
+    }
+
+    @Test("the server store and the index refuse each other's files, naming what the file is")
+    func otherStoreKindsRefused() throws {
+        let (store, directory) = try Self.store()
+        let index = directory.appendingPathComponent("index.sqlite").path
+        _ = try PatientIndex(path: index)
+        #expect(errorReason { _ = try ServerStore(path: index) }.contains("is an EMPI index"))
+        #expect(errorReason { _ = try PatientIndex(path: store.path) }.contains("is a server state store"))
+    }
+
+    @Test("configuration: defaults, then the file, then the environment; unknown keys and bad values are named")
+    func configurationSources() throws {
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        let file = directory.appendingPathComponent("serve.json").path
+        try AtomicFile.write(Array(#"{"listen": "127.0.0.1:9000", "db": "a.sqlite", "skew": 10}"#.utf8), to: file)
+        let loaded = try ServerConfiguration.load(file: file, environment: ["HCARD_SERVE_DB": "b.sqlite"])
+        #expect(loaded.listen == "127.0.0.1:9000")
+        #expect(loaded.db == "b.sqlite")
+        #expect(loaded.skew == 10)
+        #expect(loaded.logLevel == "info")
+        #expect(ServerStorage(db: "b.sqlite").server == "b-server.sqlite")
+        #expect(ServerStorage(db: "/x/index").server == "/x/index-server.sqlite")
+
+        try AtomicFile.write(Array(#"{"listne": "x"}"#.utf8), to: file)
+        #expect(errorReason { _ = try ServerConfiguration.load(file: file, environment: [:]) }.contains("unknown key \"listne\""))
+        #expect(
+            errorReason { _ = try ServerConfiguration.load(file: nil, environment: ["HCARD_SERVE_SKEW": "ten"]) }
+                .contains("HCARD_SERVE_SKEW"))
+        for listen in ["8080", "host:", ":80", "h:99999", "[::1]80"] {
+            var configuration = ServerConfiguration()
+            configuration.listen = listen
+            #expect(throws: ServerError.self, "\(listen)") { try configuration.validated() }
+        }
+        var ipv6 = ServerConfiguration()
+        ipv6.listen = "[::1]:8443"
+        #expect(try ipv6.address() == ("::1", 8443))
+    }
+}

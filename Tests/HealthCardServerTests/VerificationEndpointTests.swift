@@ -1,0 +1,99 @@
+import EMPIIndex
+import Foundation
+import HealthCardFoundation
+import HealthCardTestSupport
+import HealthQR
+import Testing
+@testable import HealthCardServer
+
+/// `POST /v1/codes/verify`: the verdicts are the library verifiers', field for field, with the
+/// server's trust list and the accounts' refused cards; dynamic codes are accepted once.
+@Suite("code verification over HTTP")
+struct VerificationEndpointTests {
+    static let nowText = "2026-03-01T08:00:00Z"
+
+    struct Started {
+        let live: LiveServer
+        let fixture: QRPayloadFixture
+        let key: APIKey
+    }
+
+    static func start() async throws -> Started {
+        let fixture = try QRPayloadFixture()
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        let trust = directory.appendingPathComponent("trust.json").path
+        try fixture.trust.save(to: trust)
+        let live = try await LiveServer.start { $0.trust = trust }
+        return Started(live: live, fixture: fixture, key: try live.key("gate-1", [.verifier]))
+    }
+
+    func verify(_ started: Started, _ body: [String: String]) async throws -> LiveServer.Reply {
+        try await started.live.call("POST", "/v1/codes/verify", key: started.key, json: body)
+    }
+
+    /// The library's report, as the server encodes it.
+    func expected(_ verdict: Verdict) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(VerdictReport(verdict)))
+    }
+
+    @Test("HCK1: valid as the library says, then replayed; a forged code is a bad signature")
+    func signedCodes() async throws {
+        let started = try await Self.start()
+        let code = try await started.fixture.issue(at: QRPayloadFixture.now)
+        let first = try await verify(started, ["text": code, "now": Self.nowText])
+        #expect(first.status == 200)
+        #expect(first.json["kind"] == .string("e-health-card"))
+        #expect(first.json["valid"] == .bool(true))
+        #expect(first.json["eHealthCard"] == (try expected(started.fixture.verifier().verify(code, now: QRPayloadFixture.now))))
+        let second = try await verify(started, ["text": code, "now": Self.nowText])
+        #expect(second.json["valid"] == .bool(false))
+        #expect(second.json["eHealthCard"]?["reason"] == .string("replayed"))
+
+        let forged = try QRPayloadFixture.rewriting(try await started.fixture.issue(at: QRPayloadFixture.now, nonce: 7)) {
+            $0[10] ^= 0x01
+        }
+        let reply = try await verify(started, ["text": forged, "now": Self.nowText])
+        #expect(reply.json["valid"] == .bool(false))
+        #expect(reply.json["eHealthCard"] == (try expected(started.fixture.verifier().verify(forged, now: QRPayloadFixture.now))))
+        await started.live.stop()
+    }
+
+    @Test("a card cancelled in the accounts is refused at once, for signed and plain codes alike")
+    func accountsRevokeCards() async throws {
+        let started = try await Self.start()
+        let registration = try started.live.server.accounts.register(
+            AccountService.Identity(name: "李明", citizenID: "110105198503120012"), channel: "app")
+        let card = registration.account.electronicCardID.rawValue
+        let plain = try await verify(started, ["text": "\(card):1"])
+        #expect(plain.json["kind"] == .string("plain"))
+        #expect(plain.json["valid"] == .bool(true), "\(plain.json)")
+
+        let code = try await started.fixture.issue(card, .static, at: QRPayloadFixture.now)
+        #expect(try await verify(started, ["text": code, "now": Self.nowText]).json["valid"] == .bool(true))
+        _ = try started.live.server.accounts.cancel(registration.account.electronicCardID, reason: .death)
+        let refused = try await verify(started, ["text": code, "now": Self.nowText])
+        #expect(refused.json["eHealthCard"]?["reason"] == .string("revokedCard"), "\(refused.json)")
+        let refusedPlain = try await verify(started, ["text": "\(card):1"])
+        #expect(refusedPlain.json["valid"] == .bool(false))
+        await started.live.stop()
+    }
+
+    @Test("an unknown plain card, a broken HCC1 code and noise are invalid, each named; a bad body is 400")
+    func invalidInputs() async throws {
+        let started = try await Self.start()
+        let unknown = try await verify(started, ["text": "ABC123:1"])
+        #expect(unknown.json["kind"] == .string("plain"))
+        #expect(unknown.json["valid"] == .bool(false))
+        let health = try await verify(started, ["text": "HCC1-NOTBASE45"])
+        #expect(health.json["kind"] == .string("health-code"))
+        #expect(health.json["healthCode"]?["reason"] == .string("malformed"))
+        let noise = try await verify(started, ["text": "https://example.invalid/?x"])
+        #expect(noise.json["kind"] == .string("unrecognised"))
+        let missing = try await verify(started, ["code": "x"])
+        #expect(missing.status == 400)
+        #expect(missing.json["message"]?.stringValue?.contains("text") == true)
+        let badTime = try await verify(started, ["text": "ABC123:1", "now": "yesterday"])
+        #expect(badTime.status == 400)
+        await started.live.stop()
+    }
+}
