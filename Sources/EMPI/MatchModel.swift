@@ -119,7 +119,8 @@ public struct MatchModel: Sendable, Hashable {
                     Level(level: "exact", m: 0.80, u: 1e-6),
                     Level(level: "oneEdit", m: 0.04, u: 2e-6),
                     Level(level: "legacyEquivalent", m: 0.04, u: 1e-6),
-                    Level(level: "different", m: 0.12, u: 0.999996),
+                    Level(level: "twoEdits", m: 0.01, u: 1e-5),
+                    Level(level: "different", m: 0.11, u: 0.999986),
                 ]),
             Field(
                 field: .nameHanzi,

@@ -50,9 +50,15 @@ public struct NormalizedRecord: Sendable {
     var birthDays: Int32 = 0
     var sex: UInt8 = 0
     var phone: UInt64 = 0
-    /// GB/T 2260 code of the address.
+    /// GB/T 2260 code of the address (the region column, else the divisions the address line
+    /// names), and how many of its digits are known: 6 (county), 4 (prefecture) or 2 (province).
     var region: Int32 = 0
+    var regionDigits: UInt8 = 0
+    /// The building the address line names (road and number, else compound), or a hash of the
+    /// whole line when it names none: the term-frequency key of `sameAddress`.
     var addressHash: UInt64 = 0
+    /// The address line taken apart, compared part by part.
+    var street = ChineseAddress()
     var postcodeHash: UInt64 = 0
     var localityHash: UInt64 = 0
 
@@ -91,6 +97,8 @@ public struct NormalizedRecord: Sendable {
     /// A valid ID that is the person's own (not a guardian's): usable for deterministic links.
     var hasOwnValidCitizenID: Bool { idFlags.contains(.valid) && !idFlags.contains(.notOwn) }
     var hasGuardianID: Bool { idFlags.contains(.notOwn) }
+    /// A valid ID whose birth date matches the record's stated one: certainly the person's own.
+    var hasConfirmedOwnCitizenID: Bool { hasOwnValidCitizenID && birthDate != 0 && idBirthDate != 0 }
     var isPlaceholderName: Bool { nameFlags.contains(.placeholder) }
 
     var familyPinyinKeys: ArraySlice<UInt64> { nameKeys[0..<Int(nameKeyCounts.family)] }
@@ -170,7 +178,18 @@ public struct NormalizedRecord: Sendable {
             return phone == 0 ? nil : String(phone)
         case .address:
             var parts: [String] = []
-            if region != 0 { parts.append("region " + String(region)) }
+            if region != 0 { parts.append("region " + String(region).prefix(Int(regionDigits))) }
+            if street.road != 0 || street.compound != 0 {
+                var line: [String] = []
+                if street.road != 0 { line.append("road#" + String(street.road & 0xFFFF, radix: 16)) }
+                if street.number != 0 { line.append("no " + String(street.number - 1)) }
+                if street.compound != 0 { line.append("compound#" + String(street.compound & 0xFFFF, radix: 16)) }
+                for (name, value) in [("building", street.building), ("unit", street.unit), ("room", street.room)]
+                where value != 0 {
+                    line.append(name + " " + String(value - 1))
+                }
+                parts.append(line.joined(separator: " "))
+            }
             if addressHash != 0 { parts.append("address#" + String(addressHash & 0xFFFF_FFFF, radix: 16)) }
             if postcodeHash != 0 { parts.append("postcode#" + String(postcodeHash & 0xFFFF_FFFF, radix: 16)) }
             if localityHash != 0 { parts.append("locality#" + String(localityHash & 0xFFFF_FFFF, radix: 16)) }

@@ -10,7 +10,8 @@ import HealthCardFoundation
 /// - citizen IDs validated with `CitizenIDValidator` (15-digit numbers upgraded); an ID whose
 ///   birth date is more than a year from the record's own is flagged as probably a guardian's;
 /// - dates through `CalendarDate/init(lenient:)`; phones to digits without +86/0086;
-///   region codes to integers; address lines, postcodes and localities to hashes.
+///   region codes to integers; address lines parsed into divisions, road, number, compound,
+///   building, unit and room (``ChineseAddress``); postcodes and localities to hashes.
 public struct Normalizer: Sendable {
     /// "Today" for the future-date rule of citizen IDs; fix it for reproducible runs.
     public var today: CalendarDate
@@ -138,12 +139,22 @@ public struct Normalizer: Sendable {
             let digits = EMPIText.clean(text)
             if digits.count == 6, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 out.region = Int32(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+                out.regionDigits = 6
             } else {
                 report(.malformedRegionCode, "regionCode", "not a 6-digit GB/T 2260 code: \"\(text)\"")
             }
         }
         let lines = record.addressLines.filter { !$0.trimmingWhitespace().isEmpty }
-        if !lines.isEmpty { out.addressHash = Self.textHash(lines.joined(separator: " "), tag: 7) }
+        if !lines.isEmpty {
+            let text = lines.joined(separator: " ")
+            let parsed = ChineseAddress(parsing: EMPIText.clean(text), hint: out.region != 0 ? out.region : out.idRegion)
+            out.street = parsed
+            if out.region == 0 && parsed.regionDigits > 0 {
+                out.region = parsed.region
+                out.regionDigits = parsed.regionDigits
+            }
+            out.addressHash = parsed.hasStreetAddress ? parsed.buildingKey : Self.textHash(text, tag: 7)
+        }
         if let text = nonEmpty(record.postcode) { out.postcodeHash = Self.textHash(text, tag: 8) }
         if let text = nonEmpty(record.locality) { out.localityHash = Self.textHash(text, tag: 9) }
     }

@@ -150,7 +150,18 @@ public struct Scorer: Sendable {
         {
             deterministic = .identifier
         }
-        if a.hasGuardianID || b.hasGuardianID { vetoes.insert(.guardianID) }
+        if id == Int(CitizenIDLevel.household.rawValue) {
+            if a.hasGuardianID != b.hasGuardianID
+                && (a.hasConfirmedOwnCitizenID || b.hasConfirmedOwnCitizenID)
+            {
+                vetoes.insert(.guardianID)  // a parent's own record and a child's carrying that ID
+            }
+            if Comparator.namesDisagree(
+                HanziNameLevel(rawValue: UInt8(levels[1])) ?? .null, LatinNameLevel(rawValue: UInt8(levels[2])) ?? .null)
+            {
+                vetoes.insert(.householdID)
+            }
+        }
         if likelyTwins(a, b, levels) { vetoes.insert(.likelyTwins) }
         if model.vetoUncorroborated && deterministic == nil && uncorroborated(levels) {
             vetoes.insert(.uncorroborated)
@@ -181,8 +192,9 @@ public struct Scorer: Sendable {
         // IDs that agree say "same person", unless they differ only in the sequence digits, which
         // is how twins' IDs differ (a typo there cannot be told from a sibling's number).
         let id = levels[0]
-        if id != 0 && id != Int(CitizenIDLevel.different.rawValue)
-            && !(id == Int(CitizenIDLevel.oneEdit.rawValue) && (a.idPacked ^ b.idPacked) & ~0xFF == 0
+        if id != 0 && id != Int(CitizenIDLevel.different.rawValue) && id != Int(CitizenIDLevel.household.rawValue)
+            && !((id == Int(CitizenIDLevel.oneEdit.rawValue) || id == Int(CitizenIDLevel.twoEdits.rawValue))
+                && (a.idPacked ^ b.idPacked) & ~0xFF == 0
                 && (a.idPacked != b.idPacked || a.idDigit17 != b.idDigit17))
         {
             return false
@@ -212,11 +224,15 @@ public struct Scorer: Sendable {
     }
 
     /// No identifying field agrees (citizen ID, phone, address line or county, card) and at least two
-    /// disagree.
+    /// disagree. A household's ID number agrees on neither side of this.
     @inline(__always) func uncorroborated(_ levels: LevelVector) -> Bool {
         var disagreements = 0
         let id = levels[0]
-        if id == Int(CitizenIDLevel.different.rawValue) { disagreements += 1 } else if id != 0 { return false }
+        if id == Int(CitizenIDLevel.different.rawValue) {
+            disagreements += 1
+        } else if id != 0 && id != Int(CitizenIDLevel.household.rawValue) {
+            return false
+        }
         let phone = levels[5]
         if phone == Int(PhoneLevel.exact.rawValue) || phone == Int(PhoneLevel.lastEight.rawValue) { return false }
         if phone != 0 { disagreements += 1 }

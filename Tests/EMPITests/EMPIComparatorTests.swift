@@ -80,6 +80,81 @@ struct EMPIComparatorTests {
         // Twins: both IDs valid, sequence digits differ: not a typo.
         #expect(level(F.id("11010519900506123"), F.id("11010519900506125")) == .different)
         #expect(level(valid, F.id("44052419800101001")) == .different)
+        // Two edits (Damerau-Levenshtein on the body), one side failing its check: a level of its own.
+        var two = Array(valid)
+        two[7] = two[7] == "9" ? "8" : "9"
+        two[12] = two[12] == "9" ? "8" : "9"
+        #expect(level(valid, String(two)) == .twoEdits)
+        var swappedTwice = Array(valid)
+        swappedTwice.swapAt(2, 3)
+        swappedTwice[13] = swappedTwice[13] == "9" ? "8" : "9"
+        #expect(level(valid, String(swappedTwice)) == .twoEdits, "a transposition and a substitution")
+        var three = two
+        three[15] = three[15] == "9" ? "8" : "9"
+        #expect(level(valid, String(three)) == .different)
+    }
+
+    @Test("an agreeing ID under disagreeing names is a household's, not an identity")
+    func citizenIDHousehold() {
+        let id = F.id("11010519800506123")
+        let parent = F.normalized(F.record("p", name: "王建国", citizenID: id))
+        let child = F.normalized(F.record("c", name: "李小红", citizenID: id))
+        #expect(Comparator.levels(parent, child)[.citizenID] == Int(CitizenIDLevel.household.rawValue))
+        let same = F.normalized(F.record("s", name: "王建國", citizenID: id))
+        #expect(Comparator.levels(parent, same)[.citizenID] == Int(CitizenIDLevel.exact.rawValue))
+        // One record's own ID carried as a guardian's on another (its birth date 30 years later).
+        let guardian = F.normalized(F.record("g", name: "王小宝", birth: "2012-01-01", citizenID: id))
+        #expect(guardian.hasGuardianID)
+        #expect(Comparator.citizenID(parent, guardian) == .household)
+        #expect(Comparator.citizenID(guardian, F.normalized(F.record("x", citizenID: F.id("11010519800506125")))) == .null)
+    }
+
+    @Test("addresses are parsed into divisions, road, number, compound, building, unit and room")
+    func addressParsing() {
+        func parse(_ text: String) -> ChineseAddress { ChineseAddress(parsing: EMPIText.clean(text)) }
+        let full = parse("广东省深圳市南山区科技园路12号阳光花园3栋2单元501室")
+        #expect(full.region == 440305 && full.regionDigits == 6)
+        #expect(full.number == 13 && full.building == 4 && full.unit == 3 && full.room == 502)
+        #expect(full.road != 0 && full.compound != 0)
+        // Reordered, dashes, the divisions at the end, no 省/市 suffix: the same parts.
+        let reordered = parse("阳光花园小区3-2-501，科技园路12号，广东深圳南山区")
+        #expect(reordered.road == full.road && reordered.compound == full.compound)
+        #expect(reordered.number == full.number && reordered.building == full.building)
+        #expect(reordered.unit == full.unit && reordered.room == full.room)
+        #expect(reordered.region == 440305)
+        // A municipality: 北京市朝阳区 is 110105; 朝阳区 alone is several counties, resolved by a hint.
+        #expect(parse("北京市朝阳区建国路88号").region == 110105)
+        #expect(parse("朝阳区建国路88号").region == 0)
+        #expect(ChineseAddress(parsing: EMPIText.clean("朝阳区建国路88号"), hint: 110108).region == 110105)
+        // A township is not a road; 中山大道 is one road.
+        let township = parse("粤海街道中山大道5号")
+        #expect(township.road == parse("中山大道5号").road && township.number == 6)
+        // Traditional and full-width forms.
+        #expect(parse("科技園路１２號").road == full.road)
+    }
+
+    @Test("address levels: an omitted or reordered part is not a disagreement")
+    func addressLevels() {
+        func level(_ x: String, _ y: String, regionA: String? = nil, regionB: String? = nil) -> AddressLevel {
+            Comparator.address(
+                F.normalized(F.record("a", address: x, region: regionA)), F.normalized(F.record("b", address: y, region: regionB)))
+        }
+        let full = "广东省深圳市南山区科技园路12号阳光花园3栋2单元501室"
+        #expect(level(full, "科技园路12号阳光花园3栋2单元501室") == .sameAddress, "divisions omitted")
+        #expect(level(full, "深圳市南山区科技园路12号") == .sameAddress, "province and flat omitted")
+        #expect(level(full, "阳光花园3-2-501 科技园路12号 南山区", regionB: "440305") == .sameAddress, "reordered")
+        #expect(level(full, "科技园路12号阳光花园3栋2单元502室", regionB: "440305") == .sameCounty, "another flat")
+        #expect(level(full, "科技园路14号阳光花园3栋2单元501室", regionB: "440305") == .sameCounty, "another number")
+        #expect(level(full, "科技园路12号阳光花园3栋2单元502室") == .different, "another flat, no divisions to fall back on")
+        #expect(level(full, "广东省广州市天河区科技园路12号") == .sameProvince, "same street, another city")
+        #expect(level(full, "北京市朝阳区建国路88号") == .different)
+        #expect(level("广东省科技园路12号", "深圳市南山区科技园路12号") == .sameAddress, "province vs county: compatible")
+        #expect(level("广东省", "深圳市南山区") == .sameProvince, "compared at the finest level both know")
+        // The region column and a line naming another county conflict at the county level.
+        #expect(level("科技园路12号", "科技园路12号", regionA: "440305", regionB: "440303") == .sameCity)
+        // Lines with no parts to find compare as text.
+        #expect(level("Flat 3, 12 Baker Street", "flat 3 12 baker street") == .sameAddress)
+        #expect(level("Flat 3, 12 Baker Street", "14 Baker Street") == .different)
     }
 
     @Test("heteronym surnames compare by their surname readings")
