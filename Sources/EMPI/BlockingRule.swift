@@ -17,10 +17,11 @@ public enum BlockingRule: Int, CaseIterable, Sendable, Hashable, Codable {
     case identifier
     /// 7. Same birth year, same surname as written, same sex (the safety net).
     case birthYearSurnameSex
-    /// 8. Same full-name pinyin (in either order) and the same birth date, the same birth date
+    /// 8. Same full-name pinyin (in either order), or the same sound-class key of the name's
+    /// Latin tokens (typos and phonetic spellings), and the same birth date, the same birth date
     /// with month and day swapped, or the same building (road and number, or compound): finds the
-    /// records with swapped name order or a transposed date, and records with neither birth date
-    /// nor region but one address (issue 18 item 1).
+    /// records with swapped name order, a misspelt name or a transposed date, and records with
+    /// neither birth date nor region but one address (issue 18 item 1).
     case fullNameBirthDateOrBuilding
 
     /// The rule's name in explanations and reports.
@@ -153,6 +154,11 @@ public struct Blocker: Sendable, Hashable {
                 if date != 0 { body(hash(1, key, UInt64(date))) }
                 if swapped != 0 { body(hash(1, key, UInt64(swapped))) }
                 if record.street.hasStreetAddress { body(hash(2, key, record.addressHash)) }
+            }
+            if record.phoneticKey != 0 {
+                if date != 0 { body(hash(3, record.phoneticKey, UInt64(date))) }
+                if swapped != 0 { body(hash(3, record.phoneticKey, UInt64(swapped))) }
+                if record.street.hasStreetAddress { body(hash(4, record.phoneticKey, record.addressHash)) }
             }
         case .birthYearSurnameSex:
             let date = record.birthDate != 0 ? record.birthDate : record.idBirthDate

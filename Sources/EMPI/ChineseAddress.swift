@@ -35,6 +35,10 @@ struct ChineseAddress: Sendable, Hashable {
     /// elsewhere (its region column or its ID's), used only to resolve a county name several
     /// prefectures share.
     init(parsing text: [UInt32], hint: Int32 = 0) {
+        guard text.contains(where: EMPIText.isHan) else {
+            self.init(parsingLatin: text)
+            return
+        }
         let tables = EMPITables.shared
         var chars: [UInt32] = []
         chars.reserveCapacity(text.count)
@@ -53,6 +57,53 @@ struct ChineseAddress: Sendable, Hashable {
         var parser = Parser(chars: chars, hint: hint)
         parser.run()
         self = parser.address
+    }
+
+    /// A Latin-letter line ("Flat 3, 12 High St"): the first number is the house number, the
+    /// words after it the road (St → street, Rd → road, Ave → avenue, Ln → lane), a number after
+    /// flat/apt/unit/room the room.
+    init(parsingLatin text: [UInt32]) {
+        var tokens: [[UInt8]] = []
+        var current: [UInt8] = []
+        for scalar in text {
+            if let byte = EMPIText.foldLatin(scalar) {
+                current.append(byte)
+            } else if !current.isEmpty {
+                tokens.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        let flatWords: Set<[UInt8]> = ["flat", "apt", "apartment", "unit", "room", "no"].map { Array($0.utf8) }.reduce(
+            into: []) { $0.insert($1) }
+        let abbreviations: [[UInt8]: [UInt8]] = [
+            Array("st".utf8): Array("street".utf8), Array("rd".utf8): Array("road".utf8),
+            Array("ave".utf8): Array("avenue".utf8), Array("av".utf8): Array("avenue".utf8),
+            Array("ln".utf8): Array("lane".utf8),
+        ]
+        func number(_ token: [UInt8]) -> UInt32? {
+            guard !token.isEmpty, token.count <= 6, token.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return token.reduce(0) { $0 * 10 + UInt32($1 - 0x30) } + 1
+        }
+        var road = StableHash(tag: 11)
+        var roadWords = 0
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if flatWords.contains(token), index + 1 < tokens.count, let value = number(tokens[index + 1]) {
+                room = value
+                index += 2
+                continue
+            }
+            if let value = number(token) {
+                if self.number == 0 { self.number = value } else if room == 0 { room = value }
+            } else if self.number != 0 {
+                road.combine(abbreviations[token] ?? token)
+                roadWords += 1
+            }
+            index += 1
+        }
+        if roadWords > 0 { self.road = road.value }
     }
 
     /// Street-level agreement of two parsed lines.

@@ -152,6 +152,7 @@ public enum Comparator {
         if a.latinSorted.elementsEqual(b.latinSorted) || a.latinCompact.elementsEqual(b.latinCompact) {
             return .normalized
         }
+        if oneTokenWithinTwoEdits(a.latinSorted, b.latinSorted) { return .tokenTypo }
         let similarity = max(
             JaroWinkler.similarity(a.latinSorted, b.latinSorted),
             JaroWinkler.similarity(a.latinCompact, b.latinCompact))
@@ -244,12 +245,52 @@ public enum Comparator {
     public static func identifier(_ a: NormalizedRecord, _ b: NormalizedRecord) -> IdentifierLevel {
         guard !a.identifiers.isEmpty, !b.identifiers.isEmpty else { return .null }
         var shared = false
+        var near = false
         for x in a.identifiers {
             for y in b.identifiers where x.domain == y.domain {
                 if x.value == y.value { return .exact }
                 shared = true
+                if !near && editDistanceAtMostTwo(x.text, y.text) { near = true }
             }
         }
-        return shared ? .different : .null
+        return near ? .oneOrTwoEdits : (shared ? .different : .null)
+    }
+
+    /// The same number of tokens (space-separated), all equal but one pair within two edits; the
+    /// differing tokens have at least four letters, so two edits are not most of the token.
+    static func oneTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        let x = a.split(separator: 0x20).map(Array.init)
+        var y = b.split(separator: 0x20).map(Array.init)
+        guard x.count == y.count, x.count >= 2 else { return false }
+        var unmatched: [[UInt8]] = []
+        for token in x {
+            if let position = y.firstIndex(of: token) { y.remove(at: position) } else { unmatched.append(token) }
+        }
+        guard unmatched.count == 1, y.count == 1, min(unmatched[0].count, y[0].count) >= 4 else { return false }
+        return editDistanceAtMostTwo(unmatched[0], y[0])
+    }
+
+    /// Optimal-string-alignment (restricted Damerau-Levenshtein) distance ≤ 2: substitutions,
+    /// insertions, deletions and adjacent transpositions.
+    static func editDistanceAtMostTwo(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard abs(a.count - b.count) <= 2, !a.isEmpty, !b.isEmpty else { return false }
+        let n = b.count
+        var before = [Int](repeating: 0, count: n + 1)
+        var previous = Array(0...n)
+        var current = [Int](repeating: 0, count: n + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var best = i
+            for j in 1...n {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
+                current[j] = value
+                best = min(best, value)
+            }
+            if best > 2 { return false }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[n] <= 2
     }
 }

@@ -79,8 +79,12 @@ public enum HanziNameLevel: UInt8, ComparisonLevel {
 
 /// Latin name: exact (case-folded) · equal after ü/v/yu folding and token-order normalisation ·
 /// Jaro-Winkler ≥ 0.92 · Jaro-Winkler ≥ 0.85 · different; `placeholder` carries no weight.
+///
+/// `tokenTypo` (appended last so stored level numbers keep their meaning; tried after
+/// `normalized`): the same number of tokens, all equal but one pair within two edits
+/// (Damerau-Levenshtein), such as "Stepanie Brown" / "Stephanie Brown".
 public enum LatinNameLevel: UInt8, ComparisonLevel {
-    case null, exact, normalized, jaroWinkler92, jaroWinkler85, different, placeholder
+    case null, exact, normalized, jaroWinkler92, jaroWinkler85, different, placeholder, tokenTypo
 }
 
 /// Birth date: exact · exact on 1 January (a frequent placeholder, lower m) · month and day swapped ·
@@ -106,9 +110,11 @@ public enum AddressLevel: UInt8, ComparisonLevel {
     case null, sameAddress, sameCounty, sameCity, sameProvince, different
 }
 
-/// Other cards and visit numbers: exact within a shared domain · different.
+/// Other cards and visit numbers: exact within a shared domain · different · `oneOrTwoEdits`
+/// (Damerau-Levenshtein distance 1 or 2: a typo; appended last so stored level numbers keep
+/// their meaning, weak because hospitals issue card numbers in sequence).
 public enum IdentifierLevel: UInt8, ComparisonLevel {
-    case null, exact, different
+    case null, exact, different, oneOrTwoEdits
 }
 
 /// The levels of all fields of one pair, 4 bits per field: a compact key for EM histograms.

@@ -28,10 +28,12 @@ public struct NormalizedRecord: Sendable {
         static let placeholder = NameFlags(rawValue: 8)
     }
 
-    /// A non-citizen identifier: hashes of its domain and normalised value.
+    /// A non-citizen identifier: hashes of its domain and normalised value, and the normalised
+    /// value itself (for the edit-distance level).
     struct DomainValue: Sendable, Hashable {
         let domain: UInt64
         let value: UInt64
+        var text: [UInt8] = []
     }
 
     /// Marks a term-frequency slot that was not annotated; real values are log2(u) ≤ 0.
@@ -78,6 +80,8 @@ public struct NormalizedRecord: Sendable {
     var latinExactHash: UInt64 = 0
     var latinHash: UInt64 = 0
     var nameFlags: NameFlags = []
+    /// Sound-class key of the Latin (or pinyin) tokens, for blocking; 0 when there are none.
+    var phoneticKey: UInt64 = 0
     /// Blocking keys of the name: family pinyin, given pinyin, full pinyin, family as written.
     var nameKeys: [UInt64] = []
     var nameKeyCounts: (family: UInt8, given: UInt8, full: UInt8, familyText: UInt8) = (0, 0, 0, 0)

@@ -206,15 +206,19 @@ public struct Scorer: Sendable {
         // A name that cannot be compared (missing, or a newborn placeholder) cannot tell twins apart;
         // nor can pinyin alone when one side has no Hanzi: twins' given names are often
         // homophones (王勇 / 王永 are both "Wang Yong"), found at a million records.
+        // Latin names that agree after reordering or case folding (PHILLIPS Philip / Philip
+        // Phillips) are one name; only pinyin derived from Hanzi hides the written difference.
+        let pinyinOnly =
+            latin == .normalized && (a.nameFlags.contains(.derivedLatin) || b.nameFlags.contains(.derivedLatin))
         let unknown =
-            (hanzi == .null && (latin == .null || latin == .normalized)) || hanzi == .placeholder
-            || latin == .placeholder
+            (hanzi == .null && (latin == .null || pinyinOnly)) || hanzi == .placeholder || latin == .placeholder
         let surname =
             unknown || (a.familyHash != 0 && a.familyHash == b.familyHash)
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)
         guard surname else { return false }
         switch (hanzi, latin) {
-        case (.oneCharacter, _), (.different, _), (_, .jaroWinkler92), (_, .jaroWinkler85), (_, .different):
+        case (.oneCharacter, _), (.different, _), (_, .tokenTypo), (_, .jaroWinkler92), (_, .jaroWinkler85),
+            (_, .different):
             // 大伟 / 小伟 differ in one character; so do 朱艳娜 and a record of her twin 朱艳X that
             // lost a character, so a dropped character counts as different too.
             return true
@@ -243,7 +247,7 @@ public struct Scorer: Sendable {
         if address != 0 { disagreements += 1 }
         let card = levels[7]
         if card == Int(IdentifierLevel.exact.rawValue) { return false }
-        if card != 0 { disagreements += 1 }
+        if card == Int(IdentifierLevel.different.rawValue) { disagreements += 1 }
         return disagreements >= 2
     }
 

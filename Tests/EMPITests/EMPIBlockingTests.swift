@@ -78,6 +78,18 @@ struct EMPIBlockingTests {
         #expect(index.rules(0, 1) == BlockingRuleSet([.fullNameBirthDateOrBuilding]))
         #expect(index.rules(2, 3).contains(.fullNameBirthDateOrBuilding))
         #expect(!index.rules(2, 4).contains(.fullNameBirthDateOrBuilding))
+        // Misspelt Latin names share the sound-class key.
+        let latin = [
+            F.record("s1", family: "Brown", given: "Stephanie", birth: "1970-03-04"),
+            F.record("s2", family: "BROWN", given: "Stepanie", birth: "1970-04-03"),
+            F.record("s3", family: "Jennifer", given: "Williams", birth: "1948-04-19"),
+            F.record("s4", family: "Williams", given: "Jemnifer", birth: "1948-04-19"),
+            F.record("s5", family: "Williams", given: "Jessica", birth: "1948-04-19"),
+        ].map(F.normalized)
+        let latinIndex = CandidateIndex(records: latin, blocker: Blocker(rules: [.fullNameBirthDateOrBuilding]))
+        #expect(latinIndex.rules(0, 1).contains(.fullNameBirthDateOrBuilding), "typo and swapped date")
+        #expect(latinIndex.rules(2, 3).contains(.fullNameBirthDateOrBuilding), "typo and swapped order")
+        #expect(!latinIndex.rules(3, 4).contains(.fullNameBirthDateOrBuilding))
     }
 
     @Test("matching one record: link, new person, and several auto-link persons go to review")

@@ -214,7 +214,14 @@ struct EMPIComparatorTests {
         #expect(Comparator.hanziName(F.name("李芳之子"), F.name("王强")) == .placeholder)
         #expect(Comparator.latinName(F.name("ZHANG Wei"), F.name("Wei Zhang")) == .normalized)
         #expect(Comparator.latinName(F.name("Zhang Weiming"), F.name("Wei Ming Zhang")) != .different)
-        #expect(Comparator.latinName(F.name("Jonathan Smith"), F.name("Jonathon Smith")) == .jaroWinkler92)
+        #expect(Comparator.latinName(F.name("Jonathan Smith"), F.name("Jonathon Smith")) == .tokenTypo)
+        #expect(Comparator.latinName(F.name("Stephanie Brown"), F.name("BROWN Stepanie")) == .tokenTypo)
+        #expect(Comparator.latinName(F.name("Christopher Jones"), F.name("Christopheer J0nes")) != .tokenTypo,
+            "two tokens differ")
+        #expect(Comparator.latinName(F.name("Jonathan Smithers"), F.name("Jonathan Smith")) != .tokenTypo,
+            "three edits")
+        #expect(Comparator.latinName(F.name("Martha Jones"), F.name("Marhta Jones")) == .tokenTypo,
+            "a transposition is one edit")
         #expect(JaroWinkler.similarity("MARTHA", "MARHTA") > 0.96)
         #expect(abs(JaroWinkler.similarity("DIXON", "DICKSONX") - 0.8133) < 0.001)
     }
@@ -242,6 +249,12 @@ struct EMPIComparatorTests {
         }
         var (a, b) = pair(F.record("a", phone: "0086 138-1234-5678"), F.record("b", phone: "13812345678"))
         #expect(Comparator.phone(a, b) == .exact)
+        (a, b) = pair(F.record("a", phone: "+44 7700 900123"), F.record("b", phone: "07700900123"))
+        #expect(Comparator.phone(a, b) == .exact, "country code and trunk 0")
+        (a, b) = pair(F.record("a", phone: "0044 7700 900123"), F.record("b", phone: "+44 (0)7700 900123"))
+        #expect(Comparator.phone(a, b) == .exact)
+        (a, b) = pair(F.record("a", phone: "+86 13812345678"), F.record("b", phone: "138 1234 5678"))
+        #expect(Comparator.phone(a, b) == .exact, "+86 is not read as +8 or +1")
         (a, b) = pair(F.record("a", phone: "13812345678"), F.record("b", phone: "15912345678"))
         #expect(Comparator.phone(a, b) == .lastEight)
         (a, b) = pair(F.record("a", region: "110105"), F.record("b", region: "110108"))
@@ -254,6 +267,12 @@ struct EMPIComparatorTests {
         (a, b) = pair(
             F.record("a", cards: [("hosp-a", "a-1")]), F.record("b", cards: [("hosp-a", "A1"), ("hosp-b", "9")]))
         #expect(Comparator.identifier(a, b) == .exact)
+        (a, b) = pair(F.record("a", cards: [("ni", "133666647")]), F.record("b", cards: [("ni", "133666674")]))
+        #expect(Comparator.identifier(a, b) == .oneOrTwoEdits, "a transposition")
+        (a, b) = pair(F.record("a", cards: [("ni", "133666647")]), F.record("b", cards: [("ni", "193666617")]))
+        #expect(Comparator.identifier(a, b) == .oneOrTwoEdits, "two substitutions")
+        (a, b) = pair(F.record("a", cards: [("ni", "133666647")]), F.record("b", cards: [("ni", "193566617")]))
+        #expect(Comparator.identifier(a, b) == .different, "three edits")
         (a, b) = pair(F.record("a", cards: [("hosp-a", "A1")]), F.record("b", cards: [("hosp-b", "A1")]))
         #expect(Comparator.identifier(a, b) == .null, "values of different domains are not comparable")
     }
