@@ -256,8 +256,9 @@ public enum Comparator {
         return near ? .oneOrTwoEdits : (shared ? .different : .null)
     }
 
-    /// The same number of tokens (space-separated), all equal but one pair within two edits; the
-    /// differing tokens have at least four letters, so two edits are not most of the token.
+    /// The same number of tokens (space-separated), all equal but one pair within two edits; when
+    /// the shorter token has 3 or 4 letters, one letter added, dropped or swapped (Hai / Haii, not
+    /// Hai / Hui), so the edits are never most of the token.
     static func oneTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         let x = a.split(separator: 0x20).map(Array.init)
         var y = b.split(separator: 0x20).map(Array.init)
@@ -266,14 +267,22 @@ public enum Comparator {
         for token in x {
             if let position = y.firstIndex(of: token) { y.remove(at: position) } else { unmatched.append(token) }
         }
-        guard unmatched.count == 1, y.count == 1, min(unmatched[0].count, y[0].count) >= 4 else { return false }
+        let shorter = min(unmatched.first?.count ?? 0, y.first?.count ?? 0)
+        guard unmatched.count == 1, y.count == 1, shorter >= 3 else { return false }
+        if shorter < 5 {
+            // A short syllable with one letter changed is often another name (Hai / Hui): only a
+            // letter added, dropped or two letters swapped count.
+            let (p, q) = (unmatched[0], y[0])
+            guard p.count != q.count || p.sorted() == q.sorted() else { return false }
+            return editDistanceAtMostTwo(p, q, limit: 1)
+        }
         return editDistanceAtMostTwo(unmatched[0], y[0])
     }
 
     /// Optimal-string-alignment (restricted Damerau-Levenshtein) distance ≤ 2: substitutions,
     /// insertions, deletions and adjacent transpositions.
-    static func editDistanceAtMostTwo(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard abs(a.count - b.count) <= 2, !a.isEmpty, !b.isEmpty else { return false }
+    static func editDistanceAtMostTwo(_ a: [UInt8], _ b: [UInt8], limit: Int = 2) -> Bool {
+        guard abs(a.count - b.count) <= limit, !a.isEmpty, !b.isEmpty else { return false }
         let n = b.count
         var before = [Int](repeating: 0, count: n + 1)
         var previous = Array(0...n)
@@ -288,9 +297,9 @@ public enum Comparator {
                 current[j] = value
                 best = min(best, value)
             }
-            if best > 2 { return false }
+            if best > limit { return false }
             (before, previous, current) = (previous, current, before)
         }
-        return previous[n] <= 2
+        return previous[n] <= limit
     }
 }

@@ -217,8 +217,9 @@ public struct Scorer: Sendable {
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)
         guard surname else { return false }
         switch (hanzi, latin) {
-        case (.oneCharacter, _), (.different, _), (_, .tokenTypo), (_, .jaroWinkler92), (_, .jaroWinkler85),
-            (_, .different):
+        // One Latin token within two edits (Stepanie / Stephanie) is a typo: twins' given names
+        // differ by more than that (a Hanzi given name differs from a twin's in one character).
+        case (.oneCharacter, _), (.different, _), (_, .jaroWinkler92), (_, .jaroWinkler85), (_, .different):
             // 大伟 / 小伟 differ in one character; so do 朱艳娜 and a record of her twin 朱艳X that
             // lost a character, so a dropped character counts as different too.
             return true
