@@ -19,7 +19,7 @@ import HealthCardFoundation
 /// - sex missing or wrong.
 ///
 /// Records per person follow a skewed distribution (most have one or two, a few have up to ten).
-/// ``split(seed:)`` gives a two-file linkage suite: each person's records dealt into a left and a
+/// ``split()`` gives a two-file linkage suite: each person's records dealt into a left and a
 /// right file so that a file holds at most one record per person.
 public struct RomanisedPopulation: Sendable {
     public struct Corruption: Sendable, Hashable {
