@@ -17,6 +17,12 @@ public enum BlockingRule: Int, CaseIterable, Sendable, Hashable, Codable {
     case identifier
     /// 7. Same birth year, same surname as written, same sex (the safety net).
     case birthYearSurnameSex
+    /// 8. Same full-name pinyin (in either order), or the same sound-class key of the name's
+    /// Latin tokens (typos and phonetic spellings), and the same birth date, the same birth date
+    /// with month and day swapped, or the same building (road and number, or compound): finds the
+    /// records with swapped name order, a misspelt name or a transposed date, and records with
+    /// neither birth date nor region but one address (issue 18 item 1).
+    case fullNameBirthDateOrBuilding
 
     /// The rule's name in explanations and reports.
     public var name: String {
@@ -28,6 +34,7 @@ public enum BlockingRule: Int, CaseIterable, Sendable, Hashable, Codable {
         case .phone: "same-mobile"
         case .identifier: "same-domain-identifier"
         case .birthYearSurnameSex: "same-birth-year+surname+sex"
+        case .fullNameBirthDateOrBuilding: "same-full-name-pinyin+birth-date-or-building"
         }
     }
 
@@ -42,6 +49,7 @@ public enum BlockingRule: Int, CaseIterable, Sendable, Hashable, Codable {
         case .phone: [.phone]
         case .identifier: [.identifier]
         case .birthYearSurnameSex: [.birthDate, .nameHanzi, .nameLatin, .sex]
+        case .fullNameBirthDateOrBuilding: [.nameHanzi, .nameLatin, .birthDate, .address]
         }
     }
 
@@ -130,7 +138,7 @@ public struct Blocker: Sendable, Hashable {
                 for key in record.givenPinyinKeys { body(hash(UInt64(record.birthDate), key)) }
             }
         case .fullNameRegion:
-            let region = record.region != 0 ? record.region : record.idRegion
+            let region = record.regionDigits >= 4 ? record.region : record.idRegion
             if region != 0 {
                 for key in record.fullPinyinKeys { body(hash(UInt64(region / 100), key)) }
             }
@@ -138,6 +146,20 @@ public struct Blocker: Sendable, Hashable {
             if record.phone != 0 { body(hash(record.phone)) }
         case .identifier:
             for identifier in record.identifiers { body(hash(identifier.domain, identifier.value)) }
+        case .fullNameBirthDateOrBuilding:
+            let date = record.birthDate != 0 ? record.birthDate : record.idBirthDate
+            let (year, month, day) = (date / 10_000, date / 100 % 100, date % 100)
+            let swapped = day <= 12 && day != month ? year * 10_000 + day * 100 + month : 0
+            for key in record.fullPinyinKeys {
+                if date != 0 { body(hash(1, key, UInt64(date))) }
+                if swapped != 0 { body(hash(1, key, UInt64(swapped))) }
+                if record.street.hasStreetAddress { body(hash(2, key, record.addressHash)) }
+            }
+            if record.phoneticKey != 0 {
+                if date != 0 { body(hash(3, record.phoneticKey, UInt64(date))) }
+                if swapped != 0 { body(hash(3, record.phoneticKey, UInt64(swapped))) }
+                if record.street.hasStreetAddress { body(hash(4, record.phoneticKey, record.addressHash)) }
+            }
         case .birthYearSurnameSex:
             let date = record.birthDate != 0 ? record.birthDate : record.idBirthDate
             guard date != 0 else { return }

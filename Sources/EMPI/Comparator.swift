@@ -8,10 +8,17 @@ public enum Comparator {
     /// has no Hanzi), so one name never counts twice.
     @inline(__always) public static func levels(_ a: NormalizedRecord, _ b: NormalizedRecord) -> LevelVector {
         var vector = LevelVector()
-        vector.set(0, citizenID(a, b).rawValue)
+        var id = citizenID(a, b)
         let hanzi = hanziName(a, b)
         vector.set(1, hanzi.rawValue)
-        if hanzi == .null { vector.set(2, latinName(a, b).rawValue) }
+        let latin = hanzi == .null ? latinName(a, b) : .null
+        vector.set(2, latin.rawValue)
+        // An agreeing number under disagreeing names is a household's (a parent's ID on a child's
+        // record), not one identity: it carries no weight and never links deterministically.
+        if id == .exact || id == .oneEdit || id == .twoEdits || id == .legacyEquivalent, namesDisagree(hanzi, latin) {
+            id = .household
+        }
+        vector.set(0, id.rawValue)
         vector.set(3, birthDate(a, b).rawValue)
         vector.set(4, sex(a, b).rawValue)
         vector.set(5, phone(a, b).rawValue)
@@ -22,11 +29,15 @@ public enum Comparator {
 
     // MARK: Citizen ID
 
-    /// An ID flagged as a guardian's (its birth date is far from the record's) is not compared.
+    /// An ID flagged as a guardian's (its birth date is far from the record's) is not the record's
+    /// identity: the same number on the other record is `household`, any other number `null`.
     /// `oneEdit` needs at least one side to fail its check character (or to be an upgraded
     /// 15-digit number): twins' valid IDs differ in one sequence digit and are `different`.
     public static func citizenID(_ a: NormalizedRecord, _ b: NormalizedRecord) -> CitizenIDLevel {
-        guard a.hasCitizenID, b.hasCitizenID, !a.hasGuardianID, !b.hasGuardianID else { return .null }
+        guard a.hasCitizenID, b.hasCitizenID else { return .null }
+        if a.hasGuardianID || b.hasGuardianID {
+            return a.idPacked == b.idPacked && a.idDigit17 == b.idDigit17 ? .household : .null
+        }
         let difference = a.idPacked ^ b.idPacked
         let lastDiffers = a.idDigit17 != b.idDigit17
         if difference == 0 && !lastDiffers {
@@ -42,20 +53,28 @@ public enum Comparator {
             let sequenceOnly = difference & ~0xFF == 0  // digits 15-16 packed last, 17 separate
             if !upgraded || sequenceOnly { return .different }
         }
-        var nibbles = difference | (difference >> 1) | (difference >> 2) | (difference >> 3)
-        nibbles &= 0x1111_1111_1111_1111
-        let count = nibbles.nonzeroBitCount + (lastDiffers ? 1 : 0)
-        if count == 1 { return .oneEdit }
-        if count == 2 {
-            // An adjacent transposition: positions p and p+1 hold each other's digits.
-            var positions: (Int, Int) = (-1, -1)
-            for position in 0..<17 where digit(a, position) != digit(b, position) {
-                if positions.0 < 0 { positions.0 = position } else { positions.1 = position }
+        // Damerau-Levenshtein on the 17-digit body (substitutions and adjacent transpositions: a
+        // dropped digit fails the format and never gets here): one edit, two, or different.
+        var edits = 0
+        var position = 0
+        while position < 17 && edits <= 2 {
+            let x = digit(a, position)
+            let y = digit(b, position)
+            if x == y {
+                position += 1
+            } else if position < 16, x == digit(b, position + 1), digit(a, position + 1) == y {
+                edits += 1
+                position += 2
+            } else {
+                edits += 1
+                position += 1
             }
-            let (p, q) = positions
-            if q == p + 1 && digit(a, p) == digit(b, q) && digit(a, q) == digit(b, p) { return .oneEdit }
         }
-        return .different
+        switch edits {
+        case 1: return .oneEdit
+        case 2: return .twoEdits
+        default: return .different
+        }
     }
 
     @inline(__always) static func digit(_ record: NormalizedRecord, _ position: Int) -> UInt8 {
@@ -63,6 +82,11 @@ public enum Comparator {
     }
 
     // MARK: Names
+
+    /// The names say "two people": different Hanzi, or (no Hanzi on one side) different Latin forms.
+    @inline(__always) static func namesDisagree(_ hanzi: HanziNameLevel, _ latin: LatinNameLevel) -> Bool {
+        hanzi == .different || (hanzi == .null && latin == .different)
+    }
 
     public static func hanziName(_ a: NormalizedRecord, _ b: NormalizedRecord) -> HanziNameLevel {
         guard a.nameFlags.contains(.hanzi), b.nameFlags.contains(.hanzi), !a.hanzi.isEmpty, !b.hanzi.isEmpty else {
@@ -128,6 +152,7 @@ public enum Comparator {
         if a.latinSorted.elementsEqual(b.latinSorted) || a.latinCompact.elementsEqual(b.latinCompact) {
             return .normalized
         }
+        if oneTokenWithinTwoEdits(a.latinSorted, b.latinSorted) { return .tokenTypo }
         let similarity = max(
             JaroWinkler.similarity(a.latinSorted, b.latinSorted),
             JaroWinkler.similarity(a.latinCompact, b.latinCompact))
@@ -173,18 +198,38 @@ public enum Comparator {
         return a.phone % 100_000_000 == b.phone % 100_000_000 ? .lastEight : .different
     }
 
+    /// Address, part by part (issue 18 item 2): `sameAddress` when the road with its number or
+    /// the compound agree, no part both lines have (building, unit, room …) differs and the
+    /// divisions do not conflict; then the GB/T 2260 divisions compared at the finest level both
+    /// know (a record that names only the province is not "different" from one naming the county);
+    /// then postcode and locality. A part one side omits is never a disagreement.
     public static func address(_ a: NormalizedRecord, _ b: NormalizedRecord) -> AddressLevel {
         var comparable = false
         let regions = a.region != 0 && b.region != 0
+        let digits = min(a.regionDigits, b.regionDigits)
+        let divisor: Int32 = digits >= 6 ? 1 : (digits >= 4 ? 100 : 10_000)
+        let regionsConflict = regions && a.region / divisor != b.region / divisor
         if a.addressHash != 0 && b.addressHash != 0 {
-            if a.addressHash == b.addressHash && (!regions || a.region == b.region) { return .sameAddress }
-            comparable = true
+            let street: ChineseAddress.StreetComparison
+            if a.street.hasStreetAddress && b.street.hasStreetAddress {
+                street = ChineseAddress.compareStreet(a.street, b.street)
+            } else {
+                street = a.addressHash == b.addressHash ? .agree : .conflict
+            }
+            if street == .agree && !regionsConflict { return .sameAddress }
+            if street == .conflict { comparable = true }
         }
         if regions {
-            if a.region == b.region { return .sameCounty }
-            if a.region / 100 == b.region / 100 { return .sameCity }
-            if a.region / 10_000 == b.region / 10_000 { return .sameProvince }
-            return .different
+            if regionsConflict {
+                if a.region / 100 == b.region / 100 && digits >= 4 { return .sameCity }
+                if a.region / 10_000 == b.region / 10_000 { return .sameProvince }
+                return .different
+            }
+            switch digits {
+            case 6: return .sameCounty
+            case 4: return .sameCity
+            default: return .sameProvince
+            }
         }
         if a.postcodeHash != 0 && b.postcodeHash != 0 {
             if a.postcodeHash == b.postcodeHash { return .sameCounty }
@@ -200,12 +245,61 @@ public enum Comparator {
     public static func identifier(_ a: NormalizedRecord, _ b: NormalizedRecord) -> IdentifierLevel {
         guard !a.identifiers.isEmpty, !b.identifiers.isEmpty else { return .null }
         var shared = false
+        var near = false
         for x in a.identifiers {
             for y in b.identifiers where x.domain == y.domain {
                 if x.value == y.value { return .exact }
                 shared = true
+                if !near && editDistanceAtMostTwo(x.text, y.text) { near = true }
             }
         }
-        return shared ? .different : .null
+        return near ? .oneOrTwoEdits : (shared ? .different : .null)
+    }
+
+    /// The same number of tokens (space-separated), all equal but one pair within two edits; when
+    /// the shorter token has 3 or 4 letters, one letter added, dropped or swapped (Hai / Haii, not
+    /// Hai / Hui), so the edits are never most of the token.
+    static func oneTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        let x = a.split(separator: 0x20).map(Array.init)
+        var y = b.split(separator: 0x20).map(Array.init)
+        guard x.count == y.count, x.count >= 2 else { return false }
+        var unmatched: [[UInt8]] = []
+        for token in x {
+            if let position = y.firstIndex(of: token) { y.remove(at: position) } else { unmatched.append(token) }
+        }
+        let shorter = min(unmatched.first?.count ?? 0, y.first?.count ?? 0)
+        guard unmatched.count == 1, y.count == 1, shorter >= 3 else { return false }
+        if shorter < 5 {
+            // A short syllable with one letter changed is often another name (Hai / Hui): only a
+            // letter added, dropped or two letters swapped count.
+            let (p, q) = (unmatched[0], y[0])
+            guard p.count != q.count || p.sorted() == q.sorted() else { return false }
+            return editDistanceAtMostTwo(p, q, limit: 1)
+        }
+        return editDistanceAtMostTwo(unmatched[0], y[0])
+    }
+
+    /// Optimal-string-alignment (restricted Damerau-Levenshtein) distance ≤ 2: substitutions,
+    /// insertions, deletions and adjacent transpositions.
+    static func editDistanceAtMostTwo(_ a: [UInt8], _ b: [UInt8], limit: Int = 2) -> Bool {
+        guard abs(a.count - b.count) <= limit, !a.isEmpty, !b.isEmpty else { return false }
+        let n = b.count
+        var before = [Int](repeating: 0, count: n + 1)
+        var previous = Array(0...n)
+        var current = [Int](repeating: 0, count: n + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var best = i
+            for j in 1...n {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
+                current[j] = value
+                best = min(best, value)
+            }
+            if best > limit { return false }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[n] <= limit
     }
 }

@@ -178,7 +178,7 @@ public struct Deduplicator: Sendable {
         var pairs: [Pair] = []
         var constraints: [(Int, Int)] = []
         var candidates = 0
-        var perRule = [Int](repeating: 0, count: 8)
+        var perRule = [Int](repeating: 0, count: BlockingRule.allCases.count + 1)
         var trueReached = 0
     }
 

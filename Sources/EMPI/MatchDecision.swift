@@ -25,8 +25,11 @@ public enum MatchBand: String, Sendable, Hashable, Codable, Comparable {
 public enum Veto: String, Sendable, Hashable, Codable, CaseIterable {
     /// Both records carry valid own citizen IDs that differ by more than one transposition or typo.
     case conflictingCitizenIDs = "conflicting-citizen-ids"
-    /// A record's birth date differs from its own ID's by more than a year: the ID is probably a
-    /// guardian's (newborns are often registered under the mother's ID).
+    /// One record carries as its own, confirmed ID (valid, its birth date matching the record's)
+    /// the number the other record carries as a guardian's (its birth date more than a year from
+    /// that record's, or a newborn's placeholder name): a parent and a child. Two records that
+    /// both carry the same guardian's ID (one child's records, or siblings') are not vetoed: the
+    /// number is simply not compared, and names and birth dates decide.
     case guardianID = "guardian-id"
     /// Same birth date, surname and phone or address, but different (or placeholder) given names and
     /// no agreeing citizen ID: likely twins.
@@ -37,6 +40,10 @@ public enum Veto: String, Sendable, Hashable, Codable, CaseIterable {
     /// phone, address, card) disagree: typical of unrelated namesakes. An extension of the spec's
     /// list, switched by ``MatchModel/vetoUncorroborated``.
     case uncorroborated
+    /// The records share a citizen ID number but their names disagree: a household's number (a
+    /// parent's ID on a child's record), not one identity. The number weighs nothing
+    /// (``CitizenIDLevel/household``) and never links deterministically.
+    case householdID = "household-id"
 
     var bit: UInt8 {
         switch self {
@@ -45,6 +52,7 @@ public enum Veto: String, Sendable, Hashable, Codable, CaseIterable {
         case .likelyTwins: 4
         case .notSamePerson: 8
         case .uncorroborated: 16
+        case .householdID: 32
         }
     }
 }

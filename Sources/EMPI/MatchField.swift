@@ -43,12 +43,13 @@ public enum MatchField: String, CaseIterable, Sendable, Codable, Hashable {
         LatinNameLevel.allCases.map(\.name), BirthDateLevel.allCases.map(\.name), SexLevel.allCases.map(\.name),
         PhoneLevel.allCases.map(\.name), AddressLevel.allCases.map(\.name), IdentifierLevel.allCases.map(\.name),
     ]
-    private static let neutral: [[Bool]] = levelNames.map { $0.map { $0 == "null" || $0 == "placeholder" } }
+    private static let neutral: [[Bool]] = levelNames.map { $0.map { $0 == "null" || $0 == "placeholder" || $0 == "household" } }
 
     /// The index of a level by name.
     public func level(named name: String) -> Int? { levels.firstIndex(of: name) }
 
-    /// Levels whose weight is fixed at 0 (no evidence either way): `null` and `placeholder`.
+    /// Levels whose weight is fixed at 0 (no evidence either way): `null`, `placeholder` and the
+    /// citizen ID's `household`.
     func isNeutral(level: Int) -> Bool { MatchField.neutral[index][level] }
 }
 
@@ -60,9 +61,13 @@ extension ComparisonLevel {
 }
 
 /// GB 11643 citizen ID: exact · one adjacent transposition or one substitution on the 17-digit body
-/// (or only the check character differs) · equal after upgrading a 15-digit number · different.
+/// (or only the check character differs) · equal after upgrading a 15-digit number · different ·
+/// `twoEdits` (Damerau-Levenshtein 2 on the body, one side failing its check: between `oneEdit`
+/// and `different`, appended last so stored level numbers keep their meaning);
+/// `household` (weight 0): the number agrees, but it is not one identity — it is a guardian's on
+/// at least one record, or the names disagree (a parent's ID on a child's record).
 public enum CitizenIDLevel: UInt8, ComparisonLevel {
-    case null, exact, oneEdit, legacyEquivalent, different
+    case null, exact, oneEdit, legacyEquivalent, different, household, twoEdits
 }
 
 /// Hanzi name: exact as written · equal after trad→simp and separator normalisation · same pinyin
@@ -74,8 +79,12 @@ public enum HanziNameLevel: UInt8, ComparisonLevel {
 
 /// Latin name: exact (case-folded) · equal after ü/v/yu folding and token-order normalisation ·
 /// Jaro-Winkler ≥ 0.92 · Jaro-Winkler ≥ 0.85 · different; `placeholder` carries no weight.
+///
+/// `tokenTypo` (appended last so stored level numbers keep their meaning; tried after
+/// `normalized`): the same number of tokens, all equal but one pair within two edits
+/// (Damerau-Levenshtein), such as "Stepanie Brown" / "Stephanie Brown".
 public enum LatinNameLevel: UInt8, ComparisonLevel {
-    case null, exact, normalized, jaroWinkler92, jaroWinkler85, different, placeholder
+    case null, exact, normalized, jaroWinkler92, jaroWinkler85, different, placeholder, tokenTypo
 }
 
 /// Birth date: exact · exact on 1 January (a frequent placeholder, lower m) · month and day swapped ·
@@ -101,9 +110,11 @@ public enum AddressLevel: UInt8, ComparisonLevel {
     case null, sameAddress, sameCounty, sameCity, sameProvince, different
 }
 
-/// Other cards and visit numbers: exact within a shared domain · different.
+/// Other cards and visit numbers: exact within a shared domain · different · `oneOrTwoEdits`
+/// (Damerau-Levenshtein distance 1 or 2: a typo; appended last so stored level numbers keep
+/// their meaning, weak because hospitals issue card numbers in sequence).
 public enum IdentifierLevel: UInt8, ComparisonLevel {
-    case null, exact, different
+    case null, exact, different, oneOrTwoEdits
 }
 
 /// The levels of all fields of one pair, 4 bits per field: a compact key for EM histograms.

@@ -119,7 +119,8 @@ public struct MatchModel: Sendable, Hashable {
                     Level(level: "exact", m: 0.80, u: 1e-6),
                     Level(level: "oneEdit", m: 0.04, u: 2e-6),
                     Level(level: "legacyEquivalent", m: 0.04, u: 1e-6),
-                    Level(level: "different", m: 0.12, u: 0.999996),
+                    Level(level: "twoEdits", m: 0.01, u: 1e-5),
+                    Level(level: "different", m: 0.11, u: 0.999986),
                 ]),
             Field(
                 field: .nameHanzi,
@@ -136,9 +137,10 @@ public struct MatchModel: Sendable, Hashable {
                 levels: [
                     Level(level: "exact", m: 0.70, u: 5e-4),
                     Level(level: "normalized", m: 0.20, u: 2e-4),
-                    Level(level: "jaroWinkler92", m: 0.04, u: 0.003),
-                    Level(level: "jaroWinkler85", m: 0.02, u: 0.02),
-                    Level(level: "different", m: 0.04, u: 0.976),
+                    Level(level: "tokenTypo", m: 0.05, u: 2e-4),
+                    Level(level: "jaroWinkler92", m: 0.02, u: 0.003),
+                    Level(level: "jaroWinkler85", m: 0.01, u: 0.02),
+                    Level(level: "different", m: 0.02, u: 0.9758),
                 ], termFrequencyLevels: ["exact", "normalized"]),
             Field(
                 field: .birthDate,
@@ -178,7 +180,8 @@ public struct MatchModel: Sendable, Hashable {
                 field: .identifier,
                 levels: [
                     Level(level: "exact", m: 0.90, u: 1e-6),
-                    Level(level: "different", m: 0.10, u: 0.999999),
+                    Level(level: "different", m: 0.05, u: 0.997999),
+                    Level(level: "oneOrTwoEdits", m: 0.05, u: 0.002),
                 ]),
         ])
 }

@@ -173,6 +173,45 @@ enum NameNormalizer {
         out.latinHash = hash.value
         out.latinExactHash = exactHash
         out.nameFlags.insert(.latin)
+        out.phoneticKey = phoneticKey(tokens)
+    }
+
+    /// A Soundex-style key of the name's tokens, order-free: each token's letters mapped to sound
+    /// classes (b f p v · c g j k q s x z · d t · l · m n · r; vowels, h, w, y separate nothing),
+    /// repeats collapsed, four classes kept. Typos and phonetic spellings that keep the consonants
+    /// (Stephanie / Stepanie, Jennifer / Jemnifer, Xie / Xy) share it: a blocking key.
+    static func phoneticKey(_ tokens: [[UInt8]]) -> UInt64 {
+        var codes: [[UInt8]] = []
+        for token in tokens {
+            var code: [UInt8] = []
+            var previous: UInt8 = 0
+            for byte in token {
+                let group: UInt8
+                switch byte {
+                case UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "p"), UInt8(ascii: "v"): group = 1
+                case UInt8(ascii: "c"), UInt8(ascii: "g"), UInt8(ascii: "j"), UInt8(ascii: "k"), UInt8(ascii: "q"),
+                    UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "z"):
+                    group = 2
+                case UInt8(ascii: "d"), UInt8(ascii: "t"): group = 3
+                case UInt8(ascii: "l"): group = 4
+                case UInt8(ascii: "m"), UInt8(ascii: "n"): group = 5
+                case UInt8(ascii: "r"): group = 6
+                case UInt8(ascii: "h"), UInt8(ascii: "w"): continue
+                case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"),
+                    UInt8(ascii: "y"):
+                    previous = 0
+                    continue
+                default: continue
+                }
+                if group != previous && code.count < 4 { code.append(group) }
+                previous = group
+            }
+            if !code.isEmpty { codes.append(code) }
+        }
+        guard !codes.isEmpty else { return 0 }
+        var hash = StableHash(tag: 15)
+        for code in codes.sorted(by: { $0.lexicographicallyPrecedes($1) }) { hash.combine(code) }
+        return hash.value
     }
 
     // MARK: Blocking keys

@@ -28,10 +28,12 @@ public struct NormalizedRecord: Sendable {
         static let placeholder = NameFlags(rawValue: 8)
     }
 
-    /// A non-citizen identifier: hashes of its domain and normalised value.
+    /// A non-citizen identifier: hashes of its domain and normalised value, and the normalised
+    /// value itself (for the edit-distance level).
     struct DomainValue: Sendable, Hashable {
         let domain: UInt64
         let value: UInt64
+        var text: [UInt8] = []
     }
 
     /// Marks a term-frequency slot that was not annotated; real values are log2(u) ≤ 0.
@@ -50,9 +52,15 @@ public struct NormalizedRecord: Sendable {
     var birthDays: Int32 = 0
     var sex: UInt8 = 0
     var phone: UInt64 = 0
-    /// GB/T 2260 code of the address.
+    /// GB/T 2260 code of the address (the region column, else the divisions the address line
+    /// names), and how many of its digits are known: 6 (county), 4 (prefecture) or 2 (province).
     var region: Int32 = 0
+    var regionDigits: UInt8 = 0
+    /// The building the address line names (road and number, else compound), or a hash of the
+    /// whole line when it names none: the term-frequency key of `sameAddress`.
     var addressHash: UInt64 = 0
+    /// The address line taken apart, compared part by part.
+    var street = ChineseAddress()
     var postcodeHash: UInt64 = 0
     var localityHash: UInt64 = 0
 
@@ -72,6 +80,8 @@ public struct NormalizedRecord: Sendable {
     var latinExactHash: UInt64 = 0
     var latinHash: UInt64 = 0
     var nameFlags: NameFlags = []
+    /// Sound-class key of the Latin (or pinyin) tokens, for blocking; 0 when there are none.
+    var phoneticKey: UInt64 = 0
     /// Blocking keys of the name: family pinyin, given pinyin, full pinyin, family as written.
     var nameKeys: [UInt64] = []
     var nameKeyCounts: (family: UInt8, given: UInt8, full: UInt8, familyText: UInt8) = (0, 0, 0, 0)
@@ -91,6 +101,8 @@ public struct NormalizedRecord: Sendable {
     /// A valid ID that is the person's own (not a guardian's): usable for deterministic links.
     var hasOwnValidCitizenID: Bool { idFlags.contains(.valid) && !idFlags.contains(.notOwn) }
     var hasGuardianID: Bool { idFlags.contains(.notOwn) }
+    /// A valid ID whose birth date matches the record's stated one: certainly the person's own.
+    var hasConfirmedOwnCitizenID: Bool { hasOwnValidCitizenID && birthDate != 0 && idBirthDate != 0 }
     var isPlaceholderName: Bool { nameFlags.contains(.placeholder) }
 
     var familyPinyinKeys: ArraySlice<UInt64> { nameKeys[0..<Int(nameKeyCounts.family)] }
@@ -170,7 +182,18 @@ public struct NormalizedRecord: Sendable {
             return phone == 0 ? nil : String(phone)
         case .address:
             var parts: [String] = []
-            if region != 0 { parts.append("region " + String(region)) }
+            if region != 0 { parts.append("region " + String(region).prefix(Int(regionDigits))) }
+            if street.road != 0 || street.compound != 0 {
+                var line: [String] = []
+                if street.road != 0 { line.append("road#" + String(street.road & 0xFFFF, radix: 16)) }
+                if street.number != 0 { line.append("no " + String(street.number - 1)) }
+                if street.compound != 0 { line.append("compound#" + String(street.compound & 0xFFFF, radix: 16)) }
+                for (name, value) in [("building", street.building), ("unit", street.unit), ("room", street.room)]
+                where value != 0 {
+                    line.append(name + " " + String(value - 1))
+                }
+                parts.append(line.joined(separator: " "))
+            }
             if addressHash != 0 { parts.append("address#" + String(addressHash & 0xFFFF_FFFF, radix: 16)) }
             if postcodeHash != 0 { parts.append("postcode#" + String(postcodeHash & 0xFFFF_FFFF, radix: 16)) }
             if localityHash != 0 { parts.append("locality#" + String(localityHash & 0xFFFF_FFFF, radix: 16)) }

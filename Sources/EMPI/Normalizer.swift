@@ -10,7 +10,8 @@ import HealthCardFoundation
 /// - citizen IDs validated with `CitizenIDValidator` (15-digit numbers upgraded); an ID whose
 ///   birth date is more than a year from the record's own is flagged as probably a guardian's;
 /// - dates through `CalendarDate/init(lenient:)`; phones to digits without +86/0086;
-///   region codes to integers; address lines, postcodes and localities to hashes.
+///   region codes to integers; address lines parsed into divisions, road, number, compound,
+///   building, unit and room (``ChineseAddress``); postcodes and localities to hashes.
 public struct Normalizer: Sendable {
     /// "Today" for the future-date rule of citizen IDs; fix it for reproducible runs.
     public var today: CalendarDate
@@ -123,7 +124,8 @@ public struct Normalizer: Sendable {
                 }
                 var hash = StableHash(tag: 6)
                 hash.combine(folded)
-                let entry = NormalizedRecord.DomainValue(domain: StableHash.of(identifier.domain), value: hash.value)
+                let entry = NormalizedRecord.DomainValue(
+                    domain: StableHash.of(identifier.domain), value: hash.value, text: folded)
                 if !others.contains(entry) { others.append(entry) }
             }
         }
@@ -138,12 +140,22 @@ public struct Normalizer: Sendable {
             let digits = EMPIText.clean(text)
             if digits.count == 6, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 out.region = Int32(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+                out.regionDigits = 6
             } else {
                 report(.malformedRegionCode, "regionCode", "not a 6-digit GB/T 2260 code: \"\(text)\"")
             }
         }
         let lines = record.addressLines.filter { !$0.trimmingWhitespace().isEmpty }
-        if !lines.isEmpty { out.addressHash = Self.textHash(lines.joined(separator: " "), tag: 7) }
+        if !lines.isEmpty {
+            let text = lines.joined(separator: " ")
+            let parsed = ChineseAddress(parsing: EMPIText.clean(text), hint: out.region != 0 ? out.region : out.idRegion)
+            out.street = parsed
+            if out.region == 0 && parsed.regionDigits > 0 {
+                out.region = parsed.region
+                out.regionDigits = parsed.regionDigits
+            }
+            out.addressHash = parsed.hasStreetAddress ? parsed.buildingKey : Self.textHash(text, tag: 7)
+        }
         if let text = nonEmpty(record.postcode) { out.postcodeHash = Self.textHash(text, tag: 8) }
         if let text = nonEmpty(record.locality) { out.localityHash = Self.textHash(text, tag: 9) }
     }
@@ -178,11 +190,36 @@ public struct Normalizer: Sendable {
         }
     }
 
-    /// Digits only, +86 / 0086 stripped; 6 to 15 digits, else `nil`.
+    /// Digits only, the national number: +86 / 0086 stripped, and for an international number
+    /// written with `+` or `00` a known country code (44, 1, 852, 853, 886, 61, 65, 81, 82, 49,
+    /// 33); then one leading trunk `0` (UK 07…, Chinese 010…), so "+44 7700 900123" and
+    /// "07700 900123" are one number. 6 to 15 digits, else `nil`.
     static func phoneNumber(_ text: String) -> UInt64? {
-        var digits = EMPIText.clean(text).filter { $0 >= 0x30 && $0 <= 0x39 }
-        if digits.count > 11, digits.starts(with: [0x30, 0x30, 0x38, 0x36]) { digits.removeFirst(4) }
-        if digits.count == 13, digits.starts(with: [0x38, 0x36]) { digits.removeFirst(2) }
+        let cleaned = EMPIText.clean(text)
+        var digits = cleaned.filter { $0 >= 0x30 && $0 <= 0x39 }
+        let plus = cleaned.first == 0x2B
+        var international = plus
+        if digits.count > 11, digits.starts(with: [0x30, 0x30, 0x38, 0x36]) {
+            digits.removeFirst(4)
+            international = false
+        } else if digits.count > 11, digits.starts(with: [0x30, 0x30]) {
+            digits.removeFirst(2)
+            international = true
+        }
+        if digits.count == 13, digits.starts(with: [0x38, 0x36]) {
+            digits.removeFirst(2)
+            international = false
+        }
+        if international {
+            for code in ["852", "853", "886", "86", "44", "61", "65", "81", "82", "49", "33", "1"] {
+                let prefix = Array(code.unicodeScalars.map(\.value))
+                if digits.count > prefix.count + 6, digits.starts(with: prefix) {
+                    digits.removeFirst(prefix.count)
+                    break
+                }
+            }
+        }
+        if digits.first == 0x30 { digits.removeFirst() }
         guard (6...15).contains(digits.count) else { return nil }
         return digits.reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
     }

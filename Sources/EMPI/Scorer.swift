@@ -150,7 +150,18 @@ public struct Scorer: Sendable {
         {
             deterministic = .identifier
         }
-        if a.hasGuardianID || b.hasGuardianID { vetoes.insert(.guardianID) }
+        if id == Int(CitizenIDLevel.household.rawValue) {
+            if a.hasGuardianID != b.hasGuardianID
+                && (a.hasConfirmedOwnCitizenID || b.hasConfirmedOwnCitizenID)
+            {
+                vetoes.insert(.guardianID)  // a parent's own record and a child's carrying that ID
+            }
+            if Comparator.namesDisagree(
+                HanziNameLevel(rawValue: UInt8(levels[1])) ?? .null, LatinNameLevel(rawValue: UInt8(levels[2])) ?? .null)
+            {
+                vetoes.insert(.householdID)
+            }
+        }
         if likelyTwins(a, b, levels) { vetoes.insert(.likelyTwins) }
         if model.vetoUncorroborated && deterministic == nil && uncorroborated(levels) {
             vetoes.insert(.uncorroborated)
@@ -181,8 +192,9 @@ public struct Scorer: Sendable {
         // IDs that agree say "same person", unless they differ only in the sequence digits, which
         // is how twins' IDs differ (a typo there cannot be told from a sibling's number).
         let id = levels[0]
-        if id != 0 && id != Int(CitizenIDLevel.different.rawValue)
-            && !(id == Int(CitizenIDLevel.oneEdit.rawValue) && (a.idPacked ^ b.idPacked) & ~0xFF == 0
+        if id != 0 && id != Int(CitizenIDLevel.different.rawValue) && id != Int(CitizenIDLevel.household.rawValue)
+            && !((id == Int(CitizenIDLevel.oneEdit.rawValue) || id == Int(CitizenIDLevel.twoEdits.rawValue))
+                && (a.idPacked ^ b.idPacked) & ~0xFF == 0
                 && (a.idPacked != b.idPacked || a.idDigit17 != b.idDigit17))
         {
             return false
@@ -194,14 +206,19 @@ public struct Scorer: Sendable {
         // A name that cannot be compared (missing, or a newborn placeholder) cannot tell twins apart;
         // nor can pinyin alone when one side has no Hanzi: twins' given names are often
         // homophones (王勇 / 王永 are both "Wang Yong"), found at a million records.
+        // Latin names that agree after reordering or case folding (PHILLIPS Philip / Philip
+        // Phillips) are one name; only pinyin derived from Hanzi hides the written difference.
+        let pinyinOnly =
+            latin == .normalized && (a.nameFlags.contains(.derivedLatin) || b.nameFlags.contains(.derivedLatin))
         let unknown =
-            (hanzi == .null && (latin == .null || latin == .normalized)) || hanzi == .placeholder
-            || latin == .placeholder
+            (hanzi == .null && (latin == .null || pinyinOnly)) || hanzi == .placeholder || latin == .placeholder
         let surname =
             unknown || (a.familyHash != 0 && a.familyHash == b.familyHash)
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)
         guard surname else { return false }
         switch (hanzi, latin) {
+        // One Latin token within two edits (Stepanie / Stephanie) is a typo: twins' given names
+        // differ by more than that (a Hanzi given name differs from a twin's in one character).
         case (.oneCharacter, _), (.different, _), (_, .jaroWinkler92), (_, .jaroWinkler85), (_, .different):
             // 大伟 / 小伟 differ in one character; so do 朱艳娜 and a record of her twin 朱艳X that
             // lost a character, so a dropped character counts as different too.
@@ -212,11 +229,15 @@ public struct Scorer: Sendable {
     }
 
     /// No identifying field agrees (citizen ID, phone, address line or county, card) and at least two
-    /// disagree.
+    /// disagree. A household's ID number agrees on neither side of this.
     @inline(__always) func uncorroborated(_ levels: LevelVector) -> Bool {
         var disagreements = 0
         let id = levels[0]
-        if id == Int(CitizenIDLevel.different.rawValue) { disagreements += 1 } else if id != 0 { return false }
+        if id == Int(CitizenIDLevel.different.rawValue) {
+            disagreements += 1
+        } else if id != 0 && id != Int(CitizenIDLevel.household.rawValue) {
+            return false
+        }
         let phone = levels[5]
         if phone == Int(PhoneLevel.exact.rawValue) || phone == Int(PhoneLevel.lastEight.rawValue) { return false }
         if phone != 0 { disagreements += 1 }
@@ -227,7 +248,7 @@ public struct Scorer: Sendable {
         if address != 0 { disagreements += 1 }
         let card = levels[7]
         if card == Int(IdentifierLevel.exact.rawValue) { return false }
-        if card != 0 { disagreements += 1 }
+        if card == Int(IdentifierLevel.different.rawValue) { disagreements += 1 }
         return disagreements >= 2
     }
 

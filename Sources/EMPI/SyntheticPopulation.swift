@@ -11,8 +11,10 @@ import HealthCardFoundation
 /// records across source domains, and each record goes through a corruption model (homophones,
 /// similar-shape characters, traditional forms, missing characters, swapped name order, passport
 /// pinyin, date typos and swaps, lunar dates, ID transpositions and typos, missing fields, family
-/// phones). Adversarial sub-suites: twins, unrelated people with the same name and birth date, and
-/// newborns registered under a placeholder name and the mother's ID.
+/// phones, addresses written with or without divisions, reordered, without the flat or as 3-2-501,
+/// records without ID and phone). Adversarial sub-suites: twins, unrelated people with the same
+/// name and birth date, newborns registered under a placeholder name and the mother's ID, and
+/// children whose records carry the mother's ID.
 public struct SyntheticPopulation: Sendable {
     public struct Options: Sendable, Hashable {
         public var persons: Int
@@ -64,6 +66,19 @@ public struct SyntheticPopulation: Sendable {
         public var moved = 0.03
         public var missingSex = 0.02
         public var wrongSex = 0.003
+        /// Address lines (issue 18 item 4): no divisions at all, the province (or province and
+        /// prefecture) left out, parts reordered, the flat dropped, the flat written 3-2-501, and
+        /// no region code column value (the line alone names the place).
+        public var addressWithoutDivisions = 0.25
+        public var addressWithoutProvince = 0.3
+        public var addressReordered = 0.08
+        public var addressWithoutFlat = 0.15
+        public var addressDashes = 0.1
+        public var missingRegionCode = 0.3
+        /// A child's record (under 16) carrying a guardian's citizen ID instead of its own.
+        public var guardianIDOnChild = 0.1
+        /// A record without ID and without phone (the two are often missing together).
+        public var missingIDAndPhone = 0.08
 
         public init() {}
     }
@@ -82,7 +97,8 @@ public struct SyntheticPopulation: Sendable {
     public let personCount: Int
     /// Twin siblings: never the same person.
     public let twins: [PersonPair]
-    /// (newborn, mother) where a record of the newborn carries the mother's citizen ID.
+    /// (child, mother) where a record of the child (a newborn, or a child under 16) carries the
+    /// mother's citizen ID.
     public let guardians: [PersonPair]
     /// Unrelated persons with the same name and birth date.
     public let sameNameBirthDate: [PersonPair]
@@ -122,6 +138,16 @@ public struct SyntheticPopulation: Sendable {
 // MARK: - Builder
 
 extension SyntheticPopulation {
+    /// A home address, rendered per record by `Builder.addressLine(_:region:)`.
+    struct Address {
+        var road: String
+        var number: Int
+        var compound: String?
+        var building: Int?
+        var unit: Int?
+        var room: Int?
+    }
+
     struct Person {
         var family: [Character]
         var given: [Character]
@@ -132,7 +158,7 @@ extension SyntheticPopulation {
         var id: String
         var phone: String?
         var householdPhone: String
-        var address: String
+        var address: Address
         var mother: Int?
         var isNewborn = false
     }
@@ -178,16 +204,14 @@ extension SyntheticPopulation {
             }
         }
 
+        /// Current county-level codes of the shipped GB/T 2260 table (mainland only).
         static func loadCounties() -> [String] {
-            guard let url = Bundle.module.url(forResource: "gb2260", withExtension: "tsv"),
-                let text = try? String(contentsOf: url, encoding: .utf8)
-            else { return ["110105", "310104", "440305", "510104"] }
-            return text.split(separator: "\n").compactMap { line in
-                let fields = line.split(separator: "\t")
-                guard fields.count >= 3, fields[2] == "current", let code = fields.first, code.count == 6,
-                    code.allSatisfy(\.isASCIIDigit), !code.hasSuffix("00"), Int(code.prefix(2))! < 71
+            RegionTable.shipped.allRegions.compactMap { region in
+                let code = region.code
+                guard region.isCurrent, !code.hasSuffix("00"), Int(code.prefix(2))! < 71,
+                    !["市辖区", "县"].contains(region.name)
                 else { return nil }
-                return String(code)
+                return code
             }
         }
 
@@ -268,7 +292,7 @@ extension SyntheticPopulation {
         }
 
         mutating func addPerson(
-            sex: Int, family: [Character], birth: CalendarDate, home: String, address: String,
+            sex: Int, family: [Character], birth: CalendarDate, home: String, address: Address,
             given: [Character]? = nil, twinOf: Int? = nil
         ) -> Int {
             let region = random.chance(0.8) ? home : random.pick(counties)
@@ -332,9 +356,51 @@ extension SyntheticPopulation {
             return phone
         }
 
-        mutating func randomAddress() -> String {
-            random.pick(Builder.streets) + "路" + String(random.int(in: 1...999)) + "号"
-                + (random.chance(0.6) ? String(random.int(in: 1...30)) + "栋" + String(random.int(in: 101...2505)) : "")
+        /// A home: road, number and, for most, a compound with building, unit and room.
+        mutating func randomAddress() -> Address {
+            var address = Address(
+                road: random.pick(Builder.streets) + random.pick(["路", "路", "街", "大道"]),
+                number: random.int(in: 1...999))
+            if random.chance(0.7) {
+                address.compound = random.pick(Builder.compoundNames) + random.pick(["小区", "花园", "家园", "苑", "公寓"])
+                address.building = random.int(in: 1...30)
+                address.unit = random.chance(0.6) ? random.int(in: 1...6) : nil
+                address.room = random.int(in: 1...25) * 100 + random.int(in: 1...4)
+            }
+            return address
+        }
+
+        /// The address as one record writes it (issue 18 item 4): with or without the province, the
+        /// prefecture or all divisions, parts reordered, building/unit/room dropped or written 3-2-501.
+        mutating func addressLine(_ address: Address, region: String) -> String {
+            let table = RegionTable.shipped
+            var divisions: [String] = []
+            for part in [table.province(of: region), table.prefecture(of: region), table.region(code: region)] {
+                guard let part, !["市辖区", "县"].contains(part.name), !divisions.contains(part.name) else { continue }
+                divisions.append(part.name)
+            }
+            let c = options.corruption
+            if random.chance(c.addressWithoutDivisions) {
+                divisions = []
+            } else if random.chance(c.addressWithoutProvince) {
+                divisions = Array(divisions.dropFirst(random.chance(0.5) ? 2 : 1))
+            }
+            let street = address.road + String(address.number) + "号"
+            var flat = ""
+            if let compound = address.compound, let building = address.building, let room = address.room {
+                if random.chance(c.addressDashes) {
+                    flat = compound + String(building) + "-" + (address.unit.map { String($0) + "-" } ?? "") + String(room)
+                } else if random.chance(c.addressWithoutFlat) {
+                    flat = random.chance(0.5) ? compound : ""
+                } else {
+                    flat = compound + String(building) + "栋" + (address.unit.map { String($0) + "单元" } ?? "")
+                        + String(room) + "室"
+                }
+            }
+            if random.chance(c.addressReordered) {
+                return [flat, street, divisions.joined()].filter { !$0.isEmpty }.joined(separator: random.pick([" ", "，", ""]))
+            }
+            return divisions.joined() + street + flat
         }
 
         // MARK: Records
@@ -349,6 +415,11 @@ extension SyntheticPopulation {
                     count = max(count, 2)
                     placeholderLeft = 1
                 }
+                // A child registered under a guardian's ID: one decision per child, so several of
+                // its records can carry the same guardian's number.
+                let guardianID =
+                    person.mother != nil && !person.isNewborn && person.birth.years(until: options.today) < 16
+                    && random.chance(options.corruption.guardianIDOnChild)
                 for _ in 0..<count {
                     let domainNumber = random.int(below: SyntheticPopulation.domains.count)
                     let cardKey = index * 8 + domainNumber
@@ -359,6 +430,12 @@ extension SyntheticPopulation {
                     if placeholderLeft > 0 {
                         placeholderLeft -= 1
                         makePlaceholder(&record, person: person, child: index)
+                    } else if guardianID, let mother = person.mother, random.chance(0.7) {
+                        record.identifiers.removeAll { $0.kind == .citizenID }
+                        record.identifiers.append(.citizenID(persons[mother].id))
+                        if !guardians.contains(PersonPair(a: index, b: mother)) {
+                            guardians.append(PersonPair(a: index, b: mother))
+                        }
                     }
                     records.append(record)
                     truth.append(index)
@@ -479,15 +556,17 @@ extension SyntheticPopulation {
                 }
             }
 
+            if random.chance(c.missingIDAndPhone) {
+                record.identifiers.removeAll { $0.kind == .citizenID }
+                record.phone = nil
+            }
+
             // Address.
             if !random.chance(c.missingAddress) {
-                if random.chance(c.moved) {
-                    record.addressLines = [randomAddress()]
-                    record.regionCode = random.pick(counties)
-                } else {
-                    record.addressLines = [person.address]
-                    record.regionCode = person.homeRegion
-                }
+                var (address, region) = (person.address, person.homeRegion)
+                if random.chance(c.moved) { (address, region) = (randomAddress(), random.pick(counties)) }
+                record.addressLines = [addressLine(address, region: region)]
+                if !random.chance(c.missingRegionCode) { record.regionCode = region }
             }
             return record
         }
@@ -547,6 +626,10 @@ extension SyntheticPopulation {
             ["己", "已"], ["未", "末"], ["王", "玉"], ["士", "土"], ["日", "曰"], ["人", "入"], ["大", "太"],
             ["刀", "力"], ["贝", "见"], ["伟", "传"], ["娟", "涓"], ["晴", "睛"], ["杨", "扬"], ["明", "朋"],
             ["秀", "季"], ["军", "车"], ["峰", "锋"], ["婷", "亭"], ["玲", "铃"], ["莉", "利"], ["斌", "武"],
+        ]
+        static let compoundNames = [
+            "阳光", "金色", "翠湖", "碧水", "锦绣", "华府", "世纪", "明珠", "幸福", "康乐", "春华", "绿城", "紫荆", "天和",
+            "丽景", "书香", "海逸", "枫林", "恒大", "万科",
         ]
         static let streets = [
             "人民", "解放", "中山", "建设", "和平", "新华", "胜利", "光明", "友谊", "长江", "黄河", "朝阳", "文化",

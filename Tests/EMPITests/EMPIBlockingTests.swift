@@ -60,7 +60,36 @@ struct EMPIBlockingTests {
         let keys = Blocker().keys(for: record)
         #expect(keys.first { $0.rule == .phone }?.value == 0xDEDF_C578_B466_E309)
         #expect(keys.filter { $0.rule == .phone } == Blocker().keys(for: again).filter { $0.rule == .phone })
-        #expect(Set(keys.map(\.rule)) == [.birthDateGivenName, .phone, .birthYearSurnameSex])
+        #expect(
+            Set(keys.map(\.rule)) == [.birthDateGivenName, .phone, .birthYearSurnameSex, .fullNameBirthDateOrBuilding])
+    }
+
+    @Test("rule 8 finds swapped name order with a transposed date, and one building without a birth date")
+    func fullNameBirthDateOrBuilding() {
+        let records = [
+            F.record("a", family: "王", given: "小明", birth: "1990-05-06"),
+            F.record("b", family: "小明", given: "王", birth: "1990-06-05"),
+            F.record("c", name: "李娜", address: "广东省深圳市南山区科技园路12号阳光花园3栋"),
+            F.record("d", name: "李 娜", address: "科技园路12号"),
+            F.record("e", name: "李娜", address: "科技园路14号"),
+        ]
+        let normalized = records.map(F.normalized)
+        let index = CandidateIndex(records: normalized, blocker: Blocker())
+        #expect(index.rules(0, 1) == BlockingRuleSet([.fullNameBirthDateOrBuilding]))
+        #expect(index.rules(2, 3).contains(.fullNameBirthDateOrBuilding))
+        #expect(!index.rules(2, 4).contains(.fullNameBirthDateOrBuilding))
+        // Misspelt Latin names share the sound-class key.
+        let latin = [
+            F.record("s1", family: "Brown", given: "Stephanie", birth: "1970-03-04"),
+            F.record("s2", family: "BROWN", given: "Stepanie", birth: "1970-04-03"),
+            F.record("s3", family: "Jennifer", given: "Williams", birth: "1948-04-19"),
+            F.record("s4", family: "Williams", given: "Jemnifer", birth: "1948-04-19"),
+            F.record("s5", family: "Williams", given: "Jessica", birth: "1948-04-19"),
+        ].map(F.normalized)
+        let latinIndex = CandidateIndex(records: latin, blocker: Blocker(rules: [.fullNameBirthDateOrBuilding]))
+        #expect(latinIndex.rules(0, 1).contains(.fullNameBirthDateOrBuilding), "typo and swapped date")
+        #expect(latinIndex.rules(2, 3).contains(.fullNameBirthDateOrBuilding), "typo and swapped order")
+        #expect(!latinIndex.rules(3, 4).contains(.fullNameBirthDateOrBuilding))
     }
 
     @Test("matching one record: link, new person, and several auto-link persons go to review")

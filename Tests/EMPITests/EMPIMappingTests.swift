@@ -60,7 +60,7 @@ struct EMPIMappingTests {
         let score = Scorer().score(normalized[0], normalized[1])
         #expect(score.levels[.identifier] == Int(IdentifierLevel.exact.rawValue))
         #expect(score.levels[.address] == Int(AddressLevel.sameAddress.rawValue))
-        #expect(score.levels[.nameLatin] == Int(LatinNameLevel.jaroWinkler92.rawValue))
+        #expect(score.levels[.nameLatin] == Int(LatinNameLevel.tokenTypo.rawValue))
         #expect(score.decision == .autoLink)
     }
 

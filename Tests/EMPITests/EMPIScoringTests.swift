@@ -117,7 +117,7 @@ struct EMPIScoringTests {
     @Test("equal valid citizen IDs link deterministically")
     func deterministic() {
         let x = F.normalized(F.record("a", name: "张伟", citizenID: "11010519491231002X"))
-        let y = F.normalized(F.record("b", name: "李四", citizenID: "11010519491231002x"))
+        let y = F.normalized(F.record("b", name: "張偉", citizenID: "11010519491231002x"))
         let score = Scorer().score(x, y)
         #expect(score.deterministicRule == .citizenID)
         #expect(score.decision == .autoLink)
@@ -125,6 +125,10 @@ struct EMPIScoringTests {
         var model = MatchModel.default
         model.deterministicCitizenID = false
         #expect(Scorer(model: model).score(x, y).deterministicRule == nil)
+        // Under a different name the same number is a household's, not an identity.
+        let other = F.normalized(F.record("c", name: "李四", citizenID: "11010519491231002X"))
+        #expect(Scorer().score(x, other).deterministicRule == nil)
+        #expect(Scorer().score(x, other).decision != .autoLink)
     }
 
     @Test("veto: conflicting valid citizen IDs")
@@ -157,7 +161,7 @@ struct EMPIScoringTests {
                 phone: "13812345678"))
         #expect(child.hasGuardianID && !mother.hasGuardianID)
         let score = Scorer().score(mother, child)
-        #expect(score.levels[.citizenID] == 0, "a guardian's ID is not compared")
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.household.rawValue), "a guardian's ID is a household's")
         #expect(score.deterministicRule == nil)
         #expect(score.vetoes.contains(.guardianID))
         #expect(score.decision != .autoLink)
@@ -165,6 +169,101 @@ struct EMPIScoringTests {
         let newborn = F.normalized(F.record("n", name: "李芳之女", citizenID: F.id("11010519900506124")))
         #expect(newborn.hasGuardianID)
         #expect(Scorer().score(mother, newborn).decision != .autoLink)
+    }
+
+    @Test("no deterministic link by an agreeing citizen ID when the names disagree: a household's number")
+    func householdIDNamesDisagree() {
+        let id = F.id("11010519800506123")
+        // The parent's record, and a child's record without a birth date carrying the parent's ID.
+        let parent = F.normalized(
+            F.record("p", name: "王建国", birth: "1980-05-06", sex: "1", citizenID: id, phone: "13812345678",
+                address: "人民路1号", region: "110105"))
+        let child = F.normalized(
+            F.record("c", name: "王小宝", sex: "1", citizenID: id, phone: "13812345678", address: "人民路1号",
+                region: "110105"))
+        #expect(!child.hasGuardianID, "no birth date: the number alone cannot show it is a guardian's")
+        let score = Scorer().score(parent, child)
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.household.rawValue))
+        #expect(score.deterministicRule == nil)
+        #expect(score.vetoes.contains(.householdID))
+        #expect(score.decision != .autoLink)
+        #expect(score.probability < 0.5, "the number adds nothing: \(score.probability)")
+        // Latin-only records: the same rule.
+        let latinParent = F.normalized(F.record("lp", name: "WANG Jianguo", citizenID: id))
+        let latinChild = F.normalized(F.record("lc", name: "LI Mei", citizenID: id))
+        let latin = Scorer().score(latinParent, latinChild)
+        #expect(latin.deterministicRule == nil && latin.decision != .autoLink)
+        #expect(latin.vetoes.contains(.householdID))
+        // Agreeing names keep the deterministic link.
+        let same = F.normalized(F.record("s", name: "王建国", citizenID: id))
+        #expect(Scorer().score(parent, same).deterministicRule == .citizenID)
+        #expect(Scorer().score(parent, same).decision == .autoLink)
+    }
+
+    @Test("an ID whose birth date is 15+ years before the record's is a household link, not an identity")
+    func householdIDFifteenYears() {
+        let id = F.id("11010519850506123")
+        let parent = F.normalized(F.record("p", name: "赵敏", birth: "1985-05-06", sex: "2", citizenID: id))
+        // Same name as the parent (a namesake child): only the birth date shows the ID is not hers.
+        let child = F.normalized(F.record("c", name: "赵敏", birth: "2012-09-01", sex: "2", citizenID: id))
+        #expect(child.hasGuardianID)
+        let score = Scorer().score(parent, child)
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.household.rawValue))
+        #expect(score.deterministicRule == nil && score.decision != .autoLink)
+        #expect(score.vetoes.contains(.guardianID))
+    }
+
+    @Test("the same guardian's ID on two records of one child does not veto them")
+    func guardianIDSameChild() {
+        let guardian = F.id("11010519800506123")
+        let one = F.record(
+            "c1", name: "王小宝", birth: "2015-03-01", sex: "1", citizenID: guardian, phone: "13812345678",
+            address: "人民路1号", region: "110105")
+        var two = one
+        two.id = "c2"
+        two.birthDate = "20150301"
+        let x = F.normalized(one)
+        let y = F.normalized(two)
+        #expect(x.hasGuardianID && y.hasGuardianID)
+        let score = Scorer().score(x, y)
+        #expect(score.vetoes.isEmpty, "\(score.vetoes.vetoes)")
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.household.rawValue))
+        #expect(score.deterministicRule == nil, "the guardian's number is not the child's identity")
+        #expect(score.decision == .autoLink)
+        // The child's record without a birth date (guardian not shown) and with one: not vetoed either.
+        var three = one
+        three.id = "c3"
+        three.birthDate = nil
+        let z = F.normalized(three)
+        let other = Scorer().score(x, z)
+        #expect(!other.vetoes.contains(.guardianID) && !other.vetoes.contains(.householdID))
+        #expect(other.decision == .autoLink)
+        // A sibling born another year under the same guardian's ID: not linked.
+        var sibling = one
+        sibling.id = "s"
+        sibling.fullName = "王小玲"
+        sibling.sex = "2"
+        sibling.birthDate = "2018-07-09"
+        #expect(Scorer().score(x, F.normalized(sibling)).decision == .nonMatch)
+        // Twins under the same guardian's ID: the twins veto still holds.
+        var twin = one
+        twin.id = "t"
+        twin.fullName = "王大宝"
+        #expect(Scorer().score(x, F.normalized(twin)).vetoes.contains(.likelyTwins))
+    }
+
+    @Test("a guardian's ID does not link a child's record to the parent's")
+    func guardianIDNotToParent() {
+        let id = F.id("11010519800506123")
+        let parent = F.normalized(
+            F.record("p", name: "王芳", birth: "1980-05-06", sex: "2", citizenID: id, phone: "13812345678",
+                address: "人民路1号", region: "110105"))
+        let child = F.normalized(
+            F.record("c", name: "王芳之女", birth: "2024-01-02", sex: "2", citizenID: id, phone: "13812345678",
+                address: "人民路1号", region: "110105"))
+        let score = Scorer().score(parent, child)
+        #expect(score.deterministicRule == nil && score.decision != .autoLink)
+        #expect(score.vetoes.contains(.guardianID))
     }
 
     @Test("veto: likely twins")

@@ -1,4 +1,4 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|empi|empi-index|empi-twins|passlog]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|empi|empi-index|empi-twins|empi-suites|passlog]`
 /// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages).
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
@@ -8,4 +8,5 @@ if filter == nil || filter == "qr" { try await QRBenchmarks.run() }
 if filter == nil || filter == "empi" { try await EMPIBenchmarks.run() }
 if filter == "empi-index" { try await EMPIBenchmarks.runIndex() }
 if filter == "empi-twins" { try await EMPIBenchmarks.runTwins() }
+if filter == "empi-suites" { try await EMPISuiteBenchmarks.run() }
 if filter == nil || filter == "passlog" { try await PassLogBenchmarks.run() }

@@ -53,6 +53,9 @@ public struct RegionTable: Sendable {
 
     public var count: Int { regions.count }
 
+    /// Every division of the table, current and retired, by code.
+    public var allRegions: [Region] { regions.values.sorted { $0.code < $1.code } }
+
     /// The division with exactly this 6-digit code.
     public func region(code: String) -> Region? { regions[code] }
 
