@@ -3,7 +3,7 @@
 #  1. each C module is imported by exactly one adapter target (and nothing else imports it);
 #  2. GRDB (SQLite) is imported only by the two storage targets and their shared helper;
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
-#     libqrencode, libpng or libjpeg (ldd);
+#     libqrencode, libpng, libjpeg, libwebp or libzint (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
 #  5. no CLI file reaches 300 lines.
 # Exits 1 with one line per violation.
@@ -17,6 +17,7 @@ declare -A owner=(
     [COpenSSL]=HealthCardCrypto [CHealthShimsOpenSSL]=HealthCardCrypto
     [CPCSCLite]=ResidentCardPCSC [CHealthShimsPCSC]=ResidentCardPCSC
     [CQREncode]=HealthQRImaging [CZBar]=HealthQRImaging [CPNG]=HealthQRImaging [CJPEG]=HealthQRImaging
+    [CWebP]=HealthQRImaging
     [CZint]=CHealthShimsImaging
     [CHealthShimsImaging]=HealthQRImaging
 )
@@ -40,7 +41,7 @@ done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
 linked=$(ldd "$probe")
-for library in libsqlite3 libzbar libqrencode libpng libjpeg libzint; do
+for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint; do
     if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
 done
 grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"
