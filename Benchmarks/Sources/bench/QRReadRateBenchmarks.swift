@@ -49,15 +49,14 @@ enum QRReadRateBenchmarks {
         return payloads.compactMap { QRPayloadText.decode($0)?.text }
     }
 
-    /// The texts `zbarimg` finds in one file (its own charset conversion to UTF-8, one per line;
-    /// `--raw` ends each with a newline, so a multi-line text is compared as a whole too).
+    /// Whether `zbarimg` finds `expected` in one file (its own charset conversion to UTF-8; `--raw`
+    /// ends each symbol's text with a newline, so a multi-line text is compared as a whole).
     static func zbarimgFinds(_ expected: String, in path: String) -> Bool {
         guard
             let (_, output) = QRBenchmarks.run(
                 "/usr/bin/zbarimg", ["--nodbus", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", path])
         else { return false }
-        return output == expected + "\n" || output.split(separator: "\n", omittingEmptySubsequences: false)
-            .contains(Substring(expected))
+        return output == expected + "\n" || output.contains(expected + "\n")
     }
 
     static func realWorldPhotos() throws {
