@@ -15,7 +15,7 @@ let package = Package(
         // zbar, libqrencode, libpng or libjpeg).
         .library(name: "ResidentCard", targets: ["ResidentCard", "ResidentCardPCSC", "ResidentCardEmulator"]),
         .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging"]),
-        .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode"]),
+        .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode", "ScanRegistration"]),
         .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
         .executable(name: "hcard", targets: ["hcard"]),
         // Links only the card stack; Scripts/check-links.sh proves it with ldd.
@@ -86,6 +86,13 @@ let package = Package(
             ],
             resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
         .target(
+            name: "ScanRegistration",
+            dependencies: [
+                "HealthCardFoundation", "HealthQR", "PersonalHealthCode", "HealthCardSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Resources/forms")]),
+        .target(
             name: "EMPI", dependencies: ["HealthCardFoundation"],
             resources: [
                 .copy("Resources/pinyin.tsv"), .copy("Resources/trad-simp.tsv"), .copy("Resources/surnames.tsv"),
@@ -107,7 +114,8 @@ let package = Package(
             name: "HealthCardCore",
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
-                "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPI", "EMPIIndex", "HealthCardFixtures",
+                "HealthQR", "HealthQRImaging", "PersonalHealthCode", "ScanRegistration", "EMPI", "EMPIIndex",
+                "HealthCardFixtures",
             ]),
 
         // MARK: Programs.
@@ -145,6 +153,12 @@ let package = Package(
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "PersonalHealthCode",
                 "HealthCardTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "ScanRegistrationTests",
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "PersonalHealthCode", "ScanRegistration",
+                "HealthCardTestSupport",
             ]),
         .testTarget(name: "EMPITests", dependencies: ["HealthCardFoundation", "EMPI", "HealthCardTestSupport"]),
         .testTarget(

@@ -49,9 +49,9 @@ public func apduFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     if let atr = try? AnswerToReset(bytes) {
         precondition(atr.bytes == bytes, "ATR does not keep its bytes")
-        // Not checked: `protocols` is non-empty. An ATR whose only TD announces T=15 (global
-        // bytes, not a protocol) gets `[]`, not the documented T=0 (reported, see Docs/fuzzing.md).
-        precondition(atr.historicalBytes.count <= 15 && atr.protocols.allSatisfy { (0..<15).contains($0) })
+        // At least one protocol, none of them T=15 (which qualifies global bytes; Docs/fuzzing.md, finding 2).
+        precondition(atr.historicalBytes.count <= 15 && !atr.protocols.isEmpty)
+        precondition(atr.protocols.allSatisfy { (0..<15).contains($0) })
         _ = (atr.description, atr.supportsT0, atr.supportsT1, atr.ta1, atr.checkByteValid)
     }
     // The ATRs this package builds parse back to what was built.

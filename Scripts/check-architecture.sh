@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the layering that Package.swift and Docs/architecture.md describe, on the built tree:
 #  1. each C module is imported by exactly one adapter target (and nothing else imports it);
-#  2. GRDB (SQLite) is imported only by the two storage targets and their shared helper;
+#  2. GRDB (SQLite) is imported only by the three storage targets and their shared helper;
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
 #     libqrencode, libpng, libjpeg, libwebp or libzint (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
@@ -32,8 +32,8 @@ done < <(grep -rnE '^(internal |private |public |@_implementationOnly )?import C
 # 2. SQLite only in the storage targets.
 while IFS=: read -r file _ _; do
     case "$(cut -d/ -f2 <<<"$file")" in
-        PersonalHealthCode | EMPIIndex | HealthCardSQLite) ;;
-        *) fail "$file imports GRDB; only PersonalHealthCode, EMPIIndex and HealthCardSQLite may" ;;
+        PersonalHealthCode | ScanRegistration | EMPIIndex | HealthCardSQLite) ;;
+        *) fail "$file imports GRDB; only PersonalHealthCode, ScanRegistration, EMPIIndex and HealthCardSQLite may" ;;
     esac
 done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
 

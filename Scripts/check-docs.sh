@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(HealthCardFoundation HealthCardCrypto ResidentCard ResidentCardEmulator ResidentCardPCSC
-        HealthQR HealthQRImaging PersonalHealthCode EMPI EMPIIndex HealthCardFixtures HealthCardCore)
+        HealthQR HealthQRImaging PersonalHealthCode ScanRegistration EMPI EMPIIndex HealthCardFixtures HealthCardCore)
 fi
 status=0
 for target in "${targets[@]}"; do

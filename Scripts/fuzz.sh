@@ -5,6 +5,7 @@
 #   Scripts/fuzz.sh [seconds] [target…]       (no target: all of them, in the order below)
 #   Scripts/fuzz.sh --list                    (the targets)
 #   FUZZ_OPT=-Onone Scripts/fuzz.sh 5         (quicker builds, slower runs: what CI uses)
+#   FUZZ_MIN_EXECS=1000000 Scripts/fuzz.sh 600 (a campaign: 600 s, then on to 1 M executions if short)
 #
 # Each target is a harness Fuzz/<Name>Fuzz.swift plus the library source files it needs, declared
 # below (paths and globs, from several targets). They are compiled as one module with
@@ -216,6 +217,23 @@ run() {
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log")
     units=$(sed -n 's/^stat::new_units_added: *//p' "$dir/fuzz.log")
     echo "fuzz: $target: no crash in ${seconds}s, $execs executions, $units new units"
+    # FUZZ_MIN_EXECS: a campaign goal of "N seconds and at least M executions, whichever is
+    # later": a target that fell short goes on from the corpus it grew for the executions missing.
+    local missing=$(( ${FUZZ_MIN_EXECS:-0} - execs ))
+    if [ "$missing" -gt 0 ]; then
+        local start=$SECONDS
+        SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$dir/fuzz" -runs="$missing" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+            -print_final_stats=1 -artifact_prefix="$dir/" "$dir/corpus" "Fuzz/corpus/$target" \
+            2> "$dir/fuzz-more.log" || status=$?
+        if [ "$status" -ne 0 ]; then
+            grep -E "Fatal error|ERROR:|SUMMARY|Test unit written|Precondition failed" "$dir/fuzz-more.log" >&2 || true
+            echo "fuzz: $target FAILED (exit $status) in the added runs; full log in $dir/fuzz-more.log" >&2
+            return "$status"
+        fi
+        local more
+        more=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz-more.log")
+        echo "fuzz: $target: no crash in $((SECONDS - start))s more, $more executions more ($((execs + more)) in all)"
+    fi
 }
 
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${targets[@]}"; exit 0; fi

@@ -173,13 +173,13 @@ _hcard() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
+    id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
         # Offer subcommand argument completions
         "_hcard_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog empi account blacklist platform fixtures demo readers atr apdu emulate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'id codes card read write erase keys qr code checkpoint passlog site register clue empi account blacklist platform fixtures demo readers atr apdu emulate help' -- "${cur}"))
         ;;
     esac
 }
@@ -1307,6 +1307,490 @@ _hcard_passlog_frequency() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_hcard_site() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list)
+        # Offer subcommand argument completions
+        "_hcard_site_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_site_add() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --id --type --name --region --operator)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--type')
+        __hcard_add_completions -W 'feverClinic'$'\n''pharmacy'$'\n''observationSite'$'\n''employer'$'\n''checkpoint'
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--operator')
+        return
+        ;;
+    esac
+}
+
+_hcard_site_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    esac
+}
+
+_hcard_register() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    new|forms|list|export|purge|employees)
+        # Offer subcommand argument completions
+        "_hcard_register_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'new forms list export purge employees' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_register_new() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--field)
+    non_repeating_options=(--text --id --store --site --operator --values --trust --revoked --events --rules --now)
+    __hcard_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--store')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    '--operator')
+        return
+        ;;
+    '--field')
+        return
+        ;;
+    '--values')
+        return
+        ;;
+    '--trust')
+        return
+        ;;
+    '--revoked')
+        return
+        ;;
+    '--events')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_register_forms() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 1
+}
+
+_hcard_register_list() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --site --form --from --to)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    '--form')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    esac
+}
+
+_hcard_register_export() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --site --form --from --to --output --format)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    '--form')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--output')
+        return
+        ;;
+    '--format')
+        __hcard_add_completions -W 'csv'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_hcard_register_purge() {
+    repeating_flags=()
+    non_repeating_flags=(--audit -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --older-than --actor --now)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--older-than')
+        return
+        ;;
+    '--actor')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_hcard_register_employees() {
+    repeating_flags=()
+    non_repeating_flags=(--full-id -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --site --events --rules)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    '--events')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hcard_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    handler|report|notify|ack|feedback|list|overdue)
+        # Offer subcommand argument completions
+        "_hcard_clue_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'handler report notify ack feedback list overdue' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hcard_clue_handler() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --region --name --phone)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_report() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --subject --region --place --description --phone)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--subject')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--place')
+        return
+        ;;
+    '--description')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_notify() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_ack() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --by)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--by')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_feedback() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --text)
+    __hcard_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_list() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --region)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    esac
+}
+
+_hcard_clue_overdue() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--store --outbox --ack-hours --feedback-hours --now)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--outbox')
+        return
+        ;;
+    '--ack-hours')
+        return
+        ;;
+    '--feedback-hours')
+        return
+        ;;
+    '--now')
         return
         ;;
     esac

@@ -60,6 +60,9 @@ _hcard() {
             'code:Health codes: declarations, events, colour status, signed HCC1 codes.'
             'checkpoint:Checkpoints: scan a code or an ID number, decide pass or deny, log every passage.'
             'passlog:The checkpoint pass log: query, counts, export, trajectory, companions, frequency.'
+            'site:Registration sites: fever clinics, pharmacies, observation sites, employers, checkpoints.'
+            'register:Registrations at the scan: fever clinic, pharmacy, observation, return to work, checkpoint.'
+            'clue:Clue reports: report, route to the district handler, notify, acknowledge, feedback, supervise.'
             'empi:Patient identity: a persistent EMPI/PIX index, explained matching, batch linkage.'
             'account:E-health-card accounts: register through the EMPI, update, cancel, lost and replaced cards, bank cards.'
             'blacklist:The card blacklist: add, remove (a found card goes to the whitelist), list, export, import.'
@@ -76,7 +79,7 @@ _hcard() {
         ;;
     arg)
         case "${words[1]}" in
-        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
+        id|codes|card|read|write|erase|keys|qr|code|checkpoint|passlog|site|register|clue|empi|account|blacklist|platform|fixtures|demo|readers|atr|apdu|emulate|help)
             "_hcard_${words[1]}" && ret=0
             ;;
         esac
@@ -884,6 +887,344 @@ _hcard_passlog_frequency() {
         '--limit[At most this many rows. Default\: 100.]:limit:'
         '--full-id[Show ID numbers in full.]'
         '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_site() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Register a site.'
+            'list:List the sites.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list)
+            "_hcard_site_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_site_add() {
+    local -i ret=1
+    local -ar ___type=('feverClinic' 'pharmacy' 'observationSite' 'employer' 'checkpoint')
+    local -ar arg_specs=(
+        '--store[The registration store (SQLite, created on first use).]:store:'
+        '--id[The site id.]:id:'
+        '--type[feverClinic, pharmacy, observationSite, employer or checkpoint.]:type:{__hcard_complete "${___type[@]}"}'
+        '--name[The site'\''s name.]:name:'
+        '--region[Its county\: a current GB/T 2260 code (460106).]:region:'
+        '--operator[The organisation running it.]:operator:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_site_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'new:Register one person (or a site'\''s own filing) with a scenario'\''s form.'
+            'forms:List the shipped forms, or show one form'\''s fields.'
+            'list:List registrations per scenario, site and time.'
+            'export:Export registrations to a CSV or JSON file (written atomically).'
+            'purge:Delete registrations older than N days (the retention setting), with an audit entry.'
+            'employees:An employer'\''s employees who registered their return, with their colour.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        new|forms|list|export|purge|employees)
+            "_hcard_register_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_register_new() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':form:'
+        ':image:'
+        '--text[The scanned text.]:text:'
+        '--id[An ID number\: alone, the credential; with a health code, the ID card shown with it.]:id:'
+        '--store[The registration store (SQLite, created on first use).]:store:'
+        '--site[The site id (hcard site add).]:site:'
+        '--operator[The staff member registering.]:operator:'
+        '*--field[A field as id=value (repeatable).]:field:'
+        '--values[A JSON object of field values.]:values:'
+        '--trust[The trust list file (needed to accept codes).]:trust:'
+        '--revoked[The revocation list file.]:revoked:'
+        '--events[The health-code event store\: prefill from it, and record the scenario'\''s events in it.]:events:'
+        '--rules[The rule set\: a shipped id or a rule file (with --events).]:rules:'
+        '--now[Register as of this time (ISO 8601; no zone = China time) instead of now.]:now:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register_forms() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':form:'
+        '--json[Print the form file (JSON).]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--site[Only this site.]:site:'
+        '--form[Only this form (scenario).]:form:'
+        '--from[From this time (ISO 8601; no zone = China time).]:from:'
+        '--to[Before this time.]:to:'
+        '--full-id[Show ID numbers in full.]'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register_export() {
+    local -i ret=1
+    local -ar ___format=('csv' 'json')
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--site[Only this site.]:site:'
+        '--form[Only this form (scenario).]:form:'
+        '--from[From this time (ISO 8601; no zone = China time).]:from:'
+        '--to[Before this time.]:to:'
+        '--output[The output file.]:output:'
+        '--format[csv or json.]:format:{__hcard_complete "${___format[@]}"}'
+        '--full-id[Export ID numbers in full.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register_purge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--older-than[Retention in days\: registrations older than this are deleted.]:older-than:'
+        '--actor[Who runs the deletion (recorded in the audit trail).]:actor:'
+        '--audit[Print the audit trail instead of deleting.]'
+        '--now[Count the days back from this time instead of now.]:now:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_register_employees() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--site[The employer'\''s site id.]:site:'
+        '--events[The health-code event store.]:events:'
+        '--rules[The rule set\: a shipped id or a rule file.]:rules:'
+        '--full-id[Show ID numbers in full.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'handler:Set the handler of a region (county, or prefecture/province as the fallback).'
+            'report:Report a clue; it is routed and its handler notified.'
+            'notify:Send a routed report that was not notified (the gateway failed).'
+            'ack:The handler acknowledges a report.'
+            'feedback:The handler'\''s feedback, which closes a report.'
+            'list:List reports, oldest first.'
+            'overdue:Supervision: open reports past their limits, per county.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        handler|report|notify|ack|feedback|list|overdue)
+            "_hcard_clue_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hcard_clue_handler() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        '--region[A current GB/T 2260 code.]:region:'
+        '--name[The handling office.]:name:'
+        '--phone[Its phone (the notification'\''s recipient).]:phone:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_report() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        '--subject[What is reported.]:subject:'
+        '--region[The county (GB/T 2260).]:region:'
+        '--place[The place in words.]:place:'
+        '--description[What was seen.]:description:'
+        '--phone[The reporter'\''s phone, for feedback.]:phone:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_notify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_ack() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        ':id:'
+        '--by[Who acknowledges.]:by:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_feedback() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        ':id:'
+        '--text[What was done.]:text:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        '--region[Only this county.]:region:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_clue_overdue() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The registration store.]:store:'
+        '--outbox[The outbox directory of the SMS gateway.]:outbox:'
+        '--ack-hours[Hours from the report to the acknowledgement before it is overdue.]:ack-hours:'
+        '--feedback-hours[Hours from the report to the feedback before it is overdue.]:feedback-hours:'
+        '--now[Judge as of this time instead of now.]:now:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -13,3 +13,4 @@
 @_exported import ResidentCard
 @_exported import ResidentCardEmulator
 @_exported import ResidentCardPCSC
+@_exported import ScanRegistration

@@ -52,6 +52,34 @@ extension StoreKind {
         return pool
     }
 
+    /// ``openPool(path:mode:configuration:)`` then ``prepare(_:path:mode:migrator:)``: a store of
+    /// this kind, migrated (read-write) or checked (read-only). Errors other than a
+    /// `HealthCardError` become `invalidValue` naming the store: `"pass log p.db: …"`.
+    package func openStore(
+        path: String, mode: AccessMode, configuration: Configuration, migrator: DatabaseMigrator, what: String
+    ) throws -> DatabasePool {
+        do {
+            let pool = try openPool(path: path, mode: mode, configuration: configuration)
+            try prepare(pool, path: path, mode: mode, migrator: migrator)
+            return pool
+        } catch let error as HealthCardError {
+            throw error
+        } catch {
+            throw HealthCardError.invalidValue("\(what) \(path): \(error)")
+        }
+    }
+
+    /// The configuration of a store whose acknowledged writes must survive a power cut, shared by
+    /// several processes: writers wait up to 5 s for each other, and every connection runs with
+    /// `synchronous = FULL` (in WAL mode `NORMAL` may lose the last commits on power loss).
+    package static func durableConfiguration(foreignKeys: Bool = false) -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = foreignKeys
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return configuration
+    }
+
     /// `DatabasePool(path:configuration:)`, tried again while SQLite answers "busy", for as long as
     /// the configuration's busy timeout allows.
     ///

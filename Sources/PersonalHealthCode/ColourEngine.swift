@@ -20,6 +20,8 @@ import HealthCardFoundation
 ///   `feverClinicAutoClearDays` days with a negative NAT within that window;
 /// - an exposure of at least `exposureMinutes` → yellow for `exposureYellowDays`, ended early by
 ///   a negative NAT taken after it;
+/// - a purchase of fever or cough medicine → yellow for `feverMedicinePurchaseYellowDays`, ended
+///   early by a negative NAT taken on or after it; no effect when the rule set leaves it out [U];
 /// - a manual conversion to green ends every reason active at that time; to yellow or red it
 ///   adds a reason that only a later manual conversion ends; later automatic triggers apply as usual.
 public enum ColourEngine {
@@ -152,6 +154,14 @@ public enum ColourEngine {
                 } else {
                     reasons.append(.init(category: "feverClinic", colour: .yellow, since: day, source: "auto",
                         exitCondition: "a re-visit that excludes COVID", endsOn: nil))
+                }
+            case .feverMedicinePurchase:
+                guard let days = rules.feverMedicinePurchaseYellowDays else { break }
+                reasons.removeAll { $0.category == "feverMedicine" }
+                let end = day.adding(days: days)
+                if date < end, !negativeTest(after: day) {
+                    reasons.append(.init(category: "feverMedicine", colour: .yellow, since: day, source: "auto",
+                        exitCondition: "\(days) days, or a negative NAT taken on or after the purchase", endsOn: end))
                 }
             case .exposure(let minutes):
                 guard let threshold = rules.exposureMinutes, minutes >= threshold else { break }

@@ -19,6 +19,9 @@ public struct HealthEvent: Hashable, Sendable, Codable {
         case testResult(positive: Bool)
         /// A fever-clinic visit; `excludesCOVID` on a re-visit that ruled it out.
         case feverClinicVisit(excludesCOVID: Bool)
+        /// A purchase of fever or cough medicine registered at a pharmacy; bears on the colour
+        /// only under a rule set with `RuleSet/feverMedicinePurchaseYellowDays` [U].
+        case feverMedicinePurchase
         /// The health authority placed the person under isolation or treatment as `status`.
         case caseOpened(CaseStatus)
         /// Discharge or release from isolation for `status` (or exclusion of a suspected case).

@@ -109,7 +109,7 @@ public final class HealthEventStore: Sendable {
     public struct NewEvent: Hashable, Sendable {
         /// When it happened, China time.
         public var time: CalendarDateTime
-        /// `checkIn`, `declaration`, `tripDeclaration`, `testResult`, `feverClinicVisit`,
+        /// `checkIn`, `declaration`, `tripDeclaration`, `testResult`, `feverClinicVisit`, `feverMedicinePurchase`,
         /// `caseOpened`, `caseClosed`, `exposure`, `manualConversion`, `codeApplication`, `correction`.
         public var kind: String
         public var payload: [String: JSONValue]
@@ -335,6 +335,8 @@ public final class HealthEventStore: Sendable {
             return ("testResult", ["positive": .bool(positive)])
         case .feverClinicVisit(let excludesCOVID):
             return ("feverClinicVisit", ["excludesCOVID": .bool(excludesCOVID)])
+        case .feverMedicinePurchase:
+            return ("feverMedicinePurchase", [:])
         case .caseOpened(let status):
             return ("caseOpened", ["status": .string(status.rawValue)])
         case .caseClosed(let status):
@@ -377,6 +379,8 @@ public final class HealthEventStore: Sendable {
             return bool("positive").map { .testResult(positive: $0) }
         case "feverClinicVisit":
             return bool("excludesCOVID").map { .feverClinicVisit(excludesCOVID: $0) }
+        case "feverMedicinePurchase":
+            return .feverMedicinePurchase
         case "caseOpened":
             return string("status").flatMap(HealthEvent.CaseStatus.init(rawValue:)).map { .caseOpened($0) }
         case "caseClosed":

@@ -37,18 +37,54 @@ public struct RuleSet: Hashable, Sendable, Codable {
     public var exposureYellowDays: Int?
     /// Whether a missed day resets a consecutive check-in count ("连续" is undefined) [U].
     public var missedDayResetsCount: Bool
+    /// Days a purchase of fever or cough medicine keeps the code yellow, unless a negative NAT
+    /// taken on or after the purchase day clears it earlier; `nil` (absent from the file): a
+    /// purchase does not bear on the colour. [U] No public Hainan text binds pharmacy sales to the
+    /// colour; the shipped rule sets leave it out, a province's own rule file sets it.
+    public var feverMedicinePurchaseYellowDays: Int?
+    /// Whether a medical-observation registration opens a case of its case type, so that the code
+    /// is red while the person is observed; `nil` or `false` (absent): it does not bear on the
+    /// colour. [U] The public texts only say that people under observation are red (v2021-08 red
+    /// (2)), not that the observation site's record is what turns the code.
+    public var medicalObservationOpensCase: Bool?
 
     /// The rule sets that ship with the library, by id (`hainan-2020-02` … `hainan-2022-09`).
     public static let shipped: [String: RuleSet] = {
         var sets: [String: RuleSet] = [:]
         for id in ["hainan-2020-02", "hainan-2021-08", "hainan-2022-05", "hainan-2022-09"] {
             guard let url = Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "rules"),
-                let data = try? Data(contentsOf: url), let rules = try? JSONDecoder().decode(RuleSet.self, from: data)
+                let data = try? Data(contentsOf: url), let rules = try? RuleSet(json: Array(data), source: "rules/\(id).json")
             else { preconditionFailure("HealthCardCore resource rules/\(id).json is missing or invalid") }
             sets[id] = rules
         }
         return sets
     }()
+
+    /// A rule set from a file of the shipped form (`Resources/rules/*.json`), every key checked:
+    /// a misspelt key is an error naming the file and the key, never a silently absent rule.
+    ///
+    /// - Throws: `HealthCardError/Code/malformed` naming `source` and the key or value.
+    public init(json bytes: [UInt8], source: String) throws {
+        let count = JSONShape.object(
+            Dictionary(uniqueKeysWithValues: HealthEvent.CaseStatus.allCases.map { ($0.rawValue, JSONShape.integer) }))
+        let shape = JSONShape.object(
+            [
+                "id": .string, "name": .string, "effective": .string, "source": .string,
+                "symptomCheckInDays": .any, "riskAreaCheckInDays": .any, "riskAreaIsolationDays": .any,
+                "overseasAutoClearDays": .any, "overseasIsolationDays": .any, "redDaysAfterRelease": count,
+                "yellowDaysAfterRelease": count, "releaseCheckInDays": .any, "feverClinicAutoClearDays": .any,
+                "exposureMinutes": .any, "exposureYellowDays": .any, "missedDayResetsCount": .bool,
+                "feverMedicinePurchaseYellowDays": .any, "medicalObservationOpensCase": .any,
+            ],
+            required: ["id", "name", "effective", "source", "redDaysAfterRelease", "yellowDaysAfterRelease",
+                "missedDayResetsCount"])
+        try shape.check(json: bytes, source: source)
+        do {
+            self = try JSONDecoder().decode(RuleSet.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw HealthCardError.malformed("\(source): \(DecodingErrorText.describe(error))")
+        }
+    }
 
     public static func named(_ id: String) throws -> RuleSet {
         guard let rules = shipped[id] else {

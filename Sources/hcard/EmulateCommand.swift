@@ -12,7 +12,9 @@ struct EmulateCommand: AsyncParsableCommand {
             Needs pcscd running with vsmartcard-vpcd installed (pcscd -f &). The card appears in \
             'Virtual PCD 00 00', the test SAM in 'Virtual PCD 00 01'; then `hcard read`, `hcard write`, \
             pcsc_scan or scriptor reach them through pcscd like real cards. Every change the card \
-            acknowledges is saved to the image at once (atomically). Ctrl-C or SIGTERM removes the card \
+            acknowledges is saved to the image at once (atomically). The image is locked while the \
+            card is in the reader: an image in use is refused, and `hcard read/write --image` on it \
+            wait at most 30 s, then say so. Ctrl-C or SIGTERM removes the card \
             and exits 0; start it again to insert the card again.
 
             Examples:
@@ -48,7 +50,7 @@ struct EmulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = URL(fileURLWithPath: image)
-        let cardImage = try CardImage.load(from: url)
+        let (cardImage, lock) = try CardImage.loadForEmulation(at: image)
         let atr = try AnswerToReset(cardImage.atr.bytes)
         let answerToReset = t0 ? AnswerToReset.t0Only(historicalBytes: atr.historicalBytes).bytes : nil
         let save: @Sendable (VirtualCard) throws -> Void = { card in try card.image.save(to: url) }
@@ -92,7 +94,7 @@ struct EmulateCommand: AsyncParsableCommand {
         }
         withExtendedLifetime(watch) {}
 
-        try card.currentCard.image.save(to: url)
+        try withExtendedLifetime(lock) { try card.currentCard.image.save(to: url) }
         let summary = "\(card.commandCount) card APDUs; image saved to \(image)"
         let signal = signalName.withLock { $0 }
         for case .failure(let error) in reasons {

@@ -10,7 +10,7 @@ import HealthCardCore
 /// |---|---|
 /// | 0 | success |
 /// | 1 | failure or refusal, with a message naming the file and the line, offset or field |
-/// | 2 | `checkpoint scan`: a passage denied; `empi query`: unknown source domain |
+/// | 2 | `checkpoint scan`: a passage denied; `register new`: the form rejected; `clue overdue`: reports overdue; `empi query`: unknown source domain |
 /// | 3 | `read --status-db`: the card is refused by its status; `empi query`: unknown target domain |
 /// | 4 | `empi query`: unknown identifier |
 /// | 64 | usage: the command line itself is wrong (an unknown option, a bad option value, a missing argument, a named file that does not exist) |

@@ -16,6 +16,7 @@ struct HCard: AsyncParsableCommand {
         subcommands: [
             IDCommand.self, CodesCommand.self, CardCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self,
             KeysCommand.self, QRCommand.self, HealthCodeCommand.self, CheckpointCommand.self, PassLogCommand.self,
+            SiteCommand.self, RegisterCommand.self, ClueCommand.self,
             EMPICommand.self, AccountCommand.self, BlacklistCommand.self, PlatformCommand.self, FixturesCommand.self,
             DemoCommand.self,
             ReadersCommand.self, ATRCommand.self, APDUCommand.self, EmulateCommand.self,

@@ -201,4 +201,15 @@ struct AccountServiceTests {
         let escaped = PlatformFile(kind: .whitelist, source: "A|B", created: AccountFixture.now, records: [["X", "a|b%c\nd", "2026-03-01T08:00:00Z"]])
         #expect(try PlatformFile(parsing: escaped.text).records == escaped.records)
     }
+
+    @Test("an escape after a prepended mark (U+0602) is decoded, not kept literally (found by the platform-file fuzz target)")
+    func escapeAfterPrependedMark() throws {
+        // U+0602 fuses with the next character into one grapheme; the '%' must still start an escape.
+        let reason = "\u{0602}\n\u{0602}|\u{0602}%"
+        let file = PlatformFile(kind: .whitelist, source: "CITY", created: AccountFixture.now, records: [["X", reason, "2026-03-01T08:00:00Z"]])
+        let parsed = try PlatformFile(parsing: file.text)
+        #expect(parsed.records == file.records)
+        #expect(Array(parsed.records[0][1].unicodeScalars) == Array(reason.unicodeScalars))
+        #expect(file.text.contains("\u{0602}%0A\u{0602}%7C\u{0602}%25"))
+    }
 }

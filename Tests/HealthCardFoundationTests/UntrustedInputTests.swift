@@ -119,6 +119,29 @@ struct UntrustedInputTests {
         for _ in 0..<100 where !entered.load() { try await Task.sleep(for: .milliseconds(20)) }
         #expect(entered.load())
     }
+
+    @Test("a lock held elsewhere: patience zero refuses at once, a patience gives up after it, both naming the lock")
+    func lockPatience() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lock-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path + ".lock") }
+        var held: AtomicFile.ExclusiveLock? = try AtomicFile.ExclusiveLock(path)
+        #expect {
+            try AtomicFile.ExclusiveLock(path, patience: .zero)
+        } throws: { error in
+            "\(error)" == "cannot lock \(path): in use by another process (lock file \(path).lock)"
+        }
+        let start = ContinuousClock.now
+        #expect {
+            try AtomicFile.ExclusiveLock(path, patience: .milliseconds(300))
+        } throws: { error in
+            "\(error)".contains("in use by another process for more than 0.3 seconds")
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        withExtendedLifetime(held) {}
+        held = nil
+        // Released: the next holder gets it without waiting.
+        _ = try AtomicFile.ExclusiveLock(path, patience: .zero)
+    }
 }
 
 /// A flag shared with a thread.

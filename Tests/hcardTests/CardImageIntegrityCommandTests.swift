@@ -153,6 +153,18 @@ struct CardImageIntegrityCommandTests {
         #expect(visits.compactMap { $0["slot"] as? Int }.sorted() == [1, 2, 3, 4, 5])
     }
 
+    @Test("an image in use (locked by another process, as by a running emulation) is refused by hcard emulate at once")
+    func emulateLockedImage() throws {
+        let held = try AtomicFile.ExclusiveLock(image.path)
+        // Port 9 (discard) has no vpcd: were the lock not checked first, the error would be about vpcd.
+        let start = ContinuousClock.now
+        let emulate = try HCardRunner.run(["emulate", "--image", image.path, "--port", "9", "--no-sam"])
+        #expect(emulate.status == 1, "\(emulate.stderr)")
+        #expect(emulate.stderr.contains("cannot lock \(image.path): in use by another process"), "\(emulate.stderr)")
+        #expect(ContinuousClock.now - start < .seconds(10))
+        withExtendedLifetime(held) {}
+    }
+
     @Test("a misspelt revocation list key is an error, not an empty list that lets a revoked card verify")
     func misspeltRevocationList() throws {
         let code = try #require(

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `hcard` binary as a user would, capturing its output and exit status.
 /// (After swift-argument-parser's `Tests/ArgumentParserExampleTests`.)
@@ -40,8 +41,23 @@ struct HCardRunner {
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(
+        let result = Result(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData, as: UTF8.self))
+        checkNoInternals(result, arguments)
+        return result
+    }
+
+    /// Texts that only reach a user when an error escaped its message: Foundation's and Swift's
+    /// internal descriptions, and runtime traps. Every output of every CLI test is checked for them.
+    static let internalTexts = [
+        "Debug description", "debugDescription", "NSCocoaErrorDomain", "DecodingError", "Fatal error", "Context(",
+    ]
+
+    /// Records an issue when `result`'s output shows an internal error description.
+    static func checkNoInternals(_ result: Result, _ arguments: [String]) {
+        for text in internalTexts where result.stdout.contains(text) || result.stderr.contains(text) {
+            Issue.record("hcard \(arguments.joined(separator: " ")) printed '\(text)': \(result.stderr.prefix(400))")
+        }
     }
 }

@@ -64,15 +64,20 @@ struct KillDuringWriteTests {
 
     /// `PRAGMA integrity_check` through the sqlite3 command (Scripts/setup.sh installs it).
     static func integrity(of database: URL) throws -> String {
+        try query(database, "PRAGMA integrity_check;").joined(separator: "\n")
+    }
+
+    /// The rows of a one-column query through the sqlite3 command.
+    static func query(_ database: URL, _ sql: String) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database.path, "PRAGMA integrity_check;"]
+        process.arguments = [database.path, sql]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.split(separator: "\n").map(String.init)
     }
 
     static let records = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

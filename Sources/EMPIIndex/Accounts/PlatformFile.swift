@@ -144,26 +144,30 @@ public struct PlatformFile: Sendable, Hashable {
             .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
     }
 
+    /// Undoes ``escape(_:)``. Works on Unicode scalars, not characters: a `%` after a prepended
+    /// mark (U+0600–U+0605, …) would otherwise fuse with it into one grapheme and be kept literally,
+    /// so a field with an escape after such a mark read back differently from what was written.
     static func unescape(_ field: String) throws -> String {
-        var result = ""
-        var index = field.startIndex
-        while index < field.endIndex {
-            if field[index] == "%" {
-                let code = field[field.index(after: index)...].prefix(2)
-                switch code {
-                case "25": result.append("%")
-                case "7C", "7c": result.append("|")
-                case "0D", "0d": result.append("\r")
-                case "0A", "0a": result.append("\n")
-                default: throw HealthCardError.malformed("bad escape '%\(code)' (only %25 %7C %0D %0A)")
-                }
-                index = field.index(index, offsetBy: 3)
-            } else {
-                result.append(field[index])
-                index = field.index(after: index)
+        let scalars = Array(field.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "%" else {
+                result.append(scalars[index])
+                index += 1
+                continue
             }
+            let code = String(String.UnicodeScalarView(scalars[(index + 1)..<min(index + 3, scalars.count)]))
+            switch code {
+            case "25": result.append("%")
+            case "7C", "7c": result.append("|")
+            case "0D", "0d": result.append("\r")
+            case "0A", "0a": result.append("\n")
+            default: throw HealthCardError.malformed("bad escape '%\(code)' (only %25 %7C %0D %0A)")
+            }
+            index += 3
         }
-        return result
+        return String(result)
     }
 
     private static func unescapeLenient(_ field: String) -> String { (try? unescape(field)) ?? field }

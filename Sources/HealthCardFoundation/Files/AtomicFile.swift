@@ -180,19 +180,32 @@ public enum AtomicFile {
         public let path: String
         private let descriptor: Int32
 
-        /// Takes the lock on `path`, waiting for any other holder.
+        /// Takes the lock on `path`, waiting for any other holder as long as `patience` allows.
         ///
-        /// - Throws: ``FileAccessError`` if `PATH.lock` cannot be opened (a symlink there is refused) or locked.
-        public init(_ path: String) throws(FileAccessError) {
+        /// - Parameter patience: how long to wait for another holder; `nil` (the default) waits
+        ///   for as long as it takes, `.zero` only takes a free lock. A long-lived holder (an
+        ///   emulated card) takes its lock with `.zero`, and the short sessions that would
+        ///   otherwise wait behind it for its whole life give up after their patience.
+        /// - Throws: ``FileAccessError`` if `PATH.lock` cannot be opened (a symlink there is
+        ///   refused) or locked, or (`EWOULDBLOCK`, detail "in use by another process") if another
+        ///   holder kept it past `patience`.
+        public init(_ path: String, patience: Duration? = nil) throws(FileAccessError) {
             let lockPath = path + ".lock"
             let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else { throw FileAccessError(path: lockPath, operation: "open the lock", code: errno) }
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    let code = errno
-                    close(descriptor)
-                    throw FileAccessError(path: lockPath, operation: "lock", code: code)
+            let deadline = patience.map { ContinuousClock.now + $0 }
+            while flock(descriptor, deadline == nil ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                if code == EINTR { continue }
+                if code == EWOULDBLOCK, let deadline, ContinuousClock.now < deadline {
+                    usleep(10_000)
+                    continue
                 }
+                close(descriptor)
+                let held = patience.map { $0 > .zero ? " for more than \($0)" : "" } ?? ""
+                throw FileAccessError(
+                    path: path, operation: "lock", code: code,
+                    detail: code == EWOULDBLOCK ? "in use by another process\(held) (lock file \(lockPath))" : nil)
             }
             self.path = path
             self.descriptor = descriptor

@@ -12,6 +12,8 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
     case passLog = 0x4843_504C
     /// The health-code event store: "HCHE".
     case healthEvents = 0x4843_4845
+    /// Registrations at the scan (sites, scenario forms, clue reports; `ScanRegistration`): "HCRG".
+    case registrations = 0x4843_5247
 
     /// How a store is opened.
     public enum AccessMode: Sendable {
@@ -27,6 +29,7 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
         case .patientIndex: "an EMPI index (hcard empi, accounts)"
         case .passLog: "a checkpoint pass log"
         case .healthEvents: "a health-code event store"
+        case .registrations: "a registration store (hcard site, register, clue)"
         }
     }
 
@@ -36,6 +39,7 @@ public enum StoreKind: Int32, CaseIterable, Sendable {
         case .patientIndex: ["record", "link", "domain", "mergeHistory"]
         case .passLog: ["passage"]
         case .healthEvents: ["issuedCode"]
+        case .registrations: ["registration", "clueReport"]
         }
     }
 

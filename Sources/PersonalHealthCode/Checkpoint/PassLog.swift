@@ -59,20 +59,10 @@ public final class PassLog: Sendable {
     ///   or cannot be opened or migrated.
     public init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            // Per connection: an acknowledged passage must survive a power cut too.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        do {
-            pool = try StoreKind.passLog.openPool(path: path, mode: mode, configuration: configuration)
-            try StoreKind.passLog.prepare(pool, path: path, mode: mode, migrator: Self.migrator)
-        } catch let error as HealthCardError {
-            throw error
-        } catch {
-            throw HealthCardError.invalidValue("pass log \(path): \(error)")
-        }
+        // An acknowledged passage must survive a power cut too: synchronous = FULL.
+        pool = try StoreKind.passLog.openStore(
+            path: path, mode: mode, configuration: StoreKind.durableConfiguration(), migrator: Self.migrator,
+            what: "pass log")
     }
 
     /// The schema migrations, in order.

@@ -7,7 +7,8 @@ import HealthCardFoundation
 /// (health-card.md §7.3), and a reader needs to know T=0 vs T=1 to run the right transport rules.
 public struct AnswerToReset: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
-    /// Protocols announced in TD bytes; T=0 when none is announced.
+    /// Protocols announced in TD bytes (T=15, which only qualifies global bytes, left out);
+    /// T=0 when no TD byte is present. Never empty: TD1 announcing T=15 is refused.
     public let protocols: [Int]
     public let historicalBytes: [UInt8]
     /// `true` when TCK is absent (T=0 only) or correct.
@@ -35,6 +36,12 @@ public struct AnswerToReset: Hashable, Sendable, CustomStringConvertible {
             if y & 0x40 != 0, reader.readUInt8() == nil { throw HealthCardError.truncated("ATR ends inside TC\(level)") }
             guard y & 0x80 != 0 else { break }
             guard let td = reader.readUInt8() else { throw HealthCardError.truncated("ATR ends inside TD\(level)") }
+            // ISO/IEC 7816-3 §8.2.3: TD1 names a protocol; T=15 (global interface bytes) may
+            // follow only from TD2 on. Such an ATR announces no protocol at all.
+            if level == 1, td & 0x0F == 15 {
+                throw HealthCardError.malformed(
+                    "ATR TD1 (offset \(reader.offset - 1)) announces T=15, which ISO/IEC 7816-3 §8.2.3 allows only from TD2 on")
+            }
             protocols.append(Int(td & 0x0F))
             y = td
             level += 1
