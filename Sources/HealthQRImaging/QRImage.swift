@@ -52,7 +52,7 @@ public enum QRImage {
     /// leaves the message ("no QR code found in x.png") to the caller, who knows if it matters.
     ///
     /// - Throws: the file system's error if the file cannot be read; `HealthCardError` naming the
-    ///   file if it is not a PNG or JPEG image (`"x.gif: not a PNG or JPEG image"`), is truncated
+    ///   file if it is not a PNG, JPEG or WebP image (`"x.gif: not a PNG, JPEG or WebP image"`), is truncated
     ///   or damaged, or declares more than `maxPixels` (see `ImageFile/decode(_:name:maxPixels:)`).
     public static func decode(
         fileAt url: URL, decoder: some QRDecoding = QRDecoder(), maxPixels: Int = ImageFile.defaultMaxPixels
