@@ -64,6 +64,9 @@ let package = Package(
         .systemLibrary(
             name: "CZint", path: "Sources/CHealthShims/system/CZint", providers: [.apt(["libzint-dev"])]),
         .systemLibrary(
+            name: "CWebP", path: "Sources/CHealthShims/system/CWebP",
+            pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(
             name: "CJPEG", path: "Sources/CHealthShims/system/CJPEG",
             pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(name: "CHealthShimsPCSC", dependencies: ["CPCSCLite"], path: "Sources/CHealthShims/PCSC"),
@@ -87,7 +90,8 @@ let package = Package(
         .target(
             name: "HealthQRImaging",
             dependencies: [
-                "HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG", "CZint",
+                "HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG", "CWebP",
+                "CZint",
             ]),
         .target(
             name: "HealthCardSQLite",

@@ -6,7 +6,7 @@
 #  2b. the HTTP stack (Hummingbird, SwiftNIO, swift-log/metrics, Prometheus, service lifecycle)
 #     is imported only by HealthCardServer (hcard starts the server through its API);
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
-#     libqrencode, libpng or libjpeg (ldd);
+#     libqrencode, libpng, libjpeg, libwebp or libzint (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
 #  5. no CLI file reaches 300 lines;
 #  6. the C library target HealthCardCAPI is a leaf: no target depends on it (its linker flags
@@ -22,6 +22,7 @@ declare -A owner=(
     [COpenSSL]=HealthCardCrypto [CHealthShimsOpenSSL]=HealthCardCrypto
     [CPCSCLite]=ResidentCardPCSC [CHealthShimsPCSC]=ResidentCardPCSC
     [CQREncode]=HealthQRImaging [CZBar]=HealthQRImaging [CPNG]=HealthQRImaging [CJPEG]=HealthQRImaging
+    [CWebP]=HealthQRImaging
     [CZint]=CHealthShimsImaging
     [CHealthShimsImaging]=HealthQRImaging
 )
@@ -50,7 +51,7 @@ done < <(grep -rnE '^(internal |public )?import (Hummingbird[A-Za-z]*|NIO[A-Za-z
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
 linked=$(ldd "$probe")
-for library in libsqlite3 libzbar libqrencode libpng libjpeg libzint; do
+for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint; do
     if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
 done
 grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"

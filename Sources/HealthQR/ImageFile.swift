@@ -2,7 +2,7 @@ import HealthCardFoundation
 
 /// An 8-bit greyscale raster: `width × height` bytes, row by row, 0 = black, 255 = white.
 ///
-/// The one pixel format between image files (libpng, libjpeg) and the QR scanner (zbar's Y800).
+/// The one pixel format between image files (libpng, libjpeg, libwebp) and the QR scanner (zbar's Y800).
 public struct GreyImage: Hashable, Sendable {
     public let width: Int
     public let height: Int
@@ -41,13 +41,17 @@ public enum ImageFile {
     public enum Format: String, CaseIterable, Sendable {
         case png
         case jpeg
+        /// Still WebP (lossy or lossless), as phones and messaging apps pass photos on.
+        case webp
     }
 
-    /// The format of `bytes` by magic number: PNG's 8-byte signature or JPEG's SOI marker
-    /// (`FF D8 FF`); `nil` for anything else. The file name's extension is never consulted.
+    /// The format of `bytes` by magic number: PNG's 8-byte signature, JPEG's SOI marker
+    /// (`FF D8 FF`) or WebP's RIFF header (`RIFF`, a length, `WEBP`); `nil` for anything else. The
+    /// file name's extension is never consulted.
     public static func format(of bytes: some Collection<UInt8>) -> Format? {
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if bytes.starts(with: Array("RIFF".utf8)), bytes.dropFirst(8).starts(with: Array("WEBP".utf8)) { return .webp }
         return nil
     }
 }

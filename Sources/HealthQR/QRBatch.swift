@@ -359,13 +359,25 @@ public enum QRBatch {
 /// Names are plain file names without `/`. Conformers must be safe to call from several tasks at
 /// once, and ``write(_:to:)`` must be atomic (the file is complete or absent), because a rerun
 /// skips any file that exists.
+///
+/// Durability is batched: a write need only survive a crash once ``synchronize()`` has returned.
+/// The engine synchronizes before every manifest it writes, so the manifest never lists a file
+/// that a crash could take back; a file written after the last checkpoint that a crash left empty
+/// is not in the manifest, cannot be scanned, and is reported on the rerun (delete it to reissue).
 public protocol QRBatchStore: Sendable {
     /// Whether `name` exists.
     func contains(_ name: String) -> Bool
     /// The bytes of `name`.
     func read(_ name: String) throws -> [UInt8]
-    /// Writes `bytes` as `name`, replacing it, atomically.
+    /// Writes `bytes` as `name`, replacing it, atomically; durable after the next ``synchronize()``.
     func write(_ bytes: [UInt8], to name: String) throws
+    /// Makes every write so far durable.
+    func synchronize() throws
+}
+
+extension QRBatchStore {
+    /// Nothing to do for a store whose writes are durable at once (or that has no disk).
+    public func synchronize() throws {}
 }
 
 /// Reads the QR texts back out of an image file's bytes; used to rebuild manifest entries for

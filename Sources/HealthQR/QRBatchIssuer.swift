@@ -77,7 +77,7 @@ public struct QRBatchIssuer: Sendable {
         let time = now ?? issuer.clock.now()
         let nonce = SignedCode.Nonce.random()
         let code = try SignedCode(kind: kind, keyID: issuer.keyID, cardID: cardID, issuedAt: time, nonce: nonce)
-        let text = try await issuer.issue(cardID: cardID, kind: kind, now: time, nonce: nonce)
+        let text = try await issuer.text(of: code)
         let matrix = try encoder.encode(text: text, options: options)
         let bytes = try renderer.render(matrix, as: format, options: options)
         return IssuedImage(code: code, text: text, matrix: matrix, bytes: bytes)
@@ -196,6 +196,7 @@ public struct QRBatchIssuer: Sendable {
         let manifest = state.manifest()
         try write(manifest, into: store)
         try store.write(Array(QRBatch.errorReport(errors).utf8), to: QRBatch.errorsFileName)
+        try store.synchronize()
         return QRBatch.Summary(
             source: source, lineCount: input.rows.count + input.errors.count,
             issued: issued.sorted { $0.line < $1.line }, skipped: skipped, errors: errors, manifest: manifest)
@@ -230,7 +231,9 @@ public struct QRBatchIssuer: Sendable {
         return nil
     }
 
+    /// Makes the files durable, then writes `manifest` (durable with the next synchronization).
     private func write(_ manifest: QRBatch.Manifest, into store: some QRBatchStore) throws {
+        try store.synchronize()
         var manifest = manifest
         manifest.updatedAt = ISO8601Instant.format(issuer.clock.now())
         let encoder = JSONEncoder()

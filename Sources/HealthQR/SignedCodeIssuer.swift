@@ -54,7 +54,12 @@ public struct SignedCodeIssuer: Sendable {
     /// Issues a code with a given nonce. Internal: a predictable nonce defeats replay detection,
     /// so only tests choose one.
     package func issue(cardID: String, kind: SignedCode.Kind, now: Date, nonce: SignedCode.Nonce) async throws -> String {
-        let code = try SignedCode(kind: kind, keyID: keyID, cardID: cardID, issuedAt: now, nonce: nonce)
+        try await text(of: SignedCode(kind: kind, keyID: keyID, cardID: cardID, issuedAt: now, nonce: nonce))
+    }
+
+    /// Signs `code` (whose key id must be ``keyID``) and returns its QR text; the batch engine
+    /// builds the code once and keeps it for its manifest.
+    package func text(of code: SignedCode) async throws -> String {
         let body = SignedCodeFormat.body(of: code)
         let signature = try await signer.signature(for: SignedCodeFormat.signedBytes(body: body))
         guard signature.count == SignedCodeFormat.signatureByteCount else {

@@ -5,6 +5,10 @@ import HealthQR
 
 /// QR decoding with zbar (Debian `libzbar0`), QR Code only, in binary mode.
 ///
+/// **Several codes in one image** come back each payload once, in reading order: by the top of
+/// the symbol, then its left edge (zbar's own order is an implementation detail). Two symbols
+/// with the same payload are one code shown twice, so they count once.
+///
 /// `ZBAR_CFG_BINARY` is on, so payloads come back byte for byte: without it zbar guesses a text
 /// encoding and converts to UTF-8 (200 random bytes came back as 295, pcsc-virtual-card.md §8).
 ///
@@ -41,18 +45,30 @@ public struct QRDecoder: QRDecoding {
             guard zbar_scan_image(scanner, zbarImage) >= 0 else {
                 throw HealthCardError.invalidValue("zbar could not scan a \(width)×\(height) Y800 image")
             }
-            var payloads: [[UInt8]] = []
+            var found: [(payload: [UInt8], y: Int32, x: Int32)] = []
             var symbol = zbar_image_first_symbol(zbarImage)
             while let current = symbol {
                 if zbar_symbol_get_type(current) == ZBAR_QRCODE {
                     // Use the length, not the NUL: binary payloads may contain 0x00.
                     let count = Int(zbar_symbol_get_data_length(current))
                     let bytes = UnsafeRawBufferPointer(start: zbar_symbol_get_data(current), count: count)
-                    payloads.append(Array(bytes))
+                    // The top-left corner of the symbol's outline (zbar gives its corner points).
+                    let corners = 0..<zbar_symbol_get_loc_size(current)
+                    let y = corners.map { zbar_symbol_get_loc_y(current, $0) }.min() ?? 0
+                    let x = corners.map { zbar_symbol_get_loc_x(current, $0) }.min() ?? 0
+                    found.append((Array(bytes), y, x))
                 }
                 symbol = zbar_symbol_next(current)
             }
-            return payloads
+            return QRDecoder.ordered(found)
         }
+    }
+}
+
+extension QRDecoder {
+    /// Payloads in reading order (top, then left), each once; see the type's documentation.
+    static func ordered(_ found: [(payload: [UInt8], y: Int32, x: Int32)]) -> [[UInt8]] {
+        var seen = Set<[UInt8]>()
+        return found.sorted { ($0.y, $0.x) < ($1.y, $1.x) }.map(\.payload).filter { seen.insert($0).inserted }
     }
 }

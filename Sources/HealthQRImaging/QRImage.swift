@@ -3,25 +3,27 @@ import HealthCardFoundation
 import HealthQR
 
 extension ImageFile {
-    /// Decodes PNG or JPEG `bytes`, chosen by magic number (never by file name), refusing a
+    /// Decodes PNG, JPEG or WebP `bytes`, chosen by magic number (never by file name), refusing a
     /// header that declares more than `maxPixels`.
     ///
-    /// - Throws: `HealthCardError/Code/malformed` `"<name>: not a PNG or JPEG image"` for other
-    ///   data, else the errors of ``decodePNG(_:name:maxPixels:)`` / ``decodeJPEG(_:name:maxPixels:)``.
+    /// - Throws: `HealthCardError/Code/malformed` `"<name>: not a PNG, JPEG or WebP image"` for other
+    ///   data, else the errors of ``decodePNG(_:name:maxPixels:)``, ``decodeJPEG(_:name:maxPixels:)``
+    ///   or ``decodeWebP(_:name:maxPixels:)``.
     public static func decode(
         _ bytes: [UInt8], name: String = "image", maxPixels: Int = ImageFile.defaultMaxPixels
     ) throws -> GreyImage {
         switch format(of: bytes) {
         case .png: try decodePNG(bytes, name: name, maxPixels: maxPixels)
         case .jpeg: try decodeJPEG(bytes, name: name, maxPixels: maxPixels)
+        case .webp: try decodeWebP(bytes, name: name, maxPixels: maxPixels)
         case nil:
             throw bytes.isEmpty
-                ? HealthCardError.truncated("\(name): empty file, not a PNG or JPEG image")
-                : HealthCardError.malformed("\(name): not a PNG or JPEG image")
+                ? HealthCardError.truncated("\(name): empty file, not a PNG, JPEG or WebP image")
+                : HealthCardError.malformed("\(name): not a PNG, JPEG or WebP image")
         }
     }
 
-    /// Reads a PNG or JPEG file as 8-bit grey; see ``decode(_:name:maxPixels:)``. Errors name the file.
+    /// Reads a PNG, JPEG or WebP file as 8-bit grey; see ``decode(_:name:maxPixels:)``. Errors name the file.
     ///
     /// - Throws: the file system's error if the file cannot be read, else as ``decode(_:name:maxPixels:)``.
     public static func read(at url: URL, maxPixels: Int = ImageFile.defaultMaxPixels) throws -> GreyImage {
@@ -50,7 +52,7 @@ public enum QRImage {
     /// leaves the message ("no QR code found in x.png") to the caller, who knows if it matters.
     ///
     /// - Throws: the file system's error if the file cannot be read; `HealthCardError` naming the
-    ///   file if it is not a PNG or JPEG image (`"x.gif: not a PNG or JPEG image"`), is truncated
+    ///   file if it is not a PNG, JPEG or WebP image (`"x.gif: not a PNG, JPEG or WebP image"`), is truncated
     ///   or damaged, or declares more than `maxPixels` (see `ImageFile/decode(_:name:maxPixels:)`).
     public static func decode(
         fileAt url: URL, decoder: some QRDecoding = QRDecoder(), maxPixels: Int = ImageFile.defaultMaxPixels

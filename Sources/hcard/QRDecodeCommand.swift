@@ -11,7 +11,7 @@ struct QRScanInput: ParsableArguments {
     var greySize: FrameSize?
     @OptionGroup var limit: ImageLimitOption
 
-    /// The raw payloads in `path`: a PNG or JPEG file (by magic number), or a raw grey frame.
+    /// The raw payloads in `path`: a PNG, JPEG or WebP file (by magic number), or a raw grey frame.
     func payloads(in path: String) throws -> [[UInt8]] {
         let codec = QRImageCodec(maxPixels: limit.maxPixels)
         if let greySize {
@@ -40,13 +40,16 @@ extension QRCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan QR images and print what they say, WITHOUT verifying anything.",
             discussion: """
-                Reads PNG or JPEG files (recognised by content, not name) or, with --grey WxH, raw 8-bit \
-                grey frames, and scans them with zbar in binary mode (QR only). For every symbol it \
-                prints the text and:
+                Reads PNG, JPEG or WebP files (recognised by content, not name) or, with --grey WxH, raw \
+                8-bit grey frames, and scans them with zbar in binary mode (QR only). When the first pass \
+                finds nothing it tries harder: inverted, downscaled (large photos), upscaled (tiny \
+                modules), binarised, turned 45 degrees. Several codes in one image are all printed, \
+                top to bottom, then left to right. For every symbol it prints the text (bytes that are \
+                not UTF-8 are read as GB2312, Shift_JIS or GB18030 where they fit, else shown in hex) and:
                   - for an HCK1- signed code, the fields it claims, labelled UNVERIFIED: nothing in \
                 them is true until `hcard qr verify` has checked the signature against a trust list;
                   - for a plain platform payload cardId:type[:validity], its segments;
-                  - otherwise why neither grammar applies (or the bytes in hex if they are not UTF-8).
+                  - otherwise why neither grammar applies.
                 An image without a QR symbol gives "no QR code found in FILE"; the exit status is 1 if \
                 any input had no symbol or could not be read.
 
@@ -57,7 +60,7 @@ extension QRCommand {
                 """
         )
 
-        @Argument(help: "PNG or JPEG files (or raw grey frames with --grey).")
+        @Argument(help: "PNG, JPEG or WebP files (or raw grey frames with --grey).")
         var images: [String]
 
         @OptionGroup var scan: QRScanInput
@@ -117,7 +120,12 @@ extension QRCommand {
                 let prefix = payloads.count == 1 ? "  " : "  [\(index + 1)] "
                 switch scanned {
                 case .binary(let bytes):
-                    show("\(prefix)\(bytes.count) bytes, not UTF-8 text: \(Hex.encode(bytes))")
+                    if let (text, encoding) = QRPayloadText.decode(bytes) {
+                        show("\(prefix)\(text)")
+                        show("    \(bytes.count) bytes of \(encoding.rawValue) text (guessed; not UTF-8): \(Hex.encode(bytes))")
+                    } else {
+                        show("\(prefix)\(bytes.count) bytes, not UTF-8 text: \(Hex.encode(bytes))")
+                    }
                 case .signed(let decoded):
                     show("\(prefix)\(scanned.text ?? "")")
                     show("    signed code HCK1, UNVERIFIED (signature not checked; use hcard qr verify):")
@@ -163,6 +171,8 @@ extension QRCommand {
         struct SymbolJSON: Encodable {
             let payload: String
             let text: String?
+            /// The character set `text` was read in when the bytes are not UTF-8 (`QRPayloadText`).
+            let charset: String?
             let hex: String?
             let unverified: SignedCodeReport?
             let plain: PlainJSON?
@@ -171,18 +181,23 @@ extension QRCommand {
 
             init(_ scanned: ScannedPayload) {
                 payload = scanned.kindName
-                text = scanned.text
+                var text = scanned.text
+                var charset: String?
                 var hex: String?
                 var unverified: SignedCodeReport?
                 var plain: PlainJSON?
                 var error: PayloadSyntaxError?
                 switch scanned {
-                case .binary(let bytes): hex = Hex.encode(bytes)
+                case .binary(let bytes):
+                    hex = Hex.encode(bytes)
+                    if let decoded = QRPayloadText.decode(bytes) { (text, charset) = (decoded.text, decoded.encoding.rawValue) }
                 case .signed(let decoded): unverified = SignedCodeReport(decoded.code)
                 case .malformedSigned(_, let failure): error = failure
                 case .plain(let payload): plain = PlainJSON(payload)
                 case .text(_, let failure): error = failure
                 }
+                self.text = text
+                self.charset = charset
                 self.hex = hex
                 self.unverified = unverified
                 self.plain = plain

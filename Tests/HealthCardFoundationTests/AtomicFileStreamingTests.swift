@@ -40,4 +40,20 @@ struct AtomicFileStreamingTests {
         }
         #expect(!produced)
     }
+
+    @Test("a deferred write is as atomic as an immediate one: the new content whole, the mode exact, no temporary")
+    func deferred() throws {
+        let directory = try CryptoTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("code.png").path
+        try AtomicFile.write(Array("old".utf8), to: path, durability: .deferred)
+        try AtomicFile.write(Array("new".utf8), to: path, mode: AtomicFile.ownerOnlyMode, durability: .deferred)
+        AtomicFile.syncDeferredWrites()
+        #expect(try AtomicFile.read(path) == Array("new".utf8))
+        #expect(try AtomicFile.permissions(of: path) == AtomicFile.ownerOnlyMode)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["code.png"])
+        #expect(throws: FileAccessError.self) {
+            try AtomicFile.write(Array("x".utf8), to: path, replace: false, durability: .deferred)
+        }
+    }
 }

@@ -369,7 +369,7 @@ struct QRCodecRenderTests {
 struct QRCodecErrorTests {
     typealias T = QRCodecTestSupport
 
-    @Test("a non-image file: \"x.gif: not a PNG or JPEG image\"")
+    @Test("a non-image file: \"x.gif: not a PNG, JPEG or WebP image\"")
     func notAnImage() throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -377,13 +377,13 @@ struct QRCodecErrorTests {
         try Data("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8).write(to: gif)
         let error = try #require(throws: HealthCardError.self) { try QRImage.decode(fileAt: gif) }
         #expect(error.code == .malformed)
-        #expect(error.reason == "x.gif: not a PNG or JPEG image")
+        #expect(error.reason == "x.gif: not a PNG, JPEG or WebP image")
 
         let empty = directory.appendingPathComponent("empty.png")
         try Data().write(to: empty)
         let emptyError = try #require(throws: HealthCardError.self) { try QRImage.decode(fileAt: empty) }
         #expect(emptyError.code == .truncated)
-        #expect(emptyError.reason == "empty.png: empty file, not a PNG or JPEG image")
+        #expect(emptyError.reason == "empty.png: empty file, not a PNG, JPEG or WebP image")
 
         // Read as PNG explicitly: libpng's verdict.
         let text = directory.appendingPathComponent("notes.png")

@@ -236,7 +236,7 @@ struct QRImageCommandTests {
 
         try Data("hello".utf8).write(to: setup.directory.appendingPathComponent("notes.txt"))
         let unreadable = try setup.run(["qr", "decode", "notes.txt"])
-        #expect(unreadable.status == 1 && unreadable.stderr.contains("notes.txt: not a PNG or JPEG image"))
+        #expect(unreadable.status == 1 && unreadable.stderr.contains("notes.txt: not a PNG, JPEG or WebP image"))
 
         // A raw grey frame: the PNG's pixels without the file format.
         let matrix = try QREncoder().encode(text: "26B5A1FE56681:1")

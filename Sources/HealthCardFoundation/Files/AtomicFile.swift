@@ -79,10 +79,11 @@ public enum AtomicFile {
     /// `replace`, an existing regular file is replaced atomically and durably (see the type's
     /// documentation); anything else at the path is refused.
     public static func write(
-        _ bytes: [UInt8], to path: String, mode: UInt16 = publicMode, replace: Bool = true
+        _ bytes: [UInt8], to path: String, mode: UInt16 = publicMode, replace: Bool = true,
+        durability: Durability = .immediate
     ) throws(FileAccessError) {
         do {
-            try write(to: path, mode: mode, replace: replace) { emit in try emit(bytes) }
+            try write(to: path, mode: mode, replace: replace, durability: durability) { emit in try emit(bytes) }
         } catch let error as FileAccessError {
             throw error
         } catch {
@@ -102,10 +103,11 @@ public enum AtomicFile {
     ///   - path: the file to write.
     ///   - mode: its permission bits.
     ///   - replace: replace an existing regular file; without it an existing path is an error.
+    ///   - durability: sync now (the default), or leave it to a later ``syncDeferredWrites()``.
     ///   - produce: calls `emit` with each chunk, in order.
     /// - Throws: ``FileAccessError`` for the file; whatever `produce` throws.
     public static func write(
-        to path: String, mode: UInt16 = publicMode, replace: Bool = true,
+        to path: String, mode: UInt16 = publicMode, replace: Bool = true, durability: Durability = .immediate,
         _ produce: (_ emit: ([UInt8]) throws(FileAccessError) -> Void) throws -> Void
     ) throws {
         let target: String
@@ -122,7 +124,9 @@ public enum AtomicFile {
         var open = true
         do {
             try produce { bytes throws(FileAccessError) in try writeAll(bytes, to: descriptor, path: target) }
-            if fsync(descriptor) != 0 { throw FileAccessError(path: target, operation: "sync", code: errno) }
+            if durability == .immediate, fsync(descriptor) != 0 {
+                throw FileAccessError(path: target, operation: "sync", code: errno)
+            }
             open = false
             if close(descriptor) != 0 { throw FileAccessError(path: target, operation: "close", code: errno) }
         } catch {
@@ -135,7 +139,28 @@ public enum AtomicFile {
             unlink(target)
             throw FileAccessError(path: path, operation: "replace", code: code)
         }
-        syncDirectory(of: path)
+        if durability == .immediate { syncDirectory(of: path) }
+    }
+
+    /// When a write reaches the disk.
+    ///
+    /// Why a choice: syncing a file and its directory costs two journal commits, milliseconds on an
+    /// ordinary disk. A batch that writes thousands of small files (`hcard qr batch`) spends more time
+    /// waiting for those than computing, so it writes them ``deferred`` and makes them durable together
+    /// with one ``syncDeferredWrites()`` before it records them (in its manifest).
+    public enum Durability: Sendable {
+        /// Synced before `write` returns: the write survives a crash once acknowledged.
+        case immediate
+        /// Still atomic (readers see the old file or the new one, never a mix), but after a crash
+        /// the file may be missing or empty until ``syncDeferredWrites()`` has returned.
+        case deferred
+    }
+
+    /// Makes every ``Durability/deferred`` write durable: `sync(2)`, one journal commit for all of
+    /// them (Linux's `sync` waits for the data to be written). Every file system is synced, because
+    /// `syncfs(2)`, which would sync only one, is not visible to Swift without a C shim.
+    public static func syncDeferredWrites() {
+        sync()
     }
 
     /// Runs `body` holding an exclusive advisory lock on `path` (through `PATH.lock`), waiting for

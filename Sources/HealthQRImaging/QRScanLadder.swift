@@ -1,0 +1,72 @@
+import HealthCardFoundation
+import HealthQR
+
+/// A scanner that tries harder when the first look finds nothing: what phone photos, screenshots
+/// and gate cameras need.
+///
+/// The image is handed to the decoder (zbar) as it is. Only if that finds no symbol does the
+/// ladder go on, one rung at a time, and it stops at the first rung that finds any:
+///
+/// 1. the image as it is;
+/// 2. inverted (light modules on a dark ground, as apps draw codes in dark mode; zbar reads only
+///    dark-on-light);
+/// 3. for a large photo (longest side above 1,200 pixels), halved until it is not, then each half
+///    size and its inverse: a phone photo's modules are 20-60 pixels wide and blurred, and a
+///    smaller image is both sharper for zbar's edge detector and faster;
+/// 4. for a small image (longest side below 400 pixels), doubled: modules of 1-2 pixels;
+/// 5. binarised with a local (adaptive) threshold, and inverted: uneven light, glare, shadows;
+/// 6. the binarised image turned by 45 degrees, for codes photographed near 45 degrees, where
+///    zbar's horizontal and vertical line scans both cut the finder patterns at an angle.
+///
+/// **Several codes in one image**: every symbol the first successful rung finds is returned,
+/// each payload once, ordered by position (top to bottom, then left to right, by the symbol's
+/// top-left corner; `QRDecoder`). A caller that wants exactly one code treats more than one as
+/// an error (`hcard qr decode` prints them all).
+///
+/// Cost: a clean image costs exactly one decoder call. Each further rung costs at most one more
+/// pass over the (possibly smaller) image; the ladder never goes past rung 6.
+public struct QRScanLadder: QRDecoding {
+    /// The decoder each rung calls: zbar unless a test swaps it.
+    public let decoder: any QRDecoding
+
+    /// Photos whose longest side is above this are also tried halved (rung 3).
+    public static let largeSide = 1_200
+    /// Images whose longest side is below this are also tried doubled (rung 4).
+    public static let smallSide = 400
+
+    public init(decoder: any QRDecoding = QRDecoder()) {
+        self.decoder = decoder
+    }
+
+    public func decode(greyPixels: [UInt8], width: Int, height: Int) throws -> [[UInt8]] {
+        let image = try GreyImage(width: width, height: height, pixels: greyPixels)
+        return try scan(image).payloads
+    }
+
+    /// The payloads and the rung (1...6) that found them; rung `nil` when none did.
+    public func scan(_ image: GreyImage) throws -> (payloads: [[UInt8]], rung: Int?) {
+        func attempt(_ image: GreyImage) throws -> [[UInt8]] { try decoder.decode(image) }
+        var found = try attempt(image)
+        if !found.isEmpty { return (found, 1) }
+        found = try attempt(image.inverted())
+        if !found.isEmpty { return (found, 2) }
+        var working = image
+        while max(working.width, working.height) > Self.largeSide {
+            working = working.halved()
+            found = try attempt(working)
+            if found.isEmpty { found = try attempt(working.inverted()) }
+            if !found.isEmpty { return (found, 3) }
+        }
+        if max(working.width, working.height) < Self.smallSide {
+            working = working.doubled()
+            found = try attempt(working)
+            if !found.isEmpty { return (found, 4) }
+        }
+        let binary = working.binarised()
+        found = try attempt(binary)
+        if found.isEmpty { found = try attempt(binary.inverted()) }
+        if !found.isEmpty { return (found, 5) }
+        found = try attempt(binary.rotated45())
+        return (found, found.isEmpty ? nil : 6)
+    }
+}
