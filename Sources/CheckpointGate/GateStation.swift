@@ -8,7 +8,7 @@ import PersonalHealthCode
 #endif
 
 /// The unattended gate: scanners, cameras and a thermometer in, the door out, every passage in
-/// the pass log before the door moves (`hcard checkpoint station`, `Docs/checkpoint-station.md`).
+/// the pass log before the door moves (`hcard checkpoint station`, `Docs/station.md`).
 ///
 /// One thread, one loop: `poll(2)` on every scanner and the thermometer (at most 100 ms), then
 /// the camera folders, the door's timer, the fire-egress flag, the list files and the heartbeat.

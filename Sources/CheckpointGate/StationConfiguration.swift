@@ -2,7 +2,7 @@ import Foundation
 import HealthCardFoundation
 import PersonalHealthCode
 
-/// Everything a gate station runs with, read from one JSON file (`Docs/checkpoint-station.md`,
+/// Everything a gate station runs with, read from one JSON file (`Docs/station.md`,
 /// example `Fixtures/station/station.json`).
 ///
 /// Strict, because a gate that silently ignores `"doorOpenSecnds"` or an input it does not know

@@ -8,7 +8,7 @@ extension CheckpointCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run an unattended gate: scanners, cameras and a thermometer in, the door out, every passage logged.",
             discussion: """
-                Configured by one JSON file (Docs/checkpoint-station.md, example \
+                Configured by one JSON file (Docs/station.md, example \
                 Fixtures/station/station.json): the checkpoint, direction, policy, trust, \
                 revocation and blacklist files, the pass log, inputs (lines from a tty, serial \
                 scanner or FIFO; folders of camera frames), a serial thermometer, the door actuator \
