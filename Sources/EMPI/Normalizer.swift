@@ -11,7 +11,7 @@ import HealthCardFoundation
 ///   birth date is more than a year from the record's own is flagged as probably a guardian's;
 /// - dates through `CalendarDate/init(lenient:)`; phones to digits without +86/0086;
 ///   region codes to integers; address lines parsed into divisions, road, number, compound,
-///   building, unit and room (``ChineseAddress``); postcodes and localities to hashes.
+///   building, unit and room (`ChineseAddress`); postcodes and localities to hashes.
 public struct Normalizer: Sendable {
     /// "Today" for the future-date rule of citizen IDs; fix it for reproducible runs.
     public var today: CalendarDate

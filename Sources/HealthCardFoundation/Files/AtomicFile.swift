@@ -92,7 +92,7 @@ public enum AtomicFile {
     }
 
     /// Writes what `produce` emits to `path` with exactly `mode`, with the guarantees of
-    /// ``write(_:to:mode:replace:)``: the content goes to a new file (with `replace`, a temporary
+    /// ``write(_:to:mode:replace:durability:)``: the content goes to a new file (with `replace`, a temporary
     /// one next to `path`), is synced, and only then becomes `path`.
     ///
     /// Why a producer: an export of millions of rows is written chunk by chunk, never held whole,
@@ -182,10 +182,12 @@ public enum AtomicFile {
 
         /// Takes the lock on `path`, waiting for any other holder as long as `patience` allows.
         ///
-        /// - Parameter patience: how long to wait for another holder; `nil` (the default) waits
-        ///   for as long as it takes, `.zero` only takes a free lock. A long-lived holder (an
-        ///   emulated card) takes its lock with `.zero`, and the short sessions that would
-        ///   otherwise wait behind it for its whole life give up after their patience.
+        /// - Parameters:
+        ///   - path: the file to lock; the lock itself is taken on `PATH.lock`.
+        ///   - patience: how long to wait for another holder; `nil` (the default) waits for as
+        ///     long as it takes, `.zero` only takes a free lock. A long-lived holder (an emulated
+        ///     card) takes its lock with `.zero`, and the short sessions that would otherwise wait
+        ///     behind it for its whole life give up after their patience.
         /// - Throws: ``FileAccessError`` if `PATH.lock` cannot be opened (a symlink there is
         ///   refused) or locked, or (`EWOULDBLOCK`, detail "in use by another process") if another
         ///   holder kept it past `patience`.
