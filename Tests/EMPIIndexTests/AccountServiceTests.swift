@@ -212,4 +212,17 @@ struct AccountServiceTests {
         #expect(Array(parsed.records[0][1].unicodeScalars) == Array(reason.unicodeScalars))
         #expect(file.text.contains("\u{0602}%0A\u{0602}%7C\u{0602}%25"))
     }
+
+    @Test("a line break or bar followed by a combining mark (U+0F8E) is escaped and split on (found by the platform-file fuzz target)")
+    func separatorBeforeCombiningMark() throws {
+        let address = "海口市\n\u{0F8E}美兰区|\u{0F8E}x"
+        let file = PlatformFile(kind: .whitelist, source: "CITY", created: AccountFixture.now, records: [["X", address, "2026-03-01T08:00:00Z"]])
+        #expect(file.text.unicodeScalars.filter { $0 == "\n" }.count == 3, "header, one record, trailer")
+        #expect(file.text.contains("%0A\u{0F8E}") && file.text.contains("%7C\u{0F8E}"))
+        let parsed = try PlatformFile(parsing: file.text)
+        #expect(Array(parsed.records[0][1].unicodeScalars) == Array(address.unicodeScalars))
+        // A raw bar before a mark still separates fields when reading.
+        let fields = PlatformFile.split("a|\u{0F8E}b", at: "|")
+        #expect(fields.count == 2)
+    }
 }

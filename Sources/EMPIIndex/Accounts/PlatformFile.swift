@@ -92,13 +92,13 @@ public struct PlatformFile: Sendable, Hashable {
     ///
     /// - Throws: ``Rejected`` with every bad line.
     public init(parsing text: String, expected: Kind? = nil, file: String = "platform file") throws {
-        var lines = text.components(separatedBy: "\n")
+        var lines = Self.split(text, at: "\n")
         if lines.last == "" { lines.removeLast() }
         var errors: [LineError] = []
         func fail(_ line: Int, _ message: String) -> Rejected {
             Rejected(file: file, errors: errors + [LineError(line: line, message: message)])
         }
-        guard let header = lines.first?.components(separatedBy: "|"), header.count == 6, header[0] == Self.magic else {
+        guard let header = lines.first.map({ Self.split($0, at: "|") }), header.count == 6, header[0] == Self.magic else {
             throw fail(1, "not a platform file: the header must be \(Self.magic)|1|KIND|SOURCE|CREATED|COUNT")
         }
         guard header[1] == "\(Self.version)" else { throw fail(1, "format version \(header[1]); this reader knows 1") }
@@ -123,7 +123,7 @@ public struct PlatformFile: Sendable, Hashable {
         var records: [[String]] = []
         for (offset, line) in recordLines.enumerated() {
             let number = offset + 2
-            let fields = line.components(separatedBy: "|")
+            let fields = Self.split(line, at: "|")
             guard fields.count == kind.fields.count else {
                 errors.append(
                     LineError(line: number, message: "\(fields.count) fields, a \(kind.rawValue) record has \(kind.fields.count)"))
@@ -139,9 +139,29 @@ public struct PlatformFile: Sendable, Hashable {
         self.init(kind: kind, source: Self.unescapeLenient(header[3]), created: created, records: records)
     }
 
+    /// `field` with `%`, `|`, CR and LF written as `%25`, `%7C`, `%0D`, `%0A`.
+    ///
+    /// Scalar by scalar, like ``unescape(_:)`` and ``split(_:at:)``: Foundation's string search
+    /// treats a line break followed by a combining mark (U+0F8E) as one composed sequence and did
+    /// not replace it, so a raw line break reached the file and split the record.
     static func escape(_ field: String) -> String {
-        field.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "|", with: "%7C")
-            .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        var result = String.UnicodeScalarView()
+        for scalar in field.unicodeScalars {
+            switch scalar {
+            case "%": result.append(contentsOf: "%25".unicodeScalars)
+            case "|": result.append(contentsOf: "%7C".unicodeScalars)
+            case "\r": result.append(contentsOf: "%0D".unicodeScalars)
+            case "\n": result.append(contentsOf: "%0A".unicodeScalars)
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// `text` cut at every `separator` scalar (empty pieces kept), whatever marks follow it.
+    static func split(_ text: String, at separator: Unicode.Scalar) -> [String] {
+        text.unicodeScalars.split(separator: separator, omittingEmptySubsequences: false)
+            .map { String(String.UnicodeScalarView($0)) }
     }
 
     /// Undoes ``escape(_:)``. Works on Unicode scalars, not characters: a `%` after a prepended
