@@ -23,6 +23,7 @@ public final class HealthCardServer: Sendable {
     public let index: PatientIndex
     public let accounts: AccountService
     let verification: VerificationContext
+    let stewardSessions = StewardSessions(clock: SystemClock())
     let logger: Logger
 
     /// Opens (creating on first start) the files of `configuration`.
@@ -41,6 +42,7 @@ public final class HealthCardServer: Sendable {
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
+            + pdqEndpoints + stewardEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
@@ -63,9 +65,7 @@ public final class HealthCardServer: Sendable {
         var response: Response
         do {
             if !endpoint.isPublic {
-                guard let presented = Self.presentedKey(request), let found = try store.authenticate(presented) else {
-                    throw APIProblem.unauthenticated
-                }
+                guard let found = try authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
                 client = found
                 guard !found.roles.isDisjoint(with: endpoint.roles) else { throw APIProblem.forbidden(endpoint.roles) }
             }
@@ -75,7 +75,7 @@ public final class HealthCardServer: Sendable {
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["route": "\(endpoint.path)", "error": "\(error)"])
             }
-            response = problem.response
+            response = endpoint.isPage ? stewardProblemPage(problem, request) : problem.response
         }
         if endpoint.audit != .none {
             do {
