@@ -17,8 +17,15 @@ final class LiveServer: Sendable {
     let directory: URL
     let task: Task<Void, any Error>
     static let contract: OpenAPIContract = try! OpenAPIContract.load()
-    /// A session that does not follow redirects: a `303` of a steward form is the answer checked.
-    static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+    /// A session that does not follow redirects (a `303` of a steward form is the answer checked)
+    /// and keeps no cookies (tests send their own; servers on other ports share the host).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
 
     struct Reply {
         let status: Int
