@@ -2958,7 +2958,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level)
+    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2982,6 +2982,15 @@ _hcard_serve_run() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    '--health-code-db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--issuer-key')
         return
         ;;
     esac

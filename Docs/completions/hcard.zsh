@@ -2114,6 +2114,9 @@ _hcard_serve_run() {
         '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
         '--skew[Allowed clock difference in seconds for verification. Default\: 30.]:skew:'
         '--log-level[trace, debug, info, notice, warning, error or critical. Default\: info.]:log-level:'
+        '--health-code-db[The GB/T 38963 health-code event store. Default\: beside --db, <db>-health-code.sqlite.]:health-code-db:'
+        '--rules[The health-code colour rule set. Default\: hainan-2022-09.]:rules:'
+        '--issuer-key[The SM2 private key (PEM) that signs issued health codes. Default\: none (no issuing).]:issuer-key:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import PersonalHealthCode
 import ServiceLifecycle
 
 /// `hcard serve`: the platform interfaces of the library over HTTP (Docs/serve.md), one process
@@ -24,6 +25,7 @@ public final class HealthCardServer: Sendable {
     public let accounts: AccountService
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
+    let healthCode: LocalHealthCodeService
     let logger: Logger
 
     /// Opens (creating on first start) the files of `configuration`.
@@ -37,12 +39,13 @@ public final class HealthCardServer: Sendable {
         index = try PatientIndex(path: storage.index)
         accounts = try AccountService(index: index)
         verification = try VerificationContext(configuration: configuration, accounts: accounts)
+        healthCode = try Self.healthCodeService(configuration: self.configuration, storage: storage)
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
-            + pdqEndpoints + stewardEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
