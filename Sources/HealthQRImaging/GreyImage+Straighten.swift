@@ -9,7 +9,7 @@ extension GreyImage {
     ///
     /// Why several: the version is estimated from the distances between the finder patterns, which
     /// perspective distorts, so the estimate and its neighbours are tried; and the alignment
-    /// pattern is looked for around where a square-on view would put it, so the two nearest
+    /// pattern is looked for around where a square-on view would put it, so the four nearest
     /// candidates are tried, then the parallelogram the finder patterns span. The images are made
     /// one at a time as the caller asks for them (a lazy sequence): the caller stops at the first
     /// that reads.
@@ -47,7 +47,7 @@ extension GreyImage {
                 x: b.x + c.x - a.x - 3 / inner * (b.x + c.x - 2 * a.x),
                 y: b.y + c.y - a.y - 3 / inner * (b.y + c.y - 2 * a.y)
             )
-            alignments = Array(search.alignments(near: estimate, module: module, radius: 14 * module).prefix(2))
+            alignments = Array(search.alignments(near: estimate, module: module, radius: 14 * module).prefix(4))
         }
         var maps: [ProjectiveMap] = []
         for version in [estimated, estimated + 1, estimated - 1] where (1...40).contains(version) {
@@ -201,21 +201,28 @@ struct FinderSearch {
         return Array(found.filter { $0.hits >= 2 }.sorted { $0.hits > $1.hits }.prefix(3))
     }
 
-    /// Alignment patterns (dark 1 : light 1 : dark 1 : light 1 : dark 1 through the centre, both
-    /// ways) within `radius` of `estimate` with a module size near `module`, nearest first.
+    /// Alignment patterns (light 1 : dark 1 : light 1 through the centre, both ways, inside the
+    /// dark ring) within `radius` of `estimate` with a module size near `module`, nearest first.
+    /// Only the ring is known to be one module wide: the data modules next to it may be dark too,
+    /// so the outer dark runs need only be at least half a module.
     func alignments(near estimate: (x: Double, y: Double), module: Double, radius: Double) -> [PatternCentre] {
-        let units = [1.0, 1, 1, 1, 1]
-        let limit = Int(module * 2) + 2
+        let limit = Int(module * 6) + 2
+        func inner(_ runs: [Int]) -> Double? {
+            let size = Double(runs[1] + runs[2] + runs[3]) / 3
+            guard size >= 1, abs(size - module) < module / 2,
+                runs[1...3].allSatisfy({ abs(Double($0) - size) < size / 2 }),
+                Double(runs[0]) >= size / 2, Double(runs[4]) >= size / 2
+            else { return nil }
+            return size
+        }
         var found: [(centre: PatternCentre, distance: Double)] = []
         let yRange = max(0, Int(estimate.y - radius))...max(0, min(image.height - 1, Int(estimate.y + radius)))
         let xRange = max(0, Int(estimate.x - radius))...max(0, min(image.width - 1, Int(estimate.x + radius)))
         for y in yRange {
             for x in xRange where isDark(x, y) && (x == 0 || !isDark(x - 1, y)) {
-                guard let row = crossSection(x: x, y: y, vertical: false, limit: limit),
-                    let horizontal = Self.matches(row.runs, units), abs(horizontal - module) < module / 2
-                else { continue }
-                guard let column = crossSection(x: Int(row.centre), y: y, vertical: true, limit: limit),
-                    let vertical = Self.matches(column.runs, units), abs(vertical - module) < module / 2
+                guard let row = crossSection(x: x, y: y, vertical: false, limit: limit), let horizontal = inner(row.runs),
+                    let column = crossSection(x: Int(row.centre), y: y, vertical: true, limit: limit),
+                    let vertical = inner(column.runs)
                 else { continue }
                 let centre = PatternCentre(x: row.centre, y: column.centre, module: (horizontal + vertical) / 2)
                 guard !found.contains(where: { $0.centre.distance(to: centre) < module }) else { continue }

@@ -4,7 +4,7 @@ import HealthQR
 /// A projective map of the plane (a homography): what a camera does to a flat card it does not
 /// face squarely. `x' = (a x + b y + c) / (g x + h y + 1)`, `y' = (d x + e y + f) / (g x + h y + 1)`.
 ///
-/// Used by the scan ladder to straighten a code seen at an angle (``GreyImage/straightenedQRViews()``),
+/// Used by the scan ladder to straighten a code seen at an angle (`GreyImage.straightenedQRViews()`),
 /// and by the tests to make such views of our own codes.
 public struct ProjectiveMap: Sendable {
     /// `a, b, c, d, e, f, g, h`.
@@ -15,6 +15,10 @@ public struct ProjectiveMap: Sendable {
 
     /// The map that takes each of four points `from[i]` to `to[i]`; `nil` if three of them lie on
     /// one line (no such map).
+    ///
+    /// - Parameters:
+    ///   - from: four points, no three on one line.
+    ///   - to: where each goes.
     public init?(from: [(x: Double, y: Double)], to: [(x: Double, y: Double)]) {
         guard from.count == 4, to.count == 4 else { return nil }
         var rows: [[Double]] = []
@@ -38,6 +42,10 @@ public struct ProjectiveMap: Sendable {
     }
 
     /// Where `(x, y)` goes.
+    ///
+    /// - Parameters:
+    ///   - x: the point's first coordinate.
+    ///   - y: its second.
     public func callAsFunction(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
         let m = coefficients
         let d = m[6] * x + m[7] * y + 1
@@ -62,6 +70,12 @@ extension GreyImage {
 
     /// A `width` × `height` picture whose pixel centres come from this image through `map`
     /// (output → this image), bilinearly; `ground` where the map leaves the image.
+    ///
+    /// - Parameters:
+    ///   - width: the picture's width in pixels.
+    ///   - height: its height.
+    ///   - ground: the grey level where the map leaves this image.
+    ///   - map: from a pixel of the picture to a point of this image.
     public func resampled(width: Int, height: Int, ground: UInt8 = 255, through map: ProjectiveMap) -> GreyImage {
         var out = [UInt8](repeating: ground, count: width * height)
         for y in 0..<height {

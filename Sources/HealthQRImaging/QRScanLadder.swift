@@ -18,7 +18,7 @@ import HealthQR
 /// 6. the binarised image turned by 45 degrees, for codes photographed near 45 degrees, where
 ///    zbar's horizontal and vertical line scans both cut the finder patterns at an angle;
 /// 7. straightened: the finder and alignment patterns found by us and the symbol redrawn square
-///    through the projective map they give (``GreyImage/straightenedQRViews()``), for codes seen at an
+///    through the projective map they give (`GreyImage.straightenedQRViews()`), for codes seen at an
 ///    angle, which zbar alone reads only while the view is nearly square-on.
 ///
 /// **Several codes in one image**: every symbol the first successful rung finds is returned,
@@ -27,7 +27,7 @@ import HealthQR
 /// an error (`hcard qr decode` prints them all).
 ///
 /// Cost: a clean image costs exactly one decoder call. Each further rung costs at most one more
-/// pass over the (possibly smaller) image, except rung 7, which tries up to nine straightened
+/// pass over the (possibly smaller) image, except rung 7, which tries up to fifteen straightened
 /// views of a symbol (small images: 4 pixels a module); the ladder never goes past rung 7.
 public struct QRScanLadder: QRDecoding {
     /// The decoder each rung calls: zbar unless a test swaps it.
