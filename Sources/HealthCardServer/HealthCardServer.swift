@@ -47,7 +47,7 @@ public final class HealthCardServer: Sendable {
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
-            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints + checkpointEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints + checkpointEndpoints + eventStreamEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
