@@ -13,6 +13,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libzbar-dev zbar-tools \
     libssl-dev openssl \
     libpng-dev libjpeg-dev libwebp-dev libzint-dev \
+    libzxing-dev \
     libsqlite3-dev sqlite3 \
     iproute2 procps \
     gcc libc6-dev libjna-java default-jdk-headless \

@@ -576,7 +576,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard code status" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard checkpoint" -eq 1' -fa 'scan' -d 'Decide one passage (or a batch from standard input) and append it to the pass log.'
-complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard checkpoint" -eq 1' -fa 'station' -d 'Run an unattended gate: scanners, cameras and a thermometer in, the door out, every passage logged.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard checkpoint" -eq 1' -fa 'station' -d 'Run an unattended gate: scanners, cameras, card readers and a thermometer in, the door out, every passage logged.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" text' -l 'text' -d 'The scanned text.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" id' -l 'id' -d 'An ID number: alone, the credential; with a code, the ID card shown with it.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard checkpoint scan" batch' -l 'batch' -d 'Read passages as JSON lines from standard input.'

@@ -679,7 +679,7 @@ _hcard_checkpoint() {
     command)
         local -ar subcommands=(
             'scan:Decide one passage (or a batch from standard input) and append it to the pass log.'
-            'station:Run an unattended gate: scanners, cameras and a thermometer in, the door out, every passage logged.'
+            'station:Run an unattended gate: scanners, cameras, card readers and a thermometer in, the door out, every passage logged.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
