@@ -2319,7 +2319,7 @@ _hcard_empi_dedupe() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --mapping --out --clusters --model)
+    non_repeating_options=(--csv --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2339,6 +2339,9 @@ _hcard_empi_dedupe() {
     '--model')
         return
         ;;
+    '--save-model')
+        return
+        ;;
     esac
 }
 
@@ -2346,7 +2349,7 @@ _hcard_empi_link-files() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model)
+    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2370,6 +2373,9 @@ _hcard_empi_link-files() {
         return
         ;;
     '--model')
+        return
+        ;;
+    '--save-model')
         return
         ;;
     esac
