@@ -167,7 +167,7 @@ enum EMPISuiteBenchmarks {
                     if let leftCount, (i < leftCount) == (j < leftCount) { continue }
                     guard !linked.contains(RecordPair(i, j)) else { continue }
                     let score = scorer.score(result.normalized[i], result.normalized[j])
-                    let vetoes = score.vetoes.isEmpty ? "" : " veto " + Veto.allCases.filter(score.vetoes.contains).map(\.rawValue).joined(separator: "+")
+                    let vetoes = score.vetoes.isEmpty ? "" : " veto " + score.vetoes.vetoes.map { $0.rawValue }.joined(separator: "+")
                     let reason = score.decision == .autoLink ? "auto-link (cluster)" : "p " + (score.probability < 0.5 ? "<0.5" : "<0.99") + vetoes
                     classes[reason + " · " + failureClass(result.normalized[i], result.normalized[j]), default: 0] += 1
                 }
