@@ -2352,7 +2352,7 @@ _hcard_empi_dedupe() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --mapping --out --clusters --model)
+    non_repeating_options=(--csv --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2372,6 +2372,9 @@ _hcard_empi_dedupe() {
     '--model')
         return
         ;;
+    '--save-model')
+        return
+        ;;
     esac
 }
 
@@ -2379,7 +2382,7 @@ _hcard_empi_link-files() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model)
+    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2403,6 +2406,9 @@ _hcard_empi_link-files() {
         return
         ;;
     '--model')
+        return
+        ;;
+    '--save-model')
         return
         ;;
     esac

@@ -1655,7 +1655,8 @@ _hcard_empi_dedupe() {
         '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
         '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
         '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
-        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed); prints the chosen values.]'
+        '--save-model[With --estimate\: write the estimated model (a MatchModel JSON file for --model).]:save-model:'
         '--json[Print a summary as JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -1674,7 +1675,8 @@ _hcard_empi_link-files() {
         '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
         '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
         '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
-        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed); prints the chosen values.]'
+        '--save-model[With --estimate\: write the estimated model (a MatchModel JSON file for --model).]:save-model:'
         '--json[Print a summary as JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

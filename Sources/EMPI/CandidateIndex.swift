@@ -133,7 +133,7 @@ public struct CandidateIndex: Sendable {
     /// Candidates for one record, in ascending record order; `excluding` drops the record itself when
     /// it is in the index. Blocks over the maximum size are skipped (see ``statistics``).
     public func candidates(for record: NormalizedRecord, excluding: Int? = nil) -> [Candidate] {
-        var hits: [(record: Int32, bit: UInt8)] = []
+        var hits: [(record: Int32, bit: UInt16)] = []
         for index in ruleIndexes {
             Blocker.forEachKey(of: record, rule: index.rule) { key in
                 let run = index.run(key)
@@ -146,7 +146,7 @@ public struct CandidateIndex: Sendable {
         var position = 0
         while position < hits.count {
             let current = hits[position].record
-            var bits: UInt8 = 0
+            var bits: UInt16 = 0
             while position < hits.count && hits[position].record == current {
                 bits |= hits[position].bit
                 position += 1
