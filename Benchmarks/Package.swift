@@ -7,11 +7,17 @@ import PackageDescription
 let package = Package(
     name: "HealthCardKitBenchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "HealthCardKit", path: "../")],
+    dependencies: [
+        .package(name: "HealthCardKit", path: "../"),
+        // The persistent-index benchmark's SQLite anchor (the same GRDB the package uses).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
     targets: [
         .executableTarget(
             name: "bench",
-            dependencies: [.product(name: "HealthCardCore", package: "HealthCardKit")],
+            dependencies: [
+                .product(name: "HealthCardCore", package: "HealthCardKit"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Sources/bench")
     ]
 )

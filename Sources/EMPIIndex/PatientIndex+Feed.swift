@@ -177,7 +177,7 @@ extension PatientIndex {
             result.reviewItem = try Self.checkUniqueness(
                 db, row: row, person: person, domains: domains, explanation: explanationText, now: now)
         }
-        try Self.refreshGolden(db, person: person, survivorship: survivorship)
+        try Self.refreshGolden(db, person: person, survivorship: survivorship, state: state, written: (row, record))
         try Self.appendEvent(
             db, .register, person: person, record: reference,
             payload: [
