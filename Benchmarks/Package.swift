@@ -17,7 +17,14 @@ let package = Package(
             name: "bench",
             dependencies: [
                 .product(name: "HealthCardCore", package: "HealthCardKit"), .product(name: "GRDB", package: "GRDB.swift"),
+                "CZXingBench",
             ],
-            path: "Sources/bench")
-    ]
+            path: "Sources/bench"),
+        // zxing-cpp (Debian's libzxing-dev, installed by Scripts/setup.sh) for the read-rate row
+        // beside zbar; only the benchmark links it (issue 19, item 2).
+        .target(
+            name: "CZXingBench", path: "Sources/CZXingBench",
+            linkerSettings: [.linkedLibrary("ZXing")]),
+    ],
+    cxxLanguageStandard: .cxx17
 )
