@@ -33,7 +33,13 @@ public struct CandidateIndex: Sendable {
         }
 
         /// The run of records with `key`.
-        func run(_ key: UInt64) -> Range<Int> {
+        func run(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: keys) }
+
+        /// The run of records with `key` among the pending (recently appended) ones.
+        func pendingRun(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: pendingKeys) }
+
+        /// The positions of `key` in sorted `keys`, by binary search.
+        static func run(of key: UInt64, in keys: [UInt64]) -> Range<Int> {
             var low = 0
             var high = keys.count
             while low < high {
@@ -42,20 +48,6 @@ public struct CandidateIndex: Sendable {
             }
             var end = low
             while end < keys.count && keys[end] == key { end += 1 }
-            return low..<end
-        }
-
-        /// The run of records with `key` among the pending (recently appended) ones.
-        func pendingRun(_ key: UInt64) -> Range<Int> {
-            guard !pendingKeys.isEmpty else { return 0..<0 }
-            var low = 0
-            var high = pendingKeys.count
-            while low < high {
-                let mid = (low + high) / 2
-                if pendingKeys[mid] < key { low = mid + 1 } else { high = mid }
-            }
-            var end = low
-            while end < pendingKeys.count && pendingKeys[end] == key { end += 1 }
             return low..<end
         }
 
