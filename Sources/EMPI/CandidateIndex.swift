@@ -134,7 +134,7 @@ public struct CandidateIndex: Sendable {
     /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
     /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
     /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; keys go to a short
-    /// pending array per rule, merged into the long sorted ones every ``pendingLimit`` keys, so an
+    /// pending array per rule, merged into the long sorted ones every `pendingLimit` keys, so an
     /// append costs O(pendingLimit) plus O(n / pendingLimit) amortised (empi.md §1.4: never a full scan).
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)

@@ -23,7 +23,7 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
 /// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
 /// can be lost); records already stored are found in the in-memory state rather than by a query
-/// each; every statement is a cached prepared one; the stored JSON is written by ``IndexJSON``;
+/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`;
 /// golden records are derived from the records in memory rather than decoded back from the file;
 /// the unique-identifier check is one pass over the batch's identifiers, plus one indexed lookup
 /// per identifier when the index held records before.
