@@ -312,11 +312,17 @@ extension PatientIndex {
     ) throws -> [Int: [Int64]] {
         guard let firstFreshRow else { return [:] }
         let unique = Set(domains.values.filter { $0.uniqueness == .unique }.map(\.code))
-        var holders: [IdentifierEntry: [Int]] = [:]
-        for position in fresh {
-            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
-                holders[entry, default: []].append(position)
+        // Each new record's unique-domain entries, each once (a record has a handful: no set needed).
+        let uniqueEntries = fresh.map { position in
+            var kept: [IdentifierEntry] = []
+            for entry in entriesOf[position] ?? [] where unique.contains(entry.domain) && !kept.contains(entry) {
+                kept.append(entry)
             }
+            return kept
+        }
+        var holders: [IdentifierEntry: [Int]] = [:]
+        for (position, entries) in zip(fresh, uniqueEntries) {
+            for entry in entries { holders[entry, default: []].append(position) }
         }
         let storedBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE id < ?)"), arguments: [firstFreshRow]) == 1
         let lookup = try db.cachedStatement(sql: """
@@ -325,10 +331,10 @@ extension PatientIndex {
                 """)
         var earlier: [IdentifierEntry: [Int64]] = [:]
         var conflicts: [Int: [Int64]] = [:]
-        for position in fresh {
+        for (position, entries) in zip(fresh, uniqueEntries) {
             let own = personOf[position]
             var others = Set<Int64>()
-            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
+            for entry in entries {
                 for other in holders[entry] ?? [] where other != position && personOf[other] != own {
                     others.insert(personOf[other])
                 }
