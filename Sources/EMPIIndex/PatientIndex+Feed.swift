@@ -97,7 +97,7 @@ extension PatientIndex {
     /// match against the persisted persons with `RecordMatcher` (same scorer and thresholds as the
     /// batch modes), then link to the one auto-link person, or start a new person — queued for
     /// review when candidates reached the review band. A record already in the index is updated and
-    /// matched again (``refeed(_:row:issues:domains:version:actor:now:db:state:)``): its automatic
+    /// matched again (`PatientIndex+Refeed.swift`): its automatic
     /// link moves when the changed data says it belongs elsewhere (`relinked`), manual links never do.
     ///
     /// - Throws: `HealthCardError` `unknownSourceDomain` for an unregistered source or identifier
@@ -177,7 +177,7 @@ extension PatientIndex {
             result.reviewItem = try Self.checkUniqueness(
                 db, row: row, person: person, domains: domains, explanation: explanationText, now: now)
         }
-        try Self.refreshGolden(db, person: person, survivorship: survivorship)
+        try Self.refreshGolden(db, person: person, survivorship: survivorship, state: state, written: (row, record))
         try Self.appendEvent(
             db, .register, person: person, record: reference,
             payload: [

@@ -94,7 +94,7 @@ extension PatientIndex {
     }
 
     /// One cross-index entry: a (domain, normalised value) pair.
-    struct IdentifierEntry: Hashable {
+    struct IdentifierEntry: Hashable, Sendable {
         var domain: String
         var value: String
     }
@@ -167,15 +167,30 @@ extension PatientIndex {
     }
 
     /// Recomputes a person's golden record from its linked records (empi.md §1.7 survivorship).
-    static func refreshGolden(_ db: Database, person: Int64, survivorship: Survivorship) throws {
+    /// A record's data comes from `written` (a record this operation just stored) or the matcher
+    /// state (which holds every stored record as the file has it), so a feed does not decode the
+    /// person's records from JSON; any other record is read from the file.
+    static func refreshGolden(
+        _ db: Database, person: Int64, survivorship: Survivorship, state: MatchState? = nil,
+        written: (row: Int64, record: PersonRecord)? = nil
+    ) throws {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT record.data, record.version, domain.trust FROM link
+                SELECT record.id, record.version, domain.trust FROM link
                 JOIN record ON record.id = link.record JOIN domain ON domain.code = record.domain
                 WHERE link.person = ? ORDER BY record.id
                 """), arguments: [person])
         let sources = try rows.map { row in
-            Survivorship.Source(
-                record: try decode(PersonRecord.self, row["data"]), trust: row["trust"], version: row["version"])
+            let id: Int64 = row["id"]
+            let record: PersonRecord
+            if let written, written.row == id {
+                record = written.record
+            } else if let state, let position = state.positionOfRow[id] {
+                record = state.raw[position]
+            } else {
+                let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [id])
+                record = try decode(PersonRecord.self, data ?? "{}")
+            }
+            return Survivorship.Source(record: record, trust: row["trust"], version: row["version"])
         }
         try storeGolden(db, person: person, survivorship.golden(sources))
     }
