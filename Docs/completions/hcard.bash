@@ -2925,7 +2925,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level)
+    non_repeating_options=(--config --db --postgres --listen --trust --revoked --skew --log-level)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2934,6 +2934,9 @@ _hcard_serve_run() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--listen')
@@ -2981,7 +2984,7 @@ _hcard_serve_key_add() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name --roles)
+    non_repeating_options=(--config --db --postgres --name --roles)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2990,6 +2993,9 @@ _hcard_serve_key_add() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')
@@ -3005,7 +3011,7 @@ _hcard_serve_key_list() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db)
+    non_repeating_options=(--config --db --postgres)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3014,6 +3020,9 @@ _hcard_serve_key_list() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     esac
@@ -3023,7 +3032,7 @@ _hcard_serve_key_revoke() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name)
+    non_repeating_options=(--config --db --postgres --name)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3032,6 +3041,9 @@ _hcard_serve_key_revoke() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')

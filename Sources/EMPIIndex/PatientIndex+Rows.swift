@@ -99,22 +99,37 @@ extension PatientIndex {
         _ db: Database, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
     ) throws {
         try db.cachedStatement(sql: "DELETE FROM identifier WHERE record = ?").execute( arguments: [row])
-        var entries: [(String, String)] = [(record.domain, record.id)]
-        for identifier in record.identifiers {
-            guard let domain = domains[identifier.domain], domain.problem(with: identifier.value, today: today) == nil
-            else { continue }
-            entries.append((domain.code, domain.normalize(identifier.value)))
-        }
-        for (domain, value) in entries {
+        for (domain, value) in crossIndexEntries(record, domains: domains, today: today) {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO identifier (domain, value, record) VALUES (?, ?, ?)").execute(
                 arguments: [domain, value, row])
         }
     }
 
+    /// The cross-index entries of a record: its own ID in its source domain and every identifier
+    /// that passes its domain's validator, normalised per domain (empi.md §2.1).
+    package static func crossIndexEntries(
+        _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
+    ) -> [(domain: String, value: String)] {
+        var entries: [(domain: String, value: String)] = [(record.domain, record.id)]
+        for identifier in record.identifiers {
+            guard let domain = domains[identifier.domain], domain.problem(with: identifier.value, today: today) == nil
+            else { continue }
+            entries.append((domain.code, domain.normalize(identifier.value)))
+        }
+        return entries
+    }
+
+    /// The error of a record ``check(_:domains:today:issues:)`` rejected.
+    package static func rejection(_ issues: [RecordIssue]) -> HealthCardError {
+        HealthCardError(
+            code: .unknownSourceDomain,
+            reason: issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
+    }
+
     /// Checks a record against the registered domains: an unknown source or identifier domain
     /// rejects it (returned as `true`), an identifier failing its validator is an issue only (it stays
     /// in the record for matching, as the batch modes see it, but is not cross-indexed).
-    static func check(
+    package static func check(
         _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate, issues: inout [RecordIssue]
     ) -> Bool {
         var rejected = false

@@ -9,33 +9,88 @@ import NIOCore
 import ServiceLifecycle
 
 /// `hcard serve`: the platform interfaces of the library over HTTP (Docs/serve.md), one process
-/// on an embedded SQLite file.
+/// on an embedded SQLite file, or several sharing one PostgreSQL database (`--postgres`).
 ///
 /// The server is a thin layer: each endpoint parses its request, calls the library (the same
 /// `CodeVerifier`, `HealthCodeVerifier`, `PatientIndex` and `AccountService` the CLI calls) and
 /// encodes the answer. What it adds is what a network needs: API keys and roles
-/// (``ServerStore``, ``Role``), the audit log, health and readiness probes, Prometheus metrics,
+/// (``ServerStateStore``, ``Role``), the audit log, health and readiness probes, Prometheus metrics,
 /// structured logs and graceful shutdown (SIGTERM/SIGINT finish the requests in flight).
 public final class HealthCardServer: Sendable {
     public let configuration: ServerConfiguration
     public let storage: ServerStorage
-    public let store: ServerStore
-    public let index: PatientIndex
-    public let accounts: AccountService
+    /// API keys, the audit log and replay claims: ``ServerStore`` (SQLite) or
+    /// ``PostgresServerStore``.
+    public let store: any ServerStateStore
+    /// The shared database with `--postgres`; `nil` on SQLite.
+    public let postgres: SharedDatabase?
+    /// The EMPI the endpoints use: the SQLite ``PatientIndex``, or ``PostgresPatientIndex``.
+    public let empi: any EMPIStore
+    /// On SQLite: the index file and the accounts kept in it; `nil` with `--postgres`.
+    let sqlite: (index: PatientIndex, accounts: AccountService)?
     let verification: VerificationContext
     let logger: Logger
 
-    /// Opens (creating on first start) the files of `configuration`.
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")) throws {
+    /// Opens (creating on first start) the SQLite files of `configuration`; a configuration with
+    /// `postgres` needs ``open(configuration:logger:)``.
+    public convenience init(configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")) throws {
+        guard configuration.postgres == nil else {
+            throw ServerError.invalidConfiguration("a PostgreSQL configuration is opened with HealthCardServer.open")
+        }
+        let storage = ServerStorage(db: configuration.db)
+        let index = try PatientIndex(path: storage.index)
+        try self.init(
+            configuration: configuration, store: ServerStore(path: storage.server), empi: index,
+            sqlite: (index, try AccountService(index: index)), postgres: nil, logger: logger)
+    }
+
+    /// Opens the stores of `configuration`: the SQLite files, or with `postgres` the shared
+    /// database (its tables created or migrated first, ``PostgresSchema``).
+    public static func open(
+        configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")
+    ) async throws -> HealthCardServer {
+        guard let url = configuration.postgres else { return try HealthCardServer(configuration: configuration, logger: logger) }
+        let database = try SharedDatabase(url: url, logger: logger)
+        do {
+            return try HealthCardServer(
+                configuration: configuration, store: try await PostgresServerStore.open(database),
+                empi: try await PostgresPatientIndex.open(database), sqlite: nil, postgres: database, logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    init(
+        configuration: ServerConfiguration, store: any ServerStateStore, empi: any EMPIStore,
+        sqlite: (index: PatientIndex, accounts: AccountService)?, postgres: SharedDatabase?, logger: Logger
+    ) throws {
         self.configuration = try configuration.validated()
         var logger = logger
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         self.logger = logger
         storage = ServerStorage(db: configuration.db)
-        store = try ServerStore(path: storage.server)
-        index = try PatientIndex(path: storage.index)
-        accounts = try AccountService(index: index)
-        verification = try VerificationContext(configuration: configuration, accounts: accounts)
+        self.store = store
+        self.empi = empi
+        self.sqlite = sqlite
+        self.postgres = postgres
+        verification = try VerificationContext(configuration: configuration, accounts: sqlite?.accounts)
+    }
+
+    /// The SQLite index, for what only it offers; with `--postgres` an error answered 501.
+    public var index: PatientIndex {
+        get throws {
+            guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
+            return sqlite.index
+        }
+    }
+
+    /// The e-health-card accounts (SQLite only so far); with `--postgres` an error answered 501.
+    public var accounts: AccountService {
+        get throws {
+            guard let sqlite else { throw ServerError.notOnPostgres("e-health-card accounts and exchange lists") }
+            return sqlite.accounts
+        }
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.
@@ -63,7 +118,7 @@ public final class HealthCardServer: Sendable {
         var response: Response
         do {
             if !endpoint.isPublic {
-                guard let presented = Self.presentedKey(request), let found = try store.authenticate(presented) else {
+                guard let presented = Self.presentedKey(request), let found = try await store.authenticate(presented) else {
                     throw APIProblem.unauthenticated
                 }
                 client = found
@@ -79,7 +134,7 @@ public final class HealthCardServer: Sendable {
         }
         if endpoint.audit != .none {
             do {
-                try store.audit(
+                try await store.audit(
                     client: client?.name ?? "-", method: endpoint.method.rawValue, route: endpoint.path,
                     status: Int(response.status.code))
             } catch {
@@ -127,9 +182,16 @@ public final class HealthCardServer: Sendable {
             logger: logger)
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
+    /// Runs until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight
+    /// (and then closes the PostgreSQL connections).
     public func run() async throws {
         ServerMetrics.bootstrap()
-        try await application().runService()
+        do {
+            try await application().runService()
+        } catch {
+            await postgres?.shutdown()
+            throw error
+        }
+        await postgres?.shutdown()
     }
 }

@@ -20,12 +20,12 @@ struct EMPIEndpointTests {
         ]
     }
 
-    @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events")
-    func feedQueryFollow() async throws {
-        let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital-a", [.registrar])
-        let auditor = try live.key("auditor", [.auditor])
+    @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events", arguments: Backend.all)
+    func feedQueryFollow(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital-a", [.registrar])
+        let auditor = try await live.key("auditor", [.auditor])
         for domain: [String: JSONValue] in [
             ["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")],
             ["code": .string("HOSP-B")],
@@ -79,8 +79,8 @@ struct EMPIEndpointTests {
     @Test("stewardship: unlink, link back, merge, unmerge; reviews; errors are 404/409 with the library's reason")
     func stewardship() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital", [.registrar])
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
         for code in ["citizen-id", "HOSP-A", "HOSP-B"] {
             let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
             _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
