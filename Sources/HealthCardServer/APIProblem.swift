@@ -58,8 +58,10 @@ public struct APIProblem: Error, Sendable, Hashable, Codable {
                 }
             return APIProblem(status: status, error: error.code.description, message: error.reason)
         case let error as ServerError:
-            if case .notOnPostgres = error {
-                return APIProblem(status: 501, error: "notOnPostgres", message: error.description)
+            switch error {
+            case .notOnPostgres: return APIProblem(status: 501, error: "notOnPostgres", message: error.description)
+            case .databaseUnavailable: return APIProblem(status: 503, error: "databaseUnavailable", message: error.description)
+            default: break
             }
             return APIProblem(status: 400, error: "invalidValue", message: error.description)
         case let error as DecodingError:

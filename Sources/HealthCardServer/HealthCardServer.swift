@@ -52,6 +52,7 @@ public final class HealthCardServer: Sendable {
         guard let url = configuration.postgres else { return try HealthCardServer(configuration: configuration, logger: logger) }
         let database = try SharedDatabase(url: url, logger: logger)
         do {
+            try await database.checkReachable()
             return try HealthCardServer(
                 configuration: configuration, store: try await PostgresServerStore.open(database),
                 empi: try await PostgresPatientIndex.open(database), sqlite: nil, postgres: database, logger: logger)

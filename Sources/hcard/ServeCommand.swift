@@ -56,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let database = try SharedDatabase(url: url)
             do {
+                try await database.checkReachable()
                 let result = try await body(try await PostgresServerStore.open(database))
                 await database.shutdown()
                 return result

@@ -25,6 +25,22 @@ struct PostgresStateTests {
         for database in databases { await database.shutdown() }
     }
 
+    @Test("an unreachable database stops the node within the start limit, naming the URL without its password")
+    func unreachableDatabase() async throws {
+        var configuration = ServerConfiguration()
+        configuration.listen = "127.0.0.1:0"
+        configuration.postgres = "postgres://hcard:s3cret@127.0.0.1:1/hcard"
+        let started = ContinuousClock.now
+        do {
+            _ = try await HealthCardServer.open(configuration: configuration)
+            Issue.record("a server opened on a database nobody serves")
+        } catch {
+            #expect("\(error)".contains("postgres://hcard:***@127.0.0.1:1/hcard did not answer"), "\(error)")
+            #expect(!"\(error)".contains("s3cret"))
+        }
+        #expect(ContinuousClock.now - started < SharedDatabase.startLimit + .seconds(5))
+    }
+
     @Test("a key added on one node works on the other; revoked there, it is refused on both; a name is taken once", arguments: Backend.postgresOnly)
     func sharedKeys(_: Backend) async throws {
         let (a, b, databases) = try await Self.twoNodes()

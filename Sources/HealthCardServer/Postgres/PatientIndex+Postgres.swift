@@ -88,7 +88,7 @@ public final class PostgresPatientIndex: EMPIStore {
     /// matcher as of the current revision; bumps the revision; after the commit applies the
     /// body's matcher changes to this node's cache.
     func write<T: Sendable>(
-        _ body: @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
+        _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
     ) async throws -> T {
         let (result, next) = try await database.transaction { connection in
             let logger = self.logger

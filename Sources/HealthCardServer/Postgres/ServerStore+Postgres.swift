@@ -127,7 +127,8 @@ public final class PostgresServerStore: ServerStateStore {
         if due { _ = try await database.rows("DELETE FROM replay_claim WHERE until < \(now - 60)") }
     }
 
+    /// Whether PostgreSQL answers within 3 s (a readiness probe must answer, not wait).
     public func isReady() async -> Bool {
-        (try? await database.rows("SELECT 1").count) == 1
+        (try? await database.checkReachable(within: .seconds(3))) != nil
     }
 }

@@ -23,6 +23,12 @@ public final class SharedDatabase: Sendable {
     let logger: Logger
     /// How many times a transaction aborted by a conflict is run again before the error is reported.
     static let attempts = 8
+    /// How long one operation (a statement, or a transaction with its retries) may take before it
+    /// is abandoned as ``ServerError/databaseUnavailable(_:)``: a request must not hang because
+    /// PostgreSQL is down or every connection is busy.
+    static let operationLimit: Duration = .seconds(30)
+    /// How long the start-up check (``checkReachable(within:)``) waits for a first answer.
+    public static let startLimit: Duration = .seconds(10)
 
     /// Connects lazily (the first query opens the first connection) to the database at `url`.
     ///
@@ -37,6 +43,32 @@ public final class SharedDatabase: Sendable {
         client = PostgresClient(configuration: try Self.configuration(url), backgroundLogger: background)
         let client = self.client
         runner = Task { await client.run() }
+    }
+
+    /// Fails unless PostgreSQL answers `SELECT 1` within `limit`: run before anything else, so a
+    /// node with a wrong URL or an unreachable database stops with a message instead of waiting.
+    public func checkReachable(within limit: Duration = SharedDatabase.startLimit) async throws {
+        _ = try await Self.deadline(limit, "\(redactedURL) did not answer within \(limit)") {
+            try await self.client.withConnection { connection in
+                _ = try await connection.query("SELECT 1", logger: self.logger)
+            }
+        }
+    }
+
+    /// `body`, or ``ServerError/databaseUnavailable(_:)`` with `message` if it takes longer than
+    /// `limit` (the body is cancelled).
+    static func deadline<T: Sendable>(
+        _ limit: Duration, _ message: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw ServerError.databaseUnavailable(message)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     /// Stops the pool: connections are closed and queries fail from then on.
@@ -78,7 +110,13 @@ public final class SharedDatabase: Sendable {
     /// Runs `body` in one transaction (`READ COMMITTED`, PostgreSQL's default), committing if it
     /// returns and rolling back if it throws; a transaction aborted by a conflict with another
     /// session (`40001`, `40P01`) is run again, up to ``attempts`` times.
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await Self.deadline(Self.operationLimit, "\(redactedURL): no answer within \(Self.operationLimit)") {
+            try await self.retryingTransaction(body)
+        }
+    }
+
+    func retryingTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
@@ -105,9 +143,11 @@ public final class SharedDatabase: Sendable {
 
     /// Runs one statement outside an explicit transaction and returns its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await client.query(query, logger: logger) { rows.append(row) }
-        return rows
+        try await Self.deadline(Self.operationLimit, "\(redactedURL): no answer within \(Self.operationLimit)") {
+            var rows: [PostgresRow] = []
+            for try await row in try await self.client.query(query, logger: self.logger) { rows.append(row) }
+            return rows
+        }
     }
 
     /// Whether `error` is PostgreSQL aborting a transaction for a conflict with another session.
