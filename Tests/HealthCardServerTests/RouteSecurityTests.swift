@@ -86,9 +86,9 @@ struct RouteSecurityTests {
         await live.stop()
     }
 
-    @Test("public endpoints answer without a key: health, readiness, metrics, the document")
-    func publicEndpoints() async throws {
-        let live = try await LiveServer.start()
+    @Test("public endpoints answer without a key: health, readiness, metrics, the document", arguments: Backend.all)
+    func publicEndpoints(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         #expect(try await live.call("GET", "/healthz").json["status"] == .string("ok"))
         #expect(try await live.call("GET", "/readyz").json["status"] == .string("ready"))
         let metrics = try await live.call("GET", "/metrics")
