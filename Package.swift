@@ -108,7 +108,10 @@ let package = Package(
             resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
         .target(
             name: "CheckpointGate",
-            dependencies: ["HealthCardFoundation", "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPIIndex"]),
+            dependencies: [
+                "HealthCardFoundation", "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPIIndex", "ResidentCard",
+                "ResidentCardPCSC",
+            ]),
         .target(
             name: "ScanRegistration",
             dependencies: [

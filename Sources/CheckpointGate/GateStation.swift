@@ -37,6 +37,9 @@ public final class GateStation {
 
     private var lineInputs: [(line: SerialLine, format: StationConfiguration.LineFormat)] = []
     private var frameInputs: [FrameDirectory] = []
+    private var cardInputs: [(reader: CardReaderInput, codeSeconds: Double)] = []
+    /// A card read while the policy wants a code: it waits here for a health code until `until`.
+    private var pendingCard: (cardNumber: String, idNumber: String, until: Date, source: String)?
     private var thermometer: SerialThermometer?
     private var health: [String: String] = [:]
     private var nextReopen = Date.distantPast
@@ -84,6 +87,10 @@ public final class GateStation {
             case .lines(let path, let format, let baud): lineInputs.append((SerialLine(path: path, baud: baud), format))
             case .frames(let directory, let width, let height, let maxPixels):
                 frameInputs.append(FrameDirectory(directory: directory, greyWidth: width, greyHeight: height, maxPixels: maxPixels))
+            case .card(let card):
+                // Checked when the configuration was read: hex digits.
+                let pin = card.samPIN.map { try! Hex.decode($0) }
+                cardInputs.append((CardReaderInput(reader: card.reader, samReader: card.samReader, samPIN: pin), card.codeSeconds))
             }
         }
         thermometer = try configuration.thermometer.map(SerialThermometer.init)
@@ -116,15 +123,18 @@ public final class GateStation {
     /// Closes the door, writes the replay cache and the state a last time, and returns.
     public func run(stopDescriptor: Int32? = nil) throws {
         report("station \(configuration.site.id) (\(configuration.direction)) running: \(lineInputs.count) line input(s), "
-            + "\(frameInputs.count) frame folder(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
+            + "\(frameInputs.count) frame folder(s), \(cardInputs.count) card reader(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
         closeDoor(reason: "start: the door starts closed")
         sync?.start()
         defer { sync?.stop() }
+        for card in cardInputs { card.reader.start() }
+        defer { for card in cardInputs { card.reader.stop() } }
         while true {
             let now = clock.now()
             reopenDevices(now: now)
             var descriptors = lineInputs.map { pollfd(fd: $0.line.descriptor, events: Int16(POLLIN), revents: 0) }
             if let thermometer { descriptors.append(pollfd(fd: thermometer.line.descriptor, events: Int16(POLLIN), revents: 0)) }
+            descriptors += cardInputs.map { pollfd(fd: $0.reader.descriptor, events: Int16(POLLIN), revents: 0) }
             if let stopDescriptor { descriptors.append(pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&descriptors, nfds_t(descriptors.count), 100)
             if let stopDescriptor, descriptors.last!.fd == stopDescriptor, descriptors.last!.revents != 0 { break }
@@ -172,6 +182,17 @@ public final class GateStation {
                 fault("frames \(frames.directory)", errorText(error))
             }
         }
+        for card in cardInputs {
+            health["card reader \(card.reader.reader)"] = card.reader.health
+            for outcome in card.reader.take() { presentCard(outcome, codeSeconds: card.codeSeconds, now: now) }
+        }
+        if let pending = pendingCard, now >= pending.until {
+            // No code came: the card alone is decided (and, where a code is required, denied).
+            pendingCard = nil
+            present(
+                .residentCard(cardNumber: pending.cardNumber, idNumber: pending.idNumber, healthCode: nil), text: nil,
+                temperature: nil, source: pending.source)
+        }
         updateFireEgress()
         if !fireHeld, let closesAt = doorClosesAt, clock.now() >= closesAt { closeDoor(reason: "open time over") }
         if now >= nextHeartbeat {
@@ -212,15 +233,59 @@ public final class GateStation {
         }
     }
 
-    /// Decides and logs one presentation, then opens the door for a pass.
-    private func present(_ credential: Credential, text: String, temperature scanTemperature: Double?, source: String) {
-        let now = clock.now()
-        recent = recent.filter { now.timeIntervalSince($0.value) < configuration.repeatSuppressSeconds }
-        if configuration.repeatSuppressSeconds > 0, recent[text] != nil {
-            return
+    /// A card reader's outcome: a card that could not be read is logged as an `unreadable` denial
+    /// (the door stays closed); a card read while the policy wants a code waits `codeSeconds`
+    /// for one, unless its own decision already denies it (a revoked or blacklisted card is
+    /// turned away at once).
+    private func presentCard(_ outcome: CardReaderInput.Outcome, codeSeconds: Double, now: Date) {
+        let source = "card reader"
+        switch outcome {
+        case .failed(let reason):
+            present(.unreadable(reason: reason), text: nil, temperature: nil, source: source)
+        case .card(let cardNumber, let idNumber):
+            let alone = Credential.residentCard(cardNumber: cardNumber, idNumber: idNumber, healthCode: nil)
+            if let pending = pendingCard {
+                // A second card before the first one's code: the first is decided alone.
+                pendingCard = nil
+                present(
+                    .residentCard(cardNumber: pending.cardNumber, idNumber: pending.idNumber, healthCode: nil), text: nil,
+                    temperature: nil, source: pending.source)
+            }
+            if codeSeconds > 0, listFault == nil, let station {
+                let reasons = station.decider.decide(alone, temperature: nil, now: now).reasons
+                let waitsForCode =
+                    reasons.contains(.codeRequired) && reasons.allSatisfy { [DenialReason.codeRequired, .temperatureMissing].contains($0) }
+                if waitsForCode {
+                    pendingCard = (cardNumber, idNumber, now.addingTimeInterval(codeSeconds), source)
+                    report("card read (holder \((try? PersonID(idNumber))?.masked ?? "?")): show the health code within \(codeSeconds) s")
+                    return
+                }
+            }
+            present(alone, text: nil, temperature: nil, source: source)
         }
-        recent[text] = now
-        let temperature = scanTemperature ?? thermometer?.take(at: now)
+    }
+
+    /// Decides and logs one presentation, then opens the door for a pass. `text` is what the
+    /// repeat suppression compares (`nil`: none, a card reader reads each card once). A health
+    /// code shown while a card waits for one is decided with the card.
+    private func present(_ credential: Credential, text: String?, temperature scanTemperature: Double?, source: String) {
+        let now = clock.now()
+        var credential = credential
+        var source = source
+        if let pending = pendingCard, case .healthCode(let code, presentedBy: nil) = credential {
+            pendingCard = nil
+            credential = .residentCard(cardNumber: pending.cardNumber, idNumber: pending.idNumber, healthCode: code)
+            source = "\(pending.source) + \(source)"
+        }
+        recent = recent.filter { now.timeIntervalSince($0.value) < configuration.repeatSuppressSeconds }
+        if let text {
+            if configuration.repeatSuppressSeconds > 0, recent[text] != nil {
+                return
+            }
+            recent[text] = now
+        }
+        // A read that failed is no presentation of a person: the reading stays for the retry.
+        let temperature = scanTemperature ?? (credential.kind == .unreadable ? nil : thermometer?.take(at: now))
         guard let station else { return }
         let passage: LoggedPassage
         do {

@@ -72,6 +72,30 @@ public struct StationConfiguration: Sendable, Hashable {
         /// Camera frames written into a folder (PNG, JPEG, or raw 8-bit grey `.grey` frames of
         /// `width × height`); each frame is decoded once and removed.
         case frames(directory: String, greyWidth: Int?, greyHeight: Int?, maxPixels: Int)
+        /// Resident health cards in a PC/SC reader (``CardReaderConfiguration``).
+        case card(CardReaderConfiguration)
+    }
+
+    /// A PC/SC reader for resident health cards: each inserted card is read once for its card
+    /// number (DDF1/EF05) and holder's ID number (DDF1/EF06, which needs the SAM).
+    public struct CardReaderConfiguration: Sendable, Hashable {
+        /// The card reader's PC/SC name, or a unique part of it (`"Virtual PCD 00 00"`, `"00 00"`).
+        public var reader: String
+        /// The SAM's reader; `nil` for the one reader holding a recognised SAM.
+        public var samReader: String?
+        /// The SAM PIN as hex digits (`"123456"` is the virtual test SAM's); `nil` to verify none.
+        public var samPIN: String?
+        /// When the policy requires a health code, how long after a card a scanned `HCC1-` code is
+        /// taken as shown with it (it must be the card holder's); the card alone is decided when
+        /// this runs out. 0 decides every card at once.
+        public var codeSeconds: Double
+
+        public init(reader: String, samReader: String? = nil, samPIN: String? = nil, codeSeconds: Double = 15) {
+            self.reader = reader
+            self.samReader = samReader
+            self.samPIN = samPIN
+            self.codeSeconds = codeSeconds
+        }
     }
 
     /// What one scanner line is.
@@ -118,7 +142,8 @@ public struct StationConfiguration: Sendable, Hashable {
                 .object(
                     [
                         "kind": .string, "path": .string, "format": .string, "baud": .integer, "directory": .string,
-                        "greyWidth": .integer, "greyHeight": .integer, "maxPixels": .integer,
+                        "greyWidth": .integer, "greyHeight": .integer, "maxPixels": .integer, "reader": .string,
+                        "samReader": .string, "samPin": .string, "codeSeconds": .number,
                     ], required: ["kind"])),
             "thermometer": .object(
                 ["path": .string, "baud": .integer, "pattern": .string, "maxAgeSeconds": .number], required: ["path"]),
@@ -140,6 +165,7 @@ public struct StationConfiguration: Sendable, Hashable {
     /// Keys each input or actuator kind may carry besides `kind`.
     static let kindKeys: [String: Set<String>] = [
         "lines": ["path", "format", "baud"], "frames": ["directory", "greyWidth", "greyHeight", "maxPixels"],
+        "card": ["reader", "samReader", "samPin", "codeSeconds"],
         "serialRelay": ["path", "channel", "baud"], "webhook": ["url", "timeoutSeconds"],
         "command": ["open", "close", "timeoutSeconds"],
         "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds"],
@@ -267,8 +293,23 @@ public struct StationConfiguration: Sendable, Hashable {
                 let maxPixels = number(input, "maxPixels").map(Int.init) ?? 16_000_000
                 guard maxPixels > 0 else { throw fail("\(location).maxPixels", "must be positive") }
                 inputs.append(.frames(directory: directory, greyWidth: width, greyHeight: height, maxPixels: maxPixels))
+            case "card":
+                guard let reader = string(input, "reader"), !reader.isEmpty else {
+                    throw fail(location, "a card input needs \"reader\" (its PC/SC name, see `hcard readers`)")
+                }
+                let pin = string(input, "samPin")
+                if let pin, pin.isEmpty || (try? Hex.decode(pin)) == nil {
+                    throw fail("\(location).samPin", "must be hex digits, e.g. \"123456\"")
+                }
+                let codeSeconds = number(input, "codeSeconds") ?? 15
+                guard (0...120).contains(codeSeconds) else {
+                    throw fail("\(location).codeSeconds", "\(codeSeconds) is outside 0...120")
+                }
+                inputs.append(
+                    .card(CardReaderConfiguration(
+                        reader: reader, samReader: string(input, "samReader"), samPIN: pin, codeSeconds: codeSeconds)))
             default:
-                throw fail("\(location).kind", "'\(kind)' is not an input kind (lines, frames)")
+                throw fail("\(location).kind", "'\(kind)' is not an input kind (lines, frames, card)")
             }
         }
         self.inputs = inputs

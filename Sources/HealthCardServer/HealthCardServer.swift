@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import PersonalHealthCode
 import ServiceLifecycle
 
 /// `hcard serve`: the platform interfaces of the library over HTTP (Docs/serve.md), one process
@@ -29,6 +30,8 @@ public final class HealthCardServer: Sendable {
     /// On SQLite: the index file and the accounts kept in it; `nil` with `--postgres`.
     let sqlite: (index: PatientIndex, accounts: AccountService)?
     let verification: VerificationContext
+    let stewardSessions = StewardSessions(clock: SystemClock())
+    let sqliteHealthCode: LocalHealthCodeService?
     let logger: Logger
 
     /// Opens (creating on first start) the SQLite files of `configuration`; a configuration with
@@ -76,6 +79,16 @@ public final class HealthCardServer: Sendable {
         self.sqlite = sqlite
         self.postgres = postgres
         verification = try VerificationContext(configuration: configuration, accounts: sqlite?.accounts)
+        // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
+        sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
+    }
+
+    /// The health-code service (SQLite only so far); with `--postgres` an error answered 501.
+    public var healthCode: LocalHealthCodeService {
+        get throws {
+            guard let sqliteHealthCode else { throw ServerError.notOnPostgres("GB/T 38963 health-code operations") }
+            return sqliteHealthCode
+        }
     }
 
     /// The SQLite index, for what only it offers; with `--postgres` an error answered 501.
@@ -97,6 +110,7 @@ public final class HealthCardServer: Sendable {
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
@@ -119,9 +133,7 @@ public final class HealthCardServer: Sendable {
         var response: Response
         do {
             if !endpoint.isPublic {
-                guard let presented = Self.presentedKey(request), let found = try await store.authenticate(presented) else {
-                    throw APIProblem.unauthenticated
-                }
+                guard let found = try await authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
                 client = found
                 guard !found.roles.isDisjoint(with: endpoint.roles) else { throw APIProblem.forbidden(endpoint.roles) }
             }
@@ -131,7 +143,7 @@ public final class HealthCardServer: Sendable {
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["route": "\(endpoint.path)", "error": "\(error)"])
             }
-            response = problem.response
+            response = endpoint.isPage ? stewardProblemPage(problem, request) : problem.response
         }
         if endpoint.audit != .none {
             do {

@@ -87,6 +87,16 @@ public struct ScanPrefiller: Sendable {
             return ScannedIdentity(
                 credential: .eHealthCard, holder: .eHealthCard(cardID: decoded.code.cardID), person: nil, colour: nil,
                 codeID: decoded.code.cardID, issuer: decoded.issuer, facts: [:])
+        case .residentCard(let cardNumber, let idNumber, let code):
+            // A card read at a reader: its status, then as its holder's ID number (with the code
+            // shown with it, which must be the holder's).
+            guard !eHealthCards.revocations.isRevoked(cardID: cardNumber) else {
+                throw ScanRefusal(reasonCode: DenialReason.residentCardRevoked.code, reason: DenialReason.residentCardRevoked.description)
+            }
+            let identity = try identify(code.map { .healthCode($0, presentedBy: idNumber) } ?? .idNumber(idNumber), now: now)
+            return ScannedIdentity(
+                credential: .residentCard, holder: identity.holder, person: identity.person, colour: identity.colour,
+                codeID: identity.codeID, issuer: identity.issuer, facts: identity.facts)
         case .unrecognised(let text):
             throw ScanRefusal(
                 reasonCode: "unrecognised",

@@ -6,12 +6,12 @@ extension CheckpointCommand {
     /// `hcard checkpoint station`: parse the options, start ``GateStation``, print its lines.
     struct Station: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run an unattended gate: scanners, cameras and a thermometer in, the door out, every passage logged.",
+            abstract: "Run an unattended gate: scanners, cameras, card readers and a thermometer in, the door out, every passage logged.",
             discussion: """
                 Configured by one JSON file (Docs/station.md, example \
                 Fixtures/station/station.json): the checkpoint, direction, policy, trust, \
                 revocation and blacklist files, the pass log, inputs (lines from a tty, serial \
-                scanner or FIFO; folders of camera frames), a serial thermometer, the door actuator \
+                scanner or FIFO; folders of camera frames; resident health cards in a PC/SC reader), a serial thermometer, the door actuator \
                 (serialRelay, webhook, command), the door's open time, heartbeat and state files, \
                 an optional fire-egress flag file, and where passages are uploaded (sync: a folder \
                 or an HTTP platform; the pass log is the queue, nothing lost or duplicated). Unknown keys are errors naming the key and line.

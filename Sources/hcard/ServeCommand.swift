@@ -12,10 +12,12 @@ struct ServeCommand: AsyncParsableCommand {
             (created on first start; the API keys and the audit log go beside it, in \
             hcard-serve-server.sqlite). With --postgres URL the API keys, audit log, replay claims and \
             the EMPI live in that PostgreSQL database instead, and several processes given the same URL \
-            serve as one (Docs/serve.md, "Several nodes on PostgreSQL"). Configuration, later sources winning: --config FILE (JSON with the \
-            keys listen, db, postgres, trust, revoked, skew, logLevel), the environment (HCARD_SERVE_LISTEN, \
-            HCARD_SERVE_DB, HCARD_SERVE_POSTGRES, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, HCARD_SERVE_SKEW, \
-            HCARD_SERVE_LOG_LEVEL), then these options. Logs are JSON lines on standard error. SIGTERM or \
+            serve as one (Docs/serve.md, "Several nodes on PostgreSQL"). Configuration, later sources \
+            winning: --config FILE (JSON with the keys listen, db, postgres, trust, revoked, skew, logLevel, \
+            healthCodeDb, rules, issuerKey), the environment (HCARD_SERVE_LISTEN, HCARD_SERVE_DB, \
+            HCARD_SERVE_POSTGRES, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, HCARD_SERVE_SKEW, \
+            HCARD_SERVE_LOG_LEVEL, HCARD_SERVE_HEALTH_CODE_DB, HCARD_SERVE_RULES, HCARD_SERVE_ISSUER_KEY), \
+            then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
 
             Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
@@ -81,6 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         var skew: Int?
         @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
         var logLevel: String?
+        @Option(help: "The GB/T 38963 health-code event store. Default: beside --db, <db>-health-code.sqlite.")
+        var healthCodeDb: String?
+        @Option(help: "The health-code colour rule set. Default: hainan-2022-09.")
+        var rules: String?
+        @Option(help: "The SM2 private key (PEM) that signs issued health codes. Default: none (no issuing).")
+        var issuerKey: String?
 
         func run() async throws {
             var configuration = try storage.load()
@@ -89,6 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let revoked { configuration.revoked = revoked }
             if let skew { configuration.skew = skew }
             if let logLevel { configuration.logLevel = logLevel }
+            if let healthCodeDb { configuration.healthCodeDb = healthCodeDb }
+            if let rules { configuration.rules = rules }
+            if let issuerKey { configuration.issuerKey = issuerKey }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer.open(configuration: configuration).run()

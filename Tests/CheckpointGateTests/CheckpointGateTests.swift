@@ -82,6 +82,25 @@ struct CheckpointGateTests {
                 .contains("needs a capture group"))
     }
 
+    @Test("a card reader input: defaults, and its keys checked like the other inputs")
+    func cardReaderInput() throws {
+        func card(_ keys: String) -> String {
+            Self.minimal.replacingOccurrences(of: "{\"kind\": \"lines\", \"path\": \"scanner.fifo\"}", with: "{\"kind\": \"card\"\(keys)}")
+        }
+        let plain = try configuration(card(", \"reader\": \"Virtual PCD 00 00\""))
+        #expect(plain.inputs == [.card(.init(reader: "Virtual PCD 00 00", samReader: nil, samPIN: nil, codeSeconds: 15))])
+        let full = try configuration(
+            card(", \"reader\": \"00 00\", \"samReader\": \"00 01\", \"samPin\": \"123456\", \"codeSeconds\": 0"))
+        #expect(full.inputs == [.card(.init(reader: "00 00", samReader: "00 01", samPIN: "123456", codeSeconds: 0))])
+        #expect(rejection(card("")).contains("a card input needs \"reader\""))
+        #expect(rejection(card(", \"reader\": \"r\", \"samPin\": \"12345G\"")).contains("inputs[0].samPin: must be hex digits"))
+        #expect(rejection(card(", \"reader\": \"r\", \"codeSeconds\": 121")).contains("codeSeconds: 121.0 is outside 0...120"))
+        let foreign = rejection(card(", \"reader\": \"r\", \"path\": \"/dev/ttyACM0\""))
+        #expect(foreign.contains("inputs[0].path: unknown key \"path\" for kind card"), "\(foreign)")
+        let misspelt = rejection(card(", \"reader\": \"r\", \"samPIN\": \"123456\""))
+        #expect(misspelt.contains("unknown key \"samPIN\" (closest known key: \"samPin\")"), "\(misspelt)")
+    }
+
     @Test("the example in Fixtures/ is valid")
     func fixture() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -58,7 +58,9 @@ struct RouteSecurityTests {
             for role in endpoint.roles {
                 let reply = try await live.call(method, endpoint.path, parameters: parameters, key: keys[role], body: body)
                 #expect(![401, 403].contains(reply.status), "\(method) \(endpoint.path) as \(role) was refused")
-                if backend == .postgres, reply.status == 501, reply.json["error"] == .string("notOnPostgres") {
+                if backend == .postgres, reply.status == 501 {
+                    // Documented for this operation (the contract check of `call`); a JSON answer names it.
+                    if reply.json != .null { #expect(reply.json["error"] == .string("notOnPostgres")) }
                     notOnPostgres.insert("\(method) \(endpoint.path)")
                     continue
                 }

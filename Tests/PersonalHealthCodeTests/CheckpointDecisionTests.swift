@@ -211,6 +211,37 @@ struct CheckpointDecisionTests {
         #expect(mistyped.colour == .green && mistyped.holder == .healthCodeSubject(HealthCode.Subject(person: Self.person)))
     }
 
+    @Test("resident health cards: status first, the holder's own code, a code required unless ID numbers suffice")
+    func residentCards() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let number = "11010519491231002X"
+        func card(_ code: String?, number: String = number, id: String = "11010519491231002X") -> Credential {
+            .residentCard(cardNumber: number, idNumber: id, healthCode: code)
+        }
+        let green = try await healthCode(.green)
+        let pass = decider().decide(card(green), temperature: 36.5, now: Self.now)
+        #expect(pass.passes && pass.credential == .residentCard && pass.holder == .person(Self.person) && pass.colour == .green)
+        #expect(decider().decide(card(nil), temperature: 36.5, now: Self.now).reasons == [.codeRequired])
+        let manual = decider(CheckpointPolicy(identification: .idNumberSuffices))
+        #expect(manual.decide(card(nil), temperature: 36.5, now: Self.now).passes)
+
+        // Someone else's code with the card; a red code of the holder; an invalid ID number on the card.
+        let strangers = try await healthCode(.green, for: Self.stranger)
+        #expect(decider().decide(card(strangers), temperature: 36.5, now: Self.now).reasons.map(\.code) == ["healthCode.subjectMismatch"])
+        let red = decider().decide(card(try await healthCode(.red)), temperature: 36.5, now: Self.now)
+        #expect(red.reasons == [.colourNotAllowed(.red)])
+        #expect(manual.decide(card(nil, id: "110105194912310021"), temperature: 36.5, now: Self.now).reasons.map(\.code) == ["invalidIDNumber"])
+
+        // The card number revoked (the station merges the platform blacklist into this list): denied
+        // with a valid code, and even where an ID number alone would do.
+        var revoked = RevocationList()
+        try revoked.revoke(cardID: number)
+        let listed = CheckpointDecider(policy: CheckpointPolicy(identification: .idNumberSuffices), trustList: trust, revocations: revoked)
+        #expect(listed.decide(card(green), temperature: 36.5, now: Self.now).reasons.map(\.code) == ["residentCard.revoked"])
+        #expect(listed.decide(card(nil), temperature: 36.5, now: Self.now).reasons == [.residentCardRevoked])
+        #expect(listed.decide(card(nil, number: "ANOTHER1"), temperature: 36.5, now: Self.now).passes)
+    }
+
     @Test("texts that are no verifiable code, and scans that gave nothing, deny")
     func unrecognised() throws {
         defer { try? FileManager.default.removeItem(at: directory) }

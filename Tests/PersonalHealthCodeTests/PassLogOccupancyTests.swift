@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import HealthCardFoundation
 @testable import HealthCardTestSupport
@@ -50,5 +51,48 @@ struct PassLogOccupancyTests {
             DepartmentPassCount(department: "Outpatients", entered: 3, left: 1, denied: 1),
             DepartmentPassCount(department: "Ward", entered: 1, left: 1, denied: 0),
         ])
+    }
+
+    /// "Inside now" reads the `inside` table the log keeps as it grows; any other filter groups the
+    /// passages. Both must give the same people on a log where everything happens: entries and
+    /// exits, denials, unreadable scans, four departments, people crossing between them.
+    @Test("inside now (the kept table) equals the grouping query, whole site and per department; a v1 log is backfilled")
+    func keptTableEqualsQuery() throws {
+        let (log, directory) = try PassLogTests.temporaryLog()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let departments = ["A", "B", "C", ""]
+        let sites = try (0..<8).map { try CheckpointSite(id: "G\($0)", department: departments[$0 % 4]) }
+        var generator = SystemRandomNumberGenerator()
+        var passages: [Passage] = []
+        for index in 0..<3_000 {
+            let holder = Int.random(in: 0..<12, using: &generator) == 0 ? nil : PassLogTests.people.randomElement(using: &generator)
+            passages.append(
+                Passage(
+                    time: PassLogTests.start.addingTimeInterval(Double(index) * 7),
+                    checkpoint: sites.randomElement(using: &generator)!, direction: Bool.random(using: &generator) ? .entering : .leaving,
+                    decision: PassLogTests.decision(holder, deny: Int.random(in: 0..<6, using: &generator) == 0, temperature: 36.5)))
+        }
+        // Half one transaction at a time (the trigger per append), half in one batch.
+        for passage in passages[..<1_500] { try log.append(passage) }
+        try log.append(contentsOf: passages[1_500...])
+
+        let later = PassLogFilter(to: PassLogTests.start.addingTimeInterval(86_400))
+        func agree(_ log: PassLog) throws {
+            #expect(try log.inside(matching: PassLogFilter()) == log.inside(matching: later))
+            #expect(!(try log.inside(matching: PassLogFilter())).isEmpty)
+            for department in departments {
+                var slow = later
+                slow.department = department
+                #expect(try log.inside(matching: PassLogFilter(department: department)) == log.inside(matching: slow), "\(department)")
+            }
+        }
+        try agree(log)
+
+        // A log written before the table existed: the migration fills it from the passages.
+        let path = log.path
+        try log.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER passage_inside; DROP TABLE inside; DELETE FROM grdb_migrations WHERE identifier = 'v2-inside'")
+        }
+        try agree(try PassLog(path: path))
     }
 }

@@ -285,7 +285,7 @@ struct ReaderIntegrationWithoutPCSCDTests {
 // MARK: - Processes
 
 /// `hcard emulate` as a child process, stderr in a log file; killed on deinit if still running.
-private final class Emulator {
+final class Emulator {
     let process = Process()
     let log: URL
 
@@ -338,7 +338,7 @@ private final class Emulator {
 
 /// Runs the built `hcard` with extra environment variables; output goes through files so a
 /// chatty child cannot block on a full pipe, and a hung child is killed after `timeout`.
-private func runHCard(
+func runHCard(
     _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60
 ) throws -> HCardRunner.Result {
     let directory = FileManager.default.temporaryDirectory

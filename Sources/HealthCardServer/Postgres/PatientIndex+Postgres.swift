@@ -265,12 +265,12 @@ public final class PostgresPatientIndex: EMPIStore {
         return try found.decode((Int64, String).self)
     }
 
-    /// Replaces the cross-index entries of a record (`PatientIndex.crossIndexEntries`).
+    /// Replaces the cross-index entries of a record (`PatientIndex.identifierEntries`).
     func writeIdentifiers(
         _ connection: PostgresConnection, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain]
     ) async throws {
         try await connection.query("DELETE FROM empi_identifier WHERE record = \(row)", logger: logger)
-        for entry in PatientIndex.crossIndexEntries(record, domains: domains, today: normalizer.today) {
+        for entry in PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today) {
             try await connection.query(
                 """
                 INSERT INTO empi_identifier (domain, value, record) VALUES (\(entry.domain), \(entry.value), \(row))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL database that several `hcard serve --postgres URL` nodes share: a connection
 /// pool (postgres-nio's `PostgresClient`), the schema (``PostgresSchema``), and transactions that
@@ -55,26 +56,33 @@ public final class SharedDatabase: Sendable {
         }
     }
 
-    /// `body`, or ``ServerError/databaseUnavailable(_:)`` with `message` if it takes longer than
-    /// `limit` (the body is cancelled).
+    /// `body`, or ``ServerError/databaseUnavailable(_:)`` with `message` once it has taken
+    /// `limit`. At the deadline the caller gets the error at once and the body is cancelled; the
+    /// body is not waited for (the pool may be stuck connecting to a database that is down).
     static func deadline<T: Sendable>(
         _ limit: Duration, _ message: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw ServerError.databaseUnavailable(message)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        let race = DeadlineRace<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.start(
+                continuation,
+                work: Task {
+                    do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+                },
+                timer: Task {
+                    guard (try? await Task.sleep(for: limit)) != nil else { return }
+                    race.finish(.failure(ServerError.databaseUnavailable(message)))
+                })
         }
     }
 
     /// Stops the pool: connections are closed and queries fail from then on.
     public func shutdown() async {
         runner.cancel()
-        await runner.value
+        // The pool ends its run loop on cancellation; a pool stuck connecting to a database that
+        // is down is not waited for longer than 2 s.
+        let runner = self.runner
+        _ = try? await Self.deadline(.seconds(2), "pool shutdown") { await runner.value }
     }
 
     /// The URL with its password replaced by `***`, for messages.
@@ -168,5 +176,43 @@ extension PostgresConnection {
         var rows: [PostgresRow] = []
         for try await row in try await self.query(query, logger: logger) { rows.append(row) }
         return rows
+    }
+}
+
+/// The two tasks of ``SharedDatabase/deadline(_:_:_:)``, the body and the timer: whichever ends
+/// first answers the caller once and cancels the other.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var result: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            state.tasks = [work, timer]
+            guard let result = state.result else {
+                state.continuation = continuation
+                return nil
+            }
+            return result
+        }
+        if let early {
+            work.cancel()
+            timer.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard state.result == nil else { return (nil, []) }
+            state.result = result
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
     }
 }

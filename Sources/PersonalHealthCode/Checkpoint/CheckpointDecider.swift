@@ -97,6 +97,25 @@ public struct CheckpointDecider: Sendable {
                 reasons.append(.invalidIDNumber(reason: Self.idNumberFinding(text)))
             }
             if policy.identification == .validCode { reasons.append(.codeRequired) }
+        case .residentCard(let cardNumber, let idNumber, let code):
+            // The card's status first: a revoked or blacklisted card denies whatever else holds.
+            if eHealthCards.revocations.isRevoked(cardID: cardNumber) { reasons.append(.residentCardRevoked) }
+            var person: PersonID?
+            do {
+                person = try PersonID(idNumber)
+                holder = person.map(PassHolder.person)
+            } catch {
+                reasons.append(.invalidIDNumber(reason: Self.idNumberFinding(idNumber)))
+            }
+            if let code {
+                // The code must be the card holder's: checked against the ID number the card holds.
+                switch healthCodes.verify(code, now: now, presentedBy: person) {
+                case .valid(let verified): colour = verified.colour
+                case let verdict: reasons.append(.healthCode(verdict))
+                }
+            } else if policy.identification == .validCode {
+                reasons.append(.codeRequired)
+            }
         case .unrecognised:
             reasons.append(.unrecognisedCredential)
         case .unreadable(let reason):

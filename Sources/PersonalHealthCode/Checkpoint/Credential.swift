@@ -25,10 +25,16 @@ public enum Credential: Hashable, Sendable {
     case unrecognised(String)
     /// The scan gave no text at all (no symbol in the image, an unreadable file); the reason says why.
     case unreadable(reason: String)
+    /// A resident health card read at a PC/SC reader (`CheckpointGate`): its card number
+    /// (DDF1/EF05 item 8, health-card.md §4.1) and its holder's ID number (DDF1/EF06 item 15,
+    /// §4.2), as read (not yet validated), and the `HCC1-` health code shown with it, if any.
+    /// The card number is checked against the revocation list (which holds the platform's
+    /// blacklist); the health code must belong to the card's holder.
+    case residentCard(cardNumber: String, idNumber: String, healthCode: String?)
 
     /// The kind of credential, as the pass log stores it.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
-        case healthCode, eHealthCard, idNumber, unrecognised, unreadable
+        case healthCode, eHealthCard, idNumber, unrecognised, unreadable, residentCard
     }
 
     /// A scanned text, classified by its prefix. `presentedBy` is kept only for a health code: an
@@ -50,6 +56,7 @@ public enum Credential: Hashable, Sendable {
         case .idNumber: .idNumber
         case .unrecognised: .unrecognised
         case .unreadable: .unreadable
+        case .residentCard: .residentCard
         }
     }
 }

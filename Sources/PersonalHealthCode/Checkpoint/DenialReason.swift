@@ -33,6 +33,9 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
     case unrecognisedCredential
     /// The scan yielded nothing (no symbol, unreadable image).
     case unreadable(reason: String)
+    /// A resident health card whose card number is on the revocation list (a cancelled, lost or
+    /// replaced card, or a number on the platform's blacklist, `Docs/accounts.md`).
+    case residentCardRevoked
     /// The station could not decide safely and refused without deciding: a trust, revocation,
     /// blacklist or policy file that was reloaded and is invalid (`CheckpointGate`).
     case stationFault(reason: String)
@@ -40,7 +43,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
     /// A stable, machine-readable name, as stored in the log: `healthCode.expired`,
     /// `eHealthCard.replayed`, `colourNotAllowed`, `fever`, `temperatureMissing`,
     /// `temperatureImplausible`, `invalidIDNumber`, `codeRequired`, `unrecognisedCredential`,
-    /// `unreadable`, `stationFault`.
+    /// `unreadable`, `residentCard.revoked`, `stationFault`.
     public var code: String {
         switch self {
         case .healthCode(let verdict): "healthCode." + verdict.reasonCode
@@ -53,6 +56,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
         case .codeRequired: "codeRequired"
         case .unrecognisedCredential: "unrecognisedCredential"
         case .unreadable: "unreadable"
+        case .residentCardRevoked: "residentCard.revoked"
         case .stationFault: "stationFault"
         }
     }
@@ -72,6 +76,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
         case .unrecognisedCredential:
             "not a code this checkpoint can verify (neither an HCC1- health code nor an HCK1- e-health-card code)"
         case .unreadable(let reason): "unreadable: \(reason)"
+        case .residentCardRevoked: "resident health card: the card number is revoked or blacklisted"
         case .stationFault(let reason): "station fault, refused without deciding: \(reason)"
         }
     }

@@ -37,8 +37,28 @@ extension PassLog {
     ///
     /// Only passages that were let through count: a denied exit did not leave. Passages without an
     /// established holder cannot be followed and are left out.
+    ///
+    /// Cost: "now" (no time, checkpoint, area or holder in the filter; a department allowed) reads
+    /// the `inside` table the log keeps as it is appended, proportional to the people inside;
+    /// any other filter groups every matching passage by person (see ``PassLog``).
     public func inside(matching filter: PassLogFilter) throws -> [Occupant] {
-        try followingHolders(
+        if filter.from == nil, filter.to == nil, filter.checkpoint == nil, filter.area == nil, filter.holder == nil {
+            return try reading { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT person, time, checkpoint, department FROM inside WHERE scope = ? ORDER BY time, id
+                        """, arguments: [filter.department.map { "D:" + $0 } ?? "*"]
+                ).compactMap { row in
+                    (try? PassHolder(row["person"] as String)).map { holder in
+                        Occupant(
+                            holder: holder, since: Date(timeIntervalSince1970: TimeInterval(row["time"] as Int64)),
+                            checkpoint: row["checkpoint"], department: row["department"])
+                    }
+                }
+            }
+        }
+        return try followingHolders(
             matching: filter,
             sql: { condition in
                 """

@@ -12,7 +12,7 @@ extension PassLog {
     public func records(after id: Int64, checkpoint: String, limit: Int) throws -> [PassRecord] {
         try reading { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM passage WHERE id > ? AND checkpoint = ? ORDER BY id LIMIT ?",
+                db, sql: "SELECT \(Self.recordColumns) FROM passage WHERE id > ? AND checkpoint = ? ORDER BY id LIMIT ?",
                 arguments: [id, checkpoint, max(0, limit)]
             ).map { try PassRecord(row: $0) }
         }

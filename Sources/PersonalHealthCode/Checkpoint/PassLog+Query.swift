@@ -87,7 +87,7 @@ extension PassLog {
 
     static func recordsQuery(_ filter: PassLogFilter, limit: Int?) -> (String, StatementArguments) {
         let (condition, arguments) = filter.condition
-        var sql = "SELECT * FROM passage WHERE \(condition) ORDER BY time, id"
+        var sql = "SELECT \(recordColumns) FROM passage WHERE \(condition) ORDER BY time, id"
         if let limit { sql += " LIMIT \(max(0, limit))" }
         return (sql, arguments)
     }

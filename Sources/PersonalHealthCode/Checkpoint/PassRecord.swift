@@ -31,14 +31,15 @@ public struct PassRecord: Hashable, Sendable {
     /// The time as people in China read it, ISO 8601 with the zone: `2026-03-02T08:15:00+08:00`.
     public var chinaTime: String { ChinaTime.dateTime(at: time).description + "+08:00" }
 
+    /// A row of `SELECT \(PassLog.recordColumns)`: columns by position, since a query reads
+    /// thousands of rows and a lookup by name costs more than the value.
     init(row: Row) throws {
-        id = row["id"]
-        time = Date(timeIntervalSince1970: TimeInterval(row["time"] as Int64))
-        checkpoint = try CheckpointSite(
-            id: row["checkpoint"], name: row["checkpointName"], area: row["area"], department: row["department"])
-        let directionText: String = row["direction"]
-        let credentialText: String = row["credential"]
-        let decisionText: String = row["decision"]
+        id = row[0]
+        time = Date(timeIntervalSince1970: TimeInterval(row[1] as Int64))
+        checkpoint = try CheckpointSite(id: row[2], name: row[3], area: row[4], department: row[5])
+        let directionText: String = row[6]
+        let credentialText: String = row[7]
+        let decisionText: String = row[11]
         guard let direction = PassDirection(rawValue: directionText),
             let credential = Credential.Kind(rawValue: credentialText),
             let outcome = CheckpointDecision.Outcome(rawValue: decisionText)
@@ -50,12 +51,12 @@ public struct PassRecord: Hashable, Sendable {
         self.direction = direction
         self.credential = credential
         self.outcome = outcome
-        holder = try (row["person"] as String?).map(PassHolder.init)
-        colour = (row["colour"] as String?).map(HealthColour.init(rawValue:))
-        temperature = row["temperature"]
-        let reasons: String = row["reasons"]
+        holder = try (row[8] as String?).map(PassHolder.init)
+        colour = (row[9] as String?).map(HealthColour.init(rawValue:))
+        temperature = row[10]
+        let reasons: String = row[12]
         reasonCodes = reasons.split(separator: " ").map(String.init)
-        detail = row["detail"]
-        plate = row["plate"]
+        detail = row[13]
+        plate = row[14]
     }
 }
