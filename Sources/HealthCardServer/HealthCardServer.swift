@@ -32,6 +32,7 @@ public final class HealthCardServer: Sendable {
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
     let sqliteHealthCode: LocalHealthCodeService?
+    let sqliteCheckpoints: CheckpointContext?
     let logger: Logger
 
     /// Opens (creating on first start) the SQLite files of `configuration`; a configuration with
@@ -78,9 +79,20 @@ public final class HealthCardServer: Sendable {
         self.empi = empi
         self.sqlite = sqlite
         self.postgres = postgres
-        verification = try VerificationContext(configuration: configuration, accounts: sqlite?.accounts)
+        verification = try VerificationContext(
+            configuration: configuration, accounts: sqlite?.accounts, seenNonces: (store as? ServerStore)?.seenNonces)
         // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
         sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
+        // Checkpoint scans log to a local pass-log file: one node only, so not with --postgres.
+        sqliteCheckpoints = sqlite == nil ? nil : try CheckpointContext(configuration: self.configuration, storage: storage)
+    }
+
+    /// Checkpoint scans and the pass log (SQLite only so far); with `--postgres` an error answered 501.
+    var checkpoints: CheckpointContext {
+        get throws {
+            guard let sqliteCheckpoints else { throw ServerError.notOnPostgres("checkpoint scans and the pass log") }
+            return sqliteCheckpoints
+        }
     }
 
     /// The health-code service (SQLite only so far); with `--postgres` an error answered 501.
@@ -110,7 +122,7 @@ public final class HealthCardServer: Sendable {
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
-            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints + checkpointEndpoints + eventStreamEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.

@@ -13,11 +13,16 @@ struct VerificationContext: Sendable {
     let trustList: TrustList
     let revocations: RevocationList
     let clockSkew: Duration
+    /// The accepted dynamic codes of this node on SQLite, shared by `/v1/codes/verify` (through
+    /// ``ServerStore/claim(_:)``) and checkpoint scans; `nil` with `--postgres`, where claims are a
+    /// table (``PostgresServerStore``).
+    let seenNonces: SeenNonceCache?
     /// The accounts whose refused cards are added to the revocations; `nil` with `--postgres`
     /// (accounts are not on PostgreSQL yet: the file's revocations only).
     let accounts: AccountService?
 
-    init(configuration: ServerConfiguration, accounts: AccountService?) throws {
+    init(configuration: ServerConfiguration, accounts: AccountService?, seenNonces: SeenNonceCache?) throws {
+        self.seenNonces = seenNonces
         trustList = try configuration.trust.map { try TrustList.load(from: $0) } ?? TrustList()
         revocations = try configuration.revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
         clockSkew = .seconds(configuration.skew)

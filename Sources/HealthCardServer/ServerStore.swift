@@ -47,11 +47,13 @@ public final class ServerStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let clock: any WallClock
-    let seenNonces = SeenNonceCache()
+    /// The accepted dynamic codes (``claim(_:)``), shared with the node's checkpoint scans.
+    let seenNonces: SeenNonceCache
 
-    public init(path: String, clock: any WallClock = SystemClock()) throws {
+    public init(path: String, clock: any WallClock = SystemClock(), seenNonces: SeenNonceCache = SeenNonceCache()) throws {
         self.path = path
         self.clock = clock
+        self.seenNonces = seenNonces
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         pool = try StoreKind.serverState.openPool(path: path, mode: .readWrite, configuration: configuration)

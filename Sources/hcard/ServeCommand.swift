@@ -14,10 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             the EMPI live in that PostgreSQL database instead, and several processes given the same URL \
             serve as one (Docs/serve.md, "Several nodes on PostgreSQL"). Configuration, later sources \
             winning: --config FILE (JSON with the keys listen, db, postgres, trust, revoked, skew, logLevel, \
-            healthCodeDb, rules, issuerKey), the environment (HCARD_SERVE_LISTEN, HCARD_SERVE_DB, \
-            HCARD_SERVE_POSTGRES, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, HCARD_SERVE_SKEW, \
-            HCARD_SERVE_LOG_LEVEL, HCARD_SERVE_HEALTH_CODE_DB, HCARD_SERVE_RULES, HCARD_SERVE_ISSUER_KEY), \
-            then these options. Logs are JSON lines on standard error. SIGTERM or \
+            healthCodeDb, rules, issuerKey, passLog, checkpointPolicy), the environment (HCARD_SERVE_ and \
+            the key in upper snake case: HCARD_SERVE_LISTEN, HCARD_SERVE_DB, HCARD_SERVE_POSTGRES, …, \
+            HCARD_SERVE_CHECKPOINT_POLICY), then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
 
             Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
@@ -89,6 +88,10 @@ struct ServeCommand: AsyncParsableCommand {
         var rules: String?
         @Option(help: "The SM2 private key (PEM) that signs issued health codes. Default: none (no issuing).")
         var issuerKey: String?
+        @Option(help: "The checkpoint pass log. Default: beside --db, <db>-pass-log.sqlite.")
+        var passLog: String?
+        @Option(help: "The checkpoint policy JSON (as for hcard checkpoint scan). Default: the default policy.")
+        var checkpointPolicy: String?
 
         func run() async throws {
             var configuration = try storage.load()
@@ -100,6 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let healthCodeDb { configuration.healthCodeDb = healthCodeDb }
             if let rules { configuration.rules = rules }
             if let issuerKey { configuration.issuerKey = issuerKey }
+            if let passLog { configuration.passLog = passLog }
+            if let checkpointPolicy { configuration.checkpointPolicy = checkpointPolicy }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer.open(configuration: configuration).run()

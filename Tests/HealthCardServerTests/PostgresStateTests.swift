@@ -38,7 +38,10 @@ struct PostgresStateTests {
             #expect("\(error)".contains("postgres://hcard:***@127.0.0.1:1/hcard did not answer"), "\(error)")
             #expect(!"\(error)".contains("s3cret"))
         }
-        #expect(ContinuousClock.now - started < SharedDatabase.startLimit + .seconds(5))
+        // It answers instead of waiting for the database: 10 s alone (`hcard serve` measured 10.3 s);
+        // the bound is wide because the whole parallel test run can keep the 2-core machine's
+        // cooperative threads busy for a minute (timers then fire late).
+        #expect(ContinuousClock.now - started < SharedDatabase.startLimit + .seconds(110))
     }
 
     @Test("a key added on one node works on the other; revoked there, it is refused on both; a name is taken once", arguments: Backend.postgresOnly)
