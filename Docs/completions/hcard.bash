@@ -2964,7 +2964,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
+    non_repeating_options=(--config --db --postgres --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2973,6 +2973,9 @@ _hcard_serve_run() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--listen')
@@ -3035,7 +3038,7 @@ _hcard_serve_key_add() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name --roles)
+    non_repeating_options=(--config --db --postgres --name --roles)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3044,6 +3047,9 @@ _hcard_serve_key_add() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')
@@ -3059,7 +3065,7 @@ _hcard_serve_key_list() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db)
+    non_repeating_options=(--config --db --postgres)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3068,6 +3074,9 @@ _hcard_serve_key_list() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     esac
@@ -3077,7 +3086,7 @@ _hcard_serve_key_revoke() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name)
+    non_repeating_options=(--config --db --postgres --name)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3086,6 +3095,9 @@ _hcard_serve_key_revoke() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')

@@ -2111,6 +2111,7 @@ _hcard_serve_run() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--listen[HOST\:PORT to listen on. Default\: 127.0.0.1\:8080.]:listen:'
         '--trust[The trust list for code verification.]:trust:'
         '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
@@ -2162,6 +2163,7 @@ _hcard_serve_key_add() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--name[The client'\''s name (letters, digits, '\''-'\'', '\''_'\'', '\''.'\'').]:name:'
         '--roles[Comma-separated roles.]:roles:'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -2176,6 +2178,7 @@ _hcard_serve_key_list() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -2188,6 +2191,7 @@ _hcard_serve_key_revoke() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--name[The key'\''s name.]:name:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

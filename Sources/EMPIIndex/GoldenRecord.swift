@@ -44,6 +44,12 @@ public struct Survivorship: Sendable, Hashable, Codable {
         public var trust: Int
         /// A number that grows with each write (the index's revision at the record's last write).
         public var version: Int64
+
+        package init(record: PersonRecord, trust: Int, version: Int64) {
+            self.record = record
+            self.trust = trust
+            self.version = version
+        }
     }
 
     /// The golden record of `sources`: per field the first non-empty value in rank order.

@@ -94,14 +94,14 @@ extension PatientIndex {
     }
 
     /// One cross-index entry: a (domain, normalised value) pair.
-    struct IdentifierEntry: Hashable, Sendable {
-        var domain: String
-        var value: String
+    package struct IdentifierEntry: Hashable, Sendable {
+        package var domain: String
+        package var value: String
     }
 
     /// A record's cross-index entries: its own ID in its source domain and every identifier that
     /// passes its domain's validator, normalised per domain (empi.md §2.1).
-    static func identifierEntries(
+    package static func identifierEntries(
         _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
     ) -> [IdentifierEntry] {
         var entries = [IdentifierEntry(domain: record.domain, value: record.id)]
@@ -128,10 +128,17 @@ extension PatientIndex {
         try insertIdentifiers(db, row: row, identifierEntries(record, domains: domains, today: today))
     }
 
+    /// The error of a record ``check(_:domains:today:issues:)`` rejected.
+    package static func rejection(_ issues: [RecordIssue]) -> HealthCardError {
+        HealthCardError(
+            code: .unknownSourceDomain,
+            reason: issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
+    }
+
     /// Checks a record against the registered domains: an unknown source or identifier domain
     /// rejects it (returned as `true`), an identifier failing its validator is an issue only (it stays
     /// in the record for matching, as the batch modes see it, but is not cross-indexed).
-    static func check(
+    package static func check(
         _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate, issues: inout [RecordIssue]
     ) -> Bool {
         var rejected = false
