@@ -146,8 +146,8 @@ def start_server(hcard, work):
 def feed_review_pair(base, key):
     """A background of 150 other people (so names and dates are as rare as in a real index: the
     scores use term frequencies), then two records of one woman from two hospitals: the second
-    has her name, birth date and sex but no ID number and no phone, which puts the pair in the
-    review band. Returns (review, candidate person, the person the record waits in)."""
+    has her birth date and sex, a homophone given name (小芳 for 晓芳), another phone and no ID
+    number, which puts the pair in the review band. Returns (review, candidate person, the person the record waits in)."""
     for domain in ({"code": "citizen-id", "type": "citizen-id"}, {"code": "HOSP-A", "name": "第一医院"},
                    {"code": "HOSP-B", "name": "第二医院"}):
         status, body = api(base, key, "POST", "/v1/empi/domains", domain)
@@ -167,7 +167,8 @@ def feed_review_pair(base, key):
              "identifiers": [{"domain": "citizen-id", "value": "31011519900701002X", "kind": "citizenID"}]}
     status, fed = api(base, key, "POST", "/v1/empi/records", first)
     check(status == 200 and fed["decision"] == "new-person", f"A-1 is a new person ({fed.get('decision')})")
-    second = {"id": "B-1", "domain": "HOSP-B", "fullName": "王晓芳", "birthDate": "1990-07-01", "sex": "2"}
+    second = {"id": "B-1", "domain": "HOSP-B", "fullName": "王小芳", "birthDate": "1990-07-01", "sex": "2",
+              "phone": "13055501231"}
     status, fed = api(base, key, "POST", "/v1/empi/records", second)
     check(status == 200 and fed["decision"] == "review", f"B-1 goes to review ({fed.get('decision')})")
     return fed["reviewItem"], fed["candidates"][0]["person"], fed["person"]

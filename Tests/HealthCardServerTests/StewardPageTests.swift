@@ -137,7 +137,8 @@ struct StewardPageTests {
 /// "Merge" and "Keep apart" do to the index what they say.
 @Suite("steward review buttons")
 struct StewardReviewButtonTests {
-    /// 150 other people, then two records of one woman that land in the review band; returns the
+    /// 150 other people, then two records of one woman (a homophone given name, a new phone) that land
+    /// in the review band; returns the
     /// review id, the candidate person and the record under review.
     static func reviewPair(_ live: LiveServer, suffix: String) throws -> (Int64, EnterpriseID, RecordReference) {
         let index = try live.server.index
@@ -154,11 +155,12 @@ struct StewardReviewButtonTests {
         }
         let first = try index.feed(
             PersonRecord(
-                id: "A-\(suffix)", domain: "HOSP-A", fullName: "王晓芳", birthDate: "1990-07-01", sex: "2",
-                phone: "13912345678"))
+                id: "A-\(suffix)", domain: "HOSP-A", fullName: "王晓芳", birthDate: "1990-07-0\(suffix)", sex: "2",
+                phone: "1391234567\(suffix)"))
         let reference = RecordReference(domain: "HOSP-B", id: "B-\(suffix)")
         let second = try index.feed(
-            PersonRecord(id: reference.id, domain: reference.domain, fullName: "王晓芳", birthDate: "1990-07-01", sex: "2"))
+            PersonRecord(id: reference.id, domain: reference.domain, fullName: "王小芳", birthDate: "1990-07-0\(suffix)", sex: "2",
+                phone: "1305550123\(suffix)"))
         #expect(second.decision == .review, "\(second.decision)")
         return (try #require(second.reviewItem), try #require(first.person), reference)
     }
