@@ -11,7 +11,13 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "bench",
-            dependencies: [.product(name: "HealthCardCore", package: "HealthCardKit")],
-            path: "Sources/bench")
-    ]
+            dependencies: [.product(name: "HealthCardCore", package: "HealthCardKit"), "CZXingBench"],
+            path: "Sources/bench"),
+        // zxing-cpp (Debian's libzxing-dev, installed by Scripts/setup.sh) for the read-rate row
+        // beside zbar; only the benchmark links it (issue 19, item 2).
+        .target(
+            name: "CZXingBench", path: "Sources/CZXingBench",
+            linkerSettings: [.linkedLibrary("ZXing")]),
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -13,11 +13,16 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libzbar-dev zbar-tools \
     libssl-dev openssl \
     libpng-dev libjpeg-dev libwebp-dev libzint-dev \
+    libzxing-dev \
     libsqlite3-dev sqlite3 \
     iproute2 procps \
     gcc libc6-dev libjna-java default-jdk-headless \
+    chromium fonts-wqy-microhei \
     >/dev/null
 echo "setup: system packages installed"
 # schemathesis: Scripts/check-api.sh runs it against a live `hcard serve` (Docs/serve.md §6).
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "schemathesis==4.32.5"
 echo "setup: schemathesis installed"
+# websockets: Tests/Browser/steward_review.py drives headless chromium over the DevTools protocol.
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "websockets==17.4"
+echo "setup: websockets installed"

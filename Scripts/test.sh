@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds HealthCardKit, checks its layering (Scripts/check-architecture.sh) and runs every test:
-# unit tests, the CLI tests, schemathesis against `hcard serve` (Scripts/check-api.sh), and the
+# unit tests, the CLI tests, schemathesis against `hcard serve` (Scripts/check-api.sh), the
+# steward's page in headless Chromium (Tests/Browser/steward_review.py), and the
 # PC/SC integration tests
 # (Tests/hcardTests/ReaderIntegrationTests.swift), which need pcscd with vsmartcard-vpcd.
 # Needs the packages of Scripts/setup.sh; pcscd needs root (it writes /run/pcscd).
@@ -64,6 +65,14 @@ bash Scripts/test-capi.sh
 # The HTTP API against its OpenAPI document: schemathesis on a live `hcard serve` over loopback
 # (no 5xx, every status and body as documented), then SIGTERM must end it with status 0.
 bash Scripts/check-api.sh
+
+# The data steward's review in headless Chromium (Docs/serve.md §7): sign in, open the queue, click
+# "link" on a pair, then the link is checked in the index file. Screenshots are kept in the folder
+# it prints. Exit 77 (skipped) only outside CI when chromium is missing; under CI=true that fails.
+status=0
+python3 Tests/Browser/steward_review.py "$(swift build --show-bin-path 2>/dev/null)/hcard" \
+    "${HCARD_ARTIFACTS:-$PWD/.build/test-artifacts}/steward-browser" || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
 
 # Every libFuzzer target of Scripts/fuzz.sh (one per parser) for 5 s each, built unoptimised:
 # the builds are three times quicker, which is what a short run needs; builds are reused while

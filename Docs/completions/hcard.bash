@@ -1946,13 +1946,13 @@ _hcard_empi() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|domain|ingest|match|query|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
+    init|domain|ingest|match|query|find|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
         # Offer subcommand argument completions
         "_hcard_empi_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init domain ingest match query link unlink merge unmerge review events stats explain dedupe link-files' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init domain ingest match query find link unlink merge unmerge review events stats explain dedupe link-files' -- "${cur}"))
         ;;
     esac
 }
@@ -2110,6 +2110,39 @@ _hcard_empi_query() {
         return
         ;;
     '--target')
+        return
+        ;;
+    esac
+}
+
+_hcard_empi_find() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--identifier)
+    non_repeating_options=(--db --name --birth-date --sex --after --limit)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--db')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--birth-date')
+        return
+        ;;
+    '--sex')
+        return
+        ;;
+    '--identifier')
+        return
+        ;;
+    '--after')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
@@ -2925,7 +2958,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level)
+    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2949,6 +2982,15 @@ _hcard_serve_run() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    '--health-code-db')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--issuer-key')
         return
         ;;
     esac

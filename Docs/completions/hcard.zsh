@@ -1336,6 +1336,7 @@ _hcard_empi() {
             'ingest:Add a CSV file to the index through a column mapping; exit 1 if any line had a problem.'
             'match:Match one record against the index without writing; prints decision, candidates, explanation.'
             'query:PIX query: an identifier'\''s person and their identifiers in other domains.'
+            'find:PDQ query: persons by name, birth date, sex and identifiers, a page at a time.'
             'link:Link a record to a person by hand (never undone by automatic matching).'
             'unlink:Take a record out of its person; later matching keeps them apart.'
             'merge:Merge a person into a survivor; the subsumed ID redirects to it.'
@@ -1351,7 +1352,7 @@ _hcard_empi() {
         ;;
     arg)
         case "${words[1]}" in
-        init|domain|ingest|match|query|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
+        init|domain|ingest|match|query|find|link|unlink|merge|unmerge|review|events|stats|explain|dedupe|link-files)
             "_hcard_empi_${words[1]}" && ret=0
             ;;
         esac
@@ -1466,6 +1467,24 @@ _hcard_empi_query() {
         '--domain[The source domain.]:domain:'
         '--id[The identifier value in that domain.]:id:'
         '*--target[Target domains (repeatable); default\: all.]:target:'
+        '--json[Print JSON.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_empi_find() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--db[The index SQLite file (created by `hcard empi init`).]:db:'
+        '--name[Full name, Hanzi or Latin.]:name:'
+        '--birth-date[Birth date\: YYYYMMDD, YYYY-MM-DD or YYYY/M/D.]:birth-date:'
+        '--sex[Sex\: 1/2, 男/女, M/F, male/female.]:sex:'
+        '*--identifier[DOMAIN\:VALUE the person must hold (repeatable).]:identifier:'
+        '--after[Only persons with a larger ID (the previous page'\''s next).]:after:'
+        '--limit[Page size, 1-1000.]:limit:'
         '--json[Print JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -2095,6 +2114,9 @@ _hcard_serve_run() {
         '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
         '--skew[Allowed clock difference in seconds for verification. Default\: 30.]:skew:'
         '--log-level[trace, debug, info, notice, warning, error or critical. Default\: info.]:log-level:'
+        '--health-code-db[The GB/T 38963 health-code event store. Default\: beside --db, <db>-health-code.sqlite.]:health-code-db:'
+        '--rules[The health-code colour rule set. Default\: hainan-2022-09.]:rules:'
+        '--issuer-key[The SM2 private key (PEM) that signs issued health codes. Default\: none (no issuing).]:issuer-key:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

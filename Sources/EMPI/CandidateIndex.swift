@@ -84,7 +84,10 @@ public struct CandidateIndex: Sendable {
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)
         for position in ruleIndexes.indices {
+            // Taken out of the array while it changes, so its arrays have one owner and grow in place
+            // (a plain copy would duplicate every array of every rule on each append).
             var index = ruleIndexes[position]
+            ruleIndexes[position] = RuleIndex(rule: index.rule)
             let cap = blocker.maximumBlockSize(for: index.rule)
             Blocker.forEachKey(of: record, rule: index.rule) { key in
                 let run = index.run(key)

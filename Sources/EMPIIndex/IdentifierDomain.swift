@@ -75,13 +75,32 @@ public struct IdentifierDomain: Sendable, Hashable, Codable {
 
     /// Why `value` is not acceptable in this domain, or `nil` when it is.
     public func problem(with value: String, today: CalendarDate) -> String? {
-        if normalize(value).isEmpty { return "empty identifier" }
+        if case .refused(let problem) = admission(value, today: today) { return problem }
+        return nil
+    }
+
+    /// What the cross-index does with a value (empi.md §2.1).
+    enum Admission: Equatable {
+        /// Stored, in this normalised form (``normalize(_:)``).
+        case accepted(String)
+        /// Not cross-indexed, for this reason (``problem(with:today:)``).
+        case refused(String)
+    }
+
+    /// ``normalize(_:)`` and ``problem(with:today:)`` from one validation: a bulk ingest admits
+    /// every identifier of every record, and the GB 11643 check is the costly part.
+    func admission(_ value: String, today: CalendarDate) -> Admission {
+        let folded = CitizenIDValidator.normalizedCharacters(value)
+        if folded.isEmpty { return .refused("empty identifier") }
         switch validator {
         case .gb11643:
-            let validation = CitizenIDValidator(regions: nil, today: today).validate(value)
-            return validation.isValid ? nil : "invalid citizen ID \"\(value)\": \(validation.firstError ?? "invalid")"
+            let validation = CitizenIDValidator(regions: nil, today: today).validate(folded)
+            guard validation.isValid, let normalized = validation.normalized else {
+                return .refused("invalid citizen ID \"\(value)\": \(validation.firstError ?? "invalid")")
+            }
+            return .accepted(normalized)
         case nil:
-            return nil
+            return .accepted(folded)
         }
     }
 

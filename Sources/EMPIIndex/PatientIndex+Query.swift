@@ -122,17 +122,18 @@ extension PatientIndex {
     public func events(since: Int64 = 0, limit: Int = 10_000) throws -> [IndexEvent] {
         try plainRead { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?"), arguments: [since, limit]
-            ).map { row in
-                let domain: String? = row["recordDomain"]
-                let id: String? = row["recordId"]
-                return IndexEvent(
-                    sequence: row["sequence"], kind: IndexEvent.Kind(rawValue: row["kind"]) ?? .update,
-                    person: (row["person"] as Int64?).map(EnterpriseID.init(rawValue:)),
-                    record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
-                    payload: try Self.decode([String: JSONValue].self, row["payload"]), actor: row["actor"],
-                    time: row["time"])
-            }
+            ).map(Self.indexEvent)
         }
+    }
+
+    static func indexEvent(_ row: Row) throws -> IndexEvent {
+        let domain: String? = row["recordDomain"]
+        let id: String? = row["recordId"]
+        return IndexEvent(
+            sequence: row["sequence"], kind: IndexEvent.Kind(rawValue: row["kind"]) ?? .update,
+            person: (row["person"] as Int64?).map(EnterpriseID.init(rawValue:)),
+            record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
+            payload: try decode([String: JSONValue].self, row["payload"]), actor: row["actor"], time: row["time"])
     }
 
     // MARK: Statistics and explanations

@@ -89,26 +89,43 @@ extension PatientIndex {
                 INSERT INTO event (kind, person, recordDomain, recordId, payload, actor, time)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """).execute(
-            arguments: [kind.rawValue, person, record?.domain, record?.id, try json(payload), actor, stamp(now)])
+            arguments: [kind.rawValue, person, record?.domain, record?.id, try IndexJSON.payload(payload), actor, stamp(now)])
         return db.lastInsertedRowID
     }
 
-    /// Replaces the cross-index entries of a record: its own ID in its source domain and every
-    /// identifier that passes its domain's validator, normalised per domain (empi.md §2.1).
+    /// One cross-index entry: a (domain, normalised value) pair.
+    struct IdentifierEntry: Hashable {
+        var domain: String
+        var value: String
+    }
+
+    /// A record's cross-index entries: its own ID in its source domain and every identifier that
+    /// passes its domain's validator, normalised per domain (empi.md §2.1).
+    static func identifierEntries(
+        _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
+    ) -> [IdentifierEntry] {
+        var entries = [IdentifierEntry(domain: record.domain, value: record.id)]
+        for identifier in record.identifiers {
+            guard let domain = domains[identifier.domain],
+                case .accepted(let value) = domain.admission(identifier.value, today: today)
+            else { continue }
+            entries.append(IdentifierEntry(domain: domain.code, value: value))
+        }
+        return entries
+    }
+
+    /// Adds the cross-index entries of a new record.
+    static func insertIdentifiers(_ db: Database, row: Int64, _ entries: [IdentifierEntry]) throws {
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO identifier (domain, value, record) VALUES (?, ?, ?)")
+        for entry in entries { try insert.execute(arguments: [entry.domain, entry.value, row]) }
+    }
+
+    /// Replaces the cross-index entries of a record (``identifierEntries(_:domains:today:)``).
     static func writeIdentifiers(
         _ db: Database, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
     ) throws {
-        try db.cachedStatement(sql: "DELETE FROM identifier WHERE record = ?").execute( arguments: [row])
-        var entries: [(String, String)] = [(record.domain, record.id)]
-        for identifier in record.identifiers {
-            guard let domain = domains[identifier.domain], domain.problem(with: identifier.value, today: today) == nil
-            else { continue }
-            entries.append((domain.code, domain.normalize(identifier.value)))
-        }
-        for (domain, value) in entries {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO identifier (domain, value, record) VALUES (?, ?, ?)").execute(
-                arguments: [domain, value, row])
-        }
+        try db.cachedStatement(sql: "DELETE FROM identifier WHERE record = ?").execute(arguments: [row])
+        try insertIdentifiers(db, row: row, identifierEntries(record, domains: domains, today: today))
     }
 
     /// Checks a record against the registered domains: an unknown source or identifier domain
@@ -160,10 +177,14 @@ extension PatientIndex {
             Survivorship.Source(
                 record: try decode(PersonRecord.self, row["data"]), trust: row["trust"], version: row["version"])
         }
+        try storeGolden(db, person: person, survivorship.golden(sources))
+    }
+
+    static func storeGolden(_ db: Database, person: Int64, _ golden: GoldenRecord) throws {
         try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(
-            arguments: [try json(survivorship.golden(sources)), person])
+            arguments: [IndexJSON.golden(golden), person])
     }
 
     /// An explanation as stored in a link or review row: compact JSON with sorted keys.
-    static func explanationJSON(_ explanation: Explanation) throws -> String { try json(explanation) }
+    static func explanationJSON(_ explanation: Explanation) throws -> String { try IndexJSON.explanation(explanation) }
 }

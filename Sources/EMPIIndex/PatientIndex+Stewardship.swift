@@ -90,11 +90,16 @@ extension PatientIndex {
         var subsumedGolden: String
         var survivorGolden: String
         var links: [LinkRow]
+        /// E-health-card accounts that moved to the survivor with the person (``AccountService``);
+        /// absent in snapshots written before accounts followed merges.
+        var accounts: [String]?
     }
 
     /// Merges person `subsumed` into `survivor` (empi.md §2.2 merge, ITI-8 A40): the survivor keeps
     /// both sets of records, the subsumed ID is retired and redirects to the survivor, and the
-    /// previous state is kept in the merge history for ``unmerge(_:actor:now:)``.
+    /// previous state is kept in the merge history for ``unmerge(_:actor:now:)``. An e-health-card
+    /// account of the subsumed person follows it to the survivor
+    /// (``AccountService/personMerged(_:subsumed:survivor:)``) and goes back on unmerge.
     public func merge(
         _ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date? = nil
     ) throws -> StewardshipResult {
@@ -112,19 +117,20 @@ extension PatientIndex {
                         probability: row["probability"], explanation: row["explanation"], time: row["time"],
                         actor: row["actor"])
                 }
-            let snapshot = MergeSnapshot(
+            var snapshot = MergeSnapshot(
                 subsumedGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [from]) ?? "{}",
                 survivorGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [to]) ?? "{}",
                 links: links)
             try db.cachedStatement(sql: "UPDATE link SET person = ? WHERE person = ?").execute( arguments: [to, from])
             try db.cachedStatement(sql: "UPDATE person SET status = 'merged', mergedInto = ? WHERE id = ?").execute( arguments: [to, from])
+            snapshot.accounts = try AccountService.personMerged(db, subsumed: from, survivor: to)
             try db.cachedStatement(sql: "INSERT INTO mergeHistory (subsumed, survivor, snapshot, actor, time) VALUES (?, ?, ?, ?, ?)").execute(
                 arguments: [from, to, try Self.json(snapshot), actor, Self.stamp(now)])
             let mergeID = db.lastInsertedRowID
             try Self.refreshGolden(db, person: to, survivorship: survivorship)
-            let event = try Self.appendEvent(
-                db, .merge, person: to, record: nil,
-                payload: ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))], actor: actor, now: now)
+            var payload: [String: JSONValue] = ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))]
+            if let accounts = snapshot.accounts, !accounts.isEmpty { payload["accounts"] = .array(accounts.map(JSONValue.string)) }
+            let event = try Self.appendEvent(db, .merge, person: to, record: nil, payload: payload, actor: actor, now: now)
             return (
                 StewardshipResult(record: nil, person: EnterpriseID(to), other: EnterpriseID(from), event: event),
                 links.map { .assign(row: $0.record, person: to) }
@@ -168,6 +174,8 @@ extension PatientIndex {
             }
             try db.cachedStatement(sql: "UPDATE person SET status = 'active', mergedInto = NULL, golden = ? WHERE id = ?").execute(
                 arguments: [snapshot.subsumedGolden, subsumed.rawValue])
+            try AccountService.personUnmerged(
+                db, subsumed: subsumed.rawValue, survivor: survivor, accounts: snapshot.accounts ?? [])
             try Self.refreshGolden(db, person: survivor, survivorship: survivorship)
             try db.cachedStatement(sql: "UPDATE mergeHistory SET undone = ? WHERE id = ?").execute( arguments: [Self.stamp(now), history["id"] as Int64])
             let event = try Self.appendEvent(

@@ -24,7 +24,8 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     /// The person the record is linked to while it waits.
     public var person: EnterpriseID
     public var candidates: [Candidate]
-    /// `review-band`, `several-auto-links`, `identifier-conflict`.
+    /// `review-band`, `several-auto-links`, `identifier-conflict`, or `changed-record` (a re-fed record
+    /// whose new data no longer supports its link: ``PatientIndex/feed(_:actor:now:)``).
     public var reason: String
     public var status: Status
     /// `link:<person>` or `separate` once resolved.

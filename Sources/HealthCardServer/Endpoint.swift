@@ -23,16 +23,20 @@ public struct Endpoint: Sendable {
     /// The roles admitted; empty means public (no key needed).
     public let roles: Set<Role>
     public let audit: Audit
+    /// A page of the data steward's web interface: answers HTML (errors too), and accepts the
+    /// steward session cookie as well as an API key (`StewardSessions`).
+    public let isPage: Bool
     let handler: @Sendable (Request, BasicRequestContext, Client?) async throws -> Response
 
     init(
-        _ method: HTTPRequest.Method, _ path: String, roles: Set<Role>, audit: Audit = .none,
+        _ method: HTTPRequest.Method, _ path: String, roles: Set<Role>, audit: Audit = .none, page: Bool = false,
         handler: @escaping @Sendable (Request, BasicRequestContext, Client?) async throws -> Response
     ) {
         self.method = method
         self.path = path
         self.roles = roles
         self.audit = audit
+        self.isPage = page
         self.handler = handler
     }
 

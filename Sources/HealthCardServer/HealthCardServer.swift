@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import PersonalHealthCode
 import ServiceLifecycle
 
 /// `hcard serve`: the platform interfaces of the library over HTTP (Docs/serve.md), one process
@@ -23,6 +24,8 @@ public final class HealthCardServer: Sendable {
     public let index: PatientIndex
     public let accounts: AccountService
     let verification: VerificationContext
+    let stewardSessions = StewardSessions(clock: SystemClock())
+    let healthCode: LocalHealthCodeService
     let logger: Logger
 
     /// Opens (creating on first start) the files of `configuration`.
@@ -36,11 +39,13 @@ public final class HealthCardServer: Sendable {
         index = try PatientIndex(path: storage.index)
         accounts = try AccountService(index: index)
         verification = try VerificationContext(configuration: configuration, accounts: accounts)
+        healthCode = try Self.healthCodeService(configuration: self.configuration, storage: storage)
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.
@@ -63,9 +68,7 @@ public final class HealthCardServer: Sendable {
         var response: Response
         do {
             if !endpoint.isPublic {
-                guard let presented = Self.presentedKey(request), let found = try store.authenticate(presented) else {
-                    throw APIProblem.unauthenticated
-                }
+                guard let found = try authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
                 client = found
                 guard !found.roles.isDisjoint(with: endpoint.roles) else { throw APIProblem.forbidden(endpoint.roles) }
             }
@@ -75,7 +78,7 @@ public final class HealthCardServer: Sendable {
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["route": "\(endpoint.path)", "error": "\(error)"])
             }
-            response = problem.response
+            response = endpoint.isPage ? stewardProblemPage(problem, request) : problem.response
         }
         if endpoint.audit != .none {
             do {

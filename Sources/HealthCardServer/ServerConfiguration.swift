@@ -24,6 +24,13 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var skew: Int = 30
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel: String = "info"
+    /// The GB/T 38963 health-code event store (SQLite); `nil`: beside `db`
+    /// (``ServerStorage/healthCode``).
+    public var healthCodeDb: String?
+    /// The colour rule set of the health-code service (a shipped name).
+    public var rules: String = "hainan-2022-09"
+    /// The SM2 private key (PEM) that signs issued health codes; none: issuing answers 409.
+    public var issuerKey: String?
 
     public init() {}
 
@@ -31,6 +38,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public static let environmentNames: [String: String] = [
         "listen": "HCARD_SERVE_LISTEN", "db": "HCARD_SERVE_DB", "trust": "HCARD_SERVE_TRUST",
         "revoked": "HCARD_SERVE_REVOKED", "skew": "HCARD_SERVE_SKEW", "logLevel": "HCARD_SERVE_LOG_LEVEL",
+        "healthCodeDb": "HCARD_SERVE_HEALTH_CODE_DB", "rules": "HCARD_SERVE_RULES", "issuerKey": "HCARD_SERVE_ISSUER_KEY",
     ]
 
     /// The defaults, then `file` (if given), then `environment`.
@@ -62,6 +70,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
             case "trust": configuration.trust = value
             case "revoked": configuration.revoked = value
             case "logLevel": configuration.logLevel = value
+            case "healthCodeDb": configuration.healthCodeDb = value
+            case "rules": configuration.rules = value
+            case "issuerKey": configuration.issuerKey = value
             case "skew":
                 guard let seconds = Int(value) else {
                     throw ServerError.invalidConfiguration("\(variable)=\(value) is not a whole number of seconds")
@@ -82,6 +93,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         revoked = try container.decodeIfPresent(String.self, forKey: .revoked)
         skew = try container.decodeIfPresent(Int.self, forKey: .skew) ?? defaults.skew
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+        healthCodeDb = try container.decodeIfPresent(String.self, forKey: .healthCodeDb)
+        rules = try container.decodeIfPresent(String.self, forKey: .rules) ?? defaults.rules
+        issuerKey = try container.decodeIfPresent(String.self, forKey: .issuerKey)
     }
 
     /// Checks the values that the loaders cannot: the address, the skew, the log level.

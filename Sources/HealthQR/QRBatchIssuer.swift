@@ -18,7 +18,9 @@ import HealthCardFoundation
 /// **Resumable**: a row whose output file already exists is skipped, not reissued (reissuing a
 /// printed code would create a second valid code for the same card). Files are written atomically,
 /// so an existing file is a complete one. The manifest is rewritten every ``checkpointInterval``
-/// and at the end; entries for files that an interrupted run wrote after its last checkpoint are
+/// (or ten times as long as the last checkpoint took to write, whichever is longer, so that
+/// checkpoints stay a small share of a large batch) and at the end; each entry is encoded once
+/// (``QRBatch/EncodedManifestEntry``). Entries for files that an interrupted run wrote after its last checkpoint are
 /// rebuilt by scanning the file (``QRImageReading``).
 ///
 /// Pure: the C libraries (OpenSSL, libqrencode, libpng, zbar) are behind the protocols, so the
@@ -40,7 +42,8 @@ public struct QRBatchIssuer: Sendable {
     public let options: QRRenderOptions
     /// How many rows are issued at once, at least 1.
     public let jobs: Int
-    /// How often the manifest is rewritten while the batch runs.
+    /// How often the manifest is rewritten while the batch runs, at least (see the type's
+    /// "Resumable").
     public var checkpointInterval: Duration = .seconds(5)
 
     public init(
@@ -164,7 +167,7 @@ public struct QRBatchIssuer: Sendable {
             source: source, keyId: issuer.keyID.hex, format: format.rawValue,
             errorCorrection: options.errorCorrection.rawValue, moduleSize: options.moduleSize,
             updatedAt: "", codes: [])
-        let state = BatchState(carried: Array(carried.values), header: header)
+        let state = BatchState(carried: carried.values.map(QRBatch.EncodedManifestEntry.init), header: header)
         let total = input.rows.count
         let done = Counter(skipped.count)
         progress?(skipped.count, total)
@@ -182,8 +185,11 @@ public struct QRBatchIssuer: Sendable {
                         guard index < work.count else { return }
                         let (row, file) = work[index]
                         let outcome = await issue(row, file: file, into: store, now: now)
-                        let due = state.record(outcome, now: clock.now, start: start, interval: checkpointInterval)
-                        if let due { try? write(due, into: store) }
+                        if let due = state.record(outcome, now: clock.now, start: start, interval: checkpointInterval) {
+                            let began = clock.now
+                            try? write(due, into: store)
+                            state.checkpointWritten(took: began.duration(to: clock.now))
+                        }
                         progress?(done.increment() + 1, total)
                     }
                 }
@@ -193,8 +199,10 @@ public struct QRBatchIssuer: Sendable {
         let (issued, issueErrors) = state.results()
         errors += issueErrors
         errors.sort { $0.line < $1.line }
-        let manifest = state.manifest()
-        try write(manifest, into: store)
+        let final = state.manifest()
+        try write(final, into: store)
+        var manifest = header
+        manifest.codes = final.entries.map(\.entry)
         try store.write(Array(QRBatch.errorReport(errors).utf8), to: QRBatch.errorsFileName)
         try store.synchronize()
         return QRBatch.Summary(
@@ -204,14 +212,15 @@ public struct QRBatchIssuer: Sendable {
 
     private func issue(
         _ row: QRBatch.Row, file: String, into store: some QRBatchStore, now: Date?
-    ) async -> Result<QRBatch.ManifestEntry, QRBatch.RowError> {
+    ) async -> Result<QRBatch.EncodedManifestEntry, QRBatch.RowError> {
         do {
             let image = try await image(cardID: row.cardID, kind: row.kind, now: now)
             try store.write(image.bytes, to: file)
             return .success(
-                QRBatch.ManifestEntry(
-                    line: row.line, code: image.code, text: image.text, file: file, fileBytes: image.bytes,
-                    matrix: image.matrix))
+                QRBatch.EncodedManifestEntry(
+                    QRBatch.ManifestEntry(
+                        line: row.line, code: image.code, text: image.text, file: file, fileBytes: image.bytes,
+                        matrix: image.matrix)))
         } catch {
             return .failure(QRBatch.RowError(line: row.line, cardID: row.cardID, reason: "\(error)"))
         }
@@ -231,14 +240,14 @@ public struct QRBatchIssuer: Sendable {
         return nil
     }
 
-    /// Makes the files durable, then writes `manifest` (durable with the next synchronization).
-    private func write(_ manifest: QRBatch.Manifest, into store: some QRBatchStore) throws {
+    /// Makes the files durable, then writes the manifest (durable with the next synchronization).
+    private func write(
+        _ manifest: (header: QRBatch.Manifest, entries: [QRBatch.EncodedManifestEntry]), into store: some QRBatchStore
+    ) throws {
         try store.synchronize()
-        var manifest = manifest
-        manifest.updatedAt = ISO8601Instant.format(issuer.clock.now())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try store.write(Array(encoder.encode(manifest)) + [0x0A], to: QRBatch.manifestFileName)
+        var header = manifest.header
+        header.updatedAt = ISO8601Instant.format(issuer.clock.now())
+        try store.write(QRBatch.manifestJSON(header, entries: manifest.entries), to: QRBatch.manifestFileName)
     }
 }
 
@@ -253,49 +262,62 @@ private final class Counter: Sendable {
 }
 
 /// What the workers have produced so far, and when the manifest was last written.
+///
+/// Checkpoints stay a small share of the run however large the batch grows: the next one is due
+/// ``checkpointInterval`` after the last, or ten times as long as the last one took to write,
+/// whichever is later. A crash loses no code either way: files written after the last checkpoint
+/// are recovered by scanning them on the rerun.
 private final class BatchState: Sendable {
     private struct Inner {
-        var issued: [QRBatch.ManifestEntry] = []
+        var issued: [QRBatch.EncodedManifestEntry] = []
         var errors: [QRBatch.RowError] = []
         var lastCheckpoint: Duration = .zero
+        var lastCheckpointCost: Duration = .zero
     }
 
-    private let carried: [QRBatch.ManifestEntry]
+    private let carried: [QRBatch.EncodedManifestEntry]
     private let header: QRBatch.Manifest
     private let inner = Mutex(Inner())
 
-    init(carried: [QRBatch.ManifestEntry], header: QRBatch.Manifest) {
+    init(carried: [QRBatch.EncodedManifestEntry], header: QRBatch.Manifest) {
         self.carried = carried
         self.header = header
     }
 
     /// Records an outcome; returns a manifest to write if a checkpoint is due (to one caller at a time).
     func record(
-        _ outcome: Result<QRBatch.ManifestEntry, QRBatch.RowError>, now: ContinuousClock.Instant,
+        _ outcome: Result<QRBatch.EncodedManifestEntry, QRBatch.RowError>, now: ContinuousClock.Instant,
         start: ContinuousClock.Instant, interval: Duration
-    ) -> QRBatch.Manifest? {
-        let due: [QRBatch.ManifestEntry]? = inner.withLock { inner in
+    ) -> (header: QRBatch.Manifest, entries: [QRBatch.EncodedManifestEntry])? {
+        let due: [QRBatch.EncodedManifestEntry]? = inner.withLock { inner in
             switch outcome {
             case .success(let entry): inner.issued.append(entry)
             case .failure(let error): inner.errors.append(error)
             }
             let elapsed = start.duration(to: now)
-            guard elapsed - inner.lastCheckpoint >= interval else { return nil }
+            guard elapsed - inner.lastCheckpoint >= max(interval, inner.lastCheckpointCost * 10) else { return nil }
             inner.lastCheckpoint = elapsed
             return inner.issued
         }
         return due.map(manifest(with:))
     }
 
-    func results() -> (issued: [QRBatch.ManifestEntry], errors: [QRBatch.RowError]) {
-        inner.withLock { ($0.issued, $0.errors) }
+    /// Records how long the last checkpoint took to write.
+    func checkpointWritten(took cost: Duration) {
+        inner.withLock { $0.lastCheckpointCost = cost }
     }
 
-    func manifest() -> QRBatch.Manifest { manifest(with: inner.withLock { $0.issued }) }
+    func results() -> (issued: [QRBatch.ManifestEntry], errors: [QRBatch.RowError]) {
+        inner.withLock { ($0.issued.map(\.entry), $0.errors) }
+    }
 
-    private func manifest(with issued: [QRBatch.ManifestEntry]) -> QRBatch.Manifest {
-        var manifest = header
-        manifest.codes = (carried + issued).sorted { ($0.line, $0.file) < ($1.line, $1.file) }
-        return manifest
+    func manifest() -> (header: QRBatch.Manifest, entries: [QRBatch.EncodedManifestEntry]) {
+        manifest(with: inner.withLock { $0.issued })
+    }
+
+    private func manifest(
+        with issued: [QRBatch.EncodedManifestEntry]
+    ) -> (header: QRBatch.Manifest, entries: [QRBatch.EncodedManifestEntry]) {
+        (header, (carried + issued).sorted { ($0.entry.line, $0.entry.file) < ($1.entry.line, $1.entry.file) })
     }
 }

@@ -8,9 +8,21 @@ import HealthQR
 /// Each call builds its own `QRinput`, so one encoder (or many) can be used from several threads
 /// at once; libqrencode guards its shared Reed–Solomon tables itself.
 ///
+/// **Mask selection**: for symbols up to version 11 (every signed HCK1 and HCC1 code) libqrencode
+/// builds the symbol with mask 0 (`QRcode_encodeMask`, exported by libqrencode 4 but not in its
+/// header, so looked up at run time) and ``QRMaskSelection`` chooses the mask on 64-bit rows: the
+/// same mask and the same modules as libqrencode's own search, at a fraction of its cost
+/// (`Docs/benchmarks.md`). Wider symbols, or a libqrencode without that entry point, take
+/// libqrencode's own search.
+///
 /// - SeeAlso: pcsc-virtual-card.md §7.
 public struct QREncoder: QREncoding {
-    public init() {}
+    /// Whether libqrencode searches the masks itself (the reference the tests compare with).
+    let searchesMasksInLibqrencode: Bool
+
+    public init() { searchesMasksInLibqrencode = false }
+
+    init(searchesMasksInLibqrencode: Bool) { self.searchesMasksInLibqrencode = searchesMasksInLibqrencode }
 
     /// Encodes `bytes` as a single segment of `mode` (`QRinput_new2` + `QRinput_append` +
     /// `QRcode_encodeInput`; for `QRMode/byte` this is what `QRcode_encodeData` does).
@@ -49,6 +61,15 @@ public struct QREncoder: QREncoding {
             QRinput_append(input, mode.qrencodeMode, Int32(buffer.count), buffer.baseAddress)
         }
         guard appended == 0 else { throw qrencode_failure("QRinput_append") }
+        if !searchesMasksInLibqrencode, let encodeMask = qrencodeEncodeMask {
+            errno = 0
+            guard let code = encodeMask(input, 0) else {
+                if errno == ERANGE { throw tooLong }
+                throw qrencode_failure("QRcode_encodeMask")
+            }
+            defer { QRcode_free(code) }
+            if let matrix = try selectingMask(of: code.pointee, level: errorCorrection) { return matrix }
+        }
         errno = 0
         guard let code = QRcode_encodeInput(input) else {
             if errno == ERANGE { throw tooLong }
@@ -61,6 +82,48 @@ public struct QREncoder: QREncoding {
         // Bit 0 is the module colour; the other bits tell function patterns from data.
         return try QRMatrix(version: Int(code.pointee.version), width: width, modules: cells.map { $0 & 1 != 0 })
     }
+}
+
+/// libqrencode's `QRcode *QRcode_encodeMask(QRinput *, int mask)`: the function behind
+/// `QRcode_encodeInput` (which calls it with -1, "search"), exported by libqrencode 4 but declared
+/// only in its internal header; `nil` if this libqrencode does not export it.
+private let qrencodeEncodeMask: (@convention(c) (OpaquePointer?, Int32) -> UnsafeMutablePointer<QRcode>?)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "QRcode_encodeMask") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (OpaquePointer?, Int32) -> UnsafeMutablePointer<QRcode>?).self)
+}()
+
+/// The symbol of `code` (drawn with mask 0) with the mask ``QRMaskSelection`` chooses, or `nil` if
+/// it is wider than that handles. libqrencode marks each module: bit 0 dark, bit 7 set for the
+/// function patterns (never masked).
+private func selectingMask(of code: QRcode, level: QRErrorCorrection) throws -> QRMatrix? {
+    let width = Int(code.width)
+    guard width <= QRMaskSelection.maximumWidth else { return nil }
+    let cells = UnsafeBufferPointer(start: code.data, count: width * width)
+    var data = [UInt64](repeating: 0, count: width)
+    var raw = data
+    var function = data
+    for y in 0..<width {
+        var (dataRow, rawRow, functionRow): (UInt64, UInt64, UInt64) = (0, 0, 0)
+        for x in 0..<width {
+            let cell = cells[y &* width &+ x]
+            let bit = UInt64(1) << UInt64(x)
+            if cell & 0x80 == 0 {
+                dataRow |= bit
+                // Undo mask 0, which inverted the data modules where (x + y) is even.
+                if (cell & 1 == 1) != ((x &+ y) & 1 == 0) { rawRow |= bit }
+            } else if cell & 1 == 1 {
+                functionRow |= bit
+            }
+        }
+        (data[y], raw[y], function[y]) = (dataRow, rawRow, functionRow)
+    }
+    guard let selection = QRMaskSelection(width: width, data: data, raw: raw, function: function) else { return nil }
+    let rows = selection.select(level).rows
+    var modules = [Bool](repeating: false, count: width * width)
+    for y in 0..<width {
+        for x in 0..<width { modules[y * width + x] = rows[y] >> x & 1 == 1 }
+    }
+    return try QRMatrix(version: Int(code.version), width: width, modules: modules)
 }
 
 /// libqrencode failed for a reason other than too much data (errno ENOMEM or EINVAL).

@@ -23,8 +23,8 @@ struct EMPICommand: ParsableCommand {
               hcard empi dedupe --csv patients.csv --mapping mapping.json --out pairs.csv
             """,
         subcommands: [
-            Init.self, Domain.self, Ingest.self, Match.self, Query.self, Link.self, Unlink.self, Merge.self,
-            Unmerge.self, Review.self, Events.self, Stats.self, Explain.self, Dedupe.self, LinkFiles.self,
+            Init.self, Domain.self, Ingest.self, Match.self, Query.self, Find.self, Link.self, Unlink.self,
+            Merge.self, Unmerge.self, Review.self, Events.self, Stats.self, Explain.self, Dedupe.self, LinkFiles.self,
         ]
     )
 

@@ -11,9 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
             Starts with no configuration: listens on 127.0.0.1:8080 with its data in hcard-serve.sqlite \
             (created on first start; the API keys and the audit log go beside it, in \
             hcard-serve-server.sqlite). Configuration, later sources winning: --config FILE (JSON with the \
-            keys listen, db, trust, revoked, skew, logLevel), the environment (HCARD_SERVE_LISTEN, \
-            HCARD_SERVE_DB, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, HCARD_SERVE_SKEW, \
-            HCARD_SERVE_LOG_LEVEL), then these options. Logs are JSON lines on standard error. SIGTERM or \
+            keys listen, db, trust, revoked, skew, logLevel, healthCodeDb, rules, issuerKey), the \
+            environment (HCARD_SERVE_LISTEN, HCARD_SERVE_DB, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, \
+            HCARD_SERVE_SKEW, HCARD_SERVE_LOG_LEVEL, HCARD_SERVE_HEALTH_CODE_DB, HCARD_SERVE_RULES, \
+            HCARD_SERVE_ISSUER_KEY), then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
 
             Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
@@ -57,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
         var skew: Int?
         @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
         var logLevel: String?
+        @Option(help: "The GB/T 38963 health-code event store. Default: beside --db, <db>-health-code.sqlite.")
+        var healthCodeDb: String?
+        @Option(help: "The health-code colour rule set. Default: hainan-2022-09.")
+        var rules: String?
+        @Option(help: "The SM2 private key (PEM) that signs issued health codes. Default: none (no issuing).")
+        var issuerKey: String?
 
         func run() async throws {
             var configuration = try storage.load()
@@ -65,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let revoked { configuration.revoked = revoked }
             if let skew { configuration.skew = skew }
             if let logLevel { configuration.logLevel = logLevel }
+            if let healthCodeDb { configuration.healthCodeDb = healthCodeDb }
+            if let rules { configuration.rules = rules }
+            if let issuerKey { configuration.issuerKey = issuerKey }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer(configuration: configuration).run()

@@ -17,6 +17,15 @@ final class LiveServer: Sendable {
     let directory: URL
     let task: Task<Void, any Error>
     static let contract: OpenAPIContract = try! OpenAPIContract.load()
+    /// A session that does not follow redirects (a `303` of a steward form is the answer checked)
+    /// and keeps no cookies (tests send their own; servers on other ports share the host).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
 
     struct Reply {
         let status: Int
@@ -79,7 +88,7 @@ final class LiveServer: Sendable {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw ContractViolation("no HTTP response") }
         try Self.contract.check(
             method: method, path: template, status: http.statusCode,
@@ -92,5 +101,15 @@ final class LiveServer: Sendable {
         key: APIKey? = nil, json: some Encodable
     ) async throws -> Reply {
         try await call(method, template, parameters: parameters, query: query, key: key, body: try JSONEncoder().encode(json))
+    }
+}
+
+/// Hands a redirect back to the caller instead of following it.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

@@ -173,4 +173,29 @@ struct QRBatchIssuerTests {
         #expect(summary.errors.map(\.line) == [2, 3, 4, 5, 6])
         #expect(summary.errors.allSatisfy { $0.reason.contains("disk full") })
     }
+
+    @Test("manifest.json, joined from entries encoded once, is byte for byte what JSONEncoder writes for the whole")
+    func manifestBytes() async throws {
+        let fixture = try F()
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var engine = Self.engine(fixture)
+        engine.checkpointInterval = .zero  // a checkpoint after (nearly) every row
+        _ = try await engine.run(
+            csv: Self.csv(rows: 12), source: "in \"quoted\" 批次/x.csv", into: try QRBatchDirectory(path: directory.path),
+            now: F.now)
+        let written = try [UInt8](Data(contentsOf: directory.appendingPathComponent("manifest.json")))
+        let manifest = try JSONDecoder().decode(QRBatch.Manifest.self, from: Data(written))
+        #expect(manifest.codes.count == 12 && manifest.source == "in \"quoted\" 批次/x.csv")
+        #expect(written == (try [UInt8](QRBatch.manifestEncoder.encode(manifest))) + [0x0A])
+        // One entry, and none.
+        var one = manifest
+        one.codes = [manifest.codes[3]]
+        #expect(
+            try QRBatch.manifestJSON(one, entries: [QRBatch.EncodedManifestEntry(manifest.codes[3])])
+                == [UInt8](QRBatch.manifestEncoder.encode(one)) + [0x0A])
+        var none = manifest
+        none.codes = []
+        #expect(try QRBatch.manifestJSON(none, entries: []) == [UInt8](QRBatch.manifestEncoder.encode(none)) + [0x0A])
+    }
 }

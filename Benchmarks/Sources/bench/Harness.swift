@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A small benchmark harness: runs a body repeatedly for about a second after a warm-up and
 /// reports the median time per operation and operations per second. Figures are wall-clock on
@@ -63,4 +64,51 @@ func pretty(_ duration: Duration) -> String {
     if s < 1e-3 { return String(format1: s * 1e6) + " µs" }
     if s < 1 { return String(format1: s * 1e3) + " ms" }
     return String(format1: s) + " s"
+}
+
+/// CPU seconds (user + system) this process has used so far, all threads.
+func processCPUSeconds() -> Double { cpuSeconds(RUSAGE_SELF) }
+
+/// CPU seconds (user + system) of this process's finished children (`openssl`, `qrencode`, `zbarimg`).
+func childrenCPUSeconds() -> Double { cpuSeconds(RUSAGE_CHILDREN) }
+
+private func cpuSeconds(_ who: __rusage_who) -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(who.rawValue), &usage)
+    func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return value(usage.ru_utime) + value(usage.ru_stime)
+}
+
+/// CPU seconds the calling thread has used so far.
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The rows of issue 19's table, each with its anchor measured in the same run, printed last.
+final class IssueTable: Sendable {
+    static let shared = IssueTable()
+    private let rows = Mutex<[[String]]>([])
+
+    /// Adds a row: what, our figure, the anchor's figure, ours ÷ anchor, the goal (a ratio), whether met.
+    func add(_ work: String, ours: String, anchor: String, ratio: Double?, goal: Double) {
+        let ratioText = ratio.map { String(format: "%.2f×", $0) } ?? "n/a"
+        let met = ratio.map { $0 >= goal ? "yes" : "no" } ?? "not measured"
+        rows.withLock { $0.append([work, ours, anchor, ratioText, String(format: "≥ %.2f×", goal), met]) }
+    }
+
+    func print() {
+        let rows = rows.withLock { $0 }
+        guard !rows.isEmpty else { return }
+        printTable(
+            "Issue 19's table, measured in this run (ours ÷ anchor)",
+            [["work", "ours", "anchor, same run", "ratio", "goal", "met"]] + rows)
+    }
+}
+
+/// `a ÷ b` when both were measured.
+func quotient(_ a: Double?, _ b: Double?) -> Double? {
+    guard let a, let b, b > 0 else { return nil }
+    return a / b
 }

@@ -1,11 +1,13 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|empi|empi-index|empi-twins|empi-suites|passlog]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|empi|empi-index|empi-twins|empi-suites|passlog]`
 /// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages).
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
+if filter == "qr-profile" { try QRProfile.run(count: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 300) }
 if filter == nil || filter == "identity" { try await IdentityBenchmarks.run() }
 if filter == nil || filter == "card" { try await CardBenchmarks.run() }
 if filter == nil || filter == "qr" { try await QRBenchmarks.run() }
 if filter == nil || filter == "qr" || filter == "qr-read" { try await QRReadRateBenchmarks.run() }
+IssueTable.shared.print()
 if filter == nil || filter == "empi" { try await EMPIBenchmarks.run() }
 if filter == "empi-index" { try await EMPIBenchmarks.runIndex() }
 if filter == "empi-twins" { try await EMPIBenchmarks.runTwins() }

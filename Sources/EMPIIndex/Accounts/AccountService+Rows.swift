@@ -87,8 +87,10 @@ extension AccountService {
         let cards = try String.fetchAll(
             db, sql: "SELECT number FROM card WHERE ecardId = ? ORDER BY kind, updated, number", arguments: [id.rawValue]
         ).compactMap { try loadCard(db, $0) }
+        let person: Int64 = row["person"]
         return HealthCardAccount(
-            electronicCardID: id, person: EnterpriseID(row["person"] as Int64), citizenID: row["citizenId"],
+            electronicCardID: id, person: EnterpriseID(try PatientIndex.resolve(db, person) ?? person),
+            citizenID: row["citizenId"],
             name: row["name"], phone: row["phone"], address: row["address"], channel: row["channel"],
             status: CardState(rawValue: row["status"]) ?? .issued,
             cancellationReason: (row["cancelReason"] as String?).flatMap(CancellationReason.init(rawValue:)),

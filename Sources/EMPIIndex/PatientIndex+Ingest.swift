@@ -1,0 +1,306 @@
+import Foundation
+import GRDB
+import EMPI
+import HealthCardFoundation
+
+/// The answer to ``PatientIndex/ingest(_:actor:now:progress:)``.
+public struct IngestSummary: Sendable, Hashable, Codable {
+    public var records: Int
+    public var registered: Int
+    public var updated: Int
+    public var unchanged: Int
+    /// Records not stored (unknown domain).
+    public var rejected: Int
+    public var newPersons: Int
+    public var linked: Int
+    public var reviewItems: Int
+    /// Every problem, with its line and record ID; stored records may have issues too.
+    public var issues: [RecordIssue]
+}
+
+/// Bulk ingest (empi.md §2.2): a batch upserted and linked with `Deduplicator` in one transaction.
+///
+/// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
+/// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
+/// can be lost); records already stored are found in the in-memory state rather than by a query
+/// each; every statement is a cached prepared one; the stored JSON is written by ``IndexJSON``;
+/// golden records are derived from the records in memory rather than decoded back from the file;
+/// the unique-identifier check is one pass over the batch's identifiers, plus one indexed lookup
+/// per identifier when the index held records before.
+extension PatientIndex {
+    /// Ingests a batch (a CSV read through a `FieldMapping`) in one transaction: records with an
+    /// unknown domain are rejected and reported, the rest upserted; then every stored record is
+    /// run through `Deduplicator` with the index's model (no estimation) and the stored
+    /// "not the same person" assertions as cannot-link constraints, and each *new* record joins
+    /// the person its cluster already has, or a new person. Records already linked keep their
+    /// links; a cluster that would join two existing persons is not merged but queued for review,
+    /// as is every review-band pair across persons. Into an empty index this gives exactly the
+    /// clusters `hcard empi dedupe` reports for the same file and model.
+    ///
+    /// A record whose domain and ID an earlier record of the batch has is rejected with a
+    /// `duplicateRecordID` issue naming both lines; the rest of the batch is ingested.
+    public func ingest(
+        _ records: [PersonRecord], actor: String = "ingest", now: Date? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> IngestSummary {
+        let now = now ?? clock.now()
+        return try write { db, state in
+            let domains = try Self.domains(db)
+            let today = normalizer.today
+            var summary = IngestSummary(
+                records: records.count, registered: 0, updated: 0, unchanged: 0, rejected: 0, newPersons: 0, linked: 0,
+                reviewItems: 0, issues: [])
+            let version = try Self.revision(db) + 1
+            var all = state.raw
+            var rowIDs = state.rowIDs
+            var positionOfRow = state.positionOfRow
+            var versions = state.versions
+            var fresh: [Int] = []  // positions in `all` of new records
+            var entriesOf: [Int: [IdentifierEntry]] = [:]  // their cross-index entries
+            var inputKeys = Set<String>()
+            let stamp = Self.stamp(now)
+            var touched = Set<Int64>()
+            var firstLine: [RecordReference: Int?] = [:]
+            var storedRow: [RecordReference: Int64] = Dictionary(minimumCapacity: all.count)
+            for (position, record) in all.enumerated() {
+                storedRow[RecordReference(domain: record.domain, id: record.id)] = rowIDs[position]
+            }
+            let insertRecord = try db.cachedStatement(
+                sql: "INSERT INTO record (domain, localId, data, version, created, updated) VALUES (?, ?, ?, ?, ?, ?)")
+            for (number, record) in records.enumerated() {
+                if number % 1_000 == 0 { progress?(number, records.count) }
+                if Self.check(record, domains: domains, today: today, issues: &summary.issues) {
+                    summary.rejected += 1
+                    continue
+                }
+                let key = RecordReference(domain: record.domain, id: record.id)
+                if let earlier = firstLine[key] {
+                    summary.rejected += 1
+                    summary.issues.append(
+                        RecordIssue(
+                            kind: .duplicateRecordID, line: record.line, recordID: record.id, field: "recordID",
+                            message: "record ID \(record.id) in domain \(record.domain) is already on "
+                                + (earlier.map { "line \($0)" } ?? "an earlier record") + "; this line is rejected"))
+                    continue
+                }
+                firstLine[key] = record.line
+                inputKeys.insert("\(record.line ?? 0)\u{1}\(record.id)")
+                if let row = storedRow[key], let position = positionOfRow[row] {
+                    guard all[position] != record else {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
+                        arguments: [IndexJSON.record(record), version, stamp, row])
+                    try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: today)
+                    let person = try Self.person(ofRecord: row, db)
+                    touched.insert(person)
+                    try Self.appendEvent(db, .update, person: person, record: key, payload: [:], actor: actor, now: now)
+                    all[position] = record
+                    versions[position] = version
+                    summary.updated += 1
+                    continue
+                }
+                try insertRecord.execute(arguments: [record.domain, record.id, IndexJSON.record(record), version, stamp, stamp])
+                let row = db.lastInsertedRowID
+                let entries = Self.identifierEntries(record, domains: domains, today: today)
+                try Self.insertIdentifiers(db, row: row, entries)
+                positionOfRow[row] = all.count
+                entriesOf[all.count] = entries
+                fresh.append(all.count)
+                all.append(record)
+                rowIDs.append(row)
+                versions.append(version)
+                summary.registered += 1
+            }
+            progress?(records.count, records.count)
+
+            // Assertions as record pairs: the record against every record of the asserted person.
+            let oldCount = state.raw.count
+            var personOf = state.matcher.personOfRecord.map { Int64($0) }
+            var recordsOfPerson: [Int64: [Int]] = [:]
+            for (position, person) in personOf.enumerated() { recordsOfPerson[person, default: []].append(position) }
+            var notSame = Set<RecordPair>()
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record, person FROM assertion")) {
+                guard let position = positionOfRow[row["record"]], let person = try Self.resolve(db, row["person"])
+                else { continue }
+                for other in recordsOfPerson[person] ?? [] where other != position {
+                    notSame.insert(RecordPair(position, other))
+                }
+            }
+
+            let deduplicator = Deduplicator(
+                model: model, blocker: blocker, normalizer: normalizer, estimator: nil, minimumReportedBand: .review)
+            let result = deduplicator.run(all, notSamePerson: notSame)
+            summary.issues += result.issues.filter { inputKeys.contains("\($0.line ?? 0)\u{1}\($0.recordID ?? "")") }
+            let scorer = Scorer(model: model)
+
+            // The strongest auto-link pair of each record within its cluster, for the link's explanation.
+            let cluster = result.clusterOfRecord
+            var bestPair: [Int: Deduplicator.Pair] = [:]
+            for pair in result.pairs where pair.decision == .autoLink && cluster[pair.a] == cluster[pair.b] {
+                for end in [pair.a, pair.b] where bestPair[end].map({ $0.weight < pair.weight }) ?? true {
+                    bestPair[end] = pair
+                }
+            }
+            func explanation(_ pair: Deduplicator.Pair) throws -> String {
+                try IndexJSON.explanation(
+                    scorer.explain(
+                        all[pair.a], result.normalized[pair.a], all[pair.b], result.normalized[pair.b],
+                        blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
+            }
+
+            personOf += [Int64](repeating: 0, count: all.count - oldCount)
+            let freshSet = Set(fresh)
+            var contested: [Int: [Int64]] = [:]
+            for members in result.clusters {
+                let new = members.filter { freshSet.contains($0) }
+                guard !new.isEmpty else { continue }
+                let existing = Set(members.filter { $0 < oldCount }.map { personOf[$0] }).sorted()
+                var target: Int64
+                if existing.count == 1 {
+                    target = existing[0]
+                } else {
+                    target = try Self.newPerson(db, now: now)
+                    summary.newPersons += 1
+                }
+                for position in new {
+                    if existing.count > 1 {
+                        contested[position] = existing
+                    }
+                    var provenance = LinkProvenance.auto
+                    var probability: Double?
+                    var text: String?
+                    if let pair = bestPair[position] {
+                        provenance = pair.deterministicRule != nil ? .deterministic : .auto
+                        probability = pair.probability
+                        text = try explanation(pair)
+                    }
+                    try Self.setLink(
+                        db, record: rowIDs[position], person: target, provenance: provenance, probability: probability,
+                        explanation: text, actor: actor, now: now)
+                    personOf[position] = target
+                    if existing.count == 1 { summary.linked += 1 }
+                }
+                touched.insert(target)
+            }
+
+            // Review: review-band pairs (and vetoed auto-links) across persons involving a new record,
+            // and clusters that would have joined several existing persons.
+            var reviewCandidates: [Int: [Int64: (probability: Double, pair: Deduplicator.Pair?)]] = [:]
+            for pair in result.pairs where personOf[pair.a] != personOf[pair.b] {
+                for (mine, other) in [(pair.b, pair.a), (pair.a, pair.b)] where freshSet.contains(mine) {
+                    let person = personOf[other]
+                    if let known = reviewCandidates[mine]?[person], known.probability >= pair.probability { break }
+                    reviewCandidates[mine, default: [:]][person] = (pair.probability, pair)
+                    break
+                }
+            }
+            for (position, persons) in contested {
+                for person in persons where reviewCandidates[position]?[person] == nil {
+                    reviewCandidates[position, default: [:]][person] = (0, nil)
+                }
+            }
+            for position in reviewCandidates.keys.sorted() {
+                let entries = reviewCandidates[position]!.sorted {
+                    ($0.value.probability, -$0.key) > ($1.value.probability, -$1.key)
+                }
+                let candidates = entries.map {
+                    ReviewItem.Candidate(person: EnterpriseID($0.key), probability: $0.value.probability)
+                }
+                _ = try Self.queueReview(
+                    db, record: rowIDs[position], person: personOf[position], candidates: candidates,
+                    reason: contested[position] != nil ? "several-auto-links" : "review-band",
+                    explanation: try entries[0].value.pair.map(explanation), now: now)
+                summary.reviewItems += 1
+            }
+            let conflicts = try Self.uniquenessConflicts(
+                db, fresh: fresh, entriesOf: entriesOf, personOf: personOf, domains: domains,
+                firstFreshRow: fresh.first.map { rowIDs[$0] })
+            for position in fresh where reviewCandidates[position] == nil {
+                guard let others = conflicts[position] else { continue }
+                _ = try Self.queueReview(
+                    db, record: rowIDs[position], person: personOf[position],
+                    candidates: others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) },
+                    reason: "identifier-conflict", explanation: nil, now: now)
+                summary.reviewItems += 1
+            }
+
+            // Golden records (from the records in memory, as `refreshGolden` derives them from the
+            // file) and events, in record order.
+            recordsOfPerson = [:]
+            for (position, person) in personOf.enumerated() where touched.contains(person) {
+                recordsOfPerson[person, default: []].append(position)
+            }
+            for person in touched.sorted() {
+                let sources = (recordsOfPerson[person] ?? []).map { position in
+                    Survivorship.Source(
+                        record: all[position], trust: domains[all[position].domain]?.trust ?? 0,
+                        version: versions[position])
+                }
+                try Self.storeGolden(db, person: person, survivorship.golden(sources))
+            }
+            for position in fresh {
+                let record = all[position]
+                try Self.appendEvent(
+                    db, .register, person: personOf[position], record: RecordReference(domain: record.domain, id: record.id),
+                    payload: [
+                        "decision": .string(
+                            reviewCandidates[position] != nil
+                                ? FeedDecision.review.rawValue
+                                : (bestPair[position] != nil ? FeedDecision.linked.rawValue : FeedDecision.newPerson.rawValue))
+                    ], actor: actor, now: now)
+            }
+
+            // The matcher over exactly what was scored: the same normalised records and frequencies.
+            let matcher = RecordMatcher(
+                normalized: result.normalized, persons: personOf.map { Int($0) }, termFrequencies: TermFrequencies(records: result.normalized),
+                scorer: scorer, blocker: blocker, normalizer: normalizer)
+            let next = MatchState(
+                revision: 0, matcher: matcher, rowIDs: rowIDs, positionOfRow: positionOfRow, raw: all, versions: versions)
+            return (summary, fresh.isEmpty && summary.updated == 0 ? [] : [.replace(next)])
+        }
+    }
+
+    /// ``checkUniqueness(_:row:person:domains:explanation:now:)`` for every new record of a batch
+    /// at once: for each, the other persons (ascending) holding one of its unique-domain
+    /// identifiers, among the batch's records (in memory) and the records stored before it (one
+    /// indexed lookup per identifier, none into an empty index). Records without a conflict are absent.
+    static func uniquenessConflicts(
+        _ db: Database, fresh: [Int], entriesOf: [Int: [IdentifierEntry]], personOf: [Int64],
+        domains: [String: IdentifierDomain], firstFreshRow: Int64?
+    ) throws -> [Int: [Int64]] {
+        guard let firstFreshRow else { return [:] }
+        let unique = Set(domains.values.filter { $0.uniqueness == .unique }.map(\.code))
+        var holders: [IdentifierEntry: [Int]] = [:]
+        for position in fresh {
+            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
+                holders[entry, default: []].append(position)
+            }
+        }
+        let storedBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE id < ?)"), arguments: [firstFreshRow]) == 1
+        let lookup = try db.cachedStatement(sql: """
+                SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
+                WHERE identifier.domain = ? AND identifier.value = ? AND identifier.record < ?
+                """)
+        var earlier: [IdentifierEntry: [Int64]] = [:]
+        var conflicts: [Int: [Int64]] = [:]
+        for position in fresh {
+            let own = personOf[position]
+            var others = Set<Int64>()
+            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
+                for other in holders[entry] ?? [] where other != position && personOf[other] != own {
+                    others.insert(personOf[other])
+                }
+                if storedBefore {
+                    if earlier[entry] == nil {
+                        earlier[entry] = try Int64.fetchAll(lookup, arguments: [entry.domain, entry.value, firstFreshRow])
+                    }
+                    for person in earlier[entry]! where person != own { others.insert(person) }
+                }
+            }
+            if !others.isEmpty { conflicts[position] = others.sorted() }
+        }
+        return conflicts
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import HealthCardTestSupport
+import Testing
+@testable import EMPI
+@testable import EMPIIndex
+@testable import HealthCardFoundation
+
+/// The index's own JSON writer (`IndexJSON`) and the bulk ingest's in-memory shortcuts, each
+/// against the slow, obviously right form it replaces (issue 18 item 6).
+@Suite("EMPI index: stored JSON and bulk-ingest shortcuts")
+struct IndexJSONTests {
+    static let awkward = [
+        "", "plain", "引号\"内\"", "back\\slash", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}", "emoji 👨‍👩‍👧",
+        "U+2028 \u{2028} U+2029 \u{2029}", "/slash/", "é combining e\u{301}",
+    ]
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    @Test("every stored record, golden record, payload and candidate list decodes back to itself")
+    func roundTrips() throws {
+        var records = EMPIIndexTests.population.records
+        for (number, text) in Self.awkward.enumerated() {
+            records.append(
+                PersonRecord(
+                    id: text, domain: "d\(number)", line: number == 0 ? nil : -number, fullName: text, familyName: text,
+                    givenName: nil, birthDate: text, sex: text,
+                    identifiers: [PatientIdentifier(domain: text, value: text, kind: number % 2 == 0 ? .other : .citizenID)],
+                    phone: text, addressLines: [text, text], locality: text, postcode: text, regionCode: text))
+        }
+        for record in records {
+            #expect(try Self.decode(PersonRecord.self, IndexJSON.record(record)) == record)
+        }
+        for pair in stride(from: 0, to: records.count - 1, by: 2) {
+            let golden = Survivorship().golden([
+                .init(record: records[pair], trust: 1, version: 2), .init(record: records[pair + 1], trust: 0, version: 3),
+            ])
+            #expect(try Self.decode(GoldenRecord.self, IndexJSON.golden(golden)) == golden)
+        }
+        let payload: [String: JSONValue] = [
+            "z": .null, "a": .bool(true), "n": .number(-0.125), "big": .number(1e300), "int": .number(42),
+            "tiny": .number(5e-324), "s": .string(Self.awkward.joined()), "list": .array([.number(1), .string("x"), .object([:])]),
+            "nested": .object(["b": .number(2), "a": .array([])]),
+        ]
+        #expect(try Self.decode([String: JSONValue].self, IndexJSON.payload(payload)) == payload)
+        let candidates = [ReviewItem.Candidate(person: EnterpriseID(7), probability: 0.3), .init(person: EnterpriseID(1), probability: 1)]
+        #expect(try Self.decode([ReviewItem.Candidate].self, IndexJSON.candidates(candidates)) == candidates)
+        #expect(throws: HealthCardError.self) { try IndexJSON.payload(["x": .number(.nan)]) }
+        #expect(throws: HealthCardError.self) { try IndexJSON.payload(["x": .number(.infinity)]) }
+    }
+
+    @Test("every explanation of a generated population decodes back to itself")
+    func explanations() throws {
+        let records = EMPIIndexTests.population.records
+        let result = Deduplicator(normalizer: EMPIFixture.normalizer, estimator: nil).run(records)
+        let scorer = Scorer(model: result.model)
+        var checked = 0
+        for pair in result.pairs {
+            let explanation = scorer.explain(
+                records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b],
+                blockingRules: pair.blockingRules, notSamePerson: checked % 3 == 0)
+            #expect(try Self.decode(Explanation.self, IndexJSON.explanation(explanation)) == explanation)
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+
+    @Test("a bulk ingest's golden records and identifier conflicts equal those derived from the file")
+    func ingestShortcutsAgreeWithTheFile() throws {
+        let (index, _) = try EMPIIndexTests.makeIndex()
+        var records = Array(EMPIIndexTests.population.records.prefix(200))
+        // Two people sharing a unique-domain card number: an identifier conflict each.
+        records.append(EMPIFixture.record("U1", name: "张伟", birth: "1990-05-06", sex: "1", cards: [("hosp-a-card", "SHARED")]))
+        records.append(EMPIFixture.record("U2", name: "李娜", birth: "1971-02-03", sex: "2", cards: [("hosp-a-card", "SHARED")]))
+        _ = try index.ingest(records, now: EMPIIndexTests.now)
+        // A later batch: a third person with the number conflicts with both (found among the records stored before).
+        let third = EMPIFixture.record("U3", name: "王强", birth: "1980-01-01", sex: "1", cards: [("hosp-a-card", " SHARED ")])
+        _ = try index.ingest([third, EMPIFixture.record("U4", name: "赵敏", birth: "1970-03-04", sex: "2")], now: EMPIIndexTests.now)
+
+        let reviews = try index.reviews().filter { $0.reason == "identifier-conflict" }
+        let person = { (id: String) in try index.personOf(RecordReference(domain: "test", id: id)) }
+        let byRecord = Dictionary(uniqueKeysWithValues: reviews.map { ($0.record.id, Set($0.candidates.map(\.person))) })
+        #expect(byRecord["U1"] == [try person("U2")])
+        #expect(byRecord["U2"] == [try person("U1")])
+        #expect(byRecord["U3"] == [try person("U1"), try person("U2")])
+        #expect(byRecord["U4"] == nil)
+        // The per-record query of a feed finds the same persons for the new record.
+        let recheck = try index.write { db, _ in
+            let row = try #require(try PatientIndex.recordRow(db, RecordReference(domain: "test", id: "U3")))
+            let own = try PatientIndex.person(ofRecord: row, db)
+            let item = try PatientIndex.checkUniqueness(
+                db, row: row, person: own, domains: try PatientIndex.domains(db), explanation: nil, now: EMPIIndexTests.now)
+            let candidates = try item.map { try PatientIndex.reviewItem(db, try #require(try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [$0]))) }
+            return (candidates?.candidates.map(\.person), [PatientIndex.CacheChange]())
+        }
+        #expect(recheck.map(Set.init) == byRecord["U3"])
+
+        // Golden records: what the ingest derived in memory equals what `refreshGolden` reads from the file.
+        let before = try index.dumpState()["person"]
+        let persons = try index.plainRead { db in try Int64.fetchAll(db, sql: "SELECT id FROM person") }
+        _ = try index.write { db, _ in
+            for person in persons { try PatientIndex.refreshGolden(db, person: person, survivorship: index.survivorship) }
+            return ((), [PatientIndex.CacheChange]())
+        }
+        #expect(try index.dumpState()["person"] == before)
+        #expect(persons.count > 100)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HealthCardFoundation
+import Testing
+@testable import HealthCardServer
+
+/// The PDQ demographic query over HTTP (issue 16): criteria from the URL, pages by cursor, the
+/// lookup audited without the criteria's values.
+@Suite("PDQ over HTTP")
+struct PDQEndpointTests {
+    @Test("a registrar pages through persons by sex, finds one by name and identifier; every lookup is audited")
+    func queryAndPage() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let hospital = try live.key("hospital", [.registrar])
+        let auditor = try live.key("auditor", [.auditor])
+        for domain: [String: JSONValue] in [["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")]] {
+            #expect(try await live.call("POST", "/v1/empi/domains", key: steward, json: domain).status == 200)
+        }
+        // Five distinct women (distinct IDs, names and dates), and one man.
+        let people: [(String, String, String, String)] = [
+            ("A-1", "王芳", "1990-07-01", "31011519900701002X"), ("A-2", "李娜", "1985-01-02", "110105198501020026"),
+            ("A-3", "张敏", "1979-11-30", "44052419791130004X"), ("A-4", "刘洋", "2001-05-05", "110105200105050047"),
+            ("A-5", "陈静", "1966-09-09", "110105196609090027"),
+        ]
+        var persons: [Double] = []
+        for (id, name, birth, citizenID) in people {
+            var record = EMPIEndpointTests.record(id, domain: "HOSP-A", name: name, citizenID: citizenID)
+            record["birthDate"] = .string(birth)
+            record["sex"] = .string("2")
+            let fed = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+            #expect(fed.json["decision"] == .string("new-person"), "\(fed.json)")
+            persons.append(try #require(fed.json["person"]?.numberValue))
+        }
+        _ = try await live.call("POST", "/v1/empi/records", key: hospital, json: EMPIEndpointTests.record("A-9", domain: "HOSP-A", name: "李明"))
+
+        var seen: [Double] = []
+        var query = ["sex": "female", "limit": "2"]
+        for _ in 0..<5 {
+            let page = try await live.call("GET", "/v1/empi/persons", query: query, key: hospital)
+            #expect(page.status == 200, "\(page.json)")
+            #expect(page.json["total"] == .number(5))
+            seen += (page.json["matches"]?.arrayValue ?? []).compactMap { $0["person"]?.numberValue }
+            guard let next = page.json["next"]?.numberValue else { break }
+            query["after"] = "\(Int(next))"
+        }
+        #expect(seen == persons.sorted())
+
+        let byName = try await live.call(
+            "GET", "/v1/empi/persons", query: ["name": "Zhang Min", "birthDate": "19791130"], key: steward)
+        #expect(byName.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[2])])
+        #expect(byName.json["matches"]?.arrayValue?.first?["golden"]?["fullName"] == .string("张敏"))
+        let byID = try await live.call(
+            "GET", "/v1/empi/persons", query: ["identifier": "citizen-id:31011519900701002x"], key: hospital)
+        #expect(byID.json["matches"]?.arrayValue?.first?["records"] == .array([.object(["domain": .string("HOSP-A"), "id": .string("A-1")])]))
+
+        for bad in [[:], ["sex": "?"], ["identifier": "no-colon"], ["identifier": "NOPE:1"], ["sex": "1", "after": "-1"]] {
+            let refused = try await live.call("GET", "/v1/empi/persons", query: bad, key: hospital)
+            #expect(refused.status == 400, "\(bad): \(refused.json)")
+        }
+        let audit = try await live.call("GET", "/v1/audit", key: auditor)
+        let lookups = (audit.json.arrayValue ?? []).filter { $0["route"] == .string("/v1/empi/persons") }
+        #expect(lookups.count == 3 + 2 + 5)  // three pages, the two searches, the refused ones
+        #expect(lookups.filter { $0["outcome"] == .string("rejected") }.count == 5)
+        let text = String(decoding: audit.body, as: UTF8.self)
+        #expect(!text.contains("31011519900701002") && !text.contains("Zhang"))
+        await live.stop()
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import HealthCardFoundation
+import Testing
+@testable import HealthCardServer
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The steward's pages over real HTTP: the session a key is exchanged for, the CSRF check on
+/// every form, revocation ending sessions, and escaping of what the index holds. The click
+/// through a review in a real browser is Tests/Browser/steward_review.py.
+@Suite("steward pages")
+struct StewardPageTests {
+    /// A browser-like request: form body, cookie, Origin; no redirects followed; answer checked
+    /// against the contract.
+    static func send(
+        _ live: LiveServer, _ method: String, _ template: String, path: String? = nil, form: [String: String]? = nil,
+        cookie: String? = nil, origin: String? = nil
+    ) async throws -> (status: Int, body: String, setCookie: String?) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(live.port)\(path ?? template)")!)
+        request.httpMethod = method
+        if let form {
+            request.httpBody = Data(
+                form.sorted { $0.key < $1.key }.map { key, value in
+                    "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)"
+                }.joined(separator: "&").utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        if let cookie { request.setValue("\(StewardSessions.cookieName)=\(cookie)", forHTTPHeaderField: "Cookie") }
+        if let origin { request.setValue(origin, forHTTPHeaderField: "Origin") }
+        let (data, response) = try await LiveServer.session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        try LiveServer.contract.check(
+            method: method, path: template, status: http.statusCode,
+            contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
+        return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Set-Cookie"))
+    }
+
+    /// Signs in with `key`; returns the session token and the page's CSRF token.
+    static func signIn(_ live: LiveServer, _ key: APIKey) async throws -> (token: String, csrf: String) {
+        let login = try await send(live, "POST", "/steward/login", form: ["key": key.description])
+        #expect(login.status == 303)
+        let setCookie = try #require(login.setCookie)
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/steward"))
+        let token = String(setCookie.split(separator: ";")[0].split(separator: "=")[1])
+        let queue = try await send(live, "GET", "/steward/reviews", cookie: token)
+        #expect(queue.status == 200)
+        let csrf = try #require(queue.body.firstMatch(of: /name="csrf" value="([0-9a-f]{64})"/)?.1)
+        return (token, String(csrf))
+    }
+
+    @Test("a steward's key opens a session; other keys, no cookie, a forged cookie are refused with the sign-in form")
+    func signIn() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let registrar = try live.key("registrar", [.registrar])
+        for form in [["key": registrar.description], ["key": "hcs_nope"], [:]] {
+            let refused = try await Self.send(live, "POST", "/steward/login", form: form)
+            #expect(refused.status == 401 && refused.body.contains("id=\"login\"") && refused.setCookie == nil)
+        }
+        let anonymous = try await Self.send(live, "GET", "/steward/reviews")
+        #expect(anonymous.status == 401 && anonymous.body.contains("id=\"login\""))
+        let forged = try await Self.send(live, "GET", "/steward/reviews", cookie: String(repeating: "a", count: 64))
+        #expect(forged.status == 401)
+        let session = try await Self.signIn(live, steward)
+        #expect(try await Self.send(live, "GET", "/steward/search", cookie: session.token).status == 200)
+        // Login attempts are audited with the key's name (never the key).
+        let entries = try live.server.store.auditEntries()
+        #expect(entries.filter { $0.route == "/steward/login" }.map(\.client) == ["registrar", "-", "-", "steward"])
+        await live.stop()
+    }
+
+    @Test("a form without the session's CSRF token, or from another origin, changes nothing (403)")
+    func csrf() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let session = try await Self.signIn(live, steward)
+        let path = "/steward/reviews/1/separate"
+        let template = "/steward/reviews/{id}/separate"
+        for (form, origin) in [
+            ([:], nil), (["csrf": String(repeating: "0", count: 64)], nil),
+            (["csrf": session.csrf], "http://evil.example"), (["csrf": session.csrf], "null"),
+        ] as [([String: String], String?)] {
+            let refused = try await Self.send(live, "POST", template, path: path, form: form, cookie: session.token, origin: origin)
+            #expect(refused.status == 403, "\(form) \(origin ?? "-")")
+            #expect(refused.body.contains("csrf"))
+        }
+        // With the token and this server's origin the request reaches the index (no review 1: 404).
+        let accepted = try await Self.send(
+            live, "POST", template, path: path, form: ["csrf": session.csrf], cookie: session.token,
+            origin: "http://127.0.0.1:\(live.port)")
+        #expect(accepted.status == 404)
+        // Signing out ends the session.
+        let out = try await Self.send(live, "POST", "/steward/logout", form: ["csrf": session.csrf], cookie: session.token)
+        #expect(out.status == 303)
+        #expect(try await Self.send(live, "GET", "/steward/reviews", cookie: session.token).status == 401)
+        await live.stop()
+    }
+
+    @Test("revoking the key ends its sessions at once")
+    func revocationEndsSessions() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let session = try await Self.signIn(live, steward)
+        try live.server.store.revokeKey(name: "steward")
+        #expect(try await Self.send(live, "GET", "/steward/reviews", cookie: session.token).status == 401)
+        await live.stop()
+    }
+
+    @Test("values from the index are escaped: a name with markup is shown as text")
+    func escaping() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let hospital = try live.key("hospital", [.registrar])
+        _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string("HOSP-A")])
+        let fed = try await live.call(
+            "POST", "/v1/empi/records", key: hospital,
+            json: [
+                "id": JSONValue.string("<b>1</b>"), "domain": .string("HOSP-A"),
+                "fullName": .string("<script>alert('x')</script>"), "sex": .string("1"),
+            ])
+        let person = try #require(fed.json["person"]?.numberValue)
+        let session = try await Self.signIn(live, steward)
+        let page = try await Self.send(
+            live, "GET", "/steward/persons/{id}", path: "/steward/persons/\(Int(person))", cookie: session.token)
+        #expect(page.status == 200)
+        #expect(!page.body.contains("<script>") && !page.body.contains("<b>1</b>"))
+        #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") && page.body.contains("&lt;b&gt;1&lt;/b&gt;"))
+        await live.stop()
+    }
+}
