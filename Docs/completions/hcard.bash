@@ -2958,7 +2958,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key)
+    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2991,6 +2991,12 @@ _hcard_serve_run() {
         return
         ;;
     '--issuer-key')
+        return
+        ;;
+    '--pass-log')
+        return
+        ;;
+    '--checkpoint-policy')
         return
         ;;
     esac

@@ -2117,6 +2117,8 @@ _hcard_serve_run() {
         '--health-code-db[The GB/T 38963 health-code event store. Default\: beside --db, <db>-health-code.sqlite.]:health-code-db:'
         '--rules[The health-code colour rule set. Default\: hainan-2022-09.]:rules:'
         '--issuer-key[The SM2 private key (PEM) that signs issued health codes. Default\: none (no issuing).]:issuer-key:'
+        '--pass-log[The checkpoint pass log. Default\: beside --db, <db>-pass-log.sqlite.]:pass-log:'
+        '--checkpoint-policy[The checkpoint policy JSON (as for hcard checkpoint scan). Default\: the default policy.]:checkpoint-policy:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

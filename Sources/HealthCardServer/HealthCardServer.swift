@@ -26,6 +26,7 @@ public final class HealthCardServer: Sendable {
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
     let healthCode: LocalHealthCodeService
+    let checkpoints: CheckpointContext
     let logger: Logger
 
     /// Opens (creating on first start) the files of `configuration`.
@@ -40,12 +41,13 @@ public final class HealthCardServer: Sendable {
         accounts = try AccountService(index: index)
         verification = try VerificationContext(configuration: configuration, accounts: accounts)
         healthCode = try Self.healthCodeService(configuration: self.configuration, storage: storage)
+        checkpoints = try CheckpointContext(configuration: self.configuration, storage: storage)
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints
-            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints
+            + pdqEndpoints + stewardEndpoints + healthCodeEndpoints + checkpointEndpoints + eventStreamEndpoints
     }
 
     /// The router: each endpoint wrapped in authentication, the role check and the audit.

@@ -30,8 +30,10 @@ extension HealthCardServer {
             }
             after = EnterpriseID(id)
         }
+        // A form (the steward's search page) sends a space as `+`; a name never holds a `+`.
+        let name = RequestDecoding.string(request, "name")?.replacingOccurrences(of: "+", with: " ")
         return DemographicsQuery(
-            name: RequestDecoding.string(request, "name"), birthDate: RequestDecoding.string(request, "birthDate"),
+            name: name, birthDate: RequestDecoding.string(request, "birthDate"),
             sex: RequestDecoding.string(request, "sex"), identifiers: identifiers, after: after,
             limit: try RequestDecoding.integer(request, "limit", default: 100, in: 1...DemographicsQuery.maximumLimit))
     }

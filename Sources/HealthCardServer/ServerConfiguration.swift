@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var rules: String = "hainan-2022-09"
     /// The SM2 private key (PEM) that signs issued health codes; none: issuing answers 409.
     public var issuerKey: String?
+    /// The checkpoint pass log (SQLite); `nil`: beside `db` (``ServerStorage/passLog``).
+    public var passLog: String?
+    /// The checkpoint policy (JSON, as `hcard checkpoint scan --policy`); none: the default policy.
+    public var checkpointPolicy: String?
 
     public init() {}
 
@@ -39,6 +43,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         "listen": "HCARD_SERVE_LISTEN", "db": "HCARD_SERVE_DB", "trust": "HCARD_SERVE_TRUST",
         "revoked": "HCARD_SERVE_REVOKED", "skew": "HCARD_SERVE_SKEW", "logLevel": "HCARD_SERVE_LOG_LEVEL",
         "healthCodeDb": "HCARD_SERVE_HEALTH_CODE_DB", "rules": "HCARD_SERVE_RULES", "issuerKey": "HCARD_SERVE_ISSUER_KEY",
+        "passLog": "HCARD_SERVE_PASS_LOG", "checkpointPolicy": "HCARD_SERVE_CHECKPOINT_POLICY",
     ]
 
     /// The defaults, then `file` (if given), then `environment`.
@@ -73,6 +78,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
             case "healthCodeDb": configuration.healthCodeDb = value
             case "rules": configuration.rules = value
             case "issuerKey": configuration.issuerKey = value
+            case "passLog": configuration.passLog = value
+            case "checkpointPolicy": configuration.checkpointPolicy = value
             case "skew":
                 guard let seconds = Int(value) else {
                     throw ServerError.invalidConfiguration("\(variable)=\(value) is not a whole number of seconds")
@@ -96,6 +103,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         healthCodeDb = try container.decodeIfPresent(String.self, forKey: .healthCodeDb)
         rules = try container.decodeIfPresent(String.self, forKey: .rules) ?? defaults.rules
         issuerKey = try container.decodeIfPresent(String.self, forKey: .issuerKey)
+        passLog = try container.decodeIfPresent(String.self, forKey: .passLog)
+        checkpointPolicy = try container.decodeIfPresent(String.self, forKey: .checkpointPolicy)
     }
 
     /// Checks the values that the loaders cannot: the address, the skew, the log level.

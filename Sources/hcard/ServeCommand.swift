@@ -11,10 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
             Starts with no configuration: listens on 127.0.0.1:8080 with its data in hcard-serve.sqlite \
             (created on first start; the API keys and the audit log go beside it, in \
             hcard-serve-server.sqlite). Configuration, later sources winning: --config FILE (JSON with the \
-            keys listen, db, trust, revoked, skew, logLevel, healthCodeDb, rules, issuerKey), the \
-            environment (HCARD_SERVE_LISTEN, HCARD_SERVE_DB, HCARD_SERVE_TRUST, HCARD_SERVE_REVOKED, \
-            HCARD_SERVE_SKEW, HCARD_SERVE_LOG_LEVEL, HCARD_SERVE_HEALTH_CODE_DB, HCARD_SERVE_RULES, \
-            HCARD_SERVE_ISSUER_KEY), then these options. Logs are JSON lines on standard error. SIGTERM or \
+            keys listen, db, trust, revoked, skew, logLevel, healthCodeDb, rules, issuerKey, passLog, \
+            checkpointPolicy), the environment (HCARD_SERVE_ and the key in upper snake case: \
+            HCARD_SERVE_LISTEN, HCARD_SERVE_DB, …, HCARD_SERVE_CHECKPOINT_POLICY), then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
 
             Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
@@ -64,6 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
         var rules: String?
         @Option(help: "The SM2 private key (PEM) that signs issued health codes. Default: none (no issuing).")
         var issuerKey: String?
+        @Option(help: "The checkpoint pass log. Default: beside --db, <db>-pass-log.sqlite.")
+        var passLog: String?
+        @Option(help: "The checkpoint policy JSON (as for hcard checkpoint scan). Default: the default policy.")
+        var checkpointPolicy: String?
 
         func run() async throws {
             var configuration = try storage.load()
@@ -75,6 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let healthCodeDb { configuration.healthCodeDb = healthCodeDb }
             if let rules { configuration.rules = rules }
             if let issuerKey { configuration.issuerKey = issuerKey }
+            if let passLog { configuration.passLog = passLog }
+            if let checkpointPolicy { configuration.checkpointPolicy = checkpointPolicy }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer(configuration: configuration).run()

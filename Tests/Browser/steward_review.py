@@ -9,8 +9,8 @@ the index file itself (SQLite), the review's resolution and the audit line in th
 Screenshots of every step are kept in the artefact folder this script prints.
 
 Usage: steward_review.py HCARD_BINARY ARTEFACT_DIR
-Exit status 0 when every check passed; 1 on a failed check; 77 when chromium is missing and
-CI is not set (under CI=true a missing chromium is a failure, not a skip).
+Exit status 0 when every check passed; 1 on a failed check; 77 when chromium or the websockets
+package is missing and CI is not set (under CI=true either is a failure, not a skip).
 """
 import asyncio
 import base64
@@ -27,8 +27,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-
-from websockets.asyncio.client import connect
 
 
 class CheckFailed(Exception):
@@ -176,6 +174,8 @@ def feed_review_pair(base, key):
 
 
 async def drive(base, key, review, candidate, artefacts, port):
+    from websockets.asyncio.client import connect
+
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
         targets = json.loads(response.read())
     page = next(target for target in targets if target.get("type") == "page")
@@ -242,6 +242,12 @@ def main():
             return 1
         print("steward-browser: skipped: chromium is not installed (Scripts/setup.sh installs it)")
         return 77
+    try:
+        import websockets  # noqa: F401 (the DevTools client; Scripts/setup.sh installs it)
+    except ImportError:
+        state = "FAILED" if os.environ.get("CI") == "true" else "skipped"
+        print(f"steward-browser: {state}: the Python package websockets is not installed (Scripts/setup.sh)")
+        return 1 if state == "FAILED" else 77
     shutil.rmtree(artefacts, ignore_errors=True)
     os.makedirs(artefacts)
     work = tempfile.mkdtemp(prefix="hcard-steward-")

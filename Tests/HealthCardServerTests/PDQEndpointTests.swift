@@ -49,6 +49,9 @@ struct PDQEndpointTests {
             "GET", "/v1/empi/persons", query: ["name": "Zhang Min", "birthDate": "19791130"], key: steward)
         #expect(byName.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[2])])
         #expect(byName.json["matches"]?.arrayValue?.first?["golden"]?["fullName"] == .string("张敏"))
+        // As a form sends it: a space as `+`.
+        let formStyle = try await live.call("GET", "/v1/empi/persons", query: ["name": "Zhang+Min"], key: steward)
+        #expect(formStyle.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[2])])
         let byID = try await live.call(
             "GET", "/v1/empi/persons", query: ["identifier": "citizen-id:31011519900701002x"], key: hospital)
         #expect(byID.json["matches"]?.arrayValue?.first?["records"] == .array([.object(["domain": .string("HOSP-A"), "id": .string("A-1")])]))
@@ -59,7 +62,7 @@ struct PDQEndpointTests {
         }
         let audit = try await live.call("GET", "/v1/audit", key: auditor)
         let lookups = (audit.json.arrayValue ?? []).filter { $0["route"] == .string("/v1/empi/persons") }
-        #expect(lookups.count == 3 + 2 + 5)  // three pages, the two searches, the refused ones
+        #expect(lookups.count == 3 + 3 + 5)  // three pages, the three searches, the refused ones
         #expect(lookups.filter { $0["outcome"] == .string("rejected") }.count == 5)
         let text = String(decoding: audit.body, as: UTF8.self)
         #expect(!text.contains("31011519900701002") && !text.contains("Zhang"))

@@ -1,3 +1,5 @@
+import EMPI
+import EMPIIndex
 import Foundation
 import HealthCardFoundation
 import Testing
@@ -127,6 +129,74 @@ struct StewardPageTests {
         #expect(page.status == 200)
         #expect(!page.body.contains("<script>") && !page.body.contains("<b>1</b>"))
         #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") && page.body.contains("&lt;b&gt;1&lt;/b&gt;"))
+        await live.stop()
+    }
+}
+
+/// The buttons of the queue over HTTP with the key itself (no session, so no CSRF token needed):
+/// "Merge" and "Keep apart" do to the index what they say.
+@Suite("steward review buttons")
+struct StewardReviewButtonTests {
+    /// 150 other people, then two records of one woman that land in the review band; returns the
+    /// review id, the candidate person and the record under review.
+    static func reviewPair(_ live: LiveServer, suffix: String) throws -> (Int64, EnterpriseID, RecordReference) {
+        let index = live.server.index
+        for code in ["HOSP-A", "HOSP-B"] { try index.registerDomain(IdentifierDomain(code: code)) }
+        let family = Array("李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高")
+        let given = Array("伟敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅")
+        for n in 0..<150 {
+            _ = try index.feed(
+                PersonRecord(
+                    id: "Z-\(n)", domain: "HOSP-A",
+                    fullName: String([family[n % family.count], given[(n * 7) % given.count], given[(n * 11 + 3) % given.count]]),
+                    birthDate: "\(1940 + n % 70)-\(String(format: "%02d", 1 + n % 12))-\(String(format: "%02d", 1 + (n * 5) % 28))",
+                    sex: n % 2 == 0 ? "1" : "2", phone: "139\(String(format: "%08d", n * 7919))"))
+        }
+        let first = try index.feed(
+            PersonRecord(
+                id: "A-\(suffix)", domain: "HOSP-A", fullName: "王晓芳", birthDate: "1990-07-01", sex: "2",
+                phone: "13912345678"))
+        let reference = RecordReference(domain: "HOSP-B", id: "B-\(suffix)")
+        let second = try index.feed(
+            PersonRecord(id: reference.id, domain: reference.domain, fullName: "王晓芳", birthDate: "1990-07-01", sex: "2"))
+        #expect(second.decision == .review, "\(second.decision)")
+        return (try #require(second.reviewItem), try #require(first.person), reference)
+    }
+
+    @Test("Merge: the reviewed record's person is merged into the candidate and the review resolved as a link")
+    func merge() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
+        let waiting = try live.server.index.personOf(record)
+        #expect(waiting != candidate)
+        let answer = try await live.call(
+            "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(review)"], key: steward,
+            body: Data("person=\(candidate)".utf8))
+        #expect(answer.status == 303)
+        #expect(try live.server.index.personOf(record) == candidate)
+        #expect(try live.server.index.resolve(waiting) == candidate)  // the retired ID redirects
+        #expect(try live.server.index.reviews().isEmpty)
+        #expect(try live.server.index.reviews(all: true).first?.resolution == "link:\(candidate)")
+        // A person that is not a candidate is refused.
+        let (other, _, _) = try Self.reviewPair(live, suffix: "2")
+        let refused = try await live.call(
+            "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(other)"], key: steward,
+            body: Data("person=999".utf8))
+        #expect(refused.status == 400)
+        await live.stop()
+    }
+
+    @Test("Keep apart: the review is resolved as separate and the record stays in its own person")
+    func separate() async throws {
+        let live = try await LiveServer.start()
+        let steward = try live.key("steward", [.steward])
+        let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
+        let answer = try await live.call(
+            "POST", "/steward/reviews/{id}/separate", parameters: ["id": "\(review)"], key: steward, body: Data())
+        #expect(answer.status == 303)
+        #expect(try live.server.index.personOf(record) != candidate)
+        #expect(try live.server.index.reviews(all: true).first?.resolution == "separate")
         await live.stop()
     }
 }
