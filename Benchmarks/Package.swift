@@ -7,11 +7,18 @@ import PackageDescription
 let package = Package(
     name: "HealthCardKitBenchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "HealthCardKit", path: "../")],
+    dependencies: [
+        .package(name: "HealthCardKit", path: "../"),
+        // The persistent-index benchmark's SQLite anchor (the same GRDB the package uses).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
     targets: [
         .executableTarget(
             name: "bench",
-            dependencies: [.product(name: "HealthCardCore", package: "HealthCardKit"), "CZXingBench"],
+            dependencies: [
+                .product(name: "HealthCardCore", package: "HealthCardKit"), .product(name: "GRDB", package: "GRDB.swift"),
+                "CZXingBench",
+            ],
             path: "Sources/bench"),
         // zxing-cpp (Debian's libzxing-dev, installed by Scripts/setup.sh) for the read-rate row
         // beside zbar; only the benchmark links it (issue 19, item 2).

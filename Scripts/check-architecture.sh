@@ -5,6 +5,8 @@
 #     helper, and the server's own key and audit store);
 #  2b. the HTTP stack (Hummingbird, SwiftNIO, swift-log/metrics, Prometheus, service lifecycle)
 #     is imported only by HealthCardServer (hcard starts the server through its API);
+#  2c. PostgresNIO is imported only by the server's PostgreSQL adapter,
+#     Sources/HealthCardServer/Postgres/ (and the server tests that set up databases);
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
 #     libqrencode, libpng, libjpeg, libwebp or libzint (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
@@ -47,6 +49,14 @@ while IFS=: read -r file _ text; do
     [ "$(cut -d/ -f2 <<<"$file")" = HealthCardServer ] || fail "$file: $text (only HealthCardServer may)"
 done < <(grep -rnE '^(internal |public )?import (Hummingbird[A-Za-z]*|NIO[A-Za-z]*|HTTPTypes|Logging|Metrics|Prometheus|ServiceLifecycle)$' Sources || true)
 
+# 2c. PostgreSQL only in the server's PostgreSQL adapter folder.
+while IFS=: read -r file _ text; do
+    case "$file" in
+        Sources/HealthCardServer/Postgres/*) ;;
+        *) fail "$file: $text (only Sources/HealthCardServer/Postgres/ may)" ;;
+    esac
+done < <(grep -rnE '^(internal |public )?import PostgresNIO$' Sources || true)
+
 # 3. The card stack links none of the storage or image libraries.
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
@@ -59,7 +69,7 @@ grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsc
 # 4. The architecture document names every target.
 for target in $(grep -oE 'name: "[A-Za-z-]+"' Package.swift | cut -d'"' -f2 | sort -u); do
     case "$target" in
-        HealthCardKit | ArgumentParser | GRDB | Hummingbird | Logging | Metrics | Prometheus | ServiceLifecycle | NIOCore | HTTPTypes) continue ;;
+        HealthCardKit | ArgumentParser | GRDB | Hummingbird | Logging | Metrics | Prometheus | ServiceLifecycle | NIOCore | HTTPTypes | PostgresNIO) continue ;;
     esac
     grep -q "\`$target\`" Docs/architecture.md || fail "Docs/architecture.md does not describe target $target"
 done

@@ -15,6 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libpng-dev libjpeg-dev libwebp-dev libzint-dev \
     libzxing-dev \
     libsqlite3-dev sqlite3 \
+    postgresql-15 postgresql-client-15 \
     iproute2 procps \
     gcc libc6-dev libjna-java default-jdk-headless \
     chromium fonts-wqy-microhei \

@@ -24,7 +24,16 @@ stop_pcscd() {
     wait "$PCSCD_PID" 2>/dev/null || true
     PCSCD_PID=""
 }
-trap stop_pcscd EXIT INT TERM
+
+# PostgreSQL for `hcard serve --postgres` (HealthCardServerTests, hcardTests/ServePostgresTests):
+# a throwaway cluster on 127.0.0.1 with its data in a temporary folder, stopped on exit. With
+# CI=true the PostgreSQL tests fail rather than skip if it is missing.
+PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/hcard-test-pg.XXXXXX")"
+stop_postgres() { bash Scripts/postgres-cluster.sh stop "$PG_DIR" || true; }
+HCARD_TEST_POSTGRES_URL="$(bash Scripts/postgres-cluster.sh start "$PG_DIR" "${HCARD_TEST_POSTGRES_PORT:-55439}")"
+export HCARD_TEST_POSTGRES_URL
+echo "test: PostgreSQL at $HCARD_TEST_POSTGRES_URL"
+trap 'stop_pcscd; stop_postgres' EXIT INT TERM
 
 vpcd_listening() { grep -qiE '^ *[0-9]+: [0-9A-F]+:8C7B [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
 pcscd_alive() {

@@ -2352,7 +2352,7 @@ _hcard_empi_dedupe() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --mapping --out --clusters --model)
+    non_repeating_options=(--csv --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2372,6 +2372,9 @@ _hcard_empi_dedupe() {
     '--model')
         return
         ;;
+    '--save-model')
+        return
+        ;;
     esac
 }
 
@@ -2379,7 +2382,7 @@ _hcard_empi_link-files() {
     repeating_flags=()
     non_repeating_flags=(--estimate --json -h --help)
     repeating_options=()
-    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model)
+    non_repeating_options=(--left --right --right-mapping --mapping --out --clusters --model --save-model)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2403,6 +2406,9 @@ _hcard_empi_link-files() {
         return
         ;;
     '--model')
+        return
+        ;;
+    '--save-model')
         return
         ;;
     esac
@@ -2958,7 +2964,7 @@ _hcard_serve_run() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
+    non_repeating_options=(--config --db --postgres --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2967,6 +2973,9 @@ _hcard_serve_run() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--listen')
@@ -3029,7 +3038,7 @@ _hcard_serve_key_add() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name --roles)
+    non_repeating_options=(--config --db --postgres --name --roles)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3038,6 +3047,9 @@ _hcard_serve_key_add() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')
@@ -3053,7 +3065,7 @@ _hcard_serve_key_list() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db)
+    non_repeating_options=(--config --db --postgres)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3062,6 +3074,9 @@ _hcard_serve_key_list() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     esac
@@ -3071,7 +3086,7 @@ _hcard_serve_key_revoke() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--config --db --name)
+    non_repeating_options=(--config --db --postgres --name)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -3080,6 +3095,9 @@ _hcard_serve_key_revoke() {
         return
         ;;
     '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     '--name')

@@ -1655,7 +1655,8 @@ _hcard_empi_dedupe() {
         '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
         '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
         '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
-        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed); prints the chosen values.]'
+        '--save-model[With --estimate\: write the estimated model (a MatchModel JSON file for --model).]:save-model:'
         '--json[Print a summary as JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -1674,7 +1675,8 @@ _hcard_empi_link-files() {
         '--out[Where to write the pairs\: id_a,id_b,match_probability,decision.]:out:'
         '--clusters[Where to write the clusters\: record_id,person (default\: OUT with .clusters.csv).]:clusters:'
         '--model[A MatchModel JSON file (default\: the built-in model, as a new index uses).]:model:'
-        '--estimate[Estimate m, u and λ from the data first (no labels needed).]'
+        '--estimate[Estimate m, u and λ from the data first (no labels needed); prints the chosen values.]'
+        '--save-model[With --estimate\: write the estimated model (a MatchModel JSON file for --model).]:save-model:'
         '--json[Print a summary as JSON.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -2109,6 +2111,7 @@ _hcard_serve_run() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--listen[HOST\:PORT to listen on. Default\: 127.0.0.1\:8080.]:listen:'
         '--trust[The trust list for code verification.]:trust:'
         '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
@@ -2160,6 +2163,7 @@ _hcard_serve_key_add() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--name[The client'\''s name (letters, digits, '\''-'\'', '\''_'\'', '\''.'\'').]:name:'
         '--roles[Comma-separated roles.]:roles:'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -2174,6 +2178,7 @@ _hcard_serve_key_list() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -2186,6 +2191,7 @@ _hcard_serve_key_revoke() {
     local -ar arg_specs=(
         '--config[A JSON configuration file.]:config:'
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--name[The key'\''s name.]:name:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

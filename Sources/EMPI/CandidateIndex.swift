@@ -16,6 +16,13 @@ public struct CandidateIndex: Sendable {
         /// Keys of record i: `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
         var recordKeyStart: [Int32] = []
         var recordKeys: [UInt64] = []
+        /// Keys appended since `keys`/`records` were last merged, sorted by (key, record) like them:
+        /// an ``CandidateIndex/append(_:)`` inserts into these short arrays, and they are merged
+        /// into the long ones every ``CandidateIndex/pendingLimit`` keys, so an append moves a few
+        /// hundred entries instead of every key after its own (a persistent index grows by one
+        /// record per feed). Readers see both (``run(_:)`` and ``pendingRun(_:)``).
+        var pendingKeys: [UInt64] = []
+        var pendingRecords: [Int32] = []
         /// Keys whose block is larger than the maximum block size.
         var overflow: Set<UInt64> = []
         var blocks = 0
@@ -26,7 +33,13 @@ public struct CandidateIndex: Sendable {
         }
 
         /// The run of records with `key`.
-        func run(_ key: UInt64) -> Range<Int> {
+        func run(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: keys) }
+
+        /// The run of records with `key` among the pending (recently appended) ones.
+        func pendingRun(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: pendingKeys) }
+
+        /// The positions of `key` in sorted `keys`, by binary search.
+        static func run(of key: UInt64, in keys: [UInt64]) -> Range<Int> {
             var low = 0
             var high = keys.count
             while low < high {
@@ -37,6 +50,47 @@ public struct CandidateIndex: Sendable {
             while end < keys.count && keys[end] == key { end += 1 }
             return low..<end
         }
+
+        /// Merges the pending keys into the sorted arrays (both sorted by (key, record), and every
+        /// pending record is newer than every merged one, so pending entries go after equal keys).
+        mutating func mergePending() {
+            guard !pendingKeys.isEmpty else { return }
+            var mergedKeys: [UInt64] = []
+            var mergedRecords: [Int32] = []
+            mergedKeys.reserveCapacity(keys.count + pendingKeys.count)
+            mergedRecords.reserveCapacity(keys.count + pendingKeys.count)
+            var i = 0
+            var j = 0
+            while i < keys.count || j < pendingKeys.count {
+                if j == pendingKeys.count || (i < keys.count && keys[i] <= pendingKeys[j]) {
+                    mergedKeys.append(keys[i])
+                    mergedRecords.append(records[i])
+                    i += 1
+                } else {
+                    mergedKeys.append(pendingKeys[j])
+                    mergedRecords.append(pendingRecords[j])
+                    j += 1
+                }
+            }
+            keys = mergedKeys
+            records = mergedRecords
+            pendingKeys.removeAll()
+            pendingRecords.removeAll()
+        }
+    }
+
+    /// How many appended keys a rule keeps apart before merging them (see `RuleIndex.pendingKeys`).
+    static let pendingLimit = 1_024
+
+    /// Whether every appended key is merged into the sorted arrays (always so for an index built
+    /// at once); the batch enumerations below need it and work on a merged copy otherwise.
+    var isMerged: Bool { ruleIndexes.allSatisfy { $0.pendingKeys.isEmpty } }
+
+    /// This index with every pending key merged.
+    func merged() -> CandidateIndex {
+        var copy = self
+        for position in copy.ruleIndexes.indices { copy.ruleIndexes[position].mergePending() }
+        return copy
     }
 
     public let blocker: Blocker
@@ -79,8 +133,9 @@ public struct CandidateIndex: Sendable {
 
     /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
     /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
-    /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; each insertion
-    /// moves O(n) keys per rule, which is cheap next to a rebuild (empi.md §1.4: never a full scan).
+    /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; keys go to a short
+    /// pending array per rule, merged into the long sorted ones every `pendingLimit` keys, so an
+    /// append costs O(pendingLimit) plus O(n / pendingLimit) amortised (empi.md §1.4: never a full scan).
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)
         for position in ruleIndexes.indices {
@@ -90,11 +145,11 @@ public struct CandidateIndex: Sendable {
             ruleIndexes[position] = RuleIndex(rule: index.rule)
             let cap = blocker.maximumBlockSize(for: index.rule)
             Blocker.forEachKey(of: record, rule: index.rule) { key in
-                let run = index.run(key)
-                index.keys.insert(key, at: run.upperBound)
-                index.records.insert(number, at: run.upperBound)
+                let pending = index.pendingRun(key)
+                index.pendingKeys.insert(key, at: pending.upperBound)
+                index.pendingRecords.insert(number, at: pending.upperBound)
                 index.recordKeys.append(key)
-                let size = run.count + 1
+                let size = index.run(key).count + pending.count + 1
                 if size == 2 { index.blocks += 1 }
                 if size == cap + 1 {
                     index.overflow.insert(key)
@@ -104,6 +159,7 @@ public struct CandidateIndex: Sendable {
                 }
             }
             index.recordKeyStart.append(Int32(index.recordKeys.count))
+            if index.pendingKeys.count >= Self.pendingLimit { index.mergePending() }
             ruleIndexes[position] = index
         }
         count += 1
@@ -133,12 +189,14 @@ public struct CandidateIndex: Sendable {
     /// Candidates for one record, in ascending record order; `excluding` drops the record itself when
     /// it is in the index. Blocks over the maximum size are skipped (see ``statistics``).
     public func candidates(for record: NormalizedRecord, excluding: Int? = nil) -> [Candidate] {
-        var hits: [(record: Int32, bit: UInt8)] = []
+        var hits: [(record: Int32, bit: UInt16)] = []
         for index in ruleIndexes {
             Blocker.forEachKey(of: record, rule: index.rule) { key in
                 let run = index.run(key)
-                guard run.count <= blocker.maximumBlockSize(for: index.rule) else { return }
+                let pending = index.pendingRun(key)
+                guard run.count + pending.count <= blocker.maximumBlockSize(for: index.rule) else { return }
                 for position in run { hits.append((index.records[position], index.rule.bit)) }
+                for position in pending { hits.append((index.pendingRecords[position], index.rule.bit)) }
             }
         }
         hits.sort { ($0.record, $0.bit) < ($1.record, $1.bit) }
@@ -146,7 +204,7 @@ public struct CandidateIndex: Sendable {
         var position = 0
         while position < hits.count {
             let current = hits[position].record
-            var bits: UInt8 = 0
+            var bits: UInt16 = 0
             while position < hits.count && hits[position].record == current {
                 bits |= hits[position].bit
                 position += 1
@@ -167,6 +225,7 @@ public struct CandidateIndex: Sendable {
 
     /// Every block with at least two records and at most the maximum size, in rule and key order.
     func blocks() -> [Block] {
+        guard isMerged else { return merged().blocks() }
         var result: [Block] = []
         for (ruleNumber, index) in ruleIndexes.enumerated() {
             var start = 0
@@ -186,6 +245,7 @@ public struct CandidateIndex: Sendable {
     /// `blocks`: a pair is emitted by the lowest rule that produces it, from the block of its
     /// smallest shared key under that rule, so the union is enumerated without a global set.
     func forEachCandidatePair(in blocks: ArraySlice<Block>, _ body: (Int, Int, BlockingRuleSet) -> Void) {
+        guard isMerged else { return merged().forEachCandidatePair(in: blocks, body) }
         for block in blocks {
             let index = ruleIndexes[block.rule]
             let key = index.keys[block.range.lowerBound]
@@ -210,6 +270,7 @@ public struct CandidateIndex: Sendable {
     /// Calls `body(i, j)` once for each pair that shares a key under the rule at `ruleNumber`
     /// (an index into ``Blocker/rules``), taking every `stride`-th pair: the EM sample of one rule.
     func forEachPair(ofRule ruleNumber: Int, stride: Int, _ body: (Int, Int) -> Void) {
+        guard isMerged else { return merged().forEachPair(ofRule: ruleNumber, stride: stride, body) }
         let index = ruleIndexes[ruleNumber]
         var counter = 0
         for block in blocks() where block.rule == ruleNumber {
@@ -236,7 +297,7 @@ public struct CandidateIndex: Sendable {
     public var statistics: [BlockingStatistics.Rule] {
         ruleIndexes.map {
             BlockingStatistics.Rule(
-                rule: $0.rule, keys: $0.keys.count, blocks: $0.blocks, overflowBlocks: $0.overflow.count,
+                rule: $0.rule, keys: $0.keys.count + $0.pendingKeys.count, blocks: $0.blocks, overflowBlocks: $0.overflow.count,
                 overflowRecords: $0.overflowRecords, pairs: 0)
         }
     }

@@ -279,6 +279,33 @@ public enum Comparator {
         return editDistanceAtMostTwo(unmatched[0], y[0])
     }
 
+    /// The same number of tokens, each within two edits of its own token on the other side (with
+    /// the short-token rule of ``oneTokenWithinTwoEdits(_:_:)``): typos in both given and family
+    /// name, "Stepanie Brwn" / "Stephanie Brown". Twins' given names differ by more than that.
+    static func everyTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        let x = a.split(separator: 0x20).map(Array.init)
+        var y = b.split(separator: 0x20).map(Array.init)
+        guard x.count == y.count, !x.isEmpty else { return false }
+        for token in x {
+            if let position = y.firstIndex(of: token) {
+                y.remove(at: position)
+                continue
+            }
+            let near = y.firstIndex { other in
+                let shorter = min(token.count, other.count)
+                guard shorter >= 3 else { return false }
+                if shorter < 5 {
+                    guard token.count != other.count || token.sorted() == other.sorted() else { return false }
+                    return editDistanceAtMostTwo(token, other, limit: 1)
+                }
+                return editDistanceAtMostTwo(token, other)
+            }
+            guard let near else { return false }
+            y.remove(at: near)
+        }
+        return true
+    }
+
     /// Optimal-string-alignment (restricted Damerau-Levenshtein) distance ≤ 2: substitutions,
     /// insertions, deletions and adjacent transpositions.
     static func editDistanceAtMostTwo(_ a: [UInt8], _ b: [UInt8], limit: Int = 2) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import HealthCardFoundation
 
 /// Unsupervised estimation of a ``MatchModel`` (../shared/specs/empi.md §1.3), so a new data set
@@ -17,6 +18,12 @@ import HealthCardFoundation
 ///   pairs, divided by the share of matches the deterministic rule can find, itself read off the
 ///   EM runs that do not block on the ID.
 ///
+/// EM starts from the base model's m and a within-block λ read off the base model (the share of
+/// pairs whose evidence favours a match), iterates until nothing moves by more than ``tolerance``,
+/// and reports per run the iterations and whether it converged. ``guardrail`` then keeps the
+/// estimate within plausible bounds of the base model and from loosening namesake protection
+/// (``EstimationGuard``); the report keeps the unguarded estimate and what the guard changed.
+///
 /// Level patterns are aggregated into a histogram first, so EM iterates over a few thousand
 /// distinct patterns, not millions of pairs. Everything is seeded and ordered: same input, same model.
 public struct Estimator: Sendable {
@@ -30,10 +37,15 @@ public struct Estimator: Sendable {
     /// With at least this many deterministic pairs, m of every field but the citizen ID is taken
     /// from them, and EM estimates only the citizen ID's m and λ.
     public var minimumAnchorPairs: Int
+    /// EM stops when no m and not λ moves by more than this in an iteration (or after ``iterations``).
+    public var tolerance: Double
+    /// Keeps the estimate from making the model worse than the base (`nil`: no guard).
+    public var guardrail: EstimationGuard?
 
     public init(
-        randomPairs: Int = 1_000_000, maximumPairsPerRule: Int = 300_000, iterations: Int = 30, seed: UInt64 = 1,
-        priorPseudoPairs: Double = 20, minimumAnchorPairs: Int = 200
+        randomPairs: Int = 1_000_000, maximumPairsPerRule: Int = 300_000, iterations: Int = 100, seed: UInt64 = 1,
+        priorPseudoPairs: Double = 20, minimumAnchorPairs: Int = 200, tolerance: Double = 1e-5,
+        guardrail: EstimationGuard? = EstimationGuard()
     ) {
         self.randomPairs = randomPairs
         self.maximumPairsPerRule = maximumPairsPerRule
@@ -41,6 +53,8 @@ public struct Estimator: Sendable {
         self.seed = seed
         self.priorPseudoPairs = priorPseudoPairs
         self.minimumAnchorPairs = minimumAnchorPairs
+        self.tolerance = tolerance
+        self.guardrail = guardrail
     }
 
     /// One EM run over the pairs of one blocking rule.
@@ -54,6 +68,14 @@ public struct Estimator: Sendable {
         public var lambdaWithinBlocks: Double
         /// Fields whose m this run did not estimate.
         public var excludedFields: [MatchField]
+        /// λ within the blocks that EM started from: the share of the run's pairs whose base-model
+        /// evidence favours a match.
+        public var startingLambda: Double
+        /// EM iterations run, and whether the last one moved every m and λ by less than the tolerance.
+        public var iterations: Int
+        public var converged: Bool
+        /// The largest change of an m or of λ in the last iteration.
+        public var lastChange: Double
     }
 
     public struct Report: Sendable, Hashable, Codable {
@@ -64,6 +86,27 @@ public struct Estimator: Sendable {
         public var deterministicPairs: Int
         /// The estimated share of true matches that agree on valid citizen IDs.
         public var deterministicRecall: Double
+        /// The model as estimated, before the guard (``model`` is what scoring uses).
+        public var unguardedModel: MatchModel? = nil
+        /// What the guard changed, empty when the estimate passed as it was.
+        public var adjustments: [EstimationGuard.Adjustment] = []
+        /// Every EM run converged within its iterations.
+        public var converged: Bool { runs.allSatisfy(\.converged) }
+
+        /// The chosen λ and, per field and level, m, u and the weight, for a report.
+        public var summary: String {
+            var lines = ["λ = " + String(model.prior) + "; \(deterministicPairs) deterministic pairs; EM "
+                + (converged ? "converged" : "did not converge") + " in "
+                + runs.map { "\($0.rule.rawValue):\($0.iterations)" }.joined(separator: " ") + " iterations"]
+            for field in model.fields {
+                let levels = field.levels.map { level in
+                    level.level + " m=" + String(format: "%.4g", level.m) + " u=" + String(format: "%.4g", level.u)
+                }
+                lines.append(field.field.rawValue + ": " + levels.joined(separator: ", "))
+            }
+            for adjustment in adjustments { lines.append("guard: " + adjustment.description) }
+            return lines.joined(separator: "\n")
+        }
     }
 
     public func estimate(records: [NormalizedRecord], index: CandidateIndex, base: MatchModel = .default) -> Report {
@@ -154,7 +197,9 @@ public struct Estimator: Sendable {
             runs.append(
                 RuleRun(
                     rule: rule, pairs: pairs, patterns: patterns.count, expectedMatches: result.expected,
-                    lambdaWithinBlocks: result.lambda, excludedFields: rule.fields))
+                    lambdaWithinBlocks: result.lambda, excludedFields: rule.fields,
+                    startingLambda: result.startingLambda, iterations: result.iterations,
+                    converged: result.converged, lastChange: result.lastChange))
             for field in updated {
                 for level in 0..<16 { mSums[field.index][level] += result.matchCounts[field.index][level] }
             }
@@ -186,15 +231,26 @@ public struct Estimator: Sendable {
         if deterministic > 0 {
             model.prior = min(max(Double(deterministic) / possible / recall, 1e-12), 0.5)
         }
-        return Report(
+        var report = Report(
             model: model, records: n, randomPairs: randomPairs, runs: runs, deterministicPairs: deterministic,
             deterministicRecall: recall)
+        if let guardrail {
+            let (guarded, adjustments) = guardrail.apply(estimated: model, base: base)
+            report.unguardedModel = model
+            report.model = guarded
+            report.adjustments = adjustments
+        }
+        return report
     }
 
     struct EMResult {
         var matchCounts: [[Double]]
         var expected: Double
         var lambda: Double
+        var startingLambda: Double = 0
+        var iterations = 0
+        var converged = false
+        var lastChange = 0.0
     }
 
     /// Fellegi-Sunter EM with u fixed: the E-step uses the `included` fields, the M-step updates m
@@ -213,11 +269,28 @@ public struct Estimator: Sendable {
                 u[field.index][level] = min(max(parameters.u, range.lowerBound), range.upperBound)
             }
         }
-        var lambda = 0.1
+        let total = patterns.reduce(0.0) { $0 + $1.1 }
+        // Start λ where the base model puts it: the share of pairs whose evidence on the included
+        // fields favours a match (m/u > 1), kept away from 0 and 1 so EM can move either way.
+        var favouring = 0.0
+        for (levels, count) in patterns {
+            var ratio = 0.0
+            for field in included {
+                let level = levels[field]
+                if level == 0 || field.isNeutral(level: level) { continue }
+                ratio += EMPIMath.log2(m[field.index][level]) - EMPIMath.log2(u[field.index][level])
+            }
+            if ratio > 0 { favouring += count }
+        }
+        let startingLambda = min(max(favouring / max(total, 1), 0.001), 0.5)
+        var lambda = startingLambda
         var counts = [[Double]](repeating: [Double](repeating: 0, count: 16), count: MatchField.count)
         var expected = 0.0
-        let total = patterns.reduce(0.0) { $0 + $1.1 }
-        for _ in 0..<iterations {
+        var iteration = 0
+        var change = Double.infinity
+        while iteration < iterations && change > tolerance {
+            iteration += 1
+            change = 0
             counts = [[Double]](repeating: [Double](repeating: 0, count: 16), count: MatchField.count)
             expected = 0
             for (levels, count) in patterns {
@@ -233,15 +306,18 @@ public struct Estimator: Sendable {
                 expected += p * count
                 for field in included { counts[field.index][levels[field]] += p * count }
             }
-            lambda = min(max(expected / total, 1e-9), 1 - 1e-9)
+            let newLambda = min(max(expected / total, 1e-9), 1 - 1e-9)
+            change = abs(newLambda - lambda)
+            lambda = newLambda
             for field in updated {
                 let extra = anchor?[field.index] ?? [Double](repeating: 0, count: 16)
                 let levels = (1..<field.levels.count).filter { !field.isNeutral(level: $0) }
                 let sum = levels.reduce(0.0) { $0 + counts[field.index][$1] + extra[$1] }
                 guard sum > 0 else { continue }
                 for level in levels {
-                    let value = (counts[field.index][level] + extra[level]) / sum
-                    m[field.index][level] = min(max(value, range.lowerBound), range.upperBound)
+                    let value = min(max((counts[field.index][level] + extra[level]) / sum, range.lowerBound), range.upperBound)
+                    change = max(change, abs(value - m[field.index][level]))
+                    m[field.index][level] = value
                 }
             }
         }
@@ -249,6 +325,8 @@ public struct Estimator: Sendable {
         for field in included {
             for level in 0..<field.levels.count where field.isNeutral(level: level) { counts[field.index][level] = 0 }
         }
-        return EMResult(matchCounts: counts, expected: expected, lambda: lambda)
+        return EMResult(
+            matchCounts: counts, expected: expected, lambda: lambda, startingLambda: startingLambda,
+            iterations: iteration, converged: change <= tolerance, lastChange: change)
     }
 }

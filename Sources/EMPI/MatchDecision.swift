@@ -36,9 +36,10 @@ public enum Veto: String, Sendable, Hashable, Codable, CaseIterable {
     case likelyTwins = "likely-twins"
     /// A persistent "not the same person" assertion exists for the pair.
     case notSamePerson = "not-same-person"
-    /// Only name, birth date and sex agree, while two or more identifying fields (citizen ID,
-    /// phone, address, card) disagree: typical of unrelated namesakes. An extension of the spec's
-    /// list, switched by ``MatchModel/vetoUncorroborated``.
+    /// Only name, birth date and sex agree, while identifying fields disagree: a different
+    /// citizen ID, address or card, or two of a different phone and an address agreeing only on the
+    /// city (issue 18): typical of unrelated namesakes. An extension of the spec's list, switched
+    /// by ``MatchModel/vetoUncorroborated``.
     case uncorroborated
     /// The records share a citizen ID number but their names disagree: a household's number (a
     /// parent's ID on a child's record), not one identity. The number weighs nothing

@@ -127,7 +127,9 @@ public struct MatchModel: Sendable, Hashable {
                 levels: [
                     Level(level: "exact", m: 0.86, u: 5e-4),
                     Level(level: "simplified", m: 0.03, u: 1e-5),
-                    Level(level: "homophone", m: 0.03, u: 2e-4),
+                    // At least as likely by chance as `exact`: every name has homophones (issue 18:
+                    // at 2e-4, homophone + birth date alone auto-linked twins and namesakes).
+                    Level(level: "homophone", m: 0.03, u: 5e-4),
                     Level(level: "oneCharacter", m: 0.04, u: 0.01),
                     Level(level: "swapped", m: 0.01, u: 1e-5),
                     Level(level: "different", m: 0.03, u: 0.989),

@@ -217,8 +217,11 @@ public struct Scorer: Sendable {
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)
         guard surname else { return false }
         switch (hanzi, latin) {
-        // One Latin token within two edits (Stepanie / Stephanie) is a typo: twins' given names
-        // differ by more than that (a Hanzi given name differs from a twin's in one character).
+        // Latin tokens each within two edits (Stepanie Brwn / Stephanie Brown) are typos: twins'
+        // given names differ by more than that (a Hanzi given name differs from a twin's in one
+        // character, so there a one-character difference stays a twin's name).
+        case (.null, .jaroWinkler92) where Comparator.everyTokenWithinTwoEdits(a.latinSorted, b.latinSorted):
+            return false
         case (.oneCharacter, _), (.different, _), (_, .jaroWinkler92), (_, .jaroWinkler85), (_, .different):
             // 大伟 / 小伟 differ in one character; so do 朱艳娜 and a record of her twin 朱艳X that
             // lost a character, so a dropped character counts as different too.
@@ -228,13 +231,17 @@ public struct Scorer: Sendable {
         }
     }
 
-    /// No identifying field agrees (citizen ID, phone, address line or county, card) and at least two
-    /// disagree. A household's ID number agrees on neither side of this.
+    /// No identifying field agrees (citizen ID, phone, address line or county, card) and the
+    /// disagreements weigh two or more: a different citizen ID, address or card weighs two, a
+    /// different phone or an address agreeing only on the city or province one (a person's phone
+    /// changes often, m 0.29; their address, ID and card rarely). Issue 18: one different address
+    /// under the same name and birth date is how unrelated namesakes look once names and dates
+    /// get their full weight. A household's ID number agrees on neither side of this.
     @inline(__always) func uncorroborated(_ levels: LevelVector) -> Bool {
         var disagreements = 0
         let id = levels[0]
         if id == Int(CitizenIDLevel.different.rawValue) {
-            disagreements += 1
+            disagreements += 2
         } else if id != 0 && id != Int(CitizenIDLevel.household.rawValue) {
             return false
         }
@@ -245,10 +252,14 @@ public struct Scorer: Sendable {
         if address == Int(AddressLevel.sameAddress.rawValue) || address == Int(AddressLevel.sameCounty.rawValue) {
             return false
         }
-        if address != 0 { disagreements += 1 }
+        if address == Int(AddressLevel.different.rawValue) {
+            disagreements += 2
+        } else if address != 0 {
+            disagreements += 1
+        }
         let card = levels[7]
         if card == Int(IdentifierLevel.exact.rawValue) { return false }
-        if card == Int(IdentifierLevel.different.rawValue) { disagreements += 1 }
+        if card == Int(IdentifierLevel.different.rawValue) { disagreements += 2 }
         return disagreements >= 2
     }
 

@@ -5,17 +5,26 @@ import HealthCardFoundation
 /// rare surname is strong; the same holds for given names (伟, 芳, 娜), birth dates (1 January),
 /// phones and addresses shared by a family, and populous counties.
 ///
-/// A Hanzi name's frequency is the product of its family and given name frequencies, which is
-/// well estimated even on small data where most full names are unique.
+/// A Hanzi name's frequency is the product of its family and given name frequencies, a Latin
+/// name's the product of its tokens' frequencies, and a birth date's the product of its year's
+/// and its day of the year's (issue 18): each part is shared by many people, so the estimate
+/// holds on small data, where most full names and dates are unique and a value's count is
+/// mostly one person's own duplicates — counted whole, "Matthew Wright" born 7 August 2014 with
+/// three records among 7,000 looked ten times commoner than it is and lost 3 bits a field. A
+/// placeholder day (1 January) or year still shows as common.
 public struct TermFrequencies: Sendable {
     private var family: [UInt64: UInt32] = [:]
     private var given: [UInt64: UInt32] = [:]
-    private var latin: [UInt64: UInt32] = [:]
-    private var birthDate: [UInt64: UInt32] = [:]
+    private var latinTokens: [UInt64: UInt32] = [:]
+    private var birthYear: [UInt64: UInt32] = [:]
+    private var birthDay: [UInt64: UInt32] = [:]
+    /// Records with a Latin name and records with a birth date: what token and date shares divide by.
+    private var latinNames = 0
+    private var dated = 0
     private var phone: [UInt64: UInt32] = [:]
     private var address: [UInt64: UInt32] = [:]
     private var county: [UInt64: UInt32] = [:]
-    private var totals = [Int](repeating: 0, count: 7)
+    private var totals = [Int](repeating: 0, count: 10)
 
     /// Counts the values of `records`.
     public init(records: [NormalizedRecord]) {
@@ -31,8 +40,15 @@ public struct TermFrequencies: Sendable {
         }
         count(&family, 0, record.familyHash)
         count(&given, 1, record.givenHash)
-        if record.nameFlags.contains(.latin) { count(&latin, 2, record.latinHash) }
-        count(&birthDate, 3, UInt64(record.birthDate))
+        if record.nameFlags.contains(.latin) {
+            latinNames += 1
+            Self.forEachToken(record) { count(&latinTokens, 7, $0) }
+        }
+        if record.birthDate != 0 {
+            dated += 1
+            count(&birthYear, 8, UInt64(record.birthDate / 10_000))
+            count(&birthDay, 9, UInt64(record.birthDate % 10_000))
+        }
         count(&phone, 4, record.phone)
         count(&address, 5, record.addressHash)
         count(&county, 6, Self.countyKey(record))
@@ -40,6 +56,29 @@ public struct TermFrequencies: Sendable {
 
     static func countyKey(_ record: NormalizedRecord) -> UInt64 {
         record.region != 0 ? UInt64(record.region) : record.postcodeHash
+    }
+
+    /// Calls `body` with a hash of each token of the record's sorted Latin name.
+    static func forEachToken(_ record: NormalizedRecord, _ body: (UInt64) -> Void) {
+        var hash = StableHash(tag: 16)
+        var empty = true
+        for byte in record.latinSorted {
+            if byte == 0x20 {
+                if !empty { body(hash.value) }
+                hash = StableHash(tag: 16)
+                empty = true
+            } else {
+                hash.combine(byte)
+                empty = false
+            }
+        }
+        if !empty { body(hash.value) }
+    }
+
+    /// The share of records holding `key` (counting the record itself at least once) among
+    /// `records`.
+    private func share(_ table: [UInt64: UInt32], _ key: UInt64, of records: Int) -> Double {
+        Double(max(table[key] ?? 0, 1)) / Double(max(records, 1))
     }
 
     /// Relative frequency of `key` in `table`, counting the record itself at least once.
@@ -60,8 +99,20 @@ public struct TermFrequencies: Sendable {
         case (nil, let g?): record.tfName = EMPIMath.log2(g)
         case (nil, nil): record.tfName = none
         }
-        record.tfLatin = frequency(latin, 2, record.latinHash).map(EMPIMath.log2) ?? none
-        record.tfBirthDate = frequency(birthDate, 3, UInt64(record.birthDate)).map(EMPIMath.log2) ?? none
+        if record.nameFlags.contains(.latin) && latinNames > 0 {
+            var log2Frequency = 0.0
+            Self.forEachToken(record) { log2Frequency += EMPIMath.log2(share(latinTokens, $0, of: latinNames)) }
+            record.tfLatin = log2Frequency
+        } else {
+            record.tfLatin = none
+        }
+        if record.birthDate != 0 && dated > 0 {
+            record.tfBirthDate =
+                EMPIMath.log2(share(birthYear, UInt64(record.birthDate / 10_000), of: dated))
+                + EMPIMath.log2(share(birthDay, UInt64(record.birthDate % 10_000), of: dated))
+        } else {
+            record.tfBirthDate = none
+        }
         record.tfPhone = frequency(phone, 4, record.phone).map(EMPIMath.log2) ?? none
         record.tfAddress = frequency(address, 5, record.addressHash).map(EMPIMath.log2) ?? none
         record.tfCounty = frequency(county, 6, Self.countyKey(record)).map(EMPIMath.log2) ?? none

@@ -62,4 +62,17 @@ public struct PersonLink: Sendable, Hashable, Codable {
     /// ISO 8601 UTC.
     public var time: String
     public var actor: String
+
+    package init(
+        record: RecordReference, person: EnterpriseID, provenance: LinkProvenance, probability: Double?,
+        explanation: String?, time: String, actor: String
+    ) {
+        self.record = record
+        self.person = person
+        self.provenance = provenance
+        self.probability = probability
+        self.explanation = explanation
+        self.time = time
+        self.actor = actor
+    }
 }

@@ -44,6 +44,12 @@ public struct Survivorship: Sendable, Hashable, Codable {
         public var trust: Int
         /// A number that grows with each write (the index's revision at the record's last write).
         public var version: Int64
+
+        package init(record: PersonRecord, trust: Int, version: Int64) {
+            self.record = record
+            self.trust = trust
+            self.version = version
+        }
     }
 
     /// The golden record of `sources`: per field the first non-empty value in rank order.
@@ -60,17 +66,19 @@ public struct Survivorship: Sendable, Hashable, Codable {
             }
             return nil
         }
+        // Closures rather than key paths: a key path literal is instantiated at run time on each
+        // call, which a bulk ingest (a golden record per person) measurably paid for.
         var golden = GoldenRecord()
-        golden.fullName = first(\.fullName)
-        golden.familyName = first(\.familyName)
-        golden.givenName = first(\.givenName)
-        golden.birthDate = first(\.birthDate)
-        golden.sex = first(\.sex)
-        golden.phone = first(\.phone)
+        golden.fullName = first { $0.fullName }
+        golden.familyName = first { $0.familyName }
+        golden.givenName = first { $0.givenName }
+        golden.birthDate = first { $0.birthDate }
+        golden.sex = first { $0.sex }
+        golden.phone = first { $0.phone }
         golden.addressLines = ranked.first { !$0.record.addressLines.isEmpty }?.record.addressLines ?? []
-        golden.locality = first(\.locality)
-        golden.postcode = first(\.postcode)
-        golden.regionCode = first(\.regionCode)
+        golden.locality = first { $0.locality }
+        golden.postcode = first { $0.postcode }
+        golden.regionCode = first { $0.regionCode }
         var seen = Set<PatientIdentifier>()
         for source in sources {
             for identifier in source.record.identifiers where !identifier.value.isEmpty {

@@ -90,7 +90,7 @@ public struct IdentifierDomain: Sendable, Hashable, Codable {
     /// ``normalize(_:)`` and ``problem(with:today:)`` from one validation: a bulk ingest admits
     /// every identifier of every record, and the GB 11643 check is the costly part.
     func admission(_ value: String, today: CalendarDate) -> Admission {
-        let folded = CitizenIDValidator.normalizedCharacters(value)
+        let folded = Self.isFolded(value) ? value : CitizenIDValidator.normalizedCharacters(value)
         if folded.isEmpty { return .refused("empty identifier") }
         switch validator {
         case .gb11643:
@@ -102,6 +102,12 @@ public struct IdentifierDomain: Sendable, Hashable, Codable {
         case nil:
             return .accepted(folded)
         }
+    }
+
+    /// Whether `normalizedCharacters` would return `value` unchanged: printable ASCII other than a
+    /// space and `x`, so nothing to trim or fold (the common case, checked without building a string).
+    static func isFolded(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "x") }
     }
 
     /// A code is usable when it is non-empty and has no `:` or whitespace.

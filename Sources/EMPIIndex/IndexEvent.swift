@@ -37,4 +37,17 @@ public struct IndexEvent: Sendable, Hashable, Codable {
     public var actor: String
     /// ISO 8601 UTC.
     public var time: String
+
+    package init(
+        sequence: Int64, kind: Kind, person: EnterpriseID?, record: RecordReference?, payload: [String: JSONValue],
+        actor: String, time: String
+    ) {
+        self.sequence = sequence
+        self.kind = kind
+        self.person = person
+        self.record = record
+        self.payload = payload
+        self.actor = actor
+        self.time = time
+    }
 }

@@ -71,6 +71,14 @@ extension PatientIndex {
     func describe(
         _ outcome: RecordMatcher.Outcome, record: PersonRecord, state: MatchState, db: Database, notSame: Set<Int>
     ) throws -> FeedResult {
+        Self.describe(outcome, record: record, state: state, notSame: notSame)
+    }
+
+    /// The result of a match before any write: candidates with their records, and the best
+    /// candidate's explanation (shared by every index store).
+    package static func describe(
+        _ outcome: RecordMatcher.Outcome, record: PersonRecord, state: MatchState, notSame: Set<Int>
+    ) -> FeedResult {
         var candidates: [FeedResult.Candidate] = []
         for candidate in outcome.candidates {
             candidates.append(
@@ -97,7 +105,7 @@ extension PatientIndex {
     /// match against the persisted persons with `RecordMatcher` (same scorer and thresholds as the
     /// batch modes), then link to the one auto-link person, or start a new person — queued for
     /// review when candidates reached the review band. A record already in the index is updated and
-    /// matched again (``refeed(_:row:issues:domains:version:actor:now:db:state:)``): its automatic
+    /// matched again (`PatientIndex+Refeed.swift`): its automatic
     /// link moves when the changed data says it belongs elsewhere (`relinked`), manual links never do.
     ///
     /// - Throws: `HealthCardError` `unknownSourceDomain` for an unregistered source or identifier
@@ -117,8 +125,7 @@ extension PatientIndex {
         let domains = try Self.domains(db)
         var issues: [RecordIssue] = []
         if Self.check(record, domains: domains, today: normalizer.today, issues: &issues) {
-            throw HealthCardError(code: .unknownSourceDomain, reason: 
-                issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
+            throw Self.rejection(issues)
         }
         let reference = RecordReference(domain: record.domain, id: record.id)
         let version = try Self.revision(db) + 1
@@ -137,52 +144,27 @@ extension PatientIndex {
         var result = try describe(outcome, record: record, state: state, db: db, notSame: [])
         result.issues = issues + result.issues
         let explanationText = try result.explanation.map(Self.explanationJSON)
+        let plan = FeedPlan(outcome)
         let person: Int64
-        switch outcome.decision {
-        case .link(let target):
-            person = Int64(target)
-            let provenance: LinkProvenance =
-                outcome.candidates.first?.score.deterministicRule != nil ? .deterministic : .auto
-            try Self.setLink(
-                db, record: row, person: person, provenance: provenance,
-                probability: outcome.candidates.first?.score.probability, explanation: explanationText, actor: actor,
-                now: now)
-            result.decision = .linked
-            result.provenance = provenance
-        case .review(let persons):
-            person = try Self.newPerson(db, now: now)
-            try Self.setLink(
-                db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
-                now: now)
-            let candidates = outcome.candidates.filter { persons.contains($0.person) }.map {
-                ReviewItem.Candidate(person: EnterpriseID(Int64($0.person)), probability: $0.score.probability)
-            }
-            result.reviewItem = try Self.queueReview(
-                db, record: row, person: person, candidates: candidates,
-                reason: outcome.candidates.filter({ $0.decision == .autoLink }).count > 1
-                    ? "several-auto-links" : "review-band",
-                explanation: explanationText, now: now)
-            result.decision = .review
-            result.provenance = .auto
-        case .newPerson:
-            person = try Self.newPerson(db, now: now)
-            try Self.setLink(
-                db, record: row, person: person, provenance: .auto, probability: nil, explanation: nil, actor: actor,
-                now: now)
-            result.decision = .newPerson
-            result.provenance = .auto
+        switch plan.target {
+        case .person(let existing): person = existing
+        case .newPerson: person = try Self.newPerson(db, now: now)
         }
-        result.person = EnterpriseID(person)
+        try Self.setLink(
+            db, record: row, person: person, provenance: plan.provenance, probability: plan.probability,
+            explanation: plan.linkExplained ? explanationText : nil, actor: actor, now: now)
+        if let review = plan.review {
+            result.reviewItem = try Self.queueReview(
+                db, record: row, person: person, candidates: review.candidates, reason: review.reason,
+                explanation: explanationText, now: now)
+        }
+        plan.complete(&result, person: person)
         if result.reviewItem == nil {
             result.reviewItem = try Self.checkUniqueness(
                 db, row: row, person: person, domains: domains, explanation: explanationText, now: now)
         }
-        try Self.refreshGolden(db, person: person, survivorship: survivorship)
-        try Self.appendEvent(
-            db, .register, person: person, record: reference,
-            payload: [
-                "decision": .string(result.decision.rawValue), "provenance": .string(result.provenance!.rawValue),
-            ], actor: actor, now: now)
+        try Self.refreshGolden(db, person: person, survivorship: survivorship, state: state, written: (row, record))
+        try Self.appendEvent(db, .register, person: person, record: reference, payload: plan.eventPayload, actor: actor, now: now)
         return (result, [.add(row: row, record: record, person: person, version: version)])
     }
 
@@ -215,6 +197,6 @@ extension PatientIndex {
         return try queueReview(
             db, record: row, person: person,
             candidates: others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) },
-            reason: "identifier-conflict", explanation: explanation, now: now)
+            reason: FeedPlan.identifierConflict, explanation: explanation, now: now)
     }
 }

@@ -23,7 +23,7 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
 /// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
 /// can be lost); records already stored are found in the in-memory state rather than by a query
-/// each; every statement is a cached prepared one; the stored JSON is written by ``IndexJSON``;
+/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`;
 /// golden records are derived from the records in memory rather than decoded back from the file;
 /// the unique-identifier check is one pass over the batch's identifiers, plus one indexed lookup
 /// per identifier when the index held records before.
@@ -45,6 +45,10 @@ extension PatientIndex {
     ) throws -> IngestSummary {
         let now = now ?? clock.now()
         return try write { db, state in
+            // A batch writes far more pages than SQLite's default 2 MB cache holds; spilled pages are
+            // written to the WAL and read back before the commit. A larger cache while the batch runs.
+            try db.execute(sql: "PRAGMA cache_size = \(Self.ingestCacheSize)")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
             let domains = try Self.domains(db)
             let today = normalizer.today
             var summary = IngestSummary(
@@ -61,6 +65,7 @@ extension PatientIndex {
             let stamp = Self.stamp(now)
             var touched = Set<Int64>()
             var firstLine: [RecordReference: Int?] = [:]
+            var added: [PersonRecord] = []  // new records, in input order
             var storedRow: [RecordReference: Int64] = Dictionary(minimumCapacity: all.count)
             for (position, record) in all.enumerated() {
                 storedRow[RecordReference(domain: record.domain, id: record.id)] = rowIDs[position]
@@ -101,9 +106,19 @@ extension PatientIndex {
                     summary.updated += 1
                     continue
                 }
-                try insertRecord.execute(arguments: [record.domain, record.id, IndexJSON.record(record), version, stamp, stamp])
+                added.append(record)
+            }
+            progress?(records.count, records.count)
+
+            // New records: their JSON and cross-index entries on all cores, then the rows in input order.
+            let prepared = try [PreparedRecord].parallel(count: added.count) { [added] number in
+                PreparedRecord(
+                    data: IndexJSON.record(added[number]),
+                    entries: Self.identifierEntries(added[number], domains: domains, today: today))
+            }
+            for (record, (data, entries)) in zip(added, prepared.map { ($0.data, $0.entries) }) {
+                try insertRecord.execute(arguments: [record.domain, record.id, data, version, stamp, stamp])
                 let row = db.lastInsertedRowID
-                let entries = Self.identifierEntries(record, domains: domains, today: today)
                 try Self.insertIdentifiers(db, row: row, entries)
                 positionOfRow[row] = all.count
                 entriesOf[all.count] = entries
@@ -113,7 +128,6 @@ extension PatientIndex {
                 versions.append(version)
                 summary.registered += 1
             }
-            progress?(records.count, records.count)
 
             // Assertions as record pairs: the record against every record of the asserted person.
             let oldCount = state.raw.count
@@ -143,12 +157,19 @@ extension PatientIndex {
                     bestPair[end] = pair
                 }
             }
-            func explanation(_ pair: Deduplicator.Pair) throws -> String {
+            let scored = all
+            @Sendable func explanation(_ pair: Deduplicator.Pair) throws -> String {
                 try IndexJSON.explanation(
                     scorer.explain(
-                        all[pair.a], result.normalized[pair.a], all[pair.b], result.normalized[pair.b],
+                        scored[pair.a], result.normalized[pair.a], scored[pair.b], result.normalized[pair.b],
                         blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
             }
+            // The explanation of each new record's link (its strongest pair), on all cores.
+            let linked = fresh.filter { bestPair[$0] != nil }
+            let explanations = try [String].parallel(count: linked.count, chunkSize: 256) { [bestPair] number in
+                try explanation(bestPair[linked[number]]!)
+            }
+            let linkExplanation = Dictionary(uniqueKeysWithValues: zip(linked, explanations))
 
             personOf += [Int64](repeating: 0, count: all.count - oldCount)
             let freshSet = Set(fresh)
@@ -174,7 +195,7 @@ extension PatientIndex {
                     if let pair = bestPair[position] {
                         provenance = pair.deterministicRule != nil ? .deterministic : .auto
                         probability = pair.probability
-                        text = try explanation(pair)
+                        text = linkExplanation[position]
                     }
                     try Self.setLink(
                         db, record: rowIDs[position], person: target, provenance: provenance, probability: probability,
@@ -201,17 +222,21 @@ extension PatientIndex {
                     reviewCandidates[position, default: [:]][person] = (0, nil)
                 }
             }
-            for position in reviewCandidates.keys.sorted() {
-                let entries = reviewCandidates[position]!.sorted {
-                    ($0.value.probability, -$0.key) > ($1.value.probability, -$1.key)
-                }
-                let candidates = entries.map {
+            let reviewed = reviewCandidates.keys.sorted()
+            let ranked = reviewed.map { position in
+                reviewCandidates[position]!.sorted { ($0.value.probability, -$0.key) > ($1.value.probability, -$1.key) }
+            }
+            let reviewExplanations = try [String?].parallel(count: reviewed.count, chunkSize: 256) { [ranked] number in
+                try ranked[number][0].value.pair.map(explanation)
+            }
+            for (number, position) in reviewed.enumerated() {
+                let candidates = ranked[number].map {
                     ReviewItem.Candidate(person: EnterpriseID($0.key), probability: $0.value.probability)
                 }
                 _ = try Self.queueReview(
                     db, record: rowIDs[position], person: personOf[position], candidates: candidates,
                     reason: contested[position] != nil ? "several-auto-links" : "review-band",
-                    explanation: try entries[0].value.pair.map(explanation), now: now)
+                    explanation: reviewExplanations[number], now: now)
                 summary.reviewItems += 1
             }
             let conflicts = try Self.uniquenessConflicts(
@@ -232,13 +257,18 @@ extension PatientIndex {
             for (position, person) in personOf.enumerated() where touched.contains(person) {
                 recordsOfPerson[person, default: []].append(position)
             }
-            for person in touched.sorted() {
-                let sources = (recordsOfPerson[person] ?? []).map { position in
+            let goldenPersons = touched.sorted()
+            let goldens = try [String].parallel(count: goldenPersons.count) {
+                [recordsOfPerson, all, versions, survivorship] number in
+                let sources = (recordsOfPerson[goldenPersons[number]] ?? []).map { position in
                     Survivorship.Source(
                         record: all[position], trust: domains[all[position].domain]?.trust ?? 0,
                         version: versions[position])
                 }
-                try Self.storeGolden(db, person: person, survivorship.golden(sources))
+                return IndexJSON.golden(survivorship.golden(sources))
+            }
+            for (person, golden) in zip(goldenPersons, goldens) {
+                try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(arguments: [golden, person])
             }
             for position in fresh {
                 let record = all[position]
@@ -262,6 +292,16 @@ extension PatientIndex {
         }
     }
 
+    /// A new record's stored JSON and cross-index entries, computed before its rows are written.
+    struct PreparedRecord: Sendable {
+        var data: String
+        var entries: [IdentifierEntry]
+    }
+
+    /// The writer's page cache during a bulk ingest (SQLite `cache_size`: negative = KiB): 256 MiB,
+    /// enough for the pages of a 100,000-record batch; SQLite's default (2 MiB) again afterwards.
+    public static let ingestCacheSize = -262_144
+
     /// ``checkUniqueness(_:row:person:domains:explanation:now:)`` for every new record of a batch
     /// at once: for each, the other persons (ascending) holding one of its unique-domain
     /// identifiers, among the batch's records (in memory) and the records stored before it (one
@@ -272,11 +312,17 @@ extension PatientIndex {
     ) throws -> [Int: [Int64]] {
         guard let firstFreshRow else { return [:] }
         let unique = Set(domains.values.filter { $0.uniqueness == .unique }.map(\.code))
-        var holders: [IdentifierEntry: [Int]] = [:]
-        for position in fresh {
-            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
-                holders[entry, default: []].append(position)
+        // Each new record's unique-domain entries, each once (a record has a handful: no set needed).
+        let uniqueEntries = fresh.map { position in
+            var kept: [IdentifierEntry] = []
+            for entry in entriesOf[position] ?? [] where unique.contains(entry.domain) && !kept.contains(entry) {
+                kept.append(entry)
             }
+            return kept
+        }
+        var holders: [IdentifierEntry: [Int]] = [:]
+        for (position, entries) in zip(fresh, uniqueEntries) {
+            for entry in entries { holders[entry, default: []].append(position) }
         }
         let storedBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE id < ?)"), arguments: [firstFreshRow]) == 1
         let lookup = try db.cachedStatement(sql: """
@@ -285,10 +331,10 @@ extension PatientIndex {
                 """)
         var earlier: [IdentifierEntry: [Int64]] = [:]
         var conflicts: [Int: [Int64]] = [:]
-        for position in fresh {
+        for (position, entries) in zip(fresh, uniqueEntries) {
             let own = personOf[position]
             var others = Set<Int64>()
-            for entry in Set(entriesOf[position] ?? []) where unique.contains(entry.domain) {
+            for entry in entries {
                 for other in holders[entry] ?? [] where other != position && personOf[other] != own {
                     others.insert(personOf[other])
                 }

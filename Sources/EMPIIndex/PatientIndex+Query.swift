@@ -10,9 +10,7 @@ extension PatientIndex {
     /// Adds or updates an identifier domain (empi.md §2.2 `registerDomain`). Every other operation
     /// rejects domains not registered here.
     public func registerDomain(_ domain: IdentifierDomain) throws {
-        guard IdentifierDomain.isValidCode(domain.code) else {
-            throw HealthCardError(code: .invalidValue, reason: "domain code \"\(domain.code)\" must be non-empty, without ':' or spaces")
-        }
+        try Self.checkDomainCode(domain)
         _ = try write { db, _ in
             try db.cachedStatement(sql: """
                     INSERT INTO domain (code, name, oid, type, validator, uniqueness, issuer, trust)
@@ -26,6 +24,13 @@ extension PatientIndex {
                     domain.uniqueness.rawValue, domain.issuer, domain.trust,
                 ])
             return (true, [])
+        }
+    }
+
+    /// Refuses a domain code that is empty or has ':' or spaces (every index store).
+    package static func checkDomainCode(_ domain: IdentifierDomain) throws {
+        guard IdentifierDomain.isValidCode(domain.code) else {
+            throw HealthCardError(code: .invalidValue, reason: "domain code \"\(domain.code)\" must be non-empty, without ':' or spaces")
         }
     }
 
@@ -49,39 +54,18 @@ extension PatientIndex {
         domain: String, value: String, targetDomains: [String]? = nil
     ) throws -> CrossReference {
         try plainRead { db in
-            let domains = try Self.domains(db)
-            guard let source = domains[domain] else {
-                throw HealthCardError(code: .unknownSourceDomain, reason: "unknown source domain \"\(domain)\"")
-            }
-            for target in targetDomains ?? [] where domains[target] == nil {
-                throw HealthCardError(code: .unknownTargetDomain, reason: "unknown target domain \"\(target)\"")
-            }
-            let normalized = source.normalize(value)
+            let query = try PIXQuery(domain: domain, value: value, targetDomains: targetDomains, domains: try Self.domains(db))
             let persons = try Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
                     WHERE identifier.domain = ? AND identifier.value = ?
-                    """), arguments: [domain, normalized])
-            let live = Set(try persons.compactMap { try Self.resolve(db, $0) })
-            guard let person = live.first else {
-                throw HealthCardError(code: .unknownIdentifier, reason: "\(domain) \"\(normalized)\" is not in the index")
-            }
-            guard live.count == 1 else {
-                throw HealthCardError(code: .ambiguousIdentifier, reason: 
-                    "\(domain) \"\(normalized)\" belongs to persons \(live.sorted().map(String.init).joined(separator: ", "))")
-            }
-            let targets = targetDomains.map(Set.init)
+                    """), arguments: [domain, query.normalized])
+            let person = try query.person(among: Set(try persons.compactMap { try Self.resolve(db, $0) }))
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT DISTINCT identifier.domain, identifier.value FROM link
                     JOIN identifier ON identifier.record = link.record
                     WHERE link.person = ? ORDER BY identifier.domain, identifier.value
                     """), arguments: [person])
-            let identifiers = rows.compactMap { row -> CrossReference.Identifier? in
-                let entry = CrossReference.Identifier(domain: row["domain"], value: row["value"])
-                if entry.domain == domain && entry.value == normalized { return nil }
-                if let targets, !targets.contains(entry.domain) { return nil }
-                return entry
-            }
-            return CrossReference(person: EnterpriseID(person), identifiers: identifiers)
+            return query.answer(person: person, identifiers: rows.map { (domain: $0["domain"], value: $0["value"]) })
         }
     }
 
@@ -213,6 +197,12 @@ public struct PersonSummary: Sendable, Hashable, Codable {
     public var person: EnterpriseID
     public var golden: GoldenRecord
     public var links: [PersonLink]
+
+    package init(person: EnterpriseID, golden: GoldenRecord, links: [PersonLink]) {
+        self.person = person
+        self.golden = golden
+        self.links = links
+    }
 }
 
 /// Counts for `hcard empi stats`.

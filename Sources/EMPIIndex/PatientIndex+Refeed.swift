@@ -74,8 +74,8 @@ extension PatientIndex {
             try Self.setLink(
                 db, record: row, person: target, provenance: linkProvenance, probability: best?.score.probability,
                 explanation: explanation, actor: actor, now: now)
-            try Self.refreshGolden(db, person: person, survivorship: survivorship)
-            try Self.refreshGolden(db, person: target, survivorship: survivorship)
+            try Self.refreshGolden(db, person: person, survivorship: survivorship, state: state, written: (row, record))
+            try Self.refreshGolden(db, person: target, survivorship: survivorship, state: state, written: (row, record))
             try Self.appendEvent(
                 db, .link, person: target, record: reference,
                 payload: ["from": .number(Double(person)), "reason": .string("changed-record")], actor: actor, now: now)
@@ -83,7 +83,7 @@ extension PatientIndex {
             result.person = EnterpriseID(target)
             result.provenance = linkProvenance
         } else {
-            try Self.refreshGolden(db, person: person, survivorship: survivorship)
+            try Self.refreshGolden(db, person: person, survivorship: survivorship, state: state, written: (row, record))
             if let review {
                 let candidates = outcome.candidates.filter { review.contains($0.person) }.map {
                     ReviewItem.Candidate(person: EnterpriseID(Int64($0.person)), probability: $0.score.probability)

@@ -94,14 +94,14 @@ extension PatientIndex {
     }
 
     /// One cross-index entry: a (domain, normalised value) pair.
-    struct IdentifierEntry: Hashable {
-        var domain: String
-        var value: String
+    package struct IdentifierEntry: Hashable, Sendable {
+        package var domain: String
+        package var value: String
     }
 
     /// A record's cross-index entries: its own ID in its source domain and every identifier that
     /// passes its domain's validator, normalised per domain (empi.md §2.1).
-    static func identifierEntries(
+    package static func identifierEntries(
         _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate
     ) -> [IdentifierEntry] {
         var entries = [IdentifierEntry(domain: record.domain, value: record.id)]
@@ -128,10 +128,17 @@ extension PatientIndex {
         try insertIdentifiers(db, row: row, identifierEntries(record, domains: domains, today: today))
     }
 
+    /// The error of a record ``check(_:domains:today:issues:)`` rejected.
+    package static func rejection(_ issues: [RecordIssue]) -> HealthCardError {
+        HealthCardError(
+            code: .unknownSourceDomain,
+            reason: issues.filter { $0.kind == .unknownDomain }.map(\.description).joined(separator: "; "))
+    }
+
     /// Checks a record against the registered domains: an unknown source or identifier domain
     /// rejects it (returned as `true`), an identifier failing its validator is an issue only (it stays
     /// in the record for matching, as the batch modes see it, but is not cross-indexed).
-    static func check(
+    package static func check(
         _ record: PersonRecord, domains: [String: IdentifierDomain], today: CalendarDate, issues: inout [RecordIssue]
     ) -> Bool {
         var rejected = false
@@ -167,15 +174,30 @@ extension PatientIndex {
     }
 
     /// Recomputes a person's golden record from its linked records (empi.md §1.7 survivorship).
-    static func refreshGolden(_ db: Database, person: Int64, survivorship: Survivorship) throws {
+    /// A record's data comes from `written` (a record this operation just stored) or the matcher
+    /// state (which holds every stored record as the file has it), so a feed does not decode the
+    /// person's records from JSON; any other record is read from the file.
+    static func refreshGolden(
+        _ db: Database, person: Int64, survivorship: Survivorship, state: MatchState? = nil,
+        written: (row: Int64, record: PersonRecord)? = nil
+    ) throws {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT record.data, record.version, domain.trust FROM link
+                SELECT record.id, record.version, domain.trust FROM link
                 JOIN record ON record.id = link.record JOIN domain ON domain.code = record.domain
                 WHERE link.person = ? ORDER BY record.id
                 """), arguments: [person])
         let sources = try rows.map { row in
-            Survivorship.Source(
-                record: try decode(PersonRecord.self, row["data"]), trust: row["trust"], version: row["version"])
+            let id: Int64 = row["id"]
+            let record: PersonRecord
+            if let written, written.row == id {
+                record = written.record
+            } else if let state, let position = state.positionOfRow[id] {
+                record = state.raw[position]
+            } else {
+                let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM record WHERE id = ?"), arguments: [id])
+                record = try decode(PersonRecord.self, data ?? "{}")
+            }
+            return Survivorship.Source(record: record, trust: row["trust"], version: row["version"])
         }
         try storeGolden(db, person: person, survivorship.golden(sources))
     }

@@ -99,7 +99,7 @@ extension PatientIndex {
     /// both sets of records, the subsumed ID is retired and redirects to the survivor, and the
     /// previous state is kept in the merge history for ``unmerge(_:actor:now:)``. An e-health-card
     /// account of the subsumed person follows it to the survivor
-    /// (``AccountService/personMerged(_:subsumed:survivor:)``) and goes back on unmerge.
+    /// (`AccountService+Merge.swift`) and goes back on unmerge.
     public func merge(
         _ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date? = nil
     ) throws -> StewardshipResult {

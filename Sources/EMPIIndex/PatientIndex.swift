@@ -48,7 +48,7 @@ public final class PatientIndex: Sendable {
     public let normalizer: Normalizer
     /// The clock read by operations that are not given `now` (links, merges, events).
     public let clock: any WallClock
-    let blocker: Blocker
+    package let blocker: Blocker
     let cache = Mutex<MatchState?>(nil)
 
     /// Opens the index at `path`, creating the file and its tables on first use. A new file stores
@@ -181,17 +181,48 @@ public final class PatientIndex: Sendable {
     // MARK: In-memory matcher
 
     /// The matcher over every stored record, in record-row order, and the rows behind it.
-    struct MatchState: Sendable {
-        var revision: Int64
-        var matcher: RecordMatcher
+    package struct MatchState: Sendable {
+        package var revision: Int64
+        package var matcher: RecordMatcher
         var rowIDs: [Int64]
-        var positionOfRow: [Int64: Int]
+        package var positionOfRow: [Int64: Int]
         var raw: [PersonRecord]
         var versions: [Int64]
+
+        /// The matcher over stored records, in row order: each row's ID, data (JSON
+        /// `PersonRecord`), version and linked person (also the PostgreSQL store's loader).
+        package init(
+            revision: Int64, rows: [(id: Int64, data: String, version: Int64, person: Int64)], model: MatchModel,
+            blocker: Blocker, normalizer: Normalizer
+        ) throws {
+            var raw: [PersonRecord] = []
+            raw.reserveCapacity(rows.count)
+            let decoder = JSONDecoder()
+            for row in rows { raw.append(try decoder.decode(PersonRecord.self, from: Data(row.data.utf8))) }
+            let rowIDs = rows.map(\.id)
+            self.init(
+                revision: revision,
+                matcher: RecordMatcher(
+                    records: raw, persons: rows.map { Int($0.person) }, model: model, blocker: blocker, normalizer: normalizer),
+                rowIDs: rowIDs, positionOfRow: Dictionary(uniqueKeysWithValues: rowIDs.enumerated().map { ($1, $0) }),
+                raw: raw, versions: rows.map(\.version))
+        }
+
+        init(
+            revision: Int64, matcher: RecordMatcher, rowIDs: [Int64], positionOfRow: [Int64: Int], raw: [PersonRecord],
+            versions: [Int64]
+        ) {
+            self.revision = revision
+            self.matcher = matcher
+            self.rowIDs = rowIDs
+            self.positionOfRow = positionOfRow
+            self.raw = raw
+            self.versions = versions
+        }
     }
 
     /// A change to apply to the cached matcher once the transaction has committed.
-    enum CacheChange: Sendable {
+    package enum CacheChange: Sendable {
         case add(row: Int64, record: PersonRecord, person: Int64, version: Int64)
         case assign(row: Int64, person: Int64)
         case replace(MatchState)
@@ -226,7 +257,7 @@ public final class PatientIndex: Sendable {
 
     /// Applies a write's matcher changes to a state (the cache after a commit, or the working
     /// state of a ``Transaction``); `nil` after an invalidation.
-    static func apply(_ changes: [CacheChange], to cached: inout MatchState?) {
+    package static func apply(_ changes: [CacheChange], to cached: inout MatchState?) {
         for change in changes {
             switch change {
             case .add(let row, let record, let person, let version):
@@ -273,36 +304,19 @@ public final class PatientIndex: Sendable {
         let rows = try Row.fetchAll(
             db,
             sql: "SELECT record.id, record.data, record.version, link.person FROM record JOIN link ON link.record = record.id ORDER BY record.id"
-        )
-        var raw: [PersonRecord] = []
-        var persons: [Int] = []
-        var rowIDs: [Int64] = []
-        var versions: [Int64] = []
-        raw.reserveCapacity(rows.count)
-        let decoder = JSONDecoder()
-        for row in rows {
-            let data: String = row["data"]
-            raw.append(try decoder.decode(PersonRecord.self, from: Data(data.utf8)))
-            persons.append(Int(row["person"] as Int64))
-            rowIDs.append(row["id"])
-            versions.append(row["version"])
-        }
-        return MatchState(
-            revision: revision,
-            matcher: RecordMatcher(records: raw, persons: persons, model: model, blocker: blocker, normalizer: normalizer),
-            rowIDs: rowIDs, positionOfRow: Dictionary(uniqueKeysWithValues: rowIDs.enumerated().map { ($1, $0) }),
-            raw: raw, versions: versions)
+        ).map { row in (id: row["id"] as Int64, data: row["data"] as String, version: row["version"] as Int64, person: row["person"] as Int64) }
+        return try MatchState(revision: revision, rows: rows, model: model, blocker: blocker, normalizer: normalizer)
     }
 
     // MARK: JSON and rows
 
-    static func json(_ value: some Encodable) throws -> String {
+    package static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 

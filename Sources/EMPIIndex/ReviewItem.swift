@@ -17,6 +17,11 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     public struct Candidate: Sendable, Hashable, Codable {
         public var person: EnterpriseID
         public var probability: Double
+
+        package init(person: EnterpriseID, probability: Double) {
+            self.person = person
+            self.probability = probability
+        }
     }
 
     public var id: Int64

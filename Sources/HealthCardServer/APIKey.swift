@@ -51,6 +51,31 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
         return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
+    /// Checks a new key's name and roles (the same rule for every ``ServerStateStore``).
+    ///
+    /// - Throws: ``ServerError/apiKey(_:)`` naming what is wrong.
+    public static func validate(name: String, roles: Set<Role>) throws {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ServerError.apiKey("name \"\(name)\" must be 1-64 letters, digits, '-', '_' or '.'")
+        }
+        guard !roles.isEmpty else { throw ServerError.apiKey("a key needs at least one role") }
+    }
+
+    /// Whether a stored key (its `salt`, `hash` and revocation) accepts this presented key.
+    func accepts(salt: [UInt8], hash: [UInt8], revoked: String?) -> Bool {
+        revoked == nil && Self.constantTimeEqual(Self.hash(secret: secret, salt: salt), hash)
+    }
+
+    /// The text stored for a role set: role names, sorted, comma-separated.
+    static func rolesText(_ roles: Set<Role>) -> String {
+        roles.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
+    /// The role set of ``rolesText(_:)``.
+    static func roles(_ text: String) -> Set<Role> {
+        Set(text.split(separator: ",").compactMap { Role(rawValue: String($0)) })
+    }
+
     /// Compares two digests in time independent of where they differ.
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

@@ -58,6 +58,11 @@ public struct APIProblem: Error, Sendable, Hashable, Codable {
                 }
             return APIProblem(status: status, error: error.code.description, message: error.reason)
         case let error as ServerError:
+            switch error {
+            case .notOnPostgres: return APIProblem(status: 501, error: "notOnPostgres", message: error.description)
+            case .databaseUnavailable: return APIProblem(status: 503, error: "databaseUnavailable", message: error.description)
+            default: break
+            }
             return APIProblem(status: 400, error: "invalidValue", message: error.description)
         case let error as DecodingError:
             return .badRequest("the request body does not parse: \(Self.describe(error))")

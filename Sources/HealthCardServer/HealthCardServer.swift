@@ -10,38 +10,113 @@ import PersonalHealthCode
 import ServiceLifecycle
 
 /// `hcard serve`: the platform interfaces of the library over HTTP (Docs/serve.md), one process
-/// on an embedded SQLite file.
+/// on an embedded SQLite file, or several sharing one PostgreSQL database (`--postgres`).
 ///
 /// The server is a thin layer: each endpoint parses its request, calls the library (the same
 /// `CodeVerifier`, `HealthCodeVerifier`, `PatientIndex` and `AccountService` the CLI calls) and
 /// encodes the answer. What it adds is what a network needs: API keys and roles
-/// (``ServerStore``, ``Role``), the audit log, health and readiness probes, Prometheus metrics,
+/// (``ServerStateStore``, ``Role``), the audit log, health and readiness probes, Prometheus metrics,
 /// structured logs and graceful shutdown (SIGTERM/SIGINT finish the requests in flight).
 public final class HealthCardServer: Sendable {
     public let configuration: ServerConfiguration
     public let storage: ServerStorage
-    public let store: ServerStore
-    public let index: PatientIndex
-    public let accounts: AccountService
+    /// API keys, the audit log and replay claims: ``ServerStore`` (SQLite) or
+    /// ``PostgresServerStore``.
+    public let store: any ServerStateStore
+    /// The shared database with `--postgres`; `nil` on SQLite.
+    public let postgres: SharedDatabase?
+    /// The EMPI the endpoints use: the SQLite ``PatientIndex``, or ``PostgresPatientIndex``.
+    public let empi: any EMPIStore
+    /// On SQLite: the index file and the accounts kept in it; `nil` with `--postgres`.
+    let sqlite: (index: PatientIndex, accounts: AccountService)?
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
-    let healthCode: LocalHealthCodeService
-    let checkpoints: CheckpointContext
+    let sqliteHealthCode: LocalHealthCodeService?
+    let sqliteCheckpoints: CheckpointContext?
     let logger: Logger
 
-    /// Opens (creating on first start) the files of `configuration`.
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")) throws {
+    /// Opens (creating on first start) the SQLite files of `configuration`; a configuration with
+    /// `postgres` needs ``open(configuration:logger:)``.
+    public convenience init(configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")) throws {
+        guard configuration.postgres == nil else {
+            throw ServerError.invalidConfiguration("a PostgreSQL configuration is opened with HealthCardServer.open")
+        }
+        let storage = ServerStorage(db: configuration.db)
+        let index = try PatientIndex(path: storage.index)
+        try self.init(
+            configuration: configuration, store: ServerStore(path: storage.server), empi: index,
+            sqlite: (index, try AccountService(index: index)), postgres: nil, logger: logger)
+    }
+
+    /// Opens the stores of `configuration`: the SQLite files, or with `postgres` the shared
+    /// database (its tables created or migrated first, ``PostgresSchema``).
+    public static func open(
+        configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")
+    ) async throws -> HealthCardServer {
+        guard let url = configuration.postgres else { return try HealthCardServer(configuration: configuration, logger: logger) }
+        let database = try SharedDatabase(url: url, logger: logger)
+        do {
+            try await database.checkReachable()
+            return try HealthCardServer(
+                configuration: configuration, store: try await PostgresServerStore.open(database),
+                empi: try await PostgresPatientIndex.open(database), sqlite: nil, postgres: database, logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    init(
+        configuration: ServerConfiguration, store: any ServerStateStore, empi: any EMPIStore,
+        sqlite: (index: PatientIndex, accounts: AccountService)?, postgres: SharedDatabase?, logger: Logger
+    ) throws {
         self.configuration = try configuration.validated()
         var logger = logger
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         self.logger = logger
         storage = ServerStorage(db: configuration.db)
-        store = try ServerStore(path: storage.server)
-        index = try PatientIndex(path: storage.index)
-        accounts = try AccountService(index: index)
-        verification = try VerificationContext(configuration: configuration, accounts: accounts)
-        healthCode = try Self.healthCodeService(configuration: self.configuration, storage: storage)
-        checkpoints = try CheckpointContext(configuration: self.configuration, storage: storage)
+        self.store = store
+        self.empi = empi
+        self.sqlite = sqlite
+        self.postgres = postgres
+        verification = try VerificationContext(
+            configuration: configuration, accounts: sqlite?.accounts, seenNonces: (store as? ServerStore)?.seenNonces)
+        // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
+        sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
+        // Checkpoint scans log to a local pass-log file: one node only, so not with --postgres.
+        sqliteCheckpoints = sqlite == nil ? nil : try CheckpointContext(configuration: self.configuration, storage: storage)
+    }
+
+    /// Checkpoint scans and the pass log (SQLite only so far); with `--postgres` an error answered 501.
+    var checkpoints: CheckpointContext {
+        get throws {
+            guard let sqliteCheckpoints else { throw ServerError.notOnPostgres("checkpoint scans and the pass log") }
+            return sqliteCheckpoints
+        }
+    }
+
+    /// The health-code service (SQLite only so far); with `--postgres` an error answered 501.
+    public var healthCode: LocalHealthCodeService {
+        get throws {
+            guard let sqliteHealthCode else { throw ServerError.notOnPostgres("GB/T 38963 health-code operations") }
+            return sqliteHealthCode
+        }
+    }
+
+    /// The SQLite index, for what only it offers; with `--postgres` an error answered 501.
+    public var index: PatientIndex {
+        get throws {
+            guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
+            return sqlite.index
+        }
+    }
+
+    /// The e-health-card accounts (SQLite only so far); with `--postgres` an error answered 501.
+    public var accounts: AccountService {
+        get throws {
+            guard let sqlite else { throw ServerError.notOnPostgres("e-health-card accounts and exchange lists") }
+            return sqlite.accounts
+        }
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.
@@ -70,7 +145,7 @@ public final class HealthCardServer: Sendable {
         var response: Response
         do {
             if !endpoint.isPublic {
-                guard let found = try authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
+                guard let found = try await authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
                 client = found
                 guard !found.roles.isDisjoint(with: endpoint.roles) else { throw APIProblem.forbidden(endpoint.roles) }
             }
@@ -84,7 +159,7 @@ public final class HealthCardServer: Sendable {
         }
         if endpoint.audit != .none {
             do {
-                try store.audit(
+                try await store.audit(
                     client: client?.name ?? "-", method: endpoint.method.rawValue, route: endpoint.path,
                     status: Int(response.status.code))
             } catch {
@@ -132,9 +207,16 @@ public final class HealthCardServer: Sendable {
             logger: logger)
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
+    /// Runs until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight
+    /// (and then closes the PostgreSQL connections).
     public func run() async throws {
         ServerMetrics.bootstrap()
-        try await application().runService()
+        do {
+            try await application().runService()
+        } catch {
+            await postgres?.shutdown()
+            throw error
+        }
+        await postgres?.shutdown()
     }
 }

@@ -56,11 +56,11 @@ extension HealthCardServer {
                 }
                 let credential: Credential =
                     body.text.map { Credential(scanned: $0, presentedBy: body.id) } ?? .idNumber(body.id ?? "")
-                let decider = CheckpointDecider(
+                let decider = try CheckpointDecider(
                     policy: self.checkpoints.policy, trustList: self.verification.trustList,
                     revocations: try self.verification.currentRevocations(), clockSkew: self.verification.clockSkew,
                     seenNonces: self.verification.seenNonces)
-                let station = CheckpointStation(
+                let station = try CheckpointStation(
                     site: site, decider: decider, passLog: self.checkpoints.passLog, replayCache: nil)
                 let passage = try station.scan(
                     credential, temperature: body.temperature, direction: body.direction ?? .entering,

@@ -98,23 +98,23 @@ extension HealthCardServer {
     var empiEndpoints: [Endpoint] {
         [
             Endpoint(.get, "/v1/empi/domains", roles: [.registrar, .steward, .auditor]) { _, _, _ in
-                JSONResponse.make(try self.index.domains())
+                JSONResponse.make(try await self.empi.domains())
             },
             Endpoint(.post, "/v1/empi/domains", roles: [.steward], audit: .write) { request, _, _ in
                 let domain = try await RequestDecoding.body(DomainBody.self, request).domain
-                try self.index.registerDomain(domain)
+                try await self.empi.registerDomain(domain)
                 return JSONResponse.make(domain)
             },
             Endpoint(.post, "/v1/empi/records", roles: [.registrar], audit: .write) { request, _, client in
                 let record = try await RequestDecoding.body(RecordBody.self, request).record
-                return JSONResponse.make(try self.index.feed(record, actor: Self.actor(client)))
+                return JSONResponse.make(try await self.empi.feed(record, actor: Self.actor(client), now: nil))
             },
             Endpoint(.get, "/v1/empi/pix", roles: [.registrar, .steward], audit: .lookup) { request, _, _ in
                 let targets = RequestDecoding.string(request, "targets").map {
                     $0.split(separator: ",").map(String.init)
                 }
                 return JSONResponse.make(
-                    try self.index.crossReference(
+                    try await self.empi.crossReference(
                         domain: try RequestDecoding.required(request, "domain"),
                         value: try RequestDecoding.required(request, "value"), targetDomains: targets))
             },
@@ -123,12 +123,12 @@ extension HealthCardServer {
                 guard let id = Int64(text), id > 0 else {
                     throw APIProblem.badRequest("person id \"\(text)\" must be a positive whole number")
                 }
-                return JSONResponse.make(try self.index.person(EnterpriseID(id)))
+                return JSONResponse.make(try await self.empi.person(EnterpriseID(id)))
             },
             Endpoint(.get, "/v1/empi/events", roles: [.registrar, .steward, .auditor], audit: .lookup) { request, _, _ in
                 let since = Int64(try RequestDecoding.integer(request, "since", default: 0, in: 0...Int.max))
                 let limit = try RequestDecoding.integer(request, "limit", default: 100, in: 1...1000)
-                let events = try self.index.events(since: since, limit: limit)
+                let events = try await self.empi.events(since: since, limit: limit)
                 return JSONResponse.make(EventsPage(events: events, next: events.last?.sequence ?? since))
             },
             Endpoint(.get, "/v1/empi/reviews", roles: [.steward], audit: .lookup) { request, _, _ in
@@ -138,30 +138,30 @@ extension HealthCardServer {
                     }
                     return status == "all"
                 } ?? false
-                return JSONResponse.make(try self.index.reviews(all: all))
+                return JSONResponse.make(try await self.empi.reviews(all: all))
             },
             Endpoint(.post, "/v1/empi/reviews/{id}/resolve", roles: [.steward], audit: .write) { request, context, client in
                 let text = try RequestDecoding.path(context, "id")
                 guard let id = Int64(text) else { throw APIProblem.badRequest("review id \"\(text)\" is not a number") }
                 let resolution = try await RequestDecoding.body(ResolveBody.self, request).resolution
-                return JSONResponse.make(try self.index.resolveReview(id, resolution, actor: Self.actor(client)))
+                return JSONResponse.make(try await self.empi.resolveReview(id, resolution, actor: Self.actor(client), now: nil))
             },
             Endpoint(.post, "/v1/empi/links", roles: [.steward], audit: .write) { request, _, client in
                 let body = try await RequestDecoding.body(LinkBody.self, request)
-                return JSONResponse.make(try self.index.link(body.record, to: body.person, actor: Self.actor(client)))
+                return JSONResponse.make(try await self.empi.link(body.record, to: body.person, actor: Self.actor(client), now: nil))
             },
             Endpoint(.post, "/v1/empi/unlinks", roles: [.steward], audit: .write) { request, _, client in
                 let body = try await RequestDecoding.body(UnlinkBody.self, request)
-                return JSONResponse.make(try self.index.unlink(body.record, actor: Self.actor(client)))
+                return JSONResponse.make(try await self.empi.unlink(body.record, actor: Self.actor(client), now: nil))
             },
             Endpoint(.post, "/v1/empi/merges", roles: [.steward], audit: .write) { request, _, client in
                 let body = try await RequestDecoding.body(MergeBody.self, request)
                 return JSONResponse.make(
-                    try self.index.merge(body.subsumed, into: body.survivor, actor: Self.actor(client)))
+                    try await self.empi.merge(body.subsumed, into: body.survivor, actor: Self.actor(client), now: nil))
             },
             Endpoint(.post, "/v1/empi/unmerges", roles: [.steward], audit: .write) { request, _, client in
                 let body = try await RequestDecoding.body(UnmergeBody.self, request)
-                return JSONResponse.make(try self.index.unmerge(body.subsumed, actor: Self.actor(client)))
+                return JSONResponse.make(try await self.empi.unmerge(body.subsumed, actor: Self.actor(client), now: nil))
             },
         ]
     }
@@ -171,7 +171,7 @@ extension HealthCardServer {
             Endpoint(.get, "/v1/audit", roles: [.auditor]) { request, _, _ in
                 let since = Int64(try RequestDecoding.integer(request, "since", default: 0, in: 0...Int.max))
                 let limit = try RequestDecoding.integer(request, "limit", default: 100, in: 1...1000)
-                return JSONResponse.make(try self.store.auditEntries(since: since, limit: limit))
+                return JSONResponse.make(try await self.store.auditEntries(since: since, limit: limit))
             }
         ]
     }

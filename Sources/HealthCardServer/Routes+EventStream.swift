@@ -34,7 +34,7 @@ extension HealthCardServer {
                 // The first batch is read before answering, so a broken index is an error status,
                 // not a stream that ends at once.
                 let first = try self.index.events(since: since, limit: 100)
-                let index = self.index
+                let index = try self.index
                 let cursor = since
                 return Response(
                     status: .ok,

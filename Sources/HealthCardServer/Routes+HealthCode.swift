@@ -95,7 +95,7 @@ extension HealthCardServer {
             Endpoint(.post, "/v1/health-code/codes", roles: [.issuer], audit: .write) { request, _, _ in
                 let body = try await RequestDecoding.body(IssueCodeBody.self, request)
                 let person = try Self.personID(body.person)
-                guard self.healthCode.issuer != nil else {
+                guard try self.healthCode.issuer != nil else {
                     throw APIProblem(
                         status: 409, error: "noIssuingKey",
                         message: "this server has no issuing key (issuerKey in the configuration)")

@@ -10,8 +10,11 @@ extension HealthCardServer {
                 JSONResponse.make(["status": "ok"])
             },
             Endpoint(.get, "/readyz", roles: []) { _, _, _ in
-                // Ready when both files answer a query; a locked or vanished file is 503.
-                let ready = self.store.isReadable() && (try? self.index.domains()) != nil
+                // Ready when both stores answer a query; a locked or vanished file, or an
+                // unreachable PostgreSQL, is 503.
+                let stateReady = await self.store.isReady()
+                let indexReady = (try? await self.empi.domains()) != nil
+                let ready = stateReady && indexReady
                 return JSONResponse.make(
                     ["status": ready ? "ready" : "unavailable"], status: ready ? .ok : .serviceUnavailable)
             },

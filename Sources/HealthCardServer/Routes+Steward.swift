@@ -83,25 +83,26 @@ extension HealthCardServer {
 
     /// The client of a request: by its API key when it presents one (any endpoint), else by the
     /// steward session cookie (pages only). `nil` when neither authenticates.
-    func authenticate(_ request: Request, _ endpoint: Endpoint) throws -> Client? {
-        if let presented = Self.presentedKey(request) { return try store.authenticate(presented) }
+    func authenticate(_ request: Request, _ endpoint: Endpoint) async throws -> Client? {
+        if let presented = Self.presentedKey(request) { return try await store.authenticate(presented) }
         guard endpoint.isPage, let session = stewardSessions.session(request) else { return nil }
         // Re-checked each time: a revoked key or a removed role ends the session.
-        return try store.clients().first { $0.id == session.keyID && $0.revoked == nil }
+        return try await store.clients().first { $0.id == session.keyID && $0.revoked == nil }
     }
 
     /// `POST /steward/login`: a steward's API key for a session cookie. The attempt is audited
     /// with the key's name (or `-`) and its outcome; the key itself is never logged or stored.
     func login(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
-        let client = try form["key"].flatMap { try store.authenticate($0.trimmingCharacters(in: .whitespaces)) }
+        var client: Client?
+        if let key = form["key"] { client = try await store.authenticate(key.trimmingCharacters(in: .whitespaces)) }
         guard let client, client.roles.contains(.steward) else {
-            try store.audit(client: client?.name ?? "-", method: "POST", route: "/steward/login", status: 401)
+            try await store.audit(client: client?.name ?? "-", method: "POST", route: "/steward/login", status: 401)
             return HTML.response(
                 StewardPage.login(message: "That key is not an active key with the steward role."),
                 status: .unauthorized)
         }
-        try store.audit(client: client.name, method: "POST", route: "/steward/login", status: 303)
+        try await store.audit(client: client.name, method: "POST", route: "/steward/login", status: 303)
         let session = stewardSessions.open(for: client)
         var response = HTML.redirect("/steward/reviews")
         response.setCookie(StewardSessions.cookie(session.token))

@@ -5,16 +5,24 @@ import HealthQR
 import Hummingbird
 import PersonalHealthCode
 
-/// What verification needs beyond the request: the trust list, the file's revocations, the clock
-/// skew and the replay cache of accepted dynamic codes (this process's memory).
+/// What verification needs beyond the request: the trust list, the file's revocations and the
+/// clock skew. Accepted dynamic codes are claimed in the server's state store
+/// (``ServerStateStore/claim(_:)``): this process's memory on SQLite, a table every node shares on
+/// PostgreSQL.
 struct VerificationContext: Sendable {
     let trustList: TrustList
     let revocations: RevocationList
     let clockSkew: Duration
-    let seenNonces = SeenNonceCache()
-    let accounts: AccountService
+    /// The accepted dynamic codes of this node on SQLite, shared by `/v1/codes/verify` (through
+    /// ``ServerStore/claim(_:)``) and checkpoint scans; `nil` with `--postgres`, where claims are a
+    /// table (``PostgresServerStore``).
+    let seenNonces: SeenNonceCache?
+    /// The accounts whose refused cards are added to the revocations; `nil` with `--postgres`
+    /// (accounts are not on PostgreSQL yet: the file's revocations only).
+    let accounts: AccountService?
 
-    init(configuration: ServerConfiguration, accounts: AccountService) throws {
+    init(configuration: ServerConfiguration, accounts: AccountService?, seenNonces: SeenNonceCache?) throws {
+        self.seenNonces = seenNonces
         trustList = try configuration.trust.map { try TrustList.load(from: $0) } ?? TrustList()
         revocations = try configuration.revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
         clockSkew = .seconds(configuration.skew)
@@ -24,7 +32,8 @@ struct VerificationContext: Sendable {
     /// The file's revocations plus every card the accounts refuse now (as `--status-db`), read per
     /// request so that a card cancelled through the API is refused at once.
     func currentRevocations() throws -> RevocationList {
-        revocations.merging(try accounts.revocationList())
+        guard let accounts else { return revocations }
+        return revocations.merging(try accounts.revocationList())
     }
 }
 
@@ -95,9 +104,10 @@ extension HealthCardServer {
         }
         if body.text.hasPrefix(SignedCodeFormat.prefix) {
             let verifier = CodeVerifier(
-                trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew,
-                seenNonces: verification.seenNonces)
-            let report = VerdictReport(verifier.verify(body.text, now: now))
+                trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
+            var (verdict, claim) = verifier.verifyDeferringReplay(body.text, now: now)
+            if let claim, try await !store.claim(claim) { verdict = claim.replayed }
+            let report = VerdictReport(verdict)
             return VerifyCodeResponse(kind: "e-health-card", valid: report.valid, message: report.message, eHealthCard: report)
         }
         let payload: EHealthCardPayload

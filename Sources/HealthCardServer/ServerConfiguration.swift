@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     /// The EMPI index and e-health-card accounts (SQLite); the server's own state is beside it
     /// (``ServerStorage``).
     public var db: String = "hcard-serve.sqlite"
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`: keep the API keys, audit log, replay
+    /// claims and the EMPI in this PostgreSQL database, shared by every node given the same URL
+    /// (Docs/serve.md). `nil`: SQLite files at ``db``.
+    public var postgres: String?
     /// The trust list verification uses; none trusts no key (every signed code: unknown key).
     public var trust: String?
     /// A revocation list added to the accounts' refused cards.
@@ -40,7 +44,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
 
     /// The environment variable for each key.
     public static let environmentNames: [String: String] = [
-        "listen": "HCARD_SERVE_LISTEN", "db": "HCARD_SERVE_DB", "trust": "HCARD_SERVE_TRUST",
+        "listen": "HCARD_SERVE_LISTEN", "db": "HCARD_SERVE_DB", "postgres": "HCARD_SERVE_POSTGRES", "trust": "HCARD_SERVE_TRUST",
         "revoked": "HCARD_SERVE_REVOKED", "skew": "HCARD_SERVE_SKEW", "logLevel": "HCARD_SERVE_LOG_LEVEL",
         "healthCodeDb": "HCARD_SERVE_HEALTH_CODE_DB", "rules": "HCARD_SERVE_RULES", "issuerKey": "HCARD_SERVE_ISSUER_KEY",
         "passLog": "HCARD_SERVE_PASS_LOG", "checkpointPolicy": "HCARD_SERVE_CHECKPOINT_POLICY",
@@ -72,6 +76,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
             switch key {
             case "listen": configuration.listen = value
             case "db": configuration.db = value
+            case "postgres": configuration.postgres = value
             case "trust": configuration.trust = value
             case "revoked": configuration.revoked = value
             case "logLevel": configuration.logLevel = value
@@ -96,6 +101,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         let defaults = ServerConfiguration()
         listen = try container.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
         db = try container.decodeIfPresent(String.self, forKey: .db) ?? defaults.db
+        postgres = try container.decodeIfPresent(String.self, forKey: .postgres)
         trust = try container.decodeIfPresent(String.self, forKey: .trust)
         revoked = try container.decodeIfPresent(String.self, forKey: .revoked)
         skew = try container.decodeIfPresent(Int.self, forKey: .skew) ?? defaults.skew

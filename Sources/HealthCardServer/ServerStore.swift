@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HealthCardFoundation
 import HealthCardSQLite
+import HealthQR
 
 /// A client the server knows: an API key's id, its name and roles (never its secret).
 public struct Client: Sendable, Hashable, Codable {
@@ -24,6 +25,16 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var status: Int
     /// `ok`, `refused` (401/403), `rejected` (other 4xx) or `failed` (5xx).
     public var outcome: String
+
+    /// The outcome recorded for an HTTP status.
+    public static func outcome(status: Int) -> String {
+        switch status {
+        case 200..<400: "ok"
+        case 401, 403: "refused"
+        case 400..<500: "rejected"
+        default: "failed"
+        }
+    }
 }
 
 /// The server's own SQLite file (`StoreKind.serverState`): API keys, stored hashed, and the
@@ -36,10 +47,13 @@ public final class ServerStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let clock: any WallClock
+    /// The accepted dynamic codes (``claim(_:)``), shared with the node's checkpoint scans.
+    let seenNonces: SeenNonceCache
 
-    public init(path: String, clock: any WallClock = SystemClock()) throws {
+    public init(path: String, clock: any WallClock = SystemClock(), seenNonces: SeenNonceCache = SeenNonceCache()) throws {
         self.path = path
         self.clock = clock
+        self.seenNonces = seenNonces
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         pool = try StoreKind.serverState.openPool(path: path, mode: .readWrite, configuration: configuration)
@@ -71,10 +85,7 @@ public final class ServerStore: Sendable {
     /// Creates a key for `name` with `roles` and returns it: the only time the secret exists
     /// outside the client.
     public func addKey(name: String, roles: Set<Role>) throws -> APIKey {
-        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw ServerError.apiKey("name \"\(name)\" must be 1-64 letters, digits, '-', '_' or '.'")
-        }
-        guard !roles.isEmpty else { throw ServerError.apiKey("a key needs at least one role") }
+        try APIKey.validate(name: name, roles: roles)
         let key = APIKey.generate()
         let salt = APIKey.salt()
         try pool.write { db in
@@ -84,7 +95,7 @@ public final class ServerStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO apiKey (id, name, roles, salt, hash, created) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    key.id, name, roles.sorted().map(\.rawValue).joined(separator: ","), Data(salt),
+                    key.id, name, APIKey.rolesText(roles), Data(salt),
                     Data(APIKey.hash(secret: key.secret, salt: salt)), ISO8601Instant.format(clock.now()),
                 ])
         }
@@ -116,18 +127,14 @@ public final class ServerStore: Sendable {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM apiKey WHERE id = ?", arguments: [key.id]) else {
                 return nil
             }
-            let salt = [UInt8](row["salt"] as Data)
-            let stored = [UInt8](row["hash"] as Data)
-            guard (row["revoked"] as String?) == nil,
-                APIKey.constantTimeEqual(APIKey.hash(secret: key.secret, salt: salt), stored)
+            guard key.accepts(salt: [UInt8](row["salt"] as Data), hash: [UInt8](row["hash"] as Data), revoked: row["revoked"])
             else { return nil }
             return Self.client(row)
         }
     }
 
     static func client(_ row: Row) -> Client {
-        let roles = (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) }
-        return Client(id: row["id"], name: row["name"], roles: Set(roles), created: row["created"], revoked: row["revoked"])
+        Client(id: row["id"], name: row["name"], roles: APIKey.roles(row["roles"]), created: row["created"], revoked: row["revoked"])
     }
 
     // MARK: Audit
@@ -135,13 +142,7 @@ public final class ServerStore: Sendable {
     /// Appends one entry and returns its sequence number.
     @discardableResult
     public func audit(client: String, method: String, route: String, status: Int) throws -> Int64 {
-        let outcome =
-            switch status {
-            case 200..<400: "ok"
-            case 401, 403: "refused"
-            case 400..<500: "rejected"
-            default: "failed"
-            }
+        let outcome = AuditEntry.outcome(status: status)
         return try pool.write { db in
             try db.execute(
                 sql: "INSERT INTO audit (time, client, method, route, status, outcome) VALUES (?, ?, ?, ?, ?, ?)",
@@ -164,7 +165,17 @@ public final class ServerStore: Sendable {
     }
 
     /// Whether the file answers a query: the readiness check.
-    public func isReadable() -> Bool {
+    public func isReady() -> Bool {
         (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
+
+    // MARK: Replay
+
+    /// One node, one process: the accepted dynamic codes are kept in this process's memory, as a
+    /// checkpoint keeps them (`SeenNonceCache`); a restart within a code's window forgets them [U].
+    public func claim(_ claim: ReplayClaim) -> Bool {
+        seenNonces.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
+    }
 }
+
+extension ServerStore: ServerStateStore {}

@@ -63,13 +63,29 @@ public struct CodeVerifier: Sendable {
 
     /// The verdict on a scanned text at time `now` (the system clock if `nil`).
     public func verify(_ text: some StringProtocol, now: Date? = nil) -> Verdict {
+        let (verdict, claim) = verifyDeferringReplay(text, now: now)
+        // 7. Replay (dynamic codes only: a static code is shown again and again by design).
+        if let seenNonces, let claim,
+            !seenNonces.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
+        {
+            return claim.replayed
+        }
+        return verdict
+    }
+
+    /// Steps 1-6 of ``verify(_:now:)``, leaving step 7 to a replay store the caller shares with
+    /// other verifiers (several server nodes on one database): the verdict without the replay
+    /// check, and for an otherwise valid dynamic code the ``ReplayClaim`` the caller must make
+    /// before acting on it. If the claim finds the code already accepted, the verdict is
+    /// ``ReplayClaim/replayed``. This verifier's own ``seenNonces`` is not consulted.
+    public func verifyDeferringReplay(_ text: some StringProtocol, now: Date? = nil) -> (Verdict, ReplayClaim?) {
         let now = now ?? clock.now()
         // 1. Malformed.
         let decoded: SignedCodeFormat.Decoded
         do throws(PayloadSyntaxError) {
             decoded = try SignedCodeFormat.decode(text)
         } catch {
-            return .malformed(reason: error.reason, offset: error.offset)
+            return (.malformed(reason: error.reason, offset: error.offset), nil)
         }
         let code = decoded.code
         let check = SignedPayloadCheck(trustList: trustList, revocations: revocations, now: now, clockSkew: clockSkew)
@@ -78,22 +94,18 @@ public struct CodeVerifier: Sendable {
             let entry = try check.authenticate(
                 keyID: code.keyID, signature: decoded.signature, signedBytes: decoded.signedBytes, at: now)
             // 5. The card.
-            if revocations.isRevoked(cardID: code.cardID) { return .revokedCard(code.cardID) }
+            if revocations.isRevoked(cardID: code.cardID) { return (.revokedCard(code.cardID), nil) }
             // 6. Time.
             let rememberUntil = try check.checkTimes(
                 issuedAtSeconds: Int64(code.issuedAtSeconds),
                 expiresAtSeconds: code.windowSeconds.map { Int64(code.issuedAtSeconds) + Int64($0) },
                 keyID: code.keyID, entry: entry)
-            // 7. Replay (dynamic codes only: a static code is shown again and again by design).
-            if let seenNonces, let rememberUntil {
-                guard
-                    seenNonces.insert(
-                        keyID: code.keyID, nonce: code.nonce, until: rememberUntil, now: check.nowSeconds)
-                else { return .replayed(code.nonce) }
+            let claim = rememberUntil.map {
+                ReplayClaim(keyID: code.keyID, nonce: code.nonce, until: $0, now: check.nowSeconds)
             }
-            return .valid(DecodedCode(code: code, issuer: entry.issuer))
+            return (.valid(DecodedCode(code: code, issuer: entry.issuer)), claim)
         } catch {
-            return Verdict(error)
+            return (Verdict(error), nil)
         }
     }
 }

@@ -6,7 +6,7 @@ extension QRBatch {
     /// Why: a batch rewrites its manifest at every checkpoint. Encoding every entry anew each time
     /// made the checkpoints quadratic in the batch size (100,000 codes, 20 checkpoints: a million
     /// entry encodings for 100,000 codes). Each entry is now encoded once, by the worker that issued
-    /// it, and a checkpoint only joins the bytes (``manifestJSON(_:entries:)``).
+    /// it, and a checkpoint only joins the bytes (``QRBatch/manifestJSON(_:entries:)``).
     public struct EncodedManifestEntry: Sendable {
         /// The entry.
         public let entry: ManifestEntry
@@ -15,6 +15,8 @@ extension QRBatch {
         public let json: [UInt8]
 
         /// Encodes `entry` (it cannot fail: the entry holds strings and integers only).
+        ///
+        /// - Parameter entry: the manifest entry of one issued code.
         public init(_ entry: ManifestEntry) {
             self.entry = entry
             // swift-foundation indents by two spaces a level; the entries sit two levels deep.
@@ -37,9 +39,13 @@ extension QRBatch {
     }
 
     /// The bytes of `manifest.json` for `header` (its `codes` ignored) with `entries` as its codes
-    /// in the order given, followed by a newline: byte for byte what ``manifestEncoder`` writes for
-    /// the whole manifest (a test holds it to that), at the cost of joining the entries' bytes.
+    /// in the order given, followed by a newline: byte for byte what `JSONEncoder` writes for the
+    /// whole manifest, pretty-printed with sorted keys (a test holds it to that), at the cost of
+    /// joining the entries' bytes.
     ///
+    /// - Parameters:
+    ///   - header: the manifest's fields other than its codes.
+    ///   - entries: the codes, already encoded, in the order to write them.
     /// - Throws: only if the header cannot be encoded.
     public static func manifestJSON(_ header: Manifest, entries: [EncodedManifestEntry]) throws -> [UInt8] {
         var header = header

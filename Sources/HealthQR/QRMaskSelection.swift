@@ -52,6 +52,8 @@ public struct QRMaskSelection: Sendable {
 
     /// The mask libqrencode would choose (0...7) and the symbol with it and its format
     /// information, row by row (bit `x` = column `x`, dark = 1).
+    ///
+    /// - Parameter level: the symbol's error-correction level, written into the format information.
     public func select(_ level: QRErrorCorrection) -> (mask: Int, rows: [UInt64]) {
         let format = Self.formatPositions(width: width)
         var best = (mask: 0, rows: [UInt64](), demerit: Int.max)

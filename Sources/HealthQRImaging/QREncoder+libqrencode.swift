@@ -10,7 +10,7 @@ import HealthQR
 ///
 /// **Mask selection**: for symbols up to version 11 (every signed HCK1 and HCC1 code) libqrencode
 /// builds the symbol with mask 0 (`QRcode_encodeMask`, exported by libqrencode 4 but not in its
-/// header, so looked up at run time) and ``QRMaskSelection`` chooses the mask on 64-bit rows: the
+/// header, so looked up at run time) and `QRMaskSelection` chooses the mask on 64-bit rows: the
 /// same mask and the same modules as libqrencode's own search, at a fraction of its cost
 /// (`Docs/benchmarks.md`). Wider symbols, or a libqrencode without that entry point, take
 /// libqrencode's own search.
@@ -92,7 +92,7 @@ private let qrencodeEncodeMask: (@convention(c) (OpaquePointer?, Int32) -> Unsaf
     return unsafeBitCast(symbol, to: (@convention(c) (OpaquePointer?, Int32) -> UnsafeMutablePointer<QRcode>?).self)
 }()
 
-/// The symbol of `code` (drawn with mask 0) with the mask ``QRMaskSelection`` chooses, or `nil` if
+/// The symbol of `code` (drawn with mask 0) with the mask `QRMaskSelection` chooses, or `nil` if
 /// it is wider than that handles. libqrencode marks each module: bit 0 dark, bit 7 set for the
 /// function patterns (never masked).
 private func selectingMask(of code: QRcode, level: QRErrorCorrection) throws -> QRMatrix? {

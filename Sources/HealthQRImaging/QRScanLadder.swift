@@ -16,7 +16,10 @@ import HealthQR
 /// 4. for a small image (longest side below 400 pixels), doubled: modules of 1-2 pixels;
 /// 5. binarised with a local (adaptive) threshold, and inverted: uneven light, glare, shadows;
 /// 6. the binarised image turned by 45 degrees, for codes photographed near 45 degrees, where
-///    zbar's horizontal and vertical line scans both cut the finder patterns at an angle.
+///    zbar's horizontal and vertical line scans both cut the finder patterns at an angle;
+/// 7. straightened: the finder and alignment patterns found by us and the symbol redrawn square
+///    through the projective map they give (`GreyImage.straightenedQRViews()`), for codes seen at an
+///    angle, which zbar alone reads only while the view is nearly square-on.
 ///
 /// **Several codes in one image**: every symbol the first successful rung finds is returned,
 /// each payload once, ordered by position (top to bottom, then left to right, by the symbol's
@@ -24,7 +27,8 @@ import HealthQR
 /// an error (`hcard qr decode` prints them all).
 ///
 /// Cost: a clean image costs exactly one decoder call. Each further rung costs at most one more
-/// pass over the (possibly smaller) image; the ladder never goes past rung 6.
+/// pass over the (possibly smaller) image, except rung 7, which tries up to fifteen straightened
+/// views of a symbol (small images: 4 pixels a module); the ladder never goes past rung 7.
 public struct QRScanLadder: QRDecoding {
     /// The decoder each rung calls: zbar unless a test swaps it.
     public let decoder: any QRDecoding
@@ -43,7 +47,7 @@ public struct QRScanLadder: QRDecoding {
         return try scan(image).payloads
     }
 
-    /// The payloads and the rung (1...6) that found them; rung `nil` when none did.
+    /// The payloads and the rung (1...7) that found them; rung `nil` when none did.
     public func scan(_ image: GreyImage) throws -> (payloads: [[UInt8]], rung: Int?) {
         func attempt(_ image: GreyImage) throws -> [[UInt8]] { try decoder.decode(image) }
         var found = try attempt(image)
@@ -67,6 +71,11 @@ public struct QRScanLadder: QRDecoding {
         if found.isEmpty { found = try attempt(binary.inverted()) }
         if !found.isEmpty { return (found, 5) }
         found = try attempt(binary.rotated45())
-        return (found, found.isEmpty ? nil : 6)
+        if !found.isEmpty { return (found, 6) }
+        for straight in working.straightenedQRViews() {
+            found = try attempt(straight)
+            if !found.isEmpty { return (found, 7) }
+        }
+        return ([], nil)
     }
 }

@@ -12,7 +12,10 @@ extension EMPICommand {
         var clusters: String?
         @Option(help: "A MatchModel JSON file (default: the built-in model, as a new index uses).")
         var model: String?
-        @Flag(help: "Estimate m, u and λ from the data first (no labels needed).") var estimate = false
+        @Flag(help: "Estimate m, u and λ from the data first (no labels needed); prints the chosen values.")
+        var estimate = false
+        @Option(help: "With --estimate: write the estimated model (a MatchModel JSON file for --model).")
+        var saveModel: String?
         @Flag(help: "Print a summary as JSON.") var json = false
 
         func deduplicator() throws -> Deduplicator {
@@ -28,6 +31,8 @@ extension EMPICommand {
         /// Refuses, before any work, outputs that are inputs (`--csv p.csv --out p.csv`) or each other.
         func refuseOverwritingInputs(_ inputs: [String]) throws {
             let inputs: [String?] = inputs.map { $0 } + [mapping, model]
+            if saveModel != nil && !estimate { throw ValidationError("--save-model needs --estimate") }
+            if let saveModel { try AtomicFile.refuseOverwritingInput(saveModel, inputs: inputs + [out, clustersPath]) }
             try AtomicFile.refuseOverwritingInput(out, inputs: inputs)
             try AtomicFile.refuseOverwritingInput(clustersPath, inputs: inputs + [out])
             if clustersPath == out { throw ValidationError("--clusters is the same file as --out (\(out))") }
@@ -37,6 +42,15 @@ extension EMPICommand {
         func finish(_ result: Deduplicator.Result, records: [PersonRecord], issues: [RecordIssue]) throws {
             try AtomicFile.write(Array(result.pairsCSV(records: records).utf8), to: out)
             try AtomicFile.write(Array(result.clustersCSV(records: records).utf8), to: clustersPath)
+            if let estimation = result.estimation {
+                if let saveModel {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try AtomicFile.write(Array(try encoder.encode(estimation.model)) + [0x0A], to: saveModel)
+                }
+                // The chosen values go to standard error, so --json output stays one document.
+                FileHandle.standardError.write(Data(("estimated model:\n" + estimation.summary + "\n").utf8))
+            }
             let summary = Summary(
                 records: records.count, pairs: result.pairs.count,
                 autoLinks: result.pairs.filter { $0.decision == .autoLink }.count,

@@ -10,10 +10,13 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Starts with no configuration: listens on 127.0.0.1:8080 with its data in hcard-serve.sqlite \
             (created on first start; the API keys and the audit log go beside it, in \
-            hcard-serve-server.sqlite). Configuration, later sources winning: --config FILE (JSON with the \
-            keys listen, db, trust, revoked, skew, logLevel, healthCodeDb, rules, issuerKey, passLog, \
-            checkpointPolicy), the environment (HCARD_SERVE_ and the key in upper snake case: \
-            HCARD_SERVE_LISTEN, HCARD_SERVE_DB, …, HCARD_SERVE_CHECKPOINT_POLICY), then these options. Logs are JSON lines on standard error. SIGTERM or \
+            hcard-serve-server.sqlite). With --postgres URL the API keys, audit log, replay claims and \
+            the EMPI live in that PostgreSQL database instead, and several processes given the same URL \
+            serve as one (Docs/serve.md, "Several nodes on PostgreSQL"). Configuration, later sources \
+            winning: --config FILE (JSON with the keys listen, db, postgres, trust, revoked, skew, logLevel, \
+            healthCodeDb, rules, issuerKey, passLog, checkpointPolicy), the environment (HCARD_SERVE_ and \
+            the key in upper snake case: HCARD_SERVE_LISTEN, HCARD_SERVE_DB, HCARD_SERVE_POSTGRES, …, \
+            HCARD_SERVE_CHECKPOINT_POLICY), then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
 
             Every endpoint but /healthz, /readyz, /metrics and /openapi.json needs an API key with a role \
@@ -23,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
               hcard serve
               hcard serve --db /var/lib/hcard/index.sqlite --listen 0.0.0.0:8080 --trust trust.json
               hcard serve key add --db /var/lib/hcard/index.sqlite --name gate-7 --roles verifier
+              hcard serve --postgres postgres://hcard@db.internal/hcard --listen 0.0.0.0:8080
             """,
         subcommands: [Run.self, Key.self],
         defaultSubcommand: Run.self
@@ -34,12 +38,33 @@ struct ServeCommand: AsyncParsableCommand {
         var config: String?
         @Option(help: "The index file (SQLite); the server's own state is kept beside it. Default: hcard-serve.sqlite.")
         var db: String?
+        @Option(help: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: share this PostgreSQL database with other nodes instead of the SQLite files.")
+        var postgres: String?
 
         func load() throws -> ServerConfiguration {
             var configuration = try ServerConfiguration.load(
                 file: config, environment: ProcessInfo.processInfo.environment)
             if let db { configuration.db = db }
+            if let postgres { configuration.postgres = postgres }
             return configuration
+        }
+
+        /// The key store of the configuration (SQLite or PostgreSQL), for `body`.
+        func withStore<T>(_ body: (any ServerStateStore) async throws -> T) async throws -> T {
+            let configuration = try load()
+            guard let url = configuration.postgres else {
+                return try await body(try ServerStore(path: ServerStorage(db: configuration.db).server))
+            }
+            let database = try SharedDatabase(url: url)
+            do {
+                try await database.checkReachable()
+                let result = try await body(try await PostgresServerStore.open(database))
+                await database.shutdown()
+                return result
+            } catch {
+                await database.shutdown()
+                throw error
+            }
         }
     }
 
@@ -82,16 +107,16 @@ struct ServeCommand: AsyncParsableCommand {
             if let checkpointPolicy { configuration.checkpointPolicy = checkpointPolicy }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
-            try await HealthCardServer(configuration: configuration).run()
+            try await HealthCardServer.open(configuration: configuration).run()
         }
     }
 
-    struct Key: ParsableCommand {
+    struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage the API keys: add (prints the key once), list, revoke.",
             subcommands: [Add.self, List.self, Revoke.self])
 
-        struct Add: ParsableCommand {
+        struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a key and print it; only its salted SM3 hash is stored.",
                 discussion: "Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -101,33 +126,32 @@ struct ServeCommand: AsyncParsableCommand {
             @Option(help: "Comma-separated roles.")
             var roles: String
 
-            func run() throws {
-                let store = try ServerStore(path: ServerStorage(db: try storage.load().db).server)
-                print(try store.addKey(name: name, roles: try Role.parseList(roles)))
+            func run() async throws {
+                let roles = try Role.parseList(roles)
+                print(try await storage.withStore { try await $0.addKey(name: name, roles: roles) })
             }
         }
 
-        struct List: ParsableCommand {
+        struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List the keys: name, id, roles, state (never secrets).")
             @OptionGroup var storage: StorageOptions
 
-            func run() throws {
-                let store = try ServerStore(path: ServerStorage(db: try storage.load().db).server)
-                for client in try store.clients() {
+            func run() async throws {
+                for client in try await storage.withStore({ try await $0.clients() }) {
                     let roles = client.roles.sorted().map(\.rawValue).joined(separator: ",")
                     print("\(client.name)\t\(client.id)\t\(roles)\t\(client.revoked.map { "revoked \($0)" } ?? "active")")
                 }
             }
         }
 
-        struct Revoke: ParsableCommand {
+        struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Revoke the key with this name.")
             @OptionGroup var storage: StorageOptions
             @Option(help: "The key's name.")
             var name: String
 
-            func run() throws {
-                try ServerStore(path: ServerStorage(db: try storage.load().db).server).revokeKey(name: name)
+            func run() async throws {
+                try await storage.withStore { try await $0.revokeKey(name: name) }
             }
         }
     }

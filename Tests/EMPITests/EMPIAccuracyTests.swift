@@ -25,18 +25,24 @@ struct EMPIAccuracyTests {
         #expect(metrics.pairwise.precision >= 0.999, "\(report)")
         // The population carries the failure classes of issue 18 (addresses written differently,
         // guardians' IDs on children, records with neither ID nor phone): 0.977 measured here.
-        #expect(metrics.pairwise.recall >= 0.97, "\(report)")
+        // 0.969 since issue 18's weighted `uncorroborated` veto (one different address under the
+        // same name and birth date, nothing agreeing, goes to review: how namesakes look).
+        #expect(metrics.pairwise.recall >= 0.965, "\(report)")
         #expect(metrics.cluster.precision >= 0.999, "\(report)")
         #expect(metrics.twinAutoLinks == 0 && metrics.twinMerged == 0, "\(report)")
         #expect(metrics.guardianAutoLinks == 0 && metrics.guardianMerged == 0, "\(report)")
         #expect(!population.twins.isEmpty && !population.guardians.isEmpty && !population.sameNameBirthDate.isEmpty)
         #expect((metrics.pairCompleteness ?? 0) >= 0.99, "\(report)")
-        #expect(metrics.reductionRatio > 0.999, "\(report)")
-        #expect(result.blocking.rules.allSatisfy { $0.overflowBlocks == 0 })
-        // The estimator found the deterministic matches and a plausible prior.
+        // Rules 9-11 (issue 18) add candidates: 0.99888 measured.
+        #expect(metrics.reductionRatio > 0.998, "\(report)")
+        // Only the small-capped rules 9 and 10 skip blocks here (card-number sequences, common names).
+        #expect(result.blocking.rules.allSatisfy { $0.overflowBlocks == 0 || [.identifierMasked, .fullNameOnly].contains($0.rule) })
+        // The estimator found the deterministic matches and a plausible prior; the guard keeps λ at
+        // the built-in's, where a higher one would auto-link namesakes the built-in model does not.
         let estimation = result.estimation!
         #expect(estimation.deterministicPairs > 1_000)
-        #expect(estimation.model.prior > 1e-5 && estimation.model.prior < 1e-3)
+        #expect(estimation.unguardedModel!.prior > 1e-5 && estimation.unguardedModel!.prior < 1e-3)
+        #expect(estimation.model.prior <= MatchModel.default.prior)
     }
 
     @Test("romanised population: seeded, skewed duplicates, a two-file split; precision at auto-link")
@@ -56,8 +62,12 @@ struct EMPIAccuracyTests {
             population.records, truth: population.personOfRecord)
         let metrics = LinkageMetrics(result: result, truth: population.personOfRecord)
         let report = "P=\(metrics.pairwise.precision) R=\(metrics.pairwise.recall) PC=\(metrics.pairCompleteness ?? 0)"
-        #expect(metrics.pairwise.precision >= 0.999, "\(report)")
-        #expect(metrics.pairwise.recall >= 0.75, "\(report)")  // 0.779 measured (built-in model)
+        // 0.99771 measured since issue 18's term frequencies from parts: one pair of namesakes (same
+        // name, birth date and sex; 10 and 4 records, one side with nothing else) gives all 10
+        // false pairs. Before, whole-value frequencies took ~6 bits from every small data set's
+        // name + birth date and hid them, with recall 0.779.
+        #expect(metrics.pairwise.precision >= 0.997, "\(report)")
+        #expect(metrics.pairwise.recall >= 0.88, "\(report)")  // 0.896 measured (built-in model)
         #expect((metrics.pairCompleteness ?? 0) >= 0.97, "\(report)")
     }
 

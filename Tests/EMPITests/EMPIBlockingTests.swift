@@ -61,7 +61,9 @@ struct EMPIBlockingTests {
         #expect(keys.first { $0.rule == .phone }?.value == 0xDEDF_C578_B466_E309)
         #expect(keys.filter { $0.rule == .phone } == Blocker().keys(for: again).filter { $0.rule == .phone })
         #expect(
-            Set(keys.map(\.rule)) == [.birthDateGivenName, .phone, .birthYearSurnameSex, .fullNameBirthDateOrBuilding])
+            Set(keys.map(\.rule)) == [
+                .birthDateGivenName, .phone, .birthYearSurnameSex, .fullNameBirthDateOrBuilding, .fullNameOnly, .birthDateSex,
+            ])
     }
 
     @Test("rule 8 finds swapped name order with a transposed date, and one building without a birth date")
@@ -75,7 +77,7 @@ struct EMPIBlockingTests {
         ]
         let normalized = records.map(F.normalized)
         let index = CandidateIndex(records: normalized, blocker: Blocker())
-        #expect(index.rules(0, 1) == BlockingRuleSet([.fullNameBirthDateOrBuilding]))
+        #expect(index.rules(0, 1).rules.filter { $0.rawValue <= 9 } == [.fullNameBirthDateOrBuilding])
         #expect(index.rules(2, 3).contains(.fullNameBirthDateOrBuilding))
         #expect(!index.rules(2, 4).contains(.fullNameBirthDateOrBuilding))
         // Misspelt Latin names share the sound-class key.
@@ -90,6 +92,73 @@ struct EMPIBlockingTests {
         #expect(latinIndex.rules(0, 1).contains(.fullNameBirthDateOrBuilding), "typo and swapped date")
         #expect(latinIndex.rules(2, 3).contains(.fullNameBirthDateOrBuilding), "typo and swapped order")
         #expect(!latinIndex.rules(3, 4).contains(.fullNameBirthDateOrBuilding))
+    }
+
+    @Test("rule 9 finds an identifier with one typo or transposition, never a different number")
+    func identifierMasked() {
+        let id = F.id("11010519900506123")
+        let records = [
+            F.record("a", name: "张伟", citizenID: id),
+            F.record("b", name: "赵六", citizenID: "11010519900506" + "923" + String(id.last!)),  // typo in the sequence
+            F.record("c", name: "王五", citizenID: "11010519900507123" + String(id.last!)),  // typo in the date
+            F.record("d", name: "李四", citizenID: F.id("44030519751231456")),
+            F.record("e", name: "Smith", cards: [("ni-number", "123456789")]),
+            F.record("f", name: "Smyth", cards: [("ni-number", "123465789")]),  // transposition
+            F.record("g", name: "Smith", cards: [("ni-number", "987654321")]),
+            F.record("h", name: "Smith", cards: [("other", "123456789")]),  // another domain
+        ].map(F.normalized)
+        let index = CandidateIndex(records: records, blocker: Blocker(rules: [.identifierMasked]))
+        #expect(index.rules(0, 1).contains(.identifierMasked))
+        #expect(index.rules(0, 2).contains(.identifierMasked))
+        #expect(index.rules(0, 3).isEmpty)
+        #expect(index.rules(4, 5).contains(.identifierMasked))
+        #expect(index.rules(4, 6).isEmpty && index.rules(4, 7).isEmpty)
+    }
+
+    @Test("rules 10 and 11: a full name alone, and a birth date (or swapped) or building with sex, under small caps")
+    func singleFieldRules() {
+        let records = [
+            F.record("a", family: "Wright", given: "Matthew"),
+            F.record("b", family: "WRIGHT", given: "Matthew", birth: "2014-08-07"),
+            F.record("c", family: "Wrigt", given: "Mathew"),  // typos: same sound-class key
+            F.record("d", family: "Evans", birth: "1970-03-04", sex: "2"),
+            F.record("e", family: "Evanz", given: "Mary", birth: "1970-04-03", sex: "F"),  // swapped date
+            F.record("f", family: "Evans", given: "Mary", birth: "1970-03-04", sex: "1"),
+        ].map(F.normalized)
+        let index = CandidateIndex(records: records, blocker: Blocker(rules: [.fullNameOnly, .birthDateSex]))
+        #expect(index.rules(0, 1) == BlockingRuleSet([.fullNameOnly]))
+        #expect(index.rules(0, 2) == BlockingRuleSet([.fullNameOnly]))
+        #expect(index.rules(3, 4) == BlockingRuleSet([.birthDateSex]))
+        #expect(index.rules(3, 5).isEmpty, "another sex")
+        let flats = [
+            F.record("g", family: "Jones", sex: "2", address: "Flat 3, 12 High Street"),
+            F.record("h", family: "Xyz", sex: "F", address: "12 High St"),
+        ].map(F.normalized)
+        #expect(CandidateIndex(records: flats, blocker: Blocker(rules: [.birthDateSex])).rules(0, 1) == BlockingRuleSet([.birthDateSex]))
+        #expect(Blocker().maximumBlockSize(for: .fullNameOnly) == 30 && Blocker().maximumBlockSize(for: .birthDateSex) == 40)
+    }
+
+    @Test("blocking recall per rule and for the union, with the true pairs no rule proposes")
+    func blockingRecall() {
+        let records = [
+            F.record("a", name: "张伟", birth: "1990-05-06", phone: "13812345678"),
+            F.record("b", name: "张伟", birth: "1990-05-06"),
+            F.record("c", name: "赵伟", birth: "1991-01-01", phone: "13812345678"),
+            F.record("d", name: "钱七", birth: "1950-01-01"),
+            F.record("e", name: "孙八", birth: "1960-02-02"),
+        ].map(F.normalized)
+        let index = CandidateIndex(records: records, blocker: Blocker(rules: [.phone, .birthDateGivenName]))
+        // Persons: a, b, c are one (phone finds a-c, name and date a-b, nothing b-c); d and e are one
+        // (no shared key).
+        let recall = BlockingRecall(index: index, truth: [0, 0, 0, 1, 1])
+        #expect(recall.truePairs == 4 && recall.truePairsReached == 2)
+        #expect(recall.missed == [RecordPair(1, 2), RecordPair(3, 4)])
+        #expect(recall.rules.map(\.truePairsReached) == [1, 1])
+        #expect(recall.rules.map(\.blockPairs) == [1, 1])
+        #expect(recall.recall == 0.5 && recall.recall(of: recall.rules[0]) == 0.25)
+        // Linkage: only pairs across the files (a | b c d e) count.
+        let linked = BlockingRecall(index: index, truth: [0, 0, 0, 1, 1], leftCount: 1)
+        #expect(linked.truePairs == 2 && linked.truePairsReached == 2 && linked.missed.isEmpty)
     }
 
     @Test("matching one record: link, new person, and several auto-link persons go to review")

@@ -87,6 +87,34 @@ struct EMPIScoringTests {
         #expect(plain.weight > common.weight)
     }
 
+    @Test("term frequency from parts: one person's duplicates do not make a rare name or date common")
+    func termFrequencyParts() {
+        // 1,000 people with ordinary names and dates, the first with four records, and a
+        // placeholder date (1 January) on every fiftieth.
+        var records: [NormalizedRecord] = []
+        let families = ["Smith", "Jones", "Brown", "Taylor", "Evans"]
+        let givens = ["John", "Mary", "Paul", "Anne", "Mark", "Lucy", "Adam", "Ruth"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        for person in 0..<1_000 {
+            let year = "19\(50 + person % 30)"
+            let birth = person % 50 == 7 ? year + "-01-01" : year + "-" + two(1 + person % 12) + "-" + two(1 + (person / 12 + 5) % 28)
+            for copy in 0..<(person == 0 ? 4 : 1) {
+                records.append(F.normalized(F.record(
+                    "\(person)-\(copy)", family: families[person % 5], given: givens[person % 8], birth: birth)))
+            }
+        }
+        TermFrequencies(records: records).annotate(&records)
+        // The duplicated person's date (1950-01-06, on 6 records of 3 persons) against an ordinary
+        // one (1952-03-06, 3 records of 3 persons): counted whole, four records against one would
+        // be 2 bits; from parts, about 1.1.
+        #expect(abs(records[0].tfBirthDate - records[5].tfBirthDate) < 1.5)
+        // A placeholder day is common: agreeing on it weighs less.
+        let placeholder = records.firstIndex { $0.birthDate % 10_000 == 101 }!
+        #expect(records[placeholder].tfBirthDate > records[5].tfBirthDate + 2)
+        // A Latin name's frequency is the product of its tokens' (about 1/5 × 1/8 here).
+        #expect(abs(records[5].tfLatin - EMPIMath.log2(1.0 / 5 * 1.0 / 8)) < 1)
+    }
+
     @Test("m and u are clamped and a field's weight is capped")
     func clampAndCap() {
         var model = MatchModel.default

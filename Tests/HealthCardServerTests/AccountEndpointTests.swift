@@ -12,8 +12,8 @@ struct AccountEndpointTests {
     @Test("register (twice: the same account), read, update, bind and unbind a bank card, lose and replace a card, cancel")
     func lifecycle() async throws {
         let live = try await LiveServer.start()
-        let registrar = try live.key("window-3", [.registrar])
-        let gate = try live.key("gate", [.verifier])
+        let registrar = try await live.key("window-3", [.registrar])
+        let gate = try await live.key("gate", [.verifier])
         let identity: [String: JSONValue] = [
             "name": .string("李明"), "citizenID": .string("110105198503120012"), "phone": .string("13800138000"),
             "channel": .string("app"), "physicalCard": .string("HC0001"),
@@ -70,7 +70,7 @@ struct AccountEndpointTests {
             "POST", "/v1/accounts/{id}/cancel", parameters: ["id": id], key: registrar, json: ["reason": "bored"])
         #expect(badReason.status == 400)
 
-        let audit = try live.server.store.auditEntries(limit: 1000)
+        let audit = try await live.server.store.auditEntries(since: 0, limit: 1000)
         #expect(audit.filter { $0.route.hasPrefix("/v1/accounts") || $0.route.hasPrefix("/v1/cards") }.count >= 14)
         let file = String(decoding: try AtomicFile.read(live.server.storage.server), as: UTF8.self)
         #expect(!file.contains(Self.bankCard) && !file.contains("110105198503120012"))

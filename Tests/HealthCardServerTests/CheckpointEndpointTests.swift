@@ -11,9 +11,9 @@ struct CheckpointEndpointTests {
     @Test("a gate scans a health code (pass), a fever (deny), noise (deny); the auditor finds them in the log")
     func scanAndQuery() async throws {
         let live = try await HealthCodeEndpointTests.start()
-        let issuer = try live.key("province", [.issuer])
-        let gate = try live.key("gate-7", [.verifier])
-        let auditor = try live.key("auditor", [.auditor])
+        let issuer = try await live.key("province", [.issuer])
+        let gate = try await live.key("gate-7", [.verifier])
+        let auditor = try await live.key("auditor", [.auditor])
         _ = try await live.call(
             "POST", "/v1/health-code/declarations", key: issuer, json: ["record": JSONValue.object(HealthCodeEndpointTests.record)])
         let issued = try await live.call("POST", "/v1/health-code/codes", key: issuer, json: ["person": HealthCodeEndpointTests.person])
@@ -54,7 +54,7 @@ struct CheckpointEndpointTests {
         #expect(try await live.call("GET", "/v1/checkpoints/passes", query: ["from": "yesterday"], key: auditor).status == 400)
         #expect(try await live.call("GET", "/v1/checkpoints/passes", query: ["holder": "nobody"], key: auditor).status == 400)
 
-        let entries = try live.server.store.auditEntries()
+        let entries = try await live.server.store.auditEntries(since: 0, limit: 1000)
         #expect(entries.filter { $0.route == "/v1/checkpoints/{checkpoint}/scans" && $0.client == "gate-7" }.count == 5)
         #expect(entries.contains { $0.route == "/v1/checkpoints/passes" && $0.client == "auditor" })
         await live.stop()

@@ -20,12 +20,12 @@ struct EMPIEndpointTests {
         ]
     }
 
-    @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events")
-    func feedQueryFollow() async throws {
-        let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital-a", [.registrar])
-        let auditor = try live.key("auditor", [.auditor])
+    @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events", arguments: Backend.all)
+    func feedQueryFollow(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital-a", [.registrar])
+        let auditor = try await live.key("auditor", [.auditor])
         for domain: [String: JSONValue] in [
             ["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")],
             ["code": .string("HOSP-B")],
@@ -79,8 +79,8 @@ struct EMPIEndpointTests {
     @Test("stewardship: unlink, link back, merge, unmerge; reviews; errors are 404/409 with the library's reason")
     func stewardship() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital", [.registrar])
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
         for code in ["citizen-id", "HOSP-A", "HOSP-B"] {
             let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
             _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
@@ -125,5 +125,73 @@ struct EMPIEndpointTests {
             json: ["separate": JSONValue.bool(true), "link": JSONValue.number(1)])
         #expect(both.status == 400)
         await live.stop()
+    }
+}
+
+/// One implementation of the rules: the same feeds through a server on SQLite and one on
+/// PostgreSQL give the same answers, field for field (decisions, candidates, probabilities,
+/// explanations, review items, persons, golden records, PIX and events; only times differ).
+@Suite("EMPI on SQLite and PostgreSQL alike")
+struct EMPIBackendParityTests {
+    /// The answers of one run of the same calls, with every `time` field removed.
+    static func run(_ backend: Backend) async throws -> [JSONValue] {
+        let live = try await LiveServer.start(backend: backend)
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
+        var answers: [JSONValue] = []
+        for domain: [String: JSONValue] in [
+            ["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")],
+            ["code": .string("HOSP-B")],
+        ] {
+            answers.append(try await live.call("POST", "/v1/empi/domains", key: steward, json: domain).json)
+        }
+        let feeds: [[String: JSONValue]] = [
+            EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明"),
+            EMPIEndpointTests.record("B-1", domain: "HOSP-B", name: "李明"),
+            EMPIEndpointTests.record("B-2", domain: "HOSP-B", name: "李敏", citizenID: "31011519900701002X"),
+            EMPIEndpointTests.record("A-2", domain: "HOSP-A", name: "王芳", citizenID: "31011519900701002X"),
+            EMPIEndpointTests.record("A-3", domain: "HOSP-A", name: "李明"),
+            EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明明"),
+            ["id": .string("B-3"), "domain": .string("HOSP-B"), "fullName": .string("张伟"), "birthDate": .string("1970-01-01")],
+            ["id": .string("A-4"), "domain": .string("HOSP-A"), "fullName": .string("张伟"), "birthDate": .string("1970-01-02")],
+            ["id": .string("A-5"), "domain": .string("NOPE"), "fullName": .string("x")],
+        ]
+        for record in feeds {
+            let reply = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+            answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
+        }
+        for (domain, value) in [("HOSP-A", "A-1"), ("HOSP-B", "B-2"), ("citizen-id", EMPIEndpointTests.citizenID)] {
+            let reply = try await live.call("GET", "/v1/empi/pix", query: ["domain": domain, "value": value], key: hospital)
+            answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
+        }
+        for person in 1...6 {
+            let reply = try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "\(person)"], key: hospital)
+            answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
+        }
+        answers.append(try await live.call("GET", "/v1/empi/events", query: ["limit": "1000"], key: steward).json)
+        await live.stop()
+        return answers.map(Self.withoutTimes)
+    }
+
+    static func withoutTimes(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let fields):
+            .object(fields.filter { $0.key != "time" }.mapValues(withoutTimes))
+        case .array(let items): .array(items.map(withoutTimes))
+        default: value
+        }
+    }
+
+    @Test("the same feeds, PIX queries, persons and events on both backends", arguments: Backend.postgresOnly)
+    func sameAnswers(_: Backend) async throws {
+        let sqlite = try await Self.run(.sqlite)
+        let postgres = try await Self.run(.postgres)
+        #expect(sqlite.count == postgres.count)
+        for (index, (a, b)) in zip(sqlite, postgres).enumerated() {
+            #expect(a == b, "answer \(index): SQLite \(a) vs PostgreSQL \(b)")
+        }
+        // The run did reach the interesting cases: a link, a review or new person, an unchanged.
+        let decisions = sqlite.compactMap { $0["body"]?["decision"]?.stringValue }
+        #expect(decisions.contains("linked") && decisions.contains("unchanged") && decisions.contains("new-person"), "\(decisions)")
     }
 }

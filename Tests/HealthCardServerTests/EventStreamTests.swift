@@ -34,8 +34,8 @@ struct EventStreamTests {
     @Test("an open stream delivers the events before it and those committed while it is open; Last-Event-ID resumes")
     func pushAndResume() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital", [.registrar])
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
         _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string("citizen-id"), "type": .string("citizen-id")])
         _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string("HOSP-A")])
         _ = try await live.call("POST", "/v1/empi/records", key: hospital, json: EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明"))

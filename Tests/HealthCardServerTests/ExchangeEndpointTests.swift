@@ -11,8 +11,8 @@ struct ExchangeEndpointTests {
     @Test("download the blacklist, upload another platform's, refuse a corrupted file whole")
     func blacklistExchange() async throws {
         let live = try await LiveServer.start()
-        let partner = try live.key("city-310100", [.exchange])
-        let gate = try live.key("gate", [.verifier])
+        let partner = try await live.key("city-310100", [.exchange])
+        let gate = try await live.key("gate", [.verifier])
         try live.server.accounts.addToBlacklist("HC0009", reason: "reported stolen")
 
         let download = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)

@@ -39,9 +39,9 @@ struct HealthCodeEndpointTests {
     @Test("declare, query, issue a code that /v1/codes/verify accepts, declare a trip, correct it; refusals by return code")
     func lifecycle() async throws {
         let live = try await Self.start()
-        let issuer = try live.key("province", [.issuer])
-        let gate = try live.key("gate", [.verifier])
-        let auditor = try live.key("auditor", [.auditor])
+        let issuer = try await live.key("province", [.issuer])
+        let gate = try await live.key("gate", [.verifier])
+        let auditor = try await live.key("auditor", [.auditor])
 
         var invalid = Self.record
         invalid["documentNumber"] = nil
@@ -84,7 +84,7 @@ struct HealthCodeEndpointTests {
             json: ["person": JSONValue.string(Self.person), "event": .number(999), "reason": .string("x")])
         #expect(unknownEvent.json["returnCode"] == .string("2002"))
 
-        let entries = try live.server.store.auditEntries()
+        let entries = try await live.server.store.auditEntries(since: 0, limit: 1000)
         #expect(entries.filter { $0.route == "/v1/health-code/declarations" }.map(\.client) == ["province", "province"])
         #expect(entries.contains { $0.route == "/v1/health-code/persons/{person}" && $0.client == "auditor" && $0.outcome == "ok" })
         await live.stop()
@@ -93,7 +93,7 @@ struct HealthCodeEndpointTests {
     @Test("without an issuing key, issuing is 409 and nothing else changes")
     func noIssuingKey() async throws {
         let live = try await Self.start(issuing: false)
-        let issuer = try live.key("province", [.issuer])
+        let issuer = try await live.key("province", [.issuer])
         _ = try await live.call("POST", "/v1/health-code/declarations", key: issuer, json: ["record": JSONValue.object(Self.record)])
         let refused = try await live.call("POST", "/v1/health-code/codes", key: issuer, json: ["person": Self.person])
         #expect(refused.status == 409 && refused.json["error"] == .string("noIssuingKey"))

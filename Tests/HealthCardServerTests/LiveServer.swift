@@ -33,15 +33,26 @@ final class LiveServer: Sendable {
         var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
     }
 
-    static func start(configure: (inout ServerConfiguration) throws -> Void = { _ in }) async throws -> LiveServer {
+    /// A server on `backend`: fresh SQLite files, or on PostgreSQL the database at `url` (a
+    /// second node of the same database) or else a fresh database.
+    static func start(
+        backend: Backend = .sqlite, url: String? = nil, configure: (inout ServerConfiguration) throws -> Void = { _ in }
+    ) async throws -> LiveServer {
         ServerMetrics.bootstrap()
         let directory = try CryptoTestSupport.temporaryDirectory()
         var configuration = ServerConfiguration()
         configuration.listen = "127.0.0.1:0"
         configuration.logLevel = "critical"
         configuration.db = directory.appendingPathComponent("index.sqlite").path
+        if backend == .postgres {
+            if let url {
+                configuration.postgres = url
+            } else {
+                configuration.postgres = try await PostgresTestDatabase.fresh()
+            }
+        }
         try configure(&configuration)
-        let server = try HealthCardServer(configuration: configuration)
+        let server = try await HealthCardServer.open(configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = try server.application { port in continuation.yield(port) }
         let task = Task { try await application.runService(gracefulShutdownSignals: []) }
@@ -60,12 +71,13 @@ final class LiveServer: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
+        await server.postgres?.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// A key with `roles`, created in the server's store as `hcard serve key add` does.
-    func key(_ name: String, _ roles: Set<Role>) throws -> APIKey {
-        try server.store.addKey(name: name, roles: roles)
+    func key(_ name: String, _ roles: Set<Role>) async throws -> APIKey {
+        try await server.store.addKey(name: name, roles: roles)
     }
 
     /// Calls `method template` with path parameters filled in, checks the answer against the

@@ -10,9 +10,9 @@ struct PDQEndpointTests {
     @Test("a registrar pages through persons by sex, finds one by name and identifier; every lookup is audited")
     func queryAndPage() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital", [.registrar])
-        let auditor = try live.key("auditor", [.auditor])
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
+        let auditor = try await live.key("auditor", [.auditor])
         for domain: [String: JSONValue] in [["code": .string("citizen-id"), "type": .string("citizen-id")], ["code": .string("HOSP-A")]] {
             #expect(try await live.call("POST", "/v1/empi/domains", key: steward, json: domain).status == 200)
         }

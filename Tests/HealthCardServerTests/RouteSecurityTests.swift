@@ -30,15 +30,17 @@ struct RouteSecurityTests {
         await live.stop()
     }
 
-    @Test("every protected endpoint refuses a missing, malformed, unknown or revoked key (401) and every wrong role (403)")
-    func everyEndpointChecksRoles() async throws {
-        let live = try await LiveServer.start()
-        let keys = try Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, try live.key("only-\($0.rawValue)", [$0])) })
-        let revoked = try live.key("revoked", Set(Role.allCases))
-        try live.server.store.revokeKey(name: "revoked")
+    @Test("every protected endpoint refuses a missing, malformed, unknown or revoked key (401) and every wrong role (403)", arguments: Backend.all)
+    func everyEndpointChecksRoles(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
+        var keys: [Role: APIKey] = [:]
+        for role in Role.allCases { keys[role] = try await live.key("only-\(role.rawValue)", [role]) }
+        let revoked = try await live.key("revoked", Set(Role.allCases))
+        try await live.server.store.revokeKey(name: "revoked")
         let unknown = APIKey.generate()
         let protected = live.server.endpoints.filter { !$0.isPublic }
         #expect(protected.count >= 14)
+        var notOnPostgres: Set<String> = []
         for endpoint in protected {
             let method = endpoint.method.rawValue
             let parameters = ["id": "1"]
@@ -58,15 +60,28 @@ struct RouteSecurityTests {
                 let reply = try await live.call(
                     method, endpoint.path, parameters: parameters, query: ["wait": "0"], key: keys[role], body: body)
                 #expect(![401, 403].contains(reply.status), "\(method) \(endpoint.path) as \(role) was refused")
+                if backend == .postgres, reply.status == 501 {
+                    // Documented for this operation (the contract check of `call`); a JSON answer names it.
+                    if reply.json != .null { #expect(reply.json["error"] == .string("notOnPostgres")) }
+                    notOnPostgres.insert("\(method) \(endpoint.path)")
+                    continue
+                }
                 #expect(reply.status < 500, "\(method) \(endpoint.path) as \(role): \(reply.status)")
             }
         }
+        // What PostgreSQL does not serve yet answers 501, and exactly where the document says so.
+        let documented = Set(
+            live.server.endpoints.filter {
+                LiveServer.contract.operation($0.method.rawValue, $0.path)?["responses"]?["501"] != nil
+            }.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(notOnPostgres.isSubset(of: documented), "\(notOnPostgres.subtracting(documented))")
+        if backend == .postgres { #expect(!notOnPostgres.isEmpty) }
         // A malformed Authorization header is refused like no key.
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(live.port)/v1/audit")!)
         request.setValue("Bearer hcs_zz", forHTTPHeaderField: "Authorization")
         #expect((try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode == 401)
         // Refusals of audited endpoints are in the audit log, with the client when known.
-        let entries = try live.server.store.auditEntries(limit: 1000)
+        let entries = try await live.server.store.auditEntries(since: 0, limit: 1000)
         let audited = protected.filter { $0.audit != .none }
         for endpoint in audited {
             #expect(entries.contains { $0.route == endpoint.path && $0.client == "-" && $0.status == 401 })
@@ -75,9 +90,9 @@ struct RouteSecurityTests {
         await live.stop()
     }
 
-    @Test("public endpoints answer without a key: health, readiness, metrics, the document")
-    func publicEndpoints() async throws {
-        let live = try await LiveServer.start()
+    @Test("public endpoints answer without a key: health, readiness, metrics, the document", arguments: Backend.all)
+    func publicEndpoints(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         #expect(try await live.call("GET", "/healthz").json["status"] == .string("ok"))
         #expect(try await live.call("GET", "/readyz").json["status"] == .string("ready"))
         let metrics = try await live.call("GET", "/metrics")

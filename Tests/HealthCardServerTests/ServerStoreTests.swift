@@ -3,6 +3,7 @@ import EMPIIndex
 import GRDB
 import HealthCardFoundation
 import HealthCardTestSupport
+import PostgresNIO
 import Testing
 @testable import HealthCardServer
 
@@ -72,6 +73,13 @@ struct ServerStoreTests {
             configuration.listen = listen
             #expect(throws: ServerError.self, "\(listen)") { try configuration.validated() }
         }
+        let shared = try ServerConfiguration.load(
+            file: nil, environment: ["HCARD_SERVE_POSTGRES": "postgres://hcard@db.internal/hcard"])
+        #expect(shared.postgres == "postgres://hcard@db.internal/hcard")
+        for url in ["mysql://a@b/c", "postgres://db.internal/hcard", "postgres:///x", "postgres://a@b/c?sslmode=require"] {
+            #expect(throws: ServerError.self, "\(url)") { _ = try SharedDatabase.configuration(url) }
+        }
+        #expect(try SharedDatabase.configuration("postgresql://u:p@h:6543/d").port == 6543)
         var ipv6 = ServerConfiguration()
         ipv6.listen = "[::1]:8443"
         #expect(try ipv6.address() == ("::1", 8443))

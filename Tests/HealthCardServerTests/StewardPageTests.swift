@@ -55,8 +55,8 @@ struct StewardPageTests {
     @Test("a steward's key opens a session; other keys, no cookie, a forged cookie are refused with the sign-in form")
     func signIn() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let registrar = try live.key("registrar", [.registrar])
+        let steward = try await live.key("steward", [.steward])
+        let registrar = try await live.key("registrar", [.registrar])
         for form in [["key": registrar.description], ["key": "hcs_nope"], [:]] {
             let refused = try await Self.send(live, "POST", "/steward/login", form: form)
             #expect(refused.status == 401 && refused.body.contains("id=\"login\"") && refused.setCookie == nil)
@@ -68,7 +68,7 @@ struct StewardPageTests {
         let session = try await Self.signIn(live, steward)
         #expect(try await Self.send(live, "GET", "/steward/search", cookie: session.token).status == 200)
         // Login attempts are audited with the key's name (never the key).
-        let entries = try live.server.store.auditEntries()
+        let entries = try await live.server.store.auditEntries(since: 0, limit: 1000)
         #expect(entries.filter { $0.route == "/steward/login" }.map(\.client) == ["registrar", "-", "-", "steward"])
         await live.stop()
     }
@@ -76,7 +76,7 @@ struct StewardPageTests {
     @Test("a form without the session's CSRF token, or from another origin, changes nothing (403)")
     func csrf() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
+        let steward = try await live.key("steward", [.steward])
         let session = try await Self.signIn(live, steward)
         let path = "/steward/reviews/1/separate"
         let template = "/steward/reviews/{id}/separate"
@@ -103,9 +103,9 @@ struct StewardPageTests {
     @Test("revoking the key ends its sessions at once")
     func revocationEndsSessions() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
+        let steward = try await live.key("steward", [.steward])
         let session = try await Self.signIn(live, steward)
-        try live.server.store.revokeKey(name: "steward")
+        try await live.server.store.revokeKey(name: "steward")
         #expect(try await Self.send(live, "GET", "/steward/reviews", cookie: session.token).status == 401)
         await live.stop()
     }
@@ -113,8 +113,8 @@ struct StewardPageTests {
     @Test("values from the index are escaped: a name with markup is shown as text")
     func escaping() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
-        let hospital = try live.key("hospital", [.registrar])
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
         _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string("HOSP-A")])
         let fed = try await live.call(
             "POST", "/v1/empi/records", key: hospital,
@@ -140,7 +140,7 @@ struct StewardReviewButtonTests {
     /// 150 other people, then two records of one woman that land in the review band; returns the
     /// review id, the candidate person and the record under review.
     static func reviewPair(_ live: LiveServer, suffix: String) throws -> (Int64, EnterpriseID, RecordReference) {
-        let index = live.server.index
+        let index = try live.server.index
         for code in ["HOSP-A", "HOSP-B"] { try index.registerDomain(IdentifierDomain(code: code)) }
         let family = Array("李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高")
         let given = Array("伟敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅")
@@ -166,7 +166,7 @@ struct StewardReviewButtonTests {
     @Test("Merge: the reviewed record's person is merged into the candidate and the review resolved as a link")
     func merge() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
+        let steward = try await live.key("steward", [.steward])
         let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
         let waiting = try live.server.index.personOf(record)
         #expect(waiting != candidate)
@@ -190,7 +190,7 @@ struct StewardReviewButtonTests {
     @Test("Keep apart: the review is resolved as separate and the record stays in its own person")
     func separate() async throws {
         let live = try await LiveServer.start()
-        let steward = try live.key("steward", [.steward])
+        let steward = try await live.key("steward", [.steward])
         let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
         let answer = try await live.call(
             "POST", "/steward/reviews/{id}/separate", parameters: ["id": "\(review)"], key: steward, body: Data())

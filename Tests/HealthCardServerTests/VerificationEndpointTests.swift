@@ -18,13 +18,13 @@ struct VerificationEndpointTests {
         let key: APIKey
     }
 
-    static func start() async throws -> Started {
+    static func start(_ backend: Backend = .sqlite) async throws -> Started {
         let fixture = try QRPayloadFixture()
         let directory = try CryptoTestSupport.temporaryDirectory()
         let trust = directory.appendingPathComponent("trust.json").path
         try fixture.trust.save(to: trust)
-        let live = try await LiveServer.start { $0.trust = trust }
-        return Started(live: live, fixture: fixture, key: try live.key("gate-1", [.verifier]))
+        let live = try await LiveServer.start(backend: backend) { $0.trust = trust }
+        return Started(live: live, fixture: fixture, key: try await live.key("gate-1", [.verifier]))
     }
 
     func verify(_ started: Started, _ body: [String: String]) async throws -> LiveServer.Reply {
@@ -36,9 +36,9 @@ struct VerificationEndpointTests {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(VerdictReport(verdict)))
     }
 
-    @Test("HCK1: valid as the library says, then replayed; a forged code is a bad signature")
-    func signedCodes() async throws {
-        let started = try await Self.start()
+    @Test("HCK1: valid as the library says, then replayed; a forged code is a bad signature", arguments: Backend.all)
+    func signedCodes(_ backend: Backend) async throws {
+        let started = try await Self.start(backend)
         let code = try await started.fixture.issue(at: QRPayloadFixture.now)
         let first = try await verify(started, ["text": code, "now": Self.nowText])
         #expect(first.status == 200)

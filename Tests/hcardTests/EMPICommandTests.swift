@@ -44,6 +44,29 @@ struct EMPICommandTests {
             })
     }
 
+    @Test("dedupe --estimate prints the chosen model and --save-model writes it for --model")
+    func estimateSavesModel() throws {
+        let (directory, _) = try Self.setUp()
+        let refused = try Self.run(
+            ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p0.csv",
+             "--save-model", "m.json"], in: directory, status: 64)
+        #expect(refused.stderr.contains("--save-model needs --estimate"))
+        let estimated = try Self.run(
+            ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p1.csv", "--estimate",
+             "--save-model", "m.json"], in: directory, status: 1)
+        #expect(estimated.stderr.contains("estimated model:") && estimated.stderr.contains("λ = "))
+        #expect(estimated.stderr.contains("citizenID: exact m="))
+        let saved = try JSONDecoder().decode(
+            MatchModel.self, from: Data(contentsOf: directory.appendingPathComponent("m.json")))
+        #expect(saved != MatchModel.default, "estimated m and u differ from the built-in ones")
+        // The saved model scores the same pairs as the estimate did.
+        try Self.run(
+            ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p2.csv", "--model",
+             "m.json"], in: directory, status: 1)
+        #expect(try Self.decisions(directory.appendingPathComponent("p1.csv"))
+            == (try Self.decisions(directory.appendingPathComponent("p2.csv"))))
+    }
+
     @Test("ingest and dedupe decide the same: the index's persons are the dedupe clusters")
     func ingestMatchesDedupe() throws {
         let (directory, population) = try Self.setUp()

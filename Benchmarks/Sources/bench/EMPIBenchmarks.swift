@@ -93,38 +93,9 @@ enum EMPIBenchmarks {
         printTable("EMPI persistent index", [["measure", "result"]] + (try persistentIndex(population.records, normalizer: normalizer)))
     }
 
-    /// Ingest N records in one transaction, then feed 500 new ones one by one.
+    /// The persistent index figures (`EMPIIndexBenchmarks`).
     static func persistentIndex(_ records: [PersonRecord], normalizer: Normalizer) throws -> [[String]] {
-        var rows: [[String]] = []
-        // Persistent index: ingest N records in one transaction, then feed 500 new ones one by one.
-        let indexRecords = environment("EMPI_BENCH_INDEX_RECORDS", 100_000)
-        let stored = Array(records.prefix(indexRecords))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("empi-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let index = try PatientIndex(path: directory.appendingPathComponent("index.sqlite").path, normalizer: normalizer)
-        try index.registerDomain(IdentifierDomain(code: PatientIdentifier.citizenIDDomain, type: .citizenID))
-        for domain in SyntheticPopulation.domains {
-            try index.registerDomain(IdentifierDomain(code: domain, type: .visitCard))
-            try index.registerDomain(IdentifierDomain(code: domain + "-card", type: .visitCard))
-        }
-        let (summary, ingest) = try time { try index.ingest(stored) }
-        rows.append([
-            "persistent index: ingest \(stored.count) records (one transaction)",
-            "\(String(format1: ingest)) s, \(format(Double(stored.count) / ingest)) records/s; \(summary.linked) linked, \(summary.newPersons) persons, \(summary.reviewItems) reviews",
-        ])
-        let (_, open) = try time { try index.match(records[indexRecords]) }  // builds the matcher from the file
-        var feeds: [Double] = []
-        for record in records[(indexRecords + 1)..<(indexRecords + 501)] {
-            let (_, elapsed) = try time { try index.feed(record) }
-            feeds.append(elapsed * 1_000)
-        }
-        feeds.sort()
-        rows.append([
-            "persistent index: feed one record (500 feeds; matcher rebuilt from the file in \(String(format1: open)) s)",
-            String(format: "p50 %.2f ms, p95 %.2f ms", percentile(feeds, 0.5), percentile(feeds, 0.95)),
-        ])
-        return rows
+        try EMPIIndexBenchmarks.run(records, normalizer: normalizer)
     }
 
     /// `bench empi-twins`: the batch dedupe at full size, printing every twin pair that ends in

@@ -7,7 +7,9 @@ import HealthCardCore
 /// when `python3` has Splink, `Benchmarks/splink_suites.py` on the same files in the same run.
 /// Prints per suite and linker: precision, recall, F1 at auto-link (Splink: p ≥ 0.99), blocking
 /// recall (pair completeness), candidate pairs, trap record pairs linked and wall time.
-/// `EMPI_SUITE_PERSONS` (default 10,000) sizes each suite; `EMPI_SUITE_DIR` keeps the files.
+/// `EMPI_SUITE_PERSONS` (default 10,000) sizes each suite; `EMPI_SUITE_DIR` keeps the files;
+/// `EMPI_SUITE_SPLINK=0` leaves Splink out; `EMPI_SUITE_MISSES` adds the classes of the true pairs
+/// not auto-linked and of the false links. Blocking per rule is always printed.
 enum EMPISuiteBenchmarks {
     struct Suite {
         let name: String
@@ -53,6 +55,7 @@ enum EMPISuiteBenchmarks {
                 ?? NSTemporaryDirectory() + "empi-suites-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let normalizer = Normalizer(today: EMPIBenchmarks.today)
+        let verbose = ProcessInfo.processInfo.environment["EMPI_SUITE_MISSES"] != nil
         var rows: [[String]] = [
             ["suite", "linker", "records", "precision", "recall", "F1", "blocking recall", "candidates", "trap links", "time s"]
         ]
@@ -91,6 +94,12 @@ enum EMPISuiteBenchmarks {
                 let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
                 let recall = Double(tp) / Double(max(truePairs, 1))
                 let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
+                if !estimate {
+                    blockingReport(suite: suite, result: result, blocker: deduplicator.blocker, truth: truth)
+                }
+                if verbose {
+                    missReport(suite: suite, result: result, truth: truth, across: across, label: estimate ? "--estimate" : "built-in")
+                }
                 rows.append([
                     suite.name, estimate ? "ours --estimate" : "ours built-in", "\(records.count)",
                     String(format: "%.5f", precision), String(format: "%.5f", recall), String(format: "%.5f", f1),
@@ -101,12 +110,86 @@ enum EMPISuiteBenchmarks {
         }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("splink_suites.py")
-        rows += splink(script: script, directory: directory)
+        if ProcessInfo.processInfo.environment["EMPI_SUITE_SPLINK"] != "0" {
+            rows += splink(script: script, directory: directory)
+        }
         print("\n## EMPI suites: ours and Splink on the same files (\(persons) persons per suite; files in \(directory.path))\n")
         for (index, row) in rows.enumerated() {
             print("| " + row.joined(separator: " | ") + " |")
             if index == 0 { print("|" + String(repeating: "---|", count: row.count)) }
         }
+    }
+
+    /// Blocking per rule and for the union (issue 18 item 1): the pairs each rule's blocks propose,
+    /// the true pairs among them, and the classes of the true pairs no rule proposes.
+    static func blockingReport(suite: Suite, result: Deduplicator.Result, blocker: Blocker, truth: [Int]) {
+        let index = CandidateIndex(records: result.normalized, blocker: blocker)
+        let recall = BlockingRecall(index: index, truth: truth, leftCount: suite.right == nil ? nil : suite.left.count)
+        print("\n### Blocking, \(suite.name): \(recall.truePairs) true pairs, union recall "
+            + String(format: "%.4f", recall.recall) + " (\(recall.missed.count) missed)\n")
+        print("| rule | cap | block pairs | true pairs reached | recall alone | overflow blocks |\n|---|---|---|---|---|---|")
+        for rule in recall.rules {
+            print("| \(rule.rule.rawValue) \(rule.rule.name) | \(blocker.maximumBlockSize(for: rule.rule)) | \(rule.blockPairs) | "
+                + "\(rule.truePairsReached) | " + String(format: "%.4f", recall.recall(of: rule)) + " | \(rule.overflowBlocks) |")
+        }
+        var classes: [String: Int] = [:]
+        for pair in recall.missed {
+            classes[failureClass(result.normalized[pair.a], result.normalized[pair.b]), default: 0] += 1
+        }
+        print("\nMissed by blocking, by class (levels of name · birth date · citizen ID · card · phone · address):")
+        for (name, count) in classes.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(12) {
+            print("  \(count)  \(name)")
+        }
+    }
+
+    /// The true pairs (across the files, for linkage) not auto-linked, by class and veto.
+    static func missReport(
+        suite: Suite, result: Deduplicator.Result, truth: [Int], across: (Deduplicator.Pair) -> Bool, label: String
+    ) {
+        var linked = Set<RecordPair>()
+        var falseLinks: [String: Int] = [:]
+        for pair in result.pairs where pair.decision == .autoLink && across(pair) {
+            if truth[pair.a] == truth[pair.b] {
+                linked.insert(RecordPair(pair.a, pair.b))
+            } else {
+                falseLinks[failureClass(result.normalized[pair.a], result.normalized[pair.b]), default: 0] += 1
+            }
+        }
+        let scorer = Scorer(model: result.model)
+        var recordsOfPerson: [Int: [Int]] = [:]
+        for (record, person) in truth.enumerated() { recordsOfPerson[person, default: []].append(record) }
+        var classes: [String: Int] = [:]
+        let leftCount = suite.right == nil ? nil : suite.left.count
+        for records in recordsOfPerson.values {
+            for x in records.indices {
+                for y in (x + 1)..<records.count {
+                    let (i, j) = (records[x], records[y])
+                    if let leftCount, (i < leftCount) == (j < leftCount) { continue }
+                    guard !linked.contains(RecordPair(i, j)) else { continue }
+                    let score = scorer.score(result.normalized[i], result.normalized[j])
+                    let vetoes = score.vetoes.isEmpty ? "" : " veto " + score.vetoes.vetoes.map { $0.rawValue }.joined(separator: "+")
+                    let reason = score.decision == .autoLink ? "auto-link (cluster)" : "p " + (score.probability < 0.5 ? "<0.5" : "<0.99") + vetoes
+                    classes[reason + " · " + failureClass(result.normalized[i], result.normalized[j]), default: 0] += 1
+                }
+            }
+        }
+        print("\nNot auto-linked, \(suite.name) \(label), by class:")
+        for (name, count) in classes.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(25) {
+            print("  \(count)  \(name)")
+        }
+        print("False links, \(suite.name) \(label), by class:")
+        for (name, count) in falseLinks.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(10) {
+            print("  \(count)  \(name)")
+        }
+    }
+
+    /// The comparison levels of the identifying fields of a pair, as one label.
+    static func failureClass(_ a: NormalizedRecord, _ b: NormalizedRecord) -> String {
+        let levels = Comparator.levels(a, b)
+        let name = levels[.nameHanzi] != 0 ? MatchField.nameHanzi.levels[levels[.nameHanzi]] : "latin:" + MatchField.nameLatin.levels[levels[.nameLatin]]
+        return [name, MatchField.birthDate.levels[levels[.birthDate]], MatchField.citizenID.levels[levels[.citizenID]],
+            MatchField.identifier.levels[levels[.identifier]], MatchField.phone.levels[levels[.phone]],
+            MatchField.address.levels[levels[.address]]].joined(separator: " · ")
     }
 
     /// Runs the Splink script on the suite files; its rows, or one row saying why not.

@@ -1,0 +1,472 @@
+import EMPI
+import EMPIIndex
+import Foundation
+import HealthCardFoundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The EMPI in the shared PostgreSQL database (``EMPIStore``): identifier domains, the feed
+/// (ITI-8 role), the PIX cross-reference query, persons and the event cursor, for several
+/// `hcard serve --postgres` nodes at once. The tables mirror the SQLite index's (`empi_` prefix,
+/// Docs/serve.md "Schema").
+///
+/// **One implementation of the rules.** Matching is `RecordMatcher`'s with the model stored in
+/// the database (every node scores alike), the decision is `FeedPlan`'s, record checks,
+/// cross-index normalisation, the PIX result rules (`PIXQuery`) and survivorship are the
+/// library's. This type reads and writes rows.
+///
+/// **No duplicate person under concurrent feeds from several nodes.** Every write transaction
+/// first locks the one `empi_meta` row `revision` (`SELECT … FOR UPDATE`): EMPI writes are
+/// serialised across all nodes, as SQLite's single writer serialises them on one machine. Inside
+/// the lock the node compares the revision with its in-memory matcher's and reloads the matcher
+/// from the tables if another node has written since; so each feed is matched against every
+/// record committed before it, and two nodes feeding the same person at once give one person
+/// (the second feed links to the first's). The revision is bumped in the same transaction, and
+/// the in-memory matcher is changed only after the commit. `UNIQUE (domain, local_id)` on
+/// records is the database's own guard behind that rule.
+///
+/// **Events in commit order.** Event sequence numbers are taken inside the lock, so a subscriber
+/// following the cursor (`since`) never sees a lower number committed after a higher one.
+///
+/// Not on PostgreSQL yet [U]: reviews, link, unlink, merge and unmerge (the stewardship
+/// operations throw ``ServerError/notOnPostgres(_:)``); feeds therefore never meet a "not the
+/// same person" assertion here.
+public final class PostgresPatientIndex: EMPIStore {
+    let database: SharedDatabase
+    public let model: MatchModel
+    public let survivorship: Survivorship
+    let normalizer: Normalizer
+    let blocker: Blocker
+    let clock: any WallClock
+    /// This node's matcher over every committed record, as of its revision.
+    private let cache = Mutex<PatientIndex.MatchState?>(nil)
+
+    /// Opens the index in `database` (migrated first): the model and survivorship stored by the
+    /// first node are used by every node; `model`/`survivorship` only seed an empty database.
+    public static func open(
+        _ database: SharedDatabase, model: MatchModel = .default, survivorship: Survivorship = Survivorship(),
+        clock: any WallClock = SystemClock()
+    ) async throws -> PostgresPatientIndex {
+        try await PostgresSchema.migrate(database)
+        let (modelText, survivorshipText) = try await database.transaction { connection in
+            let logger = database.logger
+            try await connection.query(
+                """
+                INSERT INTO empi_meta (key, value) VALUES ('model', \(try PatientIndex.json(model))),
+                    ('survivorship', \(try PatientIndex.json(survivorship)))
+                ON CONFLICT (key) DO NOTHING
+                """, logger: logger)
+            var values: [String: String] = [:]
+            for row in try await connection.rows(
+                "SELECT key, value FROM empi_meta WHERE key IN ('model', 'survivorship')", logger: logger)
+            {
+                let (key, value) = try row.decode((String, String).self)
+                values[key] = value
+            }
+            return (values["model"] ?? "{}", values["survivorship"] ?? "{}")
+        }
+        return PostgresPatientIndex(
+            database: database, model: try PatientIndex.decode(MatchModel.self, modelText),
+            survivorship: try PatientIndex.decode(Survivorship.self, survivorshipText), clock: clock)
+    }
+
+    init(database: SharedDatabase, model: MatchModel, survivorship: Survivorship, clock: any WallClock) {
+        self.database = database
+        self.model = model
+        self.survivorship = survivorship
+        self.normalizer = Normalizer()
+        self.blocker = Blocker()
+        self.clock = clock
+    }
+
+    var logger: Logger { database.logger }
+
+    // MARK: Writes
+
+    /// Runs `body` as one EMPI write: in a transaction holding the revision lock, with the
+    /// matcher as of the current revision; bumps the revision; after the commit applies the
+    /// body's matcher changes to this node's cache.
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
+    ) async throws -> T {
+        let (result, next) = try await database.transaction { connection in
+            let logger = self.logger
+            let revisionRows = try await connection.rows(
+                "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
+            let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
+            let cached = self.cache.withLock { $0 }
+            let state: PatientIndex.MatchState
+            if let cached, cached.revision == revision {
+                state = cached
+            } else {
+                state = try await self.load(connection, revision: revision)
+            }
+            let (result, changes) = try await body(connection, state)
+            try await connection.query(
+                "UPDATE empi_meta SET value = \(String(revision + 1)) WHERE key = 'revision'", logger: logger)
+            var next: PatientIndex.MatchState? = state
+            PatientIndex.apply(changes, to: &next)
+            next?.revision = revision + 1
+            return (result, next)
+        }
+        // After the commit only: a rolled-back write leaves the cache as it was.
+        if let next {
+            cache.withLock { cached in
+                if cached == nil || cached!.revision < next.revision { cached = next }
+            }
+        }
+        return result
+    }
+
+    /// The matcher over every stored record and its person, in row order.
+    func load(_ connection: PostgresConnection, revision: Int64) async throws -> PatientIndex.MatchState {
+        let rows = try await connection.rows(
+            """
+            SELECT empi_record.id, empi_record.data, empi_record.version, empi_link.person
+            FROM empi_record JOIN empi_link ON empi_link.record = empi_record.id ORDER BY empi_record.id
+            """, logger: logger
+        ).map { row in
+            let (id, data, version, person) = try row.decode((Int64, String, Int64, Int64).self)
+            return (id: id, data: data, version: version, person: person)
+        }
+        return try PatientIndex.MatchState(
+            revision: revision, rows: rows, model: model, blocker: blocker, normalizer: normalizer)
+    }
+
+    public func registerDomain(_ domain: IdentifierDomain) async throws {
+        try PatientIndex.checkDomainCode(domain)
+        _ = try await write { connection, _ in
+            try await connection.query(
+                """
+                INSERT INTO empi_domain (code, name, oid, type, validator, uniqueness, issuer, trust)
+                VALUES (\(domain.code), \(domain.name), \(domain.oid), \(domain.type.rawValue), \(domain.validator?.rawValue),
+                        \(domain.uniqueness.rawValue), \(domain.issuer), \(Int64(domain.trust)))
+                ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, oid = EXCLUDED.oid, type = EXCLUDED.type,
+                    validator = EXCLUDED.validator, uniqueness = EXCLUDED.uniqueness, issuer = EXCLUDED.issuer,
+                    trust = EXCLUDED.trust
+                """, logger: self.logger)
+            return (true, [])
+        }
+    }
+
+    /// ``PatientIndex/feed(_:actor:now:)`` on the shared tables: the same checks, match, plan and
+    /// rows, inside the revision lock.
+    public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
+        let now = now ?? clock.now()
+        let stamp = ISO8601Instant.format(now)
+        return try await write { connection, state in
+            let logger = self.logger
+            let domains = try await self.domains(connection)
+            var issues: [RecordIssue] = []
+            if PatientIndex.check(record, domains: domains, today: self.normalizer.today, issues: &issues) {
+                throw PatientIndex.rejection(issues)
+            }
+            let reference = RecordReference(domain: record.domain, id: record.id)
+            let version = state.revision + 1
+            let data = try PatientIndex.json(record)
+            let existing = try await connection.rows(
+                "SELECT id, data FROM empi_record WHERE domain = \(record.domain) AND local_id = \(record.id)", logger: logger)
+            if let found = existing.first {
+                // Known record: update its data, keep its link (links change only by stewardship).
+                let (row, old) = try found.decode((Int64, String).self)
+                let (person, provenance) = try await self.link(ofRecord: row, connection)
+                var changes: [PatientIndex.CacheChange] = []
+                if old != data {
+                    try await connection.query(
+                        "UPDATE empi_record SET data = \(data), version = \(version), updated = \(stamp) WHERE id = \(row)",
+                        logger: logger)
+                    try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
+                    try await self.refreshGolden(connection, person: person)
+                    try await self.appendEvent(
+                        connection, .update, person: person, record: reference, payload: [:], actor: actor, stamp: stamp)
+                    changes = [.invalidate]
+                }
+                let outcome = state.matcher.match(record, notSamePersons: [], excluding: state.positionOfRow[row])
+                var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
+                result.decision = .unchanged
+                result.person = EnterpriseID(person)
+                result.provenance = LinkProvenance(rawValue: provenance)
+                result.issues = issues + result.issues
+                return (result, changes)
+            }
+
+            let row = try await connection.rows(
+                """
+                INSERT INTO empi_record (domain, local_id, data, version, created, updated)
+                VALUES (\(record.domain), \(record.id), \(data), \(version), \(stamp), \(stamp)) RETURNING id
+                """, logger: logger
+            ).first!.decode(Int64.self)
+            try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
+            let outcome = state.matcher.match(record)
+            var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
+            result.issues = issues + result.issues
+            let explanation = try result.explanation.map { try PatientIndex.json($0) }
+            let plan = FeedPlan(outcome)
+            let person: Int64
+            switch plan.target {
+            case .person(let existing): person = existing
+            case .newPerson:
+                person = try await connection.rows(
+                    "INSERT INTO empi_person (status, golden, created) VALUES ('active', '{}', \(stamp)) RETURNING id",
+                    logger: logger
+                ).first!.decode(Int64.self)
+            }
+            try await connection.query(
+                """
+                INSERT INTO empi_link (record, person, provenance, probability, explanation, time, actor)
+                VALUES (\(row), \(person), \(plan.provenance.rawValue), \(plan.probability),
+                        \(plan.linkExplained ? explanation : nil), \(stamp), \(actor))
+                """, logger: logger)
+            if let review = plan.review {
+                result.reviewItem = try await self.queueReview(
+                    connection, record: row, person: person, candidates: review.candidates, reason: review.reason,
+                    explanation: explanation, stamp: stamp)
+            }
+            plan.complete(&result, person: person)
+            if result.reviewItem == nil {
+                result.reviewItem = try await self.checkUniqueness(
+                    connection, row: row, person: person, explanation: explanation, stamp: stamp)
+            }
+            try await self.refreshGolden(connection, person: person)
+            try await self.appendEvent(
+                connection, .register, person: person, record: reference, payload: plan.eventPayload, actor: actor,
+                stamp: stamp)
+            return (result, [.add(row: row, record: record, person: person, version: version)])
+        }
+    }
+
+    // MARK: Rows (inside the caller's transaction)
+
+    func domains(_ connection: PostgresConnection) async throws -> [String: IdentifierDomain] {
+        var result: [String: IdentifierDomain] = [:]
+        for row in try await connection.rows(
+            "SELECT code, name, oid, type, validator, uniqueness, issuer, trust FROM empi_domain", logger: logger)
+        {
+            let domain = try Self.domain(row)
+            result[domain.code] = domain
+        }
+        return result
+    }
+
+    static func domain(_ row: PostgresRow) throws -> IdentifierDomain {
+        let (code, name, oid, type, validator, uniqueness, issuer, trust) = try row.decode(
+            (String, String, String?, String, String?, String, String?, Int64).self)
+        return IdentifierDomain(
+            code: code, name: name, oid: oid, type: IdentifierDomain.DomainType(rawValue: type) ?? .other,
+            validator: validator.flatMap(IdentifierDomain.Validator.init(rawValue:)),
+            uniqueness: IdentifierDomain.Uniqueness(rawValue: uniqueness) ?? .unique, issuer: issuer, trust: Int(trust))
+    }
+
+    func link(ofRecord row: Int64, _ connection: PostgresConnection) async throws -> (person: Int64, provenance: String) {
+        guard let found = try await connection.rows(
+            "SELECT person, provenance FROM empi_link WHERE record = \(row)", logger: logger
+        ).first else { throw HealthCardError(code: .unknownRecord, reason: "record row \(row) has no link") }
+        return try found.decode((Int64, String).self)
+    }
+
+    /// Replaces the cross-index entries of a record (`PatientIndex.identifierEntries`).
+    func writeIdentifiers(
+        _ connection: PostgresConnection, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain]
+    ) async throws {
+        try await connection.query("DELETE FROM empi_identifier WHERE record = \(row)", logger: logger)
+        for entry in PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today) {
+            try await connection.query(
+                """
+                INSERT INTO empi_identifier (domain, value, record) VALUES (\(entry.domain), \(entry.value), \(row))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    func queueReview(
+        _ connection: PostgresConnection, record: Int64, person: Int64, candidates: [ReviewItem.Candidate],
+        reason: String, explanation: String?, stamp: String
+    ) async throws -> Int64 {
+        try await connection.rows(
+            """
+            INSERT INTO empi_review (record, person, candidates, reason, status, explanation, created)
+            VALUES (\(record), \(person), \(try PatientIndex.json(candidates)), \(reason), 'open', \(explanation), \(stamp))
+            RETURNING id
+            """, logger: logger
+        ).first!.decode(Int64.self)
+    }
+
+    /// A unique-domain identifier of record `row` already held by another person goes to review
+    /// (empi.md §2.1 uniqueness policy), as in the SQLite index.
+    func checkUniqueness(
+        _ connection: PostgresConnection, row: Int64, person: Int64, explanation: String?, stamp: String
+    ) async throws -> Int64? {
+        let others = try await connection.rows(
+            """
+            SELECT DISTINCT empi_link.person FROM empi_identifier mine
+            JOIN empi_identifier theirs ON theirs.domain = mine.domain AND theirs.value = mine.value
+                AND theirs.record != mine.record
+            JOIN empi_link ON empi_link.record = theirs.record
+            JOIN empi_domain ON empi_domain.code = mine.domain
+            WHERE mine.record = \(row) AND empi_domain.uniqueness = 'unique' AND empi_link.person != \(person)
+            ORDER BY empi_link.person
+            """, logger: logger
+        ).map { try $0.decode(Int64.self) }
+        guard !others.isEmpty else { return nil }
+        return try await queueReview(
+            connection, record: row, person: person,
+            candidates: others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) },
+            reason: FeedPlan.identifierConflict, explanation: explanation, stamp: stamp)
+    }
+
+    /// Recomputes a person's golden record from its linked records (empi.md §1.7 survivorship).
+    func refreshGolden(_ connection: PostgresConnection, person: Int64) async throws {
+        let sources = try await connection.rows(
+            """
+            SELECT empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
+            JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
+            WHERE empi_link.person = \(person) ORDER BY empi_record.id
+            """, logger: logger
+        ).map { row in
+            let (data, version, trust) = try row.decode((String, Int64, Int64).self)
+            return Survivorship.Source(
+                record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version)
+        }
+        try await connection.query(
+            "UPDATE empi_person SET golden = \(try PatientIndex.json(survivorship.golden(sources))) WHERE id = \(person)",
+            logger: logger)
+    }
+
+    func appendEvent(
+        _ connection: PostgresConnection, _ kind: IndexEvent.Kind, person: Int64?, record: RecordReference?,
+        payload: [String: JSONValue], actor: String, stamp: String
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO empi_event (kind, person, record_domain, record_id, payload, actor, time)
+            VALUES (\(kind.rawValue), \(person), \(record?.domain), \(record?.id), \(try PatientIndex.json(payload)),
+                    \(actor), \(stamp))
+            """, logger: logger)
+    }
+
+    // MARK: Reads
+
+    public func domains() async throws -> [IdentifierDomain] {
+        try await database.rows(
+            "SELECT code, name, oid, type, validator, uniqueness, issuer, trust FROM empi_domain ORDER BY code"
+        ).map(Self.domain)
+    }
+
+    /// The live person of a (possibly retired) person ID, following merge redirects.
+    func resolve(_ connection: PostgresConnection, _ person: Int64) async throws -> Int64? {
+        var current = person
+        for _ in 0..<64 {
+            guard let row = try await connection.rows(
+                "SELECT merged_into FROM empi_person WHERE id = \(current)", logger: logger
+            ).first else { return nil }
+            guard let next = try row.decode(Int64?.self) else { return current }
+            current = next
+        }
+        return current
+    }
+
+    /// ``PatientIndex/crossReference(domain:value:targetDomains:)``: the reads here, the rules
+    /// `PIXQuery`'s. One read-only transaction, so the answer is one consistent snapshot.
+    public func crossReference(domain: String, value: String, targetDomains: [String]?) async throws -> CrossReference {
+        try await database.transaction { connection in
+            let logger = self.logger
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            let query = try PIXQuery(
+                domain: domain, value: value, targetDomains: targetDomains, domains: try await self.domains(connection))
+            let holders = try await connection.rows(
+                """
+                SELECT DISTINCT empi_link.person FROM empi_identifier
+                JOIN empi_link ON empi_link.record = empi_identifier.record
+                WHERE empi_identifier.domain = \(domain) AND empi_identifier.value = \(query.normalized)
+                """, logger: logger
+            ).map { try $0.decode(Int64.self) }
+            var live = Set<Int64>()
+            for holder in holders { if let person = try await self.resolve(connection, holder) { live.insert(person) } }
+            let person = try query.person(among: live)
+            let identifiers = try await connection.rows(
+                """
+                SELECT DISTINCT empi_identifier.domain, empi_identifier.value FROM empi_link
+                JOIN empi_identifier ON empi_identifier.record = empi_link.record
+                WHERE empi_link.person = \(person) ORDER BY empi_identifier.domain, empi_identifier.value
+                """, logger: logger
+            ).map { row in
+                let (domain, value) = try row.decode((String, String).self)
+                return (domain: domain, value: value)
+            }
+            return query.answer(person: person, identifiers: identifiers)
+        }
+    }
+
+    /// A person's golden record and linked records.
+    public func person(_ id: EnterpriseID) async throws -> PersonSummary {
+        try await database.transaction { connection in
+            let logger = self.logger
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            guard let live = try await self.resolve(connection, id.rawValue) else {
+                throw HealthCardError(code: .unknownPerson, reason: "no person \(id) in the index")
+            }
+            let golden = try await connection.rows("SELECT golden FROM empi_person WHERE id = \(live)", logger: logger)
+                .first?.decode(String.self) ?? "{}"
+            let links = try await connection.rows(
+                """
+                SELECT empi_record.domain, empi_record.local_id, empi_link.provenance, empi_link.probability,
+                    empi_link.explanation, empi_link.time, empi_link.actor
+                FROM empi_link JOIN empi_record ON empi_record.id = empi_link.record
+                WHERE empi_link.person = \(live) ORDER BY empi_record.id
+                """, logger: logger
+            ).map { row in
+                let (domain, localID, provenance, probability, explanation, time, actor) = try row.decode(
+                    (String, String, String, Double?, String?, String, String).self)
+                return PersonLink(
+                    record: RecordReference(domain: domain, id: localID), person: EnterpriseID(live),
+                    provenance: LinkProvenance(rawValue: provenance) ?? .auto, probability: probability,
+                    explanation: explanation, time: time, actor: actor)
+            }
+            return PersonSummary(
+                person: EnterpriseID(live), golden: try PatientIndex.decode(GoldenRecord.self, golden), links: links)
+        }
+    }
+
+    /// Events after sequence number `since`, in order (at most `limit`).
+    public func events(since: Int64, limit: Int) async throws -> [IndexEvent] {
+        try await database.rows(
+            """
+            SELECT sequence, kind, person, record_domain, record_id, payload, actor, time FROM empi_event
+            WHERE sequence > \(since) ORDER BY sequence LIMIT \(Int64(limit))
+            """
+        ).map { row in
+            let (sequence, kind, person, domain, id, payload, actor, time) = try row.decode(
+                (Int64, String, Int64?, String?, String?, String, String, String).self)
+            return IndexEvent(
+                sequence: sequence, kind: IndexEvent.Kind(rawValue: kind) ?? .update,
+                person: person.map(EnterpriseID.init(rawValue:)),
+                record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
+                payload: try PatientIndex.decode([String: JSONValue].self, payload), actor: actor, time: time)
+        }
+    }
+
+    // MARK: Not on PostgreSQL yet
+
+    public func reviews(all: Bool) async throws -> [ReviewItem] { throw ServerError.notOnPostgres("the review queue") }
+
+    public func resolveReview(_ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date?) async throws
+        -> ReviewItem
+    { throw ServerError.notOnPostgres("review resolution") }
+
+    public func link(_ record: RecordReference, to person: EnterpriseID, actor: String, now: Date?) async throws
+        -> PatientIndex.StewardshipResult
+    { throw ServerError.notOnPostgres("manual links") }
+
+    public func unlink(_ record: RecordReference, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult {
+        throw ServerError.notOnPostgres("unlinks")
+    }
+
+    public func merge(_ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date?) async throws
+        -> PatientIndex.StewardshipResult
+    { throw ServerError.notOnPostgres("merges") }
+
+    public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult {
+        throw ServerError.notOnPostgres("unmerges")
+    }
+}

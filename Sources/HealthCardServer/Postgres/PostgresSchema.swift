@@ -1,0 +1,114 @@
+import Logging
+import PostgresNIO
+
+/// The tables of `hcard serve --postgres` (Docs/serve.md, "Several nodes on PostgreSQL"), created
+/// or brought up to date by whichever node starts first.
+///
+/// Migrations run in one transaction under a transaction-level advisory lock
+/// (``migrationLock``), so nodes starting together apply each migration exactly once: the second
+/// waits, then finds the version recorded in `hcard_schema` and skips it.
+enum PostgresSchema {
+    /// The advisory lock key of the migrations (an arbitrary constant: "hcardMIG").
+    static let migrationLock: Int64 = 0x6863_6172_644D_4947
+
+    /// The migrations, in order; the position + 1 is the version recorded in `hcard_schema`.
+    static let migrations: [[String]] = [
+        // 1: the server's own state: API keys, the append-only audit log, replay claims.
+        [
+            """
+            CREATE TABLE api_key (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, roles TEXT NOT NULL,
+                salt TEXT NOT NULL, hash TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT)
+            """,
+            """
+            CREATE TABLE audit (
+                sequence BIGSERIAL PRIMARY KEY, time TEXT NOT NULL, client TEXT NOT NULL, method TEXT NOT NULL,
+                route TEXT NOT NULL, status BIGINT NOT NULL, outcome TEXT NOT NULL)
+            """,
+            """
+            CREATE FUNCTION hcard_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+            """,
+            "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+            """
+            CREATE TABLE replay_claim (
+                key_id TEXT NOT NULL, nonce TEXT NOT NULL, until BIGINT NOT NULL, PRIMARY KEY (key_id, nonce))
+            """,
+            "CREATE INDEX replay_claim_until ON replay_claim (until)",
+        ],
+        // 2: the EMPI (PostgresPatientIndex): the SQLite index's tables with an `empi_` prefix.
+        [
+            "CREATE TABLE empi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "INSERT INTO empi_meta (key, value) VALUES ('revision', '0')",
+            """
+            CREATE TABLE empi_domain (
+                code TEXT PRIMARY KEY, name TEXT NOT NULL, oid TEXT, type TEXT NOT NULL, validator TEXT,
+                uniqueness TEXT NOT NULL, issuer TEXT, trust BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE empi_person (
+                id BIGSERIAL PRIMARY KEY, status TEXT NOT NULL, merged_into BIGINT REFERENCES empi_person (id),
+                golden TEXT NOT NULL, created TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE empi_record (
+                id BIGSERIAL PRIMARY KEY, domain TEXT NOT NULL REFERENCES empi_domain (code), local_id TEXT NOT NULL,
+                data TEXT NOT NULL, version BIGINT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+                UNIQUE (domain, local_id))
+            """,
+            """
+            CREATE TABLE empi_identifier (
+                domain TEXT NOT NULL REFERENCES empi_domain (code), value TEXT NOT NULL,
+                record BIGINT NOT NULL REFERENCES empi_record (id), PRIMARY KEY (domain, value, record))
+            """,
+            "CREATE INDEX empi_identifier_record ON empi_identifier (record)",
+            """
+            CREATE TABLE empi_link (
+                record BIGINT PRIMARY KEY REFERENCES empi_record (id), person BIGINT NOT NULL REFERENCES empi_person (id),
+                provenance TEXT NOT NULL, probability DOUBLE PRECISION, explanation TEXT, time TEXT NOT NULL,
+                actor TEXT NOT NULL)
+            """,
+            "CREATE INDEX empi_link_person ON empi_link (person)",
+            """
+            CREATE TABLE empi_review (
+                id BIGSERIAL PRIMARY KEY, record BIGINT NOT NULL REFERENCES empi_record (id),
+                person BIGINT NOT NULL REFERENCES empi_person (id), candidates TEXT NOT NULL, reason TEXT NOT NULL,
+                status TEXT NOT NULL, resolution TEXT, explanation TEXT, created TEXT NOT NULL, actor TEXT, resolved TEXT)
+            """,
+            "CREATE INDEX empi_review_status ON empi_review (status, id)",
+            """
+            CREATE TABLE empi_event (
+                sequence BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, person BIGINT, record_domain TEXT, record_id TEXT,
+                payload TEXT NOT NULL, actor TEXT NOT NULL, time TEXT NOT NULL)
+            """,
+            "CREATE TRIGGER empi_event_no_change BEFORE UPDATE OR DELETE ON empi_event FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER empi_event_no_truncate BEFORE TRUNCATE ON empi_event FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+        ],
+    ]
+
+    /// Applies the migrations the database has not seen yet.
+    static func migrate(_ database: SharedDatabase) async throws {
+        try await database.transaction { connection in
+            let logger = database.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS hcard_schema (version BIGINT PRIMARY KEY, applied TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
+            var current: Int64 = 0
+            for row in try await connection.rows("SELECT coalesce(max(version), 0) FROM hcard_schema", logger: logger) {
+                current = try row.decode(Int64.self)
+            }
+            guard current <= Int64(migrations.count) else {
+                throw ServerError.invalidConfiguration(
+                    "\(database.redactedURL) has schema version \(current), newer than this program's \(migrations.count): upgrade hcard")
+            }
+            for (offset, statements) in migrations.enumerated() where Int64(offset + 1) > current {
+                for statement in statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO hcard_schema (version) VALUES (\(Int64(offset + 1)))", logger: logger)
+            }
+        }
+    }
+}
