@@ -53,6 +53,7 @@ public final class GateStation {
     private var counts = (passed: 0, denied: 0, unlogged: 0)
     private var lastScan: [String: JSONValue]?
     private var sync: PassageSync?
+    private var monitor: MonitorEndpoint?
 
     /// Opens the pass log and the replay cache and loads the lists.
     ///
@@ -106,6 +107,7 @@ public final class GateStation {
                 passLog: configuration.passLog, interval: sync.intervalSeconds)
         }
         if let sync { _ = try sync.uploadedID() }
+        monitor = try configuration.monitor.map { try MonitorEndpoint(host: $0.host, port: $0.port) }
         health["actuator"] = "ok (not yet used)"
         health["passLog"] = "ok"
     }
@@ -135,6 +137,7 @@ public final class GateStation {
             var descriptors = lineInputs.map { pollfd(fd: $0.line.descriptor, events: Int16(POLLIN), revents: 0) }
             if let thermometer { descriptors.append(pollfd(fd: thermometer.line.descriptor, events: Int16(POLLIN), revents: 0)) }
             descriptors += cardInputs.map { pollfd(fd: $0.reader.descriptor, events: Int16(POLLIN), revents: 0) }
+            if let monitor { descriptors.append(pollfd(fd: monitor.descriptor, events: Int16(POLLIN), revents: 0)) }
             if let stopDescriptor { descriptors.append(pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&descriptors, nfds_t(descriptors.count), 100)
             if let stopDescriptor, descriptors.last!.fd == stopDescriptor, descriptors.last!.revents != 0 { break }
@@ -193,6 +196,7 @@ public final class GateStation {
                 .residentCard(cardNumber: pending.cardNumber, idNumber: pending.idNumber, healthCode: nil), text: nil,
                 temperature: nil, source: pending.source)
         }
+        monitor?.serve { path in self.monitorAnswer(path) }
         updateFireEgress()
         if !fireHeld, let closesAt = doorClosesAt, clock.now() >= closesAt { closeDoor(reason: "open time over") }
         if now >= nextHeartbeat {
@@ -405,6 +409,21 @@ public final class GateStation {
         }
     }
 
+    /// The monitoring endpoint's answer for `path`.
+    private func monitorAnswer(_ path: String) -> (status: Int, type: String, body: [UInt8]) {
+        switch path {
+        case "/state":
+            return (200, "application/json", Self.json(state(now: clock.now(), stopping: false)) + [0x0A])
+        case "/healthz":
+            let down = health.filter { !$0.value.hasPrefix("ok") }.keys.sorted()
+            return down.isEmpty
+                ? (200, "text/plain", Array("ok\n".utf8))
+                : (503, "text/plain", Array(down.map { "\($0): \(health[$0] ?? "")\n" }.joined().utf8))
+        default:
+            return (404, "text/plain", Array("GET /state or /healthz\n".utf8))
+        }
+    }
+
     private func writeStatus(now: Date, stopping: Bool) {
         let time = JSONValue.string(ISO8601Instant.format(now))
         if let heartbeat = configuration.heartbeatFile {
@@ -413,8 +432,18 @@ public final class GateStation {
         }
         if let sync { health["sync"] = sync.status }
         guard let stateFile = configuration.stateFile else { return }
+        do {
+            try AtomicFile.write(Self.json(state(now: now, stopping: stopping)) + [0x0A], to: stateFile)
+        } catch {
+            fault("state", errorText(error))
+        }
+    }
+
+    /// The station's state: what the state file and `GET /state` hold.
+    private func state(now: Date, stopping: Bool) -> JSONValue {
+        let time = JSONValue.string(ISO8601Instant.format(now))
         let door = fireHeld ? "held open (fire egress)" : (doorClosesAt == nil ? "closed" : "open")
-        let state: JSONValue = .object([
+        return .object([
             "checkpoint": .string(configuration.site.id), "direction": .string(configuration.direction.rawValue),
             "time": time, "started": .string(ISO8601Instant.format(started)),
             "running": .bool(!stopping), "door": .string(door), "lastScan": lastScan.map(JSONValue.object) ?? .null,
@@ -424,11 +453,6 @@ public final class GateStation {
                 "notLogged": .number(Double(counts.unlogged)),
             ]),
         ])
-        do {
-            try AtomicFile.write(Self.json(state) + [0x0A], to: stateFile)
-        } catch {
-            fault("state", errorText(error))
-        }
     }
 
     static func json(_ value: JSONValue) -> [UInt8] {

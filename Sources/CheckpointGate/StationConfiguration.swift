@@ -2,6 +2,10 @@ import Foundation
 import HealthCardFoundation
 import PersonalHealthCode
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Everything a gate station runs with, read from one JSON file (`Docs/station.md`,
 /// example `Fixtures/station/station.json`).
 ///
@@ -50,6 +54,14 @@ public struct StationConfiguration: Sendable, Hashable {
     public var clockSkewSeconds: Int
     /// Where logged passages are uploaded (``PassageSync``); `nil` for nowhere.
     public var sync: SyncConfiguration?
+    /// The monitoring endpoint's address (`GET /state`, `GET /healthz`); `nil` for none.
+    public var monitor: MonitorConfiguration?
+
+    /// An IPv4 address and port the station answers monitoring requests on.
+    public struct MonitorConfiguration: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+    }
 
     /// The upload target, its cursor file and how often to try.
     public struct SyncConfiguration: Sendable, Hashable {
@@ -155,6 +167,7 @@ public struct StationConfiguration: Sendable, Hashable {
             "doorOpenSeconds": .number, "heartbeat": .string, "state": .string, "heartbeatSeconds": .number,
             "fireEgress": .object(["flagFile": .string], required: ["flagFile"]),
             "repeatSuppressSeconds": .number, "clockSkewSeconds": .integer,
+            "monitor": .object(["listen": .string], required: ["listen"]),
             "sync": .object(
                 [
                     "kind": .string, "directory": .string, "url": .string, "timeoutSeconds": .number, "cursor": .string,
@@ -396,6 +409,16 @@ public struct StationConfiguration: Sendable, Hashable {
                 intervalSeconds: try positive(sync, "intervalSeconds", at: "sync.intervalSeconds", default: 5, max: 3600))
         } else {
             sync = nil
+        }
+        if case .object(let monitor) = root["monitor"] {
+            let listen = string(monitor, "listen") ?? ""
+            var address = in_addr()
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (1...65_535).contains(port), inet_pton(AF_INET, String(listen[..<colon]), &address) == 1
+            else { throw fail("monitor.listen", "'\(listen)' is not IPV4:PORT, e.g. \"127.0.0.1:9108\"") }
+            self.monitor = MonitorConfiguration(host: String(listen[..<colon]), port: port)
+        } else {
+            monitor = nil
         }
         if case .object(let fire) = root["fireEgress"] {
             fireEgress = FireEgressConfiguration(flagFile: try path(fire, "flagFile", at: "fireEgress.flagFile")!)

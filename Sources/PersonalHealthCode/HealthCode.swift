@@ -221,7 +221,8 @@ public struct PersonID: Hashable, Sendable, Comparable, CustomStringConvertible,
     ///
     /// - Throws: `HealthCardError/Code/invalidValue`.
     public init(_ text: String) throws {
-        let trimmed = text.trimmingWhitespace()
+        // A citizen ID in its normal form (as the stores and logs keep it) has nothing to trim.
+        let trimmed = CitizenIDValidator.isNormalForm(text) ? text : text.trimmingWhitespace()
         if let colon = trimmed.firstIndex(of: ":") {
             self = try PersonID(
                 documentType: String(trimmed[..<colon]), number: String(trimmed[trimmed.index(after: colon)...]))

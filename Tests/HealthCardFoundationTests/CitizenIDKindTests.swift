@@ -28,4 +28,20 @@ struct CitizenIDKindTests {
         #expect(validator.validate("11010519491231002X").kind == .citizenID)
         #expect(validator.validate(CitizenIDTests.withCheckCharacter("81000019800101001")).kind == .residencePermit)
     }
+
+    @Test("the normal form skips the Unicode pass and gives what the pass would; anything else takes it")
+    func normalFormFastPath() {
+        for normal in ["11010519491231002X", "440524198001010013"] {
+            #expect(CitizenIDValidator.isNormalForm(normal))
+            #expect(CitizenIDValidator.withoutSeparators(normal) == normal)
+            #expect(CitizenIDValidator.normalizedCharacters(normal) == normal)
+        }
+        for other in ["11010519491231002x", "1101051949123100２X", " 11010519491231002X", "110105-19491231002X",
+            "1101051949123100X2", "11010519491231002", "11010519491231002XX", "110105491231002", ""]
+        {
+            #expect(!CitizenIDValidator.isNormalForm(other), "\(other)")
+        }
+        #expect(CitizenIDValidator.withoutSeparators("11010519491231002x") == "11010519491231002X")
+    }
 }
+

@@ -138,9 +138,24 @@ public struct CitizenIDValidator: Sendable {
     /// that stands for a missing digit is still reported where it is (`bad character '-' at
     /// position 11`). Only for ID numbers: other identifiers keep their hyphens.
     package static func withoutSeparators(_ input: String) -> String {
+        // The normal form has nothing to trim, fold or drop: return it as it is. It is the common
+        // case by far (an ID read back from a store or a log), and the Unicode pass below cost
+        // most of the time of reading a pass log's rows (`Docs/station.md`, "Measured").
+        if isNormalForm(input) { return input }
         let folded = normalizedCharacters(input)
         let kept = String(String.UnicodeScalarView(folded.unicodeScalars.filter { $0 != "-" && $0 != " " && $0 != "\u{3000}" }))
         return kept.count == 18 || kept.count == 15 ? kept : folded
+    }
+
+    /// Whether `input` is 18 ASCII digits, the last of which may be `X`: the form
+    /// ``withoutSeparators(_:)`` would return unchanged.
+    package static func isNormalForm(_ input: String) -> Bool {
+        var count = 0
+        for byte in input.utf8 {
+            guard (0x30...0x39).contains(byte) || (count == 17 && byte == 0x58) else { return false }
+            count += 1
+        }
+        return count == 18
     }
 
     /// Trims, folds full-width digits and letters to ASCII and upper-cases a trailing `x`.
