@@ -37,7 +37,7 @@ public struct DemographicFilter: Sendable {
         var issues: [RecordIssue] = []
         let normalized = normalizer.normalize(record, issues: &issues)
         if let issue = issues.first {
-            throw HealthCardError(code: .invalidValue, reason: "\(issue.field): \(issue.message)")
+            throw HealthCardError(code: .invalidValue, reason: "\(issue.field ?? "query"): \(issue.message)")
         }
         probe = normalized
         if present(name) != nil {

@@ -292,7 +292,7 @@ extension CheckpointGateTests {
         scanner.send("not json\r")
         #expect(relay.received(within: 0.5) == [])
 
-        FileManager.default.createFile(atPath: path("fire"), contents: Data())
+        #expect(FileManager.default.createFile(atPath: path("fire"), contents: Data()))
         #expect(relay.receive(count: 4, within: 10) == open)
         #expect(relay.received(within: 0.8) == [], "the door is held open while the flag is up")
         try FileManager.default.removeItem(atPath: path("fire"))

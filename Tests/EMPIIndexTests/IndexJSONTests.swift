@@ -41,7 +41,7 @@ struct IndexJSONTests {
         }
         let payload: [String: JSONValue] = [
             "z": .null, "a": .bool(true), "n": .number(-0.125), "big": .number(1e300), "int": .number(42),
-            "tiny": .number(5e-324), "s": .string(Self.awkward.joined()), "list": .array([.number(1), .string("x"), .object([:])]),
+            "tiny": .number(Double.leastNonzeroMagnitude), "s": .string(Self.awkward.joined()), "list": .array([.number(1), .string("x"), .object([:])]),
             "nested": .object(["b": .number(2), "a": .array([])]),
         ]
         #expect(try Self.decode([String: JSONValue].self, IndexJSON.payload(payload)) == payload)

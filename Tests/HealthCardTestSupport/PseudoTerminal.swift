@@ -22,7 +22,7 @@ public final class PseudoTerminal {
         guard master >= 0, Self.unlockpt(master) == 0, Self.ptsname_r(master, &name, name.count) == 0 else {
             throw POSIXError(.ENODEV)
         }
-        devicePath = String(cString: name)
+        devicePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         slave = open(devicePath, O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.ENODEV) }
         var settings = termios()
