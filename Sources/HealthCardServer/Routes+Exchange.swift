@@ -13,7 +13,7 @@ extension HealthCardServer {
             Endpoint(.get, "/v1/exchange/{kind}", roles: [.exchange], audit: .lookup) { request, context, _ in
                 let kind = try Self.exchangeKind(try RequestDecoding.path(context, "kind"))
                 let source = RequestDecoding.string(request, "source") ?? "hcard-serve"
-                let file = try self.accounts.export(kind, source: source)
+                let file = try await self.accounts.exportList(kind, source: source, now: nil)
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
@@ -24,7 +24,7 @@ extension HealthCardServer {
                 let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
                 do {
                     let file = try PlatformFile(parsing: text, expected: kind, file: "upload")
-                    return JSONResponse.make(try self.accounts.import(file, name: "upload", actor: Self.actor(client)))
+                    return JSONResponse.make(try await self.accounts.importList(file, name: "upload", actor: Self.actor(client)))
                 } catch let rejected as PlatformFile.Rejected {
                     throw APIProblem(status: 400, error: "rejected", message: rejected.description)
                 }

@@ -8,12 +8,15 @@ import Testing
 /// is all or nothing, with every bad line named.
 @Suite("platform exchange over HTTP")
 struct ExchangeEndpointTests {
-    @Test("download the blacklist, upload another platform's, refuse a corrupted file whole")
-    func blacklistExchange() async throws {
-        let live = try await LiveServer.start()
+    @Test("download the blacklist, upload another platform's, refuse a corrupted file whole", arguments: Backend.all)
+    func blacklistExchange(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         let partner = try await live.key("city-310100", [.exchange])
         let gate = try await live.key("gate", [.verifier])
-        try live.server.accounts.addToBlacklist("HC0009", reason: "reported stolen")
+        _ = try await live.server.accounts.register(
+            AccountService.Identity(name: "李明", citizenID: "110105198503120012"), channel: "app", physicalCard: "HC0009",
+            actor: "test", now: nil)
+        _ = try await live.server.accounts.reportLost("HC0009", actor: "test", now: nil)
 
         let download = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)
         #expect(download.status == 200)
@@ -30,7 +33,10 @@ struct ExchangeEndpointTests {
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(corrupted.utf8))
         #expect(refused.status == 400)
         #expect(refused.json["error"] == .string("rejected"))
-        #expect(try live.server.accounts.blacklistEntries().count == 1, "a rejected file applied something")
+        let after = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)
+        #expect(
+            try PlatformFile(parsing: String(decoding: after.body, as: UTF8.self)).records.count == 1,
+            "a rejected file applied something")
 
         let uploaded = try await live.call(
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(theirs.text.utf8))
@@ -38,6 +44,9 @@ struct ExchangeEndpointTests {
         #expect(uploaded.json["applied"] == .number(2))
         let status = try await live.call("GET", "/v1/cards/{number}", parameters: ["number": "HC7777"], key: gate)
         #expect(status.json["blacklisted"] == .string("stolen"), "\(status.json)")
+        let again = try await live.call(
+            "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(theirs.text.utf8))
+        #expect(again.json["applied"] == .number(0), "an upload applied twice changed something: \(again.json)")
         await live.stop()
     }
 }
