@@ -2,14 +2,14 @@ import EMPIIndex
 import Foundation
 import HealthQR
 
-/// The storage seam for e-health-card accounts (Docs/accounts.md): what the account, card,
-/// exchange-list and verification endpoints call. Two implementations: the library's
+/// The storage seam for e-health-card accounts (Docs/accounts.md): what the account, card and
+/// verification endpoints call (the versioned exchange lists are SQLite's only so far). Two implementations: the library's
 /// `AccountService` (kept in the SQLite index file, one node) and ``PostgresAccountStore``
 /// (tables in the database several `hcard serve --postgres` nodes share).
 ///
 /// The rules are the library's either way: identity checks, the state each operation needs and
 /// the refusals (`AccountService+Rules.swift`), card IDs (`ElectronicCardID`), bank tokens
-/// (`BankCardNumber`), list file checks (`PlatformFile`). Every write is one transaction with the
+/// (`BankCardNumber`). Every write is one transaction with the
 /// index's feeds, links and event, so an account and its person never disagree.
 public protocol AccountStore: Sendable {
     func register(
@@ -28,18 +28,6 @@ public protocol AccountStore: Sendable {
     func replace(_ oldNumber: String, with newNumber: String, actor: String, now: Date?) async throws -> HealthCardAccount
     /// Every card number a verifier must refuse now (`AccountService.revocationList()`).
     func revocationList() async throws -> RevocationList
-    /// The blacklist or whitelist as a platform file.
-    func exportList(_ kind: PlatformFile.Kind, source: String, now: Date?) async throws -> PlatformFile
-    /// Applies an uploaded blacklist or whitelist, all or nothing.
-    func importList(_ file: PlatformFile, name: String, actor: String) async throws -> AccountService.ImportSummary
 }
 
-extension AccountService: AccountStore {
-    public func exportList(_ kind: PlatformFile.Kind, source: String, now: Date?) async throws -> PlatformFile {
-        try export(kind, source: source, now: now)
-    }
-
-    public func importList(_ file: PlatformFile, name: String, actor: String) async throws -> ImportSummary {
-        try self.import(file, name: name, actor: actor)
-    }
-}
+extension AccountService: AccountStore {}

@@ -116,6 +116,15 @@ public final class HealthCardServer: Sendable {
         }
     }
 
+    /// The accounts in the SQLite index file, for what only they offer (the versioned exchange
+    /// lists); with `--postgres` an error answered 501.
+    public var sqliteAccounts: AccountService {
+        get throws {
+            guard let service = accounts as? AccountService else { throw ServerError.notOnPostgres("the exchange lists") }
+            return service
+        }
+    }
+
     /// Every endpoint, public ones first. The router is built from this list only.
     public var endpoints: [Endpoint] {
         operationsEndpoints + verificationEndpoints + empiEndpoints + accountEndpoints + exchangeEndpoints + auditEndpoints

@@ -292,49 +292,6 @@ public final class PostgresAccountStore: AccountStore {
         return list
     }
 
-    // MARK: Exchange lists
-
-    /// The table of a list kind; the other exchange files (cards, residents, operation log) carry
-    /// personal data in bulk and are not served, so they have no PostgreSQL form.
-    static func listTable(_ kind: PlatformFile.Kind) throws -> String {
-        switch kind {
-        case .blacklist: return "account_blacklist"
-        case .whitelist: return "account_whitelist"
-        default: throw ServerError.notOnPostgres("the \(kind.rawValue) exchange file")
-        }
-    }
-
-    public func exportList(_ kind: PlatformFile.Kind, source: String, now: Date?) async throws -> PlatformFile {
-        let table = try Self.listTable(kind)
-        let records = try await database.rows(
-            "SELECT number, reason, added FROM \(unescaped: table) ORDER BY number COLLATE \"C\""
-        ).map { row in
-            let (number, reason, added) = try row.decode((String, String, String).self)
-            return [number, reason, added]
-        }
-        return PlatformFile(kind: kind, source: source, created: now ?? index.clock.now(), records: records)
-    }
-
-    public func importList(_ file: PlatformFile, name: String, actor: String) async throws -> AccountService.ImportSummary {
-        let table = try Self.listTable(file.kind)
-        try AccountService.checkValues(file, name: name)
-        let applied = try await database.transaction { connection in
-            var applied = 0
-            for record in file.records {
-                applied += try await connection.rows(
-                    """
-                    INSERT INTO \(unescaped: table) AS list (number, reason, added) VALUES (\(record[0]), \(record[1]), \(record[2]))
-                    ON CONFLICT (number) DO UPDATE SET reason = EXCLUDED.reason, added = EXCLUDED.added
-                    WHERE (list.reason, list.added) IS DISTINCT FROM (EXCLUDED.reason, EXCLUDED.added)
-                    RETURNING 1
-                    """, logger: self.logger
-                ).count
-            }
-            return applied
-        }
-        return AccountService.ImportSummary(kind: file.kind, records: file.records.count, applied: applied)
-    }
-
     // MARK: Rows (inside the caller's transaction)
 
     /// Reads in one consistent snapshot.
