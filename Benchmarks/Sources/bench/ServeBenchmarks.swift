@@ -412,7 +412,7 @@ enum ServeBenchmarks {
         let serverCPU = node.cpuSeconds - cpu
 
         // Anchor: the pass log's own durable append, one passage per transaction, beside it.
-        let log = try PassLog(path: folder.appendingPathComponent("anchor-pass-log.sqlite").path)
+        let log = try PassLog(path: work.appendingPathComponent("checkpoint/anchor-pass-log.sqlite").path)
         let site = try CheckpointSite(id: "CP0", name: "Gate", area: "460100", department: "D0")
         let holder = PassHolder.person(try PersonID(citizenID: "460100195001010010"))
         let count = 500
