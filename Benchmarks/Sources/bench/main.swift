@@ -1,4 +1,4 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|empi|empi-index|empi-twins|empi-suites|passlog]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|empi|empi-index|empi-twins|empi-suites|passlog|serve [--persons N] [--seconds S] [--only …]]`
 /// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages).
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
@@ -13,3 +13,5 @@ if filter == "empi-index" { try await EMPIBenchmarks.runIndex() }
 if filter == "empi-twins" { try await EMPIBenchmarks.runTwins() }
 if filter == "empi-suites" { try await EMPISuiteBenchmarks.run() }
 if filter == nil || filter == "passlog" { try await PassLogBenchmarks.run() }
+// Not in the default run: it needs a release `hcard` and builds a 1 M-person index on first use.
+if filter == "serve" { try await ServeBenchmarks.run(Array(CommandLine.arguments.dropFirst(2))) }

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import HealthCardCore
+
+/// The serve benchmark's big EMPI index: `SyntheticPopulation(seed:, persons:)` ingested into a
+/// `PatientIndex` file by the library's own bulk ingest (`PatientIndex.ingest`, the path
+/// `hcard empi ingest` takes), kept between runs under `Benchmarks/.build/serve-bench/`, one
+/// folder per seed and size, so that only the first run pays for it (about 2 records per person;
+/// a million persons is about 2 M records and some minutes of ingest).
+///
+/// The folder is built under a temporary name and renamed when the index is closed, so a run
+/// interrupted while building leaves no folder that a later run would take for finished.
+enum ServeIndexCache {
+    static let root = ServeNode.repositoryRoot.appendingPathComponent("Benchmarks/.build/serve-bench")
+
+    /// The cached index file for `seed` and `persons`, built first if it is missing.
+    static func index(seed: UInt64, persons: Int) throws -> (path: String, built: Double?) {
+        let folder = root.appendingPathComponent("index-s\(seed)-p\(persons)")
+        let path = folder.appendingPathComponent("index.sqlite").path
+        if FileManager.default.fileExists(atPath: path) { return (path, nil) }
+        let building = root.appendingPathComponent("index-s\(seed)-p\(persons).building-\(getpid())")
+        try? FileManager.default.removeItem(at: building)
+        try FileManager.default.createDirectory(at: building, withIntermediateDirectories: true)
+        let clock = ContinuousClock()
+        let start = clock.now
+        print("(building the \(persons)-person index in \(folder.path): once per seed and size)")
+        let population = SyntheticPopulation(seed: seed, options: .init(persons: persons))
+        print("  \(population.records.count) records generated after \(pretty(start.duration(to: clock.now)))")
+        do {
+            let index = try PatientIndex(path: building.appendingPathComponent("index.sqlite").path)
+            try registerDomains(index)
+            let summary = try index.ingest(population.records, actor: "bench") { done, total in
+                if done % 200_000 == 0 && done > 0 { print("  checked \(done) of \(total) records") }
+            }
+            print(
+                "  ingested: \(summary.registered) records, \(summary.newPersons) persons, \(summary.reviewItems) reviews, "
+                    + "\(summary.rejected) rejected, after \(pretty(start.duration(to: clock.now)))")
+        }  // the index is closed here: SQLite checkpoints the WAL into the file
+        try FileManager.default.moveItem(at: building, to: folder)
+        return (path, seconds(start.duration(to: clock.now)))
+    }
+
+    /// The domains the synthetic records use: citizen IDs, and each source with its card numbers.
+    static func registerDomains(_ index: PatientIndex) throws {
+        try index.registerDomain(IdentifierDomain(code: PatientIdentifier.citizenIDDomain, type: .citizenID))
+        for domain in SyntheticPopulation.domains {
+            try index.registerDomain(IdentifierDomain(code: domain, type: .visitCard))
+            try index.registerDomain(IdentifierDomain(code: domain + "-card", type: .visitCard))
+        }
+    }
+
+    /// The same domains as request bodies for `POST /v1/empi/domains`.
+    static var domainBodies: [String] {
+        ["{\"code\":\"\(PatientIdentifier.citizenIDDomain)\",\"type\":\"citizen-id\"}"]
+            + SyntheticPopulation.domains.flatMap { domain in
+                ["{\"code\":\"\(domain)\",\"type\":\"visit-card\"}", "{\"code\":\"\(domain)-card\",\"type\":\"visit-card\"}"]
+            }
+    }
+
+    /// `count` (domain, value) pairs of the file's cross-index, drawn with a fixed seed: what a
+    /// hospital would ask PIX about (its own record numbers, card numbers and citizen IDs).
+    static func sampleIdentifiers(path: String, count: Int, seed: UInt64) throws -> [(domain: String, value: String)] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            let highest = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM identifier") ?? 0
+            var generator = SeededGenerator(seed: seed)
+            var pairs: [(domain: String, value: String)] = []
+            let statement = try db.makeStatement(sql: "SELECT domain, value FROM identifier WHERE rowid = ?")
+            while pairs.count < count && highest > 0 {
+                let rowid = 1 + Int64(generator.int(below: Int(highest)))
+                if let row = try Row.fetchOne(statement, arguments: [rowid]) { pairs.append((row["domain"], row["value"])) }
+            }
+            return pairs
+        }
+    }
+}
