@@ -256,9 +256,8 @@ public enum Comparator {
         return near ? .oneOrTwoEdits : (shared ? .different : .null)
     }
 
-    /// The same number of tokens (space-separated), all equal but one pair within two edits; when
-    /// the shorter token has 3 or 4 letters, one letter added, dropped or swapped (Hai / Haii, not
-    /// Hai / Hui), so the edits are never most of the token.
+    /// The same number of tokens (space-separated), all equal but one pair a ``tokenTypo(_:_:)``
+    /// (Hai / Haii, Wei / Wri; not Hai / Hui), so the edits are never most of the token.
     static func oneTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         let x = a.split(separator: 0x20).map(Array.init)
         var y = b.split(separator: 0x20).map(Array.init)
@@ -267,21 +266,35 @@ public enum Comparator {
         for token in x {
             if let position = y.firstIndex(of: token) { y.remove(at: position) } else { unmatched.append(token) }
         }
-        let shorter = min(unmatched.first?.count ?? 0, y.first?.count ?? 0)
-        guard unmatched.count == 1, y.count == 1, shorter >= 3 else { return false }
-        if shorter < 5 {
-            // A short syllable with one letter changed is often another name (Hai / Hui): only a
-            // letter added, dropped or two letters swapped count.
-            let (p, q) = (unmatched[0], y[0])
-            guard p.count != q.count || p.sorted() == q.sorted() else { return false }
-            return editDistanceAtMostTwo(p, q, limit: 1)
-        }
-        return editDistanceAtMostTwo(unmatched[0], y[0])
+        guard unmatched.count == 1, y.count == 1 else { return false }
+        return tokenTypo(unmatched[0], y[0])
     }
 
-    /// The same number of tokens, each within two edits of its own token on the other side (with
-    /// the short-token rule of ``oneTokenWithinTwoEdits(_:_:)``): typos in both given and family
-    /// name, "Stepanie Brwn" / "Stephanie Brown". Twins' given names differ by more than that.
+    /// One name token mistyped as the other: within two edits, and when the shorter has 3 or 4
+    /// letters, one letter added, dropped or two swapped — or one letter changed where the two are
+    /// not both pinyin syllables. Hai / Hui, Yong / Ying are two names (each a syllable, how
+    /// twins' given names differ); Wei / Wri, Li / L1, Paul / Pail are typos (issue 18: 200 true
+    /// pairs of the romanised suite went to the twins veto with a keyboard slip in a syllable).
+    static func tokenTypo(_ p: [UInt8], _ q: [UInt8]) -> Bool {
+        let shorter = min(p.count, q.count)
+        guard shorter >= 3 else { return false }
+        if shorter < 5 {
+            guard p.count != q.count || p.sorted() == q.sorted() || !(isSyllable(p) && isSyllable(q)) else {
+                return false
+            }
+            return editDistanceAtMostTwo(p, q, limit: 1)
+        }
+        return editDistanceAtMostTwo(p, q)
+    }
+
+    /// A toneless pinyin syllable of the shipped reading table (`lv` for lü).
+    static func isSyllable(_ token: [UInt8]) -> Bool {
+        EMPITables.shared.syllableIDs[String(decoding: token, as: UTF8.self)] != nil
+    }
+
+    /// The same number of tokens, each equal to or a ``tokenTypo(_:_:)`` of its own token on the
+    /// other side: typos in both given and family name, "Stepanie Brwn" / "Stephanie Brown".
+    /// Twins' given names differ by more than that.
     static func everyTokenWithinTwoEdits(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         let x = a.split(separator: 0x20).map(Array.init)
         var y = b.split(separator: 0x20).map(Array.init)
@@ -291,15 +304,7 @@ public enum Comparator {
                 y.remove(at: position)
                 continue
             }
-            let near = y.firstIndex { other in
-                let shorter = min(token.count, other.count)
-                guard shorter >= 3 else { return false }
-                if shorter < 5 {
-                    guard token.count != other.count || token.sorted() == other.sorted() else { return false }
-                    return editDistanceAtMostTwo(token, other, limit: 1)
-                }
-                return editDistanceAtMostTwo(token, other)
-            }
+            let near = y.firstIndex { tokenTypo(token, $0) }
             guard let near else { return false }
             y.remove(at: near)
         }

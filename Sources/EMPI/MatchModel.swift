@@ -143,7 +143,7 @@ public struct MatchModel: Sendable, Hashable {
                     Level(level: "jaroWinkler92", m: 0.02, u: 0.003),
                     Level(level: "jaroWinkler85", m: 0.01, u: 0.02),
                     Level(level: "different", m: 0.02, u: 0.9758),
-                ], termFrequencyLevels: ["exact", "normalized"]),
+                ], termFrequencyLevels: ["exact", "normalized", "tokenTypo"]),
             Field(
                 field: .birthDate,
                 levels: [

@@ -17,6 +17,11 @@ public struct NormalizedRecord: Sendable {
         static let upgraded = IDFlags(rawValue: 4)
         /// The ID's birth date is more than a year from the record's own: probably a guardian's ID.
         static let notOwn = IDFlags(rawValue: 8)
+        /// Valid, but its birth date is more than a year from an adult's record's: someone else's
+        /// number or a wrong birth date. Compared by its digits, never linked by alone, and not a
+        /// guardian's (children carry those; issue 18: a namesake's record with another person's
+        /// ID was read as a guardian's and its number ignored).
+        static let dateConflict = IDFlags(rawValue: 16)
     }
 
     struct NameFlags: OptionSet, Sendable {
@@ -99,7 +104,9 @@ public struct NormalizedRecord: Sendable {
 
     var hasCitizenID: Bool { idFlags.contains(.present) }
     /// A valid ID that is the person's own (not a guardian's): usable for deterministic links.
-    var hasOwnValidCitizenID: Bool { idFlags.contains(.valid) && !idFlags.contains(.notOwn) }
+    var hasOwnValidCitizenID: Bool {
+        idFlags.contains(.valid) && !idFlags.contains(.notOwn) && !idFlags.contains(.dateConflict)
+    }
     var hasGuardianID: Bool { idFlags.contains(.notOwn) }
     /// A valid ID whose birth date matches the record's stated one: certainly the person's own.
     var hasConfirmedOwnCitizenID: Bool { hasOwnValidCitizenID && birthDate != 0 && idBirthDate != 0 }
@@ -153,6 +160,7 @@ public struct NormalizedRecord: Sendable {
             if !idFlags.contains(.valid) { notes.append("invalid") }
             if idFlags.contains(.upgraded) { notes.append("upgraded from 15 digits") }
             if idFlags.contains(.notOwn) { notes.append("birth date differs from the record's: guardian's ID?") }
+            if idFlags.contains(.dateConflict) { notes.append("birth date differs from the adult record's") }
             return notes.isEmpty ? text : text + " (" + notes.joined(separator: "; ") + ")"
         case .nameHanzi:
             guard nameFlags.contains(.hanzi) else { return nil }

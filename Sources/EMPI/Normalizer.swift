@@ -8,7 +8,8 @@ import HealthCardFoundation
 ///   character with surname readings for the family part (单 shan), placeholder names flagged;
 ///   Latin names case- and accent-folded, ü spellings folded, tokens sorted;
 /// - citizen IDs validated with `CitizenIDValidator` (15-digit numbers upgraded); an ID whose
-///   birth date is more than a year from the record's own is flagged as probably a guardian's;
+///   birth date is more than a year from the record's own is flagged as probably a guardian's
+///   on a minor's record, and as conflicting (compared by digits, never deterministic) on an adult's;
 /// - dates through `CalendarDate/init(lenient:)`; phones to digits without +86/0086;
 ///   region codes to integers; address lines parsed into divisions, road, number, compound,
 ///   building, unit and room (`ChineseAddress`); postcodes and localities to hashes.
@@ -17,6 +18,9 @@ public struct Normalizer: Sendable {
     public var today: CalendarDate
     /// An ID whose birth date differs from the record's by more than this is not the person's own.
     public var guardianToleranceDays: Int
+
+    /// 18 years: a record of someone older carries no guardian's ID.
+    static let adultAgeDays = 18 * 365 + 4
 
     public init(today: CalendarDate = .today(), guardianToleranceDays: Int = 366) {
         self.today = today
@@ -106,10 +110,13 @@ public struct Normalizer: Sendable {
                 if let birth = validation.birthDate {
                     out.idBirthDate = Int32(birth.year * 10_000 + birth.month * 100 + birth.day)
                     // Only a valid ID: an invalid one with a far-off date is more likely a typo.
+                    // Only a minor's record carries a guardian's ID; on an adult's the number is
+                    // someone else's or the date is wrong, and it is compared by its digits.
                     if validation.isValid, out.birthDate != 0,
                         abs(Int(out.birthDays) - birth.daysSinceEpoch) > guardianToleranceDays
                     {
-                        out.idFlags.insert(.notOwn)
+                        let minor = today.daysSinceEpoch - Int(out.birthDays) < Self.adultAgeDays
+                        out.idFlags.insert(minor ? .notOwn : .dateConflict)
                     }
                 }
                 if let sex = validation.sex { out.idSex = sex == .male ? 1 : 2 }

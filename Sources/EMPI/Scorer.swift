@@ -73,8 +73,12 @@ public struct Scorer: Sendable {
     }
 
     /// Levels that mean "the same value, written differently": their term-frequency u scales the
-    /// value frequency by u(level)/u(exact), as Splink's adjustment does.
-    static let referenceLevel: [String: String] = ["simplified": "exact", "normalized": "exact"]
+    /// value frequency by u(level)/u(exact), as Splink's adjustment does. A mistyped token
+    /// (`tokenTypo`) is the same name with a slip: a rare name mistyped is still rare (issue 18:
+    /// "Xiuming Deng" / "Xiuning Deng" with the same birth date weighed as much as "John Smith").
+    static let referenceLevel: [String: String] = [
+        "simplified": "exact", "normalized": "exact", "tokenTypo": "exact",
+    ]
 
     // MARK: Weights
 
@@ -208,8 +212,8 @@ public struct Scorer: Sendable {
         // homophones (王勇 / 王永 are both "Wang Yong"), found at a million records.
         // Latin names that agree after reordering or case folding (PHILLIPS Philip / Philip
         // Phillips) are one name; only pinyin derived from Hanzi hides the written difference.
-        let pinyinOnly =
-            latin == .normalized && (a.nameFlags.contains(.derivedLatin) || b.nameFlags.contains(.derivedLatin))
+        let derived = a.nameFlags.contains(.derivedLatin) || b.nameFlags.contains(.derivedLatin)
+        let pinyinOnly = latin == .normalized && derived
         let unknown =
             (hanzi == .null && (latin == .null || pinyinOnly)) || hanzi == .placeholder || latin == .placeholder
         let surname =
@@ -217,6 +221,10 @@ public struct Scorer: Sendable {
             || a.familyPinyinKeys.contains(where: b.familyPinyinKeys.contains)
         guard surname else { return false }
         switch (hanzi, latin) {
+        // Pinyin read off Hanzi has no typos: a passport spelling one syllable away from it (陈大欣
+        // "chen daxin" / "CHEN NAXIN") is a twin's other character as often as a slip.
+        case (.null, .tokenTypo) where derived, (.null, .jaroWinkler92) where derived:
+            return true
         // Latin tokens each within two edits (Stepanie Brwn / Stephanie Brown) are typos: twins'
         // given names differ by more than that (a Hanzi given name differs from a twin's in one
         // character, so there a one-character difference stays a twin's name).

@@ -67,7 +67,9 @@ struct EMPIAccuracyTests {
         // false pairs. Before, whole-value frequencies took ~6 bits from every small data set's
         // name + birth date and hid them, with recall 0.779.
         #expect(metrics.pairwise.precision >= 0.997, "\(report)")
-        #expect(metrics.pairwise.recall >= 0.88, "\(report)")  // 0.896 measured (built-in model)
+        // 0.896 measured; 0.922 since issue 18's third round (the finer Latin twins rule, typo
+        // term frequencies); precision 0.99756.
+        #expect(metrics.pairwise.recall >= 0.91, "\(report)")
         #expect((metrics.pairCompleteness ?? 0) >= 0.97, "\(report)")
     }
 

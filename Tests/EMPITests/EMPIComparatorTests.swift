@@ -225,6 +225,13 @@ struct EMPIComparatorTests {
         #expect(Comparator.latinName(F.name("Jiang Hai"), F.name("JIANG Haii")) == .tokenTypo, "short: one edit")
         #expect(Comparator.latinName(F.name("Jiang Hai"), F.name("JIANG Hui")) != .tokenTypo, "another name")
         #expect(Comparator.latinName(F.name("Jiang Hai"), F.name("JIANG Huii")) != .tokenTypo, "short: not two")
+        // A letter changed in a short token is a typo unless both tokens are pinyin syllables.
+        #expect(Comparator.latinName(F.name("Wei Zhang"), F.name("Wri Zhang")) == .tokenTypo, "wri is no syllable")
+        #expect(Comparator.latinName(F.name("Lin Chen"), F.name("L1n Chen")) == .tokenTypo, "OCR: a digit")
+        #expect(Comparator.latinName(F.name("Paul Smith"), F.name("Pail Smith")) == .tokenTypo)
+        #expect(Comparator.latinName(F.name("Yong Wang"), F.name("Ying Wang")) != .tokenTypo, "two syllables: names")
+        #expect(Comparator.isSyllable(Array("hui".utf8)) && Comparator.isSyllable(Array("lv".utf8)))
+        #expect(!Comparator.isSyllable(Array("wri".utf8)) && !Comparator.isSyllable(Array("paul".utf8)))
         #expect(JaroWinkler.similarity("MARTHA", "MARHTA") > 0.96)
         #expect(abs(JaroWinkler.similarity("DIXON", "DICKSONX") - 0.8133) < 0.001)
     }

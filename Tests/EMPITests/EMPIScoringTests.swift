@@ -241,6 +241,43 @@ struct EMPIScoringTests {
         #expect(score.vetoes.contains(.guardianID))
     }
 
+    @Test("an adult's record with an ID from another birth date: compared by its digits, not a guardian's")
+    func adultDateConflict() {
+        // A namesake's record carrying someone else's valid ID (born 1974) under a 1999 birth date.
+        let own = F.normalized(F.record("a", name: "Binrui Ma", birth: "1999-04-26", sex: "2", citizenID: F.id("11010519990426294")))
+        let other = F.normalized(F.record("b", name: "Binrui Ma", birth: "1999-04-26", sex: "2", citizenID: F.id("44030519740519904")))
+        #expect(!other.hasGuardianID && !other.hasOwnValidCitizenID)
+        #expect(other.normalizedValue(.citizenID)!.contains("adult"))
+        let score = Scorer().score(own, other)
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.different.rawValue))
+        #expect(score.vetoes.contains(.uncorroborated) && score.decision != .autoLink, "weight \(score.weight)")
+        // The same number with a wrong birth date on one record: agreement, but no deterministic link.
+        let typo = F.normalized(F.record("c", name: "Binrui Ma", birth: "1979-04-26", sex: "2", citizenID: F.id("11010519990426294")))
+        #expect(!typo.hasGuardianID && !typo.hasOwnValidCitizenID)
+        let same = Scorer().score(own, typo)
+        #expect(same.levels[.citizenID] == Int(CitizenIDLevel.exact.rawValue) && same.deterministicRule == nil)
+        #expect(same.decision == .autoLink, "weight \(same.weight)")
+        // A minor's record with such an ID still carries a guardian's.
+        let child = F.normalized(F.record("d", name: "马小宝", birth: "2015-04-26", citizenID: F.id("11010519990426294")))
+        #expect(child.hasGuardianID)
+    }
+
+    @Test("veto: a passport spelling one syllable from a Hanzi name's pinyin can be a twin (陈大欣 / CHEN NAXIN)")
+    func vetoPinyinTypoTwins() {
+        let hanzi = F.record(
+            "h", name: "陈大欣", birth: "2003-04-11", sex: "2", address: "四川省遂宁市船山区人民大道751号")
+        var pinyin = hanzi
+        pinyin.id = "p"
+        pinyin.fullName = "CHEN NAXIN"
+        let score = Scorer().score(F.normalized(hanzi), F.normalized(pinyin))
+        #expect(score.levels[.nameLatin] == Int(LatinNameLevel.tokenTypo.rawValue))
+        #expect(score.vetoes.contains(.likelyTwins) && score.decision != .autoLink)
+        // Between two passport spellings the same slip is a typo.
+        var other = pinyin
+        other.fullName = "CHEN DAXIN"
+        #expect(!Scorer().score(F.normalized(other), F.normalized(pinyin)).vetoes.contains(.likelyTwins))
+    }
+
     @Test("the same guardian's ID on two records of one child does not veto them")
     func guardianIDSameChild() {
         let guardian = F.id("11010519800506123")
@@ -328,6 +365,51 @@ struct EMPIScoringTests {
         let score = Scorer().score(F.normalized(hanzi), F.normalized(pinyin))
         #expect(score.vetoes.contains(.likelyTwins))
         #expect(score.decision != .autoLink, "weight \(score.weight)")
+    }
+
+    @Test("veto: likely twins in Latin names: another given name, not a typo of it")
+    func vetoLatinTwins() {
+        func pair(_ x: String, _ y: String) -> ScoredPair {
+            let a = F.record(
+                "a", name: x, birth: "2010-03-04", sex: "1", phone: "07700900123", address: "12 High Street")
+            var b = a
+            b.id = "b"
+            b.fullName = y
+            return Scorer().score(F.normalized(a), F.normalized(b))
+        }
+        // Twins: two given names, or two syllables that are each a name (Hai / Hui).
+        #expect(pair("Wang Hai", "Wang Hui").vetoes.contains(.likelyTwins))
+        #expect(pair("Emily Brown", "Sarah Brown").vetoes.contains(.likelyTwins))
+        // One person with typos: a letter changed in a syllable that is none after it (a keyboard
+        // slip, an OCR digit), or every token within two edits.
+        for (x, y) in [("Wang Wei", "Wang Wri"), ("Chen Lin", "Chen L1n"), ("Stephanie Brown", "Stepanie Brwn")] {
+            let score = pair(x, y)
+            #expect(!score.vetoes.contains(.likelyTwins), "\(x) / \(y)")
+            #expect(score.decision == .autoLink, "\(x) / \(y): weight \(score.weight)")
+        }
+    }
+
+    @Test("term frequency on a mistyped token: a rare name mistyped weighs more than a common one")
+    func termFrequencyTokenTypo() {
+        var records = (0..<200).map { F.normalized(F.record("c\($0)", name: "John Smith")) }
+        records += (0..<200).map { F.normalized(F.record("o\($0)", name: "Mary Jones")) }
+        records.append(F.normalized(F.record("r1", name: "Xiuming Deng")))
+        records.append(F.normalized(F.record("r2", name: "Xiuning Deng")))
+        records.append(F.normalized(F.record("c-typo", name: "Jonh Smith")))
+        TermFrequencies(records: records).annotate(&records)
+        let scorer = Scorer()
+        let rare = scorer.score(records[400], records[401])
+        let common = scorer.score(records[0], records[402])
+        #expect(rare.levels[.nameLatin] == Int(LatinNameLevel.tokenTypo.rawValue))
+        #expect(common.levels[.nameLatin] == Int(LatinNameLevel.tokenTypo.rawValue))
+        #expect(rare.weight > common.weight + 5, "rare \(rare.weight), common \(common.weight)")
+        // Without frequencies the level's own u applies, between the two.
+        let plain = scorer.score(F.name("Xiuming Deng"), F.name("Xiuning Deng"))
+        #expect(plain.weight < rare.weight && plain.weight > common.weight)
+        let e = scorer.explain(
+            F.record("r1", name: "Xiuming Deng"), records[400], F.record("r2", name: "Xiuning Deng"), records[401])
+        #expect(e.partsSum == e.totalWeight)
+        #expect(e.fields.first { $0.field == .nameLatin }?.termFrequencyU != nil)
     }
 
     @Test("veto: a persistent not-the-same-person assertion")

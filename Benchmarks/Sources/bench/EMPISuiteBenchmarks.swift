@@ -148,17 +148,25 @@ enum EMPISuiteBenchmarks {
     ) {
         var linked = Set<RecordPair>()
         var falseLinks: [String: Int] = [:]
+        var falseExamples: [String: [String]] = [:]
+        let raw = suite.left + (suite.right ?? [])
         for pair in result.pairs where pair.decision == .autoLink && across(pair) {
             if truth[pair.a] == truth[pair.b] {
                 linked.insert(RecordPair(pair.a, pair.b))
             } else {
-                falseLinks[failureClass(result.normalized[pair.a], result.normalized[pair.b]), default: 0] += 1
+                let label = failureClass(result.normalized[pair.a], result.normalized[pair.b])
+                falseLinks[label, default: 0] += 1
+                if falseExamples[label, default: []].count < exampleCount {
+                    falseExamples[label, default: []].append(
+                        describe(raw[pair.a]) + "  ~  " + describe(raw[pair.b]) + String(format: "  (W %.1f)", pair.weight))
+                }
             }
         }
         let scorer = Scorer(model: result.model)
         var recordsOfPerson: [Int: [Int]] = [:]
         for (record, person) in truth.enumerated() { recordsOfPerson[person, default: []].append(record) }
         var classes: [String: Int] = [:]
+        var examples: [String: [String]] = [:]
         let leftCount = suite.right == nil ? nil : suite.left.count
         for records in recordsOfPerson.values {
             for x in records.indices {
@@ -169,18 +177,38 @@ enum EMPISuiteBenchmarks {
                     let score = scorer.score(result.normalized[i], result.normalized[j])
                     let vetoes = score.vetoes.isEmpty ? "" : " veto " + score.vetoes.vetoes.map { $0.rawValue }.joined(separator: "+")
                     let reason = score.decision == .autoLink ? "auto-link (cluster)" : "p " + (score.probability < 0.5 ? "<0.5" : "<0.99") + vetoes
-                    classes[reason + " · " + failureClass(result.normalized[i], result.normalized[j]), default: 0] += 1
+                    let label = reason + " · " + failureClass(result.normalized[i], result.normalized[j])
+                    classes[label, default: 0] += 1
+                    if examples[label, default: []].count < exampleCount {
+                        examples[label, default: []].append(
+                            describe(raw[i]) + "  ~  " + describe(raw[j]) + String(format: "  (W %.1f)", score.weight))
+                    }
                 }
             }
         }
         print("\nNot auto-linked, \(suite.name) \(label), by class:")
         for (name, count) in classes.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(25) {
             print("  \(count)  \(name)")
+            for example in examples[name] ?? [] { print("        " + example) }
         }
         print("False links, \(suite.name) \(label), by class:")
         for (name, count) in falseLinks.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(10) {
             print("  \(count)  \(name)")
+            for example in falseExamples[name] ?? [] { print("        " + example) }
         }
+    }
+
+    /// `EMPI_SUITE_EXAMPLES=N`: N raw record pairs printed under each class of misses (default 0).
+    static let exampleCount = EMPIBenchmarks.environment("EMPI_SUITE_EXAMPLES", 0)
+
+    /// A record's raw fields on one line, for the examples of a miss class.
+    static func describe(_ record: PersonRecord) -> String {
+        let name = record.fullName ?? [record.familyName, record.givenName].compactMap { $0 }.joined(separator: "|")
+        let fields: [String?] = [
+            name, record.birthDate, record.sex, record.identifiers.map(\.value).joined(separator: "/"), record.phone,
+            record.addressLines.first, record.locality, record.postcode,
+        ]
+        return fields.map { $0 ?? "-" }.joined(separator: "; ")
     }
 
     /// The comparison levels of the identifying fields of a pair, as one label.
