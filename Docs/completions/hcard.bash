@@ -2746,7 +2746,7 @@ _hcard_blacklist_export() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--db --actor --source --out)
+    non_repeating_options=(--db --actor --source --out --since)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
@@ -2761,6 +2761,9 @@ _hcard_blacklist_export() {
         return
         ;;
     '--out')
+        return
+        ;;
+    '--since')
         return
         ;;
     esac
@@ -2811,13 +2814,13 @@ _hcard_platform_export() {
     repeating_flags=()
     non_repeating_flags=(-h --help)
     repeating_options=()
-    non_repeating_options=(--kind --db --actor --source --out)
+    non_repeating_options=(--kind --db --actor --source --out --since)
     __hcard_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--kind')
-        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'
+        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'$'\n''blacklist-changes'$'\n''whitelist-changes'
         return
         ;;
     '--db')
@@ -2830,6 +2833,9 @@ _hcard_platform_export() {
         return
         ;;
     '--out')
+        return
+        ;;
+    '--since')
         return
         ;;
     esac
@@ -2845,7 +2851,7 @@ _hcard_platform_import() {
     # Offer option value completions
     case "${prev}" in
     '--kind')
-        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'
+        __hcard_add_completions -W 'card'$'\n''blacklist'$'\n''whitelist'$'\n''resident'$'\n''oplog'$'\n''blacklist-changes'$'\n''whitelist-changes'
         return
         ;;
     '--db')

@@ -1926,6 +1926,7 @@ _hcard_blacklist_export() {
         '--actor[Who performs the operation (recorded in the operation log).]:actor:'
         '--source[This platform'\''s name, written in the header.]:source:'
         '--out[The file to write (default\: standard output).]:out:'
+        '--since[Blacklist or whitelist only\: write just the changes after this list version (a blacklist-changes file of numbered adds and removes). The version a file brings the receiver to is printed (on standard error when the file goes to standard output).]:since:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -1978,13 +1979,14 @@ _hcard_platform() {
 
 _hcard_platform_export() {
     local -i ret=1
-    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog')
+    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog' 'blacklist-changes' 'whitelist-changes')
     local -ar arg_specs=(
-        '--kind[card, blacklist, whitelist, resident or oplog.]:kind:{__hcard_complete "${___kind[@]}"}'
+        '--kind[card, blacklist, whitelist, resident, oplog, blacklist-changes or whitelist-changes.]:kind:{__hcard_complete "${___kind[@]}"}'
         '--db[The EMPI index file holding the accounts (created if missing).]:db:'
         '--actor[Who performs the operation (recorded in the operation log).]:actor:'
         '--source[This platform'\''s name, written in the header.]:source:'
         '--out[The file to write (default\: standard output).]:out:'
+        '--since[Blacklist or whitelist only\: write just the changes after this list version (a blacklist-changes file of numbered adds and removes). The version a file brings the receiver to is printed (on standard error when the file goes to standard output).]:since:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
@@ -1994,7 +1996,7 @@ _hcard_platform_export() {
 
 _hcard_platform_import() {
     local -i ret=1
-    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog')
+    local -ar ___kind=('card' 'blacklist' 'whitelist' 'resident' 'oplog' 'blacklist-changes' 'whitelist-changes')
     local -ar arg_specs=(
         '--kind[card, blacklist, whitelist, resident or oplog.]:kind:{__hcard_complete "${___kind[@]}"}'
         '--db[The EMPI index file holding the accounts (created if missing).]:db:'

@@ -228,7 +228,7 @@ public final class GateStation {
                 if case .string(let value) = line["id"] { id = value }
                 if case .number(let value) = line["temperature"] { temperature = value }
                 guard scanned != nil || id != nil else { throw HealthCardError.malformed("scan line: neither text nor id") }
-                let credential: Credential = scanned.map { Credential(scanned: $0, presentedBy: id) } ?? .idNumber(id ?? "")
+                let credential = Credential(presented: scanned, idNumber: id)
                 present(credential, text: text, temperature: temperature, source: source)
             } catch {
                 // A garbled line is no passage: nobody can be named, and the door stays closed.

@@ -105,37 +105,45 @@ extension PatientIndex {
     ) throws -> StewardshipResult {
         let now = now ?? clock.now()
         return try write { db, _ in
-            let from = try Self.requireLivePerson(db, subsumed)
-            let to = try Self.requireLivePerson(db, survivor)
-            guard from != to else {
-                throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) and \(survivor) are already one person (\(to))")
-            }
-            let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM link WHERE person = ? ORDER BY record"), arguments: [from])
-                .map { row in
-                    MergeSnapshot.LinkRow(
-                        record: row["record"], person: row["person"], provenance: row["provenance"],
-                        probability: row["probability"], explanation: row["explanation"], time: row["time"],
-                        actor: row["actor"])
-                }
-            var snapshot = MergeSnapshot(
-                subsumedGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [from]) ?? "{}",
-                survivorGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [to]) ?? "{}",
-                links: links)
-            try db.cachedStatement(sql: "UPDATE link SET person = ? WHERE person = ?").execute( arguments: [to, from])
-            try db.cachedStatement(sql: "UPDATE person SET status = 'merged', mergedInto = ? WHERE id = ?").execute( arguments: [to, from])
-            snapshot.accounts = try AccountService.personMerged(db, subsumed: from, survivor: to)
-            try db.cachedStatement(sql: "INSERT INTO mergeHistory (subsumed, survivor, snapshot, actor, time) VALUES (?, ?, ?, ?, ?)").execute(
-                arguments: [from, to, try Self.json(snapshot), actor, Self.stamp(now)])
-            let mergeID = db.lastInsertedRowID
-            try Self.refreshGolden(db, person: to, survivorship: survivorship)
-            var payload: [String: JSONValue] = ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))]
-            if let accounts = snapshot.accounts, !accounts.isEmpty { payload["accounts"] = .array(accounts.map(JSONValue.string)) }
-            let event = try Self.appendEvent(db, .merge, person: to, record: nil, payload: payload, actor: actor, now: now)
-            return (
-                StewardshipResult(record: nil, person: EnterpriseID(to), other: EnterpriseID(from), event: event),
-                links.map { .assign(row: $0.record, person: to) }
-            )
+            try Self.merge(db, subsumed, into: survivor, actor: actor, now: now, survivorship: survivorship)
         }
+    }
+
+    /// ``merge(_:into:actor:now:)`` inside a write transaction.
+    static func merge(
+        _ db: Database, _ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date,
+        survivorship: Survivorship
+    ) throws -> (StewardshipResult, [CacheChange]) {
+        let from = try Self.requireLivePerson(db, subsumed)
+        let to = try Self.requireLivePerson(db, survivor)
+        guard from != to else {
+            throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) and \(survivor) are already one person (\(to))")
+        }
+        let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM link WHERE person = ? ORDER BY record"), arguments: [from])
+            .map { row in
+                MergeSnapshot.LinkRow(
+                    record: row["record"], person: row["person"], provenance: row["provenance"],
+                    probability: row["probability"], explanation: row["explanation"], time: row["time"],
+                    actor: row["actor"])
+            }
+        var snapshot = MergeSnapshot(
+            subsumedGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [from]) ?? "{}",
+            survivorGolden: try String.fetchOne(db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [to]) ?? "{}",
+            links: links)
+        try db.cachedStatement(sql: "UPDATE link SET person = ? WHERE person = ?").execute( arguments: [to, from])
+        try db.cachedStatement(sql: "UPDATE person SET status = 'merged', mergedInto = ? WHERE id = ?").execute( arguments: [to, from])
+        snapshot.accounts = try AccountService.personMerged(db, subsumed: from, survivor: to)
+        try db.cachedStatement(sql: "INSERT INTO mergeHistory (subsumed, survivor, snapshot, actor, time) VALUES (?, ?, ?, ?, ?)").execute(
+            arguments: [from, to, try Self.json(snapshot), actor, Self.stamp(now)])
+        let mergeID = db.lastInsertedRowID
+        try Self.refreshGolden(db, person: to, survivorship: survivorship)
+        var payload: [String: JSONValue] = ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))]
+        if let accounts = snapshot.accounts, !accounts.isEmpty { payload["accounts"] = .array(accounts.map(JSONValue.string)) }
+        let event = try Self.appendEvent(db, .merge, person: to, record: nil, payload: payload, actor: actor, now: now)
+        return (
+            StewardshipResult(record: nil, person: EnterpriseID(to), other: EnterpriseID(from), event: event),
+            links.map { .assign(row: $0.record, person: to) }
+        )
     }
 
     /// Reverses the latest merge of `subsumed` (its retired ID): its links, its person row and the
@@ -215,38 +223,74 @@ extension PatientIndex {
     ) throws -> ReviewItem {
         let now = now ?? clock.now()
         return try write { db, _ in
+            try Self.resolveReview(db, id, resolution, actor: actor, now: now, survivorship: survivorship)
+        }
+    }
+
+    /// Review item `id` settled by merging: the person its record is linked to is merged into the
+    /// candidate `survivor` (reversibly: ``unmerge(_:actor:now:)``), and the item is resolved as a
+    /// link to `survivor`, in one transaction, so a failure leaves neither half.
+    ///
+    /// - Throws: `unknownReview`; `invalidOperation` when the item is resolved already or
+    ///   `survivor` is not one of its candidates.
+    public func mergeReview(_ id: Int64, into survivor: EnterpriseID, actor: String, now: Date? = nil) throws -> ReviewItem {
+        let now = now ?? clock.now()
+        return try write { db, _ in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
                 throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
             }
-            var item = try Self.reviewItem(db, row)
-            guard item.status == .open else {
-                throw HealthCardError(code: .invalidOperation, reason: "review item \(id) is already resolved (\(item.resolution ?? ""))")
+            let item = try Self.reviewItem(db, row)
+            let candidates = try item.candidates.compactMap { try Self.resolve(db, $0.person.rawValue) }
+            guard let target = try Self.resolve(db, survivor.rawValue), candidates.contains(target) else {
+                throw HealthCardError(code: .invalidOperation, reason: "person \(survivor) is not a candidate of review item \(id)")
             }
-            let recordRow: Int64 = row["record"]
             var changes: [CacheChange] = []
-            let text: String
-            switch resolution {
-            case .link(let person):
-                let target = try Self.requireLivePerson(db, person)
-                _ = try Self.manualLink(
-                    db, row: recordRow, record: item.record, to: target, actor: actor, now: now, survivorship: survivorship)
-                changes.append(.assign(row: recordRow, person: target))
-                text = "link:\(target)"
-            case .separate:
-                let own = try Self.person(ofRecord: recordRow, db)
-                for candidate in item.candidates {
-                    guard let live = try Self.resolve(db, candidate.person.rawValue), live != own else { continue }
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)").execute(
-                        arguments: [recordRow, live, Self.stamp(now), actor])
-                }
-                text = "separate"
+            let own = try Self.person(ofRecord: row["record"], db)
+            if own != target {
+                changes += try Self.merge(
+                    db, EnterpriseID(own), into: EnterpriseID(target), actor: actor, now: now, survivorship: survivorship
+                ).1
             }
-            try db.cachedStatement(sql: "UPDATE review SET status = 'resolved', resolution = ?, actor = ?, resolved = ? WHERE id = ?").execute(
-                arguments: [text, actor, Self.stamp(now), id])
-            item.status = .resolved
-            item.resolution = text
-            item.actor = actor
-            return (item, changes)
+            let (resolved, more) = try Self.resolveReview(db, id, .link(EnterpriseID(target)), actor: actor, now: now, survivorship: survivorship)
+            return (resolved, changes + more)
         }
+    }
+
+    /// ``resolveReview(_:_:actor:now:)`` inside a write transaction.
+    static func resolveReview(
+        _ db: Database, _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date, survivorship: Survivorship
+    ) throws -> (ReviewItem, [CacheChange]) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
+            throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
+        }
+        var item = try Self.reviewItem(db, row)
+        guard item.status == .open else {
+            throw HealthCardError(code: .invalidOperation, reason: "review item \(id) is already resolved (\(item.resolution ?? ""))")
+        }
+        let recordRow: Int64 = row["record"]
+        var changes: [CacheChange] = []
+        let text: String
+        switch resolution {
+        case .link(let person):
+            let target = try Self.requireLivePerson(db, person)
+            _ = try Self.manualLink(
+                db, row: recordRow, record: item.record, to: target, actor: actor, now: now, survivorship: survivorship)
+            changes.append(.assign(row: recordRow, person: target))
+            text = "link:\(target)"
+        case .separate:
+            let own = try Self.person(ofRecord: recordRow, db)
+            for candidate in item.candidates {
+                guard let live = try Self.resolve(db, candidate.person.rawValue), live != own else { continue }
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO assertion (record, person, time, actor) VALUES (?, ?, ?, ?)").execute(
+                    arguments: [recordRow, live, Self.stamp(now), actor])
+            }
+            text = "separate"
+        }
+        try db.cachedStatement(sql: "UPDATE review SET status = 'resolved', resolution = ?, actor = ?, resolved = ? WHERE id = ?").execute(
+            arguments: [text, actor, Self.stamp(now), id])
+        item.status = .resolved
+        item.resolution = text
+        item.actor = actor
+        return (item, changes)
     }
 }

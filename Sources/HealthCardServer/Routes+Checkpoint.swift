@@ -55,7 +55,7 @@ extension HealthCardServer {
                     throw APIProblem.badRequest("temperature \(temperature) °C is not a body temperature (25…45)")
                 }
                 let credential: Credential =
-                    body.text.map { Credential(scanned: $0, presentedBy: body.id) } ?? .idNumber(body.id ?? "")
+                    Credential(presented: body.text, idNumber: body.id)
                 let decider = try CheckpointDecider(
                     policy: self.checkpoints.policy, trustList: self.verification.trustList,
                     revocations: try self.verification.currentRevocations(), clockSkew: self.verification.clockSkew,

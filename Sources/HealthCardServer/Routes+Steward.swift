@@ -51,7 +51,7 @@ extension HealthCardServer {
                 request, context, client in
                 let id = try Self.reviewID(context)
                 let survivor = try Self.personField(try await self.stewardForm(request))
-                try self.mergeReview(id, into: survivor, actor: Self.actor(client))
+                _ = try self.index.mergeReview(id, into: survivor, actor: Self.actor(client))
                 return HTML.redirect("/steward/reviews")
             },
             Endpoint(.get, "/steward/persons/{id}", roles: [.steward], audit: .lookup, page: true) {
@@ -160,25 +160,7 @@ extension HealthCardServer {
         return EnterpriseID(id)
     }
 
-    // MARK: Operations the pages combine
-
-    /// "Merge": the person the reviewed record belongs to is merged into `survivor` (so every
-    /// record of it follows, reversibly: `unmerge`), then the review is resolved as a link to
-    /// `survivor`. Two index transactions; if the second fails the merge stands and the review
-    /// stays open, which the queue then shows.
-    func mergeReview(_ id: Int64, into survivor: EnterpriseID, actor: String) throws {
-        guard let item = try index.reviews().first(where: { $0.id == id }) else {
-            throw HealthCardError(code: .unknownReview, reason: "no open review item \(id)")
-        }
-        guard item.candidates.contains(where: { $0.person == survivor }) else {
-            throw APIProblem.badRequest("person \(survivor) is not a candidate of review \(id)")
-        }
-        let current = try index.personOf(item.record)
-        if try index.resolve(survivor) != current {
-            _ = try index.merge(current, into: survivor, actor: actor)
-        }
-        _ = try index.resolveReview(id, .link(survivor), actor: actor)
-    }
+    // MARK: What the pages show
 
     /// What the queue shows of one review item: the record, each candidate, the explanation.
     func reviewView(_ item: ReviewItem) throws -> StewardPage.Review {

@@ -174,20 +174,34 @@ public final class PCSCContext: Sendable {
     ///   - reader: the reader's PC/SC name.
     ///   - protocols: the protocols the caller can speak; the reader picks one the card's ATR
     ///     offers. A T=0 card must then be driven through `T0Channel`.
+    ///
+    /// Another program sharing the reader may reset the card between `SCardConnect` and the first
+    /// `SCardStatus` (`SCARD_W_RESET_CARD`). A new connection has no state to lose, so it connects
+    /// again, up to ``connectAttempts`` times, rather than report a card that never left.
     /// - Throws: ``ReaderError`` "no card in reader …", "reader … not available", "in exclusive use".
     public func connect(to reader: String, protocols: PCSCProtocols = [.t0, .t1]) throws(ReaderError) -> PCSCCard {
-        var card = SCARDHANDLE()
-        var active = DWORD(0)
-        do {
-            try lock.withLock { _ throws(PCSCError) in
-                try pcsc_check(
-                    SCardConnect(handle, reader, DWORD(SCARD_SHARE_SHARED), DWORD(protocols.rawValue), &card, &active))
+        var attempt = 1
+        while true {
+            var card = SCARDHANDLE()
+            var active = DWORD(0)
+            do {
+                try lock.withLock { _ throws(PCSCError) in
+                    try pcsc_check(
+                        SCardConnect(handle, reader, DWORD(SCARD_SHARE_SHARED), DWORD(protocols.rawValue), &card, &active))
+                }
+            } catch {
+                throw .from(error, call: "SCardConnect", reader: reader)
             }
-        } catch {
-            throw .from(error, call: "SCardConnect", reader: reader)
+            do {
+                return try PCSCCard(context: self, handle: card, reader: reader, activeProtocol: PCSCProtocol(active))
+            } catch where error.underlyingError == .resetCard && attempt < Self.connectAttempts {
+                attempt += 1
+            }
         }
-        return try PCSCCard(context: self, handle: card, reader: reader, activeProtocol: PCSCProtocol(active))
     }
+
+    /// How often ``connect(to:protocols:)`` connects when another program resets the card meanwhile.
+    public static let connectAttempts = 3
 }
 
 /// The transmission protocols a caller accepts in ``PCSCContext/connect(to:protocols:)``.

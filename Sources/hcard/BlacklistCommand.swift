@@ -14,6 +14,7 @@ struct BlacklistCommand: ParsableCommand {
               hcard blacklist add --db empi.sqlite --card 110105198503120012 --reason "stolen"
               hcard blacklist remove --db empi.sqlite --card 110105198503120012 --reason "found"
               hcard blacklist export --db empi.sqlite --source CITY-110100 --out blacklist.txt
+              hcard blacklist export --db empi.sqlite --since 42 --out blacklist-changes.txt
               hcard blacklist import --db empi.sqlite blacklist.txt
             """,
         subcommands: [Add.self, Remove.self, List.self, Export.self, Import.self]
@@ -102,7 +103,8 @@ struct PlatformCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a platform file.",
             discussion: "Example:\n  hcard platform export --db empi.sqlite --kind card --source CITY-110100 --out card.txt")
-        @Option(help: "card, blacklist, whitelist, resident or oplog.") var kind: PlatformFile.Kind
+        @Option(help: "card, blacklist, whitelist, resident, oplog, blacklist-changes or whitelist-changes.")
+        var kind: PlatformFile.Kind
         @OptionGroup var exchange: PlatformExportOptions
 
         func run() throws { try exchange.export(kind) }
@@ -125,13 +127,36 @@ struct PlatformExportOptions: ParsableArguments {
     @OptionGroup var store: AccountStoreOptions
     @Option(help: "This platform's name, written in the header.") var source = "hcard"
     @Option(help: "The file to write (default: standard output).") var out: String?
+    @Option(
+        help: """
+            Blacklist or whitelist only: write just the changes after this list version (a \
+            blacklist-changes file of numbered adds and removes). The version a file brings the \
+            receiver to is printed (on standard error when the file goes to standard output).
+            """)
+    var since: Int64?
 
     func export(_ kind: PlatformFile.Kind) throws {
         if let out { try AtomicFile.refuseOverwritingInput(out, inputs: [store.db]) }
-        let text = try store.open().export(kind, source: source).text
-        guard let out else { return print(text, terminator: "") }
+        let accounts = try store.open()
+        var text: String
+        var version: Int64?
+        if kind.changes != nil {
+            let download = try accounts.downloadList(kind, since: since, source: source)
+            (text, version) = (download.file.text, download.version)
+        } else {
+            guard since == nil else {
+                throw ValidationError("--since applies to the blacklist and whitelist, not to \(kind.rawValue) files")
+            }
+            text = try accounts.export(kind, source: source).text
+        }
+        let versionNote = version.map { " (list version \($0))" } ?? ""
+        guard let out else {
+            print(text, terminator: "")
+            if let version { FileHandle.standardError.write(Data("list version \(version)\n".utf8)) }
+            return
+        }
         try AtomicFile.write(Array(text.utf8), to: out)
-        print("wrote \(out)")
+        print("wrote \(out)\(versionNote)")
     }
 }
 
@@ -143,10 +168,10 @@ struct PlatformImportOptions: ParsableArguments {
     func `import`(_ kind: PlatformFile.Kind) throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         do {
-            let parsed = try PlatformFile(parsing: text, expected: kind, file: file)
+            let parsed = try PlatformFile(parsing: text, importingInto: kind, file: file)
             let summary = try store.open().import(parsed, name: file, actor: store.actor)
             if json { return try printJSON(summary, isoDates: true) }
-            print("\(file): \(summary.records) \(kind.rawValue) records, \(summary.applied) applied, "
+            print("\(file): \(summary.records) \(parsed.kind.rawValue) records, \(summary.applied) applied, "
                 + "\(summary.records - summary.applied) already present")
         } catch let rejected as PlatformFile.Rejected {
             FileHandle.standardError.write(Data((rejected.description + "\n").utf8))

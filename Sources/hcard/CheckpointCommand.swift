@@ -218,7 +218,7 @@ struct CheckpointCommand: ParsableCommand {
         /// The credential from a text, an image file or an ID number, as the options give them.
         static func credential(text: String?, image: String?, id: String?, maxPixels: Int) -> Credential {
             guard let image else {
-                return text.map { Credential(scanned: trimmingLineEnd($0), presentedBy: id) } ?? .idNumber(id ?? "")
+                return Credential(presented: text.map(trimmingLineEnd), idNumber: id)
             }
             let name = (image as NSString).lastPathComponent
             do {

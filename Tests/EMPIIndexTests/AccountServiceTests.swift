@@ -174,6 +174,60 @@ struct AccountServiceTests {
         #expect(try target.service.account(citizenID: "110105198503120012")?.electronicCardID == li.electronicCardID)
     }
 
+    @Test("incremental lists: a receiver that applies the changes since its version mirrors the blacklist and whitelist")
+    func incrementalLists() throws {
+        let source = try AccountFixture()
+        let target = try AccountFixture()
+        _ = try source.service.register(AccountFixture.liMing, channel: "app", physicalCard: "HC0001")
+        try source.service.addToBlacklist("HC9999", reason: "stolen")
+        var versions: [PlatformFile.Kind: Int64] = [:]
+        for list in [PlatformFile.Kind.blacklist, .whitelist] {
+            let whole = try source.service.downloadList(list, since: nil, source: "CITY")
+            #expect(whole.file.kind == list)
+            _ = try target.service.import(try PlatformFile(parsing: whole.file.text, expected: list))
+            versions[list] = whole.version
+        }
+        // Every writer changes the log: a lost card, a found one, an import, a direct add.
+        _ = try source.service.reportLost("HC0001")
+        try source.service.removeFromBlacklist("HC9999", reason: "found")
+        try source.service.addToBlacklist("HC7777", reason: "forged")
+        _ = try source.service.import(
+            PlatformFile(kind: .blacklist, source: "PROVINCE", created: AccountFixture.now, records: [["HC5555", "stolen", "2026-03-01T08:00:00Z"]]))
+        try source.service.addToBlacklist("HC9999", reason: "stolen again")
+        for list in [PlatformFile.Kind.blacklist, .whitelist] {
+            let changes = try source.service.downloadList(list, since: versions[list], source: "CITY")
+            #expect(changes.file.kind == list.changes)
+            let numbers = changes.file.records.compactMap { Int64($0[0]) }
+            #expect(numbers == numbers.sorted() && numbers.allSatisfy { $0 > versions[list]! && $0 <= changes.version })
+            _ = try target.service.import(try PlatformFile(parsing: changes.file.text))
+        }
+        #expect(try target.service.blacklistEntries() == source.service.blacklistEntries())
+        #expect(try target.service.whitelistEntries() == source.service.whitelistEntries())
+        #expect(try source.service.blacklistEntries().map(\.number) == ["HC0001", "HC5555", "HC7777", "HC9999"])
+
+        // Nothing new: an empty change file at the same version; a version never given is refused.
+        let latest = try source.service.downloadList(.blacklist, since: nil, source: "CITY").version
+        let empty = try source.service.downloadList(.blacklist, since: latest, source: "CITY")
+        #expect(empty.file.records.isEmpty && empty.version == latest)
+        #expect(throws: HealthCardError.self) { try source.service.downloadList(.blacklist, since: latest + 1, source: "CITY") }
+        #expect(throws: HealthCardError.self) { try source.service.downloadList(.card, since: nil, source: "CITY") }
+
+        // A change file out of order or with an unknown change is rejected whole.
+        let bad = PlatformFile(
+            kind: .blacklistChanges, source: "CITY", created: AccountFixture.now,
+            records: [
+                ["5", "add", "HC1", "stolen", "2026-03-01T08:00:00Z"], ["4", "add", "HC2", "stolen", "2026-03-01T08:00:00Z"],
+                ["6", "delete", "HC3", "stolen", "2026-03-01T08:00:00Z"], ["x", "add", "HC4", "stolen", "2026-03-01T08:00:00Z"],
+            ])
+        let before = try target.dump()
+        #expect {
+            try target.service.import(try PlatformFile(parsing: bad.text), name: "changes.txt")
+        } throws: { error in
+            (error as? PlatformFile.Rejected)?.errors.map(\.line) == [3, 4, 5]
+        }
+        #expect(try target.dump() == before)
+    }
+
     @Test("a malformed or corrupted platform file is rejected whole, every bad line named, nothing applied")
     func malformedFile() throws {
         let fixture = try AccountFixture()

@@ -7,7 +7,7 @@ import Testing
 struct UmbrellaTests {
     @Test("one type from each target is visible through the umbrella")
     func reexports() throws {
-        #expect(try CitizenIDValidator().validate("11010519491231002X").isValid)  // HealthCardFoundation
+        #expect(CitizenIDValidator().validate("11010519491231002X").isValid)  // HealthCardFoundation
         #expect(SM3.hash(Array("abc".utf8)).count == 32)  // HealthCardCrypto
         #expect(ResidentCardFileSystem.DF.ddf1.rawValue == 0xDDF1)  // ResidentCard
         #expect(VirtualSAM.testPIN.isEmpty == false)  // ResidentCardEmulator

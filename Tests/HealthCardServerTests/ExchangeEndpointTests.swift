@@ -40,4 +40,52 @@ struct ExchangeEndpointTests {
         #expect(status.json["blacklisted"] == .string("stolen"), "\(status.json)")
         await live.stop()
     }
+
+    @Test("incremental download: List-Version on every answer; since it, only the changes; a change file uploads")
+    func incrementalDownload() async throws {
+        let live = try await LiveServer.start()
+        let partner = try await live.key("city-310100", [.exchange])
+        try live.server.accounts.addToBlacklist("HC0001", reason: "reported stolen")
+        let whole = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)
+        #expect(whole.status == 200)
+        let version = try #require(whole.header("List-Version").flatMap(Int64.init))
+        #expect(try PlatformFile(parsing: String(decoding: whole.body, as: UTF8.self), expected: .blacklist).records.count == 1)
+
+        try live.server.accounts.addToBlacklist("HC0002", reason: "forged")
+        try live.server.accounts.removeFromBlacklist("HC0001", reason: "found")
+        let changes = try await live.call(
+            "GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], query: ["since": String(version)], key: partner)
+        #expect(changes.status == 200)
+        let file = try PlatformFile(parsing: String(decoding: changes.body, as: UTF8.self), expected: .blacklistChanges)
+        #expect(file.records.map { [$0[1], $0[2]] } == [["add", "HC0002"], ["remove", "HC0001"]])
+        let next = try #require(changes.header("List-Version").flatMap(Int64.init))
+        // Versions count the changes of both lists: the found card's whitelist entry is the last.
+        #expect(file.records.last.flatMap { Int64($0[0]) } == next - 1)
+        let none = try await live.call(
+            "GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], query: ["since": String(next)], key: partner)
+        #expect(try PlatformFile(parsing: String(decoding: none.body, as: UTF8.self)).records.isEmpty)
+        #expect(none.header("List-Version") == String(next))
+
+        // A version this platform never gave, or not a number: the whole list must be fetched again.
+        let ahead = try await live.call(
+            "GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], query: ["since": String(next + 5)], key: partner)
+        #expect(ahead.status == 409 && ahead.json["error"] == .string("invalidOperation"), "\(ahead.json)")
+        let garbage = try await live.call(
+            "GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], query: ["since": "-1"], key: partner)
+        #expect(garbage.status == 400)
+
+        // Another platform's change file: its adds and removes are applied in order.
+        let theirs = PlatformFile(
+            kind: .blacklistChanges, source: "CITY-310100", created: Date(),
+            records: [["7", "add", "HC7777", "stolen", "2026-03-01T08:00:00Z"], ["9", "remove", "HC0002", "forged", "2026-03-01T08:00:00Z"]])
+        let uploaded = try await live.call(
+            "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(theirs.text.utf8))
+        #expect(uploaded.status == 200, "\(uploaded.json)")
+        #expect(uploaded.json["applied"] == .number(2))
+        #expect(try live.server.accounts.blacklistEntries().map(\.number) == ["HC7777"])
+        let wrongList = try await live.call(
+            "POST", "/v1/exchange/{kind}", parameters: ["kind": "whitelist"], key: partner, body: Data(theirs.text.utf8))
+        #expect(wrongList.status == 400 && wrongList.json["error"] == .string("rejected"))
+        await live.stop()
+    }
 }

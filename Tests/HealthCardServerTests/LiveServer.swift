@@ -30,6 +30,8 @@ final class LiveServer: Sendable {
     struct Reply {
         let status: Int
         let body: Data
+        var response: HTTPURLResponse? = nil
+        func header(_ name: String) -> String? { response?.value(forHTTPHeaderField: name) }
         var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
     }
 
@@ -105,7 +107,7 @@ final class LiveServer: Sendable {
         try Self.contract.check(
             method: method, path: template, status: http.statusCode,
             contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
-        return Reply(status: http.statusCode, body: data)
+        return Reply(status: http.statusCode, body: data, response: http)
     }
 
     func call(

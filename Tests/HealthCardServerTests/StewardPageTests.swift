@@ -181,11 +181,20 @@ struct StewardReviewButtonTests {
         #expect(try live.server.index.reviews().isEmpty)
         #expect(try live.server.index.reviews(all: true).first?.resolution == "link:\(candidate)")
         // A person that is not a candidate is refused.
-        let (other, _, _) = try Self.reviewPair(live, suffix: "2")
+        let (other, otherCandidate, otherRecord) = try Self.reviewPair(live, suffix: "2")
         let refused = try await live.call(
             "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(other)"], key: steward,
             body: Data("person=999".utf8))
-        #expect(refused.status == 400)
+        #expect(refused.status == 409)
+        // Merge and resolution are one transaction: a review resolved meanwhile merges nothing.
+        let separated = try live.server.index.personOf(otherRecord)
+        _ = try live.server.index.resolveReview(other, .separate, actor: "test")
+        let late = try await live.call(
+            "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(other)"], key: steward,
+            body: Data("person=\(otherCandidate)".utf8))
+        #expect(late.status == 409)
+        #expect(try live.server.index.personOf(otherRecord) == separated)
+        #expect(try live.server.index.resolve(separated) == separated, "the merge stood without its resolution")
         await live.stop()
     }
 

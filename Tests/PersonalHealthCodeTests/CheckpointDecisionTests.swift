@@ -131,6 +131,18 @@ struct CheckpointDecisionTests {
         #expect(fever.reasons == [.fever(celsius: 38.0, limit: 38.0)])
     }
 
+    @Test("what a terminal reports: a text with the ID shown, an ID alone, nothing (an empty ID number, denied)")
+    func presentedCredential() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let code = try await healthCode(.green)
+        #expect(Credential(presented: code, idNumber: "11010519491231002X") == .healthCode(code, presentedBy: "11010519491231002X"))
+        #expect(Credential(presented: "HCK1-x", idNumber: "11010519491231002X") == .eHealthCard("HCK1-x"))
+        #expect(Credential(presented: nil, idNumber: "11010519491231002X") == .idNumber("11010519491231002X"))
+        let nothing = Credential(presented: nil, idNumber: nil)
+        #expect(nothing == .idNumber(""))
+        #expect(!decider().decide(nothing, temperature: 36.5, now: Self.now).passes)
+    }
+
     @Test("temperature: missing, implausible (sensor fault) and just below the limit")
     func temperatures() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }

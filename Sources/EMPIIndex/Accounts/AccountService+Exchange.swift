@@ -18,33 +18,83 @@ extension AccountService {
         public var applied: Int
     }
 
-    /// All records of `kind`, in a stable order.
+    /// All records of `kind`, in a stable order (a list's change kind: every change, in order).
     public func export(_ kind: PlatformFile.Kind, source: String, now: Date? = nil) throws -> PlatformFile {
         let now = now ?? clock.now()
-        let records: [[String]] = try index.pool.read { db in
-            switch kind {
-            case .card:
-                return try Row.fetchAll(db, sql: "SELECT * FROM card ORDER BY number").map {
-                    [$0["number"], $0["kind"], $0["ecardId"] ?? "", $0["status"], $0["replacedBy"] ?? "", $0["updated"]]
-                }
-            case .blacklist, .whitelist:
-                return try Row.fetchAll(db, sql: "SELECT * FROM \(kind.rawValue) ORDER BY number").map {
-                    [$0["number"], $0["reason"], $0["added"]]
-                }
-            case .resident:
-                return try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY ecardId").map {
-                    [
-                        $0["ecardId"], $0["citizenId"], $0["name"], $0["phone"] ?? "", $0["address"] ?? "",
-                        $0["channel"], $0["status"], $0["cancelReason"] ?? "", $0["created"], $0["updated"],
-                    ]
-                }
-            case .oplog:
-                return try Row.fetchAll(db, sql: "SELECT * FROM oplog ORDER BY time, sequence").map {
-                    [$0["time"], $0["actor"], $0["operation"], $0["ecardId"] ?? "", $0["number"] ?? "", $0["detail"]]
-                }
-            }
-        }
+        let records = try index.pool.read { db in try Self.records(db, kind, since: 0) }
         return PlatformFile(kind: kind, source: source, created: now, records: records)
+    }
+
+    /// A list as another platform downloads it, and the version it brings the receiver to.
+    public struct ListDownload: Sendable, Hashable {
+        /// The whole list (`blacklist`, `whitelist`) or its changes (`blacklist-changes`, …).
+        public var file: PlatformFile
+        /// The last change the file includes: the receiver asks for the changes after it next.
+        public var version: Int64
+    }
+
+    /// The blacklist or whitelist for a receiving platform: whole (`since` nil) or as the changes
+    /// numbered after `since`, in order, each an `add` (new or changed entry) or a `remove`.
+    ///
+    /// The file and its version are read in one snapshot, so a change committed meanwhile is in
+    /// the next download, never lost between the two. Versions count the changes of both lists.
+    ///
+    /// - Throws: `invalidOperation` when `since` is beyond the last change here (this platform was
+    ///   restored from an older copy, or the number came from another platform): the receiver
+    ///   must download the whole list again rather than trust a log it cannot continue.
+    public func downloadList(_ list: PlatformFile.Kind, since: Int64?, source: String, now: Date? = nil) throws
+        -> ListDownload
+    {
+        guard let changes = list.changes else {
+            throw HealthCardError.invalidValue("\(list.rawValue) is not a list (blacklist, whitelist)")
+        }
+        let now = now ?? clock.now()
+        return try index.pool.read { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT ifnull(max(version), 0) FROM listChange") ?? 0
+            guard let since else {
+                return ListDownload(
+                    file: PlatformFile(kind: list, source: source, created: now, records: try Self.records(db, list, since: 0)),
+                    version: version)
+            }
+            guard since >= 0, since <= version else {
+                throw HealthCardError(
+                    code: .invalidOperation,
+                    reason: "version \(since) is not in this platform's list log (last version \(version)): download the whole \(list.rawValue)")
+            }
+            return ListDownload(
+                file: PlatformFile(kind: changes, source: source, created: now, records: try Self.records(db, changes, since: since)),
+                version: version)
+        }
+    }
+
+    /// The records of `kind` (for a change kind: those numbered after `since`).
+    private static func records(_ db: Database, _ kind: PlatformFile.Kind, since: Int64) throws -> [[String]] {
+        switch kind {
+        case .card:
+            return try Row.fetchAll(db, sql: "SELECT * FROM card ORDER BY number").map {
+                [$0["number"], $0["kind"], $0["ecardId"] ?? "", $0["status"], $0["replacedBy"] ?? "", $0["updated"]]
+            }
+        case .blacklist, .whitelist:
+            return try Row.fetchAll(db, sql: "SELECT * FROM \(kind.rawValue) ORDER BY number").map {
+                [$0["number"], $0["reason"], $0["added"]]
+            }
+        case .resident:
+            return try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY ecardId").map {
+                [
+                    $0["ecardId"], $0["citizenId"], $0["name"], $0["phone"] ?? "", $0["address"] ?? "",
+                    $0["channel"], $0["status"], $0["cancelReason"] ?? "", $0["created"], $0["updated"],
+                ]
+            }
+        case .oplog:
+            return try Row.fetchAll(db, sql: "SELECT * FROM oplog ORDER BY time, sequence").map {
+                [$0["time"], $0["actor"], $0["operation"], $0["ecardId"] ?? "", $0["number"] ?? "", $0["detail"]]
+            }
+        case .blacklistChanges, .whitelistChanges:
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM listChange WHERE list = ? AND version > ? ORDER BY version",
+                arguments: [kind.changedList?.rawValue, since]
+            ).map { [String($0["version"] as Int64), $0["change"], $0["number"], $0["reason"], $0["added"]] }
+        }
     }
 
     /// Applies a parsed file in one transaction. Every record is checked first; any bad value,
@@ -96,20 +146,34 @@ extension AccountService {
             }
             return changed
         case .blacklist, .whitelist:
-            try db.execute(
-                sql: """
-                    INSERT INTO \(kind.rawValue) (number, reason, added) VALUES (?, ?, ?)
-                    ON CONFLICT(number) DO UPDATE SET reason = excluded.reason, added = excluded.added
-                    WHERE (reason, added) IS NOT (excluded.reason, excluded.added)
-                    """,
-                arguments: [record[0], record[1], record[2]])
-            return db.changesCount > 0
+            return try Self.upsertListEntry(db, kind, number: record[0], reason: record[1], added: record[2])
+        case .blacklistChanges, .whitelistChanges:
+            guard let list = kind.changedList else { return false }
+            if record[1] == "remove" {
+                try db.execute(sql: "DELETE FROM \(list.rawValue) WHERE number = ?", arguments: [record[2]])
+                return db.changesCount > 0
+            }
+            return try Self.upsertListEntry(db, list, number: record[2], reason: record[3], added: record[4])
         case .oplog:
             try db.execute(
                 sql: "INSERT OR IGNORE INTO oplog (time, actor, operation, ecardId, number, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [record[0], record[1], record[2], Self.nonEmpty(record[3]), Self.nonEmpty(record[4]), record[5]])
             return db.changesCount > 0
         }
+    }
+
+    /// Adds or changes one blacklist/whitelist entry; whether anything changed.
+    private static func upsertListEntry(_ db: Database, _ list: PlatformFile.Kind, number: String, reason: String, added: String)
+        throws -> Bool
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO \(list.rawValue) (number, reason, added) VALUES (?, ?, ?)
+                ON CONFLICT(number) DO UPDATE SET reason = excluded.reason, added = excluded.added
+                WHERE (reason, added) IS NOT (excluded.reason, excluded.added)
+                """,
+            arguments: [number, reason, added])
+        return db.changesCount > 0
     }
 
     private static func upsertImportedCard(_ db: Database, _ record: [String]) throws -> Bool {
@@ -170,6 +234,7 @@ extension AccountService {
     /// Every value of every record, before anything is written.
     static func checkValues(_ file: PlatformFile, name: String) throws {
         var errors: [PlatformFile.LineError] = []
+        var lastVersion: Int64?
         for (offset, record) in file.records.enumerated() {
             var problems: [String] = []
             func date(_ field: Int) {
@@ -190,6 +255,19 @@ extension AccountService {
                 required(0)
                 required(1)
                 date(2)
+            case .blacklistChanges, .whitelistChanges:
+                if let version = Int64(record[0]), version > 0 {
+                    if let previous = lastVersion, version <= previous {
+                        problems.append("version \(version) does not follow \(previous): changes must be in ascending order")
+                    }
+                    lastVersion = version
+                } else {
+                    problems.append("version '\(record[0])' is not a positive number")
+                }
+                if !["add", "remove"].contains(record[1]) { problems.append("change '\(record[1])' is not add or remove") }
+                required(2)
+                required(3)
+                date(4)
             case .resident:
                 required(0)
                 required(2)

@@ -67,6 +67,12 @@ extension AccountService {
                     PRIMARY KEY (ecardId, token));
                 CREATE TABLE IF NOT EXISTS blacklist (number TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL, added TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS whitelist (number TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL, added TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS listChange (
+                    version INTEGER PRIMARY KEY AUTOINCREMENT,
+                    list TEXT NOT NULL, change TEXT NOT NULL CHECK (change IN ('add', 'remove')),
+                    number TEXT NOT NULL, reason TEXT NOT NULL, added TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS listChange_list ON listChange(list, version);
+                """ + listChangeTriggers + """
                 CREATE TABLE IF NOT EXISTS oplog (
                     sequence INTEGER PRIMARY KEY AUTOINCREMENT,
                     time TEXT NOT NULL, actor TEXT NOT NULL, operation TEXT NOT NULL,
@@ -75,6 +81,24 @@ extension AccountService {
                     ON oplog(time, operation, ifnull(ecardId, ''), ifnull(number, ''), detail);
                 """)
     }
+
+    /// Every change to the blacklist and whitelist, whoever makes it (a card reported lost, a
+    /// found card, an import), is numbered in `listChange` by triggers, so an incremental download
+    /// (``AccountService/downloadList(_:since:source:now:)``) cannot miss a writer.
+    private static let listChangeTriggers = ["blacklist", "whitelist"].map { list in
+        """
+        CREATE TRIGGER IF NOT EXISTS \(list)_added AFTER INSERT ON \(list) BEGIN
+            INSERT INTO listChange (list, change, number, reason, added) VALUES ('\(list)', 'add', NEW.number, NEW.reason, NEW.added);
+        END;
+        CREATE TRIGGER IF NOT EXISTS \(list)_changed AFTER UPDATE ON \(list) BEGIN
+            INSERT INTO listChange (list, change, number, reason, added) VALUES ('\(list)', 'add', NEW.number, NEW.reason, NEW.added);
+        END;
+        CREATE TRIGGER IF NOT EXISTS \(list)_removed AFTER DELETE ON \(list) BEGIN
+            INSERT INTO listChange (list, change, number, reason, added) VALUES ('\(list)', 'remove', OLD.number, OLD.reason, OLD.added);
+        END;
+
+        """
+    }.joined()
 
     static func accountRow(_ db: Database, person: EnterpriseID) throws -> ElectronicCardID? {
         try String.fetchOne(db, sql: "SELECT ecardId FROM account WHERE person = ?", arguments: [person.rawValue])

@@ -29,20 +29,44 @@ import HealthCardFoundation
 /// platform, which is worse than a file refused and sent again.
 public struct PlatformFile: Sendable, Hashable {
     /// What the file carries.
+    ///
+    /// `blacklist-changes` and `whitelist-changes` are a list's change log after a version (an
+    /// incremental download): each record is a numbered `add` or `remove` of one entry, in order.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case card, blacklist, whitelist, resident, oplog
+        case blacklistChanges = "blacklist-changes"
+        case whitelistChanges = "whitelist-changes"
 
         /// The fields of one record, in order.
         public var fields: [String] {
             switch self {
             case .card: ["number", "kind", "ecardId", "status", "replacedBy", "updated"]
             case .blacklist, .whitelist: ["number", "reason", "added"]
+            case .blacklistChanges, .whitelistChanges: ["version", "change", "number", "reason", "added"]
             case .resident:
                 [
                     "ecardId", "citizenId", "name", "phone", "address", "channel", "status", "cancelReason",
                     "created", "updated",
                 ]
             case .oplog: ["time", "actor", "operation", "ecardId", "number", "detail"]
+            }
+        }
+
+        /// The change-log kind of a list (`blacklist` → `blacklist-changes`); nil for other kinds.
+        public var changes: Kind? {
+            switch self {
+            case .blacklist: .blacklistChanges
+            case .whitelist: .whitelistChanges
+            default: nil
+            }
+        }
+
+        /// The list a change-log kind changes (`blacklist-changes` → `blacklist`); nil for other kinds.
+        public var changedList: Kind? {
+            switch self {
+            case .blacklistChanges: .blacklist
+            case .whitelistChanges: .whitelist
+            default: nil
             }
         }
     }
@@ -137,6 +161,24 @@ public struct PlatformFile: Sendable, Hashable {
         }
         guard errors.isEmpty else { throw Rejected(file: file, errors: errors) }
         self.init(kind: kind, source: Self.unescapeLenient(header[3]), created: created, records: records)
+    }
+
+    /// Parses a file to import into `kind`: a list (blacklist, whitelist) also takes its change
+    /// file, any other kind only itself.
+    ///
+    /// - Throws: ``Rejected`` with every bad line, or line 1 for a file of another kind.
+    public init(parsing text: String, importingInto kind: Kind, file: String = "platform file") throws {
+        try self.init(parsing: text, file: file)
+        let accepted = [kind] + (kind.changes.map { [$0] } ?? [])
+        guard accepted.contains(self.kind) else {
+            throw Rejected(
+                file: file,
+                errors: [
+                    LineError(
+                        line: 1,
+                        message: "a \(self.kind.rawValue) file, expected \(accepted.map(\.rawValue).joined(separator: " or "))")
+                ])
+        }
     }
 
     /// `field` with `%`, `|`, CR and LF written as `%25`, `%7C`, `%0D`, `%0A`.

@@ -49,6 +49,14 @@ public enum Credential: Hashable, Sendable {
         }
     }
 
+    /// What a terminal reports: a scanned text with the ID number shown beside it (if any), or
+    /// an ID number alone. Neither is an ID-number passage with no number, which denies: a
+    /// terminal that sent nothing has shown nothing. The one rule for the CLI, the server and
+    /// the gate station.
+    public init(presented text: String?, idNumber: String?) {
+        self = text.map { Credential(scanned: $0, presentedBy: idNumber) } ?? .idNumber(idNumber ?? "")
+    }
+
     public var kind: Kind {
         switch self {
         case .healthCode: .healthCode
