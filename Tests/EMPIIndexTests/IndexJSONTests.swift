@@ -67,7 +67,7 @@ struct IndexJSONTests {
             let stored = try IndexJSON.storedExplanation(explanation)
             #expect(stored.hasPrefix("[\"x1\","))
             #expect(try IndexJSON.expandedExplanation(stored) == object)
-            #expect(stored.utf8.count * 2 < object.utf8.count)
+            #expect(stored.utf8.count * 10 < object.utf8.count * 8)  // ≈ 70 %: the member names gone
             checked += 1
         }
         #expect(checked > 100)
