@@ -17,7 +17,7 @@ let package = Package(
         // The parts on their own, for programs that need less (a card reader links no SQLite,
         // zbar, libqrencode, libpng or libjpeg).
         .library(name: "ResidentCard", targets: ["ResidentCard", "ResidentCardPCSC", "ResidentCardEmulator"]),
-        .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging"]),
+        .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging", "HealthQRZXing"]),
         .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode", "ScanRegistration"]),
         .library(name: "CheckpointGate", targets: ["CheckpointGate"]),
         .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
@@ -80,6 +80,12 @@ let package = Package(
             // libzint has no pkg-config file, and a C target does not autolink a module map's
             // `link`, so the library is named here.
             linkerSettings: [.linkedLibrary("zint")]),
+        // zxing-cpp is C++: this shim is its only includer, and C++ (a thin C face in shims.cpp).
+        // Its headers are <ZXing/…> under /usr/include, so no pkg-config flags are needed (zxing.pc
+        // would put /usr/include/ZXing, with its Error.h and Content.h, on every dependent's path).
+        .target(
+            name: "CHealthShimsZXing", path: "Sources/CHealthShims/ZXing",
+            linkerSettings: [.linkedLibrary("ZXing")]),
 
         // MARK: Library targets, lowest first.
         .target(
@@ -90,11 +96,12 @@ let package = Package(
         .target(name: "ResidentCardEmulator", dependencies: ["HealthCardFoundation", "HealthCardCrypto", "ResidentCard"]),
         .target(name: "ResidentCardPCSC", dependencies: ["HealthCardFoundation", "ResidentCard", "CHealthShimsPCSC", "CPCSCLite"]),
         .target(name: "HealthQR", dependencies: ["HealthCardFoundation", "HealthCardCrypto"]),
+        .target(name: "HealthQRZXing", dependencies: ["HealthCardFoundation", "HealthQR", "CHealthShimsZXing"]),
         .target(
             name: "HealthQRImaging",
             dependencies: [
-                "HealthCardFoundation", "HealthQR", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG", "CJPEG", "CWebP",
-                "CZint",
+                "HealthCardFoundation", "HealthQR", "HealthQRZXing", "CHealthShimsImaging", "CQREncode", "CZBar", "CPNG",
+                "CJPEG", "CWebP", "CZint",
             ]),
         .target(
             name: "HealthCardSQLite",
@@ -141,8 +148,8 @@ let package = Package(
             name: "HealthCardCore",
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
-                "HealthQR", "HealthQRImaging", "PersonalHealthCode", "ScanRegistration", "EMPI", "EMPIIndex",
-                "HealthCardFixtures", "CheckpointGate",
+                "HealthQR", "HealthQRImaging", "HealthQRZXing", "PersonalHealthCode", "ScanRegistration", "EMPI",
+                "EMPIIndex", "HealthCardFixtures", "CheckpointGate",
             ]),
 
         // MARK: The C library: @_cdecl exports over the card, PC/SC, QR, health-code and EMPI
@@ -210,7 +217,15 @@ let package = Package(
             dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthCardTestSupport"]),
         .testTarget(
             name: "HealthQRImagingTests",
-            dependencies: ["HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "HealthCardTestSupport"]),
+            dependencies: [
+                "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "HealthQRImaging", "HealthQRZXing",
+                "HealthCardTestSupport",
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "HealthQRZXingTests",
+            // HealthQRImaging draws the symbols (libqrencode) and gives zbar's reading to compare.
+            dependencies: ["HealthCardFoundation", "HealthQR", "HealthQRImaging", "HealthQRZXing", "HealthCardTestSupport"]),
         .testTarget(
             name: "PersonalHealthCodeTests",
             dependencies: [
@@ -258,7 +273,9 @@ let package = Package(
                 "hcard", "HealthCardCore", "HealthCardTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-    ]
+    ],
+    // zxing-cpp 1.4's headers need C++17 (CHealthShimsZXing).
+    cxxLanguageStandard: .cxx17
 )
 
 // MARK: - Shared settings (as swift-asn1's "STANDARD CROSS-REPO SETTINGS")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks the layering that Package.swift and Docs/architecture.md describe, on the built tree:
 #  1. each C module is imported by exactly one adapter target (and nothing else imports it);
+#  1b. zxing-cpp (C++) is included only by its shim, Sources/CHealthShims/ZXing, which only the
+#     adapter HealthQRZXing imports (rule 1);
 #  2. GRDB (SQLite) is imported only by the storage targets (the libraries' stores, their shared
 #     helper, and the server's own key and audit store);
 #  2b. the HTTP stack (Hummingbird, SwiftNIO, swift-log/metrics, Prometheus, service lifecycle)
@@ -8,7 +10,7 @@
 #  2c. PostgresNIO is imported only by the server's PostgreSQL adapter,
 #     Sources/HealthCardServer/Postgres/ (and the server tests that set up databases);
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
-#     libqrencode, libpng, libjpeg, libwebp or libzint (ldd);
+#     libqrencode, libpng, libjpeg, libwebp, libzint or zxing-cpp (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
 #  5. no CLI file reaches 300 lines;
 #  6. the C library target HealthCardCAPI is a leaf: no target depends on it (its linker flags
@@ -27,6 +29,7 @@ declare -A owner=(
     [CWebP]=HealthQRImaging
     [CZint]=CHealthShimsImaging
     [CHealthShimsImaging]=HealthQRImaging
+    [CHealthShimsZXing]=HealthQRZXing
 )
 while IFS=: read -r file _ text; do
     module=$(sed -E 's/^.*import ([A-Za-z]+).*$/\1/' <<<"$text")
@@ -35,6 +38,14 @@ while IFS=: read -r file _ text; do
     if [ -z "$expected" ]; then fail "$file imports $module, which no adapter owns"; continue; fi
     [ "$target" = "$expected" ] || fail "$file imports $module; only $expected may"
 done < <(grep -rnE '^(internal |private |public |@_implementationOnly )?import C[A-Z][A-Za-z]*$' Sources Examples || true)
+
+# 1b. zxing-cpp's C++ headers only in its shim.
+while IFS=: read -r file _ text; do
+    case "$file" in
+        Sources/CHealthShims/ZXing/*) ;;
+        *) fail "$file: $text (only Sources/CHealthShims/ZXing may include zxing-cpp)" ;;
+    esac
+done < <(grep -rnE '^#include [<"]ZXing/' Sources Examples || true)
 
 # 2. SQLite only in the storage targets.
 while IFS=: read -r file _ _; do
@@ -61,7 +72,7 @@ done < <(grep -rnE '^(internal |public )?import PostgresNIO$' Sources || true)
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
 linked=$(ldd "$probe")
-for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint; do
+for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint libZXing; do
     if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
 done
 grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"

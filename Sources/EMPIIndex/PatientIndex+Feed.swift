@@ -54,18 +54,26 @@ extension PatientIndex {
             let row = try Self.recordRow(db, RecordReference(domain: record.domain, id: record.id))
             let position = row.flatMap { state.positionOfRow[$0] }
             let notSame = try row.map { try Self.notSamePersons(db, row: $0) } ?? []
-            let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: position)
-            var result = try describe(outcome, record: record, state: state, db: db, notSame: notSame)
-            switch outcome.decision {
-            case .link(let person):
-                result.decision = .linked
-                result.person = EnterpriseID(Int64(person))
-                result.provenance = outcome.candidates.first?.score.deterministicRule != nil ? .deterministic : .auto
-            case .review: result.decision = .review
-            case .newPerson: result.decision = .newPerson
-            }
-            return result
+            return Self.match(record, state: state, notSame: notSame, excluding: position)
         }
+    }
+
+    /// ``match(_:)`` against `state` (shared by every index store): `excluding` is the record's
+    /// own position when it is stored already.
+    package static func match(
+        _ record: PersonRecord, state: MatchState, notSame: Set<Int>, excluding position: Int?
+    ) -> FeedResult {
+        let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: position)
+        var result = describe(outcome, record: record, state: state, notSame: notSame)
+        switch outcome.decision {
+        case .link(let person):
+            result.decision = .linked
+            result.person = EnterpriseID(Int64(person))
+            result.provenance = outcome.candidates.first?.score.deterministicRule != nil ? .deterministic : .auto
+        case .review: result.decision = .review
+        case .newPerson: result.decision = .newPerson
+        }
+        return result
     }
 
     func describe(

@@ -12,6 +12,13 @@ extension PatientIndex {
         /// The person the record left (unlink, link) or the subsumed person (merge, unmerge).
         public var other: EnterpriseID?
         public var event: Int64
+
+        package init(record: RecordReference?, person: EnterpriseID, other: EnterpriseID?, event: Int64) {
+            self.record = record
+            self.person = person
+            self.other = other
+            self.event = event
+        }
     }
 
     /// Links `record` to `person` by hand (provenance `manual`), withdrawing any "not the same
@@ -56,7 +63,7 @@ extension PatientIndex {
             let from = try Self.person(ofRecord: row, db)
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM link WHERE person = ?"), arguments: [from]) ?? 0
             guard count > 1 else {
-                throw HealthCardError(code: .invalidOperation, reason: "\(record) is the only record of person \(from); nothing to unlink")
+                throw Self.onlyRecord(record, of: from)
             }
             let person = try Self.newPerson(db, now: now)
             try Self.setLink(
@@ -77,22 +84,43 @@ extension PatientIndex {
     }
 
     /// What a merge changed, kept in `mergeHistory` so ``unmerge(_:actor:now:)`` can restore it.
-    struct MergeSnapshot: Codable {
-        struct LinkRow: Codable, Equatable {
-            var record: Int64
-            var person: Int64
-            var provenance: String
-            var probability: Double?
-            var explanation: String?
-            var time: String
-            var actor: String
+    /// (Also the PostgreSQL index's merge history.)
+    package struct MergeSnapshot: Codable, Sendable {
+        package struct LinkRow: Codable, Equatable, Sendable {
+            package var record: Int64
+            package var person: Int64
+            package var provenance: String
+            package var probability: Double?
+            package var explanation: String?
+            package var time: String
+            package var actor: String
+
+            package init(
+                record: Int64, person: Int64, provenance: String, probability: Double?, explanation: String?, time: String,
+                actor: String
+            ) {
+                self.record = record
+                self.person = person
+                self.provenance = provenance
+                self.probability = probability
+                self.explanation = explanation
+                self.time = time
+                self.actor = actor
+            }
         }
-        var subsumedGolden: String
-        var survivorGolden: String
-        var links: [LinkRow]
+        package var subsumedGolden: String
+        package var survivorGolden: String
+        package var links: [LinkRow]
         /// E-health-card accounts that moved to the survivor with the person (``AccountService``);
         /// absent in snapshots written before accounts followed merges.
-        var accounts: [String]?
+        package var accounts: [String]?
+
+        package init(subsumedGolden: String, survivorGolden: String, links: [LinkRow], accounts: [String]? = nil) {
+            self.subsumedGolden = subsumedGolden
+            self.survivorGolden = survivorGolden
+            self.links = links
+            self.accounts = accounts
+        }
     }
 
     /// Merges person `subsumed` into `survivor` (empi.md §2.2 merge, ITI-8 A40): the survivor keeps
@@ -117,7 +145,7 @@ extension PatientIndex {
         let from = try Self.requireLivePerson(db, subsumed)
         let to = try Self.requireLivePerson(db, survivor)
         guard from != to else {
-            throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) and \(survivor) are already one person (\(to))")
+            throw Self.alreadyOne(subsumed, survivor, live: to)
         }
         let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM link WHERE person = ? ORDER BY record"), arguments: [from])
             .map { row in
@@ -157,19 +185,18 @@ extension PatientIndex {
             guard
                 let history = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mergeHistory WHERE subsumed = ? AND undone IS NULL ORDER BY id DESC LIMIT 1"),
                     arguments: [subsumed.rawValue])
-            else { throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged") }
+            else { throw Self.notMerged(subsumed) }
             let survivor: Int64 = history["survivor"]
             let mergedInto = try Int64.fetchOne(db.cachedStatement(sql: "SELECT mergedInto FROM person WHERE id = ?"), arguments: [subsumed.rawValue])
             guard mergedInto == survivor else {
-                throw HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged into \(survivor) any more")
+                throw Self.notMergedAnyMore(subsumed, into: survivor)
             }
             let snapshot = try Self.decode(MergeSnapshot.self, history["snapshot"])
             for link in snapshot.links {
                 let now = try Int64.fetchOne(db.cachedStatement(sql: "SELECT person FROM link WHERE record = ?"), arguments: [link.record])
                 guard now == survivor else {
                     let reference = try Self.reference(db, row: link.record)
-                    throw HealthCardError(code: .invalidOperation, reason: 
-                        "cannot unmerge person \(subsumed): record \(reference) was relinked since the merge")
+                    throw Self.relinkedSinceMerge(subsumed, reference)
                 }
                 try db.cachedStatement(sql: """
                         UPDATE link SET person = ?, provenance = ?, probability = ?, explanation = ?, time = ?, actor = ?
@@ -195,6 +222,37 @@ extension PatientIndex {
                 snapshot.links.map { .assign(row: $0.record, person: $0.person) }
             )
         }
+    }
+
+    // MARK: Refusals (shared by every index store)
+
+    package static func onlyRecord(_ record: RecordReference, of person: Int64) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "\(record) is the only record of person \(person); nothing to unlink")
+    }
+
+    package static func alreadyOne(_ subsumed: EnterpriseID, _ survivor: EnterpriseID, live: Int64) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "person \(subsumed) and \(survivor) are already one person (\(live))")
+    }
+
+    package static func notMerged(_ subsumed: EnterpriseID) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged")
+    }
+
+    package static func notMergedAnyMore(_ subsumed: EnterpriseID, into survivor: Int64) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "person \(subsumed) is not merged into \(survivor) any more")
+    }
+
+    package static func relinkedSinceMerge(_ subsumed: EnterpriseID, _ record: RecordReference) -> HealthCardError {
+        HealthCardError(
+            code: .invalidOperation, reason: "cannot unmerge person \(subsumed): record \(record) was relinked since the merge")
+    }
+
+    package static func unknownReview(_ id: Int64) -> HealthCardError {
+        HealthCardError(code: .unknownReview, reason: "no review item \(id)")
+    }
+
+    package static func alreadyResolved(_ item: ReviewItem) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "review item \(item.id) is already resolved (\(item.resolution ?? ""))")
     }
 
     // MARK: Review queue
@@ -237,7 +295,7 @@ extension PatientIndex {
         let now = now ?? clock.now()
         return try write { db, _ in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
-                throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
+                throw Self.unknownReview(id)
             }
             let item = try Self.reviewItem(db, row)
             let candidates = try item.candidates.compactMap { try Self.resolve(db, $0.person.rawValue) }
@@ -261,11 +319,11 @@ extension PatientIndex {
         _ db: Database, _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date, survivorship: Survivorship
     ) throws -> (ReviewItem, [CacheChange]) {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
-            throw HealthCardError(code: .unknownReview, reason: "no review item \(id)")
+            throw Self.unknownReview(id)
         }
         var item = try Self.reviewItem(db, row)
         guard item.status == .open else {
-            throw HealthCardError(code: .invalidOperation, reason: "review item \(id) is already resolved (\(item.resolution ?? ""))")
+            throw Self.alreadyResolved(item)
         }
         let recordRow: Int64 = row["record"]
         var changes: [CacheChange] = []

@@ -38,4 +38,20 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     public var explanation: String?
     public var created: String
     public var actor: String?
+
+    package init(
+        id: Int64, record: RecordReference, person: EnterpriseID, candidates: [Candidate], reason: String, status: Status,
+        resolution: String?, explanation: String?, created: String, actor: String?
+    ) {
+        self.id = id
+        self.record = record
+        self.person = person
+        self.candidates = candidates
+        self.reason = reason
+        self.status = status
+        self.resolution = resolution
+        self.explanation = explanation
+        self.created = created
+        self.actor = actor
+    }
 }

@@ -10,6 +10,7 @@
 @_exported import HealthCardFoundation
 @_exported import HealthQR
 @_exported import HealthQRImaging
+@_exported import HealthQRZXing
 @_exported import PersonalHealthCode
 @_exported import ResidentCard
 @_exported import ResidentCardEmulator

@@ -27,8 +27,11 @@ public final class HealthCardServer: Sendable {
     public let postgres: SharedDatabase?
     /// The EMPI the endpoints use: the SQLite ``PatientIndex``, or ``PostgresPatientIndex``.
     public let empi: any EMPIStore
-    /// On SQLite: the index file and the accounts kept in it; `nil` with `--postgres`.
-    let sqlite: (index: PatientIndex, accounts: AccountService)?
+    /// The e-health-card accounts: `AccountService` in the SQLite index file, or
+    /// ``PostgresAccountStore``.
+    public let accounts: any AccountStore
+    /// On SQLite: the index file; `nil` with `--postgres`.
+    let sqlite: PatientIndex?
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
     let sqliteHealthCode: LocalHealthCodeService?
@@ -45,7 +48,7 @@ public final class HealthCardServer: Sendable {
         let index = try PatientIndex(path: storage.index)
         try self.init(
             configuration: configuration, store: ServerStore(path: storage.server), empi: index,
-            sqlite: (index, try AccountService(index: index)), postgres: nil, logger: logger)
+            accounts: try AccountService(index: index), sqlite: index, postgres: nil, logger: logger)
     }
 
     /// Opens the stores of `configuration`: the SQLite files, or with `postgres` the shared
@@ -57,9 +60,10 @@ public final class HealthCardServer: Sendable {
         let database = try SharedDatabase(url: url, logger: logger)
         do {
             try await database.checkReachable()
+            let index = try await PostgresPatientIndex.open(database)
             return try HealthCardServer(
-                configuration: configuration, store: try await PostgresServerStore.open(database),
-                empi: try await PostgresPatientIndex.open(database), sqlite: nil, postgres: database, logger: logger)
+                configuration: configuration, store: try await PostgresServerStore.open(database), empi: index,
+                accounts: try await PostgresAccountStore.open(index), sqlite: nil, postgres: database, logger: logger)
         } catch {
             await database.shutdown()
             throw error
@@ -67,8 +71,8 @@ public final class HealthCardServer: Sendable {
     }
 
     init(
-        configuration: ServerConfiguration, store: any ServerStateStore, empi: any EMPIStore,
-        sqlite: (index: PatientIndex, accounts: AccountService)?, postgres: SharedDatabase?, logger: Logger
+        configuration: ServerConfiguration, store: any ServerStateStore, empi: any EMPIStore, accounts: any AccountStore,
+        sqlite: PatientIndex?, postgres: SharedDatabase?, logger: Logger
     ) throws {
         self.configuration = try configuration.validated()
         var logger = logger
@@ -77,10 +81,11 @@ public final class HealthCardServer: Sendable {
         storage = ServerStorage(db: configuration.db)
         self.store = store
         self.empi = empi
+        self.accounts = accounts
         self.sqlite = sqlite
         self.postgres = postgres
         verification = try VerificationContext(
-            configuration: configuration, accounts: sqlite?.accounts, seenNonces: (store as? ServerStore)?.seenNonces)
+            configuration: configuration, accounts: accounts, seenNonces: (store as? ServerStore)?.seenNonces)
         // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
         sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
         // Checkpoint scans log to a local pass-log file: one node only, so not with --postgres.
@@ -107,15 +112,16 @@ public final class HealthCardServer: Sendable {
     public var index: PatientIndex {
         get throws {
             guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
-            return sqlite.index
+            return sqlite
         }
     }
 
-    /// The e-health-card accounts (SQLite only so far); with `--postgres` an error answered 501.
-    public var accounts: AccountService {
+    /// The accounts in the SQLite index file, for what only they offer (the versioned exchange
+    /// lists); with `--postgres` an error answered 501.
+    public var sqliteAccounts: AccountService {
         get throws {
-            guard let sqlite else { throw ServerError.notOnPostgres("e-health-card accounts and exchange lists") }
-            return sqlite.accounts
+            guard let service = accounts as? AccountService else { throw ServerError.notOnPostgres("the exchange lists") }
+            return service
         }
     }
 

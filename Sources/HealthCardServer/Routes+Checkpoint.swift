@@ -58,7 +58,7 @@ extension HealthCardServer {
                     Credential(presented: body.text, idNumber: body.id)
                 let decider = try CheckpointDecider(
                     policy: self.checkpoints.policy, trustList: self.verification.trustList,
-                    revocations: try self.verification.currentRevocations(), clockSkew: self.verification.clockSkew,
+                    revocations: try await self.verification.currentRevocations(), clockSkew: self.verification.clockSkew,
                     seenNonces: self.verification.seenNonces)
                 let station = try CheckpointStation(
                     site: site, decider: decider, passLog: self.checkpoints.passLog, replayCache: nil)

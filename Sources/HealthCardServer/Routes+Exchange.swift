@@ -22,7 +22,7 @@ extension HealthCardServer {
                 let since = try RequestDecoding.string(request, "since").map { _ in
                     Int64(try RequestDecoding.integer(request, "since", default: 0, in: 0...Int.max))
                 }
-                let download = try self.accounts.downloadList(kind, since: since, source: source)
+                let download = try self.sqliteAccounts.downloadList(kind, since: since, source: source)
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; charset=utf-8", Self.listVersionHeader: String(download.version)],
@@ -34,7 +34,7 @@ extension HealthCardServer {
                 let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
                 do {
                     let file = try PlatformFile(parsing: text, importingInto: kind, file: "upload")
-                    return JSONResponse.make(try self.accounts.import(file, name: "upload", actor: Self.actor(client)))
+                    return JSONResponse.make(try self.sqliteAccounts.import(file, name: "upload", actor: Self.actor(client)))
                 } catch let rejected as PlatformFile.Rejected {
                     throw APIProblem(status: 400, error: "rejected", message: rejected.description)
                 }

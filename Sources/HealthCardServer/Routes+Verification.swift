@@ -17,11 +17,10 @@ struct VerificationContext: Sendable {
     /// ``ServerStore/claim(_:)``) and checkpoint scans; `nil` with `--postgres`, where claims are a
     /// table (``PostgresServerStore``).
     let seenNonces: SeenNonceCache?
-    /// The accounts whose refused cards are added to the revocations; `nil` with `--postgres`
-    /// (accounts are not on PostgreSQL yet: the file's revocations only).
-    let accounts: AccountService?
+    /// The accounts whose refused cards are added to the revocations.
+    let accounts: any AccountStore
 
-    init(configuration: ServerConfiguration, accounts: AccountService?, seenNonces: SeenNonceCache?) throws {
+    init(configuration: ServerConfiguration, accounts: any AccountStore, seenNonces: SeenNonceCache?) throws {
         self.seenNonces = seenNonces
         trustList = try configuration.trust.map { try TrustList.load(from: $0) } ?? TrustList()
         revocations = try configuration.revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
@@ -31,9 +30,8 @@ struct VerificationContext: Sendable {
 
     /// The file's revocations plus every card the accounts refuse now (as `--status-db`), read per
     /// request so that a card cancelled through the API is refused at once.
-    func currentRevocations() throws -> RevocationList {
-        guard let accounts else { return revocations }
-        return revocations.merging(try accounts.revocationList())
+    func currentRevocations() async throws -> RevocationList {
+        revocations.merging(try await accounts.revocationList())
     }
 }
 
@@ -87,7 +85,7 @@ extension HealthCardServer {
             }
             now = instant
         }
-        let revocations = try verification.currentRevocations()
+        let revocations = try await verification.currentRevocations()
         if body.text.hasPrefix(HealthCodeFormat.prefix) {
             var person: PersonID?
             if let presented = body.presentedBy {
@@ -118,7 +116,7 @@ extension HealthCardServer {
                 kind: "unrecognised", valid: false,
                 message: "neither HCK1-, HCC1- nor a plain payload: \(error)")
         }
-        let check = try accounts.check(payload.cardID)
+        let check = try await accounts.check(payload.cardID)
         let valid = check.card != nil && !check.refusesUse
         return VerifyCodeResponse(
             kind: "plain", valid: valid, message: check.description,

@@ -17,7 +17,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     /// (``ServerStorage``).
     public var db: String = "hcard-serve.sqlite"
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`: keep the API keys, audit log, replay
-    /// claims and the EMPI in this PostgreSQL database, shared by every node given the same URL
+    /// claims, the EMPI and the e-health-card accounts in this PostgreSQL database, shared by every node given the same URL
     /// (Docs/serve.md). `nil`: SQLite files at ``db``.
     public var postgres: String?
     /// The trust list verification uses; none trusts no key (every signed code: unknown key).

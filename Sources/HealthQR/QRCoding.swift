@@ -49,3 +49,26 @@ extension QRDecoding {
         try decode(greyPixels: image.pixels, width: image.width, height: image.height)
     }
 }
+
+/// A symbol a decoder found: its payload and the top-left corner of its outline in the image.
+/// The decoders (zbar, zxing-cpp) report what they find in their own order; this puts it in one.
+package struct QRFoundSymbol: Sendable {
+    package let payload: [UInt8]
+    /// The smallest x and y of the symbol's corners, in pixels.
+    package let x: Int
+    package let y: Int
+
+    package init(payload: [UInt8], x: Int, y: Int) {
+        self.payload = payload
+        self.x = x
+        self.y = y
+    }
+
+    /// The payloads in reading order, by the symbol's top, then its left edge, each payload once:
+    /// two symbols with the same payload are one code shown twice (`QRDecoding`'s rule for several
+    /// codes in one image).
+    package static func readingOrder(_ found: [QRFoundSymbol]) -> [[UInt8]] {
+        var seen = Set<[UInt8]>()
+        return found.sorted { ($0.y, $0.x) < ($1.y, $1.x) }.map(\.payload).filter { seen.insert($0).inserted }
+    }
+}

@@ -45,7 +45,7 @@ public struct QRDecoder: QRDecoding {
             guard zbar_scan_image(scanner, zbarImage) >= 0 else {
                 throw HealthCardError.invalidValue("zbar could not scan a \(width)×\(height) Y800 image")
             }
-            var found: [(payload: [UInt8], y: Int32, x: Int32)] = []
+            var found: [QRFoundSymbol] = []
             var symbol = zbar_image_first_symbol(zbarImage)
             while let current = symbol {
                 if zbar_symbol_get_type(current) == ZBAR_QRCODE {
@@ -56,19 +56,11 @@ public struct QRDecoder: QRDecoding {
                     let corners = 0..<zbar_symbol_get_loc_size(current)
                     let y = corners.map { zbar_symbol_get_loc_y(current, $0) }.min() ?? 0
                     let x = corners.map { zbar_symbol_get_loc_x(current, $0) }.min() ?? 0
-                    found.append((Array(bytes), y, x))
+                    found.append(QRFoundSymbol(payload: Array(bytes), x: Int(x), y: Int(y)))
                 }
                 symbol = zbar_symbol_next(current)
             }
-            return QRDecoder.ordered(found)
+            return QRFoundSymbol.readingOrder(found)
         }
-    }
-}
-
-extension QRDecoder {
-    /// Payloads in reading order (top, then left), each once; see the type's documentation.
-    static func ordered(_ found: [(payload: [UInt8], y: Int32, x: Int32)]) -> [[UInt8]] {
-        var seen = Set<[UInt8]>()
-        return found.sorted { ($0.y, $0.x) < ($1.y, $1.x) }.map(\.payload).filter { seen.insert($0).inserted }
     }
 }

@@ -1,5 +1,6 @@
 import HealthCardFoundation
 import HealthQR
+import HealthQRZXing
 
 /// A scanner that tries harder when the first look finds nothing: what phone photos, screenshots
 /// and gate cameras need.
@@ -19,7 +20,13 @@ import HealthQR
 ///    zbar's horizontal and vertical line scans both cut the finder patterns at an angle;
 /// 7. straightened: the finder and alignment patterns found by us and the symbol redrawn square
 ///    through the projective map they give (`GreyImage.straightenedQRViews()`), for codes seen at an
-///    angle, which zbar alone reads only while the view is nearly square-on.
+///    angle, which zbar alone reads only while the view is nearly square-on;
+/// 8. the last resort: the original image handed to a second decoder, zxing-cpp
+///    (`ZXingQRDecoder`, HealthQRZXing), whose detector differs from zbar's (finder patterns
+///    in every direction, the grid sampled through the perspective, mirrored symbols). On zxing-cpp's
+///    public sample photos rungs 1-7 read 110 of 137, zxing-cpp alone 111, and all eight
+///    rungs 116 (`Docs/benchmarks.md`). It comes last because zbar is the baseline the
+///    design names and a clean image should cost one zbar pass.
 ///
 /// **Several codes in one image**: every symbol the first successful rung finds is returned,
 /// each payload once, ordered by position (top to bottom, then left to right, by the symbol's
@@ -28,18 +35,24 @@ import HealthQR
 ///
 /// Cost: a clean image costs exactly one decoder call. Each further rung costs at most one more
 /// pass over the (possibly smaller) image, except rung 7, which tries up to fifteen straightened
-/// views of a symbol (small images: 4 pixels a module); the ladder never goes past rung 7.
+/// views of a symbol (small images: 4 pixels a module), and rung 8, one zxing-cpp pass that
+/// itself tries harder (rotations, downscaling). An image with no code goes through all eight
+/// and gives nothing: the caller names the file ("no QR code found in …").
 public struct QRScanLadder: QRDecoding {
-    /// The decoder each rung calls: zbar unless a test swaps it.
+    /// The decoder rungs 1-7 call: zbar unless a test swaps it.
     public let decoder: any QRDecoding
+    /// The decoder of rung 8, given the original image when rungs 1-7 found nothing: zxing-cpp
+    /// unless a caller swaps it; `nil` stops the ladder at rung 7.
+    public let lastResort: (any QRDecoding)?
 
     /// Photos whose longest side is above this are also tried halved (rung 3).
     public static let largeSide = 1_200
     /// Images whose longest side is below this are also tried doubled (rung 4).
     public static let smallSide = 400
 
-    public init(decoder: any QRDecoding = QRDecoder()) {
+    public init(decoder: any QRDecoding = QRDecoder(), lastResort: (any QRDecoding)? = ZXingQRDecoder()) {
         self.decoder = decoder
+        self.lastResort = lastResort
     }
 
     public func decode(greyPixels: [UInt8], width: Int, height: Int) throws -> [[UInt8]] {
@@ -47,7 +60,7 @@ public struct QRScanLadder: QRDecoding {
         return try scan(image).payloads
     }
 
-    /// The payloads and the rung (1...7) that found them; rung `nil` when none did.
+    /// The payloads and the rung (1...8) that found them; rung `nil` when none did.
     public func scan(_ image: GreyImage) throws -> (payloads: [[UInt8]], rung: Int?) {
         func attempt(_ image: GreyImage) throws -> [[UInt8]] { try decoder.decode(image) }
         var found = try attempt(image)
@@ -75,6 +88,10 @@ public struct QRScanLadder: QRDecoding {
         for straight in working.straightenedQRViews() {
             found = try attempt(straight)
             if !found.isEmpty { return (found, 7) }
+        }
+        if let lastResort {
+            found = try lastResort.decode(image)
+            if !found.isEmpty { return (found, 8) }
         }
         return ([], nil)
     }

@@ -44,7 +44,8 @@ extension QRCommand {
                 8-bit grey frames, and scans them with zbar in binary mode (QR only). When the first pass \
                 finds nothing it tries harder: inverted, downscaled (large photos), upscaled (tiny \
                 modules), binarised, turned 45 degrees, straightened (a code seen at an angle: our own \
-                finder-pattern search undoes the perspective). Several codes in one image are all printed, \
+                finder-pattern search undoes the perspective), and last a second decoder, zxing-cpp. \
+                Several codes in one image are all printed, \
                 top to bottom, then left to right. For every symbol it prints the text (bytes that are \
                 not UTF-8 are read as GB2312, Shift_JIS or GB18030 where they fit, else shown in hex) and:
                   - for an HCK1- signed code, the fields it claims, labelled UNVERIFIED: nothing in \

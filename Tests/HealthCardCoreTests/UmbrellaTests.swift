@@ -14,6 +14,7 @@ struct UmbrellaTests {
         #expect(ReaderError.noReaders().code == .noReaders)  // ResidentCardPCSC
         #expect(try Base45.decode(Base45.encode(Array("hi".utf8))) == Array("hi".utf8))  // HealthQR
         #expect(QRImageFormat.allCases.contains(.png))  // HealthQRImaging
+        #expect(ZXingQRDecoder.version.isEmpty == false)  // HealthQRZXing
         #expect(HealthColour.red != .green)  // PersonalHealthCode
         #expect(JaroWinkler.similarity("王", "王") == 1)  // EMPI
         #expect(IdentifierDomain.self == IdentifierDomain.self)  // EMPIIndex

@@ -76,9 +76,13 @@ struct EMPIEndpointTests {
         await live.stop()
     }
 
-    @Test("stewardship: unlink, link back, merge, unmerge; reviews; errors are 404/409 with the library's reason")
-    func stewardship() async throws {
-        let live = try await LiveServer.start()
+    @Test(
+        "stewardship: unlink, link back, merge, unmerge; reviews; errors are 404/409 with the library's reason; two nodes on PostgreSQL",
+        arguments: Backend.all)
+    func stewardship(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
+        // On PostgreSQL a second node of the same database takes every other call.
+        let other = backend == .postgres ? try await LiveServer.start(backend: .postgres, url: live.server.configuration.postgres) : live
         let steward = try await live.key("steward", [.steward])
         let hospital = try await live.key("hospital", [.registrar])
         for code in ["citizen-id", "HOSP-A", "HOSP-B"] {
@@ -93,23 +97,45 @@ struct EMPIEndpointTests {
         let personB = try #require(b.json["person"]?.numberValue)
         #expect(personA != personB)
 
-        let merged = try await live.call(
+        // Two stewards merge the pair at the same moment, in opposite directions, on the two
+        // nodes: one merge is done, the other is refused (they are one person by then).
+        async let forward = live.call(
             "POST", "/v1/empi/merges", key: steward,
             json: ["subsumed": JSONValue.number(personB), "survivor": JSONValue.number(personA)])
-        #expect(merged.status == 200, "\(merged.json)")
-        let again = try await live.call(
+        async let backward = other.call(
+            "POST", "/v1/empi/merges", key: steward,
+            json: ["subsumed": JSONValue.number(personA), "survivor": JSONValue.number(personB)])
+        let (first, second) = try await (forward, backward)
+        #expect([first.status, second.status].sorted() == [200, 409], "\(first.json) \(second.json)")
+        let subsumed = first.status == 200 ? personB : personA
+        let survivor = first.status == 200 ? personA : personB
+        let redirected = try await other.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "\(Int(subsumed))"], key: hospital)
+        #expect(redirected.json["person"] == .number(survivor), "\(redirected.json)")
+        #expect(redirected.json["links"]?.arrayValue?.count == 2)
+        let again = try await other.call(
             "POST", "/v1/empi/merges", key: steward,
             json: ["subsumed": JSONValue.number(personA), "survivor": JSONValue.number(personA)])
         #expect(again.status == 409)
-        let unmerged = try await live.call("POST", "/v1/empi/unmerges", key: steward, json: ["subsumed": JSONValue.number(personB)])
+        let unmerged = try await other.call("POST", "/v1/empi/unmerges", key: steward, json: ["subsumed": JSONValue.number(subsumed)])
         #expect(unmerged.status == 200, "\(unmerged.json)")
+        let restored = try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "\(Int(subsumed))"], key: hospital)
+        #expect(restored.json["person"] == .number(subsumed), "\(restored.json)")
+        let twice = try await live.call("POST", "/v1/empi/unmerges", key: steward, json: ["subsumed": JSONValue.number(subsumed)])
+        #expect(twice.status == 409)
 
         let record: JSONValue = .object(["domain": .string("HOSP-B"), "id": .string("B-1")])
         let linked = try await live.call(
             "POST", "/v1/empi/links", key: steward, json: ["record": record, "person": JSONValue.number(personA)])
         #expect(linked.status == 200, "\(linked.json)")
-        let unlinked = try await live.call("POST", "/v1/empi/unlinks", key: steward, json: ["record": record])
+        let unlinked = try await other.call("POST", "/v1/empi/unlinks", key: steward, json: ["record": record])
         #expect(unlinked.status == 200, "\(unlinked.json)")
+        // A re-feed of the record leaves it with its new person, whose only record it is.
+        let refed = try await live.call(
+            "POST", "/v1/empi/records", key: hospital,
+            json: Self.record("B-1", domain: "HOSP-B", name: "王芳", citizenID: "31011519900701002X"))
+        #expect(refed.json["person"] == unlinked.json["person"], "\(refed.json)")
+        let only = try await live.call("POST", "/v1/empi/unlinks", key: steward, json: ["record": record])
+        #expect(only.status == 409)
         let missing = try await live.call(
             "POST", "/v1/empi/unlinks", key: steward,
             json: ["record": JSONValue.object(["domain": .string("HOSP-B"), "id": .string("nope")])])
@@ -124,6 +150,7 @@ struct EMPIEndpointTests {
             "POST", "/v1/empi/reviews/{id}/resolve", parameters: ["id": "42"], key: steward,
             json: ["separate": JSONValue.bool(true), "link": JSONValue.number(1)])
         #expect(both.status == 400)
+        if other !== live { await other.stop() }
         await live.stop()
     }
 }

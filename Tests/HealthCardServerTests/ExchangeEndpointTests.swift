@@ -13,7 +13,7 @@ struct ExchangeEndpointTests {
         let live = try await LiveServer.start()
         let partner = try await live.key("city-310100", [.exchange])
         let gate = try await live.key("gate", [.verifier])
-        try live.server.accounts.addToBlacklist("HC0009", reason: "reported stolen")
+        try live.server.sqliteAccounts.addToBlacklist("HC0009", reason: "reported stolen")
 
         let download = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)
         #expect(download.status == 200)
@@ -30,7 +30,7 @@ struct ExchangeEndpointTests {
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(corrupted.utf8))
         #expect(refused.status == 400)
         #expect(refused.json["error"] == .string("rejected"))
-        #expect(try live.server.accounts.blacklistEntries().count == 1, "a rejected file applied something")
+        #expect(try live.server.sqliteAccounts.blacklistEntries().count == 1, "a rejected file applied something")
 
         let uploaded = try await live.call(
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(theirs.text.utf8))
@@ -45,14 +45,14 @@ struct ExchangeEndpointTests {
     func incrementalDownload() async throws {
         let live = try await LiveServer.start()
         let partner = try await live.key("city-310100", [.exchange])
-        try live.server.accounts.addToBlacklist("HC0001", reason: "reported stolen")
+        try live.server.sqliteAccounts.addToBlacklist("HC0001", reason: "reported stolen")
         let whole = try await live.call("GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner)
         #expect(whole.status == 200)
         let version = try #require(whole.header("List-Version").flatMap(Int64.init))
         #expect(try PlatformFile(parsing: String(decoding: whole.body, as: UTF8.self), expected: .blacklist).records.count == 1)
 
-        try live.server.accounts.addToBlacklist("HC0002", reason: "forged")
-        try live.server.accounts.removeFromBlacklist("HC0001", reason: "found")
+        try live.server.sqliteAccounts.addToBlacklist("HC0002", reason: "forged")
+        try live.server.sqliteAccounts.removeFromBlacklist("HC0001", reason: "found")
         let changes = try await live.call(
             "GET", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], query: ["since": String(version)], key: partner)
         #expect(changes.status == 200)
@@ -82,7 +82,7 @@ struct ExchangeEndpointTests {
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "blacklist"], key: partner, body: Data(theirs.text.utf8))
         #expect(uploaded.status == 200, "\(uploaded.json)")
         #expect(uploaded.json["applied"] == .number(2))
-        #expect(try live.server.accounts.blacklistEntries().map(\.number) == ["HC7777"])
+        #expect(try live.server.sqliteAccounts.blacklistEntries().map(\.number) == ["HC7777"])
         let wrongList = try await live.call(
             "POST", "/v1/exchange/{kind}", parameters: ["kind": "whitelist"], key: partner, body: Data(theirs.text.utf8))
         #expect(wrongList.status == 400 && wrongList.json["error"] == .string("rejected"))

@@ -58,11 +58,12 @@ struct VerificationEndpointTests {
         await started.live.stop()
     }
 
-    @Test("a card cancelled in the accounts is refused at once, for signed and plain codes alike")
-    func accountsRevokeCards() async throws {
-        let started = try await Self.start()
-        let registration = try started.live.server.accounts.register(
-            AccountService.Identity(name: "李明", citizenID: "110105198503120012"), channel: "app")
+    @Test("a card cancelled in the accounts is refused at once, for signed and plain codes alike", arguments: Backend.all)
+    func accountsRevokeCards(_ backend: Backend) async throws {
+        let started = try await Self.start(backend)
+        let registration = try await started.live.server.accounts.register(
+            AccountService.Identity(name: "李明", citizenID: "110105198503120012"), channel: "app", physicalCard: nil,
+            actor: "test", now: nil)
         let card = registration.account.electronicCardID.rawValue
         let plain = try await verify(started, ["text": "\(card):1"])
         #expect(plain.json["kind"] == .string("plain"))
@@ -70,7 +71,8 @@ struct VerificationEndpointTests {
 
         let code = try await started.fixture.issue(card, .static, at: QRPayloadFixture.now)
         #expect(try await verify(started, ["text": code, "now": Self.nowText]).json["valid"] == .bool(true))
-        _ = try started.live.server.accounts.cancel(registration.account.electronicCardID, reason: .death)
+        _ = try await started.live.server.accounts.cancel(
+            registration.account.electronicCardID, reason: .death, actor: "test", now: nil)
         let refused = try await verify(started, ["text": code, "now": Self.nowText])
         #expect(refused.json["eHealthCard"]?["reason"] == .string("revokedCard"), "\(refused.json)")
         let refusedPlain = try await verify(started, ["text": "\(card):1"])
@@ -78,9 +80,9 @@ struct VerificationEndpointTests {
         await started.live.stop()
     }
 
-    @Test("an unknown plain card, a broken HCC1 code and noise are invalid, each named; a bad body is 400")
-    func invalidInputs() async throws {
-        let started = try await Self.start()
+    @Test("an unknown plain card, a broken HCC1 code and noise are invalid, each named; a bad body is 400", arguments: Backend.all)
+    func invalidInputs(_ backend: Backend) async throws {
+        let started = try await Self.start(backend)
         let unknown = try await verify(started, ["text": "ABC123:1"])
         #expect(unknown.json["kind"] == .string("plain"))
         #expect(unknown.json["valid"] == .bool(false))

@@ -58,6 +58,26 @@ struct ServePostgresTests {
             """
     }
 
+    /// Two `hcard serve --postgres URL` processes on free loopback ports, each in its own directory.
+    static func twoNodes(_ url: String) throws -> [ServeCommandTests.Running] {
+        let directories = [try CryptoTestSupport.temporaryDirectory(), try CryptoTestSupport.temporaryDirectory()]
+        return try directories.map { try ServeCommandTests.Running(arguments: ["--postgres", url], in: $0) }
+    }
+
+    static func stop(_ nodes: [ServeCommandTests.Running]) {
+        for node in nodes {
+            node.process.terminate()
+            node.process.waitUntilExit()
+        }
+    }
+
+    /// A key made with the CLI against the database: it works on every node.
+    static func key(_ url: String, _ name: String, _ roles: String) throws -> String {
+        let added = try HCardRunner.run(["serve", "key", "add", "--postgres", url, "--name", name, "--roles", roles])
+        #expect(added.status == 0, "\(added.stderr)")
+        return added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// One request to the node on `port` (Sendable: only the port crosses into the tasks).
     static func request(_ port: Int, _ path: String, key: String, body: String? = nil) async throws -> (Int, Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
@@ -73,23 +93,11 @@ struct ServePostgresTests {
     @Test("two nodes fed the same 20 people from both hospitals at once: 20 persons, each with both records", .enabled(if: enabled))
     func concurrentFeedsFromTwoNodes() async throws {
         let url = try Self.freshDatabase()
-        let directories = [try CryptoTestSupport.temporaryDirectory(), try CryptoTestSupport.temporaryDirectory()]
-        let nodes = try directories.map { try ServeCommandTests.Running(arguments: ["--postgres", url], in: $0) }
+        let nodes = try Self.twoNodes(url)
         let ports = nodes.map(\.port)
-        defer {
-            for node in nodes {
-                node.process.terminate()
-                node.process.waitUntilExit()
-            }
-        }
-        // Keys are made with the CLI against the database, and each works on both nodes.
-        func key(_ name: String, _ roles: String) throws -> String {
-            let added = try HCardRunner.run(["serve", "key", "add", "--postgres", url, "--name", name, "--roles", roles])
-            #expect(added.status == 0, "\(added.stderr)")
-            return added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let steward = try key("steward", "steward")
-        let registrar = try key("hospitals", "registrar")
+        defer { Self.stop(nodes) }
+        let steward = try Self.key(url, "steward", "steward")
+        let registrar = try Self.key(url, "hospitals", "registrar")
         for domain in [#"{"code": "citizen-id", "type": "citizen-id"}"#, #"{"code": "HOSP-A"}"#, #"{"code": "HOSP-B"}"#] {
             #expect(try await Self.request(ports[0], "/v1/empi/domains", key: steward, body: domain).0 == 200)
         }

@@ -3,8 +3,10 @@ import Foundation
 import HealthCardCore
 
 /// zxing-cpp (Debian's libzxing-dev, through the benchmark's own `CZXingBench` shim) reading the same
-/// grey images as our scanner: the side-by-side decoder of issue 19, item 2. Only the benchmark
-/// links it; the numbers decide whether the library should.
+/// grey images as our scanner: the anchor of issue 19's read-rate rows. The library uses zxing-cpp
+/// too, as the scan ladder's last rung (`ZXingQRDecoder`, raw bytes then our `QRPayloadText`);
+/// the anchor keeps its own shim so that it is zxing-cpp as its users call it (its own ECI and
+/// character-set decoding to UTF-8), independent of our code.
 enum ZXingReader {
     static var version: String { String(cString: hck_zxing_version()) }
 

@@ -16,6 +16,12 @@ extension AccountService {
         public var records: Int
         /// Records that changed the database (new or different); the rest were already there.
         public var applied: Int
+
+        package init(kind: PlatformFile.Kind, records: Int, applied: Int) {
+            self.kind = kind
+            self.records = records
+            self.applied = applied
+        }
     }
 
     /// All records of `kind`, in a stable order (a list's change kind: every change, in order).
@@ -232,7 +238,7 @@ extension AccountService {
     }
 
     /// Every value of every record, before anything is written.
-    static func checkValues(_ file: PlatformFile, name: String) throws {
+    package static func checkValues(_ file: PlatformFile, name: String) throws {
         var errors: [PlatformFile.LineError] = []
         var lastVersion: Int64?
         for (offset, record) in file.records.enumerated() {

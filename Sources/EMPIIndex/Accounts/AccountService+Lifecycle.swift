@@ -17,23 +17,18 @@ extension AccountService {
         let phone = try phone.map(PhoneNumber.normalized)
         return try index.transaction { transaction in
             var account = try Self.requireAccount(transaction.db, id)
-            guard account.status == .issued else {
-                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
-            }
+            try Self.requireIssued(account)
             if let phone { account.phone = phone }
             if let address { account.address = address }
-            let identity = Identity(
-                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
-            let validation = CitizenIDValidator().validate(account.citizenID)
+            let (identity, validation) = Self.identity(of: account)
             _ = try transaction.feed(
                 Self.record(domain: Domain.registration, id: account.citizenID, identity, validation), actor: actor, now: now)
             try transaction.db.execute(
                 sql: "UPDATE account SET phone = ?, address = ?, updated = ? WHERE ecardId = ?",
                 arguments: [account.phone, account.address, Self.stamp(now), id.rawValue])
-            var detail: [String: String] = [:]
-            if phone != nil { detail["phone"] = "changed" }
-            if address != nil { detail["address"] = "changed" }
-            try Self.log(transaction, .update, account: id, number: nil, detail: detail, actor: actor, now: now)
+            try Self.log(
+                transaction, .update, account: id, number: nil, detail: Self.updateDetail(phone: phone, address: address),
+                actor: actor, now: now)
             return try Self.requireAccount(transaction.db, id)
         }
     }
@@ -45,10 +40,7 @@ extension AccountService {
     ) throws -> HealthCardAccount {
         let now = now ?? clock.now()
         return try index.transaction { transaction in
-            let account = try Self.requireAccount(transaction.db, id)
-            guard account.status == .issued else {
-                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is already cancelled")
-            }
+            try Self.requireCancellable(try Self.requireAccount(transaction.db, id))
             try transaction.db.execute(
                 sql: "UPDATE account SET status = 'cancelled', cancelReason = ?, updated = ? WHERE ecardId = ?",
                 arguments: [reason.rawValue, Self.stamp(now), id.rawValue])
@@ -74,13 +66,7 @@ extension AccountService {
         let now = now ?? clock.now()
         return try index.transaction { transaction in
             let card = try Self.requireCard(transaction.db, number)
-            guard card.state == .issued else {
-                throw HealthCardError(code: .invalidOperation, reason: "card \(number) is \(card.state.rawValue), not issued")
-            }
-            guard card.kind != .electronic else {
-                throw HealthCardError(
-                    code: .invalidOperation, reason: "\(number) is an electronic card; cancel the account instead")
-            }
+            try Self.requireReportable(card)
             try transaction.db.execute(
                 sql: "UPDATE card SET status = 'lost', updated = ? WHERE number = ?", arguments: [Self.stamp(now), number])
             try Self.blacklist(transaction.db, number, reason: "reported lost", now: now)
@@ -98,24 +84,14 @@ extension AccountService {
         let now = now ?? clock.now()
         return try index.transaction { transaction in
             let old = try Self.requireCard(transaction.db, oldNumber)
-            guard old.kind == .physical, let accountID = old.electronicCardID else {
-                throw HealthCardError(code: .invalidOperation, reason: "\(oldNumber) is not a physical card of an account")
-            }
-            guard old.state == .issued || old.state == .lost else {
-                throw HealthCardError(code: .invalidOperation, reason: "card \(oldNumber) is \(old.state.rawValue)")
-            }
-            if try Self.loadCard(transaction.db, newNumber) != nil {
-                throw HealthCardError(code: .invalidOperation, reason: "card \(newNumber) is already registered")
-            }
+            let accountID = try Self.requireReplaceable(old)
+            if try Self.loadCard(transaction.db, newNumber) != nil { throw Self.replacementTaken(newNumber) }
             let account = try Self.requireAccount(transaction.db, accountID)
-            guard account.status == .issued else {
-                throw HealthCardError(code: .invalidOperation, reason: "account \(accountID) is cancelled")
-            }
-            let identity = Identity(
-                name: account.name, citizenID: account.citizenID, phone: account.phone, address: account.address)
+            try Self.requireIssued(account)
+            let (identity, validation) = Self.identity(of: account)
             try Self.linkCard(
-                &transaction, newNumber, domain: Domain.physicalCard, to: account.person, identity,
-                CitizenIDValidator().validate(account.citizenID), actor: actor, now: now)
+                &transaction, newNumber, domain: Domain.physicalCard, to: account.person, identity, validation, actor: actor,
+                now: now)
             try transaction.db.execute(
                 sql: "UPDATE card SET status = 'replaced', replacedBy = ?, updated = ? WHERE number = ?",
                 arguments: [newNumber, Self.stamp(now), old.number])
@@ -139,16 +115,13 @@ extension AccountService {
     ) throws -> HealthCardAccount {
         let now = now ?? clock.now()
         return try index.transaction { transaction in
-            guard try Self.requireAccount(transaction.db, id).status == .issued else {
-                throw HealthCardError(code: .invalidOperation, reason: "account \(id) is cancelled")
-            }
+            try Self.requireIssued(try Self.requireAccount(transaction.db, id))
             let token = number.token(secret: secret)
             if let other = try String.fetchOne(
                 transaction.db, sql: "SELECT ecardId FROM bankBinding WHERE token = ? AND ecardId != ? LIMIT 1",
                 arguments: [token, id.rawValue])
             {
-                throw HealthCardError(
-                    code: .invalidOperation, reason: "bank card \(number.masked) is already bound to account \(other)")
+                throw Self.bankCardTaken(number, other: other)
             }
             try transaction.db.execute(
                 sql: "INSERT OR IGNORE INTO bankBinding (ecardId, token, masked, bound) VALUES (?, ?, ?, ?)",
@@ -169,9 +142,7 @@ extension AccountService {
             try transaction.db.execute(
                 sql: "DELETE FROM bankBinding WHERE ecardId = ? AND token = ?",
                 arguments: [id.rawValue, number.token(secret: secret)])
-            guard transaction.db.changesCount == 1 else {
-                throw HealthCardError(code: .invalidOperation, reason: "\(number.masked) is not bound to \(id)")
-            }
+            guard transaction.db.changesCount == 1 else { throw Self.bankCardNotBound(number, id) }
             try Self.log(transaction, .unbindBank, account: id, number: nil, detail: ["card": number.masked], actor: actor, now: now)
             return try Self.requireAccount(transaction.db, id)
         }

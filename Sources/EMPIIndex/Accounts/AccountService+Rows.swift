@@ -22,6 +22,12 @@ extension AccountService {
         public var number: String
         public var reason: String
         public var added: Date
+
+        package init(number: String, reason: String, added: Date) {
+            self.number = number
+            self.reason = reason
+            self.added = added
+        }
     }
 
     /// What an operation-log row records.
@@ -137,7 +143,7 @@ extension AccountService {
 
     static func requireCard(_ db: Database, _ number: String) throws -> CardRecordStatus {
         guard let card = try loadCard(db, number) else {
-            throw HealthCardError(code: .unknownRecord, reason: "card \(number) is not registered on this platform")
+            throw unknownCard(number)
         }
         return card
     }
@@ -193,16 +199,13 @@ extension AccountService {
         let person = try owner.flatMap {
             try Int64.fetchOne(db, sql: "SELECT person FROM account WHERE ecardId = ?", arguments: [$0])
         }
-        var payload = detail.mapValues(JSONValue.string)
-        payload["operation"] = .string(kind.rawValue)
-        if let number { payload["number"] = .string(number) }
-        if let owner, let status = try String.fetchOne(db, sql: "SELECT status FROM account WHERE ecardId = ?", arguments: [owner]) {
-            payload["status"] = .string(status)
+        let status = try owner.flatMap {
+            try String.fetchOne(db, sql: "SELECT status FROM account WHERE ecardId = ?", arguments: [$0])
         }
         try transaction.appendEvent(
             .account, person: try person.map { try transaction.resolve(EnterpriseID($0)) },
-            record: owner.map { RecordReference(domain: Domain.electronicCard, id: $0) }, payload: payload, actor: actor,
-            now: now)
+            record: owner.map { RecordReference(domain: Domain.electronicCard, id: $0) },
+            payload: eventPayload(kind, number: number, detail: detail, status: status), actor: actor, now: now)
     }
 
     static func check(_ db: Database, _ number: String) throws -> CardUseCheck {
@@ -211,7 +214,7 @@ extension AccountService {
             blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
     }
 
-    static func detailJSON(_ detail: [String: String]) throws -> String {
+    package static func detailJSON(_ detail: [String: String]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(detail), as: UTF8.self)
@@ -225,5 +228,5 @@ extension AccountService {
             detail: (try? JSONDecoder().decode([String: String].self, from: Data((row["detail"] as String).utf8))) ?? [:])
     }
 
-    static func date(_ text: String) -> Date { ISO8601Instant.parse(text) ?? Date(timeIntervalSince1970: 0) }
+    package static func date(_ text: String) -> Date { ISO8601Instant.parse(text) ?? Date(timeIntervalSince1970: 0) }
 }

@@ -45,16 +45,19 @@ public final class AccountService: Sendable {
         public static let citizenID = PatientIdentifier.citizenIDDomain
     }
 
+    /// The index domains the accounts feed, registered when missing (every account store).
+    package static let neededDomains = [
+        IdentifierDomain(code: Domain.citizenID, name: "居民身份证", type: .citizenID),
+        IdentifierDomain(code: Domain.registration, name: "电子健康卡实名注册", type: .other, uniqueness: .unique),
+        IdentifierDomain(code: Domain.electronicCard, name: "电子健康卡", type: .eHealthCard),
+        IdentifierDomain(code: Domain.physicalCard, name: "居民健康卡", type: .residentHealthCard),
+    ]
+
     public init(index: PatientIndex) throws {
         self.index = index
         self.clock = index.clock
         let known = Set(try index.domains().map(\.code))
-        let needed = [
-            IdentifierDomain(code: Domain.citizenID, name: "居民身份证", type: .citizenID),
-            IdentifierDomain(code: Domain.registration, name: "电子健康卡实名注册", type: .other, uniqueness: .unique),
-            IdentifierDomain(code: Domain.electronicCard, name: "电子健康卡", type: .eHealthCard),
-            IdentifierDomain(code: Domain.physicalCard, name: "居民健康卡", type: .residentHealthCard),
-        ]
+        let needed = Self.neededDomains
         if index.isReadOnly {
             guard needed.allSatisfy({ known.contains($0.code) }),
                 let hex = try index.pool.read({ db in
@@ -112,6 +115,12 @@ public final class AccountService: Sendable {
         public var created: Bool
         /// The master index's answer for the registration record (decision, candidates, explanation).
         public var match: FeedResult
+
+        package init(account: HealthCardAccount, created: Bool, match: FeedResult) {
+            self.account = account
+            self.created = created
+            self.match = match
+        }
     }
 
     // MARK: Registration
@@ -124,17 +133,9 @@ public final class AccountService: Sendable {
         _ identity: Identity, channel: String, physicalCard: String? = nil, actor: String = "register", now: Date? = nil
     ) throws -> Registration {
         let now = now ?? clock.now()
-        let validation = CitizenIDValidator().validate(identity.citizenID)
-        guard validation.isValid, let citizenID = validation.normalized else {
-            throw HealthCardError.invalidValue(
-                "citizen ID \(identity.citizenID): \(validation.firstError ?? "invalid") (real-name registration needs a valid ID)")
-        }
-        let name = identity.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw HealthCardError.invalidValue("a real-name registration needs a name") }
-        var identity = identity
-        identity.citizenID = citizenID
-        identity.name = name
-        identity.phone = try identity.phone.map(PhoneNumber.normalized)
+        let (identity, validation) = try Self.checkedIdentity(identity)
+        let citizenID = identity.citizenID
+        let name = identity.name
         let record = Self.record(domain: Domain.registration, id: citizenID, identity, validation)
         // Registered already: the account as it is, and the index untouched (an update goes
         // through `update`, so the account and the person never disagree).
@@ -144,7 +145,7 @@ public final class AccountService: Sendable {
         return try index.transaction { transaction in
             let match = try transaction.feed(record, actor: actor, now: now)
             guard let fedPerson = match.person else {
-                throw HealthCardError(code: .invalidOperation, reason: "the master index gave no person for \(citizenID)")
+                throw Self.noPerson(citizenID)
             }
             let person = try transaction.resolve(fedPerson)
             if let existing = try Self.accountRow(transaction.db, person: person) {
@@ -156,7 +157,7 @@ public final class AccountService: Sendable {
                 let owner = try String.fetchOne(
                     transaction.db, sql: "SELECT ifnull(ecardId, '(none)') FROM card WHERE number = ?", arguments: [physicalCard])
             {
-                throw HealthCardError(code: .invalidOperation, reason: "card \(physicalCard) is registered to account \(owner)")
+                throw Self.cardTaken(physicalCard, owner: owner)
             }
             try Self.linkCard(
                 &transaction, cardID.rawValue, domain: Domain.electronicCard, to: person, identity, validation, actor: actor,
@@ -181,7 +182,7 @@ public final class AccountService: Sendable {
             }
             try Self.log(
                 transaction, .register, account: cardID, number: physicalCard,
-                detail: ["channel": channel, "person": "\(person.rawValue)", "decision": match.decision.rawValue],
+                detail: Self.registrationDetail(channel: channel, person: person, decision: match.decision),
                 actor: actor, now: now)
             return Registration(account: try Self.requireAccount(transaction.db, cardID), created: true, match: match)
         }
@@ -197,9 +198,7 @@ public final class AccountService: Sendable {
     ) throws {
         let reference = RecordReference(domain: domain, id: number)
         if let holder = try transaction.personOf(reference), try transaction.resolve(holder) != person {
-            throw HealthCardError(
-                code: .invalidOperation,
-                reason: "\(domain) \(number) belongs to person \(holder) in the master index, not \(person)")
+            throw cardHeldByOther(domain: domain, number, holder: holder, person: person)
         }
         let fed = try transaction.feed(record(domain: domain, id: number, identity, validation), actor: actor, now: now)
         if try transaction.resolve(fed.person ?? transaction.personOf(reference) ?? person) != person {
@@ -208,7 +207,7 @@ public final class AccountService: Sendable {
     }
 
     /// The index record for a registration or card: the real-name identity with its citizen ID.
-    static func record(
+    package static func record(
         domain: String, id: String, _ identity: Identity, _ validation: CitizenIDValidation
     ) -> PersonRecord {
         PersonRecord(
@@ -244,7 +243,7 @@ public final class AccountService: Sendable {
 
     static func requireAccount(_ db: Database, _ id: ElectronicCardID) throws -> HealthCardAccount {
         guard let account = try loadAccount(db, id) else {
-            throw HealthCardError(code: .unknownRecord, reason: "no account with e-card ID \(id)")
+            throw unknownAccount(id)
         }
         return account
     }
@@ -267,5 +266,5 @@ public final class AccountService: Sendable {
         return list
     }
 
-    static func stamp(_ date: Date) -> String { ISO8601Instant.format(date) }
+    package static func stamp(_ date: Date) -> String { ISO8601Instant.format(date) }
 }

@@ -28,7 +28,7 @@ public struct BankCardNumber: Sendable {
     }
 
     /// The stored token: 64 hex digits of HMAC-SM3(secret, "hcard-bank/1:" ‖ number).
-    func token(secret: [UInt8]) -> String {
+    package func token(secret: [UInt8]) -> String {
         Hex.encode(HMACSM3.authenticationCode(key: secret, message: Array("hcard-bank/1:\(digits)".utf8))).uppercased()
     }
 

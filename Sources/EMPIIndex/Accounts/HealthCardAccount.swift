@@ -23,6 +23,26 @@ public struct HealthCardAccount: Sendable, Hashable, Codable {
     public var cards: [CardRecordStatus]
     /// Bound bank cards, masked (`622848******1234`).
     public var bankCards: [String]
+
+    package init(
+        electronicCardID: ElectronicCardID, person: EnterpriseID, citizenID: String, name: String, phone: String?,
+        address: String?, channel: String, status: CardState, cancellationReason: CancellationReason?, created: Date,
+        updated: Date, cards: [CardRecordStatus], bankCards: [String]
+    ) {
+        self.electronicCardID = electronicCardID
+        self.person = person
+        self.citizenID = citizenID
+        self.name = name
+        self.phone = phone
+        self.address = address
+        self.channel = channel
+        self.status = status
+        self.cancellationReason = cancellationReason
+        self.created = created
+        self.updated = updated
+        self.cards = cards
+        self.bankCards = bankCards
+    }
 }
 
 /// One card number's entry in the card management platform.
@@ -37,6 +57,19 @@ public struct CardRecordStatus: Sendable, Hashable, Codable {
     /// The blacklist entry's reason, if the number is blacklisted.
     public var blacklisted: String?
 
+    package init(
+        number: String, kind: CardKind, electronicCardID: ElectronicCardID?, state: CardState, replacedBy: String?,
+        updated: Date, blacklisted: String?
+    ) {
+        self.number = number
+        self.kind = kind
+        self.electronicCardID = electronicCardID
+        self.state = state
+        self.replacedBy = replacedBy
+        self.updated = updated
+        self.blacklisted = blacklisted
+    }
+
     /// Whether a terminal must refuse the card: not issued, or blacklisted.
     public var refusesUse: Bool { state.refusesUse || blacklisted != nil }
 }
@@ -47,6 +80,12 @@ public struct CardUseCheck: Sendable, Hashable, Codable, CustomStringConvertible
     /// `nil` when the number is unknown to the platform and not blacklisted.
     public var card: CardRecordStatus?
     public var blacklisted: String?
+
+    package init(number: String, card: CardRecordStatus?, blacklisted: String?) {
+        self.number = number
+        self.card = card
+        self.blacklisted = blacklisted
+    }
 
     public var refusesUse: Bool { (card?.refusesUse ?? false) || blacklisted != nil }
 

@@ -29,9 +29,8 @@ import Synchronization
 /// **Events in commit order.** Event sequence numbers are taken inside the lock, so a subscriber
 /// following the cursor (`since`) never sees a lower number committed after a higher one.
 ///
-/// Not on PostgreSQL yet [U]: reviews, link, unlink, merge and unmerge (the stewardship
-/// operations throw ``ServerError/notOnPostgres(_:)``); feeds therefore never meet a "not the
-/// same person" assertion here.
+/// The steward's operations (reviews, link, unlink, merge, unmerge) are in
+/// `PatientIndex+Postgres+Stewardship.swift`.
 public final class PostgresPatientIndex: EMPIStore {
     let database: SharedDatabase
     public let model: MatchModel
@@ -85,12 +84,12 @@ public final class PostgresPatientIndex: EMPIStore {
     // MARK: Writes
 
     /// Runs `body` as one EMPI write: in a transaction holding the revision lock, with the
-    /// matcher as of the current revision; bumps the revision; after the commit applies the
-    /// body's matcher changes to this node's cache.
+    /// matcher as of the current revision; bumps the revision if the body changed the matcher's
+    /// input; after the commit applies the body's matcher changes to this node's cache.
     func write<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
     ) async throws -> T {
-        let (result, next) = try await database.transaction { connection in
+        let (result, next) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
             let logger = self.logger
             let revisionRows = try await connection.rows(
                 "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
@@ -103,6 +102,10 @@ public final class PostgresPatientIndex: EMPIStore {
                 state = try await self.load(connection, revision: revision)
             }
             let (result, changes) = try await body(connection, state)
+            // The revision counts changes of the matcher's input (records and their persons): a
+            // write that changed none (an account's status, a review's resolution) leaves every
+            // node's matcher valid.
+            guard !changes.isEmpty else { return (result, nil) }
             try await connection.query(
                 "UPDATE empi_meta SET value = \(String(revision + 1)) WHERE key = 'revision'", logger: logger)
             var next: PatientIndex.MatchState? = state
@@ -153,87 +156,95 @@ public final class PostgresPatientIndex: EMPIStore {
     /// ``PatientIndex/feed(_:actor:now:)`` on the shared tables: the same checks, match, plan and
     /// rows, inside the revision lock.
     public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
-        let now = now ?? clock.now()
-        let stamp = ISO8601Instant.format(now)
+        let stamp = ISO8601Instant.format(now ?? clock.now())
         return try await write { connection, state in
-            let logger = self.logger
-            let domains = try await self.domains(connection)
-            var issues: [RecordIssue] = []
-            if PatientIndex.check(record, domains: domains, today: self.normalizer.today, issues: &issues) {
-                throw PatientIndex.rejection(issues)
-            }
-            let reference = RecordReference(domain: record.domain, id: record.id)
-            let version = state.revision + 1
-            let data = try PatientIndex.json(record)
-            let existing = try await connection.rows(
-                "SELECT id, data FROM empi_record WHERE domain = \(record.domain) AND local_id = \(record.id)", logger: logger)
-            if let found = existing.first {
-                // Known record: update its data, keep its link (links change only by stewardship).
-                let (row, old) = try found.decode((Int64, String).self)
-                let (person, provenance) = try await self.link(ofRecord: row, connection)
-                var changes: [PatientIndex.CacheChange] = []
-                if old != data {
-                    try await connection.query(
-                        "UPDATE empi_record SET data = \(data), version = \(version), updated = \(stamp) WHERE id = \(row)",
-                        logger: logger)
-                    try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
-                    try await self.refreshGolden(connection, person: person)
-                    try await self.appendEvent(
-                        connection, .update, person: person, record: reference, payload: [:], actor: actor, stamp: stamp)
-                    changes = [.invalidate]
-                }
-                let outcome = state.matcher.match(record, notSamePersons: [], excluding: state.positionOfRow[row])
-                var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
-                result.decision = .unchanged
-                result.person = EnterpriseID(person)
-                result.provenance = LinkProvenance(rawValue: provenance)
-                result.issues = issues + result.issues
-                return (result, changes)
-            }
-
-            let row = try await connection.rows(
-                """
-                INSERT INTO empi_record (domain, local_id, data, version, created, updated)
-                VALUES (\(record.domain), \(record.id), \(data), \(version), \(stamp), \(stamp)) RETURNING id
-                """, logger: logger
-            ).first!.decode(Int64.self)
-            try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
-            let outcome = state.matcher.match(record)
-            var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
-            result.issues = issues + result.issues
-            let explanation = try result.explanation.map { try PatientIndex.json($0) }
-            let plan = FeedPlan(outcome)
-            let person: Int64
-            switch plan.target {
-            case .person(let existing): person = existing
-            case .newPerson:
-                person = try await connection.rows(
-                    "INSERT INTO empi_person (status, golden, created) VALUES ('active', '{}', \(stamp)) RETURNING id",
-                    logger: logger
-                ).first!.decode(Int64.self)
-            }
-            try await connection.query(
-                """
-                INSERT INTO empi_link (record, person, provenance, probability, explanation, time, actor)
-                VALUES (\(row), \(person), \(plan.provenance.rawValue), \(plan.probability),
-                        \(plan.linkExplained ? explanation : nil), \(stamp), \(actor))
-                """, logger: logger)
-            if let review = plan.review {
-                result.reviewItem = try await self.queueReview(
-                    connection, record: row, person: person, candidates: review.candidates, reason: review.reason,
-                    explanation: explanation, stamp: stamp)
-            }
-            plan.complete(&result, person: person)
-            if result.reviewItem == nil {
-                result.reviewItem = try await self.checkUniqueness(
-                    connection, row: row, person: person, explanation: explanation, stamp: stamp)
-            }
-            try await self.refreshGolden(connection, person: person)
-            try await self.appendEvent(
-                connection, .register, person: person, record: reference, payload: plan.eventPayload, actor: actor,
-                stamp: stamp)
-            return (result, [.add(row: row, record: record, person: person, version: version)])
+            try await self.feed(record, actor: actor, stamp: stamp, connection, state)
         }
+    }
+
+    /// One feed inside the caller's write transaction, matched against `state`; returns the
+    /// result and the matcher changes.
+    func feed(
+        _ record: PersonRecord, actor: String, stamp: String, _ connection: PostgresConnection, _ state: PatientIndex.MatchState
+    ) async throws -> (FeedResult, [PatientIndex.CacheChange]) {
+        let logger = self.logger
+        let domains = try await self.domains(connection)
+        var issues: [RecordIssue] = []
+        if PatientIndex.check(record, domains: domains, today: self.normalizer.today, issues: &issues) {
+            throw PatientIndex.rejection(issues)
+        }
+        let reference = RecordReference(domain: record.domain, id: record.id)
+        let version = state.revision + 1
+        let data = try PatientIndex.json(record)
+        let existing = try await connection.rows(
+            "SELECT id, data FROM empi_record WHERE domain = \(record.domain) AND local_id = \(record.id)", logger: logger)
+        if let found = existing.first {
+            // Known record: update its data, keep its link (links change only by stewardship).
+            let (row, old) = try found.decode((Int64, String).self)
+            let (person, provenance) = try await self.link(ofRecord: row, connection)
+            var changes: [PatientIndex.CacheChange] = []
+            if old != data {
+                try await connection.query(
+                    "UPDATE empi_record SET data = \(data), version = \(version), updated = \(stamp) WHERE id = \(row)",
+                    logger: logger)
+                try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
+                try await self.refreshGolden(connection, person: person)
+                try await self.appendEvent(
+                    connection, .update, person: person, record: reference, payload: [:], actor: actor, stamp: stamp)
+                changes = [.invalidate]
+            }
+            let notSame = try await self.notSamePersons(connection, row: row)
+            let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: state.positionOfRow[row])
+            var result = PatientIndex.describe(outcome, record: record, state: state, notSame: notSame)
+            result.decision = .unchanged
+            result.person = EnterpriseID(person)
+            result.provenance = LinkProvenance(rawValue: provenance)
+            result.issues = issues + result.issues
+            return (result, changes)
+        }
+
+        let row = try await connection.rows(
+            """
+            INSERT INTO empi_record (domain, local_id, data, version, created, updated)
+            VALUES (\(record.domain), \(record.id), \(data), \(version), \(stamp), \(stamp)) RETURNING id
+            """, logger: logger
+        ).first!.decode(Int64.self)
+        try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
+        let outcome = state.matcher.match(record)
+        var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
+        result.issues = issues + result.issues
+        let explanation = try result.explanation.map { try PatientIndex.json($0) }
+        let plan = FeedPlan(outcome)
+        let person: Int64
+        switch plan.target {
+        case .person(let existing): person = existing
+        case .newPerson:
+            person = try await connection.rows(
+                "INSERT INTO empi_person (status, golden, created) VALUES ('active', '{}', \(stamp)) RETURNING id",
+                logger: logger
+            ).first!.decode(Int64.self)
+        }
+        try await connection.query(
+            """
+            INSERT INTO empi_link (record, person, provenance, probability, explanation, time, actor)
+            VALUES (\(row), \(person), \(plan.provenance.rawValue), \(plan.probability),
+                    \(plan.linkExplained ? explanation : nil), \(stamp), \(actor))
+            """, logger: logger)
+        if let review = plan.review {
+            result.reviewItem = try await self.queueReview(
+                connection, record: row, person: person, candidates: review.candidates, reason: review.reason,
+                explanation: explanation, stamp: stamp)
+        }
+        plan.complete(&result, person: person)
+        if result.reviewItem == nil {
+            result.reviewItem = try await self.checkUniqueness(
+                connection, row: row, person: person, explanation: explanation, stamp: stamp)
+        }
+        try await self.refreshGolden(connection, person: person)
+        try await self.appendEvent(
+            connection, .register, person: person, record: reference, payload: plan.eventPayload, actor: actor,
+            stamp: stamp)
+        return (result, [.add(row: row, record: record, person: person, version: version)])
     }
 
     // MARK: Rows (inside the caller's transaction)
@@ -333,16 +344,20 @@ public final class PostgresPatientIndex: EMPIStore {
             logger: logger)
     }
 
+    /// Appends an event; returns its sequence number.
+    @discardableResult
     func appendEvent(
         _ connection: PostgresConnection, _ kind: IndexEvent.Kind, person: Int64?, record: RecordReference?,
         payload: [String: JSONValue], actor: String, stamp: String
-    ) async throws {
-        try await connection.query(
+    ) async throws -> Int64 {
+        try await connection.rows(
             """
             INSERT INTO empi_event (kind, person, record_domain, record_id, payload, actor, time)
             VALUES (\(kind.rawValue), \(person), \(record?.domain), \(record?.id), \(try PatientIndex.json(payload)),
                     \(actor), \(stamp))
-            """, logger: logger)
+            RETURNING sequence
+            """, logger: logger
+        ).first!.decode(Int64.self)
     }
 
     // MARK: Reads
@@ -444,29 +459,5 @@ public final class PostgresPatientIndex: EMPIStore {
                 record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
                 payload: try PatientIndex.decode([String: JSONValue].self, payload), actor: actor, time: time)
         }
-    }
-
-    // MARK: Not on PostgreSQL yet
-
-    public func reviews(all: Bool) async throws -> [ReviewItem] { throw ServerError.notOnPostgres("the review queue") }
-
-    public func resolveReview(_ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date?) async throws
-        -> ReviewItem
-    { throw ServerError.notOnPostgres("review resolution") }
-
-    public func link(_ record: RecordReference, to person: EnterpriseID, actor: String, now: Date?) async throws
-        -> PatientIndex.StewardshipResult
-    { throw ServerError.notOnPostgres("manual links") }
-
-    public func unlink(_ record: RecordReference, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult {
-        throw ServerError.notOnPostgres("unlinks")
-    }
-
-    public func merge(_ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date?) async throws
-        -> PatientIndex.StewardshipResult
-    { throw ServerError.notOnPostgres("merges") }
-
-    public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult {
-        throw ServerError.notOnPostgres("unmerges")
     }
 }

@@ -85,6 +85,59 @@ enum PostgresSchema {
             "CREATE TRIGGER empi_event_no_change BEFORE UPDATE OR DELETE ON empi_event FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
             "CREATE TRIGGER empi_event_no_truncate BEFORE TRUNCATE ON empi_event FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
         ],
+        // 3: e-health-card accounts (PostgresAccountStore): the SQLite account tables with an
+        // `account_` prefix, and a bank card bound to one account (UNIQUE token).
+        [
+            "CREATE TABLE account_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """
+            CREATE TABLE account (
+                ecard_id TEXT PRIMARY KEY, person BIGINT NOT NULL UNIQUE REFERENCES empi_person (id),
+                citizen_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, channel TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('issued', 'cancelled')),
+                cancel_reason TEXT CHECK (cancel_reason IN ('emigration', 'death')),
+                created TEXT NOT NULL, updated TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE account_card (
+                number TEXT PRIMARY KEY, kind TEXT NOT NULL, ecard_id TEXT REFERENCES account (ecard_id),
+                status TEXT NOT NULL, replaced_by TEXT, updated TEXT NOT NULL)
+            """,
+            "CREATE INDEX account_card_account ON account_card (ecard_id)",
+            """
+            CREATE TABLE account_bank_binding (
+                ecard_id TEXT NOT NULL REFERENCES account (ecard_id), token TEXT NOT NULL UNIQUE, masked TEXT NOT NULL,
+                bound TEXT NOT NULL, PRIMARY KEY (ecard_id, token))
+            """,
+            "CREATE TABLE account_blacklist (number TEXT PRIMARY KEY, reason TEXT NOT NULL, added TEXT NOT NULL)",
+            "CREATE TABLE account_whitelist (number TEXT PRIMARY KEY, reason TEXT NOT NULL, added TEXT NOT NULL)",
+            """
+            CREATE TABLE account_oplog (
+                sequence BIGSERIAL PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, operation TEXT NOT NULL,
+                ecard_id TEXT, number TEXT, detail TEXT NOT NULL)
+            """,
+            """
+            CREATE UNIQUE INDEX account_oplog_identity
+                ON account_oplog (time, operation, coalesce(ecard_id, ''), coalesce(number, ''), detail)
+            """,
+            "CREATE TRIGGER account_oplog_no_change BEFORE UPDATE OR DELETE ON account_oplog FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER account_oplog_no_truncate BEFORE TRUNCATE ON account_oplog FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+        ],
+        // 4: stewardship (PatientIndex+Postgres+Stewardship): "not the same person" assertions
+        // and the merge history that unmerge restores from.
+        [
+            """
+            CREATE TABLE empi_assertion (
+                record BIGINT NOT NULL REFERENCES empi_record (id), person BIGINT NOT NULL REFERENCES empi_person (id),
+                time TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (record, person))
+            """,
+            """
+            CREATE TABLE empi_merge (
+                id BIGSERIAL PRIMARY KEY, subsumed BIGINT NOT NULL REFERENCES empi_person (id),
+                survivor BIGINT NOT NULL REFERENCES empi_person (id), snapshot TEXT NOT NULL, actor TEXT NOT NULL,
+                time TEXT NOT NULL, undone TEXT)
+            """,
+            "CREATE INDEX empi_merge_subsumed ON empi_merge (subsumed, id)",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.

@@ -1,0 +1,161 @@
+import EMPI
+import EMPIIndex
+import Foundation
+import HealthCardFoundation
+import PostgresNIO
+
+/// One EMPI write transaction shared with a store kept in the same database (the e-health-card
+/// accounts, ``PostgresAccountStore``): the store's rows and the index's feeds, links and events
+/// commit together or not at all, under the revision lock of ``PostgresPatientIndex`` — the
+/// PostgreSQL counterpart of `PatientIndex.Transaction`.
+///
+/// Feeds match against the records fed earlier in the same transaction; the node's matcher is
+/// changed only after the commit.
+final class PostgresIndexTransaction {
+    let connection: PostgresConnection
+    let index: PostgresPatientIndex
+    let stamp: String
+    /// The working matcher; `nil` after a change it cannot follow (reloaded on next use).
+    private(set) var state: PatientIndex.MatchState?
+    private let revision: Int64
+    /// Whether records or links changed (the revision is then bumped).
+    private(set) var changed = false
+
+    init(connection: PostgresConnection, index: PostgresPatientIndex, state: PatientIndex.MatchState, stamp: String) {
+        self.connection = connection
+        self.index = index
+        self.state = state
+        self.revision = state.revision
+        self.stamp = stamp
+    }
+
+    /// The matcher as of this transaction's writes.
+    func currentState() async throws -> PatientIndex.MatchState {
+        if let state { return state }
+        let loaded = try await index.load(connection, revision: revision)
+        state = loaded
+        return loaded
+    }
+
+    /// ``PostgresPatientIndex/feed(_:actor:now:)`` inside this transaction.
+    func feed(_ record: PersonRecord, actor: String) async throws -> FeedResult {
+        let (result, changes) = try await index.feed(record, actor: actor, stamp: stamp, connection, try await currentState())
+        apply(changes)
+        return result
+    }
+
+    /// What a feed of `record` would decide, without writing (`PatientIndex.match`).
+    func match(_ record: PersonRecord) async throws -> FeedResult {
+        let state = try await currentState()
+        guard let row = try await index.recordRow(connection, RecordReference(domain: record.domain, id: record.id)) else {
+            return PatientIndex.match(record, state: state, notSame: [], excluding: nil)
+        }
+        return PatientIndex.match(
+            record, state: state, notSame: try await index.notSamePersons(connection, row: row),
+            excluding: state.positionOfRow[row])
+    }
+
+    /// A manual link of `record` to `person` inside this transaction (`PatientIndex.link`).
+    @discardableResult
+    func link(_ record: RecordReference, to person: EnterpriseID, actor: String) async throws
+        -> PatientIndex.StewardshipResult
+    {
+        let row = try await index.requireRecord(connection, record)
+        let target = try await index.requireLivePerson(connection, person)
+        let result = try await index.manualLink(connection, row: row, record: record, to: target, actor: actor, stamp: stamp)
+        apply([.assign(row: row, person: target)])
+        return result
+    }
+
+    /// The live person a (possibly retired) ID stands for.
+    func resolve(_ person: EnterpriseID) async throws -> EnterpriseID {
+        EnterpriseID(try await index.requireLivePerson(connection, person))
+    }
+
+    /// The person a record is linked to; `nil` for a record not in the index.
+    func personOf(_ record: RecordReference) async throws -> EnterpriseID? {
+        guard let row = try await index.recordRow(connection, record) else { return nil }
+        return EnterpriseID(try await index.link(ofRecord: row, connection).person)
+    }
+
+    /// Appends an event to the append-only event table.
+    @discardableResult
+    func appendEvent(
+        _ kind: IndexEvent.Kind, person: EnterpriseID?, record: RecordReference?, payload: [String: JSONValue], actor: String
+    ) async throws -> Int64 {
+        try await index.appendEvent(
+            connection, kind, person: person?.rawValue, record: record, payload: payload, actor: actor, stamp: stamp)
+    }
+
+    private func apply(_ changes: [PatientIndex.CacheChange]) {
+        guard !changes.isEmpty else { return }
+        changed = true
+        PatientIndex.apply(changes, to: &state)
+    }
+
+    /// The matcher changes of the whole transaction, for ``PostgresPatientIndex/write(_:)``.
+    var changes: [PatientIndex.CacheChange] {
+        guard changed else { return [] }
+        return [state.map(PatientIndex.CacheChange.replace) ?? .invalidate]
+    }
+}
+
+extension PostgresPatientIndex {
+    /// Runs `body` as one EMPI write transaction (``write(_:)``: the revision lock, one commit).
+    func transaction<T: Sendable>(
+        now: Date?, _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
+    ) async throws -> T {
+        let stamp = ISO8601Instant.format(now ?? clock.now())
+        return try await write { connection, state in
+            let transaction = PostgresIndexTransaction(connection: connection, index: self, state: state, stamp: stamp)
+            let result = try await body(transaction)
+            return (result, transaction.changes)
+        }
+    }
+
+    // MARK: Rows for stewardship (inside the caller's transaction)
+
+    /// The row of a stored record; `nil` when it is not in the index.
+    func recordRow(_ connection: PostgresConnection, _ record: RecordReference) async throws -> Int64? {
+        try await connection.rows(
+            "SELECT id FROM empi_record WHERE domain = \(record.domain) AND local_id = \(record.id)", logger: logger
+        ).first?.decode(Int64.self)
+    }
+
+    func requireRecord(_ connection: PostgresConnection, _ record: RecordReference) async throws -> Int64 {
+        guard let row = try await recordRow(connection, record) else {
+            throw HealthCardError(code: .unknownRecord, reason: "no record \(record) in the index")
+        }
+        return row
+    }
+
+    func requireLivePerson(_ connection: PostgresConnection, _ person: EnterpriseID) async throws -> Int64 {
+        guard let live = try await resolve(connection, person.rawValue) else {
+            throw HealthCardError(code: .unknownPerson, reason: "no person \(person) in the index")
+        }
+        return live
+    }
+
+    /// Links record `row` to `target` by hand (provenance `manual`), refreshes both persons'
+    /// golden records and appends the `link` event (`PatientIndex.manualLink`).
+    func manualLink(
+        _ connection: PostgresConnection, row: Int64, record: RecordReference, to target: Int64, actor: String,
+        stamp: String
+    ) async throws -> PatientIndex.StewardshipResult {
+        let from = try await link(ofRecord: row, connection).person
+        try await withdrawAssertion(connection, record: row, person: target)
+        try await connection.query(
+            """
+            UPDATE empi_link SET person = \(target), provenance = \(LinkProvenance.manual.rawValue), probability = NULL,
+                explanation = NULL, time = \(stamp), actor = \(actor)
+            WHERE record = \(row)
+            """, logger: logger)
+        try await refreshGolden(connection, person: target)
+        if from != target { try await refreshGolden(connection, person: from) }
+        let event = try await appendEvent(
+            connection, .link, person: target, record: record, payload: ["from": .number(Double(from))], actor: actor,
+            stamp: stamp)
+        return PatientIndex.StewardshipResult(
+            record: record, person: EnterpriseID(target), other: EnterpriseID(from), event: event)
+    }
+}
