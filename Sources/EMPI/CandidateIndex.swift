@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import HealthCardFoundation
 
 /// An in-memory blocking index over a set of normalised records (../shared/specs/empi.md §1.4):
@@ -97,38 +99,57 @@ public struct CandidateIndex: Sendable {
     public private(set) var count: Int
     var ruleIndexes: [RuleIndex]
 
+    /// Builds every rule's index; the rules are independent, so with many records they are built on
+    /// all cores (the result does not depend on which thread built which rule).
     public init(records: [NormalizedRecord], blocker: Blocker = Blocker()) {
         self.blocker = blocker
         self.count = records.count
-        ruleIndexes = blocker.rules.map { rule in
-            var index = RuleIndex(rule: rule)
-            var entries: [(key: UInt64, record: Int32)] = []
-            entries.reserveCapacity(records.count)
-            index.recordKeyStart.reserveCapacity(records.count + 1)
-            index.recordKeyStart.append(0)
-            for (number, record) in records.enumerated() {
-                Blocker.forEachKey(of: record, rule: rule) { key in
-                    entries.append((key, Int32(number)))
-                    index.recordKeys.append(key)
-                }
-                index.recordKeyStart.append(Int32(index.recordKeys.count))
-            }
-            entries.sort { ($0.key, $0.record) < ($1.key, $1.record) }
-            index.keys = entries.map(\.key)
-            index.records = entries.map(\.record)
-            var start = 0
-            while start < entries.count {
-                var end = start + 1
-                while end < entries.count && entries[end].key == entries[start].key { end += 1 }
-                if end - start >= 2 { index.blocks += 1 }
-                if end - start > blocker.maximumBlockSize(for: rule) {
-                    index.overflow.insert(entries[start].key)
-                    index.overflowRecords += end - start
-                }
-                start = end
-            }
-            return index
+        let rules = blocker.rules
+        guard records.count >= Self.parallelBuildThreshold, rules.count > 1 else {
+            ruleIndexes = rules.map { Self.ruleIndex($0, records: records, blocker: blocker) }
+            return
         }
+        let built = Mutex([Int: RuleIndex]())
+        DispatchQueue.concurrentPerform(iterations: rules.count) { number in
+            let index = Self.ruleIndex(rules[number], records: records, blocker: blocker)
+            built.withLock { $0[number] = index }
+        }
+        ruleIndexes = built.withLock { table in rules.indices.map { table[$0]! } }
+    }
+
+    /// Below this many records the rules are indexed on the calling thread.
+    static let parallelBuildThreshold = 4_096
+
+    /// One rule's index over `records`: every record's keys, sorted, with block and overflow counts.
+    static func ruleIndex(_ rule: BlockingRule, records: [NormalizedRecord], blocker: Blocker) -> RuleIndex {
+        var index = RuleIndex(rule: rule)
+        var entries: [(key: UInt64, record: Int32)] = []
+        entries.reserveCapacity(records.count)
+        index.recordKeyStart.reserveCapacity(records.count + 1)
+        index.recordKeyStart.append(0)
+        // By position, so no record is copied (an enumerated element is a copy: a retain per field).
+        for number in records.indices {
+            Blocker.forEachKey(of: records[number], rule: rule) { key in
+                entries.append((key, Int32(number)))
+                index.recordKeys.append(key)
+            }
+            index.recordKeyStart.append(Int32(index.recordKeys.count))
+        }
+        entries.sort { ($0.key, $0.record) < ($1.key, $1.record) }
+        index.keys = entries.map(\.key)
+        index.records = entries.map(\.record)
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+            if end - start >= 2 { index.blocks += 1 }
+            if end - start > blocker.maximumBlockSize(for: rule) {
+                index.overflow.insert(entries[start].key)
+                index.overflowRecords += end - start
+            }
+            start = end
+        }
+        return index
     }
 
     /// Adds one record as number ``count``, leaving the index exactly as if it had been built with

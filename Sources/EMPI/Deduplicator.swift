@@ -59,6 +59,10 @@ public struct Deduplicator: Sendable {
         /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:blockingRules:notSamePerson:)``)
         /// and for a ``RecordMatcher`` over the same data.
         public var normalized: [NormalizedRecord] = []
+        /// The blocking index and term frequencies built over ``normalized``: a ``RecordMatcher``
+        /// over the same records can take them rather than build them again (a bulk ingest does).
+        public var candidateIndex: CandidateIndex?
+        public var termFrequencies: TermFrequencies?
 
         /// `id_a,id_b,match_probability,decision` lines with a header.
         public func pairsCSV(records: [PersonRecord]) -> String {
@@ -108,7 +112,8 @@ public struct Deduplicator: Sendable {
         let (normalized, issues) = normalizeAll(records)
         lap("normalise")
         var annotated = normalized
-        TermFrequencies(records: normalized).annotate(&annotated)
+        let frequencies = TermFrequencies(records: normalized)
+        frequencies.annotate(&annotated)
         lap("term frequencies")
         let index = CandidateIndex(records: annotated, blocker: blocker)
         lap("blocking index")
@@ -135,7 +140,8 @@ public struct Deduplicator: Sendable {
         return Result(
             model: model, estimation: estimation,
             pairs: pairs.filter { $0.decision >= minimumReportedBand }, clusters: clusters, issues: issues,
-            blocking: blocking, timings: timings, normalized: annotated)
+            blocking: blocking, timings: timings, normalized: annotated, candidateIndex: index,
+            termFrequencies: frequencies)
     }
 
     /// Links two record sets (record linkage rather than deduplication, issue 8 item 6

@@ -36,9 +36,21 @@ public struct RecordMatcher: Sendable {
         normalized: [NormalizedRecord], persons: [Int], termFrequencies: TermFrequencies, scorer: Scorer,
         blocker: Blocker = Blocker(), normalizer: Normalizer = Normalizer()
     ) {
+        self.init(
+            normalized: normalized, persons: persons, termFrequencies: termFrequencies,
+            index: CandidateIndex(records: normalized, blocker: blocker), scorer: scorer, normalizer: normalizer)
+    }
+
+    /// Builds on records already normalised, annotated with `termFrequencies` and indexed in
+    /// `index` (a `Deduplicator` run's, so a bulk ingest does not block its records twice).
+    public init(
+        normalized: [NormalizedRecord], persons: [Int], termFrequencies: TermFrequencies, index: CandidateIndex,
+        scorer: Scorer, normalizer: Normalizer = Normalizer()
+    ) {
+        precondition(index.count == normalized.count, "the index holds exactly the records")
         self.records = normalized
         self.personOfRecord = persons
-        self.index = CandidateIndex(records: normalized, blocker: blocker)
+        self.index = index
         self.termFrequencies = termFrequencies
         self.scorer = scorer
         self.normalizer = normalizer

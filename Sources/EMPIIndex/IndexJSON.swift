@@ -58,6 +58,11 @@ struct IndexJSON {
         }
     }
 
+    /// A string, or `null` when absent.
+    mutating func optional(_ value: String?) {
+        if let value { string(value) } else { raw("null") }
+    }
+
     mutating func integer(_ value: some BinaryInteger) { raw(String(value)) }
 
     mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
@@ -187,46 +192,22 @@ extension IndexJSON {
         return json.text
     }
 
-    /// `link.explanation` and `review.explanation`: an `Explanation`, compact.
+    /// An `Explanation` as the API and `JSONEncoder` give it: an object with sorted keys.
     static func explanation(_ explanation: Explanation) throws -> String {
-        var json = IndexJSON(capacity: 4_096)
-        try json.object { o in
-            o.string("band", explanation.band.rawValue)
-            o.strings("blockingRules", explanation.blockingRules)
-            o.string("decision", explanation.decision.rawValue)
-            o.string("deterministicRule", explanation.deterministicRule)
-            try o.value("fields") { json in
-                try json.array(explanation.fields) { json, field in
-                    try json.object { o in
-                        o.bool("capped", field.capped)
-                        o.string("field", field.field.rawValue)
-                        o.string("level", field.level)
-                        try o.number("m", field.m)
-                        o.string("normalizedA", field.normalizedA)
-                        o.string("normalizedB", field.normalizedB)
-                        o.string("rawA", field.rawA)
-                        o.string("rawB", field.rawB)
-                        try o.number("termFrequencyU", field.termFrequencyU)
-                        try o.number("u", field.u)
-                        try o.number("weight", field.weight)
-                    }
-                }
-            }
-            try o.value("prior") { json in
-                try json.object { o in
-                    try o.number("probability", explanation.prior.probability)
-                    try o.number("weight", explanation.prior.weight)
-                }
-            }
-            try o.number("probability", explanation.probability)
-            o.string("recordA", explanation.recordA)
-            o.string("recordB", explanation.recordB)
-            try o.number("totalWeight", explanation.totalWeight)
-            o.strings("vetoes", explanation.vetoes.map(\.rawValue))
-        }
-        return json.text
+        try StoredExplanation(explanation).object()
     }
 
+    /// `link.explanation` and `review.explanation` as stored: ``StoredExplanation/compact()``.
+    static func storedExplanation(_ explanation: Explanation) throws -> String {
+        try StoredExplanation(explanation).compact()
+    }
+
+    /// A stored explanation as readers get it (``explanation(_:)``'s object): the compact form
+    /// expanded, an object (a file written before the compact form) as it is.
+    static func expandedExplanation(_ stored: String) throws -> String {
+        guard stored.utf8.first == UInt8(ascii: "[") else { return stored }
+        return try StoredExplanation(compact: stored).object()
+    }
     /// `event.payload`: an object of ``JSONValue``s, keys sorted.
     static func payload(_ payload: [String: JSONValue]) throws -> String {
         var json = IndexJSON()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import EMPI
 import HealthCardFoundation
@@ -23,10 +24,13 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
 /// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
 /// can be lost); records already stored are found in the in-memory state rather than by a query
-/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`;
-/// golden records are derived from the records in memory rather than decoded back from the file;
-/// the unique-identifier check is one pass over the batch's identifiers, plus one indexed lookup
-/// per identifier when the index held records before.
+/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`, and
+/// explanations in their compact form (`StoredExplanation`); the deduplicator runs on the other
+/// threads while this one writes the new records' rows, and its blocking index and term
+/// frequencies become the matcher's rather than being built again; golden records are derived
+/// from the records in memory rather than decoded back from the file; the unique-identifier check
+/// is one pass over the batch's identifiers, plus one indexed lookup per identifier when the
+/// index held records before.
 extension PatientIndex {
     /// Ingests a batch (a CSV read through a `FieldMapping`) in one transaction: records with an
     /// unknown domain are rejected and reported, the rest upserted; then every stored record is
@@ -110,27 +114,16 @@ extension PatientIndex {
             }
             progress?(records.count, records.count)
 
-            // New records: their JSON and cross-index entries on all cores, then the rows in input order.
-            let prepared = try [PreparedRecord].parallel(count: added.count) { [added] number in
-                PreparedRecord(
-                    data: IndexJSON.record(added[number]),
-                    entries: Self.identifierEntries(added[number], domains: domains, today: today))
-            }
-            for (record, (data, entries)) in zip(added, prepared.map { ($0.data, $0.entries) }) {
-                try insertRecord.execute(arguments: [record.domain, record.id, data, version, stamp, stamp])
-                let row = db.lastInsertedRowID
-                try Self.insertIdentifiers(db, row: row, entries)
-                positionOfRow[row] = all.count
-                entriesOf[all.count] = entries
+            // Every record the deduplicator scores, new ones at the positions their rows will get.
+            let oldCount = state.raw.count
+            for record in added {
                 fresh.append(all.count)
                 all.append(record)
-                rowIDs.append(row)
                 versions.append(version)
-                summary.registered += 1
             }
 
-            // Assertions as record pairs: the record against every record of the asserted person.
-            let oldCount = state.raw.count
+            // Assertions as record pairs: the record against every record of the asserted person
+            // (only stored records carry assertions, so this needs no row of the batch).
             var personOf = state.matcher.personOfRecord.map { Int64($0) }
             var recordsOfPerson: [Int64: [Int]] = [:]
             for (position, person) in personOf.enumerated() { recordsOfPerson[person, default: []].append(position) }
@@ -143,9 +136,31 @@ extension PatientIndex {
                 }
             }
 
+            // The deduplicator runs on the other threads while this one writes the new rows: the
+            // two need nothing of each other, and SQLite's writes are one thread's work anyway.
             let deduplicator = Deduplicator(
                 model: model, blocker: blocker, normalizer: normalizer, estimator: nil, minimumReportedBand: .review)
-            let result = deduplicator.run(all, notSamePerson: notSame)
+            let deduplicated = Mutex<Deduplicator.Result?>(nil)
+            let running = DispatchGroup()
+            DispatchQueue.global().async(group: running) { [all, notSame] in
+                let result = deduplicator.run(all, notSamePerson: notSame)
+                deduplicated.withLock { $0 = result }
+            }
+            defer { running.wait() }  // also when a write fails: nothing of the batch outlives the call
+            // New records' rows in input order, each with its JSON and cross-index entries.
+            for (number, record) in added.enumerated() {
+                let entries = Self.identifierEntries(record, domains: domains, today: today)
+                try insertRecord.execute(
+                    arguments: [record.domain, record.id, IndexJSON.record(record), version, stamp, stamp])
+                let row = db.lastInsertedRowID
+                try Self.insertIdentifiers(db, row: row, entries)
+                positionOfRow[row] = oldCount + number
+                entriesOf[oldCount + number] = entries
+                rowIDs.append(row)
+                summary.registered += 1
+            }
+            running.wait()
+            let result = deduplicated.withLock { $0! }
             summary.issues += result.issues.filter { inputKeys.contains("\($0.line ?? 0)\u{1}\($0.recordID ?? "")") }
             let scorer = Scorer(model: model)
 
@@ -159,7 +174,7 @@ extension PatientIndex {
             }
             let scored = all
             @Sendable func explanation(_ pair: Deduplicator.Pair) throws -> String {
-                try IndexJSON.explanation(
+                try IndexJSON.storedExplanation(
                     scorer.explain(
                         scored[pair.a], result.normalized[pair.a], scored[pair.b], result.normalized[pair.b],
                         blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
@@ -282,20 +297,14 @@ extension PatientIndex {
                     ], actor: actor, now: now)
             }
 
-            // The matcher over exactly what was scored: the same normalised records and frequencies.
+            // The matcher over exactly what was scored: the deduplicator's records, frequencies and blocking index.
             let matcher = RecordMatcher(
-                normalized: result.normalized, persons: personOf.map { Int($0) }, termFrequencies: TermFrequencies(records: result.normalized),
-                scorer: scorer, blocker: blocker, normalizer: normalizer)
+                normalized: result.normalized, persons: personOf.map { Int($0) }, termFrequencies: result.termFrequencies!,
+                index: result.candidateIndex!, scorer: scorer, normalizer: normalizer)
             let next = MatchState(
                 revision: 0, matcher: matcher, rowIDs: rowIDs, positionOfRow: positionOfRow, raw: all, versions: versions)
             return (summary, fresh.isEmpty && summary.updated == 0 ? [] : [.replace(next)])
         }
-    }
-
-    /// A new record's stored JSON and cross-index entries, computed before its rows are written.
-    struct PreparedRecord: Sendable {
-        var data: String
-        var entries: [IdentifierEntry]
     }
 
     /// The writer's page cache during a bulk ingest (SQLite `cache_size`: negative = KiB): 256 MiB,

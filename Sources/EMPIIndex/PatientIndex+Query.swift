@@ -85,11 +85,11 @@ extension PatientIndex {
                     """), arguments: [live])
             return PersonSummary(
                 person: EnterpriseID(live), golden: try Self.decode(GoldenRecord.self, golden),
-                links: links.map { row in
+                links: try links.map { row in
                     PersonLink(
                         record: RecordReference(domain: row["domain"], id: row["localId"]), person: EnterpriseID(live),
                         provenance: LinkProvenance(rawValue: row["provenance"]) ?? .auto, probability: row["probability"],
-                        explanation: row["explanation"], time: row["time"], actor: row["actor"])
+                        explanation: try Self.expandedExplanation(row["explanation"]), time: row["time"], actor: row["actor"])
                 })
         }
     }

@@ -66,7 +66,7 @@ extension PatientIndex {
             let best = outcome.candidates.first { Int64($0.person) == target }
             let linkProvenance: LinkProvenance = best?.score.deterministicRule != nil ? .deterministic : .auto
             let explanation = try best.map {
-                try IndexJSON.explanation(
+                try IndexJSON.storedExplanation(
                     state.matcher.scorer.explain(
                         record, outcome.normalized, state.raw[$0.record], state.matcher.records[$0.record],
                         blockingRules: $0.blockingRules, notSamePerson: notSame.contains($0.person)))
@@ -90,7 +90,7 @@ extension PatientIndex {
                 }
                 result.reviewItem = try Self.queueReview(
                     db, record: row, person: person, candidates: candidates, reason: "changed-record",
-                    explanation: try result.explanation.map(IndexJSON.explanation), now: now)
+                    explanation: try result.explanation.map(IndexJSON.storedExplanation), now: now)
                 result.decision = .review
             }
         }

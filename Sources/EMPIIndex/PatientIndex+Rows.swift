@@ -207,6 +207,12 @@ extension PatientIndex {
             arguments: [IndexJSON.golden(golden), person])
     }
 
-    /// An explanation as stored in a link or review row: compact JSON with sorted keys.
-    static func explanationJSON(_ explanation: Explanation) throws -> String { try IndexJSON.explanation(explanation) }
+    /// An explanation as stored in a link or review row: the compact form (`StoredExplanation`);
+    /// readers get the object form from ``expandedExplanation(_:)``.
+    static func explanationJSON(_ explanation: Explanation) throws -> String { try IndexJSON.storedExplanation(explanation) }
+
+    /// A link's or review's stored explanation as readers get it: the object form.
+    static func expandedExplanation(_ stored: String?) throws -> String? {
+        try stored.map(IndexJSON.expandedExplanation)
+    }
 }

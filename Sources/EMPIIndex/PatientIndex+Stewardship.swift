@@ -271,7 +271,7 @@ extension PatientIndex {
             id: row["id"], record: try reference(db, row: row["record"]), person: EnterpriseID(row["person"] as Int64),
             candidates: try decode([ReviewItem.Candidate].self, row["candidates"]), reason: row["reason"],
             status: ReviewItem.Status(rawValue: row["status"]) ?? .open, resolution: row["resolution"],
-            explanation: row["explanation"], created: row["created"], actor: row["actor"])
+            explanation: try Self.expandedExplanation(row["explanation"]), created: row["created"], actor: row["actor"])
     }
 
     /// Resolves review item `id`: `.link(person)` links the record by hand; `.separate` asserts

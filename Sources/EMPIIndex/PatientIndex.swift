@@ -320,5 +320,15 @@ public final class PatientIndex: Sendable {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
-    static func stamp(_ now: Date) -> String { ISO8601Instant.format(now) }
+    /// `now` as stored in the time columns. An operation stamps every row it writes with one
+    /// instant (a bulk ingest: a person, a link and an event per record), so the last instant's
+    /// text is kept rather than formatted again for each row.
+    static func stamp(_ now: Date) -> String {
+        if let last = lastStamp.withLock({ $0 }), last.instant == now { return last.text }
+        let text = ISO8601Instant.format(now)
+        lastStamp.withLock { $0 = (now, text) }
+        return text
+    }
+
+    private static let lastStamp = Mutex<(instant: Date, text: String)?>(nil)
 }

@@ -96,6 +96,8 @@ struct EMPIIndexTests {
         #expect(explanation.deterministicRule == "deterministic:citizen-id")
         let link = try #require(try index.person(a.person!).links.last)
         #expect(link.provenance == .deterministic && link.explanation != nil)
+        // Stored compact, read as the explanation the feed returned.
+        #expect(try JSONDecoder().decode(Explanation.self, from: Data((link.explanation ?? "").utf8)) == explanation)
         // Survivorship: same trust, so the most recent record's value.
         #expect(try index.person(a.person!).golden.fullName == "陳小明")
     }

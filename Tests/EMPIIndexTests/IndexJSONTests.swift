@@ -61,10 +61,43 @@ struct IndexJSONTests {
             let explanation = scorer.explain(
                 records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b],
                 blockingRules: pair.blockingRules, notSamePerson: checked % 3 == 0)
-            #expect(try Self.decode(Explanation.self, IndexJSON.explanation(explanation)) == explanation)
+            let object = try IndexJSON.explanation(explanation)
+            #expect(try Self.decode(Explanation.self, object) == explanation)
+            // Stored compact, read back as the very same object.
+            let stored = try IndexJSON.storedExplanation(explanation)
+            #expect(stored.hasPrefix("[\"x1\","))
+            #expect(try IndexJSON.expandedExplanation(stored) == object)
+            #expect(stored.utf8.count * 10 < object.utf8.count * 8)  // ≈ 70 %: the member names gone
             checked += 1
         }
         #expect(checked > 100)
+    }
+
+    @Test("a stored explanation with awkward values, absent values and the old object form reads back exactly")
+    func storedExplanationEdges() throws {
+        let records = EMPIIndexTests.population.records
+        let result = Deduplicator(normalizer: EMPIFixture.normalizer, estimator: nil).run(records)
+        let pair = try #require(result.pairs.first { $0.decision == .autoLink })
+        var explanation = Scorer(model: result.model).explain(
+            records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b],
+            blockingRules: pair.blockingRules, notSamePerson: true)
+        for (number, text) in Self.awkward.enumerated() where number < explanation.fields.count {
+            explanation.fields[number].rawA = text
+            explanation.fields[number].normalizedB = text
+            explanation.fields[number].rawB = nil
+            explanation.fields[number].termFrequencyU = number % 2 == 0 ? nil : Double.leastNonzeroMagnitude
+        }
+        explanation.recordA = Self.awkward.joined()
+        explanation.deterministicRule = nil
+        let object = try IndexJSON.explanation(explanation)
+        let expanded = try IndexJSON.expandedExplanation(IndexJSON.storedExplanation(explanation))
+        #expect(expanded == object)
+        #expect(try Self.decode(Explanation.self, expanded) == explanation)
+        // A file written before the compact form keeps its objects, read as they are.
+        #expect(try IndexJSON.expandedExplanation(object) == object)
+        // Anything else fails closed.
+        #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x9\",1]") }
+        #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x1\",0.5]") }
     }
 
     @Test("a bulk ingest's golden records and identifier conflicts equal those derived from the file")
