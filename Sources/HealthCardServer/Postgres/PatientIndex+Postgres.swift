@@ -40,6 +40,8 @@ public final class PostgresPatientIndex: EMPIStore {
     let clock: any WallClock
     /// This node's matcher over every committed record, as of its revision.
     private let cache = Mutex<PatientIndex.MatchState?>(nil)
+    /// This node's writers, one at a time, so the next finds the matcher up to date.
+    private let writers = LocalWriteLock()
 
     /// Opens the index in `database` (migrated first): the model and survivorship stored by the
     /// first node are used by every node; `model`/`survivorship` only seed an empty database.
@@ -85,8 +87,16 @@ public final class PostgresPatientIndex: EMPIStore {
 
     /// Runs `body` as one EMPI write: in a transaction holding the revision lock, with the
     /// matcher as of the current revision; bumps the revision if the body changed the matcher's
-    /// input; after the commit applies the body's matcher changes to this node's cache.
+    /// input; after the commit applies the body's matcher changes to this node's cache. This
+    /// node's writes take turns (``LocalWriteLock``) until their cache update, so only a write
+    /// of another node makes the next one reload the matcher.
     func write<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
+    ) async throws -> T {
+        try await writers.withLock { try await self.writeHoldingLocalLock(body) }
+    }
+
+    private func writeHoldingLocalLock<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
     ) async throws -> T {
         let (result, next) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
