@@ -17,29 +17,46 @@ cleanup() {
 }
 trap cleanup EXIT
 
-key=$("$hcard" serve key add --db "$work/index.sqlite" --name schemathesis \
-    --roles issuer,verifier,registrar,steward,auditor,exchange)
-"$hcard" serve --db "$work/index.sqlite" --listen 127.0.0.1:0 2> "$work/server.log" &
-pid=$!
-port=""
-for _ in $(seq 200); do
-    port=$(grep -o '"message":"listening".*' "$work/server.log" | grep -o '"port":"[0-9]*"' | grep -o '[0-9]*' | head -1 || true)
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; echo "check-api: the server did not start" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "check-api: no listening line in 20 s" >&2; exit 1; }
+# One run against a server started with the storage arguments given ("--db FILE" or
+# "--postgres URL").
+check_against() {
+    local label=$1
+    shift
+    key=$("$hcard" serve key add "$@" --name schemathesis \
+        --roles issuer,verifier,registrar,steward,auditor,exchange)
+    : > "$work/server.log"
+    "$hcard" serve "$@" --listen 127.0.0.1:0 2> "$work/server.log" &
+    pid=$!
+    port=""
+    for _ in $(seq 200); do
+        port=$(grep -o '"message":"listening".*' "$work/server.log" | grep -o '"port":"[0-9]*"' | grep -o '[0-9]*' | head -1 || true)
+        [ -n "$port" ] && break
+        kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; echo "check-api ($label): the server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    [ -n "$port" ] || { echo "check-api ($label): no listening line in 20 s" >&2; exit 1; }
 
-# Run from the scratch directory: schemathesis keeps its example database in ./.schemathesis.
-(cd "$work" && schemathesis run "http://127.0.0.1:$port/openapi.json" \
-    --header "Authorization: Bearer $key" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases examples,coverage,fuzzing --max-examples 30 --seed 16 --request-timeout 10 --no-color \
-    --exclude-path /v1/empi/events/stream)
+    # Run from the scratch directory: schemathesis keeps its example database in ./.schemathesis.
+    (cd "$work" && schemathesis run "http://127.0.0.1:$port/openapi.json" \
+        --header "Authorization: Bearer $key" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+        --phases examples,coverage,fuzzing --max-examples 30 --seed 16 --request-timeout 10 --no-color \
+        --exclude-path /v1/empi/events/stream)
 
-kill -TERM "$pid"
-status=0
-wait "$pid" || status=$?
-pid=""
-[ "$status" -eq 0 ] || { echo "check-api: the server exited $status on SIGTERM" >&2; exit 1; }
-echo "check-api: ok (schemathesis, graceful shutdown)"
+    kill -TERM "$pid"
+    local status=0
+    wait "$pid" || status=$?
+    pid=""
+    [ "$status" -eq 0 ] || { echo "check-api ($label): the server exited $status on SIGTERM" >&2; exit 1; }
+    echo "check-api ($label): ok (schemathesis, graceful shutdown)"
+}
+
+check_against sqlite --db "$work/index.sqlite"
+
+# With the test cluster of Scripts/test.sh (HCARD_TEST_POSTGRES_URL), the same run against a
+# `--postgres` node on a fresh database of it.
+if [ -n "${HCARD_TEST_POSTGRES_URL:-}" ]; then
+    database="hcard_api_$$"
+    psql -q "$HCARD_TEST_POSTGRES_URL" -c "CREATE DATABASE $database"
+    check_against postgres --postgres "${HCARD_TEST_POSTGRES_URL%/*}/$database"
+fi
