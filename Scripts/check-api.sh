@@ -5,6 +5,7 @@
 # response body that does not match its schema. Bounded: a fixed seed and at most 30 cases per
 # operation. The server-sent event stream is left out (it stays open up to `wait` seconds, longer
 # than the request timeout); its contract is checked by Tests/HealthCardServerTests/EventStreamTests.
+# Runs on SQLite, and again on a `--postgres` node when HCARD_TEST_POSTGRES_URL is set.
 # Needs a built tree (`swift build`) and schemathesis (Scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,7 @@ check_against() {
         --header "Authorization: Bearer $key" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing --max-examples 30 --seed 16 --request-timeout 10 --no-color \
-        --exclude-path /v1/empi/events/stream)
+        --exclude-path /v1/empi/events/stream "${excluded[@]}")
 
     kill -TERM "$pid"
     local status=0
@@ -51,12 +52,26 @@ check_against() {
     echo "check-api ($label): ok (schemathesis, graceful shutdown)"
 }
 
+excluded=()
 check_against sqlite --db "$work/index.sqlite"
 
 # With the test cluster of Scripts/test.sh (HCARD_TEST_POSTGRES_URL), the same run against a
-# `--postgres` node on a fresh database of it.
+# `--postgres` node on a fresh database of it, leaving out the paths the document says answer
+# `501 notOnPostgres` (schemathesis counts every 5xx as a server error; that they answer 501 is
+# checked by RouteSecurityTests). As operations are ported and their 501 leaves the document,
+# this run covers them.
 if [ -n "${HCARD_TEST_POSTGRES_URL:-}" ]; then
     database="hcard_api_$$"
     psql -q "$HCARD_TEST_POSTGRES_URL" -c "CREATE DATABASE $database"
+    mapfile -t excluded < <(python3 - Sources/HealthCardServer/Resources/openapi.json <<'PY'
+import json, sys
+paths = json.load(open(sys.argv[1]))["paths"]
+for path in sorted(p for p, ops in paths.items() if any("501" in op.get("responses", {}) for op in ops.values() if isinstance(op, dict))):
+    if path == "/v1/empi/events/stream":
+        continue  # left out of every run (above)
+    print("--exclude-path")
+    print(path)
+PY
+)
     check_against postgres --postgres "${HCARD_TEST_POSTGRES_URL%/*}/$database"
 fi
