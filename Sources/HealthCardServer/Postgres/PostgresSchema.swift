@@ -204,6 +204,17 @@ enum PostgresSchema {
             "CREATE TRIGGER checkpoint_passage_no_change BEFORE UPDATE OR DELETE ON checkpoint_passage FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
             "CREATE TRIGGER checkpoint_passage_no_truncate BEFORE TRUNCATE ON checkpoint_passage FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
         ],
+        // 7: passages uploaded by gate stations (PostgresPassLog.append(_: PassageUpload)): which
+        // passage of which station's log each is, so a resent batch records nothing twice.
+        [
+            """
+            CREATE TABLE checkpoint_upload (
+                checkpoint TEXT NOT NULL, origin BIGINT NOT NULL,
+                passage BIGINT NOT NULL REFERENCES checkpoint_passage (id),
+                PRIMARY KEY (checkpoint, origin))
+            """,
+            "CREATE TRIGGER checkpoint_upload_no_change BEFORE UPDATE OR DELETE ON checkpoint_upload FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.
