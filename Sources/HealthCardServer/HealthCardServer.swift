@@ -108,14 +108,6 @@ public final class HealthCardServer: Sendable {
         }
     }
 
-    /// The SQLite index, for what only it offers; with `--postgres` an error answered 501.
-    public var index: PatientIndex {
-        get throws {
-            guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
-            return sqlite
-        }
-    }
-
     /// The accounts in the SQLite index file, for what only they offer (the versioned exchange
     /// lists); with `--postgres` an error answered 501.
     public var sqliteAccounts: AccountService {

@@ -104,13 +104,7 @@ public final class PostgresPatientIndex: EMPIStore {
             let revisionRows = try await connection.rows(
                 "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
             let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
-            let cached = self.cache.withLock { $0 }
-            let state: PatientIndex.MatchState
-            if let cached, cached.revision == revision {
-                state = cached
-            } else {
-                state = try await self.load(connection, revision: revision)
-            }
+            let state = try await self.matchState(connection, revision: revision)
             let (result, changes) = try await body(connection, state)
             // The revision counts changes of the matcher's input (records and their persons): a
             // write that changed none (an account's status, a review's resolution) leaves every
@@ -130,6 +124,25 @@ public final class PostgresPatientIndex: EMPIStore {
             }
         }
         return result
+    }
+
+    /// The matcher as of `revision`, the revision `connection`'s transaction sees (the current one
+    /// when it holds the revision lock; its snapshot's in a `REPEATABLE READ` read): this node's
+    /// cache when it is at that revision, else loaded, and kept as the cache when newer than it.
+    func matchState(_ connection: PostgresConnection, revision: Int64? = nil) async throws -> PatientIndex.MatchState {
+        var revision = revision
+        if revision == nil {
+            let rows = try await connection.rows("SELECT value FROM empi_meta WHERE key = 'revision'", logger: logger)
+            revision = Int64(try rows.first?.decode(String.self) ?? "0") ?? 0
+        }
+        let wanted = revision ?? 0
+        if let cached = cache.withLock({ $0 }), cached.revision == wanted { return cached }
+        let state = try await load(connection, revision: wanted)
+        // What was loaded is committed (a writer loads before its own changes), so any node may keep it.
+        cache.withLock { cached in
+            if cached == nil || cached!.revision < state.revision { cached = state }
+        }
+        return state
     }
 
     /// The matcher over every stored record and its person, in row order.
@@ -460,14 +473,6 @@ public final class PostgresPatientIndex: EMPIStore {
             SELECT sequence, kind, person, record_domain, record_id, payload, actor, time FROM empi_event
             WHERE sequence > \(since) ORDER BY sequence LIMIT \(Int64(limit))
             """
-        ).map { row in
-            let (sequence, kind, person, domain, id, payload, actor, time) = try row.decode(
-                (Int64, String, Int64?, String?, String?, String, String, String).self)
-            return IndexEvent(
-                sequence: sequence, kind: IndexEvent.Kind(rawValue: kind) ?? .update,
-                person: person.map(EnterpriseID.init(rawValue:)),
-                record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
-                payload: try PatientIndex.decode([String: JSONValue].self, payload), actor: actor, time: time)
-        }
+        ).map(Self.indexEvent)
     }
 }

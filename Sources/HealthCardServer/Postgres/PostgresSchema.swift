@@ -138,6 +138,24 @@ enum PostgresSchema {
             """,
             "CREATE INDEX empi_merge_subsumed ON empi_merge (subsumed, id)",
         ],
+        // 5: event numbers in commit order, whoever inserts (Docs/serve.md §8, "events in commit
+        // order"). An event row takes the revision lock of PostgresPatientIndex.write before its
+        // number (a no-op for a writer that holds it already), so numbers are given one
+        // transaction at a time and a transaction commits before the next can number anything: a
+        // reader never sees a number while a lower one may still commit. The column's default
+        // would number the row before a BEFORE trigger runs, so the trigger numbers it instead.
+        [
+            "ALTER TABLE empi_event ALTER COLUMN sequence DROP DEFAULT",
+            """
+            CREATE FUNCTION empi_event_number() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM 1 FROM empi_meta WHERE key = 'revision' FOR UPDATE;
+                NEW.sequence := nextval(pg_get_serial_sequence('empi_event', 'sequence'));
+                RETURN NEW;
+            END $$
+            """,
+            "CREATE TRIGGER empi_event_numbered BEFORE INSERT ON empi_event FOR EACH ROW EXECUTE FUNCTION empi_event_number()",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.
