@@ -56,6 +56,8 @@ public final class HealthCardServer: Sendable {
     public static func open(
         configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")
     ) async throws -> HealthCardServer {
+        // Metrics first: opening the PostgreSQL stores already loads the EMPI matcher, which is counted.
+        ServerMetrics.bootstrap()
         guard let url = configuration.postgres else { return try HealthCardServer(configuration: configuration, logger: logger) }
         let database = try SharedDatabase(url: url, logger: logger)
         do {

@@ -3,6 +3,7 @@ import EMPIIndex
 import Foundation
 import HealthCardFoundation
 import Logging
+import Metrics
 import PostgresNIO
 import Synchronization
 
@@ -19,8 +20,9 @@ import Synchronization
 /// **No duplicate person under concurrent feeds from several nodes.** Every write transaction
 /// first locks the one `empi_meta` row `revision` (`SELECT … FOR UPDATE`): EMPI writes are
 /// serialised across all nodes, as SQLite's single writer serialises them on one machine. Inside
-/// the lock the node compares the revision with its in-memory matcher's and reloads the matcher
-/// from the tables if another node has written since; so each feed is matched against every
+/// the lock the node compares the revision with its in-memory matcher's and, if another node has
+/// written since, brings the matcher up to date by the rows changed after its revision
+/// (``matchState(_:revision:)``, migration 6); so each feed is matched against every
 /// record committed before it, and two nodes feeding the same person at once give one person
 /// (the second feed links to the first's). The revision is bumped in the same transaction, and
 /// the in-memory matcher is changed only after the commit. `UNIQUE (domain, local_id)` on
@@ -136,13 +138,48 @@ public final class PostgresPatientIndex: EMPIStore {
             revision = Int64(try rows.first?.decode(String.self) ?? "0") ?? 0
         }
         let wanted = revision ?? 0
-        if let cached = cache.withLock({ $0 }), cached.revision == wanted { return cached }
-        let state = try await load(connection, revision: wanted)
-        // What was loaded is committed (a writer loads before its own changes), so any node may keep it.
-        cache.withLock { cached in
-            if cached == nil || cached!.revision < state.revision { cached = state }
+        let cached = cache.withLock { $0 }
+        if let cached, cached.revision == wanted { return cached }
+        var state: PatientIndex.MatchState?
+        if let cached, cached.revision < wanted {
+            state = try cached.advanced(to: wanted, changed: try await changedRows(connection, since: cached.revision))
+            if state != nil { Self.countRefresh("incremental") }
         }
-        return state
+        if state == nil {
+            state = try await load(connection, revision: wanted)
+            Self.countRefresh("full")
+        }
+        // What was read is committed (a writer reads before its own changes), so any node may keep it.
+        let result = state!
+        cache.withLock { cached in
+            if cached == nil || cached!.revision < result.revision { cached = result }
+        }
+        return result
+    }
+
+    /// The records whose data or link changed after `revision` (migration 6: `version`, and the
+    /// link's `changed`), in row order: what a matcher at `revision` lacks.
+    func changedRows(_ connection: PostgresConnection, since revision: Int64) async throws
+        -> [(id: Int64, data: String, version: Int64, person: Int64)]
+    {
+        try await connection.rows(
+            """
+            SELECT empi_record.id, empi_record.data, empi_record.version, empi_link.person
+            FROM empi_record JOIN empi_link ON empi_link.record = empi_record.id
+            WHERE empi_record.version > \(revision) OR empi_link.changed > \(revision) ORDER BY empi_record.id
+            """, logger: logger
+        ).map { row in
+            let (id, data, version, person) = try row.decode((Int64, String, Int64, Int64).self)
+            return (id: id, data: data, version: version, person: person)
+        }
+    }
+
+    /// Counts a matcher that caught up by the changed rows (`incremental`) or loaded every record
+    /// (`full`): `/metrics`, `hcard_empi_matcher_refreshes_total{kind}`. The counter is looked up
+    /// at each use, not kept: a node's first load can come before the metrics backend is
+    /// installed (while the stores open), and a kept counter would then count nowhere.
+    static func countRefresh(_ kind: String) {
+        Counter(label: "hcard_empi_matcher_refreshes_total", dimensions: [("kind", kind)]).increment()
     }
 
     /// The matcher over every stored record and its person, in row order.
