@@ -15,6 +15,10 @@ import ServiceLifecycle
 /// reconnects with `Last-Event-ID` (browsers' `EventSource` does so by itself) and misses nothing,
 /// since the cursor is the sequence. It also ends when the server shuts down, so a SIGTERM is not
 /// held up by subscribers.
+///
+/// The same on both backends: polling the table sees what any process committed, and on
+/// PostgreSQL event numbers are given in commit order (``PostgresSchema``, migration 7), so a
+/// cursor never passes an event that commits later.
 extension HealthCardServer {
     static let pollInterval: Duration = .milliseconds(250)
     static let keepAlive: Duration = .seconds(15)
