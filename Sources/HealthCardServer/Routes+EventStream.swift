@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// held up by subscribers.
 ///
 /// The same on both backends: polling the table sees what any process committed, and on
-/// PostgreSQL event numbers are given in commit order (``PostgresSchema``, migration 7), so a
+/// PostgreSQL event numbers are given in commit order (``PostgresSchema``, migration 8), so a
 /// cursor never passes an event that commits later.
 extension HealthCardServer {
     static let pollInterval: Duration = .milliseconds(250)

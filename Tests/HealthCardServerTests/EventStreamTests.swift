@@ -112,7 +112,7 @@ struct EventStreamTests {
 }
 
 /// Why a cursor never skips an event on PostgreSQL: an event row, inserted by any code path,
-/// waits for the revision lock before it is numbered (migration 7), so while a transaction that
+/// waits for the revision lock before it is numbered (migration 8), so while a transaction that
 /// numbered an event is open, no other can number (let alone commit) a higher one.
 @Suite("PostgreSQL event numbers in commit order")
 struct PostgresEventOrderTests {

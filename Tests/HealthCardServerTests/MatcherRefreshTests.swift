@@ -5,7 +5,7 @@ import HealthCardFoundation
 import Testing
 @testable import HealthCardServer
 
-/// A node's matcher catching up on another node's writes by the changed rows only (migration 8,
+/// A node's matcher catching up on another node's writes by the changed rows only (migration 9,
 /// `PatientIndex.MatchState.advanced`): after feeds, an update of a known record, links, a merge
 /// and an unmerge on node A, node B's matcher must be the one a full load of the same revision
 /// gives — the same rows in the same positions, each on the same person — and must answer a

@@ -22,7 +22,7 @@ import Synchronization
 /// serialised across all nodes, as SQLite's single writer serialises them on one machine. Inside
 /// the lock the node compares the revision with its in-memory matcher's and, if another node has
 /// written since, brings the matcher up to date by the rows changed after its revision
-/// (``matchState(_:revision:)``, migration 8); so each feed is matched against every
+/// (``matchState(_:revision:)``, migration 9); so each feed is matched against every
 /// record committed before it, and two nodes feeding the same person at once give one person
 /// (the second feed links to the first's). The revision is bumped in the same transaction, and
 /// the in-memory matcher is changed only after the commit. `UNIQUE (domain, local_id)` on
@@ -157,7 +157,7 @@ public final class PostgresPatientIndex: EMPIStore {
         return result
     }
 
-    /// The records whose data or link changed after `revision` (migration 8: `version`, and the
+    /// The records whose data or link changed after `revision` (migration 9: `version`, and the
     /// link's `changed`), in row order: what a matcher at `revision` lacks.
     func changedRows(_ connection: PostgresConnection, since revision: Int64) async throws
         -> [(id: Int64, data: String, version: Int64, person: Int64)]

@@ -204,7 +204,18 @@ enum PostgresSchema {
             "CREATE TRIGGER checkpoint_passage_no_change BEFORE UPDATE OR DELETE ON checkpoint_passage FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
             "CREATE TRIGGER checkpoint_passage_no_truncate BEFORE TRUNCATE ON checkpoint_passage FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
         ],
-        // 7: event numbers in commit order, whoever inserts (Docs/serve.md §8, "events in commit
+        // 7: passages uploaded by gate stations (PostgresPassLog.append(_: PassageUpload)): which
+        // passage of which station's log each is, so a resent batch records nothing twice.
+        [
+            """
+            CREATE TABLE checkpoint_upload (
+                checkpoint TEXT NOT NULL, origin BIGINT NOT NULL,
+                passage BIGINT NOT NULL REFERENCES checkpoint_passage (id),
+                PRIMARY KEY (checkpoint, origin))
+            """,
+            "CREATE TRIGGER checkpoint_upload_no_change BEFORE UPDATE OR DELETE ON checkpoint_upload FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+        ],
+        // 8: event numbers in commit order, whoever inserts (Docs/serve.md §8, "events in commit
         // order"). An event row takes the revision lock of PostgresPatientIndex.write before its
         // number (a no-op for a writer that holds it already), so numbers are given one
         // transaction at a time and a transaction commits before the next can number anything: a
@@ -222,7 +233,7 @@ enum PostgresSchema {
             """,
             "CREATE TRIGGER empi_event_numbered BEFORE INSERT ON empi_event FOR EACH ROW EXECUTE FUNCTION empi_event_number()",
         ],
-        // 8: what changed since a revision, for a node's matcher to catch up on (Docs/serve.md §8,
+        // 9: what changed since a revision, for a node's matcher to catch up on (Docs/serve.md §8,
         // "a node's matcher after another node's writes"). A record's `version` is already the
         // revision that wrote its data; a link now carries the revision that last set it,
         // `changed`, stamped by a trigger on every insert and update whoever makes it (a writer
