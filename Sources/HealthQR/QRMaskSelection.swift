@@ -106,6 +106,11 @@ public struct QRMaskSelection: Sendable {
         let fives = pairs & (pairs >> 1) & (pairs >> 2) & (pairs >> 3)
         var demerit = fives.nonzeroBitCount &+ 2 &* (fives & ~(fives << 1)).nonzeroBitCount
 
+        // N3 only counts dark runs of k, k, 3k, k, k modules between light runs of k: the line then
+        // holds 1011101 (k = 1), 11001111110011 (k = 2) or a dark run of nine or more (k ≥ 3).
+        // Most lines of a symbol hold none of these, and the run walk below is skipped for them.
+        guard Self.mayHoldFinderLikePattern(line) else { return demerit }
+
         // N3: the run lengths, light first (a line that starts dark starts with a light run of -1,
         // as in libqrencode), then dark runs of 3k between runs of k: 1:1:3:1:1.
         var count = 0
@@ -140,6 +145,21 @@ public struct QRMaskSelection: Sendable {
             i &+= 2
         }
         return demerit
+    }
+
+    /// Whether `line` (bit `i` = module `i`, dark = 1, nothing beyond the line) holds a dark
+    /// 1:1:3:1:1 pattern's modules: a necessary condition for N3, tested on the whole word at once.
+    static func mayHoldFinderLikePattern(_ line: UInt64) -> Bool {
+        let light = ~line
+        let single =
+            line & (light >> 1) & (line >> 2) & (line >> 3) & (line >> 4) & (light >> 5) & (line >> 6)
+        let pairs = line & (line >> 1)  // bit i: modules i and i+1 dark
+        let lightPairs = light & (light >> 1)
+        let double =
+            pairs & (lightPairs >> 2) & (pairs >> 4) & (pairs >> 6) & (pairs >> 8) & (lightPairs >> 10) & (pairs >> 12)
+        let fours = pairs & (pairs >> 2)
+        let nine = fours & (fours >> 4) & (line >> 8)
+        return single | double | nine != 0
     }
 
     /// Transposes a 64 × 64 bit matrix in place: bit `x` of word `y` becomes bit `y` of word `x`.

@@ -136,6 +136,21 @@ extension EncodingTests {
             #expect(try Hex.decode("") == [])
         }
 
+        @Test("hex: the ASCII fast path and the character path agree (Unicode space, CRLF, slices)")
+        func hexPaths() throws {
+            #expect(try Hex.decode("E1D1\r\n0aac") == [0xE1, 0xD1, 0x0A, 0xAC])
+            #expect(try Hex.decode("01\u{3000}02") == [0x01, 0x02])  // ideographic space: the character path
+            #expect(try Hex.decode("xx0102".dropFirst(2)) == [0x01, 0x02])
+            #expect(Hex.encode([0xAB, 0x01][...]) == "AB01")
+            #expect(Hex.encode([0xAB, 0x01].lazy.map { $0 }) == "AB01")  // not contiguous: the general path
+            var random = SystemRandomNumberGenerator()
+            for _ in 0..<200 {
+                let bytes = (0..<Int(random.next() % 40)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                #expect(try Hex.decode(Hex.encode(bytes)) == bytes)
+                #expect(try Hex.decode(Hex.encode(bytes, separator: " ").lowercased()) == bytes)
+            }
+        }
+
         @Test("bad hex input")
         func hexErrors() {
             let reason = expectError(.invalidEncoding) { _ = try Hex.decode("01 0G") }

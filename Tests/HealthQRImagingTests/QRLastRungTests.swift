@@ -61,7 +61,11 @@ struct QRLastRungTests {
     @Test("a clean image costs one zbar pass: the last rung is never called")
     func cleanImageNeverReachesTheLastRung() throws {
         let last = CountingDecoder()
-        let image = try QREncoder().encode(text: "HCK1-CLEAN").greyImage(moduleSize: 4, quietZone: 4)
+        // A drawn symbol with one pixel off pure white, so that rung 0 leaves it to zbar.
+        var image = try QREncoder().encode(text: "HCK1-CLEAN").greyImage(moduleSize: 4, quietZone: 4)
+        var pixels = image.pixels
+        pixels[0] = 250
+        image = try GreyImage(width: image.width, height: image.height, pixels: pixels)
         let (payloads, rung) = try QRScanLadder(lastResort: last).scan(image)
         #expect(Self.texts(payloads) == ["HCK1-CLEAN"] && rung == 1)
         #expect(last.calls.withLock { $0 } == 0)

@@ -102,7 +102,7 @@ final class IssueTable: Sendable {
         let rows = rows.withLock { $0 }
         guard !rows.isEmpty else { return }
         printTable(
-            "Issue 19's table, measured in this run (ours ÷ anchor)",
+            "Issue 19's table, measured in this run (ours ÷ anchor; load average now \(loadAverage()))",
             [["work", "ours", "anchor, same run", "ratio", "goal", "met"]] + rows)
     }
 }
