@@ -20,16 +20,9 @@ struct CheckpointStationCommandTests {
     let issuer: HealthCodeIssuer
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-station-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = try SM2PrivateKey()
-        issuer = try HealthCodeIssuer(privateKey: key)
-        let now = Date()
-        try TrustList(entries: [
-            TrustList.Entry(
-                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: now.addingTimeInterval(-86_400),
-                validTo: now.addingTimeInterval(86_400))
-        ]).save(to: path("trust.json"))
+        let site = try StationTestSite(prefix: "hck-station")
+        directory = site.directory
+        issuer = site.issuer
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -225,15 +218,20 @@ final class StationProcess: @unchecked Sendable {
     private var output: [UInt8] = []
     private var errors: [UInt8] = []
 
-    init(arguments: [String], in directory: URL) throws {
+    /// `environment` is added to the test's own (e.g. `LD_PRELOAD` for the mock GPIO chip);
+    /// `standardInput` feeds the station (a camera stream on `"-"`), else it reads nothing.
+    init(arguments: [String], in directory: URL, environment: [String: String] = [:], standardInput: Pipe? = nil) throws {
         process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             self?.lock.withLock { self?.output += data }
