@@ -408,7 +408,10 @@ public struct StationConfiguration: Sendable, Hashable {
             guard (0..<512).contains(line) else { throw fail("actuator.line", "\(line) is outside 0...511") }
             var activeLow = false
             if case .bool(let value) = actuator["activeLow"] { activeLow = value }
-            let consumer = string(actuator, "consumer") ?? "hcard \(site.id)"
+            // The default label is cut to the kernel's 31 bytes (on a character boundary); a written one must fit.
+            var defaultLabel = "hcard \(site.id)"
+            while defaultLabel.utf8.count > 31 { defaultLabel.removeLast() }
+            let consumer = string(actuator, "consumer") ?? defaultLabel
             guard !consumer.isEmpty, consumer.utf8.count <= 31 else {
                 throw fail("actuator.consumer", "'\(consumer)' must be 1 to 31 bytes (the kernel's label size)")
             }

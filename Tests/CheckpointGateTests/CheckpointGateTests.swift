@@ -114,6 +114,9 @@ struct CheckpointGateTests {
         #expect(rejection(gpio(", \"chip\": \"gpiochip0\"")).contains("a gpio door needs \"line\""))
         #expect(rejection(gpio(", \"chip\": \"dev/gpiochip0\", \"line\": 1")).contains("actuator.chip"))
         #expect(rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 512")).contains("actuator.line: 512 is outside 0...511"))
+        let longID = try configuration(
+            gpio(", \"chip\": \"gpiochip0\", \"line\": 1").replacingOccurrences(of: "\"G1\"", with: "\"\(String(repeating: "G", count: 40))\""))
+        #expect(longID.actuator == .gpio(chip: "gpiochip0", line: 1, activeLow: false, consumer: "hcard " + String(repeating: "G", count: 25)))
         let long = String(repeating: "x", count: 32)
         #expect(rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 1, \"consumer\": \"\(long)\"")).contains("must be 1 to 31 bytes"))
         let foreign = rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 1, \"channel\": 2"))
