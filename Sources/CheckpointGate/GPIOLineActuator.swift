@@ -3,7 +3,7 @@ import Foundation
 import HealthCardFoundation
 
 /// A door lock (or its relay driver) wired to a GPIO line of a Linux board, driven through the
-/// kernel's GPIO character device with libgpiod (``GPIOOutputLine``, Debian's `libgpiod-dev`).
+/// kernel's GPIO character device with libgpiod (`GPIOOutputLine` of `CheckpointGateGPIO`, Debian's `libgpiod-dev`).
 ///
 /// The line is requested as an output when the station starts (the door starts closed: the line
 /// inactive) and held for the station's life, so no other program can drive it. `open` sets it
