@@ -140,7 +140,19 @@ struct StationGPIODoorTests {
             #expect(mkfifo(test.path("scanner.fifo"), 0o600) == 0)
             station = try StationProcess(
                 arguments: ["checkpoint", "station", "--config", "station.json"], in: test.directory, environment: environment)
-            scanner = Glibc.open(test.path("scanner.fifo"), O_WRONLY)
+            // Once the station has the FIFO open (a station that died at start: no hang, an error).
+            var fd: Int32 = -1
+            let deadline = Date().addingTimeInterval(20)
+            while fd < 0 && Date() < deadline {
+                fd = Glibc.open(test.path("scanner.fifo"), O_WRONLY | O_NONBLOCK)
+                if fd < 0 { usleep(50_000) }
+            }
+            guard fd >= 0 else {
+                station.kill()
+                throw HealthCardError.invalidValue("the station never opened scanner.fifo: \(station.stderr)")
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+            scanner = fd
         }
 
         deinit {
