@@ -20,9 +20,21 @@ struct CheckpointStationCommandTests {
     let issuer: HealthCodeIssuer
 
     init() throws {
-        let site = try StationTestSite(prefix: "hck-station")
-        directory = site.directory
-        issuer = site.issuer
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-station-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        issuer = try Self.issuer(trustingAt: directory.appendingPathComponent("trust.json").path)
+    }
+
+    /// A new health-code issuer, and a trust list at `path` that trusts it from yesterday to tomorrow.
+    static func issuer(trustingAt path: String) throws -> HealthCodeIssuer {
+        let key = try SM2PrivateKey()
+        let now = Date()
+        try TrustList(entries: [
+            TrustList.Entry(
+                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: now.addingTimeInterval(-86_400),
+                validTo: now.addingTimeInterval(86_400))
+        ]).save(to: path)
+        return try HealthCodeIssuer(privateKey: key)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -10,13 +10,6 @@ struct StationTestSite {
     init(prefix: String) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = try SM2PrivateKey()
-        issuer = try HealthCodeIssuer(privateKey: key)
-        let now = Date()
-        try TrustList(entries: [
-            TrustList.Entry(
-                publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: now.addingTimeInterval(-86_400),
-                validTo: now.addingTimeInterval(86_400))
-        ]).save(to: directory.appendingPathComponent("trust.json").path)
+        issuer = try CheckpointStationCommandTests.issuer(trustingAt: directory.appendingPathComponent("trust.json").path)
     }
 }
