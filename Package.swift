@@ -19,7 +19,7 @@ let package = Package(
         .library(name: "ResidentCard", targets: ["ResidentCard", "ResidentCardPCSC", "ResidentCardEmulator"]),
         .library(name: "HealthQR", targets: ["HealthQR", "HealthQRImaging", "HealthQRZXing"]),
         .library(name: "PersonalHealthCode", targets: ["PersonalHealthCode", "ScanRegistration"]),
-        .library(name: "CheckpointGate", targets: ["CheckpointGate"]),
+        .library(name: "CheckpointGate", targets: ["CheckpointGate", "CheckpointGateGPIO"]),
         .library(name: "EMPI", targets: ["EMPI", "EMPIIndex"]),
         .executable(name: "hcard", targets: ["hcard"]),
         // libhcard.so: the vendor reader DLL's C interface (hcard_vendor.h) and the C API
@@ -72,6 +72,9 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Sources/CHealthShims/system/CJPEG",
             pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(
+            name: "CGPIOD", path: "Sources/CHealthShims/system/CGPIOD",
+            pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .target(name: "CHealthShimsPCSC", dependencies: ["CPCSCLite"], path: "Sources/CHealthShims/PCSC"),
         .target(name: "CHealthShimsOpenSSL", dependencies: ["COpenSSL"], path: "Sources/CHealthShims/OpenSSL"),
         .target(
@@ -113,11 +116,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Resources/rules"), .copy("Resources/health-information-schema.json")]),
+        // A GPIO line through the Linux GPIO character device (libgpiod 1.6): the gate's GPIO door.
+        .target(name: "CheckpointGateGPIO", dependencies: ["HealthCardFoundation", "CGPIOD"]),
         .target(
             name: "CheckpointGate",
             dependencies: [
                 "HealthCardFoundation", "HealthQR", "HealthQRImaging", "PersonalHealthCode", "EMPIIndex", "ResidentCard",
-                "ResidentCardPCSC",
+                "ResidentCardPCSC", "CheckpointGateGPIO",
             ]),
         .target(
             name: "ScanRegistration",
@@ -149,7 +154,7 @@ let package = Package(
             dependencies: [
                 "HealthCardFoundation", "HealthCardCrypto", "ResidentCard", "ResidentCardEmulator", "ResidentCardPCSC",
                 "HealthQR", "HealthQRImaging", "HealthQRZXing", "PersonalHealthCode", "ScanRegistration", "EMPI",
-                "EMPIIndex", "HealthCardFixtures", "CheckpointGate",
+                "EMPIIndex", "HealthCardFixtures", "CheckpointGate", "CheckpointGateGPIO",
             ]),
 
         // MARK: The C library: @_cdecl exports over the card, PC/SC, QR, health-code and EMPI

@@ -10,7 +10,7 @@
 #  2c. PostgresNIO is imported only by the server's PostgreSQL adapter,
 #     Sources/HealthCardServer/Postgres/ (and the server tests that set up databases);
 #  3. a program built from the card stack alone (hcard-card-probe) links no SQLite, zbar,
-#     libqrencode, libpng, libjpeg, libwebp, libzint or zxing-cpp (ldd);
+#     libqrencode, libpng, libjpeg, libwebp, libzint, zxing-cpp or libgpiod (ldd);
 #  4. Docs/architecture.md names every target of Package.swift;
 #  5. no CLI file reaches 300 lines;
 #  6. the C library target HealthCardCAPI is a leaf: no target depends on it (its linker flags
@@ -30,6 +30,7 @@ declare -A owner=(
     [CZint]=CHealthShimsImaging
     [CHealthShimsImaging]=HealthQRImaging
     [CHealthShimsZXing]=HealthQRZXing
+    [CGPIOD]=CheckpointGateGPIO
 )
 while IFS=: read -r file _ text; do
     module=$(sed -E 's/^.*import ([A-Za-z]+).*$/\1/' <<<"$text")
@@ -72,7 +73,7 @@ done < <(grep -rnE '^(internal |public )?import PostgresNIO$' Sources || true)
 swift build --product hcard-card-probe 2>&1 | grep -v "prohibited flag(s): -pthread" | tail -1
 probe="$(swift build --show-bin-path)/hcard-card-probe"
 linked=$(ldd "$probe")
-for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint libZXing; do
+for library in libsqlite3 libzbar libqrencode libpng libjpeg libwebp libzint libZXing libgpiod; do
     if grep -q "$library" <<<"$linked"; then fail "hcard-card-probe links $library"; fi
 done
 grep -q libpcsclite <<<"$linked" || fail "hcard-card-probe does not link libpcsclite: the probe is not what it claims"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(HealthCardFoundation HealthCardCrypto ResidentCard ResidentCardEmulator ResidentCardPCSC
-        HealthQR HealthQRZXing HealthQRImaging PersonalHealthCode ScanRegistration CheckpointGate EMPI EMPIIndex HealthCardFixtures HealthCardCore)
+        HealthQR HealthQRZXing HealthQRImaging PersonalHealthCode ScanRegistration CheckpointGateGPIO CheckpointGate EMPI EMPIIndex HealthCardFixtures HealthCardCore)
 fi
 status=0
 for target in "${targets[@]}"; do

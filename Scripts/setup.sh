@@ -27,3 +27,7 @@ echo "setup: schemathesis installed"
 # websockets: Tests/Browser/steward_review.py drives headless chromium over the DevTools protocol.
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "websockets==17.4"
 echo "setup: websockets installed"
+# libgpiod 1.6 (the gate's GPIO door, CheckpointGateGPIO) and its tools (gpioinfo, gpioset: a
+# site engineer's wiring check). The GPIO door tests build their mock chardev with gcc (above).
+$SUDO apt-get install -y -qq --no-install-recommends libgpiod-dev gpiod >/dev/null
+echo "setup: libgpiod installed"

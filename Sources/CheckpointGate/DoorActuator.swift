@@ -16,6 +16,19 @@ public protocol DoorActuator: AnyObject {
     func open(passage: Int64?) throws
     /// Locks it again.
     func close() throws
+    /// After a failure, tries to get the device back without moving the door (a GPIO line is
+    /// requested again, inactive); `true` when it did and the actuator is usable again. The station
+    /// calls it every second while the actuator is down and the door closed. Default: `false`
+    /// (the next door command is the retry).
+    func reacquire() throws -> Bool
+    /// A check that touches the device without moving the door (`--check`): what was found, or
+    /// `nil` when the actuator has no such check. Default: `nil`.
+    func check() throws -> String?
+}
+
+extension DoorActuator {
+    public func reacquire() throws -> Bool { false }
+    public func check() throws -> String? { nil }
 }
 
 /// A USB serial relay module of the common LC-US / CH340 kind: 9600 baud, four bytes per command,
@@ -196,6 +209,8 @@ extension StationConfiguration.ActuatorConfiguration {
             // Checked when the configuration was read.
             WebhookActuator(url: URL(string: url)!, timeout: timeout, checkpoint: checkpoint)
         case .command(let open, let close, let timeout): CommandActuator(open: open, close: close, timeout: timeout)
+        case .gpio(let chip, let line, let activeLow, let consumer):
+            GPIOLineActuator(chip: chip, offset: line, activeLow: activeLow, consumer: consumer)
         }
     }
 }

@@ -37,6 +37,7 @@ public final class GateStation {
 
     private var lineInputs: [(line: SerialLine, format: StationConfiguration.LineFormat)] = []
     private var frameInputs: [FrameDirectory] = []
+    private var frameStreams: [FrameStream] = []
     private var cardInputs: [(reader: CardReaderInput, codeSeconds: Double)] = []
     /// A card read while the policy wants a code: it waits here for a health code until `until`.
     private var pendingCard: (cardNumber: String, idNumber: String, until: Date, source: String)?
@@ -88,6 +89,8 @@ public final class GateStation {
             case .lines(let path, let format, let baud): lineInputs.append((SerialLine(path: path, baud: baud), format))
             case .frames(let directory, let width, let height, let maxPixels):
                 frameInputs.append(FrameDirectory(directory: directory, greyWidth: width, greyHeight: height, maxPixels: maxPixels))
+            case .frameStream(let path, let width, let height):
+                frameStreams.append(FrameStream(path: path, width: width, height: height))
             case .card(let card):
                 // Checked when the configuration was read: hex digits.
                 let pin = card.samPIN.map { try! Hex.decode($0) }
@@ -127,7 +130,7 @@ public final class GateStation {
     /// Closes the door, writes the replay cache and the state a last time, and returns.
     public func run(stopDescriptor: Int32? = nil) throws {
         report("station \(configuration.site.id) (\(configuration.direction)) running: \(lineInputs.count) line input(s), "
-            + "\(frameInputs.count) frame folder(s), \(cardInputs.count) card reader(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
+            + "\(frameInputs.count) frame folder(s), \(frameStreams.count) frame stream(s), \(cardInputs.count) card reader(s), thermometer \(thermometer == nil ? "none" : thermometer!.line.path), door \(actuator.name)")
         closeDoor(reason: "start: the door starts closed")
         sync?.start()
         defer { sync?.stop() }
@@ -138,6 +141,7 @@ public final class GateStation {
             reopenDevices(now: now)
             var descriptors = lineInputs.map { pollfd(fd: $0.line.descriptor, events: Int16(POLLIN), revents: 0) }
             if let thermometer { descriptors.append(pollfd(fd: thermometer.line.descriptor, events: Int16(POLLIN), revents: 0)) }
+            descriptors += frameStreams.filter(\.isOpen).map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
             descriptors += cardInputs.map { pollfd(fd: $0.reader.descriptor, events: Int16(POLLIN), revents: 0) }
             if let monitor { descriptors.append(pollfd(fd: monitor.descriptor, events: Int16(POLLIN), revents: 0)) }
             if let stopDescriptor { descriptors.append(pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0)) }
@@ -187,6 +191,7 @@ public final class GateStation {
                 fault("frames \(frames.directory)", errorText(error))
             }
         }
+        for stream in frameStreams where stream.isOpen { pollFrames(stream) }
         for card in cardInputs {
             health["card reader \(card.reader.reader)"] = card.reader.health
             for outcome in card.reader.take() { presentCard(outcome, codeSeconds: card.codeSeconds, now: now) }
@@ -204,6 +209,35 @@ public final class GateStation {
         if now >= nextHeartbeat {
             writeStatus(now: now, stopping: false)
             nextHeartbeat = now.addingTimeInterval(configuration.heartbeatSeconds)
+        }
+    }
+
+    /// One round of a camera stream: the newest frame decoded, a short final frame reported, the
+    /// end of the stream marked in the health.
+    private func pollFrames(_ stream: FrameStream) {
+        let device = "frame stream \(stream.label)"
+        do {
+            let (findings, end) = try stream.poll()
+            for finding in findings {
+                switch finding {
+                case .credential(let credential, let key, let frame):
+                    present(credential, text: key, temperature: nil, source: frame)
+                case .unreadable(let frame, let reason):
+                    report("\(frame) unreadable, ignored: \(reason)")
+                case .shortFinalFrame(let bytes):
+                    report("\(device): the stream ended in the middle of a frame (\(bytes) of \(stream.frameSize) bytes), dropped")
+                }
+            }
+            switch end {
+            case .afterData?:
+                fault(device, "the writer closed the stream (camera program stopped?)\(stream.finished ? "" : "; waiting for the next writer")")
+            case .noWriter?:
+                if health[device] == nil { health[device] = "ok (waiting for a writer)" }
+            case nil:
+                health[device] = "ok (\(stream.decoded) frames decoded, \(stream.skipped) skipped for a newer one)"
+            }
+        } catch {
+            fault(device, errorText(error))
         }
     }
 
@@ -286,6 +320,9 @@ public final class GateStation {
         recent = recent.filter { now.timeIntervalSince($0.value) < configuration.repeatSuppressSeconds }
         if let text {
             if configuration.repeatSuppressSeconds > 0, recent[text] != nil {
+                // Still the same presentation: the window runs from the last sighting, so a code
+                // held in front of a camera for longer is not a second passage.
+                recent[text] = now
                 return
             }
             recent[text] = now
@@ -383,6 +420,24 @@ public final class GateStation {
                 report("input \(input.line.path) open")
             } catch {
                 fault("input \(input.line.path)", errorText(error))
+            }
+        }
+        if health["actuator"]?.hasPrefix("down") == true, doorClosesAt == nil, !fireHeld {
+            // A GPIO line lost (chip gone, line taken): requested again, inactive, while the door is closed.
+            do {
+                if try actuator.reacquire() {
+                    health["actuator"] = "ok"
+                    report("\(actuator.name) ok again (door closed)")
+                }
+            } catch {
+                fault("actuator", errorText(error))
+            }
+        }
+        for stream in frameStreams where !stream.isOpen && !stream.finished {
+            do {
+                try stream.open()
+            } catch {
+                fault("frame stream \(stream.label)", errorText(error))
             }
         }
         if let thermometer, !thermometer.line.isOpen {

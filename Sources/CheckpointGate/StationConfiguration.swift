@@ -78,13 +78,17 @@ public struct StationConfiguration: Sendable, Hashable {
         public var intervalSeconds: Double
     }
 
-    /// A line scanner (keyboard wedge on a tty, a serial scanner, a FIFO) or a folder of camera frames.
+    /// A line scanner (keyboard wedge on a tty, a serial scanner, a FIFO), camera frames (a folder
+    /// or a stream), or a PC/SC card reader.
     public enum StationInput: Sendable, Hashable {
         /// Lines from a tty, serial device or FIFO. `baud` sets a serial line's speed (raw mode).
         case lines(path: String, format: LineFormat, baud: Int?)
         /// Camera frames written into a folder (PNG, JPEG, or raw 8-bit grey `.grey` frames of
         /// `width × height`); each frame is decoded once and removed.
         case frames(directory: String, greyWidth: Int?, greyHeight: Int?, maxPixels: Int)
+        /// A stream of raw 8-bit grey frames of `width × height` bytes on a FIFO, or on the
+        /// station's standard input (`"-"`), as `ffmpeg -f rawvideo -pix_fmt gray -` writes them.
+        case frameStream(path: String, width: Int, height: Int)
         /// Resident health cards in a PC/SC reader (``CardReaderConfiguration``).
         case card(CardReaderConfiguration)
     }
@@ -137,6 +141,11 @@ public struct StationConfiguration: Sendable, Hashable {
         case webhook(url: String, timeoutSeconds: Double)
         /// A program run with `open` / `close` as its argument vectors (e.g. `gpioset`).
         case command(open: [String], close: [String], timeoutSeconds: Double)
+        /// A GPIO line held as an output through the Linux GPIO character device (libgpiod):
+        /// `chip` is a path (`/dev/gpiochip0`) or a name under `/dev` (`gpiochip0`), `line` the
+        /// offset on it; active on open, inactive on close (inverted when `activeLow`); `consumer`
+        /// is the label the kernel shows for the held line.
+        case gpio(chip: String, line: Int, activeLow: Bool, consumer: String)
     }
 
     /// While `flagFile` exists (a fire-panel contact, a script, a person), the door is held open
@@ -154,7 +163,7 @@ public struct StationConfiguration: Sendable, Hashable {
             "inputs": .array(
                 .object(
                     [
-                        "kind": .string, "path": .string, "format": .string, "baud": .integer, "directory": .string,
+                        "kind": .string, "path": .string, "format": .string, "baud": .integer, "directory": .string, "pipe": .string,
                         "greyWidth": .integer, "greyHeight": .integer, "maxPixels": .integer, "reader": .string,
                         "samReader": .string, "samPin": .string, "codeSeconds": .number,
                     ], required: ["kind"])),
@@ -163,7 +172,8 @@ public struct StationConfiguration: Sendable, Hashable {
             "actuator": .object(
                 [
                     "kind": .string, "path": .string, "channel": .integer, "baud": .integer, "url": .string,
-                    "timeoutSeconds": .number, "open": .array(.string), "close": .array(.string),
+                    "timeoutSeconds": .number, "open": .array(.string), "close": .array(.string), "chip": .string,
+                    "line": .integer, "activeLow": .bool, "consumer": .string,
                 ], required: ["kind"]),
             "doorOpenSeconds": .number, "heartbeat": .string, "state": .string, "heartbeatSeconds": .number,
             "fireEgress": .object(["flagFile": .string], required: ["flagFile"]),
@@ -178,10 +188,10 @@ public struct StationConfiguration: Sendable, Hashable {
 
     /// Keys each input or actuator kind may carry besides `kind`.
     static let kindKeys: [String: Set<String>] = [
-        "lines": ["path", "format", "baud"], "frames": ["directory", "greyWidth", "greyHeight", "maxPixels"],
+        "lines": ["path", "format", "baud"], "frames": ["directory", "pipe", "greyWidth", "greyHeight", "maxPixels"],
         "card": ["reader", "samReader", "samPin", "codeSeconds"],
         "serialRelay": ["path", "channel", "baud"], "webhook": ["url", "timeoutSeconds"],
-        "command": ["open", "close", "timeoutSeconds"],
+        "command": ["open", "close", "timeoutSeconds"], "gpio": ["chip", "line", "activeLow", "consumer"],
         "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds", "keyFile"],
     ]
 
@@ -296,9 +306,6 @@ public struct StationConfiguration: Sendable, Hashable {
                 }
                 inputs.append(.lines(path: file, format: format, baud: try baud(input, at: "\(location).baud")))
             case "frames":
-                guard let directory = try path(input, "directory", at: "\(location).directory") else {
-                    throw fail(location, "a frames input needs \"directory\"")
-                }
                 let width = number(input, "greyWidth").map(Int.init)
                 let height = number(input, "greyHeight").map(Int.init)
                 guard (width == nil) == (height == nil), (width ?? 1) > 0, (height ?? 1) > 0 else {
@@ -306,6 +313,25 @@ public struct StationConfiguration: Sendable, Hashable {
                 }
                 let maxPixels = number(input, "maxPixels").map(Int.init) ?? 16_000_000
                 guard maxPixels > 0 else { throw fail("\(location).maxPixels", "must be positive") }
+                if let stream = string(input, "pipe") {
+                    guard input["directory"] == nil else {
+                        throw fail("\(location).pipe", "a frames input reads a \"directory\" or a \"pipe\", not both")
+                    }
+                    guard let width, let height else {
+                        throw fail(location, "a frame pipe needs greyWidth and greyHeight (the size of each raw grey frame)")
+                    }
+                    guard width.multipliedReportingOverflow(by: height).partialValue <= maxPixels, width <= 1 << 16, height <= 1 << 16
+                    else {
+                        throw fail(location, "a \(width)×\(height) frame is over maxPixels (\(maxPixels))")
+                    }
+                    var file = "-"
+                    if stream != "-" { file = try path(input, "pipe", at: "\(location).pipe")! }
+                    inputs.append(.frameStream(path: file, width: width, height: height))
+                    continue
+                }
+                guard let directory = try path(input, "directory", at: "\(location).directory") else {
+                    throw fail(location, "a frames input needs \"directory\" (a folder of frame files) or \"pipe\" (a FIFO or \"-\")")
+                }
                 inputs.append(.frames(directory: directory, greyWidth: width, greyHeight: height, maxPixels: maxPixels))
             case "card":
                 guard let reader = string(input, "reader"), !reader.isEmpty else {
@@ -373,8 +399,26 @@ public struct StationConfiguration: Sendable, Hashable {
                 return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
             }
             self.actuator = .command(open: try argv("open"), close: try argv("close"), timeoutSeconds: timeout)
+        case "gpio":
+            guard let chip = string(actuator, "chip"), !chip.isEmpty, chip.hasPrefix("/") || !chip.contains("/") else {
+                throw fail("actuator.chip", "a gpio door needs \"chip\": a path (/dev/gpiochip0) or a name (gpiochip0)")
+            }
+            guard let line = number(actuator, "line").map(Int.init) else {
+                throw fail("actuator", "a gpio door needs \"line\": the line's offset on the chip")
+            }
+            guard (0..<512).contains(line) else { throw fail("actuator.line", "\(line) is outside 0...511") }
+            var activeLow = false
+            if case .bool(let value) = actuator["activeLow"] { activeLow = value }
+            // The default label is cut to the kernel's 31 bytes (on a character boundary); a written one must fit.
+            var defaultLabel = "hcard \(site.id)"
+            while defaultLabel.utf8.count > 31 { defaultLabel.removeLast() }
+            let consumer = string(actuator, "consumer") ?? defaultLabel
+            guard !consumer.isEmpty, consumer.utf8.count <= 31 else {
+                throw fail("actuator.consumer", "'\(consumer)' must be 1 to 31 bytes (the kernel's label size)")
+            }
+            self.actuator = .gpio(chip: chip, line: line, activeLow: activeLow, consumer: consumer)
         default:
-            throw fail("actuator.kind", "'\(kind)' is not an actuator kind (serialRelay, webhook, command)")
+            throw fail("actuator.kind", "'\(kind)' is not an actuator kind (serialRelay, webhook, command, gpio)")
         }
         doorOpenSeconds = try positive(root, "doorOpenSeconds", at: "doorOpenSeconds", default: 3, max: 120)
         heartbeatSeconds = try positive(root, "heartbeatSeconds", at: "heartbeatSeconds", default: 5, max: 3600)

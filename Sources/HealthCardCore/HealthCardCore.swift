@@ -3,6 +3,7 @@
 // cards without SQLite or the image libraries) imports the targets it needs instead.
 // The target graph: Docs/architecture.md.
 @_exported import CheckpointGate
+@_exported import CheckpointGateGPIO
 @_exported import EMPI
 @_exported import EMPIIndex
 @_exported import HealthCardCrypto

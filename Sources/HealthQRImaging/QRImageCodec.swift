@@ -58,6 +58,21 @@ public struct QRImageCodec: QRImageRendering, QRImageReading {
                 "\((path as NSString).lastPathComponent): \(pixels.count) bytes, but a \(width)×\(height) "
                     + "grey frame has \(width * height)")
         }
+        return try payloads(inGreyFrame: pixels, width: width, height: height)
+    }
+
+    /// The raw payloads of every QR symbol in a raw 8-bit grey frame held in memory (a frame cut
+    /// from a camera stream).
+    ///
+    /// - Parameters:
+    ///   - pixels: `width × height` bytes, row by row, 0 black to 255 white.
+    ///   - width: the frame's width in pixels.
+    ///   - height: the frame's height in pixels.
+    /// - Throws: `HealthCardError` if `pixels` is not `width × height` bytes or more than ``maxPixels``.
+    public func payloads(inGreyFrame pixels: [UInt8], width: Int, height: Int) throws -> [[UInt8]] {
+        guard width > 0, height > 0, width * height <= maxPixels else {
+            throw HealthCardError.invalidValue("a \(width)×\(height) grey frame is over the limit of \(maxPixels) pixels")
+        }
         return try decoder.decode(greyPixels: pixels, width: width, height: height)
     }
 }

@@ -11,8 +11,8 @@ extension CheckpointCommand {
                 Configured by one JSON file (Docs/station.md, example \
                 Fixtures/station/station.json): the checkpoint, direction, policy, trust, \
                 revocation and blacklist files, the pass log, inputs (lines from a tty, serial \
-                scanner or FIFO; folders of camera frames; resident health cards in a PC/SC reader), a serial thermometer, the door actuator \
-                (serialRelay, webhook, command), the door's open time, heartbeat and state files, \
+                scanner or FIFO; camera frames from a folder, or as a raw grey stream on a FIFO or standard input; resident health cards in a PC/SC reader), a serial thermometer, the door actuator \
+                (serialRelay, webhook, command, or a GPIO line through the Linux GPIO character device), the door's open time, heartbeat and state files, \
                 an optional fire-egress flag file, and where passages are uploaded (sync: a folder \
                 or an HTTP platform; the pass log is the queue, nothing lost or duplicated). Unknown keys are errors naming the key and line.
 
@@ -23,7 +23,7 @@ extension CheckpointCommand {
                 Prints one acknowledgement line per passage on standard output ("PASS #id …" / \
                 "DENY #id …") and device events on standard error. SIGTERM or SIGINT stops it: the \
                 door is closed and the state written. --check reads the configuration and the \
-                lists and exits; --dry-run drives no door and prints what it would do; --test-door \
+                lists, checks a GPIO door's chip and line without moving it, and exits; --dry-run drives no door and prints what it would do; --test-door \
                 opens the door, waits the open time and closes it.
 
                 Examples:
@@ -60,6 +60,7 @@ extension CheckpointCommand {
             }
             if check {
                 _ = try GateStation(configuration: configuration, actuator: DryRunActuator(wrapping: door.name) { _ in }, report: { _ in }, acknowledge: { _ in })
+                if let found = try door.check() { print("door: \(found)") }
                 return print("\(config): ok (checkpoint \(configuration.site.id), \(configuration.inputs.count) input(s), door \(door.name))")
             }
             let stop = StationStopSignal()

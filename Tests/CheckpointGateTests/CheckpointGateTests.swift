@@ -66,7 +66,7 @@ struct CheckpointGateTests {
             Self.minimal.replacingOccurrences(of: "\"path\": \"/dev/ttyUSB0\"", with: "\"path\": \"/dev/ttyUSB0\", \"url\": \"http://x\""))
         #expect(foreign.contains("actuator.url: unknown key \"url\" for kind serialRelay"), "\(foreign)")
         #expect(rejection(Self.minimal.replacingOccurrences(of: "\"lines\"", with: "\"camera\"")).contains("'camera' is not an input kind"))
-        #expect(rejection(Self.minimal.replacingOccurrences(of: "serialRelay", with: "gpio")).contains("'gpio' is not an actuator kind"))
+        #expect(rejection(Self.minimal.replacingOccurrences(of: "serialRelay", with: "modbus")).contains("'modbus' is not an actuator kind"))
         #expect(rejection(Self.minimal.replacingOccurrences(of: "\"G1\"", with: "\"G 1\"")).contains("checkpoint.id"))
         #expect(
             rejection(Self.minimal.replacingOccurrences(of: "\"passLog\": \"pass.db\",", with: ""))
@@ -101,12 +101,56 @@ struct CheckpointGateTests {
         #expect(misspelt.contains("unknown key \"samPIN\" (closest known key: \"samPin\")"), "\(misspelt)")
     }
 
+    @Test("a gpio door: chip path or name, line, active-low, consumer label; bad values named")
+    func gpioDoor() throws {
+        func gpio(_ keys: String) -> String {
+            Self.minimal.replacingOccurrences(of: "{\"kind\": \"serialRelay\", \"path\": \"/dev/ttyUSB0\"}", with: "{\"kind\": \"gpio\"\(keys)}")
+        }
+        let plain = try configuration(gpio(", \"chip\": \"/dev/gpiochip0\", \"line\": 17"))
+        #expect(plain.actuator == .gpio(chip: "/dev/gpiochip0", line: 17, activeLow: false, consumer: "hcard G1"))
+        let full = try configuration(gpio(", \"chip\": \"gpiochip1\", \"line\": 0, \"activeLow\": true, \"consumer\": \"east door\""))
+        #expect(full.actuator == .gpio(chip: "gpiochip1", line: 0, activeLow: true, consumer: "east door"))
+        #expect(rejection(gpio(", \"line\": 17")).contains("missing") || rejection(gpio(", \"line\": 17")).contains("needs \"chip\""))
+        #expect(rejection(gpio(", \"chip\": \"gpiochip0\"")).contains("a gpio door needs \"line\""))
+        #expect(rejection(gpio(", \"chip\": \"dev/gpiochip0\", \"line\": 1")).contains("actuator.chip"))
+        #expect(rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 512")).contains("actuator.line: 512 is outside 0...511"))
+        let longID = try configuration(
+            gpio(", \"chip\": \"gpiochip0\", \"line\": 1").replacingOccurrences(of: "\"G1\"", with: "\"\(String(repeating: "G", count: 40))\""))
+        #expect(longID.actuator == .gpio(chip: "gpiochip0", line: 1, activeLow: false, consumer: "hcard " + String(repeating: "G", count: 25)))
+        let long = String(repeating: "x", count: 32)
+        #expect(rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 1, \"consumer\": \"\(long)\"")).contains("must be 1 to 31 bytes"))
+        let foreign = rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 1, \"channel\": 2"))
+        #expect(foreign.contains("actuator.channel: unknown key \"channel\" for kind gpio"), "\(foreign)")
+        #expect(rejection(gpio(", \"chip\": \"gpiochip0\", \"line\": 1, \"activeLow\": 1")).contains("activeLow"))
+    }
+
+    @Test("a frame pipe: a FIFO or standard input, its frame size required and bounded; not with a directory")
+    func framePipe() throws {
+        func frames(_ keys: String) -> String {
+            Self.minimal.replacingOccurrences(of: "{\"kind\": \"lines\", \"path\": \"scanner.fifo\"}", with: "{\"kind\": \"frames\"\(keys)}")
+        }
+        let fifo = try configuration(frames(", \"pipe\": \"camera.fifo\", \"greyWidth\": 640, \"greyHeight\": 480"))
+        #expect(fifo.inputs == [.frameStream(path: "/srv/gate/camera.fifo", width: 640, height: 480)])
+        let stdin = try configuration(frames(", \"pipe\": \"-\", \"greyWidth\": 320, \"greyHeight\": 240"))
+        #expect(stdin.inputs == [.frameStream(path: "-", width: 320, height: 240)])
+        #expect(rejection(frames(", \"pipe\": \"camera.fifo\"")).contains("a frame pipe needs greyWidth and greyHeight"))
+        #expect(
+            rejection(frames(", \"pipe\": \"c\", \"directory\": \"d\", \"greyWidth\": 2, \"greyHeight\": 2")).contains("not both"))
+        #expect(
+            rejection(frames(", \"pipe\": \"c\", \"greyWidth\": 4000, \"greyHeight\": 4000, \"maxPixels\": 1000000"))
+                .contains("over maxPixels"))
+        #expect(rejection(frames("")).contains("\"directory\" (a folder of frame files) or \"pipe\""))
+    }
+
     @Test("the example in Fixtures/ is valid")
     func fixture() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures/station/station.json").path
         let example = try StationConfiguration(contentsOf: file)
         #expect(example.inputs.count == 2 && example.thermometer?.maxAgeSeconds == 10)
+        let gpio = try StationConfiguration(contentsOf: (file as NSString).deletingLastPathComponent + "/station-gpio.json")
+        #expect(gpio.actuator == .gpio(chip: "/dev/gpiochip0", line: 17, activeLow: false, consumer: "hcard ER1 door"))
+        #expect(gpio.inputs.contains(.frameStream(path: (file as NSString).deletingLastPathComponent + "/camera.fifo", width: 640, height: 480)))
     }
 
     @Test("serial relay: A0 01 01 A2 opens, A0 01 00 A1 closes, channel and checksum, as the pty receives them")

@@ -230,15 +230,20 @@ final class StationProcess: @unchecked Sendable {
     private var output: [UInt8] = []
     private var errors: [UInt8] = []
 
-    init(arguments: [String], in directory: URL) throws {
+    /// `environment` is added to the test's own (e.g. `LD_PRELOAD` for the mock GPIO chip);
+    /// `standardInput` feeds the station (a camera stream on `"-"`), else it reads nothing.
+    init(arguments: [String], in directory: URL, environment: [String: String] = [:], standardInput: Pipe? = nil) throws {
         process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             self?.lock.withLock { self?.output += data }
