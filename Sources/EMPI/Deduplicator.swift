@@ -39,6 +39,8 @@ public struct Deduplicator: Sendable {
         public let deterministicRule: DeterministicRule?
         public let vetoes: VetoSet
         public let blockingRules: BlockingRuleSet
+        /// The comparison level of each field, as scored (an explanation reuses them).
+        public let levels: LevelVector
 
         public var probability: Double { EMPIMath.probability(weight: weight) }
     }
@@ -235,7 +237,8 @@ public struct Deduplicator: Sendable {
                         output.pairs.append(
                             Pair(
                                 a: i, b: j, weight: score.weight, decision: decision,
-                                deterministicRule: score.deterministic, vetoes: score.vetoes, blockingRules: rules))
+                                deterministicRule: score.deterministic, vetoes: score.vetoes, blockingRules: rules,
+                                levels: score.levels))
                     }
                 }
             }

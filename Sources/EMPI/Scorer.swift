@@ -133,7 +133,12 @@ public struct Scorer: Sendable {
 
     /// Levels, weight, deterministic rule and vetoes of a pair: the allocation-free core.
     @inline(__always) func evaluate(_ a: NormalizedRecord, _ b: NormalizedRecord) -> PairScore {
-        let levels = Comparator.levels(a, b)
+        evaluate(a, b, levels: Comparator.levels(a, b))
+    }
+
+    /// ``evaluate(_:_:)`` from levels already compared (`Comparator.levels(a, b)`): what an
+    /// explanation of a scored pair reuses rather than comparing the pair again.
+    @inline(__always) func evaluate(_ a: NormalizedRecord, _ b: NormalizedRecord, levels: LevelVector) -> PairScore {
         var weight = priorWeight
         for field in 0..<MatchField.count {
             let level = levels[field]
