@@ -1,9 +1,11 @@
 import EMPIIndex
 import Foundation
+import HealthCardFoundation
 import HealthQR
 
 /// The storage seam for e-health-card accounts (Docs/accounts.md): what the account, card and
-/// verification endpoints call (the versioned exchange lists are SQLite's only so far). Two implementations: the library's
+/// verification endpoints call, and the blacklist and whitelist with their versioned exchange
+/// (Docs/accounts.md §4). Two implementations: the library's
 /// `AccountService` (kept in the SQLite index file, one node) and ``PostgresAccountStore``
 /// (tables in the database several `hcard serve --postgres` nodes share).
 ///
@@ -26,8 +28,23 @@ public protocol AccountStore: Sendable {
     func check(_ number: String) async throws -> CardUseCheck
     func reportLost(_ number: String, actor: String, now: Date?) async throws -> CardUseCheck
     func replace(_ oldNumber: String, with newNumber: String, actor: String, now: Date?) async throws -> HealthCardAccount
-    /// Every card number a verifier must refuse now (`AccountService.revocationList()`).
-    func revocationList() async throws -> RevocationList
+    /// Puts a number on the blacklist (and off the whitelist); idempotent.
+    func addToBlacklist(_ number: String, reason: String, actor: String, now: Date?) async throws
+    /// Takes a number off the blacklist onto the whitelist (a lost card found: issued again).
+    func removeFromBlacklist(_ number: String, reason: String, actor: String, now: Date?) async throws
+    /// The blacklist or whitelist, whole or as its changes after `since`, with the version it
+    /// brings the receiver to, read in one snapshot (`AccountService.downloadList`).
+    func downloadList(_ list: PlatformFile.Kind, since: Int64?, source: String, now: Date?) async throws
+        -> AccountService.ListDownload
+    /// Applies an uploaded list or list-change file, all or nothing (`PlatformFile.Rejected`).
+    func importList(_ file: PlatformFile, name: String, actor: String) async throws -> AccountService.ImportSummary
 }
 
-extension AccountService: AccountStore {}
+extension AccountService: AccountStore {
+    public func importList(_ file: PlatformFile, name: String, actor: String) throws -> ImportSummary {
+        guard file.kind.isList else {
+            throw HealthCardError.invalidValue("\(file.kind.rawValue) files are not exchanged by the server (blacklist, whitelist)")
+        }
+        return try self.import(file, name: name, actor: actor)
+    }
+}

@@ -35,7 +35,8 @@ public final class HealthCardServer: Sendable {
     let verification: VerificationContext
     let stewardSessions = StewardSessions(clock: SystemClock())
     let sqliteHealthCode: LocalHealthCodeService?
-    let sqliteCheckpoints: CheckpointContext?
+    /// Checkpoint scans and the pass log: a local SQLite file, or a table every node shares.
+    let checkpoints: CheckpointContext
     let logger: Logger
 
     /// Opens (creating on first start) the SQLite files of `configuration`; a configuration with
@@ -84,20 +85,14 @@ public final class HealthCardServer: Sendable {
         self.accounts = accounts
         self.sqlite = sqlite
         self.postgres = postgres
-        verification = try VerificationContext(
-            configuration: configuration, accounts: accounts, seenNonces: (store as? ServerStore)?.seenNonces)
+        verification = try VerificationContext(configuration: configuration, accounts: accounts)
         // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
         sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
-        // Checkpoint scans log to a local pass-log file: one node only, so not with --postgres.
-        sqliteCheckpoints = sqlite == nil ? nil : try CheckpointContext(configuration: self.configuration, storage: storage)
-    }
-
-    /// Checkpoint scans and the pass log (SQLite only so far); with `--postgres` an error answered 501.
-    var checkpoints: CheckpointContext {
-        get throws {
-            guard let sqliteCheckpoints else { throw ServerError.notOnPostgres("checkpoint scans and the pass log") }
-            return sqliteCheckpoints
-        }
+        let passLog: any PassLogStore =
+            if let postgres { PostgresPassLog(database: postgres) } else {
+                try PassLog(path: self.configuration.passLog ?? storage.passLog)
+            }
+        checkpoints = try CheckpointContext(passLog: passLog, configuration: self.configuration)
     }
 
     /// The health-code service (SQLite only so far); with `--postgres` an error answered 501.
@@ -113,15 +108,6 @@ public final class HealthCardServer: Sendable {
         get throws {
             guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
             return sqlite
-        }
-    }
-
-    /// The accounts in the SQLite index file, for what only they offer (the versioned exchange
-    /// lists); with `--postgres` an error answered 501.
-    public var sqliteAccounts: AccountService {
-        get throws {
-            guard let service = accounts as? AccountService else { throw ServerError.notOnPostgres("the exchange lists") }
-            return service
         }
     }
 

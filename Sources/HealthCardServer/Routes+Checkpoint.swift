@@ -6,11 +6,12 @@ import PersonalHealthCode
 
 /// The checkpoint pass log and policy the server decides scans with (Docs/checkpoint.md).
 struct CheckpointContext: Sendable {
-    let passLog: PassLog
+    /// The SQLite `PassLog` file, or ``PostgresPassLog`` with `--postgres`.
+    let passLog: any PassLogStore
     let policy: CheckpointPolicy
 
-    init(configuration: ServerConfiguration, storage: ServerStorage) throws {
-        passLog = try PassLog(path: configuration.passLog ?? storage.passLog)
+    init(passLog: any PassLogStore, configuration: ServerConfiguration) throws {
+        self.passLog = passLog
         policy = try configuration.checkpointPolicy.map { path in
             do { return try CheckpointPolicy(json: try AtomicFile.read(path, limit: 1 << 20), source: path).validated() } catch {
                 throw ServerError.invalidConfiguration("checkpointPolicy \(path): \(error)")
@@ -36,9 +37,16 @@ struct ScanBody: Decodable {
 }
 
 /// Checkpoint scans from gate terminals without a local trust list and pass-log queries
-/// (issue 16; Docs/checkpoint.md): the same `CheckpointStation` as `hcard checkpoint scan`, so a
-/// passage is decided, logged durably and only then answered; the same `PassLogFilter` as
-/// `hcard passlog query`.
+/// (issue 16; Docs/checkpoint.md): the library's `CheckpointDecider` and `PassLogFilter`, as
+/// `hcard checkpoint scan` and `hcard passlog query` use them, on one node (SQLite) or several
+/// (PostgreSQL).
+///
+/// A scan keeps `CheckpointStation`'s order — decide, make the passage durable, only then
+/// answer — with the replay step on the server's shared claims (``ServerStateStore/claim(_:)``,
+/// as `/v1/codes/verify` does): an accepted dynamic e-health-card code is claimed before the
+/// passage is logged, so one code shown at two gates on two nodes at once passes exactly once.
+/// The second is decided again with the code as seen, so its denial is the library's own
+/// (`replayed`, with the other reasons in their order).
 extension HealthCardServer {
     var checkpointEndpoints: [Endpoint] {
         [
@@ -54,26 +62,43 @@ extension HealthCardServer {
                 if let temperature = body.temperature, !(25.0...45.0).contains(temperature) {
                     throw APIProblem.badRequest("temperature \(temperature) °C is not a body temperature (25…45)")
                 }
-                let credential: Credential =
-                    Credential(presented: body.text, idNumber: body.id)
-                let decider = try CheckpointDecider(
-                    policy: self.checkpoints.policy, trustList: self.verification.trustList,
-                    revocations: try await self.verification.currentRevocations(), clockSkew: self.verification.clockSkew,
-                    seenNonces: self.verification.seenNonces)
-                let station = try CheckpointStation(
-                    site: site, decider: decider, passLog: self.checkpoints.passLog, replayCache: nil)
-                let passage = try station.scan(
-                    credential, temperature: body.temperature, direction: body.direction ?? .entering,
-                    plate: body.plate, at: SystemClock().now())
-                return JSONResponse.make(passage.acknowledgement(fullIDs: false))
+                let credential = Credential(presented: body.text, idNumber: body.id)
+                let time = SystemClock().now()
+                let decision = try await self.decide(credential, temperature: body.temperature, at: time)
+                let passage = Passage(
+                    time: time, checkpoint: site, direction: body.direction ?? .entering, decision: decision,
+                    plate: body.plate)
+                let logged = try await self.checkpoints.passLog.append(passage)
+                return JSONResponse.make(
+                    LoggedPassage(id: logged, time: time, site: site, direction: passage.direction, decision: decision)
+                        .acknowledgement(fullIDs: false))
             },
             Endpoint(.get, "/v1/checkpoints/passes", roles: [.auditor], audit: .lookup) { request, _, _ in
                 let filter = try Self.passLogFilter(request)
                 let limit = try RequestDecoding.integer(request, "limit", default: 100, in: 1...1000)
-                let records = try self.checkpoints.passLog.records(matching: filter, limit: limit)
+                let records = try await self.checkpoints.passLog.records(matching: filter, limit: limit)
                 return JSONResponse.make(records.map { PassRecordReport($0, fullIDs: false) })
             },
         ]
+    }
+
+    /// The decision on `credential` at `time`, with an accepted dynamic code claimed in the
+    /// shared store first (see the extension's comment).
+    func decide(_ credential: Credential, temperature: Double?, at time: Date) async throws -> CheckpointDecision {
+        func decider(seen: SeenNonceCache?) async throws -> CheckpointDecider {
+            try CheckpointDecider(
+                policy: checkpoints.policy, trustList: verification.trustList,
+                revocations: try await verification.currentRevocations(for: credential),
+                clockSkew: verification.clockSkew, seenNonces: seen)
+        }
+        let decision = try await decider(seen: nil).decide(credential, temperature: temperature, now: time)
+        guard let card = decision.acceptedCard,
+            let claim = ReplayClaim(accepted: card, clockSkew: verification.clockSkew, now: time),
+            try await !store.claim(claim)
+        else { return decision }
+        let seen = SeenNonceCache()
+        _ = seen.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
+        return try await decider(seen: seen).decide(credential, temperature: temperature, now: time)
     }
 
     /// `from`, `to` (ISO 8601 with a zone; `[from, to)`), `checkpoint`, `holder` (a citizen ID or

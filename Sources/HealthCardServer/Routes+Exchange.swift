@@ -9,7 +9,8 @@ import Hummingbird
 ///
 /// Downloads are incremental by version: every answer carries `List-Version`; a receiver that
 /// sends it back as `?since=` gets only the changes after it (a `blacklist-changes` file of
-/// numbered adds and removes). Uploads take the whole list or a change file.
+/// numbered adds and removes). Uploads take the whole list or a change file. The same on SQLite
+/// and on PostgreSQL, where any node answers for all (``PostgresAccountStore``'s list log).
 extension HealthCardServer {
     static let exchangeKinds: Set<PlatformFile.Kind> = [.blacklist, .whitelist]
     static let listVersionHeader = HTTPField.Name("List-Version")!
@@ -22,7 +23,7 @@ extension HealthCardServer {
                 let since = try RequestDecoding.string(request, "since").map { _ in
                     Int64(try RequestDecoding.integer(request, "since", default: 0, in: 0...Int.max))
                 }
-                let download = try self.sqliteAccounts.downloadList(kind, since: since, source: source)
+                let download = try await self.accounts.downloadList(kind, since: since, source: source, now: nil)
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; charset=utf-8", Self.listVersionHeader: String(download.version)],
@@ -34,7 +35,8 @@ extension HealthCardServer {
                 let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
                 do {
                     let file = try PlatformFile(parsing: text, importingInto: kind, file: "upload")
-                    return JSONResponse.make(try self.sqliteAccounts.import(file, name: "upload", actor: Self.actor(client)))
+                    return JSONResponse.make(
+                        try await self.accounts.importList(file, name: "upload", actor: Self.actor(client)))
                 } catch let rejected as PlatformFile.Rejected {
                     throw APIProblem(status: 400, error: "rejected", message: rejected.description)
                 }

@@ -6,32 +6,33 @@ import Hummingbird
 import PersonalHealthCode
 
 /// What verification needs beyond the request: the trust list, the file's revocations and the
-/// clock skew. Accepted dynamic codes are claimed in the server's state store
-/// (``ServerStateStore/claim(_:)``): this process's memory on SQLite, a table every node shares on
-/// PostgreSQL.
+/// clock skew. Accepted dynamic codes, of `/v1/codes/verify` and checkpoint scans alike, are
+/// claimed in the server's state store (``ServerStateStore/claim(_:)``): this process's memory on
+/// SQLite, a table every node shares on PostgreSQL.
 struct VerificationContext: Sendable {
     let trustList: TrustList
     let revocations: RevocationList
     let clockSkew: Duration
-    /// The accepted dynamic codes of this node on SQLite, shared by `/v1/codes/verify` (through
-    /// ``ServerStore/claim(_:)``) and checkpoint scans; `nil` with `--postgres`, where claims are a
-    /// table (``PostgresServerStore``).
-    let seenNonces: SeenNonceCache?
     /// The accounts whose refused cards are added to the revocations.
     let accounts: any AccountStore
 
-    init(configuration: ServerConfiguration, accounts: any AccountStore, seenNonces: SeenNonceCache?) throws {
-        self.seenNonces = seenNonces
+    init(configuration: ServerConfiguration, accounts: any AccountStore) throws {
         trustList = try configuration.trust.map { try TrustList.load(from: $0) } ?? TrustList()
         revocations = try configuration.revoked.map { try RevocationList.load(from: $0) } ?? RevocationList()
         clockSkew = .seconds(configuration.skew)
         self.accounts = accounts
     }
 
-    /// The file's revocations plus every card the accounts refuse now (as `--status-db`), read per
-    /// request so that a card cancelled through the API is refused at once.
-    func currentRevocations() async throws -> RevocationList {
-        revocations.merging(try await accounts.revocationList())
+    /// The file's revocations plus those of `credential`'s numbers the accounts refuse now (as
+    /// `--status-db` would, for the numbers the verifiers look up: `Credential.revocationCandidates`).
+    /// A point lookup per number, per request, so a card cancelled or blacklisted through the API
+    /// (on any node) is refused at once without reading the whole list.
+    func currentRevocations(for credential: Credential) async throws -> RevocationList {
+        var list = revocations
+        for number in credential.revocationCandidates where try await accounts.check(number).refusesUse {
+            _ = try? list.revoke(cardID: number)
+        }
+        return list
     }
 }
 
@@ -85,7 +86,7 @@ extension HealthCardServer {
             }
             now = instant
         }
-        let revocations = try await verification.currentRevocations()
+        let revocations = try await verification.currentRevocations(for: Credential(scanned: body.text))
         if body.text.hasPrefix(HealthCodeFormat.prefix) {
             var person: PersonID?
             if let presented = body.presentedBy {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An otherwise valid dynamic code's claim on its (key id, nonce): step 7 of ``CodeVerifier``,
 /// made against a store shared by several verifiers instead of one process's ``SeenNonceCache``.
 ///
@@ -25,4 +27,16 @@ public struct ReplayClaim: Sendable, Hashable {
 
     /// The verdict when the claim finds the code already accepted.
     public var replayed: Verdict { .replayed(nonce) }
+
+    /// The claim for a code a verifier accepted at `now` (``Verdict/valid(_:)``), as
+    /// ``CodeVerifier/verifyDeferringReplay(_:now:)`` would hand it back: remember the pair until
+    /// the code's expiry plus the clock skew. `nil` for a static code (shown again by design).
+    /// For a caller that has the accepted code but not the claim (a checkpoint's decision).
+    public init?(accepted decoded: DecodedCode, clockSkew: Duration, now: Date) {
+        guard let window = decoded.code.windowSeconds else { return nil }
+        self.init(
+            keyID: decoded.code.keyID, nonce: decoded.code.nonce,
+            until: Int64(decoded.code.issuedAtSeconds) + Int64(window) + max(0, clockSkew.components.seconds),
+            now: Int64(now.timeIntervalSince1970.rounded(.down)))
+    }
 }

@@ -17,8 +17,13 @@ struct HealthCodeEndpointTests {
         "temperature": .number(36.6), "symptoms": .array([]), "riskAreaStay": .bool(false), "overseas": .bool(false),
     ]
 
-    /// A server with an issuing key and a trust list holding its public key.
-    static func start(issuing: Bool = true) async throws -> LiveServer {
+    /// An issuing key and a trust list holding its public key, as files.
+    struct IssuerFiles: Sendable {
+        let key: String
+        let trust: String
+    }
+
+    static func issuerFiles() throws -> IssuerFiles {
         let directory = try CryptoTestSupport.temporaryDirectory()
         let key = try SM2PrivateKey()
         let keyPath = directory.appendingPathComponent("issuer.key").path
@@ -30,9 +35,18 @@ struct HealthCodeEndpointTests {
                 publicKey: key.publicKey, issuer: "Test Health Commission", validFrom: now.addingTimeInterval(-86_400),
                 validTo: now.addingTimeInterval(365 * 86_400))
         ]).save(to: trustPath)
-        return try await LiveServer.start { configuration in
-            configuration.trust = trustPath
-            if issuing { configuration.issuerKey = keyPath }
+        return IssuerFiles(key: keyPath, trust: trustPath)
+    }
+
+    /// A server with the trust list of `files` (new ones if none) and, when `issuing`, its key;
+    /// on `backend` (with `url`: another node of that PostgreSQL database).
+    static func start(
+        issuing: Bool = true, files: IssuerFiles? = nil, backend: Backend = .sqlite, url: String? = nil
+    ) async throws -> LiveServer {
+        let files = try files ?? issuerFiles()
+        return try await LiveServer.start(backend: backend, url: url) { configuration in
+            configuration.trust = files.trust
+            if issuing { configuration.issuerKey = files.key }
         }
     }
 

@@ -58,10 +58,15 @@ struct VerificationEndpointTests {
         await started.live.stop()
     }
 
-    @Test("a card cancelled in the accounts is refused at once, for signed and plain codes alike", arguments: Backend.all)
+    @Test(
+        "a card cancelled or blacklisted in the accounts is refused at once, for signed and plain codes alike (on PostgreSQL: by another node)",
+        arguments: Backend.all)
     func accountsRevokeCards(_ backend: Backend) async throws {
         let started = try await Self.start(backend)
-        let registration = try await started.live.server.accounts.register(
+        // On PostgreSQL the accounts are changed through a second node of the same database.
+        let other = backend == .postgres
+            ? try await LiveServer.start(backend: .postgres, url: started.live.server.configuration.postgres) : started.live
+        let registration = try await other.server.accounts.register(
             AccountService.Identity(name: "李明", citizenID: "110105198503120012"), channel: "app", physicalCard: nil,
             actor: "test", now: nil)
         let card = registration.account.electronicCardID.rawValue
@@ -71,12 +76,20 @@ struct VerificationEndpointTests {
 
         let code = try await started.fixture.issue(card, .static, at: QRPayloadFixture.now)
         #expect(try await verify(started, ["text": code, "now": Self.nowText]).json["valid"] == .bool(true))
-        _ = try await started.live.server.accounts.cancel(
+        _ = try await other.server.accounts.cancel(
             registration.account.electronicCardID, reason: .death, actor: "test", now: nil)
         let refused = try await verify(started, ["text": code, "now": Self.nowText])
         #expect(refused.json["eHealthCard"]?["reason"] == .string("revokedCard"), "\(refused.json)")
         let refusedPlain = try await verify(started, ["text": "\(card):1"])
         #expect(refusedPlain.json["valid"] == .bool(false))
+
+        // A number only on the blacklist (no card here): its code verifies until it is added.
+        let listed = try await started.fixture.issue("STOLEN0001", .static, at: QRPayloadFixture.now)
+        #expect(try await verify(started, ["text": listed, "now": Self.nowText]).json["valid"] == .bool(true))
+        try await other.server.accounts.addToBlacklist("STOLEN0001", reason: "stolen", actor: "test", now: nil)
+        let blacklisted = try await verify(started, ["text": listed, "now": Self.nowText])
+        #expect(blacklisted.json["eHealthCard"]?["reason"] == .string("revokedCard"), "\(blacklisted.json)")
+        if other !== started.live { await other.stop() }
         await started.live.stop()
     }
 

@@ -37,6 +37,11 @@ extension AccountService {
         public var file: PlatformFile
         /// The last change the file includes: the receiver asks for the changes after it next.
         public var version: Int64
+
+        package init(file: PlatformFile, version: Int64) {
+            self.file = file
+            self.version = version
+        }
     }
 
     /// The blacklist or whitelist for a receiving platform: whole (`since` nil) or as the changes
@@ -51,25 +56,56 @@ extension AccountService {
     public func downloadList(_ list: PlatformFile.Kind, since: Int64?, source: String, now: Date? = nil) throws
         -> ListDownload
     {
-        guard let changes = list.changes else {
-            throw HealthCardError.invalidValue("\(list.rawValue) is not a list (blacklist, whitelist)")
-        }
         let now = now ?? clock.now()
         return try index.pool.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT ifnull(max(version), 0) FROM listChange") ?? 0
-            guard let since else {
-                return ListDownload(
-                    file: PlatformFile(kind: list, source: source, created: now, records: try Self.records(db, list, since: 0)),
-                    version: version)
-            }
-            guard since >= 0, since <= version else {
-                throw HealthCardError(
-                    code: .invalidOperation,
-                    reason: "version \(since) is not in this platform's list log (last version \(version)): download the whole \(list.rawValue)")
-            }
+            let read = try Self.listDownload(list, since: since, version: version)
             return ListDownload(
-                file: PlatformFile(kind: changes, source: source, created: now, records: try Self.records(db, changes, since: since)),
+                file: PlatformFile(kind: read.kind, source: source, created: now, records: try Self.records(db, read.kind, since: read.after)),
                 version: version)
+        }
+    }
+
+    /// What a download of `list` reads when the last change here is `version`: the whole list
+    /// (`since` nil) or its change kind after `since`. The rule of both backends (the server's
+    /// PostgreSQL store reads its own tables with it).
+    ///
+    /// - Throws: `invalidValue` for a kind that is not a list; `invalidOperation` when `since` is
+    ///   beyond `version` (see ``downloadList(_:since:source:now:)``).
+    package static func listDownload(_ list: PlatformFile.Kind, since: Int64?, version: Int64) throws
+        -> (kind: PlatformFile.Kind, after: Int64)
+    {
+        guard let changes = list.changes else {
+            throw HealthCardError.invalidValue("\(list.rawValue) is not a list (blacklist, whitelist)")
+        }
+        guard let since else { return (list, 0) }
+        guard since >= 0, since <= version else {
+            throw HealthCardError(
+                code: .invalidOperation,
+                reason: "version \(since) is not in this platform's list log (last version \(version)): download the whole \(list.rawValue)")
+        }
+        return (changes, since)
+    }
+
+    /// What one record of a list file does: put an entry on ``list`` (`entry` set), or take
+    /// ``number`` off it (a change file's `remove`).
+    package struct ListEdit: Sendable {
+        package var list: PlatformFile.Kind
+        package var number: String
+        package var entry: (reason: String, added: String)?
+    }
+
+    /// The edit of one checked record of a `blacklist`, `whitelist` or change file; nil for the
+    /// other kinds. Both backends apply a list import through this, in file order.
+    package static func listEdit(_ record: [String], of kind: PlatformFile.Kind) -> ListEdit? {
+        switch kind {
+        case .blacklist, .whitelist:
+            return ListEdit(list: kind, number: record[0], entry: (record[1], record[2]))
+        case .blacklistChanges, .whitelistChanges:
+            guard let list = kind.changedList else { return nil }
+            return ListEdit(list: list, number: record[2], entry: record[1] == "remove" ? nil : (record[3], record[4]))
+        default:
+            return nil
         }
     }
 
@@ -151,15 +187,13 @@ extension AccountService {
                     CitizenIDValidator().validate(account.citizenID), actor: actor, now: Self.date(record[5]))
             }
             return changed
-        case .blacklist, .whitelist:
-            return try Self.upsertListEntry(db, kind, number: record[0], reason: record[1], added: record[2])
-        case .blacklistChanges, .whitelistChanges:
-            guard let list = kind.changedList else { return false }
-            if record[1] == "remove" {
-                try db.execute(sql: "DELETE FROM \(list.rawValue) WHERE number = ?", arguments: [record[2]])
+        case .blacklist, .whitelist, .blacklistChanges, .whitelistChanges:
+            guard let edit = Self.listEdit(record, of: kind) else { return false }
+            guard let entry = edit.entry else {
+                try db.execute(sql: "DELETE FROM \(edit.list.rawValue) WHERE number = ?", arguments: [edit.number])
                 return db.changesCount > 0
             }
-            return try Self.upsertListEntry(db, list, number: record[2], reason: record[3], added: record[4])
+            return try Self.upsertListEntry(db, edit.list, number: edit.number, reason: entry.reason, added: entry.added)
         case .oplog:
             try db.execute(
                 sql: "INSERT OR IGNORE INTO oplog (time, actor, operation, ecardId, number, detail) VALUES (?, ?, ?, ?, ?, ?)",

@@ -170,7 +170,7 @@ extension AccountService {
         try index.transaction { transaction in
             try transaction.db.execute(sql: "DELETE FROM blacklist WHERE number = ?", arguments: [number])
             guard transaction.db.changesCount == 1 else {
-                throw HealthCardError(code: .invalidOperation, reason: "\(number) is not on the blacklist")
+                throw Self.notBlacklisted(number)
             }
             try transaction.db.execute(
                 sql: "INSERT OR REPLACE INTO whitelist (number, reason, added) VALUES (?, ?, ?)",

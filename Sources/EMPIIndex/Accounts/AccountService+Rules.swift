@@ -98,6 +98,11 @@ extension AccountService {
         HealthCardError(code: .invalidOperation, reason: "\(number.masked) is not bound to \(id)")
     }
 
+    /// Taking a number off the blacklist that is not on it.
+    package static func notBlacklisted(_ number: String) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "\(number) is not on the blacklist")
+    }
+
     /// No account with this e-card ID.
     package static func unknownAccount(_ id: ElectronicCardID) -> HealthCardError {
         HealthCardError(code: .unknownRecord, reason: "no account with e-card ID \(id)")

@@ -61,6 +61,9 @@ public struct PlatformFile: Sendable, Hashable {
             }
         }
 
+        /// Whether the kind is a list or a list's change log (what list exchange carries).
+        public var isList: Bool { changes != nil || changedList != nil }
+
         /// The list a change-log kind changes (`blacklist-changes` → `blacklist`); nil for other kinds.
         public var changedList: Kind? {
             switch self {

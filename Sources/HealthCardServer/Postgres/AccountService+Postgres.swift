@@ -279,19 +279,6 @@ public final class PostgresAccountStore: AccountStore {
         try await snapshot { connection in try await self.check(connection, number) }
     }
 
-    public func revocationList() async throws -> RevocationList {
-        let numbers = try await database.rows(
-            """
-            SELECT number FROM (
-                SELECT number FROM account_card WHERE status != 'issued' UNION SELECT number FROM account_blacklist
-            ) AS refused ORDER BY number COLLATE "C"
-            """
-        ).map { try $0.decode(String.self) }
-        var list = RevocationList()
-        for number in numbers { _ = try? list.revoke(cardID: number) }
-        return list
-    }
-
     // MARK: Rows (inside the caller's transaction)
 
     /// Reads in one consistent snapshot.
@@ -390,14 +377,16 @@ public final class PostgresAccountStore: AccountStore {
             """, logger: logger)
     }
 
-    /// Puts `number` on the blacklist (and off the whitelist).
-    func blacklist(_ connection: PostgresConnection, _ number: String, reason: String, _ stamp: String) async throws {
-        try await connection.query(
+    /// Puts `number` on the blacklist (and off the whitelist); whether it was not there before.
+    @discardableResult
+    func blacklist(_ connection: PostgresConnection, _ number: String, reason: String, _ stamp: String) async throws -> Bool {
+        let added = try await connection.rows(
             """
             INSERT INTO account_blacklist (number, reason, added) VALUES (\(number), \(reason), \(stamp))
-            ON CONFLICT (number) DO NOTHING
+            ON CONFLICT (number) DO NOTHING RETURNING 1
             """, logger: logger)
         try await connection.query("DELETE FROM account_whitelist WHERE number = \(number)", logger: logger)
+        return !added.isEmpty
     }
 
     /// The operation-log row and the index event (kind `account`) of an operation, in its

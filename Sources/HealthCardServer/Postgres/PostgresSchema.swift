@@ -138,6 +138,72 @@ enum PostgresSchema {
             """,
             "CREATE INDEX empi_merge_subsumed ON empi_merge (subsumed, id)",
         ],
+        // 5: the versioned blacklist/whitelist change log (PostgresAccountStore+Lists): every
+        // change of either list numbered by triggers, whoever writes it. A statement-level trigger
+        // locks the one counter row before any list row is touched, and the lock is held to the
+        // transaction's end: versions are taken in commit order, without gaps (Docs/serve.md §8).
+        [
+            "CREATE TABLE account_list_version (only_row BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_row), version BIGINT NOT NULL)",
+            """
+            CREATE TABLE account_list_change (
+                version BIGINT PRIMARY KEY, list TEXT NOT NULL, change TEXT NOT NULL CHECK (change IN ('add', 'remove')),
+                number TEXT NOT NULL, reason TEXT NOT NULL, added TEXT NOT NULL)
+            """,
+            "CREATE INDEX account_list_change_list ON account_list_change (list, version)",
+            // Entries stored before the log existed are its first changes, so the log replays to the lists.
+            """
+            INSERT INTO account_list_change (version, list, change, number, reason, added)
+            SELECT row_number() OVER (ORDER BY list, number COLLATE "C"), list, 'add', number, reason, added FROM (
+                SELECT 'blacklist' AS list, number, reason, added FROM account_blacklist
+                UNION ALL SELECT 'whitelist', number, reason, added FROM account_whitelist) AS existing
+            """,
+            "INSERT INTO account_list_version (version) SELECT count(*) FROM account_list_change",
+            """
+            CREATE FUNCTION account_list_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM 1 FROM account_list_version FOR UPDATE; RETURN NULL; END $$
+            """,
+            """
+            CREATE FUNCTION account_list_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE next BIGINT;
+            BEGIN
+                UPDATE account_list_version SET version = version + 1 RETURNING version INTO next;
+                IF TG_OP = 'DELETE' THEN
+                    INSERT INTO account_list_change VALUES (next, substr(TG_TABLE_NAME, 9), 'remove', OLD.number, OLD.reason, OLD.added);
+                ELSE
+                    INSERT INTO account_list_change VALUES (next, substr(TG_TABLE_NAME, 9), 'add', NEW.number, NEW.reason, NEW.added);
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION account_list_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'TRUNCATE % would bypass the list change log: DELETE instead', TG_TABLE_NAME; END $$
+            """,
+            "CREATE TRIGGER account_blacklist_lock BEFORE INSERT OR UPDATE OR DELETE ON account_blacklist FOR EACH STATEMENT EXECUTE FUNCTION account_list_lock()",
+            "CREATE TRIGGER account_blacklist_changed AFTER INSERT OR UPDATE OR DELETE ON account_blacklist FOR EACH ROW EXECUTE FUNCTION account_list_changed()",
+            "CREATE TRIGGER account_blacklist_no_truncate BEFORE TRUNCATE ON account_blacklist FOR EACH STATEMENT EXECUTE FUNCTION account_list_no_truncate()",
+            "CREATE TRIGGER account_whitelist_lock BEFORE INSERT OR UPDATE OR DELETE ON account_whitelist FOR EACH STATEMENT EXECUTE FUNCTION account_list_lock()",
+            "CREATE TRIGGER account_whitelist_changed AFTER INSERT OR UPDATE OR DELETE ON account_whitelist FOR EACH ROW EXECUTE FUNCTION account_list_changed()",
+            "CREATE TRIGGER account_whitelist_no_truncate BEFORE TRUNCATE ON account_whitelist FOR EACH STATEMENT EXECUTE FUNCTION account_list_no_truncate()",
+            "CREATE TRIGGER account_list_change_no_change BEFORE UPDATE OR DELETE ON account_list_change FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER account_list_change_no_truncate BEFORE TRUNCATE ON account_list_change FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+        ],
+        // 6: the checkpoint pass log (PostgresPassLog): the SQLite PassLog's `passage` table,
+        // append-only, with its three indexes.
+        [
+            """
+            CREATE TABLE checkpoint_passage (
+                id BIGSERIAL PRIMARY KEY, time BIGINT NOT NULL, checkpoint TEXT NOT NULL, checkpoint_name TEXT NOT NULL,
+                area TEXT NOT NULL, department TEXT NOT NULL, direction TEXT NOT NULL, credential TEXT NOT NULL,
+                person TEXT, colour TEXT, temperature DOUBLE PRECISION, decision TEXT NOT NULL, reasons TEXT NOT NULL,
+                detail TEXT NOT NULL, plate TEXT)
+            """,
+            "CREATE INDEX checkpoint_passage_checkpoint_time ON checkpoint_passage (checkpoint, time)",
+            "CREATE INDEX checkpoint_passage_person_time ON checkpoint_passage (person, time)",
+            "CREATE INDEX checkpoint_passage_time ON checkpoint_passage (time)",
+            "CREATE TRIGGER checkpoint_passage_no_change BEFORE UPDATE OR DELETE ON checkpoint_passage FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER checkpoint_passage_no_truncate BEFORE TRUNCATE ON checkpoint_passage FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.

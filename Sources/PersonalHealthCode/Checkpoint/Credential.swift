@@ -67,4 +67,23 @@ public enum Credential: Hashable, Sendable {
         case .residentCard: .residentCard
         }
     }
+
+    /// The numbers a verifier looks up in its revocation list for this credential, and no others:
+    /// an `HCK1-` code's card ID (`CodeVerifier` step 5), an `HCC1-` code's ID in hex
+    /// (`HealthCodeVerifier` step 5), a resident card's number and its code's ID. A text that
+    /// does not decode has none (it is refused as malformed before any list is read).
+    ///
+    /// Why: a platform whose refused cards are rows in a database (the server's accounts) looks up
+    /// these few instead of loading the whole list for every scan, and gives the same verdicts.
+    public var revocationCandidates: [String] {
+        func healthCodeID(_ text: String) -> [String] {
+            (try? HealthCodeFormat.decode(text)).map { [$0.code.id.hex] } ?? []
+        }
+        switch self {
+        case .healthCode(let text, _): return healthCodeID(text)
+        case .eHealthCard(let text): return (try? SignedCodeFormat.decode(text)).map { [$0.code.cardID] } ?? []
+        case .residentCard(let cardNumber, _, let code): return [cardNumber] + (code.map(healthCodeID) ?? [])
+        case .idNumber, .unrecognised, .unreadable: return []
+        }
+    }
 }

@@ -198,14 +198,11 @@ public final class PassLog: Sendable {
                 var ids: [Int64] = []
                 ids.reserveCapacity(passages.count)
                 for passage in passages {
-                    let decision = passage.decision
+                    let row = StoredPassage(passage)
                     try statement.execute(arguments: [
-                        Int64(passage.time.timeIntervalSince1970.rounded(.down)), passage.checkpoint.id,
-                        passage.checkpoint.name, passage.checkpoint.area, passage.checkpoint.department,
-                        passage.direction.rawValue, decision.credential.rawValue, decision.holder?.storedValue,
-                        decision.colour?.rawValue, decision.temperature, decision.outcome.rawValue,
-                        decision.reasons.map(\.code).joined(separator: " "),
-                        decision.reasons.map(\.description).joined(separator: "; "), passage.plate,
+                        row.time, row.checkpoint, row.checkpointName, row.area, row.department, row.direction,
+                        row.credential, row.person, row.colour, row.temperature, row.decision, row.reasons, row.detail,
+                        row.plate,
                     ])
                     ids.append(db.lastInsertedRowID)
                 }

@@ -31,24 +31,49 @@ public struct PassLogFilter: Hashable, Sendable {
         self.direction = direction
     }
 
-    /// The SQL condition (`1` for no filter) and its arguments. Time bounds are whole seconds:
-    /// `from` rounded up, `to` rounded up, so `[from, to)` keeps its meaning for fractional instants.
-    var condition: (sql: String, arguments: StatementArguments) {
-        var terms: [String] = []
-        var arguments = StatementArguments()
-        func add(_ term: String, _ value: (any DatabaseValueConvertible)?) {
-            guard let value else { return }
-            terms.append(term)
-            arguments += [value]
+    /// One comparison of a column of the stored passage (``StoredPassage``) with a value.
+    package struct Term: Sendable {
+        package enum Value: Sendable {
+            case text(String)
+            case integer(Int64)
         }
-        add("checkpoint = ?", checkpoint)
-        add("person = ?", holder?.storedValue)
-        add("time >= ?", from.map { Int64($0.timeIntervalSince1970.rounded(.up)) })
-        add("time < ?", to.map { Int64($0.timeIntervalSince1970.rounded(.up)) })
-        add("department = ?", department)
-        add("area = ?", area)
-        add("decision = ?", outcome?.rawValue)
-        add("direction = ?", direction?.rawValue)
-        return (terms.isEmpty ? "1" : terms.joined(separator: " AND "), arguments)
+
+        /// The column, as the SQLite `passage` table names it.
+        package var column: String
+        /// `=`, `>=` or `<`.
+        package var comparison: String
+        package var value: Value
+    }
+
+    /// The filter's comparisons, ANDed (none for no filter): the one meaning of a filter, for the
+    /// SQLite file and the server's PostgreSQL table. Time bounds are whole seconds: `from`
+    /// rounded up, `to` rounded up, so `[from, to)` keeps its meaning for fractional instants.
+    package var terms: [Term] {
+        var terms: [Term] = []
+        func add(_ column: String, _ comparison: String, _ value: Term.Value?) {
+            if let value { terms.append(Term(column: column, comparison: comparison, value: value)) }
+        }
+        add("checkpoint", "=", checkpoint.map(Term.Value.text))
+        add("person", "=", holder.map { .text($0.storedValue) })
+        add("time", ">=", from.map { .integer(Int64($0.timeIntervalSince1970.rounded(.up))) })
+        add("time", "<", to.map { .integer(Int64($0.timeIntervalSince1970.rounded(.up))) })
+        add("department", "=", department.map(Term.Value.text))
+        add("area", "=", area.map(Term.Value.text))
+        add("decision", "=", outcome.map { .text($0.rawValue) })
+        add("direction", "=", direction.map { .text($0.rawValue) })
+        return terms
+    }
+
+    /// The SQL condition (`1` for no filter) and its arguments.
+    var condition: (sql: String, arguments: StatementArguments) {
+        var arguments = StatementArguments()
+        let sql = terms.map { term in
+            switch term.value {
+            case .text(let text): arguments += [text]
+            case .integer(let number): arguments += [number]
+            }
+            return "\(term.column) \(term.comparison) ?"
+        }
+        return (sql.isEmpty ? "1" : sql.joined(separator: " AND "), arguments)
     }
 }
