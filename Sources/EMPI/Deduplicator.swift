@@ -58,7 +58,7 @@ public struct Deduplicator: Sendable {
         /// Seconds per stage, for reports; not part of the deterministic output.
         public var timings: [(stage: String, seconds: Double)]
         /// The records as normalised and annotated with the run's term frequencies, in input order:
-        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:blockingRules:notSamePerson:)``)
+        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:levels:blockingRules:notSamePerson:)``)
         /// and for a ``RecordMatcher`` over the same data.
         public var normalized: [NormalizedRecord] = []
         /// The blocking index and term frequencies built over ``normalized``: a ``RecordMatcher``

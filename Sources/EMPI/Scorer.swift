@@ -7,7 +7,7 @@ import HealthCardFoundation
 ///
 /// The model is compiled into flat weight tables once, so ``score(_:_:notSamePerson:)`` does no
 /// allocation and no dictionary lookup; thresholds are compared as weights, so the hot path needs
-/// no exponential. ``explain(_:_:_:_:blockingRules:notSamePerson:)`` recomputes the same numbers
+/// no exponential. ``explain(_:_:_:_:levels:blockingRules:notSamePerson:)`` recomputes the same numbers
 /// with the same arithmetic, so its parts add up to exactly the scored total.
 public struct Scorer: Sendable {
     public let model: MatchModel
