@@ -78,9 +78,15 @@ bash Scripts/check-api.sh
 # The data steward's review in headless Chromium (Docs/serve.md §7): sign in, open the queue, click
 # "link" on a pair, then the link is checked in the index file. Screenshots are kept in the folder
 # it prints. Exit 77 (skipped) only outside CI when chromium is missing; under CI=true that fails.
+# The same review once more on two `hcard serve --postgres` processes (fed through one, clicked
+# on the other, checked in the tables).
 status=0
 python3 Tests/Browser/steward_review.py "$(swift build --show-bin-path 2>/dev/null)/hcard" \
     "${HCARD_ARTIFACTS:-$PWD/.build/test-artifacts}/steward-browser" || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
+status=0
+python3 Tests/Browser/steward_review.py "$(swift build --show-bin-path 2>/dev/null)/hcard" \
+    "${HCARD_ARTIFACTS:-$PWD/.build/test-artifacts}/steward-browser-postgres" --postgres "$HCARD_TEST_POSTGRES_URL" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
 
 # Every libFuzzer target of Scripts/fuzz.sh (one per parser) for 5 s each, built unoptimised:

@@ -95,12 +95,14 @@ public final class GateStation {
             }
         }
         thermometer = try configuration.thermometer.map(SerialThermometer.init)
-        sync = configuration.sync.map { sync in
+        sync = try configuration.sync.map { sync in
             let target: any PassageUploadTarget =
                 switch sync.target {
                 case .directory(let directory): DirectoryUploadTarget(directory: directory)
-                // Checked when the configuration was read.
-                case .http(let url, let timeout): HTTPUploadTarget(url: URL(string: url)!, timeout: timeout)
+                // The url was checked when the configuration was read.
+                case .http(let url, let timeout, let keyFile):
+                    HTTPUploadTarget(
+                        url: URL(string: url)!, timeout: timeout, apiKey: try keyFile.map(HTTPUploadTarget.apiKey(fromFile:)))
                 }
             return PassageSync(
                 target: target, cursorFile: sync.cursorFile, checkpoint: configuration.site.id,

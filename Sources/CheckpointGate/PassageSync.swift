@@ -41,14 +41,31 @@ public final class DirectoryUploadTarget: PassageUploadTarget {
 }
 
 /// The platform over HTTP: `POST URL` with `{"checkpoint": "G1", "passages": [...]}`; 2xx is
-/// accepted. The receiver deduplicates by checkpoint and passage id.
+/// accepted. The receiver deduplicates by checkpoint and passage id: `hcard serve`'s
+/// `POST /v1/checkpoints/{checkpoint}/passages` (`PassageUpload`), which needs an API key with
+/// the `verifier` role, sent as `Authorization: Bearer`.
 public final class HTTPUploadTarget: PassageUploadTarget {
     public let url: URL
     public let timeout: Double
+    let apiKey: String?
 
-    public init(url: URL, timeout: Double) {
+    public init(url: URL, timeout: Double, apiKey: String? = nil) {
         self.url = url
         self.timeout = timeout
+        self.apiKey = apiKey
+    }
+
+    /// The API key in `path` (what `hcard serve key add` printed): one line, surrounding
+    /// whitespace ignored.
+    ///
+    /// - Throws: when the file cannot be read, is empty, or holds more than one line.
+    public static func apiKey(fromFile path: String) throws -> String {
+        let text = String(decoding: try AtomicFile.read(path, limit: 4096), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, !text.contains(where: \.isNewline), text.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw HealthCardError.invalidValue("sync.keyFile \(path): must hold one API key on one line")
+        }
+        return text
     }
 
     public var name: String { "platform \(url.absoluteString)" }
@@ -62,6 +79,7 @@ public final class HTTPUploadTarget: PassageUploadTarget {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         request.httpBody = try encoder.encode(Batch(checkpoint: checkpoint, passages: passages))

@@ -68,8 +68,9 @@ public struct StationConfiguration: Sendable, Hashable {
         public enum Target: Sendable, Hashable {
             /// ``DirectoryUploadTarget``: the file stand-in for the platform.
             case directory(String)
-            /// ``HTTPUploadTarget``.
-            case http(url: String, timeoutSeconds: Double)
+            /// ``HTTPUploadTarget``: `hcard serve`'s `POST /v1/checkpoints/{checkpoint}/passages`,
+            /// with the API key (role `verifier`) read from `keyFile`.
+            case http(url: String, timeoutSeconds: Double, keyFile: String?)
         }
         public var target: Target
         /// The last accepted passage id (default: the pass log's path + `.sync-cursor.json`).
@@ -171,7 +172,7 @@ public struct StationConfiguration: Sendable, Hashable {
             "sync": .object(
                 [
                     "kind": .string, "directory": .string, "url": .string, "timeoutSeconds": .number, "cursor": .string,
-                    "intervalSeconds": .number,
+                    "intervalSeconds": .number, "keyFile": .string,
                 ], required: ["kind"]),
         ], required: ["checkpoint", "trust", "passLog", "inputs", "actuator"])
 
@@ -181,7 +182,7 @@ public struct StationConfiguration: Sendable, Hashable {
         "card": ["reader", "samReader", "samPin", "codeSeconds"],
         "serialRelay": ["path", "channel", "baud"], "webhook": ["url", "timeoutSeconds"],
         "command": ["open", "close", "timeoutSeconds"],
-        "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds"],
+        "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds", "keyFile"],
     ]
 
     /// Reads and checks the file at `path`.
@@ -400,7 +401,8 @@ public struct StationConfiguration: Sendable, Hashable {
                     parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil
                 else { throw fail("sync.url", "an http target needs an http:// or https:// url") }
                 target = .http(
-                    url: url, timeoutSeconds: try positive(sync, "timeoutSeconds", at: "sync.timeoutSeconds", default: 5, max: 60))
+                    url: url, timeoutSeconds: try positive(sync, "timeoutSeconds", at: "sync.timeoutSeconds", default: 5, max: 60),
+                    keyFile: try path(sync, "keyFile", at: "sync.keyFile"))
             default:
                 throw fail("sync.kind", "'\(kind)' is not a sync target (directory, http)")
             }

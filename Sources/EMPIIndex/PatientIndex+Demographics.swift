@@ -66,6 +66,81 @@ public struct DemographicsPage: Sendable, Hashable, Codable {
     public var next: EnterpriseID?
 }
 
+/// The rules of a PDQ query apart from storage, shared by the SQLite index and the PostgreSQL
+/// store of `hcard serve --postgres`: the checks of the criteria, the selection over the
+/// matcher's records, the order, the page and the score. A store supplies the persons holding an
+/// identifier and the golden records of the page.
+package struct DemographicsSearch: Sendable {
+    package let query: DemographicsQuery
+    let filter: DemographicFilter
+
+    /// The persons selected for one page: each with the positions (in the matcher) of its records
+    /// that satisfy the criteria, in enterprise-ID order.
+    package struct Selection: Sendable {
+        package var page: [(person: Int, positions: [Int])]
+        package var total: Int
+        package var next: EnterpriseID?
+    }
+
+    /// - Throws: `invalidValue` when no criterion is given, a criterion does not parse or the
+    ///   limit is out of 1…1000.
+    package init(_ query: DemographicsQuery, normalizer: Normalizer) throws {
+        guard (1...DemographicsQuery.maximumLimit).contains(query.limit) else {
+            throw HealthCardError(code: .invalidValue, reason: "limit \(query.limit) is not in 1…\(DemographicsQuery.maximumLimit)")
+        }
+        filter = try DemographicFilter(name: query.name, birthDate: query.birthDate, sex: query.sex, normalizer: normalizer)
+        guard !filter.isEmpty || !query.identifiers.isEmpty else {
+            throw HealthCardError(
+                code: .invalidValue, reason: "give at least one criterion: name, birth date, sex or an identifier")
+        }
+        self.query = query
+    }
+
+    /// The identifiers asked for, each in its registered domain with its value normalised.
+    ///
+    /// - Throws: `unknownSourceDomain` for an identifier in an unregistered domain.
+    package func identifiers(in domains: [String: IdentifierDomain]) throws -> [(domain: String, value: String)] {
+        try query.identifiers.map { identifier in
+            guard let domain = domains[identifier.domain] else {
+                throw HealthCardError(code: .unknownSourceDomain, reason: "unknown identifier domain \"\(identifier.domain)\"")
+            }
+            return (domain.code, domain.normalize(identifier.value))
+        }
+    }
+
+    /// The page of matching persons: those in `holders` (every identifier's holders intersected;
+    /// `nil` when no identifier was asked for) with a record satisfying every criterion.
+    package func select(in state: PatientIndex.MatchState, holders: Set<Int>?) -> Selection {
+        var recordsOf: [Int: [Int]] = [:]
+        for position in state.matcher.records.indices {
+            let person = state.matcher.personOfRecord[position]
+            if let holders, !holders.contains(person) { continue }
+            if filter.isEmpty || filter.matches(state.matcher.records[position]) {
+                recordsOf[person, default: []].append(position)
+            }
+        }
+        let persons = recordsOf.keys.sorted()
+        let after = Int(query.after?.rawValue ?? 0)
+        let remaining = persons.drop { $0 <= after }
+        let page = remaining.prefix(query.limit).map { (person: $0, positions: recordsOf[$0] ?? []) }
+        let more = remaining.count > page.count
+        return Selection(page: page, total: persons.count, next: more ? page.last.map { EnterpriseID(Int64($0.person)) } : nil)
+    }
+
+    /// The answer for `selection`, with each person's golden record (JSON) from `goldens`.
+    package func page(_ selection: Selection, state: PatientIndex.MatchState, goldens: [Int: String]) throws -> DemographicsPage {
+        let scorer = state.matcher.scorer
+        let matches = try selection.page.map { person, positions -> DemographicsPage.Match in
+            let score = filter.isEmpty ? nil : positions.map { scorer.score(filter.probe, state.matcher.records[$0]).probability }.max()
+            return DemographicsPage.Match(
+                person: EnterpriseID(Int64(person)), golden: try PatientIndex.decode(GoldenRecord.self, goldens[person] ?? "{}"),
+                records: positions.map { RecordReference(domain: state.raw[$0].domain, id: state.raw[$0].id) },
+                score: score)
+        }
+        return DemographicsPage(matches: matches, total: selection.total, next: selection.next)
+    }
+}
+
 extension PatientIndex {
     /// Searches persons by demographics and identifiers (empi.md §2.2 `demographicsQuery`).
     ///
@@ -79,63 +154,27 @@ extension PatientIndex {
     /// - Throws: `invalidValue` when no criterion is given, a criterion does not parse or the limit
     ///   is out of 1…1000; `unknownSourceDomain` for an identifier in an unregistered domain.
     public func demographics(_ query: DemographicsQuery) throws -> DemographicsPage {
-        guard (1...DemographicsQuery.maximumLimit).contains(query.limit) else {
-            throw HealthCardError(code: .invalidValue, reason: "limit \(query.limit) is not in 1…\(DemographicsQuery.maximumLimit)")
-        }
-        let filter = try DemographicFilter(
-            name: query.name, birthDate: query.birthDate, sex: query.sex, normalizer: normalizer)
-        guard !filter.isEmpty || !query.identifiers.isEmpty else {
-            throw HealthCardError(
-                code: .invalidValue, reason: "give at least one criterion: name, birth date, sex or an identifier")
-        }
+        let search = try DemographicsSearch(query, normalizer: normalizer)
         return try read { db, state in
             // Persons holding every identifier asked for, or nil when none was.
             var holders: Set<Int>?
-            if !query.identifiers.isEmpty {
-                let domains = try Self.domains(db)
-                for identifier in query.identifiers {
-                    guard let domain = domains[identifier.domain] else {
-                        throw HealthCardError(
-                            code: .unknownSourceDomain, reason: "unknown identifier domain \"\(identifier.domain)\"")
-                    }
-                    let persons = try Int64.fetchAll(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
-                                WHERE identifier.domain = ? AND identifier.value = ?
-                                """), arguments: [domain.code, domain.normalize(identifier.value)])
-                    let found = Set(persons.map(Int.init))
-                    holders = holders.map { $0.intersection(found) } ?? found
-                }
+            for identifier in try search.identifiers(in: try Self.domains(db)) {
+                let persons = try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
+                            WHERE identifier.domain = ? AND identifier.value = ?
+                            """), arguments: [identifier.domain, identifier.value])
+                let found = Set(persons.map(Int.init))
+                holders = holders.map { $0.intersection(found) } ?? found
             }
-            // Each matching person with the positions of its records that satisfy the filter.
-            var recordsOf: [Int: [Int]] = [:]
-            for position in state.matcher.records.indices {
-                let person = state.matcher.personOfRecord[position]
-                if let holders, !holders.contains(person) { continue }
-                if filter.isEmpty || filter.matches(state.matcher.records[position]) {
-                    recordsOf[person, default: []].append(position)
-                }
+            let selection = search.select(in: state, holders: holders)
+            var goldens: [Int: String] = [:]
+            for (person, _) in selection.page {
+                goldens[person] = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [person])
             }
-            let persons = recordsOf.keys.sorted()
-            let after = Int(query.after?.rawValue ?? 0)
-            let remaining = persons.drop { $0 <= after }
-            let page = Array(remaining.prefix(query.limit))
-            let scorer = state.matcher.scorer
-            let matches = try page.map { person -> DemographicsPage.Match in
-                let positions = recordsOf[person] ?? []
-                let golden =
-                    try String.fetchOne(
-                        db.cachedStatement(sql: "SELECT golden FROM person WHERE id = ?"), arguments: [person]) ?? "{}"
-                let score = filter.isEmpty ? nil : positions.map { scorer.score(filter.probe, state.matcher.records[$0]).probability }.max()
-                return DemographicsPage.Match(
-                    person: EnterpriseID(Int64(person)), golden: try Self.decode(GoldenRecord.self, golden),
-                    records: positions.map { RecordReference(domain: state.raw[$0].domain, id: state.raw[$0].id) },
-                    score: score)
-            }
-            let more = remaining.count > page.count
-            return DemographicsPage(
-                matches: matches, total: persons.count, next: more ? page.last.map { EnterpriseID(Int64($0)) } : nil)
+            return try search.page(selection, state: state, goldens: goldens)
         }
     }
 }

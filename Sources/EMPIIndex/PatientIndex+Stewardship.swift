@@ -251,6 +251,10 @@ extension PatientIndex {
         HealthCardError(code: .unknownReview, reason: "no review item \(id)")
     }
 
+    package static func notACandidate(_ person: EnterpriseID, review id: Int64) -> HealthCardError {
+        HealthCardError(code: .invalidOperation, reason: "person \(person) is not a candidate of review item \(id)")
+    }
+
     package static func alreadyResolved(_ item: ReviewItem) -> HealthCardError {
         HealthCardError(code: .invalidOperation, reason: "review item \(item.id) is already resolved (\(item.resolution ?? ""))")
     }
@@ -300,7 +304,7 @@ extension PatientIndex {
             let item = try Self.reviewItem(db, row)
             let candidates = try item.candidates.compactMap { try Self.resolve(db, $0.person.rawValue) }
             guard let target = try Self.resolve(db, survivor.rawValue), candidates.contains(target) else {
-                throw HealthCardError(code: .invalidOperation, reason: "person \(survivor) is not a candidate of review item \(id)")
+                throw Self.notACandidate(survivor, review: id)
             }
             var changes: [CacheChange] = []
             let own = try Self.person(ofRecord: row["record"], db)

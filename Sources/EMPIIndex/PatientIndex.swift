@@ -332,3 +332,31 @@ public final class PatientIndex: Sendable {
 
     private static let lastStamp = Mutex<(instant: Date, text: String)?>(nil)
 }
+
+extension PatientIndex.MatchState {
+    /// This matcher brought forward to `revision` by the rows that changed after its own
+    /// revision, for a store shared by several processes (`hcard serve --postgres`, whose other
+    /// nodes write too): each row's ID, data, version and person, in row order. A new row is added
+    /// (new rows come after every known one: row IDs grow in commit order); a known row whose
+    /// version is the one held is moved to its (maybe new) person. `nil` when a change cannot be
+    /// followed in place — a known record's data changed, or a new row is not after the known
+    /// ones — and the caller loads every record instead.
+    package func advanced(
+        to revision: Int64, changed rows: [(id: Int64, data: String, version: Int64, person: Int64)]
+    ) throws -> Self? {
+        var next: Self? = self
+        let decoder = JSONDecoder()
+        for row in rows {
+            if let position = next!.positionOfRow[row.id] {
+                guard row.version == next!.versions[position] else { return nil }
+                PatientIndex.apply([.assign(row: row.id, person: row.person)], to: &next)
+            } else {
+                guard row.id > (next!.rowIDs.last ?? 0) else { return nil }
+                let record = try decoder.decode(PersonRecord.self, from: Data(row.data.utf8))
+                PatientIndex.apply([.add(row: row.id, record: record, person: row.person, version: row.version)], to: &next)
+            }
+        }
+        next!.revision = revision
+        return next
+    }
+}

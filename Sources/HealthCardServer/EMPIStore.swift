@@ -22,6 +22,18 @@ public protocol EMPIStore: Sendable {
     func merge(_ subsumed: EnterpriseID, into survivor: EnterpriseID, actor: String, now: Date?) async throws
         -> PatientIndex.StewardshipResult
     func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult
+    /// A review settled by merging the record's person into the candidate `survivor`, in one transaction.
+    func mergeReview(_ id: Int64, into survivor: EnterpriseID, actor: String, now: Date?) async throws -> ReviewItem
+    /// The PDQ demographic query (`DemographicsSearch` holds its rules for both stores).
+    func demographics(_ query: DemographicsQuery) async throws -> DemographicsPage
+    /// The source record as last fed.
+    func record(_ reference: RecordReference) async throws -> PersonRecord
+    /// The events that concern a person, oldest first.
+    func history(of id: EnterpriseID, limit: Int) async throws -> [IndexEvent]
+    /// The person a record is linked to.
+    func personOf(_ record: RecordReference) async throws -> EnterpriseID
+    /// The live person a (possibly retired) ID stands for.
+    func resolve(_ person: EnterpriseID) async throws -> EnterpriseID
 }
 
 extension PatientIndex: EMPIStore {}

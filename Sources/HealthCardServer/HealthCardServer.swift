@@ -57,6 +57,8 @@ public final class HealthCardServer: Sendable {
     public static func open(
         configuration: ServerConfiguration, logger: Logger = Logger(label: "hcard.serve")
     ) async throws -> HealthCardServer {
+        // Metrics first: opening the PostgreSQL stores already loads the EMPI matcher, which is counted.
+        ServerMetrics.bootstrap()
         guard let url = configuration.postgres else { return try HealthCardServer(configuration: configuration, logger: logger) }
         let database = try SharedDatabase(url: url, logger: logger)
         do {
@@ -100,14 +102,6 @@ public final class HealthCardServer: Sendable {
         get throws {
             guard let sqliteHealthCode else { throw ServerError.notOnPostgres("GB/T 38963 health-code operations") }
             return sqliteHealthCode
-        }
-    }
-
-    /// The SQLite index, for what only it offers; with `--postgres` an error answered 501.
-    public var index: PatientIndex {
-        get throws {
-            guard let sqlite else { throw ServerError.notOnPostgres("this EMPI operation") }
-            return sqlite
         }
     }
 

@@ -7,10 +7,15 @@ enum RequestDecoding {
     static let bodyLimit = 1 << 20
 
     static func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        let buffer = try await request.body.collect(upTo: bodyLimit)
+        try JSONDecoder().decode(T.self, from: try await bytes(request))
+    }
+
+    /// The body's bytes, for a type that checks its JSON itself; at most `limit`.
+    static func bytes(_ request: Request, limit: Int = bodyLimit) async throws -> Data {
+        let buffer = try await request.body.collect(upTo: limit)
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         guard !bytes.isEmpty else { throw APIProblem.badRequest("the request needs a JSON body") }
-        return try JSONDecoder().decode(T.self, from: Data(bytes))
+        return Data(bytes)
     }
 
     static func string(_ request: Request, _ name: String) -> String? {

@@ -36,7 +36,8 @@ struct ScanBody: Decodable {
     var department: String?
 }
 
-/// Checkpoint scans from gate terminals without a local trust list and pass-log queries
+/// Checkpoint scans from gate terminals without a local trust list, passages uploaded by gate
+/// stations that decide locally (`PassageUpload`, Docs/station.md), and pass-log queries
 /// (issue 16; Docs/checkpoint.md): the library's `CheckpointDecider` and `PassLogFilter`, as
 /// `hcard checkpoint scan` and `hcard passlog query` use them, on one node (SQLite) or several
 /// (PostgreSQL).
@@ -72,6 +73,16 @@ extension HealthCardServer {
                 return JSONResponse.make(
                     LoggedPassage(id: logged, time: time, site: site, direction: passage.direction, decision: decision)
                         .acknowledgement(fullIDs: false))
+            },
+            Endpoint(.post, "/v1/checkpoints/{checkpoint}/passages", roles: [.verifier], audit: .write) {
+                request, context, _ in
+                let raw = try RequestDecoding.path(context, "checkpoint")
+                guard let id = raw.removingPercentEncoding else {
+                    throw APIProblem.badRequest("checkpoint \"\(raw)\" is not percent-encoded correctly")
+                }
+                // A station's batch of 200 passages is about 100 KiB; 4 MiB holds the batch limit.
+                let upload = try PassageUpload(json: try await RequestDecoding.bytes(request, limit: 4 << 20), checkpoint: id)
+                return JSONResponse.make(try await self.checkpoints.passLog.append(upload))
             },
             Endpoint(.get, "/v1/checkpoints/passes", roles: [.auditor], audit: .lookup) { request, _, _ in
                 let filter = try Self.passLogFilter(request)

@@ -15,6 +15,10 @@ import ServiceLifecycle
 /// reconnects with `Last-Event-ID` (browsers' `EventSource` does so by itself) and misses nothing,
 /// since the cursor is the sequence. It also ends when the server shuts down, so a SIGTERM is not
 /// held up by subscribers.
+///
+/// The same on both backends: polling the table sees what any process committed, and on
+/// PostgreSQL event numbers are given in commit order (``PostgresSchema``, migration 8), so a
+/// cursor never passes an event that commits later.
 extension HealthCardServer {
     static let pollInterval: Duration = .milliseconds(250)
     static let keepAlive: Duration = .seconds(15)
@@ -33,8 +37,8 @@ extension HealthCardServer {
                 let wait = try RequestDecoding.integer(request, "wait", default: 25, in: 0...300)
                 // The first batch is read before answering, so a broken index is an error status,
                 // not a stream that ends at once.
-                let first = try self.index.events(since: since, limit: 100)
-                let index = try self.index
+                let first = try await self.empi.events(since: since, limit: 100)
+                let index = self.empi
                 let cursor = since
                 return Response(
                     status: .ok,
@@ -50,7 +54,7 @@ extension HealthCardServer {
     }
 
     static func stream(
-        _ index: PatientIndex, first: [IndexEvent], since: Int64, wait: Duration, to writer: inout any ResponseBodyWriter
+        _ index: any EMPIStore, first: [IndexEvent], since: Int64, wait: Duration, to writer: inout any ResponseBodyWriter
     ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + wait
@@ -67,7 +71,7 @@ extension HealthCardServer {
                 lastWrite = clock.now
                 // A full batch: more may be waiting, read again at once.
                 if batch.count == 100 {
-                    batch = try index.events(since: cursor, limit: 100)
+                    batch = try await index.events(since: cursor, limit: 100)
                     continue
                 }
             }
@@ -77,7 +81,7 @@ extension HealthCardServer {
                 lastWrite = clock.now
             }
             try await Task.sleep(for: min(pollInterval, deadline - clock.now))
-            batch = try index.events(since: cursor, limit: 100)
+            batch = try await index.events(since: cursor, limit: 100)
         }
         try await writer.finish(nil)
     }

@@ -4,12 +4,13 @@ import Hummingbird
 
 /// The PDQ demographic query (empi.md §2.2 `demographicsQuery`, the IHE ITI-78 PDQm role):
 /// `GET /v1/empi/persons?name=&birthDate=&sex=&identifier=DOMAIN:VALUE&after=&limit=`, answered
-/// by `PatientIndex.demographics(_:)` and audited as an identity lookup.
+/// by `demographics(_:)` of the EMPI store (SQLite or PostgreSQL, one set of rules:
+/// `DemographicsSearch`) and audited as an identity lookup.
 extension HealthCardServer {
     var pdqEndpoints: [Endpoint] {
         [
             Endpoint(.get, "/v1/empi/persons", roles: [.registrar, .steward], audit: .lookup) { request, _, _ in
-                JSONResponse.make(try self.index.demographics(try Self.demographicsQuery(request)))
+                JSONResponse.make(try await self.empi.demographics(try Self.demographicsQuery(request)))
             }
         ]
     }

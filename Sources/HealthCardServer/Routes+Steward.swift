@@ -7,7 +7,7 @@ import Hummingbird
 /// The data steward's web pages (issue 16 item 6, Docs/serve.md §7): the review queue with each
 /// pair side by side, its match explanation and the buttons to link, keep apart or merge; a
 /// person page with their identifiers in every domain, records and history; a PDQ search form.
-/// Every page calls the same `PatientIndex` operations as the JSON API, under the same role
+/// Every page calls the same EMPI store (``EMPIStore``: SQLite or PostgreSQL) as the JSON API, under the same role
 /// (`steward`), audit and error rules; only the answer is HTML.
 extension HealthCardServer {
     var stewardEndpoints: [Endpoint] {
@@ -26,8 +26,9 @@ extension HealthCardServer {
                 return response
             },
             Endpoint(.get, "/steward/reviews", roles: [.steward], audit: .lookup, page: true) { request, _, client in
-                let items = try self.index.reviews()
-                let reviews = try items.prefix(StewardPage.reviewsPerPage).map { try self.reviewView($0) }
+                let items = try await self.empi.reviews(all: false)
+                var reviews: [StewardPage.Review] = []
+                for item in items.prefix(StewardPage.reviewsPerPage) { reviews.append(try await self.reviewView(item)) }
                 return HTML.response(
                     StewardPage.reviewQueue(
                         reviews, open: items.count, csrf: self.stewardSessions.session(request)?.csrf ?? "",
@@ -37,21 +38,21 @@ extension HealthCardServer {
                 request, context, client in
                 let id = try Self.reviewID(context)
                 let person = try Self.personField(try await self.stewardForm(request))
-                _ = try self.index.resolveReview(id, .link(person), actor: Self.actor(client))
+                _ = try await self.empi.resolveReview(id, .link(person), actor: Self.actor(client), now: nil)
                 return HTML.redirect("/steward/reviews")
             },
             Endpoint(.post, "/steward/reviews/{id}/separate", roles: [.steward], audit: .write, page: true) {
                 request, context, client in
                 let id = try Self.reviewID(context)
                 _ = try await self.stewardForm(request)
-                _ = try self.index.resolveReview(id, .separate, actor: Self.actor(client))
+                _ = try await self.empi.resolveReview(id, .separate, actor: Self.actor(client), now: nil)
                 return HTML.redirect("/steward/reviews")
             },
             Endpoint(.post, "/steward/reviews/{id}/merge", roles: [.steward], audit: .write, page: true) {
                 request, context, client in
                 let id = try Self.reviewID(context)
                 let survivor = try Self.personField(try await self.stewardForm(request))
-                _ = try self.index.mergeReview(id, into: survivor, actor: Self.actor(client))
+                _ = try await self.empi.mergeReview(id, into: survivor, actor: Self.actor(client), now: nil)
                 return HTML.redirect("/steward/reviews")
             },
             Endpoint(.get, "/steward/persons/{id}", roles: [.steward], audit: .lookup, page: true) {
@@ -60,11 +61,11 @@ extension HealthCardServer {
                 guard let raw = Int64(text), raw > 0 else {
                     throw APIProblem.badRequest("person id \"\(text)\" must be a positive whole number")
                 }
-                let summary = try self.index.person(EnterpriseID(raw))
+                let summary = try await self.empi.person(EnterpriseID(raw))
                 return HTML.response(
                     StewardPage.person(
-                        summary, asked: EnterpriseID(raw), identifiers: try self.identifiersByDomain(summary),
-                        history: try self.index.history(of: summary.person), signedInAs: client?.name ?? "-"))
+                        summary, asked: EnterpriseID(raw), identifiers: try await self.identifiersByDomain(summary),
+                        history: try await self.empi.history(of: summary.person, limit: 1000), signedInAs: client?.name ?? "-"))
             },
             Endpoint(.get, "/steward/search", roles: [.steward], audit: .lookup, page: true) { request, _, client in
                 let asked = ["name", "birthDate", "sex", "identifier"].contains {
@@ -72,7 +73,7 @@ extension HealthCardServer {
                 }
                 var page: DemographicsPage?
                 if asked {
-                    page = try self.index.demographics(try Self.demographicsQuery(request))
+                    page = try await self.empi.demographics(try Self.demographicsQuery(request))
                 }
                 return HTML.response(StewardPage.search(request: request, page: page, signedInAs: client?.name ?? "-"))
             },
@@ -163,33 +164,33 @@ extension HealthCardServer {
     // MARK: What the pages show
 
     /// What the queue shows of one review item: the record, each candidate, the explanation.
-    func reviewView(_ item: ReviewItem) throws -> StewardPage.Review {
+    func reviewView(_ item: ReviewItem) async throws -> StewardPage.Review {
         let explanation = item.explanation.flatMap { try? JSONDecoder().decode(Explanation.self, from: Data($0.utf8)) }
         let compared = explanation.flatMap { RecordReference($0.recordB) }
         var candidates: [StewardPage.Review.Candidate] = []
         for candidate in item.candidates {
-            let live = (try? index.resolve(candidate.person)) ?? candidate.person
-            let summary = try? index.person(live)
+            let live = (try? await empi.resolve(candidate.person)) ?? candidate.person
+            let summary = try? await empi.person(live)
             var record: PersonRecord?
             if let compared, summary?.links.contains(where: { $0.record == compared }) == true {
-                record = try? index.record(compared)
+                record = try? await empi.record(compared)
             }
             candidates.append(
                 .init(person: live, probability: candidate.probability, golden: summary?.golden, record: record,
                       reference: record == nil ? nil : compared))
         }
         return StewardPage.Review(
-            item: item, current: try index.personOf(item.record), record: try index.record(item.record),
+            item: item, current: try await empi.personOf(item.record), record: try await empi.record(item.record),
             candidates: candidates, explanation: explanation)
     }
 
     /// The person's identifiers grouped by every registered domain (empty where they hold none):
     /// each linked record's own ID in its source domain, and every identifier its records carry.
-    func identifiersByDomain(_ summary: PersonSummary) throws -> [(IdentifierDomain, [String])] {
+    func identifiersByDomain(_ summary: PersonSummary) async throws -> [(IdentifierDomain, [String])] {
         var values: [String: Set<String>] = [:]
         for link in summary.links { values[link.record.domain, default: []].insert(link.record.id) }
         for identifier in summary.golden.identifiers { values[identifier.domain, default: []].insert(identifier.value) }
-        return try index.domains().map { ($0, (values[$0.code] ?? []).sorted()) }
+        return try await empi.domains().map { ($0, (values[$0.code] ?? []).sorted()) }
     }
 
     /// An error as a page: a 401 shows the sign-in form, anything else the message.

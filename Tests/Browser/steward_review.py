@@ -8,7 +8,11 @@ click "Link to person N" on the pair, open the person page. Afterwards the link 
 the index file itself (SQLite), the review's resolution and the audit line in the server file.
 Screenshots of every step are kept in the artefact folder this script prints.
 
-Usage: steward_review.py HCARD_BINARY ARTEFACT_DIR
+With `--postgres URL` (a cluster; the script makes a fresh database in it) two `hcard serve
+--postgres` processes share that database: the records are fed through the first, the browser
+uses the second, and the checks read the tables with `psql`.
+
+Usage: steward_review.py HCARD_BINARY ARTEFACT_DIR [--postgres URL]
 Exit status 0 when every check passed; 1 on a failed check; 77 when chromium or the websockets
 package is missing and CI is not set (under CI=true either is a failure, not a skip).
 """
@@ -125,22 +129,39 @@ class DevTools:
         print(f"  screenshot: {path}")
 
 
-def start_server(hcard, work):
-    key = subprocess.run(
-        [hcard, "serve", "key", "add", "--db", f"{work}/index.sqlite", "--name", "steward",
-         "--roles", "steward,registrar"], check=True, capture_output=True, text=True).stdout.strip()
-    log = open(f"{work}/server.log", "w")
-    server = subprocess.Popen(
-        [hcard, "serve", "--db", f"{work}/index.sqlite", "--listen", "127.0.0.1:0"], stderr=log)
+def start_server(hcard, work, storage, name="server"):
+    """One `hcard serve` process on `storage` (`["--db", FILE]` or `["--postgres", URL]`); returns
+    (process, port)."""
+    log_path = f"{work}/{name}.log"
+    server = subprocess.Popen([hcard, "serve", *storage, "--listen", "127.0.0.1:0"], stderr=open(log_path, "w"))
     for _ in range(300):
-        with open(f"{work}/server.log") as file:
+        with open(log_path) as file:
             found = re.search(r'"message":"listening".*?"port":"(\d+)"', file.read())
         if found:
-            return server, key, int(found.group(1))
+            return server, int(found.group(1))
         if server.poll() is not None:
-            raise CheckFailed("the server exited: " + open(f"{work}/server.log").read())
+            raise CheckFailed("the server exited: " + open(log_path).read())
         time.sleep(0.1)
     raise CheckFailed("the server did not start in 30 s")
+
+
+def add_key(hcard, storage):
+    return subprocess.run(
+        [hcard, "serve", "key", "add", *storage, "--name", "steward", "--roles", "steward,registrar"],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
+def fresh_database(url):
+    """A new database in the cluster of `url`; returns its URL."""
+    name = "hcard_browser_" + "".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12))
+    subprocess.run(["psql", url, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def psql_rows(url, sql):
+    """The rows of a query as tuples of text, through `psql`."""
+    output = subprocess.run(["psql", url, "-AtF", "\t", "-c", sql], check=True, capture_output=True, text=True).stdout
+    return [tuple(line.split("\t")) for line in output.splitlines() if line]
 
 
 def feed_review_pair(base, key):
@@ -219,6 +240,19 @@ async def drive(base, key, review, candidate, artefacts, port):
         await tools.screenshot(f"{artefacts}/04-person.png")
 
 
+def check_postgres(url, review, candidate):
+    print("step 5: the link in the shared tables (PostgreSQL)")
+    rows = psql_rows(
+        url, "SELECT empi_link.person, empi_link.provenance, empi_link.actor FROM empi_link"
+        " JOIN empi_record ON empi_record.id = empi_link.record"
+        " WHERE empi_record.domain = 'HOSP-B' AND empi_record.local_id = 'B-1'")
+    check(rows == [(str(candidate), "manual", "api:steward")], f"HOSP-B:B-1 linked by hand to person {candidate} ({rows})")
+    rows = psql_rows(url, f"SELECT status, resolution, actor FROM empi_review WHERE id = {int(review)}")
+    check(rows == [("resolved", f"link:{candidate}", "api:steward")], f"review {review} resolved as the link ({rows})")
+    rows = psql_rows(url, "SELECT client, status FROM audit WHERE route = '/steward/reviews/{id}/link'")
+    check(rows == [("steward", "303")], f"the click is in the audit log ({rows})")
+
+
 def check_index(work, review, candidate):
     print("step 5: the link in the index file (SQLite)")
     index = sqlite3.connect(f"file:{work}/index.sqlite?mode=ro", uri=True)
@@ -236,6 +270,10 @@ def check_index(work, review, candidate):
 
 def main():
     hcard, artefacts = sys.argv[1], os.path.abspath(sys.argv[2])
+    cluster = sys.argv[4] if len(sys.argv) == 5 and sys.argv[3] == "--postgres" else None
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and cluster is None):
+        print("usage: steward_review.py HCARD_BINARY ARTEFACT_DIR [--postgres URL]")
+        return 2
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         if os.environ.get("CI") == "true":
@@ -252,11 +290,22 @@ def main():
     shutil.rmtree(artefacts, ignore_errors=True)
     os.makedirs(artefacts)
     work = tempfile.mkdtemp(prefix="hcard-steward-")
-    server = browser = None
+    server = browser = feeder = None
     try:
-        server, key, port = start_server(hcard, work)
-        base = f"http://127.0.0.1:{port}"
-        review, candidate, waiting = feed_review_pair(base, key)
+        if cluster is None:
+            storage = ["--db", f"{work}/index.sqlite"]
+            key = add_key(hcard, storage)
+            server, port = start_server(hcard, work, storage)
+            feed_base = base = f"http://127.0.0.1:{port}"
+        else:
+            database = fresh_database(cluster)
+            storage = ["--postgres", database]
+            feeder, feed_port = start_server(hcard, work, storage, name="feeder")
+            key = add_key(hcard, storage)
+            server, port = start_server(hcard, work, storage)
+            feed_base, base = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{port}"
+            print(f"two nodes on {database}: feeding through {feed_base}, the browser on {base}")
+        review, candidate, waiting = feed_review_pair(feed_base, key)
         check(candidate != waiting, f"the record waits in its own person {waiting}, candidate {candidate}")
         browser = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -271,10 +320,15 @@ def main():
             time.sleep(0.1)
         devtools_port = int(open(port_file).read().split()[0])
         asyncio.run(drive(base, key, review, candidate, artefacts, devtools_port))
-        check_index(work, review, candidate)
-        server.send_signal(signal.SIGTERM)
-        check(server.wait(timeout=30) == 0, "the server ends with status 0 on SIGTERM")
-        server = None
+        if cluster is None:
+            check_index(work, review, candidate)
+        else:
+            check_postgres(database, review, candidate)
+        for process in (server, feeder):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                check(process.wait(timeout=30) == 0, "the server ends with status 0 on SIGTERM")
+        server = feeder = None
         shutil.rmtree(work, ignore_errors=True)
         print(f"steward-browser: ok; screenshots in {artefacts}")
         return 0
@@ -283,7 +337,7 @@ def main():
         print(f"steward-browser: screenshots so far in {artefacts}; server log {work}/server.log")
         return 1
     finally:
-        for process in (browser, server):
+        for process in (browser, server, feeder):
             if process is not None and process.poll() is None:
                 process.terminate()
                 try:

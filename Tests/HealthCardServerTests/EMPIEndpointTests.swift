@@ -157,7 +157,7 @@ struct EMPIEndpointTests {
 
 /// One implementation of the rules: the same feeds through a server on SQLite and one on
 /// PostgreSQL give the same answers, field for field (decisions, candidates, probabilities,
-/// explanations, review items, persons, golden records, PIX and events; only times differ).
+/// explanations, review items, persons, golden records, PIX, PDQ and events; only times differ).
 @Suite("EMPI on SQLite and PostgreSQL alike")
 struct EMPIBackendParityTests {
     /// The answers of one run of the same calls, with every `time` field removed.
@@ -195,6 +195,15 @@ struct EMPIBackendParityTests {
             let reply = try await live.call("GET", "/v1/empi/persons/{id}", parameters: ["id": "\(person)"], key: hospital)
             answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
         }
+        // PDQ: the same matches, order, pages, scores and refusals.
+        for query in [
+            ["name": "Li Ming"], ["sex": "1", "limit": "1"], ["sex": "1", "limit": "1", "after": "1"],
+            ["identifier": "citizen-id:\(EMPIEndpointTests.citizenID)", "birthDate": "19850312"], ["name": "张伟"],
+            ["identifier": "NOPE:1"], ["sex": "?"],
+        ] {
+            let reply = try await live.call("GET", "/v1/empi/persons", query: query, key: steward)
+            answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
+        }
         answers.append(try await live.call("GET", "/v1/empi/events", query: ["limit": "1000"], key: steward).json)
         await live.stop()
         return answers.map(Self.withoutTimes)
@@ -209,7 +218,7 @@ struct EMPIBackendParityTests {
         }
     }
 
-    @Test("the same feeds, PIX queries, persons and events on both backends", arguments: Backend.postgresOnly)
+    @Test("the same feeds, PIX queries, persons, PDQ answers and events on both backends", arguments: Backend.postgresOnly)
     func sameAnswers(_: Backend) async throws {
         let sqlite = try await Self.run(.sqlite)
         let postgres = try await Self.run(.postgres)

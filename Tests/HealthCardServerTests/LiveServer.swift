@@ -77,6 +77,21 @@ final class LiveServer: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// A server on `backend` and the node that reads what it writes: on PostgreSQL a second node of
+    /// the same database (its own connection pool and matcher, as a second `hcard serve` process
+    /// has), so what one node writes must be read, streamed or clicked on the other; on SQLite the
+    /// same server twice.
+    static func twoNodes(_ backend: Backend) async throws -> (writer: LiveServer, reader: LiveServer) {
+        let writer = try await LiveServer.start(backend: backend)
+        guard backend == .postgres else { return (writer, writer) }
+        return (writer, try await LiveServer.start(backend: .postgres, url: writer.server.configuration.postgres))
+    }
+
+    static func stop(_ nodes: (writer: LiveServer, reader: LiveServer)) async {
+        if nodes.reader !== nodes.writer { await nodes.reader.stop() }
+        await nodes.writer.stop()
+    }
+
     /// A key with `roles`, created in the server's store as `hcard serve key add` does.
     func key(_ name: String, _ roles: Set<Role>) async throws -> APIKey {
         try await server.store.addKey(name: name, roles: roles)

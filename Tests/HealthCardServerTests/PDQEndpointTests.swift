@@ -7,9 +7,12 @@ import Testing
 /// lookup audited without the criteria's values.
 @Suite("PDQ over HTTP")
 struct PDQEndpointTests {
-    @Test("a registrar pages through persons by sex, finds one by name and identifier; every lookup is audited")
-    func queryAndPage() async throws {
-        let live = try await LiveServer.start()
+    @Test(
+        "a registrar pages through persons by sex, finds one by name and identifier; every lookup is audited; on PostgreSQL fed on one node, asked on the other",
+        arguments: Backend.all)
+    func queryAndPage(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (live, asked) = nodes
         let steward = try await live.key("steward", [.steward])
         let hospital = try await live.key("hospital", [.registrar])
         let auditor = try await live.key("auditor", [.auditor])
@@ -36,7 +39,7 @@ struct PDQEndpointTests {
         var seen: [Double] = []
         var query = ["sex": "female", "limit": "2"]
         for _ in 0..<5 {
-            let page = try await live.call("GET", "/v1/empi/persons", query: query, key: hospital)
+            let page = try await asked.call("GET", "/v1/empi/persons", query: query, key: hospital)
             #expect(page.status == 200, "\(page.json)")
             #expect(page.json["total"] == .number(5))
             seen += (page.json["matches"]?.arrayValue ?? []).compactMap { $0["person"]?.numberValue }
@@ -50,22 +53,36 @@ struct PDQEndpointTests {
         #expect(byName.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[2])])
         #expect(byName.json["matches"]?.arrayValue?.first?["golden"]?["fullName"] == .string("张敏"))
         // As a form sends it: a space as `+`.
-        let formStyle = try await live.call("GET", "/v1/empi/persons", query: ["name": "Zhang+Min"], key: steward)
+        let formStyle = try await asked.call("GET", "/v1/empi/persons", query: ["name": "Zhang+Min"], key: steward)
         #expect(formStyle.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[2])])
         let byID = try await live.call(
             "GET", "/v1/empi/persons", query: ["identifier": "citizen-id:31011519900701002x"], key: hospital)
         #expect(byID.json["matches"]?.arrayValue?.first?["records"] == .array([.object(["domain": .string("HOSP-A"), "id": .string("A-1")])]))
 
         for bad in [[:], ["sex": "?"], ["identifier": "no-colon"], ["identifier": "NOPE:1"], ["sex": "1", "after": "-1"]] {
-            let refused = try await live.call("GET", "/v1/empi/persons", query: bad, key: hospital)
+            let refused = try await asked.call("GET", "/v1/empi/persons", query: bad, key: hospital)
             #expect(refused.status == 400, "\(bad): \(refused.json)")
         }
-        let audit = try await live.call("GET", "/v1/audit", key: auditor)
+        let audit = try await asked.call("GET", "/v1/audit", key: auditor)
         let lookups = (audit.json.arrayValue ?? []).filter { $0["route"] == .string("/v1/empi/persons") }
         #expect(lookups.count == 3 + 3 + 5)  // three pages, the three searches, the refused ones
         #expect(lookups.filter { $0["outcome"] == .string("rejected") }.count == 5)
         let text = String(decoding: audit.body, as: UTF8.self)
         #expect(!text.contains("31011519900701002") && !text.contains("Zhang"))
-        await live.stop()
+
+        // A merge (on the feeding node) shows at once where the query is asked: the merged
+        // person's records and identifiers answer as the survivor's.
+        let merged = try await live.call(
+            "POST", "/v1/empi/merges", key: steward,
+            json: ["subsumed": JSONValue.number(persons[0]), "survivor": JSONValue.number(persons[1])])
+        #expect(merged.status == 200, "\(merged.json)")
+        let afterMerge = try await asked.call(
+            "GET", "/v1/empi/persons", query: ["identifier": "citizen-id:31011519900701002X"], key: hospital)
+        #expect(afterMerge.json["matches"]?.arrayValue?.map { $0["person"] } == [.number(persons[1])], "\(afterMerge.json)")
+        let women = try await asked.call("GET", "/v1/empi/persons", query: ["sex": "2"], key: hospital)
+        #expect(women.json["total"] == .number(4))
+        #expect(
+            women.json["matches"]?.arrayValue?.first { $0["person"] == .number(persons[1]) }?["records"]?.arrayValue?.count == 2)
+        await LiveServer.stop(nodes)
     }
 }

@@ -52,9 +52,9 @@ struct StewardPageTests {
         return (token, String(csrf))
     }
 
-    @Test("a steward's key opens a session; other keys, no cookie, a forged cookie are refused with the sign-in form")
-    func signIn() async throws {
-        let live = try await LiveServer.start()
+    @Test("a steward's key opens a session; other keys, no cookie, a forged cookie are refused with the sign-in form", arguments: Backend.all)
+    func signIn(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         let steward = try await live.key("steward", [.steward])
         let registrar = try await live.key("registrar", [.registrar])
         for form in [["key": registrar.description], ["key": "hcs_nope"], [:]] {
@@ -73,9 +73,9 @@ struct StewardPageTests {
         await live.stop()
     }
 
-    @Test("a form without the session's CSRF token, or from another origin, changes nothing (403)")
-    func csrf() async throws {
-        let live = try await LiveServer.start()
+    @Test("a form without the session's CSRF token, or from another origin, changes nothing (403)", arguments: Backend.all)
+    func csrf(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         let steward = try await live.key("steward", [.steward])
         let session = try await Self.signIn(live, steward)
         let path = "/steward/reviews/1/separate"
@@ -100,9 +100,9 @@ struct StewardPageTests {
         await live.stop()
     }
 
-    @Test("revoking the key ends its sessions at once")
-    func revocationEndsSessions() async throws {
-        let live = try await LiveServer.start()
+    @Test("revoking the key ends its sessions at once", arguments: Backend.all)
+    func revocationEndsSessions(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
         let steward = try await live.key("steward", [.steward])
         let session = try await Self.signIn(live, steward)
         try await live.server.store.revokeKey(name: "steward")
@@ -110,9 +110,12 @@ struct StewardPageTests {
         await live.stop()
     }
 
-    @Test("values from the index are escaped: a name with markup is shown as text")
-    func escaping() async throws {
-        let live = try await LiveServer.start()
+    @Test(
+        "values from the index are escaped: a name with markup is shown as text (fed on the other node on PostgreSQL)",
+        arguments: Backend.all)
+    func escaping(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (live, pages) = nodes
         let steward = try await live.key("steward", [.steward])
         let hospital = try await live.key("hospital", [.registrar])
         _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string("HOSP-A")])
@@ -123,91 +126,126 @@ struct StewardPageTests {
                 "fullName": .string("<script>alert('x')</script>"), "sex": .string("1"),
             ])
         let person = try #require(fed.json["person"]?.numberValue)
-        let session = try await Self.signIn(live, steward)
+        let session = try await Self.signIn(pages, steward)
         let page = try await Self.send(
-            live, "GET", "/steward/persons/{id}", path: "/steward/persons/\(Int(person))", cookie: session.token)
+            pages, "GET", "/steward/persons/{id}", path: "/steward/persons/\(Int(person))", cookie: session.token)
         #expect(page.status == 200)
         #expect(!page.body.contains("<script>") && !page.body.contains("<b>1</b>"))
         #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") && page.body.contains("&lt;b&gt;1&lt;/b&gt;"))
-        await live.stop()
+        await LiveServer.stop(nodes)
     }
 }
 
 /// The buttons of the queue over HTTP with the key itself (no session, so no CSRF token needed):
-/// "Merge" and "Keep apart" do to the index what they say.
+/// "Merge" and "Keep apart" do to the index what they say. On PostgreSQL the pair is fed through
+/// one node and the buttons are pressed on the other.
 @Suite("steward review buttons")
 struct StewardReviewButtonTests {
-    /// 150 other people, then two records of one woman (a homophone given name, a new phone) that land
-    /// in the review band; returns the
-    /// review id, the candidate person and the record under review.
-    static func reviewPair(_ live: LiveServer, suffix: String) throws -> (Int64, EnterpriseID, RecordReference) {
-        let index = try live.server.index
-        for code in ["HOSP-A", "HOSP-B"] { try index.registerDomain(IdentifierDomain(code: code)) }
+    /// 150 other people, then two records of one woman (a homophone given name, a new phone) that
+    /// land in the review band, fed through `live`'s EMPI store; returns the review id, the
+    /// candidate person and the record under review.
+    static func reviewPair(_ live: LiveServer, suffix: String) async throws -> (Int64, EnterpriseID, RecordReference) {
+        let index = live.server.empi
+        for code in ["HOSP-A", "HOSP-B"] { try await index.registerDomain(IdentifierDomain(code: code)) }
         let family = Array("李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高")
         let given = Array("伟敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅")
         for n in 0..<150 {
-            _ = try index.feed(
+            _ = try await index.feed(
                 PersonRecord(
                     id: "Z-\(n)", domain: "HOSP-A",
                     fullName: String([family[n % family.count], given[(n * 7) % given.count], given[(n * 11 + 3) % given.count]]),
                     birthDate: "\(1940 + n % 70)-\(String(format: "%02d", 1 + n % 12))-\(String(format: "%02d", 1 + (n * 5) % 28))",
-                    sex: n % 2 == 0 ? "1" : "2", phone: "139\(String(format: "%08d", n * 7919))"))
+                    sex: n % 2 == 0 ? "1" : "2", phone: "139\(String(format: "%08d", n * 7919))"),
+                actor: "test", now: nil)
         }
-        let first = try index.feed(
+        let first = try await index.feed(
             PersonRecord(
                 id: "A-\(suffix)", domain: "HOSP-A", fullName: "王晓芳", birthDate: "1990-07-0\(suffix)", sex: "2",
-                phone: "1391234567\(suffix)"))
+                phone: "1391234567\(suffix)"), actor: "test", now: nil)
         let reference = RecordReference(domain: "HOSP-B", id: "B-\(suffix)")
-        let second = try index.feed(
+        let second = try await index.feed(
             PersonRecord(id: reference.id, domain: reference.domain, fullName: "王小芳", birthDate: "1990-07-0\(suffix)", sex: "2",
-                phone: "1305550123\(suffix)"))
+                phone: "1305550123\(suffix)"), actor: "test", now: nil)
         #expect(second.decision == .review, "\(second.decision)")
         return (try #require(second.reviewItem), try #require(first.person), reference)
     }
 
-    @Test("Merge: the reviewed record's person is merged into the candidate and the review resolved as a link")
-    func merge() async throws {
-        let live = try await LiveServer.start()
+    @Test("Merge: the reviewed record's person is merged into the candidate and the review resolved as a link", arguments: Backend.all)
+    func merge(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (live, buttons) = nodes
+        let index = buttons.server.empi
         let steward = try await live.key("steward", [.steward])
-        let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
-        let waiting = try live.server.index.personOf(record)
+        let (review, candidate, record) = try await Self.reviewPair(live, suffix: "1")
+        let waiting = try await index.personOf(record)
         #expect(waiting != candidate)
-        let answer = try await live.call(
+        let answer = try await buttons.call(
             "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(review)"], key: steward,
             body: Data("person=\(candidate)".utf8))
         #expect(answer.status == 303)
-        #expect(try live.server.index.personOf(record) == candidate)
-        #expect(try live.server.index.resolve(waiting) == candidate)  // the retired ID redirects
-        #expect(try live.server.index.reviews().isEmpty)
-        #expect(try live.server.index.reviews(all: true).first?.resolution == "link:\(candidate)")
+        #expect(try await index.personOf(record) == candidate)
+        #expect(try await index.resolve(waiting) == candidate)  // the retired ID redirects
+        #expect(try await live.server.empi.resolve(waiting) == candidate)
+        #expect(try await index.reviews(all: false).isEmpty)
+        #expect(try await index.reviews(all: true).first?.resolution == "link:\(candidate)")
         // A person that is not a candidate is refused.
-        let (other, otherCandidate, otherRecord) = try Self.reviewPair(live, suffix: "2")
-        let refused = try await live.call(
+        let (other, otherCandidate, otherRecord) = try await Self.reviewPair(live, suffix: "2")
+        let refused = try await buttons.call(
             "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(other)"], key: steward,
             body: Data("person=999".utf8))
         #expect(refused.status == 409)
         // Merge and resolution are one transaction: a review resolved meanwhile merges nothing.
-        let separated = try live.server.index.personOf(otherRecord)
-        _ = try live.server.index.resolveReview(other, .separate, actor: "test")
-        let late = try await live.call(
+        let separated = try await index.personOf(otherRecord)
+        _ = try await live.server.empi.resolveReview(other, .separate, actor: "test", now: nil)
+        let late = try await buttons.call(
             "POST", "/steward/reviews/{id}/merge", parameters: ["id": "\(other)"], key: steward,
             body: Data("person=\(otherCandidate)".utf8))
         #expect(late.status == 409)
-        #expect(try live.server.index.personOf(otherRecord) == separated)
-        #expect(try live.server.index.resolve(separated) == separated, "the merge stood without its resolution")
-        await live.stop()
+        #expect(try await index.personOf(otherRecord) == separated)
+        #expect(try await index.resolve(separated) == separated, "the merge stood without its resolution")
+        await LiveServer.stop(nodes)
     }
 
-    @Test("Keep apart: the review is resolved as separate and the record stays in its own person")
-    func separate() async throws {
-        let live = try await LiveServer.start()
+    @Test("Keep apart: the review is resolved as separate and the record stays in its own person", arguments: Backend.all)
+    func separate(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (live, buttons) = nodes
         let steward = try await live.key("steward", [.steward])
-        let (review, candidate, record) = try Self.reviewPair(live, suffix: "1")
-        let answer = try await live.call(
+        let (review, candidate, record) = try await Self.reviewPair(live, suffix: "1")
+        let answer = try await buttons.call(
             "POST", "/steward/reviews/{id}/separate", parameters: ["id": "\(review)"], key: steward, body: Data())
         #expect(answer.status == 303)
-        #expect(try live.server.index.personOf(record) != candidate)
-        #expect(try live.server.index.reviews(all: true).first?.resolution == "separate")
-        await live.stop()
+        #expect(try await buttons.server.empi.personOf(record) != candidate)
+        #expect(try await buttons.server.empi.reviews(all: true).first?.resolution == "separate")
+        await LiveServer.stop(nodes)
+    }
+
+    @Test(
+        "the queue and the person page on the other node: both records side by side, identifiers in every domain, the history",
+        arguments: Backend.all)
+    func queueAndPersonPage(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (live, pages) = nodes
+        let steward = try await live.key("steward", [.steward])
+        let (review, candidate, record) = try await Self.reviewPair(live, suffix: "1")
+        let session = try await StewardPageTests.signIn(pages, steward)
+        let queue = try await StewardPageTests.send(pages, "GET", "/steward/reviews", cookie: session.token)
+        #expect(queue.status == 200)
+        #expect(queue.body.contains("id=\"review-\(review)\"") && queue.body.contains("HOSP-A:A-1") && queue.body.contains("HOSP-B:B-1"))
+        #expect(queue.body.contains("data-person=\"\(candidate)\""))
+        let linked = try await StewardPageTests.send(
+            pages, "POST", "/steward/reviews/{id}/link", path: "/steward/reviews/\(review)/link",
+            form: ["csrf": session.csrf, "person": "\(candidate)"], cookie: session.token)
+        #expect(linked.status == 303)
+        #expect(try await live.server.empi.personOf(record) == candidate)
+        let person = try await StewardPageTests.send(
+            pages, "GET", "/steward/persons/{id}", path: "/steward/persons/\(candidate)", cookie: session.token)
+        #expect(person.status == 200)
+        #expect(person.body.contains("A-1") && person.body.contains("B-1"))
+        #expect(person.body.contains("api:steward"), "the history shows the steward's link")
+        let search = try await StewardPageTests.send(
+            pages, "GET", "/steward/search", path: "/steward/search?name=%E7%8E%8B%E6%99%93%E8%8A%B3", cookie: session.token)
+        #expect(search.status == 200 && search.body.contains("/steward/persons/\(candidate)"))
+        await LiveServer.stop(nodes)
     }
 }

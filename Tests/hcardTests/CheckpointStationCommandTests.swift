@@ -22,14 +22,19 @@ struct CheckpointStationCommandTests {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-station-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        issuer = try Self.issuer(trustingAt: directory.appendingPathComponent("trust.json").path)
+    }
+
+    /// A new health-code issuer, and a trust list at `path` that trusts it from yesterday to tomorrow.
+    static func issuer(trustingAt path: String) throws -> HealthCodeIssuer {
         let key = try SM2PrivateKey()
-        issuer = try HealthCodeIssuer(privateKey: key)
         let now = Date()
         try TrustList(entries: [
             TrustList.Entry(
                 publicKey: key.publicKey, issuer: "Test Hainan HC", validFrom: now.addingTimeInterval(-86_400),
                 validTo: now.addingTimeInterval(86_400))
-        ]).save(to: path("trust.json"))
+        ]).save(to: path)
+        return try HealthCodeIssuer(privateKey: key)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

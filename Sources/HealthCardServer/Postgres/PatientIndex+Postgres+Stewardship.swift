@@ -54,38 +54,70 @@ extension PostgresPatientIndex {
     {
         let stamp = ISO8601Instant.format(now ?? clock.now())
         return try await write { connection, _ in
-            guard var item = try await self.reviewItems(connection, id: id, openOnly: false, lock: true).first else {
+            try await self.resolveReview(connection, id, resolution, actor: actor, stamp: stamp)
+        }
+    }
+
+    /// ``PatientIndex/mergeReview(_:into:actor:now:)``: the reviewed record's person merged into
+    /// the candidate `survivor` and the item resolved as a link to it, in one transaction.
+    public func mergeReview(_ id: Int64, into survivor: EnterpriseID, actor: String, now: Date?) async throws -> ReviewItem {
+        let stamp = ISO8601Instant.format(now ?? clock.now())
+        return try await write { connection, _ in
+            guard let item = try await self.reviewItems(connection, id: id, openOnly: false, lock: true).first else {
                 throw PatientIndex.unknownReview(id)
             }
-            guard item.status == .open else { throw PatientIndex.alreadyResolved(item) }
-            let recordRow = try await self.requireRecord(connection, item.record)
-            var changes: [PatientIndex.CacheChange] = []
-            let text: String
-            switch resolution {
-            case .link(let person):
-                let target = try await self.requireLivePerson(connection, person)
-                _ = try await self.manualLink(
-                    connection, row: recordRow, record: item.record, to: target, actor: actor, stamp: stamp)
-                changes.append(.assign(row: recordRow, person: target))
-                text = "link:\(target)"
-            case .separate:
-                let own = try await self.link(ofRecord: recordRow, connection).person
-                for candidate in item.candidates {
-                    guard let live = try await self.resolve(connection, candidate.person.rawValue), live != own else { continue }
-                    try await self.assertNotSame(connection, record: recordRow, person: live, actor: actor, stamp: stamp)
-                }
-                text = "separate"
+            var candidates = Set<Int64>()
+            for candidate in item.candidates {
+                if let live = try await self.resolve(connection, candidate.person.rawValue) { candidates.insert(live) }
             }
-            try await connection.query(
-                """
-                UPDATE empi_review SET status = 'resolved', resolution = \(text), actor = \(actor), resolved = \(stamp)
-                WHERE id = \(id)
-                """, logger: self.logger)
-            item.status = .resolved
-            item.resolution = text
-            item.actor = actor
-            return (item, changes)
+            guard let target = try await self.resolve(connection, survivor.rawValue), candidates.contains(target) else {
+                throw PatientIndex.notACandidate(survivor, review: id)
+            }
+            let own = try await self.link(ofRecord: try await self.requireRecord(connection, item.record), connection).person
+            var changes: [PatientIndex.CacheChange] = []
+            if own != target {
+                changes += try await self.merge(connection, own, into: target, actor: actor, stamp: stamp).1
+            }
+            let (resolved, more) = try await self.resolveReview(
+                connection, id, .link(EnterpriseID(target)), actor: actor, stamp: stamp)
+            return (resolved, changes + more)
         }
+    }
+
+    /// ``resolveReview(_:_:actor:now:)`` inside the caller's write transaction.
+    func resolveReview(
+        _ connection: PostgresConnection, _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, stamp: String
+    ) async throws -> (ReviewItem, [PatientIndex.CacheChange]) {
+        guard var item = try await reviewItems(connection, id: id, openOnly: false, lock: true).first else {
+            throw PatientIndex.unknownReview(id)
+        }
+        guard item.status == .open else { throw PatientIndex.alreadyResolved(item) }
+        let recordRow = try await requireRecord(connection, item.record)
+        var changes: [PatientIndex.CacheChange] = []
+        let text: String
+        switch resolution {
+        case .link(let person):
+            let target = try await requireLivePerson(connection, person)
+            _ = try await manualLink(connection, row: recordRow, record: item.record, to: target, actor: actor, stamp: stamp)
+            changes.append(.assign(row: recordRow, person: target))
+            text = "link:\(target)"
+        case .separate:
+            let own = try await link(ofRecord: recordRow, connection).person
+            for candidate in item.candidates {
+                guard let live = try await resolve(connection, candidate.person.rawValue), live != own else { continue }
+                try await assertNotSame(connection, record: recordRow, person: live, actor: actor, stamp: stamp)
+            }
+            text = "separate"
+        }
+        try await connection.query(
+            """
+            UPDATE empi_review SET status = 'resolved', resolution = \(text), actor = \(actor), resolved = \(stamp)
+            WHERE id = \(id)
+            """, logger: logger)
+        item.status = .resolved
+        item.resolution = text
+        item.actor = actor
+        return (item, changes)
     }
 
     // MARK: Link, unlink
@@ -139,45 +171,50 @@ extension PostgresPatientIndex {
     {
         let stamp = ISO8601Instant.format(now ?? clock.now())
         return try await write { connection, _ in
-            let logger = self.logger
             let from = try await self.requireLivePerson(connection, subsumed)
             let to = try await self.requireLivePerson(connection, survivor)
             guard from != to else { throw PatientIndex.alreadyOne(subsumed, survivor, live: to) }
-            let links = try await connection.rows(
-                """
-                SELECT record, person, provenance, probability, explanation, time, actor FROM empi_link
-                WHERE person = \(from) ORDER BY record
-                """, logger: logger
-            ).map { row in
-                let (record, person, provenance, probability, explanation, time, actor) = try row.decode(
-                    (Int64, Int64, String, Double?, String?, String, String).self)
-                return PatientIndex.MergeSnapshot.LinkRow(
-                    record: record, person: person, provenance: provenance, probability: probability,
-                    explanation: explanation, time: time, actor: actor)
-            }
-            var snapshot = PatientIndex.MergeSnapshot(
-                subsumedGolden: try await self.golden(connection, from), survivorGolden: try await self.golden(connection, to),
-                links: links)
-            try await connection.query("UPDATE empi_link SET person = \(to) WHERE person = \(from)", logger: logger)
-            try await connection.query(
-                "UPDATE empi_person SET status = 'merged', merged_into = \(to) WHERE id = \(from)", logger: logger)
-            snapshot.accounts = try await self.accountsMerged(connection, subsumed: from, survivor: to)
-            let mergeID = try await connection.rows(
-                """
-                INSERT INTO empi_merge (subsumed, survivor, snapshot, actor, time)
-                VALUES (\(from), \(to), \(try PatientIndex.json(snapshot)), \(actor), \(stamp)) RETURNING id
-                """, logger: logger
-            ).first!.decode(Int64.self)
-            try await self.refreshGolden(connection, person: to)
-            var payload: [String: JSONValue] = ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))]
-            if let accounts = snapshot.accounts, !accounts.isEmpty { payload["accounts"] = .array(accounts.map(JSONValue.string)) }
-            let event = try await self.appendEvent(
-                connection, .merge, person: to, record: nil, payload: payload, actor: actor, stamp: stamp)
-            return (
-                PatientIndex.StewardshipResult(record: nil, person: EnterpriseID(to), other: EnterpriseID(from), event: event),
-                links.map { .assign(row: $0.record, person: to) }
-            )
+            return try await self.merge(connection, from, into: to, actor: actor, stamp: stamp)
         }
+    }
+
+    /// Merges live person `from` into live person `to` (two different persons) inside the
+    /// caller's write transaction, keeping the snapshot that unmerge restores.
+    func merge(_ connection: PostgresConnection, _ from: Int64, into to: Int64, actor: String, stamp: String) async throws
+        -> (PatientIndex.StewardshipResult, [PatientIndex.CacheChange])
+    {
+        let links = try await connection.rows(
+            """
+            SELECT record, person, provenance, probability, explanation, time, actor FROM empi_link
+            WHERE person = \(from) ORDER BY record
+            """, logger: logger
+        ).map { row in
+            let (record, person, provenance, probability, explanation, time, actor) = try row.decode(
+                (Int64, Int64, String, Double?, String?, String, String).self)
+            return PatientIndex.MergeSnapshot.LinkRow(
+                record: record, person: person, provenance: provenance, probability: probability,
+                explanation: explanation, time: time, actor: actor)
+        }
+        var snapshot = PatientIndex.MergeSnapshot(
+            subsumedGolden: try await golden(connection, from), survivorGolden: try await golden(connection, to), links: links)
+        try await connection.query("UPDATE empi_link SET person = \(to) WHERE person = \(from)", logger: logger)
+        try await connection.query(
+            "UPDATE empi_person SET status = 'merged', merged_into = \(to) WHERE id = \(from)", logger: logger)
+        snapshot.accounts = try await accountsMerged(connection, subsumed: from, survivor: to)
+        let mergeID = try await connection.rows(
+            """
+            INSERT INTO empi_merge (subsumed, survivor, snapshot, actor, time)
+            VALUES (\(from), \(to), \(try PatientIndex.json(snapshot)), \(actor), \(stamp)) RETURNING id
+            """, logger: logger
+        ).first!.decode(Int64.self)
+        try await refreshGolden(connection, person: to)
+        var payload: [String: JSONValue] = ["subsumed": .number(Double(from)), "merge": .number(Double(mergeID))]
+        if let accounts = snapshot.accounts, !accounts.isEmpty { payload["accounts"] = .array(accounts.map(JSONValue.string)) }
+        let event = try await appendEvent(connection, .merge, person: to, record: nil, payload: payload, actor: actor, stamp: stamp)
+        return (
+            PatientIndex.StewardshipResult(record: nil, person: EnterpriseID(to), other: EnterpriseID(from), event: event),
+            links.map { .assign(row: $0.record, person: to) }
+        )
     }
 
     public func unmerge(_ subsumed: EnterpriseID, actor: String, now: Date?) async throws -> PatientIndex.StewardshipResult {

@@ -3,6 +3,7 @@ import EMPIIndex
 import Foundation
 import HealthCardFoundation
 import Logging
+import Metrics
 import PostgresNIO
 import Synchronization
 
@@ -19,8 +20,9 @@ import Synchronization
 /// **No duplicate person under concurrent feeds from several nodes.** Every write transaction
 /// first locks the one `empi_meta` row `revision` (`SELECT … FOR UPDATE`): EMPI writes are
 /// serialised across all nodes, as SQLite's single writer serialises them on one machine. Inside
-/// the lock the node compares the revision with its in-memory matcher's and reloads the matcher
-/// from the tables if another node has written since; so each feed is matched against every
+/// the lock the node compares the revision with its in-memory matcher's and, if another node has
+/// written since, brings the matcher up to date by the rows changed after its revision
+/// (``matchState(_:revision:)``, migration 9); so each feed is matched against every
 /// record committed before it, and two nodes feeding the same person at once give one person
 /// (the second feed links to the first's). The revision is bumped in the same transaction, and
 /// the in-memory matcher is changed only after the commit. `UNIQUE (domain, local_id)` on
@@ -104,13 +106,7 @@ public final class PostgresPatientIndex: EMPIStore {
             let revisionRows = try await connection.rows(
                 "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
             let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
-            let cached = self.cache.withLock { $0 }
-            let state: PatientIndex.MatchState
-            if let cached, cached.revision == revision {
-                state = cached
-            } else {
-                state = try await self.load(connection, revision: revision)
-            }
+            let state = try await self.matchState(connection, revision: revision)
             let (result, changes) = try await body(connection, state)
             // The revision counts changes of the matcher's input (records and their persons): a
             // write that changed none (an account's status, a review's resolution) leaves every
@@ -130,6 +126,60 @@ public final class PostgresPatientIndex: EMPIStore {
             }
         }
         return result
+    }
+
+    /// The matcher as of `revision`, the revision `connection`'s transaction sees (the current one
+    /// when it holds the revision lock; its snapshot's in a `REPEATABLE READ` read): this node's
+    /// cache when it is at that revision, else loaded, and kept as the cache when newer than it.
+    func matchState(_ connection: PostgresConnection, revision: Int64? = nil) async throws -> PatientIndex.MatchState {
+        var revision = revision
+        if revision == nil {
+            let rows = try await connection.rows("SELECT value FROM empi_meta WHERE key = 'revision'", logger: logger)
+            revision = Int64(try rows.first?.decode(String.self) ?? "0") ?? 0
+        }
+        let wanted = revision ?? 0
+        let cached = cache.withLock { $0 }
+        if let cached, cached.revision == wanted { return cached }
+        var state: PatientIndex.MatchState?
+        if let cached, cached.revision < wanted {
+            state = try cached.advanced(to: wanted, changed: try await changedRows(connection, since: cached.revision))
+            if state != nil { Self.countRefresh("incremental") }
+        }
+        if state == nil {
+            state = try await load(connection, revision: wanted)
+            Self.countRefresh("full")
+        }
+        // What was read is committed (a writer reads before its own changes), so any node may keep it.
+        let result = state!
+        cache.withLock { cached in
+            if cached == nil || cached!.revision < result.revision { cached = result }
+        }
+        return result
+    }
+
+    /// The records whose data or link changed after `revision` (migration 9: `version`, and the
+    /// link's `changed`), in row order: what a matcher at `revision` lacks.
+    func changedRows(_ connection: PostgresConnection, since revision: Int64) async throws
+        -> [(id: Int64, data: String, version: Int64, person: Int64)]
+    {
+        try await connection.rows(
+            """
+            SELECT empi_record.id, empi_record.data, empi_record.version, empi_link.person
+            FROM empi_record JOIN empi_link ON empi_link.record = empi_record.id
+            WHERE empi_record.version > \(revision) OR empi_link.changed > \(revision) ORDER BY empi_record.id
+            """, logger: logger
+        ).map { row in
+            let (id, data, version, person) = try row.decode((Int64, String, Int64, Int64).self)
+            return (id: id, data: data, version: version, person: person)
+        }
+    }
+
+    /// Counts a matcher that caught up by the changed rows (`incremental`) or loaded every record
+    /// (`full`): `/metrics`, `hcard_empi_matcher_refreshes_total{kind}`. The counter is looked up
+    /// at each use, not kept: a node's first load can come before the metrics backend is
+    /// installed (while the stores open), and a kept counter would then count nowhere.
+    static func countRefresh(_ kind: String) {
+        Counter(label: "hcard_empi_matcher_refreshes_total", dimensions: [("kind", kind)]).increment()
     }
 
     /// The matcher over every stored record and its person, in row order.
@@ -460,14 +510,6 @@ public final class PostgresPatientIndex: EMPIStore {
             SELECT sequence, kind, person, record_domain, record_id, payload, actor, time FROM empi_event
             WHERE sequence > \(since) ORDER BY sequence LIMIT \(Int64(limit))
             """
-        ).map { row in
-            let (sequence, kind, person, domain, id, payload, actor, time) = try row.decode(
-                (Int64, String, Int64?, String?, String?, String, String, String).self)
-            return IndexEvent(
-                sequence: sequence, kind: IndexEvent.Kind(rawValue: kind) ?? .update,
-                person: person.map(EnterpriseID.init(rawValue:)),
-                record: domain.flatMap { d in id.map { RecordReference(domain: d, id: $0) } },
-                payload: try PatientIndex.decode([String: JSONValue].self, payload), actor: actor, time: time)
-        }
+        ).map(Self.indexEvent)
     }
 }

@@ -37,6 +37,37 @@ public final class PostgresPassLog: PassLogStore {
         return try id.first!.decode(Int64.self)
     }
 
+    /// Records a station's upload in one transaction: each passage not yet uploaded claims its
+    /// (checkpoint, origin) key and is inserted in the same statement; a key already claimed (a
+    /// resent batch, or the same batch arriving through two nodes at once: the primary key decides)
+    /// inserts nothing and counts as a duplicate.
+    public func append(_ upload: PassageUpload) async throws -> PassageUpload.Outcome {
+        let checkpoint = upload.checkpoint
+        let items = upload.items
+        let logger = database.logger
+        return try await database.transaction { connection in
+            var outcome = PassageUpload.Outcome(received: items.count, recorded: 0, duplicates: 0)
+            for item in items {
+                let row = item.stored
+                let inserted = try await connection.rows(
+                    """
+                    WITH passage AS (
+                        INSERT INTO checkpoint_passage (\(unescaped: Self.columns))
+                        SELECT \(row.time), \(row.checkpoint), \(row.checkpointName), \(row.area), \(row.department),
+                               \(row.direction), \(row.credential), \(row.person), \(row.colour), \(row.temperature),
+                               \(row.decision), \(row.reasons), \(row.detail), \(row.plate)
+                        WHERE NOT EXISTS (SELECT 1 FROM checkpoint_upload WHERE checkpoint = \(checkpoint) AND origin = \(item.origin))
+                        RETURNING id)
+                    INSERT INTO checkpoint_upload (checkpoint, origin, passage)
+                    SELECT \(checkpoint), \(item.origin), id FROM passage
+                    RETURNING passage
+                    """, logger: logger)
+                if inserted.isEmpty { outcome.duplicates += 1 } else { outcome.recorded += 1 }
+            }
+            return outcome
+        }
+    }
+
     public func records(matching filter: PassLogFilter, limit: Int?) async throws -> [PassRecord] {
         var binds = PostgresBindings()
         var conditions: [String] = []

@@ -204,6 +204,53 @@ enum PostgresSchema {
             "CREATE TRIGGER checkpoint_passage_no_change BEFORE UPDATE OR DELETE ON checkpoint_passage FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
             "CREATE TRIGGER checkpoint_passage_no_truncate BEFORE TRUNCATE ON checkpoint_passage FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
         ],
+        // 7: passages uploaded by gate stations (PostgresPassLog.append(_: PassageUpload)): which
+        // passage of which station's log each is, so a resent batch records nothing twice.
+        [
+            """
+            CREATE TABLE checkpoint_upload (
+                checkpoint TEXT NOT NULL, origin BIGINT NOT NULL,
+                passage BIGINT NOT NULL REFERENCES checkpoint_passage (id),
+                PRIMARY KEY (checkpoint, origin))
+            """,
+            "CREATE TRIGGER checkpoint_upload_no_change BEFORE UPDATE OR DELETE ON checkpoint_upload FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+        ],
+        // 8: event numbers in commit order, whoever inserts (Docs/serve.md §8, "events in commit
+        // order"). An event row takes the revision lock of PostgresPatientIndex.write before its
+        // number (a no-op for a writer that holds it already), so numbers are given one
+        // transaction at a time and a transaction commits before the next can number anything: a
+        // reader never sees a number while a lower one may still commit. The column's default
+        // would number the row before a BEFORE trigger runs, so the trigger numbers it instead.
+        [
+            "ALTER TABLE empi_event ALTER COLUMN sequence DROP DEFAULT",
+            """
+            CREATE FUNCTION empi_event_number() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM 1 FROM empi_meta WHERE key = 'revision' FOR UPDATE;
+                NEW.sequence := nextval(pg_get_serial_sequence('empi_event', 'sequence'));
+                RETURN NEW;
+            END $$
+            """,
+            "CREATE TRIGGER empi_event_numbered BEFORE INSERT ON empi_event FOR EACH ROW EXECUTE FUNCTION empi_event_number()",
+        ],
+        // 9: what changed since a revision, for a node's matcher to catch up on (Docs/serve.md §8,
+        // "a node's matcher after another node's writes"). A record's `version` is already the
+        // revision that wrote its data; a link now carries the revision that last set it,
+        // `changed`, stamped by a trigger on every insert and update whoever makes it (a writer
+        // holds the revision row, so revision + 1 is the revision its commit makes).
+        [
+            "ALTER TABLE empi_link ADD COLUMN changed BIGINT NOT NULL DEFAULT 0",
+            """
+            CREATE FUNCTION empi_link_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                SELECT value::bigint + 1 INTO NEW.changed FROM empi_meta WHERE key = 'revision' FOR UPDATE;
+                RETURN NEW;
+            END $$
+            """,
+            "CREATE TRIGGER empi_link_stamped BEFORE INSERT OR UPDATE ON empi_link FOR EACH ROW EXECUTE FUNCTION empi_link_changed()",
+            "CREATE INDEX empi_link_changed ON empi_link (changed)",
+            "CREATE INDEX empi_record_version ON empi_record (version)",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.

@@ -166,6 +166,18 @@ public final class PassLog: Sendable {
                         WHERE p.direction = 'in';
                     """)
         }
+        migrator.registerMigration("v3-upload") { db in
+            // The passages gate stations uploaded (``append(_:)`` of a ``PassageUpload``): which
+            // passage of which station's log each is, so that a resent batch records nothing twice.
+            try db.execute(
+                sql: """
+                    CREATE TABLE upload (
+                        checkpoint TEXT NOT NULL,
+                        origin INTEGER NOT NULL,
+                        passage INTEGER NOT NULL REFERENCES passage(id),
+                        PRIMARY KEY (checkpoint, origin)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 
@@ -189,28 +201,59 @@ public final class PassLog: Sendable {
     public func append(contentsOf passages: some Collection<Passage>) throws -> [Int64] {
         do {
             return try pool.write { db in
-                let statement = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO passage (time, checkpoint, checkpointName, area, department, direction,
-                            credential, person, colour, temperature, decision, reasons, detail, plate)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
                 var ids: [Int64] = []
                 ids.reserveCapacity(passages.count)
                 for passage in passages {
-                    let row = StoredPassage(passage)
-                    try statement.execute(arguments: [
-                        row.time, row.checkpoint, row.checkpointName, row.area, row.department, row.direction,
-                        row.credential, row.person, row.colour, row.temperature, row.decision, row.reasons, row.detail,
-                        row.plate,
-                    ])
-                    ids.append(db.lastInsertedRowID)
+                    ids.append(try Self.insert(StoredPassage(passage), db))
                 }
                 return ids
             }
         } catch {
             throw HealthCardError.invalidValue("pass log \(path): \(error)")
         }
+    }
+
+    /// Records the passages a gate station uploaded, in one transaction (all or none), each once:
+    /// a passage this log already holds from the same station (same checkpoint and origin id: a
+    /// batch resent after a lost answer) is counted as a duplicate and not written again.
+    ///
+    /// - Throws: as ``append(_:)``; then none of them was written.
+    public func append(_ upload: PassageUpload) throws -> PassageUpload.Outcome {
+        do {
+            return try pool.write { db in
+                var outcome = PassageUpload.Outcome(received: upload.items.count, recorded: 0, duplicates: 0)
+                let known = try db.cachedStatement(sql: "SELECT 1 FROM upload WHERE checkpoint = ? AND origin = ?")
+                let claim = try db.cachedStatement(sql: "INSERT INTO upload (checkpoint, origin, passage) VALUES (?, ?, ?)")
+                for item in upload.items {
+                    if try Bool.fetchOne(known, arguments: [upload.checkpoint, item.origin]) == true {
+                        outcome.duplicates += 1
+                        continue
+                    }
+                    let id = try Self.insert(item.stored, db)
+                    try claim.execute(arguments: [upload.checkpoint, item.origin, id])
+                    outcome.recorded += 1
+                }
+                return outcome
+            }
+        } catch {
+            throw HealthCardError.invalidValue("pass log \(path): \(error)")
+        }
+    }
+
+    /// Inserts one passage's stored columns and returns its id.
+    private static func insert(_ row: StoredPassage, _ db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO passage (time, checkpoint, checkpointName, area, department, direction,
+                    credential, person, colour, temperature, decision, reasons, detail, plate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(arguments: [
+            row.time, row.checkpoint, row.checkpointName, row.area, row.department, row.direction,
+            row.credential, row.person, row.colour, row.temperature, row.decision, row.reasons, row.detail,
+            row.plate,
+        ])
+        return db.lastInsertedRowID
     }
 
     /// The number of passages.
