@@ -39,6 +39,8 @@ public struct Deduplicator: Sendable {
         public let deterministicRule: DeterministicRule?
         public let vetoes: VetoSet
         public let blockingRules: BlockingRuleSet
+        /// The comparison level of each field, as scored (an explanation reuses them).
+        public let levels: LevelVector
 
         public var probability: Double { EMPIMath.probability(weight: weight) }
     }
@@ -56,7 +58,7 @@ public struct Deduplicator: Sendable {
         /// Seconds per stage, for reports; not part of the deterministic output.
         public var timings: [(stage: String, seconds: Double)]
         /// The records as normalised and annotated with the run's term frequencies, in input order:
-        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:blockingRules:notSamePerson:)``)
+        /// what the pairs were scored on, for explanations (``Scorer/explain(_:_:_:_:levels:blockingRules:notSamePerson:)``)
         /// and for a ``RecordMatcher`` over the same data.
         public var normalized: [NormalizedRecord] = []
         /// The blocking index and term frequencies built over ``normalized``: a ``RecordMatcher``
@@ -235,7 +237,8 @@ public struct Deduplicator: Sendable {
                         output.pairs.append(
                             Pair(
                                 a: i, b: j, weight: score.weight, decision: decision,
-                                deterministicRule: score.deterministic, vetoes: score.vetoes, blockingRules: rules))
+                                deterministicRule: score.deterministic, vetoes: score.vetoes, blockingRules: rules,
+                                levels: score.levels))
                     }
                 }
             }

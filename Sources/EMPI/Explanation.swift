@@ -60,12 +60,15 @@ public struct Explanation: Sendable, Hashable, Codable {
 
 extension Scorer {
     /// Explains a pair: the raw records (for the raw values) and their normalised forms (annotated
-    /// with the same term frequencies the score used).
+    /// with the same term frequencies the score used). `levels`, when given, are the pair's
+    /// comparison levels as the scorer found them (`Deduplicator.Pair/levels`), so the fields are
+    /// not compared again; the explanation is the same either way.
     public func explain(
         _ a: PersonRecord, _ normalizedA: NormalizedRecord, _ b: PersonRecord, _ normalizedB: NormalizedRecord,
-        blockingRules: BlockingRuleSet = BlockingRuleSet(), notSamePerson: Bool = false
+        levels: LevelVector? = nil, blockingRules: BlockingRuleSet = BlockingRuleSet(), notSamePerson: Bool = false
     ) -> Explanation {
-        var core = evaluate(normalizedA, normalizedB)
+        var core =
+            levels.map { evaluate(normalizedA, normalizedB, levels: $0) } ?? evaluate(normalizedA, normalizedB)
         if notSamePerson { core.vetoes.insert(.notSamePerson) }
         var contributions: [Explanation.FieldContribution] = []
         for field in MatchField.allCases {

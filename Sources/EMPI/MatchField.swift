@@ -118,7 +118,7 @@ public enum IdentifierLevel: UInt8, ComparisonLevel {
 }
 
 /// The levels of all fields of one pair, 4 bits per field: a compact key for EM histograms.
-public struct LevelVector: Hashable, Sendable, Comparable {
+public struct LevelVector: Hashable, Sendable, Comparable, Codable {
     public internal(set) var rawValue: UInt32
 
     public init(rawValue: UInt32 = 0) { self.rawValue = rawValue }

@@ -7,7 +7,7 @@ import HealthCardFoundation
 ///
 /// The model is compiled into flat weight tables once, so ``score(_:_:notSamePerson:)`` does no
 /// allocation and no dictionary lookup; thresholds are compared as weights, so the hot path needs
-/// no exponential. ``explain(_:_:_:_:blockingRules:notSamePerson:)`` recomputes the same numbers
+/// no exponential. ``explain(_:_:_:_:levels:blockingRules:notSamePerson:)`` recomputes the same numbers
 /// with the same arithmetic, so its parts add up to exactly the scored total.
 public struct Scorer: Sendable {
     public let model: MatchModel
@@ -133,7 +133,12 @@ public struct Scorer: Sendable {
 
     /// Levels, weight, deterministic rule and vetoes of a pair: the allocation-free core.
     @inline(__always) func evaluate(_ a: NormalizedRecord, _ b: NormalizedRecord) -> PairScore {
-        let levels = Comparator.levels(a, b)
+        evaluate(a, b, levels: Comparator.levels(a, b))
+    }
+
+    /// ``evaluate(_:_:)`` from levels already compared (`Comparator.levels(a, b)`): what an
+    /// explanation of a scored pair reuses rather than comparing the pair again.
+    @inline(__always) func evaluate(_ a: NormalizedRecord, _ b: NormalizedRecord, levels: LevelVector) -> PairScore {
         var weight = priorWeight
         for field in 0..<MatchField.count {
             let level = levels[field]

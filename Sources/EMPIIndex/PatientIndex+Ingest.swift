@@ -28,7 +28,11 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// explanations in their compact form (`StoredExplanation`); the deduplicator runs on the other
 /// threads while this one writes the new records' rows, and its blocking index and term
 /// frequencies become the matcher's rather than being built again; golden records are derived
-/// from the records in memory rather than decoded back from the file; the unique-identifier check
+/// from the records in memory rather than decoded back from the file, and a new person is inserted
+/// with its golden record in one statement; the new persons' golden records and the links'
+/// explanations are computed on the other threads while this one writes the rows before them
+/// (`ParallelStream`), explanations from the levels the deduplicator scored (not compared again),
+/// and links go in record order (the `link` table's key), not cluster by cluster; the unique-identifier check
 /// is one pass over the batch's identifiers, plus one indexed lookup per identifier when the
 /// index held records before.
 extension PatientIndex {
@@ -177,48 +181,53 @@ extension PatientIndex {
                 try IndexJSON.storedExplanation(
                     scorer.explain(
                         scored[pair.a], result.normalized[pair.a], scored[pair.b], result.normalized[pair.b],
-                        blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
+                        levels: pair.levels, blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
             }
-            // The explanation of each new record's link (its strongest pair), on all cores.
-            let linked = fresh.filter { bestPair[$0] != nil }
-            let explanations = try [String].parallel(count: linked.count, chunkSize: 256) { [bestPair] number in
-                try explanation(bestPair[linked[number]]!)
-            }
-            let linkExplanation = Dictionary(uniqueKeysWithValues: zip(linked, explanations))
 
+            // Persons: each cluster with new records joins the one existing person it has, or gets a
+            // new person (also when it would join several: those are queued for review below).
             personOf += [Int64](repeating: 0, count: all.count - oldCount)
             let freshSet = Set(fresh)
             var contested: [Int: [Int64]] = [:]
+            var newPersonMembers: [[Int]] = []  // the new records of each cluster that gets a new person
             for members in result.clusters {
                 let new = members.filter { freshSet.contains($0) }
                 guard !new.isEmpty else { continue }
                 let existing = Set(members.filter { $0 < oldCount }.map { personOf[$0] }).sorted()
-                var target: Int64
                 if existing.count == 1 {
-                    target = existing[0]
+                    for position in new { personOf[position] = existing[0] }
+                    summary.linked += new.count
+                    touched.insert(existing[0])
                 } else {
-                    target = try Self.newPerson(db, now: now)
-                    summary.newPersons += 1
+                    if existing.count > 1 { for position in new { contested[position] = existing } }
+                    newPersonMembers.append(new)
                 }
-                for position in new {
-                    if existing.count > 1 {
-                        contested[position] = existing
-                    }
-                    var provenance = LinkProvenance.auto
-                    var probability: Double?
-                    var text: String?
-                    if let pair = bestPair[position] {
-                        provenance = pair.deterministicRule != nil ? .deterministic : .auto
-                        probability = pair.probability
-                        text = linkExplanation[position]
-                    }
-                    try Self.setLink(
-                        db, record: rowIDs[position], person: target, provenance: provenance, probability: probability,
-                        explanation: text, actor: actor, now: now)
-                    personOf[position] = target
-                    if existing.count == 1 { summary.linked += 1 }
-                }
-                touched.insert(target)
+            }
+            // Golden records of the new persons and the explanations of the new links (each new
+            // record's strongest pair) are computed on the other threads while this one writes: the
+            // persons (each with its golden record, one INSERT), then links and events in record order.
+            let scoredVersions = versions
+            @Sendable func source(_ position: Int) -> Survivorship.Source {
+                Survivorship.Source(
+                    record: scored[position], trust: domains[scored[position].domain]?.trust ?? 0,
+                    version: scoredVersions[position])
+            }
+            let newGoldens = ParallelStream(count: newPersonMembers.count) { [newPersonMembers, survivorship] number in
+                IndexJSON.golden(survivorship.golden(newPersonMembers[number].map(source)))
+            }
+            defer { newGoldens.finish() }
+            let linked = fresh.filter { bestPair[$0] != nil }
+            let linkExplanations = ParallelStream(count: linked.count) { [bestPair] number in
+                try explanation(bestPair[linked[number]]!)
+            }
+            defer { linkExplanations.finish() }
+            let insertPerson = try db.cachedStatement(
+                sql: "INSERT INTO person (status, golden, created) VALUES ('active', ?, ?)")
+            for (number, members) in newPersonMembers.enumerated() {
+                try insertPerson.execute(arguments: [try newGoldens.element(number), stamp])
+                let person = db.lastInsertedRowID
+                for position in members { personOf[position] = person }
+                summary.newPersons += 1
             }
 
             // Review: review-band pairs (and vetoed auto-links) across persons involving a new record,
@@ -237,6 +246,31 @@ extension PatientIndex {
                     reviewCandidates[position, default: [:]][person] = (0, nil)
                 }
             }
+
+            // Links and register events, in record order.
+            var linkNumber = 0
+            for position in fresh {
+                var provenance = LinkProvenance.auto
+                var probability: Double?
+                var text: String?
+                if let pair = bestPair[position] {
+                    provenance = pair.deterministicRule != nil ? .deterministic : .auto
+                    probability = pair.probability
+                    text = try linkExplanations.element(linkNumber)
+                    linkNumber += 1
+                }
+                try Self.setLink(
+                    db, record: rowIDs[position], person: personOf[position], provenance: provenance,
+                    probability: probability, explanation: text, actor: actor, now: now)
+                let record = all[position]
+                let decision =
+                    reviewCandidates[position] != nil
+                    ? FeedDecision.review : (bestPair[position] != nil ? FeedDecision.linked : FeedDecision.newPerson)
+                try Self.appendEvent(
+                    db, .register, person: personOf[position], record: RecordReference(domain: record.domain, id: record.id),
+                    payload: ["decision": .string(decision.rawValue)], actor: actor, now: now)
+            }
+
             let reviewed = reviewCandidates.keys.sorted()
             let ranked = reviewed.map { position in
                 reviewCandidates[position]!.sorted { ($0.value.probability, -$0.key) > ($1.value.probability, -$1.key) }
@@ -266,37 +300,19 @@ extension PatientIndex {
                 summary.reviewItems += 1
             }
 
-            // Golden records (from the records in memory, as `refreshGolden` derives them from the
-            // file) and events, in record order.
+            // Golden records of existing persons that gained or changed records (from the records in
+            // memory, as `refreshGolden` derives them from the file).
             recordsOfPerson = [:]
             for (position, person) in personOf.enumerated() where touched.contains(person) {
                 recordsOfPerson[person, default: []].append(position)
             }
             let goldenPersons = touched.sorted()
-            let goldens = try [String].parallel(count: goldenPersons.count) {
-                [recordsOfPerson, all, versions, survivorship] number in
-                let sources = (recordsOfPerson[goldenPersons[number]] ?? []).map { position in
-                    Survivorship.Source(
-                        record: all[position], trust: domains[all[position].domain]?.trust ?? 0,
-                        version: versions[position])
-                }
-                return IndexJSON.golden(survivorship.golden(sources))
+            let goldens = try [String].parallel(count: goldenPersons.count) { [recordsOfPerson, survivorship] number in
+                IndexJSON.golden(survivorship.golden((recordsOfPerson[goldenPersons[number]] ?? []).map(source)))
             }
             for (person, golden) in zip(goldenPersons, goldens) {
                 try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(arguments: [golden, person])
             }
-            for position in fresh {
-                let record = all[position]
-                try Self.appendEvent(
-                    db, .register, person: personOf[position], record: RecordReference(domain: record.domain, id: record.id),
-                    payload: [
-                        "decision": .string(
-                            reviewCandidates[position] != nil
-                                ? FeedDecision.review.rawValue
-                                : (bestPair[position] != nil ? FeedDecision.linked.rawValue : FeedDecision.newPerson.rawValue))
-                    ], actor: actor, now: now)
-            }
-
             // The matcher over exactly what was scored: the deduplicator's records, frequencies and blocking index.
             let matcher = RecordMatcher(
                 normalized: result.normalized, persons: personOf.map { Int($0) }, termFrequencies: result.termFrequencies!,

@@ -53,6 +53,22 @@ struct EMPIScoringTests {
         }
     }
 
+    @Test("an explanation from the levels the deduplicator scored equals one that compares the pair again")
+    func explanationFromScoredLevels() throws {
+        let population = SyntheticPopulation(seed: 5, options: .init(persons: 300))
+        let result = Deduplicator(estimator: nil).run(population.records)
+        let scorer = Scorer()
+        #expect(result.pairs.count > 100)
+        for pair in result.pairs {
+            let (a, b) = (population.records[pair.a], population.records[pair.b])
+            let (x, y) = (result.normalized[pair.a], result.normalized[pair.b])
+            #expect(pair.levels == scorer.score(x, y).levels)
+            let reused = scorer.explain(a, x, b, y, levels: pair.levels, blockingRules: pair.blockingRules)
+            #expect(reused == scorer.explain(a, x, b, y, blockingRules: pair.blockingRules))
+            #expect(reused.totalWeight == pair.weight && reused.decision == pair.decision)
+        }
+    }
+
     @Test("probability rises with weight")
     func probabilityMonotone() {
         var previous = -1.0

@@ -28,12 +28,14 @@ enum EMPIIndexBenchmarks {
         let cpuBefore = processCPUSeconds()
         let (summary, ingest) = try EMPIBenchmarks.time { try index.ingest(stored) }
         let ingestCPU = processCPUSeconds() - cpuBefore
+        let fileMB = [path, path + "-wal"].map {  // what the commit wrote: the WAL, then the checkpoint into the file
+            Double((try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0) / 1e6 }
         let rawCPUBefore = processCPUSeconds()
         let (copied, raw) = try rawCopy(from: path, to: directory.appendingPathComponent("anchor.sqlite").path)
         let rawCPU = processCPUSeconds() - rawCPUBefore  // includes reading the rows out
         rows.append([
             "persistent index: ingest \(stored.count) records into an empty index (one transaction)",
-            "\(String(format1: ingest)) s, **\(format(Double(stored.count) / ingest)) records/s** (CPU \(String(format1: ingestCPU)) s on all threads); \(summary.newPersons) persons, \(summary.reviewItems) reviews",
+            "\(String(format1: ingest)) s, **\(format(Double(stored.count) / ingest)) records/s** (CPU \(String(format1: ingestCPU)) s on all threads); \(summary.newPersons) persons, \(summary.reviewItems) reviews; file \(String(format1: fileMB[0])) MB, WAL \(String(format1: fileMB[1])) MB",
         ])
         rows.append([
             "anchor: the same \(copied) rows by plain prepared INSERTs, one transaction",
