@@ -79,7 +79,8 @@ struct CheckpointEndpointTests {
     func replayAcrossGates(_ backend: Backend) async throws {
         let fixture = try QRPayloadFixture()
         let trust = try CryptoTestSupport.temporaryDirectory().appendingPathComponent("trust.json").path
-        try fixture.trust.save(to: trust)
+        // The server decides scans at the wall-clock time: a trust list valid now, not the fixture's fixed period.
+        try fixture.trust(around: Date()).save(to: trust)
         let live = try await LiveServer.start(backend: backend) { $0.trust = trust }
         let other = backend == .sqlite
             ? live : try await LiveServer.start(backend: backend, url: live.server.configuration.postgres) { $0.trust = trust }

@@ -28,6 +28,17 @@ public struct QRPayloadFixture {
         ])
     }
 
+    /// The trust list with this key valid from a day before `date` to a day after. For tests that
+    /// verify at the wall-clock time (a server deciding a scan, a station): ``trust``'s fixed
+    /// period ends on 2027-01-01, and such a test would start failing that day.
+    public func trust(around date: Date) throws -> TrustList {
+        try TrustList(entries: [
+            TrustList.Entry(
+                publicKey: key.publicKey, issuer: "Test Health Commission", validFrom: date.addingTimeInterval(-86_400),
+                validTo: date.addingTimeInterval(86_400))
+        ])
+    }
+
     public func verifier(
         revocations: RevocationList = RevocationList(), skew: Duration = .seconds(30),
         cache: SeenNonceCache? = nil
