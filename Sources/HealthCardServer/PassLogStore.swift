@@ -16,7 +16,7 @@ public protocol PassLogStore: Sendable {
     func append(_ passage: Passage) async throws -> Int64
     /// Records the passages a gate station uploaded, each once per (checkpoint, origin id), all
     /// or none; durable when this returns.
-    func append(_ upload: PassageUpload) async throws -> PassageUpload.Outcome
+    func append(upload: PassageUpload) async throws -> PassageUpload.Outcome
     /// The passages matching `filter`, in time order (then id), at most `limit`.
     func records(matching filter: PassLogFilter, limit: Int?) async throws -> [PassRecord]
     /// The number of passages.

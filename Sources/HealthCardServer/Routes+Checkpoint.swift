@@ -82,7 +82,7 @@ extension HealthCardServer {
                 }
                 // A station's batch of 200 passages is about 100 KiB; 4 MiB holds the batch limit.
                 let upload = try PassageUpload(json: try await RequestDecoding.bytes(request, limit: 4 << 20), checkpoint: id)
-                return JSONResponse.make(try await self.checkpoints.passLog.append(upload))
+                return JSONResponse.make(try await self.checkpoints.passLog.append(upload: upload))
             },
             Endpoint(.get, "/v1/checkpoints/passes", roles: [.auditor], audit: .lookup) { request, _, _ in
                 let filter = try Self.passLogFilter(request)

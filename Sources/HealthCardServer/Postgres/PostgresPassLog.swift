@@ -41,7 +41,7 @@ public final class PostgresPassLog: PassLogStore {
     /// (checkpoint, origin) key and is inserted in the same statement; a key already claimed (a
     /// resent batch, or the same batch arriving through two nodes at once: the primary key decides)
     /// inserts nothing and counts as a duplicate.
-    public func append(_ upload: PassageUpload) async throws -> PassageUpload.Outcome {
+    public func append(upload: PassageUpload) async throws -> PassageUpload.Outcome {
         let checkpoint = upload.checkpoint
         let items = upload.items
         let logger = database.logger

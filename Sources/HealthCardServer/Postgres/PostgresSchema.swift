@@ -204,7 +204,7 @@ enum PostgresSchema {
             "CREATE TRIGGER checkpoint_passage_no_change BEFORE UPDATE OR DELETE ON checkpoint_passage FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
             "CREATE TRIGGER checkpoint_passage_no_truncate BEFORE TRUNCATE ON checkpoint_passage FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
         ],
-        // 7: passages uploaded by gate stations (PostgresPassLog.append(_: PassageUpload)): which
+        // 7: passages uploaded by gate stations (PostgresPassLog.append(upload:)): which
         // passage of which station's log each is, so a resent batch records nothing twice.
         [
             """

@@ -167,7 +167,7 @@ public final class PassLog: Sendable {
                     """)
         }
         migrator.registerMigration("v3-upload") { db in
-            // The passages gate stations uploaded (``append(_:)`` of a ``PassageUpload``): which
+            // The passages gate stations uploaded (``append(upload:)``): which
             // passage of which station's log each is, so that a resent batch records nothing twice.
             try db.execute(
                 sql: """
@@ -218,7 +218,7 @@ public final class PassLog: Sendable {
     /// batch resent after a lost answer) is counted as a duplicate and not written again.
     ///
     /// - Throws: as ``append(_:)``; then none of them was written.
-    public func append(_ upload: PassageUpload) throws -> PassageUpload.Outcome {
+    public func append(upload: PassageUpload) throws -> PassageUpload.Outcome {
         do {
             return try pool.write { db in
                 var outcome = PassageUpload.Outcome(received: upload.items.count, recorded: 0, duplicates: 0)
