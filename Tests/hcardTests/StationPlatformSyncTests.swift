@@ -22,9 +22,10 @@ struct StationPlatformSyncTests {
     static let person = try! PersonID("11010519491231002X")
 
     init() throws {
-        directory = try CryptoTestSupport.temporaryDirectory()
+        let site = try StationTestSite(prefix: "hck-station-sync")
+        directory = site.directory
+        issuer = site.issuer
         try FileManager.default.createDirectory(atPath: directory.appendingPathComponent("platform").path, withIntermediateDirectories: true)
-        issuer = try CheckpointStationCommandTests.issuer(trustingAt: directory.appendingPathComponent("trust.json").path)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
