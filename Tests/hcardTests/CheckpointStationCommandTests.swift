@@ -260,16 +260,18 @@ final class StationProcess: @unchecked Sendable {
     /// The next line of standard output.
     func nextLine(within seconds: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        while true {
+            // Checked once more after the deadline: a task resumed late still finds its line.
+            let late = Date() >= deadline
             let line: String? = lock.withLock {
                 guard let end = output.firstIndex(of: 0x0A) else { return nil }
                 defer { output.removeSubrange(...end) }
                 return String(decoding: output[..<end], as: UTF8.self)
             }
             if let line { return line }
+            if late { throw POSIXError(.ETIMEDOUT) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        throw POSIXError(.ETIMEDOUT)
     }
 
     /// SIGTERM, then the exit status; its output is checked for internal error descriptions.
