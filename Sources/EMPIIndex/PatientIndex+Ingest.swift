@@ -151,18 +151,22 @@ extension PatientIndex {
                 deduplicated.withLock { $0 = result }
             }
             defer { running.wait() }  // also when a write fails: nothing of the batch outlives the call
-            // New records' rows in input order, each with its JSON and cross-index entries.
+            // New records' rows in input order, each with its JSON and cross-index entries (those
+            // 64 rows to a statement: nothing reads the cross-index before the flush).
+            var identifierRows = BatchedInsert(
+                db, "INSERT OR IGNORE INTO identifier (domain, value, record)", row: "(?, ?, ?)", columns: 3)
             for (number, record) in added.enumerated() {
                 let entries = Self.identifierEntries(record, domains: domains, today: today)
                 try insertRecord.execute(
                     arguments: [record.domain, record.id, IndexJSON.record(record), version, stamp, stamp])
                 let row = db.lastInsertedRowID
-                try Self.insertIdentifiers(db, row: row, entries)
+                for entry in entries { try identifierRows.append([entry.domain, entry.value, row]) }
                 positionOfRow[row] = oldCount + number
                 entriesOf[oldCount + number] = entries
                 rowIDs.append(row)
                 summary.registered += 1
             }
+            try identifierRows.flush()
             running.wait()
             let result = deduplicated.withLock { $0! }
             summary.issues += result.issues.filter { inputKeys.contains("\($0.line ?? 0)\u{1}\($0.recordID ?? "")") }
@@ -247,7 +251,15 @@ extension PatientIndex {
                 }
             }
 
-            // Links and register events, in record order.
+            // Links and register events, in record order, 64 rows to a statement (new records have
+            // no link yet, so a plain INSERT: a link already there fails the ingest).
+            var linkRows = BatchedInsert(
+                db, "INSERT INTO link (record, person, provenance, probability, explanation, time, actor)",
+                row: "(?, ?, ?, ?, ?, ?, ?)", columns: 7)
+            var eventRows = BatchedInsert(
+                db, "INSERT INTO event (kind, person, recordDomain, recordId, payload, actor, time)",
+                row: "(?, ?, ?, ?, ?, ?, ?)", columns: 7)
+            var payloads: [FeedDecision: String] = [:]
             var linkNumber = 0
             for position in fresh {
                 var provenance = LinkProvenance.auto
@@ -259,17 +271,18 @@ extension PatientIndex {
                     text = try linkExplanations.element(linkNumber)
                     linkNumber += 1
                 }
-                try Self.setLink(
-                    db, record: rowIDs[position], person: personOf[position], provenance: provenance,
-                    probability: probability, explanation: text, actor: actor, now: now)
+                try linkRows.append([rowIDs[position], personOf[position], provenance.rawValue, probability, text, stamp, actor])
                 let record = all[position]
                 let decision =
                     reviewCandidates[position] != nil
                     ? FeedDecision.review : (bestPair[position] != nil ? FeedDecision.linked : FeedDecision.newPerson)
-                try Self.appendEvent(
-                    db, .register, person: personOf[position], record: RecordReference(domain: record.domain, id: record.id),
-                    payload: ["decision": .string(decision.rawValue)], actor: actor, now: now)
+                if payloads[decision] == nil { payloads[decision] = try IndexJSON.payload(["decision": .string(decision.rawValue)]) }
+                try eventRows.append([
+                    IndexEvent.Kind.register.rawValue, personOf[position], record.domain, record.id, payloads[decision], actor, stamp,
+                ])
             }
+            try linkRows.flush()
+            try eventRows.flush()
 
             let reviewed = reviewCandidates.keys.sorted()
             let ranked = reviewed.map { position in
