@@ -24,8 +24,9 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
 /// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
 /// can be lost); records already stored are found in the in-memory state rather than by a query
-/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`, and
-/// explanations in their compact form (`StoredExplanation`); the deduplicator runs on the other
+/// each; every statement is a cached prepared one, and cross-index entries, links and events go 64
+/// rows to a statement (`BatchedInsert`); the stored JSON is written by `IndexJSON`, and
+/// explanations in their compact form (`StoredExplanation`, layout `x2`); the deduplicator runs on the other
 /// threads while this one writes the new records' rows, and its blocking index and term
 /// frequencies become the matcher's rather than being built again; golden records are derived
 /// from the records in memory rather than decoded back from the file, and a new person is inserted
@@ -66,13 +67,14 @@ extension PatientIndex {
             var all = state.raw
             var rowIDs = state.rowIDs
             var positionOfRow = state.positionOfRow
+            positionOfRow.reserveCapacity(state.positionOfRow.count + records.count)  // grown once, not by doubling
             var versions = state.versions
             var fresh: [Int] = []  // positions in `all` of new records
-            var entriesOf: [Int: [IdentifierEntry]] = [:]  // their cross-index entries
-            var inputKeys = Set<String>()
+            var entriesOf: [Int: [IdentifierEntry]] = Dictionary(minimumCapacity: records.count)  // their cross-index entries
+            var inputKeys = Set<String>(minimumCapacity: records.count)
             let stamp = Self.stamp(now)
             var touched = Set<Int64>()
-            var firstLine: [RecordReference: Int?] = [:]
+            var firstLine: [RecordReference: Int?] = Dictionary(minimumCapacity: records.count)
             var added: [PersonRecord] = []  // new records, in input order
             var storedRow: [RecordReference: Int64] = Dictionary(minimumCapacity: all.count)
             for (position, record) in all.enumerated() {
@@ -174,7 +176,7 @@ extension PatientIndex {
 
             // The strongest auto-link pair of each record within its cluster, for the link's explanation.
             let cluster = result.clusterOfRecord
-            var bestPair: [Int: Deduplicator.Pair] = [:]
+            var bestPair: [Int: Deduplicator.Pair] = Dictionary(minimumCapacity: all.count)
             for pair in result.pairs where pair.decision == .autoLink && cluster[pair.a] == cluster[pair.b] {
                 for end in [pair.a, pair.b] where bestPair[end].map({ $0.weight < pair.weight }) ?? true {
                     bestPair[end] = pair
@@ -358,7 +360,7 @@ extension PatientIndex {
             }
             return kept
         }
-        var holders: [IdentifierEntry: [Int]] = [:]
+        var holders: [IdentifierEntry: [Int]] = Dictionary(minimumCapacity: uniqueEntries.reduce(0) { $0 + $1.count })
         for (position, entries) in zip(fresh, uniqueEntries) {
             for entry in entries { holders[entry, default: []].append(position) }
         }

@@ -138,9 +138,8 @@ struct StoredExplanation: Equatable {
             var flags = field.capped ? 1 : 0
             for (slot, value) in [field.rawA, field.rawB, field.normalizedA, field.normalizedB].enumerated() {
                 guard let value else { continue }
-                // Compared by their bytes: `==` on `String` equates canonically equivalent spellings.
                 let number =
-                    values.firstIndex { $0.utf8.elementsEqual(value.utf8) }.map { $0 + 1 }
+                    values.firstIndex { Self.sameBytes($0, value) }.map { $0 + 1 }
                     ?? { values.append(value); return values.count }()
                 flags |= number << (1 + 3 * slot)
             }
@@ -158,12 +157,23 @@ struct StoredExplanation: Equatable {
         return json.text
     }
 
+    private static let ruleNamed = Dictionary(uniqueKeysWithValues: BlockingRule.allCases.map { ($0.name, $0) })
+
+    /// Whether two strings have the same UTF-8 bytes (`==` on `String` also equates canonically
+    /// equivalent spellings, such as é and e + U+0301, which must stay two values).
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a
+        var b = b
+        return a.withUTF8 { a in b.withUTF8 { b in a.elementsEqual(b) } }
+    }
+
     /// The blocking rules as `BlockingRuleSet` bits, or `nil` if a name is not a `BlockingRule`'s
     /// or they are not in the rules' order (then only `x1` holds them).
     private var ruleBits: UInt16? {
         var set = BlockingRuleSet()
         for name in blockingRules {
-            guard let rule = BlockingRule.allCases.first(where: { $0.name == name }) else { return nil }
+            guard let rule = Self.ruleNamed[name] else { return nil }
             set.insert(rule)
         }
         return set.rules.map(\.name) == blockingRules ? set.rawValue : nil
