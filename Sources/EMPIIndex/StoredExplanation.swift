@@ -273,9 +273,17 @@ struct StoredExplanation: Equatable {
             let decision = try list.decode(String.self)
             let deterministicRule = try list.decodeIfPresent(String.self)
             let vetoes = try list.decode([String].self)
-            let blockingRules =
-                positional
-                ? BlockingRuleSet(rawValue: try list.decode(UInt16.self)).rules.map(\.name) : try list.decode([String].self)
+            let blockingRules: [String]
+            if positional {
+                let bits = try list.decode(UInt16.self)
+                let rules = BlockingRuleSet(rawValue: bits).rules
+                guard BlockingRuleSet(rules).rawValue == bits else {
+                    throw HealthCardError.invalidValue("a stored explanation's rule bits \(bits) name a rule this version does not have")
+                }
+                blockingRules = rules.map(\.name)
+            } else {
+                blockingRules = try list.decode([String].self)
+            }
             let recordA = try list.decode(String.self)
             let recordB = try list.decode(String.self)
             let priorProbability = try list.decode(Double.self)

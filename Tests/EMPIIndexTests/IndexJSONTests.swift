@@ -126,6 +126,11 @@ struct IndexJSONTests {
         #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x9\",1]") }
         #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x1\",0.5]") }
         #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x2\",0.5]") }
+        // Rule bits beyond the rules this version has.
+        let bits = try #require(stored.range(of: #"\],\d+,"#, options: .regularExpression))
+        #expect(throws: HealthCardError.self) {
+            try IndexJSON.expandedExplanation(stored.replacingCharacters(in: bits, with: "],32768,"))
+        }
         let fields = try #require(stored.range(of: ",[[", options: .backwards))
         let head = String(stored[..<fields.lowerBound])
         let field = #"["exact",1,2,null,null,null,"a"]"#
