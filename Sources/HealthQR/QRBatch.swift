@@ -371,6 +371,9 @@ public protocol QRBatchStore: Sendable {
     func read(_ name: String) throws -> [UInt8]
     /// Writes `bytes` as `name`, replacing it, atomically; durable after the next ``synchronize()``.
     func write(_ bytes: [UInt8], to name: String) throws
+    /// Creates `name` holding `bytes`, atomically, and fails if `name` exists (a code file that
+    /// appeared meanwhile is never replaced); durable after the next ``synchronize()``.
+    func create(_ bytes: [UInt8], as name: String) throws
     /// Makes every write so far durable.
     func synchronize() throws
 }
@@ -378,6 +381,13 @@ public protocol QRBatchStore: Sendable {
 extension QRBatchStore {
     /// Nothing to do for a store whose writes are durable at once (or that has no disk).
     public func synchronize() throws {}
+
+    /// ``write(_:to:)`` after a ``contains(_:)`` check, for stores that cannot refuse an existing
+    /// name atomically (one writer, or memory).
+    public func create(_ bytes: [UInt8], as name: String) throws {
+        guard !contains(name) else { throw HealthCardError.invalidValue("\(name) already exists") }
+        try write(bytes, to: name)
+    }
 }
 
 /// Reads the QR texts back out of an image file's bytes; used to rebuild manifest entries for

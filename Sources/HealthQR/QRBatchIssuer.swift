@@ -215,7 +215,7 @@ public struct QRBatchIssuer: Sendable {
     ) async -> Result<QRBatch.EncodedManifestEntry, QRBatch.RowError> {
         do {
             let image = try await image(cardID: row.cardID, kind: row.kind, now: now)
-            try store.write(image.bytes, to: file)
+            try store.create(image.bytes, as: file)
             return .success(
                 QRBatch.EncodedManifestEntry(
                     QRBatch.ManifestEntry(

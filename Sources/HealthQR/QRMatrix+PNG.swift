@@ -20,68 +20,94 @@ extension ModuleMatrix {
     /// The PNG file bytes of this symbol: `moduleSize` pixels per module (at least 1) and a
     /// `quietZone`-module white margin (at least 0).
     public func png(moduleSize: Int = 4, quietZone: Int = 4) -> [UInt8] {
+        // Asked once per module; the rest works on packed bytes.
+        var dark = [Bool](repeating: false, count: width * width)
+        for y in 0..<width {
+            for x in 0..<width where isDark(x: x, y: y) { dark[y * width + x] = true }
+        }
+        return QRPNGWriter.png(width: width, dark: dark, moduleSize: moduleSize, quietZone: quietZone)
+    }
+}
+
+extension QRMatrix {
+    /// The PNG file bytes of this symbol (``ModuleMatrix/png(moduleSize:quietZone:)``), without
+    /// asking the protocol for each module: the batch's path.
+    public func png(moduleSize: Int = 4, quietZone: Int = 4) -> [UInt8] {
+        QRPNGWriter.png(width: width, dark: darkModules, moduleSize: moduleSize, quietZone: quietZone)
+    }
+}
+
+/// The writer behind ``ModuleMatrix/png(moduleSize:quietZone:)``, on flat byte buffers: each
+/// module row is packed once into the raw image, a pixel row equal to the one above is one copy,
+/// and the Adler-32 of the raw image is taken over a pointer.
+enum QRPNGWriter {
+    static func png(width: Int, dark: [Bool], moduleSize: Int, quietZone: Int) -> [UInt8] {
         let scale = max(moduleSize, 1)
         let margin = max(quietZone, 0)
         let side = (width + 2 * margin) * scale
         let rowBytes = (side + 7) / 8
         let stride = rowBytes + 1  // the filter byte
 
-        // The packed pixel rows of each module row (quiet-zone rows are all white).
-        var rows: [[UInt8]] = []
-        rows.reserveCapacity(width + 2 * margin)
-        let white = [0] + [UInt8](repeating: 0xFF, count: rowBytes)
-        for y in -margin..<(width + margin) {
-            guard y >= 0, y < width else {
-                rows.append(white)
-                continue
-            }
-            var row = white
-            for x in 0..<width where isDark(x: x, y: y) {
-                let start = (x + margin) * scale
-                for pixel in start..<(start + scale) {
-                    row[1 + pixel >> 3] &= ~(0x80 >> UInt8(pixel & 7))
-                }
-            }
-            rows.append(row)
-        }
-
         // The raw image data (filter byte + packed row, per pixel row), and the DEFLATE block: a
         // pixel row equal to the one above is one copy at distance `stride`; other rows go through
         // a small LZ77 matcher over the earlier distinct rows (runs are matches at distance 1).
-        var raw: [UInt8] = []
-        raw.reserveCapacity(stride * side)
+        var raw = [UInt8](repeating: 0xFF, count: stride * side)
         var deflate = DeflateWriter()
+        deflate.reserveCapacity(stride * (width + 2) + 64)
         deflate.beginFixedBlock()
         var matcher = LZ77Matcher()
-        var previous: [UInt8]?
         var pendingRepeats = 0
-        for row in rows {
-            for _ in 0..<scale {
-                if let previous, previous == row {
-                    raw += row
-                    pendingRepeats += 1
-                    continue
+        var distinctRows = 0
+        raw.withUnsafeMutableBufferPointer { raw in
+            dark.withUnsafeBufferPointer { dark in
+                var moduleRow = 0
+                for y in -margin..<(width + margin) {
+                    let first = moduleRow * scale * stride
+                    moduleRow += 1
+                    // Pack the first pixel row of this module row (the buffer starts all white).
+                    raw[first] = 0
+                    if y >= 0, y < width {
+                        for x in 0..<width where dark[y &* width &+ x] {
+                            let start = (x + margin) * scale
+                            for pixel in start..<(start + scale) {
+                                raw[first + 1 + pixel >> 3] &= ~(0x80 >> UInt8(pixel & 7))
+                            }
+                        }
+                    }
+                    // Its other pixel rows are copies.
+                    for copy in 1..<scale {
+                        let target = first + copy * stride
+                        for index in 0..<stride { raw[target + index] = raw[first + index] }
+                    }
+                    var sameAsAbove = distinctRows > 0
+                    if sameAsAbove {
+                        for index in 0..<stride where raw[first + index] != raw[first - stride + index] {
+                            sameAsAbove = false
+                            break
+                        }
+                    }
+                    if sameAsAbove {
+                        pendingRepeats += scale
+                    } else {
+                        deflate.copy(length: pendingRepeats * stride, distance: stride)
+                        matcher.encode(UnsafeBufferPointer(raw), from: first, to: first + stride, into: &deflate)
+                        pendingRepeats = scale - 1
+                        distinctRows += 1
+                    }
                 }
-                deflate.copy(length: pendingRepeats * stride, distance: stride)
-                pendingRepeats = 0
-                let start = raw.count
-                raw += row
-                matcher.encode(raw, from: start, to: raw.count, into: &deflate)
-                previous = row
             }
         }
         deflate.copy(length: pendingRepeats * stride, distance: stride)
         deflate.endBlock()
         var adler = Adler32()
         adler.update(raw)
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png.reserveCapacity(deflate.bytes.count + 64)
+        appendChunk("IHDR", bigEndian(UInt32(side)) + bigEndian(UInt32(side)) + [1, 0, 0, 0, 0], to: &png)  // 1-bit grey
         var zlib: [UInt8] = [0x78, 0x01]
+        zlib.reserveCapacity(deflate.bytes.count + 6)
         zlib += deflate.bytes
         zlib += bigEndian(adler.value)
-
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png.reserveCapacity(zlib.count + 64)
-        let header = bigEndian(UInt32(side)) + bigEndian(UInt32(side)) + [1, 0, 0, 0, 0]  // 1-bit grey
-        appendChunk("IHDR", header, to: &png)
         appendChunk("IDAT", zlib, to: &png)
         appendChunk("IEND", [], to: &png)
         return png
@@ -109,17 +135,19 @@ struct Adler32 {
     private var b: UInt32 = 0
 
     mutating func update(_ bytes: [UInt8]) {
-        // 5552 bytes is the most that can be summed before reducing without overflowing 32 bits.
-        var index = 0
-        while index < bytes.count {
-            let end = min(index + 5552, bytes.count)
-            for byte in bytes[index..<end] {
-                a &+= UInt32(byte)
-                b &+= a
+        bytes.withUnsafeBufferPointer { bytes in
+            // 5552 bytes is the most that can be summed before reducing without overflowing 32 bits.
+            var index = 0
+            while index < bytes.count {
+                let end = min(index + 5552, bytes.count)
+                for offset in index..<end {
+                    a &+= UInt32(bytes[offset])
+                    b &+= a
+                }
+                a %= 65521
+                b %= 65521
+                index = end
             }
-            a %= 65521
-            b %= 65521
-            index = end
         }
     }
 
@@ -135,9 +163,9 @@ struct LZ77Matcher {
 
     /// Encodes `bytes[start..<end]`; matches may start anywhere before `start` that was encoded by
     /// this matcher, and end no later than `end`.
-    mutating func encode(_ bytes: [UInt8], from start: Int, to end: Int, into deflate: inout DeflateWriter) {
-        if chain.count < bytes.count { chain += [Int32](repeating: -1, count: bytes.count - chain.count) }
-        bytes.withUnsafeBufferPointer { bytes in
+    mutating func encode(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into deflate: inout DeflateWriter) {
+        if chain.count < end { chain += [Int32](repeating: -1, count: end - chain.count) }
+        do {
             head.withUnsafeMutableBufferPointer { head in
                 chain.withUnsafeMutableBufferPointer { chain in
                     func hash(_ index: Int) -> Int {
@@ -190,6 +218,8 @@ struct DeflateWriter {
     private(set) var bytes: [UInt8] = []
     private var bitBuffer: UInt64 = 0
     private var bitCount = 0
+
+    mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
 
     /// Appends the `count` low bits of `value`, least significant first (RFC 1951 §3.1.1).
     private mutating func write(_ value: UInt32, bits count: Int) {

@@ -36,6 +36,9 @@ public struct QRMatrix: Hashable, Sendable {
 
     /// Whether the module in column `x`, row `y` is dark. Outside the symbol (the quiet zone and
     /// beyond) every module is light.
+    /// The modules row by row, `true` for dark: for renderers in this module.
+    var darkModules: [Bool] { modules }
+
     public func isDark(x: Int, y: Int) -> Bool {
         guard x >= 0, y >= 0, x < width, y < width else { return false }
         return modules[y * width + x]

@@ -80,7 +80,7 @@ public struct QRImageCodec: QRImageRendering, QRImageReading {
 /// A directory as the output of a batch (`QRBatchStore`): files are written to a temporary name
 /// and renamed, so a file that exists is complete, whatever interrupted the run.
 ///
-/// Files are written without a sync each (`AtomicFile/Durability/deferred`); ``synchronize()``
+/// Code files are created (never replaced) without a sync each (`AtomicFile/Durability/deferred`); ``synchronize()``
 /// makes them all durable with one `sync`. A sync per file cost two journal commits, about 8 ms
 /// of waiting per code on this project's build machine against 0.45 ms of signing.
 public struct QRBatchDirectory: QRBatchStore {
@@ -102,7 +102,9 @@ public struct QRBatchDirectory: QRBatchStore {
         self.path = path
     }
 
-    private func location(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    private func location(_ name: String) -> String {
+        path.isEmpty || path.hasSuffix("/") ? path + name : path + "/" + name
+    }
 
     public func contains(_ name: String) -> Bool {
         FileManager.default.fileExists(atPath: location(name))
@@ -114,6 +116,13 @@ public struct QRBatchDirectory: QRBatchStore {
 
     public func write(_ bytes: [UInt8], to name: String) throws {
         try AtomicFile.write(bytes, to: location(name), durability: .deferred)
+    }
+
+    /// Through `AtomicFile/create(_:at:mode:durability:)`: an unnamed file named by `linkat` on
+    /// Linux, three system calls fewer than a temporary name and a rename, and no leftover
+    /// temporary file if the process is killed.
+    public func create(_ bytes: [UInt8], as name: String) throws {
+        try AtomicFile.create(bytes, at: location(name), durability: .deferred)
     }
 
     public func synchronize() throws {

@@ -224,3 +224,55 @@ struct CryptoSM2Tests {
         -----END PUBLIC KEY-----
         """
 }
+
+@Suite("Crypto: SM2 signing with Z computed once (SM2SigningContext)")
+struct CryptoSM2SigningContextTests {
+    static let message = Array("HCK1 signed body".utf8)
+
+    @Test("Z of the GB/T 32918.5 Annex A key with the default ID is the published Z_A")
+    func annexAZ() throws {
+        let point = CryptoTestSupport.bytes(hex: "04" + CryptoSM2Tests.AnnexA.x + CryptoSM2Tests.AnnexA.y)
+        #expect(
+            Hex.encode(SM2SigningContext.z(point: point, distinguishingID: .default))
+                == "B2E14C5C79C6DF5B85F4FE7ED8DB7A262B9DA7E07CCB0EA9F4747B8CCDA8A4F3")
+    }
+
+    @Test("a kept signer's signatures verify through OpenSSL's own Z, with its ID only, for any message length")
+    func keptSignerAgainstOpenSSL() throws {
+        let key = try SM2PrivateKey()
+        let alice = try SM2DistinguishingID("ALICE123@YAHOO.COM")
+        // 8190 bytes: the longest ID OpenSSL 3.0 hashes into Z (it refuses id_len >= 8191), so
+        // the longest its verifier can check.
+        let long = try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8190))
+        for id in [SM2DistinguishingID.default, alice, long] {
+            let signer = SM2Signer(privateKey: key, distinguishingID: id)
+            for length in [0, 1, 31, 32, 55, 56, 64, 65, 200, 4096] {
+                let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ length) }
+                let raw = try signer.signature(for: message)
+                let signature = try SM2Signature(rawRepresentation: raw)
+                // EVP_DigestVerify with the ID: OpenSSL computes Z itself.
+                #expect(try key.publicKey.isValidSignature(signature, for: message, distinguishingID: id))
+                #expect(try !key.publicKey.isValidSignature(signature, for: message + [0], distinguishingID: id))
+                let other = id == .default ? alice : .default
+                #expect(try !key.publicKey.isValidSignature(signature, for: message, distinguishingID: other))
+            }
+        }
+    }
+
+    @Test("one kept signer signs from many tasks at once, every signature different and valid")
+    func keptSignerConcurrently() async throws {
+        let key = try SM2PrivateKey()
+        let signer = SM2Signer(privateKey: key)
+        let signatures = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for index in 0..<64 {
+                group.addTask { (index, try signer.signature(for: Self.message + [UInt8(index)])) }
+            }
+            return try await group.reduce(into: [(Int, [UInt8])]()) { $0.append($1) }
+        }
+        #expect(signatures.count == 64)
+        #expect(Set(signatures.map(\.1)).count == 64)
+        for (index, signature) in signatures {
+            #expect(try signer.verifier.isValidSignature(signature, for: Self.message + [UInt8(index)]))
+        }
+    }
+}

@@ -43,8 +43,8 @@ enum QRStageCosts {
             ("PNG (pure-Swift writer)",
              try cpuMicroseconds(count) { _ in _ = try QRImageCodec().render(matrix, as: .png, options: .standard) }))
         steps.append(
-            ("file: temporary file + rename (no sync)",
-             try cpuMicroseconds(count) { index in try store.write(png, to: "stage-\(index).png") }))
+            ("file: created whole, O_TMPFILE + linkat (no sync)",
+             try cpuMicroseconds(count) { index in try store.create(png, as: "stage-\(index).png") }))
         steps.append(
             ("manifest entry (SM3 of the file, JSON)",
              cpuMicroseconds(count) { index in

@@ -1,7 +1,9 @@
-/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|empi|empi-index|empi-twins|empi-suites|passlog|serve [--persons N] [--seconds S] [--only …]]`
+/// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|qr-batch ROWS JOBS [DIR|memory]|sm2-sign N|empi|empi-index|empi-twins|empi-suites|passlog|serve [--persons N] [--seconds S] [--only …]]`
 /// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages).
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
+if filter == "qr-batch" { try await QRBatchRun.run(Array(CommandLine.arguments.dropFirst(2))) }
+if filter == "sm2-sign" { try QRBatchRun.sign(count: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 2000) }
 if filter == "qr-profile" { try QRProfile.run(count: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 300) }
 if filter == nil || filter == "identity" { try await IdentityBenchmarks.run() }
 if filter == nil || filter == "card" { try await CardBenchmarks.run() }

@@ -5,37 +5,18 @@ extension SM2PrivateKey {
     /// Signs `message` with SM2 over SM3: the signature of `SM3(Z ‖ message)`, where Z hashes
     /// `distinguishingID` and this key's public point.
     ///
-    /// The ID is handed to OpenSSL on every call. OpenSSL 3 has no default ID and would otherwise
-    /// sign, without complaint, with an empty one (pcsc-virtual-card.md §6, "No default ID").
-    /// SM2 signing is randomized: two signatures of the same message differ, and both verify.
+    /// The ID is always explicit: OpenSSL 3 has no default ID and would otherwise sign, without
+    /// complaint, with an empty one (pcsc-virtual-card.md §6, "No default ID"). SM2 signing is
+    /// randomized: two signatures of the same message differ, and both verify.
     ///
-    /// Safe to call from several threads at once on the same key.
+    /// Safe to call from several threads at once on the same key. Each call computes Z again: to
+    /// sign many messages, keep an ``SM2Signer``, which computes it once.
     ///
     /// - Throws: ``OpenSSLError`` if OpenSSL fails.
     public func signature(
         for message: [UInt8], distinguishingID: SM2DistinguishingID = .default
     ) throws -> SM2Signature {
-        let context = try openssl_nonNull(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
-        defer { EVP_MD_CTX_free(context) }
-        // The EVP_PKEY_CTX belongs to `context`; set the ID after init and before any data.
-        var keyContext: OpaquePointer?
-        try openssl_check(EVP_DigestSignInit(context, &keyContext, EVP_sm3(), nil, key.pointer), "EVP_DigestSignInit")
-        try openssl_setDistinguishingID(keyContext, distinguishingID)
-
-        var der = [UInt8](repeating: 0, count: 80)  // DER r,s is at most 72 bytes
-        var length = der.count
-        let signed = message.withUnsafeBufferPointer { input in
-            der.withUnsafeMutableBufferPointer { output in
-                EVP_DigestSign(context, output.baseAddress, &length, input.baseAddress, input.count)
-            }
-        }
-        try openssl_check(signed, "EVP_DigestSign")
-        do {
-            return try SM2Signature(derRepresentation: der[..<length])
-        } catch {
-            throw OpenSSLError(
-                function: "EVP_DigestSign", queue: ["produced a signature that is not DER r,s: \(error)"])
-        }
+        try SM2SigningContext(key: self, distinguishingID: distinguishingID).signature(for: message)
     }
 }
 
@@ -74,7 +55,7 @@ extension SM2PublicKey {
 
 /// Sets the SM2 distinguishing ID on the key context of a digest-sign or -verify operation.
 private func openssl_setDistinguishingID(_ keyContext: OpaquePointer?, _ id: SM2DistinguishingID) throws {
-    let keyContext = try openssl_nonNull(keyContext, "EVP_DigestSignInit (no EVP_PKEY_CTX)")
+    let keyContext = try openssl_nonNull(keyContext, "EVP_DigestVerifyInit (no EVP_PKEY_CTX)")
     let result = id.bytes.withUnsafeBytes { bytes in
         EVP_PKEY_CTX_set1_id(keyContext, bytes.baseAddress, Int32(bytes.count))
     }
@@ -88,15 +69,23 @@ private func openssl_setDistinguishingID(_ keyContext: OpaquePointer?, _ id: SM2
 public struct SM2Signer: PayloadSigner {
     public let privateKey: SM2PrivateKey
     public let distinguishingID: SM2DistinguishingID
+    /// Z for the key and ID, and OpenSSL's contexts, kept across calls (`SM2SigningContext`);
+    /// `nil` only if OpenSSL could not set them up, and then each call reports why.
+    private let context: SM2SigningContext?
 
     public init(privateKey: SM2PrivateKey, distinguishingID: SM2DistinguishingID = .default) {
         self.privateKey = privateKey
         self.distinguishingID = distinguishingID
+        context = try? SM2SigningContext(key: privateKey, distinguishingID: distinguishingID)
     }
 
     /// The 64-byte signature r‖s of `payload`. Synchronous; callable without `await` on this type.
     public func signature(for payload: [UInt8]) throws -> [UInt8] {
-        try privateKey.signature(for: payload, distinguishingID: distinguishingID).rawRepresentation
+        guard let context else {
+            // Set-up failed in init: try it again here, which throws OpenSSL's reason.
+            return try privateKey.signature(for: payload, distinguishingID: distinguishingID).rawRepresentation
+        }
+        return try context.signature(for: payload).rawRepresentation
     }
 
     /// A verifier for this signer's signatures.

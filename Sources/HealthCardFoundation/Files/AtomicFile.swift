@@ -142,6 +142,83 @@ public enum AtomicFile {
         if durability == .immediate { syncDirectory(of: path) }
     }
 
+    /// Creates `path` holding `bytes` with exactly `mode`, atomically, and only if nothing is there.
+    ///
+    /// Unlike `write(_:to:replace: false)`, which writes into the new name and can leave a partial
+    /// file behind, the file appears under `path` complete or not at all; and unlike a replacing
+    /// write it never replaces anything: an existing file, symlink or anything else at `path` is
+    /// ``FileAccessError/alreadyExists``, checked by the kernel at the moment of creation. That is
+    /// what `hcard qr batch` needs for its codes (a code printed from an existing file must not be
+    /// replaced by a second valid one), at fewer system calls than a temporary name and a rename.
+    ///
+    /// On Linux the content is written to an unnamed file in the directory (`O_TMPFILE`), which
+    /// `linkat` then names: no temporary name exists, so a crash leaves nothing behind. Where that
+    /// is not available (another system, a file system without `O_TMPFILE`, no `/proc`), a temporary
+    /// file is written and hard-linked to `path` (`link` fails on an existing name), then removed.
+    ///
+    /// - Parameters:
+    ///   - bytes: the content.
+    ///   - path: the file to create.
+    ///   - mode: its permission bits.
+    ///   - durability: sync now (the default), or leave it to a later ``syncDeferredWrites()``.
+    /// - Throws: ``FileAccessError``; ``FileAccessError/alreadyExists`` if `path` exists.
+    public static func create(
+        _ bytes: [UInt8], at path: String, mode: UInt16 = publicMode, durability: Durability = .immediate
+    ) throws(FileAccessError) {
+        #if os(Linux)
+            if try createUnnamed(bytes, at: path, mode: mode, durability: durability) { return }
+        #endif
+        let (temporary, descriptor) = try createTemporary(for: path, mode: mode)
+        defer { unlink(temporary) }
+        do throws(FileAccessError) {
+            try writeAll(bytes, to: descriptor, path: temporary)
+            if durability == .immediate, fsync(descriptor) != 0 {
+                throw FileAccessError(path: temporary, operation: "sync", code: errno)
+            }
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        guard close(descriptor) == 0 else { throw FileAccessError(path: temporary, operation: "close", code: errno) }
+        guard link(temporary, path) == 0 else { throw FileAccessError(path: path, operation: "create", code: errno) }
+        if durability == .immediate { syncDirectory(of: path) }
+    }
+
+    #if os(Linux)
+        /// ``create(_:at:mode:durability:)`` through an unnamed file (`O_TMPFILE`) named by
+        /// `linkat`; `false`, with nothing created, where the file system or `/proc` does not allow it.
+        private static func createUnnamed(
+            _ bytes: [UInt8], at path: String, mode: UInt16, durability: Durability
+        ) throws(FileAccessError) -> Bool {
+            // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, a macro Swift does not import; __O_TMPFILE is
+            // 0o20000000 on x86-64 and AArch64 alike.
+            let unnamed = Int32(0o20000000) | O_DIRECTORY
+            let descriptor = open(directory(of: path), unnamed | O_WRONLY | O_CLOEXEC, mode_t(mode))
+            guard descriptor >= 0 else {
+                let code = errno
+                // The file system cannot (EOPNOTSUPP) or the kernel does not know the flag (EISDIR, EINVAL).
+                if code == EOPNOTSUPP || code == EISDIR || code == EINVAL { return false }
+                throw FileAccessError(path: path, operation: "create", code: code)
+            }
+            defer { close(descriptor) }
+            guard fchmod(descriptor, mode_t(mode)) == 0 else {
+                throw FileAccessError(path: path, operation: "chmod", code: errno)
+            }
+            try writeAll(bytes, to: descriptor, path: path)
+            if durability == .immediate, fsync(descriptor) != 0 {
+                throw FileAccessError(path: path, operation: "sync", code: errno)
+            }
+            guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 else {
+                let code = errno
+                // No /proc: the unnamed file is dropped with its descriptor; the caller falls back.
+                if code == ENOENT, access("/proc/self/fd", F_OK) != 0 { return false }
+                throw FileAccessError(path: path, operation: "create", code: code)
+            }
+            if durability == .immediate { syncDirectory(of: path) }
+            return true
+        }
+    #endif
+
     /// When a write reaches the disk.
     ///
     /// Why a choice: syncing a file and its directory costs two journal commits, milliseconds on an
@@ -264,11 +341,15 @@ public enum AtomicFile {
         }
     }
 
+    /// The directory holding `path` (`.` for a bare name).
+    private static func directory(of path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        return slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    }
+
     /// Syncs the directory holding `path`, so a rename or creation survives a power failure.
     private static func syncDirectory(of path: String) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
