@@ -139,6 +139,29 @@ struct StewardPageTests {
         await LiveServer.stop(nodes)
     }
 
+    @Test("a session ends at its expiry on every node; expired sessions are dropped at the next sign-in", arguments: Backend.all)
+    func sessionExpiry(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (a, b) = nodes
+        _ = try await a.key("steward", [.steward])
+        let keyID = try #require(try await a.server.store.clients().first?.id)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = StewardSession(tokenHash: StewardSession.tokenHash("first"), keyID: keyID, csrf: "c1", expires: now + 60)
+        try await a.server.store.openStewardSession(first, now: now)
+        let seen = try await b.server.store.stewardSession(tokenHash: first.tokenHash, now: now + 59)
+        #expect(seen?.keyID == keyID && seen?.csrf == "c1")
+        #expect(try await b.server.store.stewardSession(tokenHash: first.tokenHash, now: now + 60) == nil)
+        #expect(try await a.server.store.stewardSession(tokenHash: StewardSession.tokenHash("other"), now: now) == nil)
+        let second = StewardSession(tokenHash: StewardSession.tokenHash("second"), keyID: keyID, csrf: "c2", expires: now + 3600)
+        try await b.server.store.openStewardSession(second, now: now + 61)
+        if backend == .postgres, let database = a.server.postgres {
+            let stored = try await database.rows("SELECT token_hash FROM steward_session").map { try $0.decode(String.self) }
+            #expect(stored == [second.tokenHash], "the expired session is gone")
+        }
+        #expect(try await a.server.store.stewardSession(tokenHash: second.tokenHash, now: now + 61)?.csrf == "c2")
+        await LiveServer.stop(nodes)
+    }
+
     @Test("revoking the key ends its sessions at once", arguments: Backend.all)
     func revocationEndsSessions(_ backend: Backend) async throws {
         let live = try await LiveServer.start(backend: backend)
