@@ -23,7 +23,10 @@ public protocol HealthEventStorage: Sendable {
     /// this person. `decide` may be called more than once (a store may retry after a conflict with
     /// another node); it must be a pure function of its input.
     ///
-    /// - Parameter now: the creation and update time of rows written.
+    /// - Parameters:
+    ///   - person: whose record changes.
+    ///   - now: the creation and update time of rows written.
+    ///   - decide: what to write, from the stored person (`nil` if unknown) and their events.
     /// - Throws: what `decide` throws (nothing is written then); storage errors.
     func update<Value: Sendable>(
         _ person: PersonID, now: Date,
