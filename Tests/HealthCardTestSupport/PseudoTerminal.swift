@@ -63,25 +63,25 @@ public final class PseudoTerminal {
     }
 
     /// Every byte the device received within `seconds` (reading until that much time passed).
-    public func received(within seconds: Double) -> [UInt8] {
+    public func received(within seconds: Double) async -> [UInt8] {
         var bytes: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 256)
         while Date() < deadline {
             let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if count > 0 { bytes += buffer[0..<count] } else { usleep(10_000) }
+            if count > 0 { bytes += buffer[0..<count] } else { try? await Task.sleep(for: .milliseconds(10)) }
         }
         return bytes
     }
 
     /// Reads until `count` bytes arrived or `seconds` passed.
-    public func receive(count: Int, within seconds: Double) -> [UInt8] {
+    public func receive(count: Int, within seconds: Double) async -> [UInt8] {
         var bytes: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 256)
         while bytes.count < count && Date() < deadline {
             let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, min($0.count, count - bytes.count)) }
-            if n > 0 { bytes += buffer[0..<n] } else { usleep(10_000) }
+            if n > 0 { bytes += buffer[0..<n] } else { try? await Task.sleep(for: .milliseconds(10)) }
         }
         return bytes
     }
