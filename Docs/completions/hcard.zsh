@@ -2119,7 +2119,7 @@ _hcard_serve_run() {
         '--revoked[A revocation list, added to the cards the accounts refuse.]:revoked:'
         '--skew[Allowed clock difference in seconds for verification. Default\: 30.]:skew:'
         '--log-level[trace, debug, info, notice, warning, error or critical. Default\: info.]:log-level:'
-        '--health-code-db[The GB/T 38963 health-code event store. Default\: beside --db, <db>-health-code.sqlite.]:health-code-db:'
+        '--health-code-db[The GB/T 38963 health-code event store. Default\: beside --db, <db>-health-code.sqlite (with --postgres\: the shared database).]:health-code-db:'
         '--rules[The health-code colour rule set. Default\: hainan-2022-09.]:rules:'
         '--issuer-key[The SM2 private key (PEM) that signs issued health codes. Default\: none (no issuing).]:issuer-key:'
         '--pass-log[The checkpoint pass log. Default\: beside --db, <db>-pass-log.sqlite.]:pass-log:'

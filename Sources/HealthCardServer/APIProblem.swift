@@ -59,7 +59,6 @@ public struct APIProblem: Error, Sendable, Hashable, Codable {
             return APIProblem(status: status, error: error.code.description, message: error.reason)
         case let error as ServerError:
             switch error {
-            case .notOnPostgres: return APIProblem(status: 501, error: "notOnPostgres", message: error.description)
             case .databaseUnavailable: return APIProblem(status: 503, error: "databaseUnavailable", message: error.description)
             default: break
             }

@@ -33,8 +33,11 @@ public final class HealthCardServer: Sendable {
     /// On SQLite: the index file; `nil` with `--postgres`.
     let sqlite: PatientIndex?
     let verification: VerificationContext
-    let stewardSessions = StewardSessions(clock: SystemClock())
-    let sqliteHealthCode: LocalHealthCodeService?
+    /// The steward's browser sessions, kept by ``store`` (per process on SQLite, shared on PostgreSQL).
+    let stewardSessions: StewardSessions
+    /// The GB/T 38963 interfaces over their event store: an SQLite file (`healthCodeDb`), or the
+    /// shared database's tables (``PostgresHealthEventStore``).
+    public let healthCode: LocalHealthCodeService
     /// Checkpoint scans and the pass log: a local SQLite file, or a table every node shares.
     let checkpoints: CheckpointContext
     let logger: Logger
@@ -83,26 +86,18 @@ public final class HealthCardServer: Sendable {
         self.logger = logger
         storage = ServerStorage(db: configuration.db)
         self.store = store
+        stewardSessions = StewardSessions(store: store, clock: SystemClock())
         self.empi = empi
         self.accounts = accounts
         self.sqlite = sqlite
         self.postgres = postgres
         verification = try VerificationContext(configuration: configuration, accounts: accounts)
-        // GB/T 38963 keeps its events in a local SQLite file: one node only, so not with --postgres.
-        sqliteHealthCode = sqlite == nil ? nil : try Self.healthCodeService(configuration: self.configuration, storage: storage)
+        healthCode = try Self.healthCodeService(configuration: self.configuration, storage: storage, postgres: postgres)
         let passLog: any PassLogStore =
             if let postgres { PostgresPassLog(database: postgres) } else {
                 try PassLog(path: self.configuration.passLog ?? storage.passLog)
             }
         checkpoints = try CheckpointContext(passLog: passLog, configuration: self.configuration)
-    }
-
-    /// The health-code service (SQLite only so far); with `--postgres` an error answered 501.
-    public var healthCode: LocalHealthCodeService {
-        get throws {
-            guard let sqliteHealthCode else { throw ServerError.notOnPostgres("GB/T 38963 health-code operations") }
-            return sqliteHealthCode
-        }
     }
 
     /// Every endpoint, public ones first. The router is built from this list only.

@@ -95,7 +95,7 @@ extension HealthCardServer {
             Endpoint(.post, "/v1/health-code/codes", roles: [.issuer], audit: .write) { request, _, _ in
                 let body = try await RequestDecoding.body(IssueCodeBody.self, request)
                 let person = try Self.personID(body.person)
-                guard try self.healthCode.issuer != nil else {
+                guard self.healthCode.issuer != nil else {
                     throw APIProblem(
                         status: 409, error: "noIssuingKey",
                         message: "this server has no issuing key (issuerKey in the configuration)")
@@ -131,10 +131,11 @@ extension HealthCardServer {
         }
     }
 
-    /// The health-code service of `configuration`: its event store (created on first start), the
-    /// rule set, the issuing key if one is configured, and the trust list for verification.
-    static func healthCodeService(configuration: ServerConfiguration, storage: ServerStorage) throws
-        -> LocalHealthCodeService
+    /// The health-code service of `configuration`: the rule set, the issuing key if one is
+    /// configured, and its event store — the SQLite file (created on first start), or with
+    /// `postgres` the shared database's tables.
+    static func healthCodeService(configuration: ServerConfiguration, storage: ServerStorage, postgres: SharedDatabase?)
+        throws -> LocalHealthCodeService
     {
         guard RuleSet.shipped[configuration.rules] != nil else {
             throw ServerError.invalidConfiguration(
@@ -146,8 +147,11 @@ extension HealthCardServer {
                 throw ServerError.invalidConfiguration("issuerKey \(path): \(error)")
             }
         }
-        return try LocalHealthCodeService.open(
-            storeAt: configuration.healthCodeDb ?? storage.healthCode, rules: configuration.rules, issuer: issuer)
+        let store: any HealthEventStorage =
+            if let postgres { PostgresHealthEventStore(database: postgres) } else {
+                try HealthEventStore(path: configuration.healthCodeDb ?? storage.healthCode)
+            }
+        return LocalHealthCodeService(store: store, issuer: issuer, rules: try RuleSet.named(configuration.rules))
     }
 }
 

@@ -20,7 +20,7 @@ extension HealthCardServer {
             },
             Endpoint(.post, "/steward/logout", roles: [.steward], page: true) { request, _, _ in
                 _ = try await self.stewardForm(request)
-                self.stewardSessions.close(request)
+                try await self.stewardSessions.close(request)
                 var response = HTML.redirect("/steward/login")
                 response.setCookie(StewardSessions.cookie(nil))
                 return response
@@ -31,7 +31,7 @@ extension HealthCardServer {
                 for item in items.prefix(StewardPage.reviewsPerPage) { reviews.append(try await self.reviewView(item)) }
                 return HTML.response(
                     StewardPage.reviewQueue(
-                        reviews, open: items.count, csrf: self.stewardSessions.session(request)?.csrf ?? "",
+                        reviews, open: items.count, csrf: try await self.stewardSessions.session(request)?.csrf ?? "",
                         signedInAs: client?.name ?? "-"))
             },
             Endpoint(.post, "/steward/reviews/{id}/link", roles: [.steward], audit: .write, page: true) {
@@ -86,7 +86,7 @@ extension HealthCardServer {
     /// steward session cookie (pages only). `nil` when neither authenticates.
     func authenticate(_ request: Request, _ endpoint: Endpoint) async throws -> Client? {
         if let presented = Self.presentedKey(request) { return try await store.authenticate(presented) }
-        guard endpoint.isPage, let session = stewardSessions.session(request) else { return nil }
+        guard endpoint.isPage, let session = try await stewardSessions.session(request) else { return nil }
         // Re-checked each time: a revoked key or a removed role ends the session.
         return try await store.clients().first { $0.id == session.keyID && $0.revoked == nil }
     }
@@ -104,7 +104,7 @@ extension HealthCardServer {
                 status: .unauthorized)
         }
         try await store.audit(client: client.name, method: "POST", route: "/steward/login", status: 303)
-        let session = stewardSessions.open(for: client)
+        let session = try await stewardSessions.open(for: client)
         var response = HTML.redirect("/steward/reviews")
         response.setCookie(StewardSessions.cookie(session.token))
         return response
@@ -116,7 +116,7 @@ extension HealthCardServer {
     func stewardForm(_ request: Request) async throws -> [String: String] {
         let form = try await Self.form(request)
         guard Self.presentedKey(request) == nil else { return form }
-        guard let session = stewardSessions.session(request),
+        guard let session = try await stewardSessions.session(request),
             let token = form["csrf"], APIKey.constantTimeEqual(Array(token.utf8), Array(session.csrf.utf8))
         else {
             throw APIProblem(status: 403, error: "csrf", message: "the form is stale or not from this site; reload the page")

@@ -17,8 +17,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     /// (``ServerStorage``).
     public var db: String = "hcard-serve.sqlite"
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`: keep the API keys, audit log, replay
-    /// claims, the EMPI and the e-health-card accounts in this PostgreSQL database, shared by every node given the same URL
-    /// (Docs/serve.md). `nil`: SQLite files at ``db``.
+    /// claims, the EMPI, the e-health-card accounts, the pass log and the GB/T 38963 event store in
+    /// this PostgreSQL database, shared by every node given the same URL (Docs/serve.md). `nil`:
+    /// SQLite files at ``db``.
     public var postgres: String?
     /// The trust list verification uses; none trusts no key (every signed code: unknown key).
     public var trust: String?
@@ -29,7 +30,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`.
     public var logLevel: String = "info"
     /// The GB/T 38963 health-code event store (SQLite); `nil`: beside `db`
-    /// (``ServerStorage/healthCode``).
+    /// (``ServerStorage/healthCode``). Not used with ``postgres`` (the shared database keeps it).
     public var healthCodeDb: String?
     /// The colour rule set of the health-code service (a shipped name).
     public var rules: String = "hainan-2022-09"

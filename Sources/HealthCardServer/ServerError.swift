@@ -7,8 +7,6 @@ public enum ServerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidConfiguration(String)
     /// An API key operation was refused (unknown key name, duplicate name).
     case apiKey(String)
-    /// An operation that the PostgreSQL backend does not offer yet (Docs/serve.md): answered 501.
-    case notOnPostgres(String)
     /// PostgreSQL did not answer in time (down, unreachable, or every connection busy): answered 503.
     case databaseUnavailable(String)
 
@@ -16,7 +14,6 @@ public enum ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidConfiguration(let text): "configuration: \(text)"
         case .apiKey(let text): "API key: \(text)"
-        case .notOnPostgres(let text): "\(text): not available with --postgres yet (run on SQLite, --db)"
         case .databaseUnavailable(let text): "database unavailable: \(text)"
         }
     }

@@ -1,10 +1,12 @@
+import Foundation
 import HealthCardFoundation
 import HealthQR
 
-/// The storage seam for the server's own state: API keys, the append-only audit log and the
-/// replay claims of accepted dynamic codes. Two implementations: ``ServerStore`` (an SQLite file
-/// beside the index, one node) and ``PostgresServerStore`` (tables in the PostgreSQL database that
-/// several `hcard serve --postgres` nodes share).
+/// The storage seam for the server's own state: API keys, the append-only audit log, the
+/// replay claims of accepted dynamic codes and the data steward's browser sessions. Two
+/// implementations: ``ServerStore`` (an SQLite file beside the index, one node; replay claims and
+/// sessions in the process's memory) and ``PostgresServerStore`` (tables in the PostgreSQL
+/// database that several `hcard serve --postgres` nodes share).
 ///
 /// The rules are not the stores': key names and roles are checked by ``APIKey/validate(name:roles:)``,
 /// a presented key by ``APIKey/accepts(presented:salt:hash:revoked:)``, an audit outcome by
@@ -32,4 +34,11 @@ public protocol ServerStateStore: Sendable {
     func claim(_ claim: ReplayClaim) async throws -> Bool
     /// Whether the store answers a query: the readiness check.
     func isReady() async -> Bool
+    /// Keeps a steward's session (its token's hash, never the token), dropping expired ones;
+    /// from then on every node of this store knows it.
+    func openStewardSession(_ session: StewardSession, now: Date) async throws
+    /// The session whose token hashes to `tokenHash`, if it has not ended or expired at `now`.
+    func stewardSession(tokenHash: String, now: Date) async throws -> StewardSession?
+    /// Ends the session whose token hashes to `tokenHash`, on every node of this store.
+    func closeStewardSession(tokenHash: String) async throws
 }

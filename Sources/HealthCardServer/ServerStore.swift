@@ -49,6 +49,8 @@ public final class ServerStore: Sendable {
     let clock: any WallClock
     /// The accepted dynamic codes (``claim(_:)``), shared with the node's checkpoint scans.
     let seenNonces: SeenNonceCache
+    /// The steward's browser sessions: in this process's memory (one node; a restart signs out).
+    let stewardSessions = StewardSessionTable()
 
     public init(path: String, clock: any WallClock = SystemClock(), seenNonces: SeenNonceCache = SeenNonceCache()) throws {
         self.path = path
@@ -178,4 +180,11 @@ public final class ServerStore: Sendable {
     }
 }
 
-extension ServerStore: ServerStateStore {}
+extension ServerStore: ServerStateStore {
+    // One node: the sessions are this process's (Docs/serve.md §7).
+    public func openStewardSession(_ session: StewardSession, now: Date) { stewardSessions.open(session, now: now) }
+    public func stewardSession(tokenHash: String, now: Date) -> StewardSession? {
+        stewardSessions.session(tokenHash: tokenHash, now: now)
+    }
+    public func closeStewardSession(tokenHash: String) { stewardSessions.close(tokenHash: tokenHash) }
+}

@@ -412,18 +412,23 @@ public typealias HealthCodeService = HealthDeclarationInterface & TripDeclaratio
 
 // MARK: - Local implementation
 
-/// The seven interfaces over a local ``HealthEventStore``, ``ColourEngine``, ``HealthCodeIssuer``
-/// and ``HealthCodeVerifier``: what a province's platform would run behind its transport.
+/// The seven interfaces over a ``HealthEventStorage`` (the SQLite ``HealthEventStore``, or the
+/// server's PostgreSQL tables), ``ColourEngine``, ``HealthCodeIssuer`` and ``HealthCodeVerifier``:
+/// what a province's platform would run behind its transport.
 ///
 /// Every request is validated completely first and every violation is returned together
-/// (``HealthCodeReturnCode/invalidRequest``); only then is anything written, in one transaction.
-/// Storage failures are thrown, not returned.
+/// (``HealthCodeReturnCode/invalidRequest``); only then is anything written, as one serial update
+/// of the person (``HealthEventStorage/update(_:now:_:)``): what depends on the stored record (the
+/// person exists, the event to correct is not retracted yet) is decided inside it, so the same
+/// rules hold on every backend and between several server nodes. Storage failures are thrown,
+/// not returned.
 ///
 /// [U] Field names, return codes and the checks beyond the schema are this project's (see the top
 /// of this file). Assumptions, each a property: the fever threshold 37.3 ℃ (``feverThreshold``),
 /// the default region and code validity.
 public struct LocalHealthCodeService: HealthCodeService {
-    public let store: HealthEventStore
+    /// Where persons, events and issued codes are kept.
+    public let store: any HealthEventStorage
     /// Signs codes; code generation throws without one.
     public var issuer: HealthCodeIssuer?
     /// Checks codes; verification throws without one.
@@ -444,7 +449,7 @@ public struct LocalHealthCodeService: HealthCodeService {
     public var clock: any WallClock
 
     public init(
-        store: HealthEventStore, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
+        store: any HealthEventStorage, issuer: HealthCodeIssuer? = nil, verifier: HealthCodeVerifier? = nil,
         rules: RuleSet, schema: HealthInformationSchema = .shipped, regions: RegionTable = .shipped,
         defaultRegion: String = "460100", defaultValidity: Duration = HealthCodeIssuer.defaultValidity,
         feverThreshold: Double = 37.3, requiresApplication: Bool = false,
@@ -520,16 +525,13 @@ public struct LocalHealthCodeService: HealthCodeService {
         func flag(_ key: String) -> Bool { if case .bool(true) = health[key] { true } else { false } }
         let event = HealthEvent(
             time, .declaration(symptoms: symptoms, riskAreaStay: flag("riskAreaStay"), overseas: flag("overseas")))
-        let (eventID, events) = try store.write { transaction in
-            try transaction.savePerson(person, basicInfo: basic, now: now)
-            let id = try transaction.append(
-                HealthEventStore.NewEvent(event, actor: request.actor, extra: ["record": .object(health)]),
-                for: person, now: now)
-            return (id, try transaction.events(of: person))
+        let declared = HealthEventStore.NewEvent(event, actor: request.actor, extra: ["record": .object(health)])
+        let updated = try await store.update(person, now: now) { _, _ in
+            HealthRecordChange(basicInfo: basic, events: [declared], value: ())
         }
         return HealthDeclarationResponse(
-            returnCode: .success, violations: [], person: person, eventID: eventID,
-            status: status(of: events, rules: rules, at: time))
+            returnCode: .success, violations: [], person: person, eventID: updated.eventIDs.first,
+            status: status(of: updated.events, rules: rules, at: time))
     }
 
     // MARK: 6.3
@@ -585,18 +587,16 @@ public struct LocalHealthCodeService: HealthCodeService {
             "riskAreaStay": .bool(request.stops.contains(where: \.riskArea)),
             "overseas": .bool(request.stops.contains { $0.country != nil }),
         ]
-        let result: (Int64, [HealthEventStore.StoredEvent])? = try store.write { transaction in
-            guard try transaction.person(request.person) != nil else { return nil }
-            let id = try transaction.append(
-                .init(time: time, kind: "tripDeclaration", payload: payload, actor: request.actor), for: request.person,
-                now: now)
-            return (id, try transaction.events(of: request.person))
+        let trip = HealthEventStore.NewEvent(time: time, kind: "tripDeclaration", payload: payload, actor: request.actor)
+        let updated = try await store.update(request.person, now: now) { person, _ in
+            person == nil ? .nothing(()) : HealthRecordChange(events: [trip], value: ())
         }
-        guard let (eventID, events) = result else {
+        guard let eventID = updated.eventIDs.first else {
             return TripDeclarationResponse(returnCode: .unknownPerson, violations: [])
         }
         return TripDeclarationResponse(
-            returnCode: .success, violations: [], eventID: eventID, status: status(of: events, rules: rules, at: time))
+            returnCode: .success, violations: [], eventID: eventID,
+            status: status(of: updated.events, rules: rules, at: time))
     }
 
     // MARK: 6.4
@@ -610,23 +610,16 @@ public struct LocalHealthCodeService: HealthCodeService {
             return HealthInformationQueryResponse(
                 returnCode: .invalidRequest, violations: violations, basicInfo: [:], events: [], issuedCodes: [])
         }
-        let found = try store.read {
-            transaction -> (
-                HealthEventStore.StoredPerson, [HealthEventStore.StoredEvent],
-                [HealthEventStore.IssuedCodeRecord]
-            )? in
-            guard let person = try transaction.person(request.person) else { return nil }
-            return (person, try transaction.events(of: request.person), try transaction.issuedCodes(of: request.person))
-        }
-        guard let (person, events, codes) = found else {
+        guard let snapshot = try await store.snapshot(of: request.person) else {
             return HealthInformationQueryResponse(
                 returnCode: .unknownPerson, violations: [], basicInfo: [:], events: [], issuedCodes: [])
         }
         let date = request.date ?? ChinaTime.dateTime(at: clock.now()).date
-        let effective = HealthEventStore.effectiveEvents(events)
+        let effective = HealthEventStore.effectiveEvents(snapshot.events)
         return HealthInformationQueryResponse(
-            returnCode: .success, violations: [], basicInfo: person.basicInfo, events: events,
-            status: ColourEngine.status(of: effective, rules: rules, on: date), rules: rules.id, issuedCodes: codes)
+            returnCode: .success, violations: [], basicInfo: snapshot.person.basicInfo, events: snapshot.events,
+            status: ColourEngine.status(of: effective, rules: rules, on: date), rules: rules.id,
+            issuedCodes: snapshot.issuedCodes)
     }
 
     // MARK: 6.5
@@ -657,16 +650,12 @@ public struct LocalHealthCodeService: HealthCodeService {
             "applicationId": .string(id), "applicant": .string(request.applicant), "purpose": .string(request.purpose),
             "expiresAt": .number(expires.timeIntervalSince1970),
         ]
-        let stored = try store.write { transaction -> Bool in
-            guard try transaction.person(request.person) != nil else { return false }
-            try transaction.append(
-                .init(
-                    time: ChinaTime.dateTime(at: now), kind: "codeApplication", payload: payload,
-                    actor: request.applicant),
-                for: request.person, now: now)
-            return true
+        let application = HealthEventStore.NewEvent(
+            time: ChinaTime.dateTime(at: now), kind: "codeApplication", payload: payload, actor: request.applicant)
+        let updated = try await store.update(request.person, now: now) { person, _ in
+            person == nil ? .nothing(()) : HealthRecordChange(events: [application], value: ())
         }
-        guard stored else { return CodeApplicationResponse(returnCode: .unknownPerson, violations: []) }
+        guard !updated.eventIDs.isEmpty else { return CodeApplicationResponse(returnCode: .unknownPerson, violations: []) }
         return CodeApplicationResponse(returnCode: .success, violations: [], applicationID: id, expiresAt: expires)
     }
 
@@ -692,11 +681,9 @@ public struct LocalHealthCodeService: HealthCodeService {
 
         let now = request.now ?? clock.now()
         let time = ChinaTime.dateTime(at: now)
-        guard
-            let events = try store.read({
-                try $0.person(request.person) == nil ? nil : try $0.events(of: request.person)
-            })
-        else { return CodeGenerationResponse(returnCode: .unknownPerson, violations: []) }
+        guard let events = try await store.snapshot(of: request.person)?.events else {
+            return CodeGenerationResponse(returnCode: .unknownPerson, violations: [])
+        }
         if requiresApplication || request.applicationID != nil {
             let granted = events.contains { event in
                 guard event.kind == "codeApplication",
@@ -717,13 +704,11 @@ public struct LocalHealthCodeService: HealthCodeService {
         // The colour is read, then the code signed (signing may be remote), then registered.
         let issued = try await issuer.issue(
             colour: status.colour, region: region, person: request.person, validity: validity, now: now)
-        try store.write { transaction in
-            try transaction.recordIssuedCode(
-                .init(
-                    codeID: issued.code.id, person: request.person, colour: status.colour, region: region,
-                    issuedAt: issued.code.issuedAt, expiresAt: issued.code.expiresAt, keyID: issued.code.keyID,
-                    rules: rules.id))
-        }
+        try await store.recordIssuedCode(
+            .init(
+                codeID: issued.code.id, person: request.person, colour: status.colour, region: region,
+                issuedAt: issued.code.issuedAt, expiresAt: issued.code.expiresAt, keyID: issued.code.keyID,
+                rules: rules.id))
         return CodeGenerationResponse(
             returnCode: .success, violations: [], text: issued.text, code: issued.code, status: status)
     }
@@ -737,12 +722,9 @@ public struct LocalHealthCodeService: HealthCodeService {
         let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
         var issued: HealthEventStore.IssuedCodeRecord?
         var newer: HealthCode.ID?
-        if case .valid(let verified) = verdict {
-            (issued, newer) = try store.read { transaction in
-                guard let record = try transaction.issuedCode(verified.code.id) else { return (nil, nil) }
-                let later = try transaction.issuedCodes(of: record.person).last { $0.issuedAt > record.issuedAt }
-                return (record, later?.codeID)
-            }
+        if case .valid(let verified) = verdict, let record = try await store.issuedCode(verified.code.id) {
+            issued = record
+            newer = try await store.issuedCodes(of: record.person).last { $0.issuedAt > record.issuedAt }?.codeID
         }
         return CodeVerificationResponse(
             returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict, issued: issued,
@@ -789,11 +771,10 @@ public struct LocalHealthCodeService: HealthCodeService {
 
         let now = clock.now()
         let time = request.time ?? ChinaTime.dateTime(at: now)
-        enum Outcome { case unknownPerson, unknownEvent, done([Int64], [HealthEventStore.StoredEvent]) }
-        let outcome = try store.write { transaction -> Outcome in
-            guard try transaction.person(request.person) != nil else { return .unknownPerson }
-            let events = try transaction.events(of: request.person)
-            var ids: [Int64] = []
+        enum Outcome: Sendable { case unknownPerson, unknownEvent, done }
+        let updated = try await store.update(request.person, now: now) { person, events -> HealthRecordChange<Outcome> in
+            guard person != nil else { return .nothing(.unknownPerson) }
+            var change = HealthRecordChange(basicInfo: request.basicInfo, value: Outcome.done)
             if let eventID = request.eventID {
                 let retracted = Set(
                     events.compactMap { event -> Int64? in
@@ -804,40 +785,34 @@ public struct LocalHealthCodeService: HealthCodeService {
                     })
                 guard let target = events.first(where: { $0.id == eventID }), target.kind != "correction",
                     !retracted.contains(eventID)
-                else { return .unknownEvent }
-                ids.append(
-                    try transaction.append(
-                        .init(
-                            time: time, kind: "correction",
-                            payload: ["retracts": .number(Double(eventID)), "reason": .string(request.reason)],
-                            actor: request.actor), for: request.person, now: now))
+                else { return .nothing(.unknownEvent) }
+                change.events.append(
+                    .init(
+                        time: time, kind: "correction",
+                        payload: ["retracts": .number(Double(eventID)), "reason": .string(request.reason)],
+                        actor: request.actor))
                 if let replacement = request.replacement {
-                    ids.append(
-                        try transaction.append(
-                            HealthEventStore.NewEvent(
-                                HealthEvent(target.time, replacement), actor: request.actor,
-                                extra: ["corrects": .number(Double(eventID))]), for: request.person, now: now))
+                    change.events.append(
+                        HealthEventStore.NewEvent(
+                            HealthEvent(target.time, replacement), actor: request.actor,
+                            extra: ["corrects": .number(Double(eventID))]))
                 }
+            } else if let basicInfo = request.basicInfo {
+                change.events.append(
+                    .init(
+                        time: time, kind: "correction",
+                        payload: ["basicInfo": .object(basicInfo), "reason": .string(request.reason)],
+                        actor: request.actor))
             }
-            if let basicInfo = request.basicInfo {
-                try transaction.savePerson(request.person, basicInfo: basicInfo, now: now)
-                if request.eventID == nil {
-                    ids.append(
-                        try transaction.append(
-                            .init(
-                                time: time, kind: "correction",
-                                payload: ["basicInfo": .object(basicInfo), "reason": .string(request.reason)],
-                                actor: request.actor), for: request.person, now: now))
-                }
-            }
-            return .done(ids, try transaction.events(of: request.person))
+            return change
         }
-        switch outcome {
+        switch updated.value {
         case .unknownPerson: return CorrectionResponse(returnCode: .unknownPerson, violations: [], eventIDs: [])
         case .unknownEvent: return CorrectionResponse(returnCode: .unknownEvent, violations: [], eventIDs: [])
-        case .done(let ids, let events):
+        case .done:
             return CorrectionResponse(
-                returnCode: .success, violations: [], eventIDs: ids, status: status(of: events, rules: rules, at: time))
+                returnCode: .success, violations: [], eventIDs: updated.eventIDs,
+                status: status(of: updated.events, rules: rules, at: time))
         }
     }
 
@@ -865,11 +840,10 @@ public struct LocalHealthCodeService: HealthCodeService {
                     + HealthCodeFormat.colourTable.map(\.colour.rawValue).joined(separator: ", "))
         }
         let now = clock.now()
-        let (id, events) = try store.write { transaction in
-            try transaction.savePerson(person, basicInfo: nil, now: now)
-            let id = try transaction.append(.init(event, actor: actor), for: person, now: now)
-            return (id, try transaction.events(of: person))
+        let recorded = HealthEventStore.NewEvent(event, actor: actor)
+        let updated = try await store.update(person, now: now) { _, _ in
+            HealthRecordChange(createsPerson: true, events: [recorded], value: ())
         }
-        return (id, status(of: events, rules: rules, at: event.time))
+        return (updated.eventIDs[0], status(of: updated.events, rules: rules, at: event.time))
     }
 }

@@ -180,6 +180,12 @@ public final class HealthEventStore: Sendable {
         public let persons: Int
         public let events: Int
         public let issuedCodes: Int
+
+        public init(persons: Int, events: Int, issuedCodes: Int) {
+            self.persons = persons
+            self.events = events
+            self.issuedCodes = issuedCodes
+        }
     }
 
     // MARK: Transactions
@@ -194,10 +200,7 @@ public final class HealthEventStore: Sendable {
         public func person(_ id: PersonID) throws -> StoredPerson? {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
-            return StoredPerson(
-                id: id, basicInfo: HealthEventStore.object(row["basicInfo"]),
-                created: HealthEventStore.instant(row["created"]),
-                updated: HealthEventStore.instant(row["updated"]))
+            return StoredPerson(id: id, basicInfo: row["basicInfo"] as String, created: row["created"], updated: row["updated"])
         }
 
         /// Creates the person, or replaces their basic information when `basicInfo` is given.
@@ -399,7 +402,9 @@ public final class HealthEventStore: Sendable {
 
     // MARK: Row helpers
 
-    static func json(_ object: [String: JSONValue]) -> String {
+    /// An object as the stores keep it: JSON text with sorted keys (both backends, so a row reads
+    /// the same wherever it was written).
+    public static func json(_ object: [String: JSONValue]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Force-try: encoding a JSONValue tree cannot fail except for non-finite numbers, which
@@ -418,25 +423,65 @@ public final class HealthEventStore: Sendable {
     }
 
     static func storedEvent(_ row: Row) throws -> StoredEvent {
-        let personText: String = row["personId"]
-        let timeText: String = row["time"]
-        guard let time = CalendarDateTime(iso: timeText) else {
-            throw HealthCardError.malformed("event \(row["id"] as Int64): stored time '\(timeText)' is not a date-time")
-        }
-        return StoredEvent(
-            id: row["id"], person: try PersonID(personText), time: time, kind: row["kind"],
-            payload: object(row["payload"]), actor: row["actor"], created: instant(row["created"]))
+        try StoredEvent(
+            id: row["id"] as Int64, person: row["personId"] as String, time: row["time"] as String,
+            kind: row["kind"] as String, payload: row["payload"] as String, actor: row["actor"] as String,
+            created: row["created"] as String)
     }
 
     static func issuedCode(_ row: Row) -> IssuedCodeRecord? {
-        guard let codeID = try? HealthCode.ID(hex: row["codeId"]),
-            let person = try? PersonID(row["personId"] as String),
-            let keyID = try? KeyID(hex: row["keyId"])
+        IssuedCodeRecord(
+            codeID: row["codeId"] as String, person: row["personId"] as String, colour: row["colour"] as String,
+            region: row["region"] as String, issuedAt: row["issuedAt"] as Int64, expiresAt: row["expiresAt"] as Int64,
+            keyID: row["keyId"] as String, rules: row["rules"] as String)
+    }
+}
+
+// MARK: - Stored columns
+
+// How a row's columns become a record, for every backend of ``HealthEventStorage`` (this file's
+// SQLite tables and the server's PostgreSQL ones store the same columns as the same text).
+
+extension HealthEventStore.StoredPerson {
+    /// A person from the stored columns: basic information as JSON text (``HealthEventStore/json(_:)``),
+    /// ISO 8601 creation and update stamps.
+    public init(id: PersonID, basicInfo: String, created: String, updated: String) {
+        self.init(
+            id: id, basicInfo: HealthEventStore.object(basicInfo), created: HealthEventStore.instant(created),
+            updated: HealthEventStore.instant(updated))
+    }
+}
+
+extension HealthEventStore.StoredEvent {
+    /// An event from the stored columns: the person's ``PersonID`` text, the time as
+    /// `YYYY-MM-DDThh:mm:ss` China time, the payload as JSON text, the ISO 8601 creation stamp.
+    ///
+    /// - Throws: `HealthCardError` naming the event for a time or person that does not parse.
+    public init(id: Int64, person: String, time: String, kind: String, payload: String, actor: String, created: String)
+        throws
+    {
+        guard let parsed = CalendarDateTime(iso: time) else {
+            throw HealthCardError.malformed("event \(id): stored time '\(time)' is not a date-time")
+        }
+        self.init(
+            id: id, person: try PersonID(person), time: parsed, kind: kind, payload: HealthEventStore.object(payload),
+            actor: actor, created: HealthEventStore.instant(created))
+    }
+}
+
+extension HealthEventStore.IssuedCodeRecord {
+    /// A register row from the stored columns (ids as hex, times as Unix seconds); `nil` for a row
+    /// whose ids do not parse (never written by a store).
+    public init?(
+        codeID: String, person: String, colour: String, region: String, issuedAt: Int64, expiresAt: Int64,
+        keyID: String, rules: String
+    ) {
+        guard let code = try? HealthCode.ID(hex: codeID), let holder = try? PersonID(person),
+            let key = try? KeyID(hex: keyID)
         else { return nil }
-        return IssuedCodeRecord(
-            codeID: codeID, person: person, colour: HealthColour(rawValue: row["colour"]), region: row["region"],
-            issuedAt: Date(timeIntervalSince1970: TimeInterval(row["issuedAt"] as Int64)),
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(row["expiresAt"] as Int64)), keyID: keyID,
-            rules: row["rules"])
+        self.init(
+            codeID: code, person: holder, colour: HealthColour(rawValue: colour), region: region,
+            issuedAt: Date(timeIntervalSince1970: TimeInterval(issuedAt)),
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)), keyID: key, rules: rules)
     }
 }

@@ -118,7 +118,7 @@ enum RegistrationQueryCommands {
         }
     }
 
-    struct Employees: ParsableCommand {
+    struct Employees: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "employees",
             abstract: "An employer's employees who registered their return, with their colour.",
@@ -140,13 +140,13 @@ enum RegistrationQueryCommands {
         @Flag(help: "Show ID numbers in full.")
         var fullId = false
 
-        func run() throws {
+        func run() async throws {
             let eventStore = try events.map { try HealthEventStore(path: $0, mode: .readOnly) }
             let desk = RegistrationDesk(
                 store: try RegistrationStore(path: store, mode: .readOnly),
                 prefiller: ScanPrefiller(trustList: try TrustList(entries: [])),
                 service: try eventStore.map { LocalHealthCodeService(store: $0, rules: try RegisterCommand.ruleSet(rules)) })
-            for employee in try desk.employeeStatus(site: site) {
+            for employee in try await desk.employeeStatus(site: site) {
                 let holder = fullId ? employee.holder : ((try? PassHolder(employee.holder))?.masked ?? employee.holder)
                 print(
                     [holder, employee.name ?? "-", ISO8601Instant.format(employee.registeredAt),

@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         var skew: Int?
         @Option(help: "trace, debug, info, notice, warning, error or critical. Default: info.")
         var logLevel: String?
-        @Option(help: "The GB/T 38963 health-code event store. Default: beside --db, <db>-health-code.sqlite.")
+        @Option(help: "The GB/T 38963 health-code event store. Default: beside --db, <db>-health-code.sqlite (with --postgres: the shared database).")
         var healthCodeDb: String?
         @Option(help: "The health-code colour rule set. Default: hainan-2022-09.")
         var rules: String?

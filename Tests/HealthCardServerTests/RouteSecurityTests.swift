@@ -40,7 +40,6 @@ struct RouteSecurityTests {
         let unknown = APIKey.generate()
         let protected = live.server.endpoints.filter { !$0.isPublic }
         #expect(protected.count >= 14)
-        var notOnPostgres: Set<String> = []
         for endpoint in protected {
             let method = endpoint.method.rawValue
             let parameters = ["id": "1"]
@@ -60,21 +59,14 @@ struct RouteSecurityTests {
                 let reply = try await live.call(
                     method, endpoint.path, parameters: parameters, query: ["wait": "0"], key: keys[role], body: body)
                 #expect(![401, 403].contains(reply.status), "\(method) \(endpoint.path) as \(role) was refused")
-                if backend == .postgres, reply.status == 501 {
-                    // Documented for this operation (the contract check of `call`); a JSON answer names it.
-                    if reply.json != .null { #expect(reply.json["error"] == .string("notOnPostgres")) }
-                    notOnPostgres.insert("\(method) \(endpoint.path)")
-                    continue
-                }
                 #expect(reply.status < 500, "\(method) \(endpoint.path) as \(role): \(reply.status)")
             }
         }
-        // What PostgreSQL does not serve yet answers 501, and exactly where the document says so.
-        let documented = Set(
-            live.server.endpoints.filter {
-                LiveServer.contract.operation($0.method.rawValue, $0.path)?["responses"]?["501"] != nil
-            }.map { "\($0.method.rawValue) \($0.path)" })
-        #expect(notOnPostgres.isSubset(of: documented), "\(notOnPostgres.subtracting(documented))")
+        // Every backend serves every operation: the document lists no 501 anywhere.
+        let notImplemented = live.server.endpoints.filter {
+            LiveServer.contract.operation($0.method.rawValue, $0.path)?["responses"]?["501"] != nil
+        }
+        #expect(notImplemented.map(\.path) == [])
         // A malformed Authorization header is refused like no key.
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(live.port)/v1/audit")!)
         request.setValue("Bearer hcs_zz", forHTTPHeaderField: "Authorization")

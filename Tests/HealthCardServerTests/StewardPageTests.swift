@@ -2,6 +2,7 @@ import EMPI
 import EMPIIndex
 import Foundation
 import HealthCardFoundation
+import PostgresNIO
 import Testing
 @testable import HealthCardServer
 
@@ -39,14 +40,17 @@ struct StewardPageTests {
         return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Set-Cookie"))
     }
 
-    /// Signs in with `key`; returns the session token and the page's CSRF token.
-    static func signIn(_ live: LiveServer, _ key: APIKey) async throws -> (token: String, csrf: String) {
+    /// Signs in with `key` on `live`; returns the session token and the CSRF token of the queue
+    /// page, read from `reader` (another node) when given.
+    static func signIn(_ live: LiveServer, _ key: APIKey, readingOn reader: LiveServer? = nil) async throws
+        -> (token: String, csrf: String)
+    {
         let login = try await send(live, "POST", "/steward/login", form: ["key": key.description])
         #expect(login.status == 303)
         let setCookie = try #require(login.setCookie)
         #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/steward"))
         let token = String(setCookie.split(separator: ";")[0].split(separator: "=")[1])
-        let queue = try await send(live, "GET", "/steward/reviews", cookie: token)
+        let queue = try await send(reader ?? live, "GET", "/steward/reviews", cookie: token)
         #expect(queue.status == 200)
         let csrf = try #require(queue.body.firstMatch(of: /name="csrf" value="([0-9a-f]{64})"/)?.1)
         return (token, String(csrf))
@@ -98,6 +102,64 @@ struct StewardPageTests {
         #expect(out.status == 303)
         #expect(try await Self.send(live, "GET", "/steward/reviews", cookie: session.token).status == 401)
         await live.stop()
+    }
+
+    @Test(
+        "a session opened on one node works on the other, its CSRF token too; signing out on one ends it on both; only the token's hash is stored",
+        arguments: Backend.all)
+    func sessionsAcrossNodes(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (a, b) = nodes
+        let steward = try await a.key("steward", [.steward])
+        // Signed in on A, the queue (and its CSRF token) read on B: no sticky sessions needed.
+        let session = try await Self.signIn(a, steward, readingOn: b)
+        #expect(try await Self.send(b, "GET", "/steward/search", cookie: session.token).status == 200)
+        // B's form check knows A's session: with its CSRF token the request reaches the index (no review 1: 404).
+        let path = "/steward/reviews/1/separate"
+        let template = "/steward/reviews/{id}/separate"
+        #expect(try await Self.send(b, "POST", template, path: path, form: ["csrf": session.csrf], cookie: session.token).status == 404)
+        #expect(try await Self.send(b, "POST", template, path: path, form: [:], cookie: session.token).status == 403)
+        if backend == .postgres, let database = a.server.postgres {
+            let stored = try await database.rows("SELECT token_hash FROM steward_session").map { try $0.decode(String.self) }
+            #expect(stored == [StewardSession.tokenHash(session.token)], "the hash, never the token")
+        }
+        // A second session of the same key, and sign-out of the first on B: the first ends on both, the second lives.
+        let second = try await Self.signIn(b, steward, readingOn: a)
+        let out = try await Self.send(b, "POST", "/steward/logout", form: ["csrf": session.csrf], cookie: session.token)
+        #expect(out.status == 303)
+        for node in [a, b] {
+            #expect(try await Self.send(node, "GET", "/steward/reviews", cookie: session.token).status == 401)
+            #expect(try await Self.send(node, "GET", "/steward/reviews", cookie: second.token).status == 200)
+        }
+        // Revoking the key (through either node's store) ends the other session on both.
+        try await b.server.store.revokeKey(name: "steward")
+        for node in [a, b] {
+            #expect(try await Self.send(node, "GET", "/steward/reviews", cookie: second.token).status == 401)
+        }
+        await LiveServer.stop(nodes)
+    }
+
+    @Test("a session ends at its expiry on every node; expired sessions are dropped at the next sign-in", arguments: Backend.all)
+    func sessionExpiry(_ backend: Backend) async throws {
+        let nodes = try await LiveServer.twoNodes(backend)
+        let (a, b) = nodes
+        _ = try await a.key("steward", [.steward])
+        let keyID = try #require(try await a.server.store.clients().first?.id)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = StewardSession(tokenHash: StewardSession.tokenHash("first"), keyID: keyID, csrf: "c1", expires: now + 60)
+        try await a.server.store.openStewardSession(first, now: now)
+        let seen = try await b.server.store.stewardSession(tokenHash: first.tokenHash, now: now + 59)
+        #expect(seen?.keyID == keyID && seen?.csrf == "c1")
+        #expect(try await b.server.store.stewardSession(tokenHash: first.tokenHash, now: now + 60) == nil)
+        #expect(try await a.server.store.stewardSession(tokenHash: StewardSession.tokenHash("other"), now: now) == nil)
+        let second = StewardSession(tokenHash: StewardSession.tokenHash("second"), keyID: keyID, csrf: "c2", expires: now + 3600)
+        try await b.server.store.openStewardSession(second, now: now + 61)
+        if backend == .postgres, let database = a.server.postgres {
+            let stored = try await database.rows("SELECT token_hash FROM steward_session").map { try $0.decode(String.self) }
+            #expect(stored == [second.tokenHash], "the expired session is gone")
+        }
+        #expect(try await a.server.store.stewardSession(tokenHash: second.tokenHash, now: now + 61)?.csrf == "c2")
+        await LiveServer.stop(nodes)
     }
 
     @Test("revoking the key ends its sessions at once", arguments: Backend.all)
@@ -228,7 +290,8 @@ struct StewardReviewButtonTests {
         let (live, pages) = nodes
         let steward = try await live.key("steward", [.steward])
         let (review, candidate, record) = try await Self.reviewPair(live, suffix: "1")
-        let session = try await StewardPageTests.signIn(pages, steward)
+        // Signed in on the node that was fed; the pages and the button used on the other.
+        let session = try await StewardPageTests.signIn(live, steward, readingOn: pages)
         let queue = try await StewardPageTests.send(pages, "GET", "/steward/reviews", cookie: session.token)
         #expect(queue.status == 200)
         #expect(queue.body.contains("id=\"review-\(review)\"") && queue.body.contains("HOSP-A:A-1") && queue.body.contains("HOSP-B:B-1"))

@@ -38,7 +38,7 @@ struct HealthCodeStoreServiceTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         #expect(FileManager.default.fileExists(atPath: fixture.path))
-        #expect(try fixture.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
+        #expect(try await fixture.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
         let response = try await fixture.service.declareHealth(
             .init(record: Self.validRecord, time: Self.dateTime("2026-03-01T09:00:00")))
         #expect(response.returnCode == .success)
@@ -65,7 +65,7 @@ struct HealthCodeStoreServiceTests {
         defer { fixture.remove() }
         // One valid person first, so "nothing stored" is checked against a non-empty store too.
         _ = try await fixture.service.declareHealth(.init(record: Self.validRecord))
-        let before = try fixture.service.store.counts()
+        let before = try await fixture.service.store.counts()
 
         var record = Self.validRecord
         record["documentNumber"] = .string("110105194912310021")
@@ -81,14 +81,14 @@ struct HealthCodeStoreServiceTests {
         #expect(byElement["temperature"]?.message.contains("above 43") == true)
         #expect(byElement["householdRegion"]?.message.contains("unknown region '999999'") == true)
         #expect(response.person == nil && response.eventID == nil)
-        #expect(try fixture.service.store.counts() == before)
-        #expect(try fixture.service.store.person(try PersonID("03:X")) == nil)
+        #expect(try await fixture.service.store.counts() == before)
+        #expect(try await fixture.service.store.person(try PersonID("03:X")) == nil)
 
         // An empty store stays empty too.
         let empty = try Fixture()
         defer { empty.remove() }
         _ = try await empty.service.declareHealth(.init(record: record))
-        #expect(try empty.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
+        #expect(try await empty.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
     }
 
     @Test(
@@ -149,10 +149,10 @@ struct HealthCodeStoreServiceTests {
         let afterGreen = try await service.verifyCode(.init(text: redText, now: Self.instant("2026-03-20T09:05:00")))
         #expect(afterGreen.verdict.reasonCode == "expired")
 
-        let register = try service.store.issuedCodes(of: person)
+        let register = try await service.store.issuedCodes(of: person)
         #expect(register.map(\.colour) == [.red, .yellow, .green])
         #expect(register.allSatisfy { $0.rules == "hainan-2022-09" && $0.region == "460100" })
-        #expect(try service.store.counts() == .init(persons: 1, events: 3, issuedCodes: 3))
+        #expect(try await service.store.counts() == .init(persons: 1, events: 3, issuedCodes: 3))
     }
 
     @Test("query: colour, reasons and their ends under another rule set; unknown person and rule set")
@@ -193,7 +193,7 @@ struct HealthCodeStoreServiceTests {
         #expect(unknown.returnCode == .unknownPerson)
         _ = try await fixture.service.declareHealth(
             .init(record: Self.validRecord, time: Self.dateTime("2026-03-01T09:00:00")))
-        let before = try fixture.service.store.counts()
+        let before = try await fixture.service.store.counts()
         let bad = try await fixture.service.declareTrip(
             .init(
                 person: person,
@@ -206,7 +206,7 @@ struct HealthCodeStoreServiceTests {
                 ], time: time))
         #expect(bad.returnCode == .invalidRequest)
         #expect(bad.violations.map(\.element) == ["stops[0].region", "stops[1].country", "stops[2].departure"])
-        #expect(try fixture.service.store.counts() == before)
+        #expect(try await fixture.service.store.counts() == before)
         let good = try await fixture.service.declareTrip(
             .init(
                 person: person,
@@ -240,7 +240,7 @@ struct HealthCodeStoreServiceTests {
                 actor: "county-hq", time: Self.dateTime("2026-03-02T11:00:00")))
         #expect(corrected.returnCode == .success)
         #expect(corrected.eventIDs.count == 2)
-        let events = try fixture.service.store.events(of: person)
+        let events = try await fixture.service.store.events(of: person)
         #expect(events.map(\.kind) == ["declaration", "caseOpened", "caseOpened", "correction"])
         let effective = HealthEventStore.effectiveEvents(events)
         #expect(
@@ -262,7 +262,7 @@ struct HealthCodeStoreServiceTests {
         let fixed = try await fixture.service.correct(
             .init(person: person, basicInfo: basic, reason: "typo", actor: "self"))
         #expect(fixed.returnCode == .success)
-        #expect(try fixture.service.store.person(person)?.basicInfo["name"] == .string("张叁"))
+        #expect(try await fixture.service.store.person(person)?.basicInfo["name"] == .string("张叁"))
     }
 
     @Test("code application (调用申请) grants a time-limited id that code generation checks")
@@ -292,7 +292,7 @@ struct HealthCodeStoreServiceTests {
             .init(person: person, region: "999999", now: now.addingTimeInterval(60), applicationID: id))
         #expect(region.violations.map(\.element) == ["region"])
         // The application is on record but does not bear on the colour.
-        #expect(try service.store.events(of: person).map(\.kind) == ["declaration", "codeApplication"])
+        #expect(try await service.store.events(of: person).map(\.kind) == ["declaration", "codeApplication"])
         #expect(code.status?.colour == .green)
     }
 

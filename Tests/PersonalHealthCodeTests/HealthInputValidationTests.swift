@@ -23,7 +23,7 @@ struct HealthInputValidationTests {
             #expect(error.reason.contains("'purple'"), "\(error.reason)")
             #expect(error.reason.contains("valid: green, yellow, red, grey"), "\(error.reason)")
         }
-        #expect(try fixture.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
+        #expect(try await fixture.service.store.counts() == .init(persons: 0, events: 0, issuedCodes: 0))
         // A colour of the table is recorded, and a code can then be issued.
         let yellow = HealthEvent(
             HealthCodeStoreServiceTests.dateTime("2026-03-02T10:00:00"),

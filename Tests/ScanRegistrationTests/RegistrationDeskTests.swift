@@ -178,7 +178,7 @@ struct RegistrationDeskTests {
         #expect(refused.first?.message.contains("this code is yellow") == true)
         #expect(Self.violations(try await returning(.idNumber(RegistrationFixture.adult))).map(\.rule) == ["admitColours"])
         _ = try #require(Self.stored(try await returning(.init(scanned: greenCode))))
-        let employees = try f.desk().employeeStatus(site: "EM1", now: Self.now)
+        let employees = try await f.desk().employeeStatus(site: "EM1", now: Self.now)
         #expect(employees.map(\.name) == ["员工甲"])
         #expect(employees.first?.currentColour == .green)
         #expect(employees.first?.registeredColour == "green")

@@ -251,6 +251,42 @@ enum PostgresSchema {
             "CREATE INDEX empi_link_changed ON empi_link (changed)",
             "CREATE INDEX empi_record_version ON empi_record (version)",
         ],
+        // 10: the GB/T 38963 health-code event store (PostgresHealthEventStore): the SQLite
+        // HealthEventStore's tables with a `health_` prefix; events and the register of issued
+        // codes are append-only.
+        [
+            """
+            CREATE TABLE health_person (
+                id TEXT PRIMARY KEY, basic_info TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE health_event (
+                id BIGSERIAL PRIMARY KEY, person TEXT NOT NULL REFERENCES health_person (id), time TEXT NOT NULL,
+                kind TEXT NOT NULL, payload TEXT NOT NULL, actor TEXT NOT NULL, created TEXT NOT NULL)
+            """,
+            "CREATE INDEX health_event_person_time ON health_event (person, time COLLATE \"C\", id)",
+            "CREATE TRIGGER health_event_no_change BEFORE UPDATE OR DELETE ON health_event FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER health_event_no_truncate BEFORE TRUNCATE ON health_event FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+            """
+            CREATE TABLE health_issued_code (
+                code_id TEXT PRIMARY KEY, person TEXT NOT NULL REFERENCES health_person (id), colour TEXT NOT NULL,
+                region TEXT NOT NULL, issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, key_id TEXT NOT NULL,
+                rules TEXT NOT NULL)
+            """,
+            "CREATE INDEX health_issued_code_person ON health_issued_code (person, issued_at)",
+            "CREATE TRIGGER health_issued_code_no_change BEFORE UPDATE OR DELETE ON health_issued_code FOR EACH ROW EXECUTE FUNCTION hcard_append_only()",
+            "CREATE TRIGGER health_issued_code_no_truncate BEFORE TRUNCATE ON health_issued_code FOR EACH STATEMENT EXECUTE FUNCTION hcard_append_only()",
+        ],
+        // 11: the data steward's browser sessions (PostgresServerStore), shared by every node: the
+        // hash of the session token, never the token; the end in Unix milliseconds.
+        [
+            """
+            CREATE TABLE steward_session (
+                token_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL REFERENCES api_key (id), csrf TEXT NOT NULL,
+                expires BIGINT NOT NULL)
+            """,
+            "CREATE INDEX steward_session_expires ON steward_session (expires)",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.

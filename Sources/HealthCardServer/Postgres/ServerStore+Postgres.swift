@@ -131,4 +131,36 @@ public final class PostgresServerStore: ServerStateStore {
     public func isReady() async -> Bool {
         (try? await database.checkReachable(within: .seconds(3))) != nil
     }
+
+    // MARK: Steward sessions (migration 11): one table for every node, so no sticky sessions.
+
+    public func openStewardSession(_ session: StewardSession, now: Date) async throws {
+        _ = try await database.rows("DELETE FROM steward_session WHERE expires <= \(Self.milliseconds(now))")
+        _ = try await database.rows(
+            """
+            INSERT INTO steward_session (token_hash, key_id, csrf, expires)
+            VALUES (\(session.tokenHash), \(session.keyID), \(session.csrf), \(Self.milliseconds(session.expires)))
+            """)
+    }
+
+    public func stewardSession(tokenHash: String, now: Date) async throws -> StewardSession? {
+        try await database.rows(
+            """
+            SELECT key_id, csrf, expires FROM steward_session
+            WHERE token_hash = \(tokenHash) AND expires > \(Self.milliseconds(now))
+            """
+        ).first.map { row in
+            let (keyID, csrf, expires) = try row.decode((String, String, Int64).self)
+            return StewardSession(
+                tokenHash: tokenHash, keyID: keyID, csrf: csrf,
+                expires: Date(timeIntervalSince1970: Double(expires) / 1000))
+        }
+    }
+
+    public func closeStewardSession(tokenHash: String) async throws {
+        _ = try await database.rows("DELETE FROM steward_session WHERE token_hash = \(tokenHash)")
+    }
+
+    /// A session's end as stored: Unix milliseconds.
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import HealthCardFoundation
 import Hummingbird
-import Synchronization
 
 /// Browser sessions of the data steward's pages: an API key holding the `steward` role is
 /// exchanged once (`POST /steward/login`) for a random session token in a cookie, and every form
@@ -17,54 +16,47 @@ import Synchronization
 ///   taking its steward role away, ends its sessions at once; sessions also expire after
 ///   ``lifetime``.
 ///
-/// Sessions live in this process's memory: a restart signs everyone out, and several server
-/// processes need sticky sessions at the load balancer (Docs/serve.md §7).
+/// Where sessions are kept is the server state store's (``ServerStateStore``): on SQLite this
+/// process's memory (a restart signs everyone out; one node), on PostgreSQL the shared
+/// database's `steward_session` table, so a session opened on one node works on every other and a
+/// sign-out on one ends it on all (no sticky sessions at the load balancer; Docs/serve.md §7).
+/// Either way only the token's hash is kept (``StewardSession/tokenHash(_:)``).
 final class StewardSessions: Sendable {
-    struct Session: Sendable {
-        var keyID: String
-        var csrf: String
-        var expires: Date
-    }
-
     static let cookieName = "hcard_steward"
     /// Eight hours: a working day.
     static let lifetime: TimeInterval = 8 * 3600
 
-    private let sessions = Mutex<[String: Session]>([:])
+    let store: any ServerStateStore
     let clock: any WallClock
 
-    init(clock: any WallClock) { self.clock = clock }
+    init(store: any ServerStateStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
 
-    /// Opens a session for `client` and returns its token.
-    func open(for client: Client) -> (token: String, csrf: String) {
+    /// Opens a session for `client` and returns its token (for the cookie) and CSRF token.
+    func open(for client: Client) async throws -> (token: String, csrf: String) {
         let token = Self.random()
         let csrf = Self.random()
         let now = clock.now()
-        sessions.withLock { sessions in
-            sessions = sessions.filter { $0.value.expires > now }
-            sessions[token] = Session(keyID: client.id, csrf: csrf, expires: now.addingTimeInterval(Self.lifetime))
-        }
+        try await store.openStewardSession(
+            StewardSession(
+                tokenHash: StewardSession.tokenHash(token), keyID: client.id, csrf: csrf,
+                expires: now.addingTimeInterval(Self.lifetime)),
+            now: now)
         return (token, csrf)
     }
 
     /// The live session of the request's cookie, if any.
-    func session(_ request: Request) -> Session? {
-        guard let token = request.cookies[Self.cookieName]?.value else { return nil }
-        let now = clock.now()
-        return sessions.withLock { sessions in
-            guard let session = sessions[token] else { return nil }
-            guard session.expires > now else {
-                sessions[token] = nil
-                return nil
-            }
-            return session
-        }
+    func session(_ request: Request) async throws -> StewardSession? {
+        guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty else { return nil }
+        return try await store.stewardSession(tokenHash: StewardSession.tokenHash(token), now: clock.now())
     }
 
     /// Ends the request's session.
-    func close(_ request: Request) {
-        guard let token = request.cookies[Self.cookieName]?.value else { return }
-        _ = sessions.withLock { $0.removeValue(forKey: token) }
+    func close(_ request: Request) async throws {
+        guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty else { return }
+        try await store.closeStewardSession(tokenHash: StewardSession.tokenHash(token))
     }
 
     /// The session cookie: HttpOnly, SameSite=Strict, path /steward; `nil` token clears it.
