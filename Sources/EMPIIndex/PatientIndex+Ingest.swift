@@ -24,8 +24,9 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// What keeps it fast (measured in Docs/empi.md, "Persistent ingest"): one transaction and one
 /// commit for the whole batch (nothing is acknowledged before the commit, so nothing acknowledged
 /// can be lost); records already stored are found in the in-memory state rather than by a query
-/// each; every statement is a cached prepared one; the stored JSON is written by `IndexJSON`, and
-/// explanations in their compact form (`StoredExplanation`); the deduplicator runs on the other
+/// each; every statement is a cached prepared one, and cross-index entries, links and events go 64
+/// rows to a statement (`BatchedInsert`); the stored JSON is written by `IndexJSON`, and
+/// explanations in their compact form (`StoredExplanation`, layout `x2`); the deduplicator runs on the other
 /// threads while this one writes the new records' rows, and its blocking index and term
 /// frequencies become the matcher's rather than being built again; golden records are derived
 /// from the records in memory rather than decoded back from the file, and a new person is inserted
@@ -66,13 +67,14 @@ extension PatientIndex {
             var all = state.raw
             var rowIDs = state.rowIDs
             var positionOfRow = state.positionOfRow
+            positionOfRow.reserveCapacity(state.positionOfRow.count + records.count)  // grown once, not by doubling
             var versions = state.versions
             var fresh: [Int] = []  // positions in `all` of new records
-            var entriesOf: [Int: [IdentifierEntry]] = [:]  // their cross-index entries
-            var inputKeys = Set<String>()
+            var entriesOf: [Int: [IdentifierEntry]] = Dictionary(minimumCapacity: records.count)  // their cross-index entries
+            var inputKeys = Set<String>(minimumCapacity: records.count)
             let stamp = Self.stamp(now)
             var touched = Set<Int64>()
-            var firstLine: [RecordReference: Int?] = [:]
+            var firstLine: [RecordReference: Int?] = Dictionary(minimumCapacity: records.count)
             var added: [PersonRecord] = []  // new records, in input order
             var storedRow: [RecordReference: Int64] = Dictionary(minimumCapacity: all.count)
             for (position, record) in all.enumerated() {
@@ -151,18 +153,22 @@ extension PatientIndex {
                 deduplicated.withLock { $0 = result }
             }
             defer { running.wait() }  // also when a write fails: nothing of the batch outlives the call
-            // New records' rows in input order, each with its JSON and cross-index entries.
+            // New records' rows in input order, each with its JSON and cross-index entries (those
+            // 64 rows to a statement: nothing reads the cross-index before the flush).
+            var identifierRows = BatchedInsert(
+                db, "INSERT OR IGNORE INTO identifier (domain, value, record)", row: "(?, ?, ?)", columns: 3)
             for (number, record) in added.enumerated() {
                 let entries = Self.identifierEntries(record, domains: domains, today: today)
                 try insertRecord.execute(
                     arguments: [record.domain, record.id, IndexJSON.record(record), version, stamp, stamp])
                 let row = db.lastInsertedRowID
-                try Self.insertIdentifiers(db, row: row, entries)
+                for entry in entries { try identifierRows.append([entry.domain, entry.value, row]) }
                 positionOfRow[row] = oldCount + number
                 entriesOf[oldCount + number] = entries
                 rowIDs.append(row)
                 summary.registered += 1
             }
+            try identifierRows.flush()
             running.wait()
             let result = deduplicated.withLock { $0! }
             summary.issues += result.issues.filter { inputKeys.contains("\($0.line ?? 0)\u{1}\($0.recordID ?? "")") }
@@ -170,7 +176,7 @@ extension PatientIndex {
 
             // The strongest auto-link pair of each record within its cluster, for the link's explanation.
             let cluster = result.clusterOfRecord
-            var bestPair: [Int: Deduplicator.Pair] = [:]
+            var bestPair: [Int: Deduplicator.Pair] = Dictionary(minimumCapacity: all.count)
             for pair in result.pairs where pair.decision == .autoLink && cluster[pair.a] == cluster[pair.b] {
                 for end in [pair.a, pair.b] where bestPair[end].map({ $0.weight < pair.weight }) ?? true {
                     bestPair[end] = pair
@@ -247,7 +253,15 @@ extension PatientIndex {
                 }
             }
 
-            // Links and register events, in record order.
+            // Links and register events, in record order, 64 rows to a statement (new records have
+            // no link yet, so a plain INSERT: a link already there fails the ingest).
+            var linkRows = BatchedInsert(
+                db, "INSERT INTO link (record, person, provenance, probability, explanation, time, actor)",
+                row: "(?, ?, ?, ?, ?, ?, ?)", columns: 7)
+            var eventRows = BatchedInsert(
+                db, "INSERT INTO event (kind, person, recordDomain, recordId, payload, actor, time)",
+                row: "(?, ?, ?, ?, ?, ?, ?)", columns: 7)
+            var payloads: [FeedDecision: String] = [:]
             var linkNumber = 0
             for position in fresh {
                 var provenance = LinkProvenance.auto
@@ -259,17 +273,18 @@ extension PatientIndex {
                     text = try linkExplanations.element(linkNumber)
                     linkNumber += 1
                 }
-                try Self.setLink(
-                    db, record: rowIDs[position], person: personOf[position], provenance: provenance,
-                    probability: probability, explanation: text, actor: actor, now: now)
+                try linkRows.append([rowIDs[position], personOf[position], provenance.rawValue, probability, text, stamp, actor])
                 let record = all[position]
                 let decision =
                     reviewCandidates[position] != nil
                     ? FeedDecision.review : (bestPair[position] != nil ? FeedDecision.linked : FeedDecision.newPerson)
-                try Self.appendEvent(
-                    db, .register, person: personOf[position], record: RecordReference(domain: record.domain, id: record.id),
-                    payload: ["decision": .string(decision.rawValue)], actor: actor, now: now)
+                if payloads[decision] == nil { payloads[decision] = try IndexJSON.payload(["decision": .string(decision.rawValue)]) }
+                try eventRows.append([
+                    IndexEvent.Kind.register.rawValue, personOf[position], record.domain, record.id, payloads[decision], actor, stamp,
+                ])
             }
+            try linkRows.flush()
+            try eventRows.flush()
 
             let reviewed = reviewCandidates.keys.sorted()
             let ranked = reviewed.map { position in
@@ -345,7 +360,7 @@ extension PatientIndex {
             }
             return kept
         }
-        var holders: [IdentifierEntry: [Int]] = [:]
+        var holders: [IdentifierEntry: [Int]] = Dictionary(minimumCapacity: uniqueEntries.reduce(0) { $0 + $1.count })
         for (position, entries) in zip(fresh, uniqueEntries) {
             for entry in entries { holders[entry, default: []].append(position) }
         }

@@ -154,7 +154,7 @@ struct CheckpointGateTests {
     }
 
     @Test("serial relay: A0 01 01 A2 opens, A0 01 00 A1 closes, channel and checksum, as the pty receives them")
-    func relay() throws {
+    func relay() async throws {
         #expect(SerialRelayActuator.command(channel: 1, on: true) == [0xA0, 0x01, 0x01, 0xA2])
         #expect(SerialRelayActuator.command(channel: 1, on: false) == [0xA0, 0x01, 0x00, 0xA1])
         #expect(SerialRelayActuator.command(channel: 2, on: true) == [0xA0, 0x02, 0x01, 0xA3])
@@ -162,26 +162,26 @@ struct CheckpointGateTests {
         let relay = SerialRelayActuator(path: device.devicePath, channel: 1)
         try relay.open(passage: 1)
         try relay.close()
-        #expect(device.receive(count: 8, within: 5) == [0xA0, 0x01, 0x01, 0xA2, 0xA0, 0x01, 0x00, 0xA1])
+        #expect(await device.receive(count: 8, within: 5) == [0xA0, 0x01, 0x01, 0xA2, 0xA0, 0x01, 0x00, 0xA1])
         let unplugged = SerialRelayActuator(path: path("no-such-tty"))
         #expect(throws: HealthCardError.self) { try unplugged.open(passage: 2) }
     }
 
     @Test("thermometer: the pattern's group over a pty; a reading serves one passage and ages out")
-    func thermometer() throws {
+    func thermometer() async throws {
         let device = try PseudoTerminal()
         let thermometer = try SerialThermometer(
             .init(path: device.devicePath, baud: 9600, pattern: #"T=([0-9]+\.[0-9]+)"#, maxAgeSeconds: 10))
         try thermometer.line.open()
         device.send("READY\r\nT=36.7\r\n")
         let now = Date()
-        usleep(200_000)
+        try? await Task.sleep(for: .milliseconds(200))
         try thermometer.poll(now: now)
         #expect(thermometer.unmatchedLines == 1)
         #expect(thermometer.take(at: now.addingTimeInterval(1)) == 36.7)
         #expect(thermometer.take(at: now.addingTimeInterval(1)) == nil)
         device.send("T=36.9\n")
-        usleep(200_000)
+        try? await Task.sleep(for: .milliseconds(200))
         try thermometer.poll(now: now)
         #expect(thermometer.take(at: now.addingTimeInterval(11)) == nil)
         let pattern = try NSRegularExpression(pattern: #"([0-9]+(?:\.[0-9]+)?)"#)
@@ -264,11 +264,11 @@ struct CheckpointGateTests {
         try QRImage.writePNG(try QREncoder().encode(text: green.text), to: URL(fileURLWithPath: path("frames/0003.png")))
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline && (try? String(contentsOfFile: path("door.log"), encoding: .utf8))?.components(separatedBy: "\n").count ?? 0 < 4 {
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         var byte: UInt8 = 1
         _ = write(stop[1], &byte, 1)
-        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(await finished.wait(within: .seconds(30)) == .success)
         #expect(acknowledged.lines.count == 1 && acknowledged.lines.first?.hasPrefix("PASS #1 CAM1 out") == true, "\(acknowledged.lines)")
         let door = try String(contentsOfFile: path("door.log"), encoding: .utf8).split(separator: "\n")
         #expect(door == ["close", "open 1", "close", "close"])
@@ -323,7 +323,7 @@ extension CheckpointGateTests {
         }.start()
         let open: [UInt8] = [0xA0, 0x02, 0x01, 0xA3]
         let close: [UInt8] = [0xA0, 0x02, 0x00, 0xA2]
-        #expect(relay.receive(count: 4, within: 20) == close)
+        #expect(await relay.receive(count: 4, within: 20) == close)
         func code(minutesAgo: Double) async throws -> String {
             try await issuer.issue(
                 colour: .green, region: "460100", person: try PersonID("11010519491231002X"),
@@ -332,25 +332,25 @@ extension CheckpointGateTests {
         }
 
         scanner.send("{\"text\": \"\(try await code(minutesAgo: 1))\", \"temperature\": 36.4}\r")
-        #expect(relay.receive(count: 8, within: 20) == open + close)
+        #expect(await relay.receive(count: 8, within: 20) == open + close)
         scanner.send("not json\r")
-        #expect(relay.received(within: 0.5) == [])
+        #expect(await relay.received(within: 0.5) == [])
 
         #expect(FileManager.default.createFile(atPath: path("fire"), contents: Data()))
-        #expect(relay.receive(count: 4, within: 10) == open)
-        #expect(relay.received(within: 0.8) == [], "the door is held open while the flag is up")
+        #expect(await relay.receive(count: 4, within: 10) == open)
+        #expect(await relay.received(within: 0.8) == [], "the door is held open while the flag is up")
         try FileManager.default.removeItem(atPath: path("fire"))
-        #expect(relay.receive(count: 4, within: 10) == close)
+        #expect(await relay.receive(count: 4, within: 10) == close)
 
         relay.unplug()
         scanner.send("{\"text\": \"\(try await code(minutesAgo: 2))\", \"temperature\": 36.4}\r")
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline && !reports.lines.contains(where: { $0.hasPrefix("door NOT opened for passage #2") }) {
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         var byte: UInt8 = 1
         _ = write(stop[1], &byte, 1)
-        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(await finished.wait(within: .seconds(30)) == .success)
         #expect(acknowledged.lines.map { String($0.prefix(10)) } == ["PASS #1 G2", "PASS #2 G2"], "\(acknowledged.lines)")
         #expect(reports.lines.contains { $0.hasPrefix("door NOT opened for passage #2") }, "\(reports.lines)")
         #expect(reports.lines.contains { $0.contains("not a scan line, ignored") })

@@ -57,6 +57,8 @@ struct IndexJSONTests {
         let result = Deduplicator(normalizer: EMPIFixture.normalizer, estimator: nil).run(records)
         let scorer = Scorer(model: result.model)
         var checked = 0
+        var storedBytes = 0
+        var objectBytes = 0
         for pair in result.pairs {
             let explanation = scorer.explain(
                 records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b],
@@ -65,12 +67,19 @@ struct IndexJSONTests {
             #expect(try Self.decode(Explanation.self, object) == explanation)
             // Stored compact, read back as the very same object.
             let stored = try IndexJSON.storedExplanation(explanation)
-            #expect(stored.hasPrefix("[\"x1\","))
+            #expect(stored.hasPrefix("[\"x2\","))
             #expect(try IndexJSON.expandedExplanation(stored) == object)
-            #expect(stored.utf8.count * 10 < object.utf8.count * 8)  // ≈ 70 %: the member names gone
+            storedBytes += stored.utf8.count
+            objectBytes += object.utf8.count
+            // The layout written before x2 (files hold it) reads back as the same object too.
+            let named = try StoredExplanation(explanation).named()
+            #expect(named.hasPrefix("[\"x1\","))
+            #expect(try IndexJSON.expandedExplanation(named) == object)
+            #expect(stored.utf8.count < named.utf8.count)
             checked += 1
         }
         #expect(checked > 100)
+        #expect(storedBytes * 2 < objectBytes)  // names, rule names and repeated values written once
     }
 
     @Test("a stored explanation with awkward values, absent values and the old object form reads back exactly")
@@ -95,9 +104,46 @@ struct IndexJSONTests {
         #expect(try Self.decode(Explanation.self, expanded) == explanation)
         // A file written before the compact form keeps its objects, read as they are.
         #expect(try IndexJSON.expandedExplanation(object) == object)
+        // Canonically equivalent but different bytes stay different values (é and e + U+0301).
+        explanation.fields[0].rawA = "\u{E9}"
+        explanation.fields[0].rawB = "e\u{301}"
+        let stored = try IndexJSON.storedExplanation(explanation)
+        #expect(stored.hasPrefix("[\"x2\","))
+        #expect(try Self.decode(Explanation.self, IndexJSON.expandedExplanation(stored)).fields[0].rawB?.utf8.count == 3)
+        // What x2 cannot hold exactly is written as x1: an unknown rule name, rules out of order, fields out of order.
+        for change in [
+            { (e: inout Explanation) in e.blockingRules.append("a-rule-of-another-version") },
+            { (e: inout Explanation) in e.blockingRules = ["same-mobile", "same-citizen-id"] },
+            { (e: inout Explanation) in e.fields.swapAt(0, 1) },
+        ] {
+            var other = explanation
+            change(&other)
+            let stored = try IndexJSON.storedExplanation(other)
+            #expect(stored.hasPrefix("[\"x1\","))
+            #expect(try Self.decode(Explanation.self, IndexJSON.expandedExplanation(stored)) == other)
+        }
         // Anything else fails closed.
         #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x9\",1]") }
         #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x1\",0.5]") }
+        #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation("[\"x2\",0.5]") }
+        // Rule bits beyond the rules this version has.
+        let bits = try #require(stored.range(of: #"\],\d+,"#, options: .regularExpression))
+        #expect(throws: HealthCardError.self) {
+            try IndexJSON.expandedExplanation(stored.replacingCharacters(in: bits, with: "],32768,"))
+        }
+        let fields = try #require(stored.range(of: ",[[", options: .backwards))
+        let head = String(stored[..<fields.lowerBound])
+        let field = #"["exact",1,2,null,null,null,"a"]"#
+        let eight = Array(repeating: field, count: 8)
+        #expect(try IndexJSON.expandedExplanation(head + ",[" + eight.joined(separator: ",") + "]]").contains("\"a\""))
+        // A flag naming a value that is not there, a value no flag names, too few fields.
+        for bad in [
+            eight.dropLast() + [#"["exact",1,4,null,null,null,"a"]"#],
+            eight.dropLast() + [#"["exact",1,2,null,null,null,"a","b"]"#],
+            Array(eight.dropLast()),
+        ] {
+            #expect(throws: HealthCardError.self) { try IndexJSON.expandedExplanation(head + ",[" + bad.joined(separator: ",") + "]]") }
+        }
     }
 
     @Test("a bulk ingest's golden records and identifier conflicts equal those derived from the file")

@@ -35,12 +35,12 @@ struct CryptoSM3Tests {
     }
 
     @Test("agrees with `openssl dgst -sm3` around the padding boundaries", .enabled(if: T.hasOpenSSL))
-    func commandLine() throws {
+    func commandLine() async throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for length in [1, 55, 56, 63, 64, 65, 1000] {
             let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-            let output = try T.openssl(["dgst", "-sm3", "-binary"], in: directory, stdin: message)
+            let output = try await T.openssl(["dgst", "-sm3", "-binary"], in: directory, stdin: message)
             #expect(output.status == 0)
             #expect(SM3.hash(message) == output.stdout, "length \(length)")
         }

@@ -89,19 +89,19 @@ struct CryptoSM4Tests {
     static let pinnedMAC = "2cd8b93d"
 
     @Test("CBC and the MAC agree with `openssl enc -sm4-cbc -nopad`", .enabled(if: T.hasOpenSSL))
-    func commandLine() throws {
+    func commandLine() async throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let cipher = try SM4(key: Self.key)
         let arguments = ["enc", "-sm4-cbc", "-nopad", "-K", T.hex(Self.key), "-iv", T.hex(Self.iv)]
 
-        let encrypted = try T.openssl(arguments, in: directory, stdin: Self.plaintext)
+        let encrypted = try await T.openssl(arguments, in: directory, stdin: Self.plaintext)
         #expect(encrypted.status == 0, "\(encrypted.stderr)")
         #expect(try cipher.encryptCBC(Self.plaintext, iv: Self.iv) == encrypted.stdout)
 
         let data = T.bytes(hex: "04dc010414") + Array(repeating: 0x5a, count: 16)
         let padded = ISO9797Padding.method2(data)
-        let chained = try T.openssl(arguments, in: directory, stdin: padded)
+        let chained = try await T.openssl(arguments, in: directory, stdin: padded)
         #expect(chained.status == 0, "\(chained.stderr)")
         #expect(try cipher.pbocMAC(for: data, iv: Self.iv) == Array(chained.stdout.suffix(16).prefix(4)))
     }

@@ -17,31 +17,11 @@ public enum CryptoTestSupport {
     /// The cross-checks need the `openssl` tool (Debian package `openssl`, installed by Scripts/setup.sh).
     static var hasOpenSSL: Bool { FileManager.default.isExecutableFile(atPath: openSSLPath) }
 
-    public struct Output {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
-    }
+    public typealias Output = ChildProcess.Output
 
-    /// Runs `openssl arguments…` in `directory`, feeding `stdin`.
-    public static func openssl(_ arguments: [String], in directory: URL, stdin: [UInt8] = []) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openSSLPath)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+    /// Runs `openssl arguments…` in `directory`, feeding `stdin` (``ChildProcess``: off the pool).
+    public static func openssl(_ arguments: [String], in directory: URL, stdin: [UInt8] = []) async throws -> Output {
+        try await ChildProcess.run(URL(fileURLWithPath: openSSLPath), arguments, stdin: stdin, in: directory)
     }
 
     /// A fresh temporary directory, removed by the caller with `removeItem`.

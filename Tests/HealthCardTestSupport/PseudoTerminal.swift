@@ -62,27 +62,38 @@ public final class PseudoTerminal {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
-    /// Every byte the device received within `seconds` (reading until that much time passed).
-    public func received(within seconds: Double) -> [UInt8] {
+    /// Every byte the device received within `seconds` (reading until that much time passed,
+    /// then once more: a task resumed late still reads what arrived meanwhile).
+    public func received(within seconds: Double) async -> [UInt8] {
         var bytes: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while Date() < deadline {
-            let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if count > 0 { bytes += buffer[0..<count] } else { usleep(10_000) }
+        while true {
+            let late = Date() >= deadline
+            let chunk = readAvailable(upTo: 256)
+            bytes += chunk
+            if late { return bytes }
+            if chunk.isEmpty { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    /// Reads until `count` bytes arrived or `seconds` passed (with one last read after that).
+    public func receive(count: Int, within seconds: Double) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while bytes.count < count {
+            let late = Date() >= deadline
+            let chunk = readAvailable(upTo: count - bytes.count)
+            bytes += chunk
+            if late { break }
+            if chunk.isEmpty { try? await Task.sleep(for: .milliseconds(10)) }
         }
         return bytes
     }
 
-    /// Reads until `count` bytes arrived or `seconds` passed.
-    public func receive(count: Int, within seconds: Double) -> [UInt8] {
-        var bytes: [UInt8] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while bytes.count < count && Date() < deadline {
-            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, min($0.count, count - bytes.count)) }
-            if n > 0 { bytes += buffer[0..<n] } else { usleep(10_000) }
-        }
-        return bytes
+    /// What the device has received and not yet read, at most `limit` bytes, without waiting.
+    private func readAvailable(upTo limit: Int) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: min(limit, 256))
+        let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+        return count > 0 ? Array(buffer[0..<count]) : []
     }
 }

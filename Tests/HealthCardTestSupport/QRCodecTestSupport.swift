@@ -26,28 +26,11 @@ public enum QRCodecTestSupport {
             && FileManager.default.isExecutableFile(atPath: qrencodePath)
     }
 
-    public struct Output {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: String
-    }
+    public typealias Output = ChildProcess.Output
 
-    public static func run(_ executable: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: Array(stdout), stderr: String(decoding: stderr, as: UTF8.self))
+    /// Runs `executable arguments…` with no input (``ChildProcess``: off the pool).
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
+        try await ChildProcess.run(URL(fileURLWithPath: executable), arguments)
     }
 }
 

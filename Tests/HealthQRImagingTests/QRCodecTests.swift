@@ -134,45 +134,45 @@ struct QRCodecToolTests {
     typealias T = QRCodecTestSupport
 
     @Test("our PNG decodes with `zbarimg -Sbinary` to the same bytes", arguments: [T.randomBytes, T.awkwardBytes])
-    func zbarimgReadsOurPNG(payload: [UInt8]) throws {
+    func zbarimgReadsOurPNG(payload: [UInt8]) async throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("ours.png")
         try QRImage.writePNG(try QREncoder().encode(payload, errorCorrection: .low), to: file)
-        let output = try T.run(
+        let output = try await T.run(
             T.zbarimgPath, ["--nodbus", "--raw", "-q", "-Sbinary", "-Sdisable", "-Sqrcode.enable", file.path])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout == payload)  // -Sbinary: no newline appended
     }
 
     @Test("our JPEG decodes with zbarimg too")
-    func zbarimgReadsOurJPEG() throws {
+    func zbarimgReadsOurJPEG() async throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("ours.jpg")
         let matrix = try QREncoder().encode(Array(T.chineseText.utf8))
         try ImageFile.writeJPEG(matrix.greyImage(), to: file, quality: 60)
-        let output = try T.run(
+        let output = try await T.run(
             T.zbarimgPath, ["--nodbus", "--raw", "-q", "-Sbinary", "-Sdisable", "-Sqrcode.enable", file.path])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout == Array(T.chineseText.utf8))
     }
 
     @Test("a PNG from `qrencode -8` decodes with our scanner", arguments: ["hello", T.chineseText])
-    func weReadQrencodePNG(text: String) throws {
+    func weReadQrencodePNG(text: String) async throws {
         let directory = try T.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("theirs.png")
-        let output = try T.run(T.qrencodePath, ["-o", file.path, "-8", "-l", "Q", text])
+        let output = try await T.run(T.qrencodePath, ["-o", file.path, "-8", "-l", "Q", text])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try QRImage.decode(fileAt: file) == [Array(text.utf8)])
     }
 
     @Test("our matrix equals qrencode's for the same input, level and mode")
-    func sameMatrixAsQrencode() throws {
+    func sameMatrixAsQrencode() async throws {
         // `qrencode -t ASCII` draws a dark module as "##" and a light one as "  ", margin 0.
         let text = "HEALTH CODE 0123456789"
-        let output = try T.run(T.qrencodePath, ["-t", "ASCII", "-m", "0", "-l", "H", "-8", text])
+        let output = try await T.run(T.qrencodePath, ["-t", "ASCII", "-m", "0", "-l", "H", "-8", text])
         #expect(output.status == 0)
         let rows = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n")
         let matrix = try QREncoder().encode(Array(text.utf8), errorCorrection: .high)

@@ -1,4 +1,5 @@
 import Foundation
+import HealthCardTestSupport
 import Synchronization
 import Testing
 @testable import HealthCardFoundation
@@ -44,7 +45,7 @@ struct QRRenderedSymbolDecoderTests {
     }
 
     @Test("our PNG files and qrencode's, at module sizes 1-4 and quiet zones 0-4")
-    func pngFiles() throws {
+    func pngFiles() async throws {
         let text = "HCK1-" + String(repeating: "ABC123$%*", count: 12)
         let matrix = try QREncoder().encode(text: text)
         for moduleSize in 1...4 {
@@ -57,12 +58,8 @@ struct QRRenderedSymbolDecoderTests {
         guard FileManager.default.isExecutableFile(atPath: qrencode) else { return }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rendered-\(UUID()).png")
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: qrencode)
-        process.arguments = ["-l", "M", "-s", "3", "-o", file.path, "qrencode's own PNG 0123"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let encoded = try await QRCodecTestSupport.run(qrencode, ["-l", "M", "-s", "3", "-o", file.path, "qrencode's own PNG 0123"])
+        #expect(encoded.status == 0, "\(encoded.stderr)")
         let image = try ImageFile.read(at: file)
         #expect(Self.read(image) == Array("qrencode's own PNG 0123".utf8))
     }

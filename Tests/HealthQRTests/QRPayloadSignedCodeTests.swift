@@ -122,14 +122,14 @@ struct QRPayloadFormatTests {
         try CryptoTestSupport.write(
             Array(try fixture.key.publicKey.pemRepresentation.utf8), to: "pub.pem", in: directory)
         let verify = ["dgst", "-sm3", "-verify", "pub.pem", "-signature", "sig.der"]
-        let ok = try CryptoTestSupport.openssl(
+        let ok = try await CryptoTestSupport.openssl(
             verify + ["-sigopt", "distid:1234567812345678", "signed.bin"], in: directory)
         #expect(ok.status == 0, "\(ok.stderr)")
-        let noID = try CryptoTestSupport.openssl(verify + ["signed.bin"], in: directory)
+        let noID = try await CryptoTestSupport.openssl(verify + ["signed.bin"], in: directory)
         #expect(noID.status != 0)
         // The body alone (without "HCK-QR1") is not what was signed.
         try CryptoTestSupport.write(decoded.body, to: "body.bin", in: directory)
-        let bodyOnly = try CryptoTestSupport.openssl(
+        let bodyOnly = try await CryptoTestSupport.openssl(
             verify + ["-sigopt", "distid:1234567812345678", "body.bin"], in: directory)
         #expect(bodyOnly.status != 0)
     }

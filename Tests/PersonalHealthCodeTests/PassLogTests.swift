@@ -286,7 +286,7 @@ struct PassLogTests {
     }
 
     @Test("append-only: UPDATE and DELETE through sqlite3 are refused by the triggers; the file stays sound")
-    func appendOnly() throws {
+    func appendOnly() async throws {
         let (log, directory) = try Self.temporaryLog()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try Self.generate(into: log)
@@ -294,16 +294,9 @@ struct PassLogTests {
         for sql in [
             "UPDATE passage SET decision = 'pass', reasons = '', detail = ''", "DELETE FROM passage WHERE id = 1",
         ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [log.path, sql]
-            let err = Pipe()
-            process.standardError = err
-            try process.run()
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus != 0)
-            #expect(message.contains("the pass log is append-only"), "\(message)")
+            let refused = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [log.path, sql])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("the pass log is append-only"), "\(refused.stderr)")
         }
         #expect(try log.records(matching: PassLogFilter(), limit: 5) == before)
         #expect(try log.count() == 2060)

@@ -1,4 +1,5 @@
 import Foundation
+import HealthCardTestSupport
 import HealthCardCore
 import Testing
 
@@ -16,11 +17,11 @@ struct CardImageIntegrityCommandTests {
     let image: URL
 
     /// A fresh `hcard card new` image, `c.json`, in its own directory.
-    init() throws {
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hcard-integrity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         image = directory.appendingPathComponent("c.json")
-        let new = try HCardRunner.run([
+        let new = try await HCardRunner.run([
             "card", "new", "--holder", Self.records.appendingPathComponent("holder.json").path, "--image", image.path,
         ])
         #expect(new.status == 0, "\(new.stderr)")
@@ -52,43 +53,43 @@ struct CardImageIntegrityCommandTests {
     }
 
     @Test("a file shorter than the layout is an error naming the image, the file and its size, not a crash (exit 132)")
-    func shortFiles() throws {
+    func shortFiles() async throws {
         let photo = try file("x.jpg", "\u{FF}\u{D8}not really a jpeg")
         try editImage { files in files[try index(of: "DDF1/EF07", in: files)]["data"] = "FFFF" }
-        let write = try HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
+        let write = try await HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
         #expect(write.status == 1, "exit \(write.status): \(write.stderr)")
         #expect(write.stderr.contains(image.path) && write.stderr.contains("DDF1/EF07"), "\(write.stderr)")
         #expect(write.stderr.contains("has 2 bytes, the layout has 3074"), "\(write.stderr)")
 
-        let second = try CardImageIntegrityCommandTests()
+        let second = try await CardImageIntegrityCommandTests()
         try second.editImage { files in files[try index(of: "DF03/ED01", in: files)]["data"] = "00112233445566778899" }
         let visit = Self.records.appendingPathComponent("outpatient.json").path
-        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
+        let outpatient = try await HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
         #expect(outpatient.status == 1, "exit \(outpatient.status): \(outpatient.stderr)")
         #expect(outpatient.stderr.contains("DF03/ED01 (outpatient1) has 10 bytes, the layout has 3267"), "\(outpatient.stderr)")
     }
 
     @Test("a file missing from the image: writes fail, and the image is left exactly as it was")
-    func missingFiles() throws {
+    func missingFiles() async throws {
         let photo = try file("x.jpg", "\u{FF}\u{D8}jpeg")
         try editImage { files in files.remove(at: try index(of: "DDF1/EF07", in: files)) }
         let before = try Data(contentsOf: image)
-        let write = try HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
+        let write = try await HCardRunner.run(["write", "photo", "--from", photo, "--image", image.path])
         #expect(write.status != 0 && !write.stdout.contains("written"), "\(write.stdout)")
         #expect(write.stderr.contains("DDF1/EF07 (photo) is missing"), "\(write.stderr)")
         #expect(try Data(contentsOf: image) == before)
 
-        let second = try CardImageIntegrityCommandTests()
+        let second = try await CardImageIntegrityCommandTests()
         try second.editImage { files in files.remove(at: try index(of: "DF03/ED01", in: files)) }
         let unchanged = try Data(contentsOf: second.image)
         let visit = Self.records.appendingPathComponent("outpatient.json").path
-        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
+        let outpatient = try await HCardRunner.run(["write", "outpatient", "--from", visit, "--image", second.image.path])
         #expect(outpatient.status != 0 && outpatient.stderr.contains("DF03/ED01"), "\(outpatient.stderr)")
         #expect(try Data(contentsOf: second.image) == unchanged, "slot 1 must not be marked valid")
     }
 
     @Test("an image without a file's crc32 is refused by hcard read and hcard fixtures validate")
-    func checksumRequired() throws {
+    func checksumRequired() async throws {
         try editImage(fixCRC: false) { files in
             let holder = try index(of: "DDF1/EF06", in: files)
             files[holder]["crc32"] = nil
@@ -97,87 +98,74 @@ struct CardImageIntegrityCommandTests {
             records[0] = "0B1E" + String(repeating: "B0A1", count: 3) + String(repeating: "00", count: 24)
             files[holder]["records"] = records
         }
-        let read = try HCardRunner.run(["read", "--image", image.path])
+        let read = try await HCardRunner.run(["read", "--image", image.path])
         #expect(read.status != 0 && !read.stdout.contains("啊啊啊"), "\(read.stdout)")
         #expect(read.stderr.contains("DDF1/EF06 has no \"crc32\""), "\(read.stderr)")
-        let validate = try HCardRunner.run(["fixtures", "validate", image.path])
+        let validate = try await HCardRunner.run(["fixtures", "validate", image.path])
         #expect(validate.status != 0, "\(validate.stdout)")
         #expect(validate.stdout.contains("DDF1/EF06") && validate.stdout.contains("crc32"), "\(validate.stdout)")
     }
 
     @Test("an unknown key in record JSON is an error naming it and the closest known key; the card keeps its data")
-    func unknownRecordKey() throws {
+    func unknownRecordKey() async throws {
         let good = try file("good.json", #"{"phone1": "13900000000"}"#)
-        #expect(try HCardRunner.run(["write", "payment", "--from", good, "--image", image.path]).status == 0)
+        #expect(try await HCardRunner.run(["write", "payment", "--from", good, "--image", image.path]).status == 0)
         let bad = try file("p.json", #"{"Phone1": "13800000000"}"#)
-        let write = try HCardRunner.run(["write", "payment", "--from", bad, "--image", image.path])
+        let write = try await HCardRunner.run(["write", "payment", "--from", bad, "--image", image.path])
         #expect(write.status != 0, "\(write.stdout)")
         #expect(write.stderr.contains(#"p.json: unknown key "Phone1" (closest known key: "phone1")"#), "\(write.stderr)")
-        let read = try HCardRunner.run(["read", "--image", image.path, "--json"])
+        let read = try await HCardRunner.run(["read", "--image", image.path, "--json"])
         #expect(read.stdout.contains("13900000000"), "the payment file must not be cleared")
 
         // Inside a group entry too.
         let visit = try file("v.json", #"{"symptoms": [{"symptomNmae": "发热"}]}"#)
-        let outpatient = try HCardRunner.run(["write", "outpatient", "--from", visit, "--image", image.path])
+        let outpatient = try await HCardRunner.run(["write", "outpatient", "--from", visit, "--image", image.path])
         #expect(outpatient.status != 0)
         #expect(outpatient.stderr.contains(#"symptoms[0]: unknown key "symptomNmae" (closest known key: "symptomName")"#))
     }
 
     @Test("five concurrent writes to one image: five slots used, every acknowledged visit present")
-    func concurrentWrites() throws {
+    func concurrentWrites() async throws {
         let visit = Self.records.appendingPathComponent("outpatient.json").path
-        var processes: [(Process, Pipe, Pipe)] = []
-        for _ in 1...5 {
-            let process = Process()
-            process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
-            process.arguments = ["write", "outpatient", "--from", visit, "--image", image.path, "--json"]
-            let (out, err) = (Pipe(), Pipe())
-            process.standardOutput = out
-            process.standardError = err
-            processes.append((process, out, err))
-        }
-        for (process, _, _) in processes { try process.run() }
+        let write = ["write", "outpatient", "--from", visit, "--image", image.path, "--json"]
+        let results = try await ConcurrentWritersTests.runTogether(Array(repeating: write, count: 5), in: nil)
         var slots: [Int] = []
-        for (process, out, err) in processes {
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(stderr)")
-            let result = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
+        for run in results {
+            #expect(run.status == 0, "\(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             slots.append(try #require(result["slot"] as? Int))
         }
         #expect(slots.sorted() == [1, 2, 3, 4, 5], "acknowledged slots \(slots)")
-        let read = try HCardRunner.run(["read", "--image", image.path, "--json"])
+        let read = try await HCardRunner.run(["read", "--image", image.path, "--json"])
         let card = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
         let visits = try #require(card["outpatient"] as? [[String: Any]])
         #expect(visits.compactMap { $0["slot"] as? Int }.sorted() == [1, 2, 3, 4, 5])
     }
 
     @Test("an image in use (locked by another process, as by a running emulation) is refused by hcard emulate at once")
-    func emulateLockedImage() throws {
+    func emulateLockedImage() async throws {
         let held = try AtomicFile.ExclusiveLock(image.path)
         // Port 9 (discard) has no vpcd: were the lock not checked first, the error would be about vpcd.
-        let start = ContinuousClock.now
-        let emulate = try HCardRunner.run(["emulate", "--image", image.path, "--port", "9", "--no-sam"])
+        let emulate = try await HCardRunner.run(["emulate", "--image", image.path, "--port", "9", "--no-sam"])
         #expect(emulate.status == 1, "\(emulate.stderr)")
         #expect(emulate.stderr.contains("cannot lock \(image.path): in use by another process"), "\(emulate.stderr)")
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(emulate.duration < .seconds(10), "emulate waited for the lock instead of refusing at once")
         withExtendedLifetime(held) {}
     }
 
     @Test("a misspelt revocation list key is an error, not an empty list that lets a revoked card verify")
-    func misspeltRevocationList() throws {
+    func misspeltRevocationList() async throws {
         let code = try #require(
             try String(contentsOf: Self.qr.appendingPathComponent("codes.txt"), encoding: .utf8)
                 .split(separator: "\n").first { $0.hasPrefix("HCK1-") })
         let trust = Self.qr.appendingPathComponent("trust.json").path
         let misspelt = try file("r.json", #"{"version":1,"cardIDs":["26B5A1FE56681"]}"#)
-        let verify = try HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", misspelt, "--text", String(code)])
+        let verify = try await HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", misspelt, "--text", String(code)])
         #expect(verify.status != 0 && !verify.stdout.hasPrefix("valid"), "\(verify.stdout)")
         #expect(verify.stderr.contains(#"r.json: unknown key "cardIDs" (closest known key: "cardIds")"#), "\(verify.stderr)")
 
         let spelt = try file("ok.json", #"{"version":1,"cardIds":["26B5A1FE56681"],"keyIds":[]}"#)
-        let revoked = try HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", spelt, "--text", String(code)])
+        let revoked = try await HCardRunner.run(["qr", "verify", "--trust", trust, "--revoked", spelt, "--text", String(code)])
         #expect(revoked.status == 1 && revoked.stdout.contains("revoked card 26B5A1FE56681"), "\(revoked.stdout)")
     }
 }

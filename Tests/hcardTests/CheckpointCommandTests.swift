@@ -1,4 +1,5 @@
 import Foundation
+import HealthCardTestSupport
 import HealthCardCore
 import Testing
 
@@ -36,8 +37,8 @@ struct CheckpointCommandTests {
         return name
     }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> HCardRunner.Result {
-        try HCardRunner.run(arguments, stdin: stdin, in: directory)
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> HCardRunner.Result {
+        try await HCardRunner.run(arguments, stdin: stdin, in: directory)
     }
 
     static func object(_ text: String) throws -> [String: Any] {
@@ -78,21 +79,21 @@ struct CheckpointCommandTests {
         ]
         var acknowledged: [Int] = []
         for item in cases {
-            let result = try run(Self.scan + ["--temperature", item.temperature, item.image, "--json"])
+            let result = try await run(Self.scan + ["--temperature", item.temperature, item.image, "--json"])
             #expect(result.status == item.status, "\(item.image): \(result.stdout) \(result.stderr)")
             let ack = try Self.object(result.stdout)
             #expect((ack["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == item.reasons)
             #expect(ack["decision"] as? String == (item.reasons.isEmpty ? "pass" : "deny"))
             acknowledged.append(try #require(ack["id"] as? Int))
         }
-        let text = try run(Self.scan + ["--temperature", "36.6", "red.png"])
+        let text = try await run(Self.scan + ["--temperature", "36.6", "red.png"])
         #expect(text.status == 2)
         #expect(
             text.stdout
                 == "DENY #7 G1 in HCS:\(HealthCode.Subject(person: Self.person).hex) healthCode red 36.6 °C — red code is not allowed here\n"
         )
 
-        let logged = try Self.array(try run(["passlog", "query", "--log", "pass.db", "--json"]).stdout)
+        let logged = try await Self.array(try run(["passlog", "query", "--log", "pass.db", "--json"]).stdout)
         #expect(logged.compactMap { $0["id"] as? Int } == acknowledged + [7])
         #expect(logged.compactMap { $0["reasons"] as? [String] } == cases.map(\.reasons) + [["colourNotAllowed"]])
         #expect(
@@ -103,24 +104,24 @@ struct CheckpointCommandTests {
 
     @Test(
         "ID numbers: required code by default (exit 2), --id-suffices passes, masked unless --full-id; bad usage is 64")
-    func idNumbers() throws {
+    func idNumbers() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let strict = try run(Self.scan + ["--temperature", "36.5", "--id", "11010519491231002X"])
+        let strict = try await run(Self.scan + ["--temperature", "36.5", "--id", "11010519491231002X"])
         #expect(strict.status == 2)
         #expect(strict.stdout.contains("DENY #1 G1 in 110105********002X idNumber 36.5 °C — an ID number alone"))
-        let manual = try run(
+        let manual = try await run(
             Self.scan + [
                 "--temperature", "36.5", "--id", "11010519491231002X", "--id-suffices", "--direction", "out",
                 "--plate", "琼A12345", "--full-id",
             ])
         #expect(manual.status == 0, "\(manual.stderr)")
         #expect(manual.stdout == "PASS #2 G1 out 11010519491231002X idNumber 36.5 °C\n")
-        let invalid = try run(Self.scan + ["--temperature", "36.5", "--id", "110105194912310021", "--id-suffices"])
+        let invalid = try await run(Self.scan + ["--temperature", "36.5", "--id", "110105194912310021", "--id-suffices"])
         #expect(invalid.status == 2 && invalid.stdout.contains("invalid ID number: wrong check character"))
-        #expect(try run(Self.scan + ["--temperature", "36.5"]).status == 64)
-        #expect(try run(Self.scan + ["--id", "11010519491231002X", "--temperature-limit", "50"]).status == 64)
+        #expect(try await run(Self.scan + ["--temperature", "36.5"]).status == 64)
+        #expect(try await run(Self.scan + ["--id", "11010519491231002X", "--temperature-limit", "50"]).status == 64)
 
-        let trajectory = try run([
+        let trajectory = try await run([
             "passlog", "trajectory", "--log", "pass.db", "--person", "11010519491231002X", "--now", "2026-03-02",
         ])
         #expect(trajectory.stdout.split(separator: "\n").count == 2, "\(trajectory.stdout)")
@@ -128,13 +129,13 @@ struct CheckpointCommandTests {
             trajectory.stdout.contains(
                 "#2 2026-03-01T09:00:00+08:00 G1 out PASS 110105********002X idNumber 36.5 °C 琼A12345"))
         let counts = try Self.array(
-            try run(["passlog", "counts", "--log", "pass.db", "--by", "checkpoint", "--json"]).stdout)
+            try await run(["passlog", "counts", "--log", "pass.db", "--by", "checkpoint", "--json"]).stdout)
         #expect(counts.first?["passed"] as? Int == 1 && counts.first?["denied"] as? Int == 2)
-        let csv = try run(["passlog", "export", "--log", "pass.db", "--csv", "--decision", "deny"])
+        let csv = try await run(["passlog", "export", "--log", "pass.db", "--csv", "--decision", "deny"])
         #expect(csv.stdout.components(separatedBy: "\r\n").count == 4)  // header, 2 rows, final empty
-        let frequency = try run(["passlog", "frequency", "--log", "pass.db", "--json", "--full-id"])
+        let frequency = try await run(["passlog", "frequency", "--log", "pass.db", "--json", "--full-id"])
         #expect(try Self.array(frequency.stdout).first?["visits"] as? Int == 2)
-        #expect(try run(["passlog", "query", "--log", "missing.db"]).status == 64)
+        #expect(try await run(["passlog", "query", "--log", "missing.db"]).status == 64)
     }
 
     @Test("done-when: SIGKILL in the middle of a batch leaves every acknowledged passage in a sound log")
@@ -162,14 +163,18 @@ struct CheckpointCommandTests {
         try stdin.fileHandleForWriting.write(contentsOf: Data(sent.utf8))
 
         // Read acknowledgements until 20 have arrived, then kill the process mid-batch.
-        var buffer = Data()
-        while buffer.filter({ $0 == 0x0A }).count < 20 {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
+        let reader = stdout.fileHandleForReading
+        var buffer = try await onOwnThread {
+            var buffer = Data()
+            while buffer.filter({ $0 == 0x0A }).count < 20 {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer += chunk
+            }
+            return buffer
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.waitForExit()
         try? stdin.fileHandleForWriting.close()
         buffer += stdout.fileHandleForReading.readDataToEndOfFile()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
@@ -192,14 +197,8 @@ struct CheckpointCommandTests {
         // Passage n is the n-th line: the fever lines are the denials.
         #expect(records.values.allSatisfy { ($0.outcome == .deny) == (($0.id - 1) % 5 == 0) })
         #expect(try log.integrityCheck() == ["ok"])
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        check.arguments = [directory.appendingPathComponent("pass.db").path, "PRAGMA integrity_check"]
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let verdict = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(verdict == "ok\n")
+        let check = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"), [directory.appendingPathComponent("pass.db").path, "PRAGMA integrity_check"])
+        #expect(check.stdoutText == "ok\n")
     }
 }

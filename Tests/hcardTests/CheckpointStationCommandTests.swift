@@ -70,7 +70,7 @@ struct CheckpointStationCommandTests {
         let station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
         defer { station.kill() }
         // The door is closed at start: the first command the relay sees.
-        #expect(relay.receive(count: 4, within: 20) == Self.close, "\(station.stderr)")
+        #expect(await relay.receive(count: 4, within: 20) == Self.close, "\(station.stderr)")
         let scanner = Glibc.open(path("scanner.fifo"), O_WRONLY)
         #expect(scanner >= 0)
         defer { Glibc.close(scanner) }
@@ -81,48 +81,48 @@ struct CheckpointStationCommandTests {
 
         // A pass: one open, then the close after the open time.
         thermometer.send("T=36.5\r\n")
-        usleep(400_000)
+        try? await Task.sleep(for: .milliseconds(400))
         scan(try await code(.green, minutesAgo: 10))
-        let pass = try station.nextLine(within: 20)
+        let pass = try await station.nextLine(within: 20)
         #expect(pass.hasPrefix("PASS #1 G1 in "), "\(pass) \(station.stderr)")
-        #expect(relay.receive(count: 4, within: 5) == Self.open)
-        #expect(relay.receive(count: 4, within: 5) == Self.close)
+        #expect(await relay.receive(count: 4, within: 5) == Self.open)
+        #expect(await relay.receive(count: 4, within: 5) == Self.close)
 
         // Denials: nothing reaches the relay.
         thermometer.send("T=36.6\r\n")
-        usleep(400_000)
+        try? await Task.sleep(for: .milliseconds(400))
         scan(try await code(.red, minutesAgo: 11))
-        #expect(try station.nextLine(within: 20).contains("DENY #2 G1 in"))
+        #expect(try await station.nextLine(within: 20).contains("DENY #2 G1 in"))
         thermometer.send("T=38.4\r\n")
-        usleep(400_000)
+        try? await Task.sleep(for: .milliseconds(400))
         scan(try await code(.green, minutesAgo: 12))
-        #expect(try station.nextLine(within: 20).contains("fever: 38.4 °C"))
+        #expect(try await station.nextLine(within: 20).contains("fever: 38.4 °C"))
         let unmeasured = try await code(.green, minutesAgo: 13)
         scan(unmeasured)  // the thermometer said nothing since
-        #expect(try station.nextLine(within: 20).contains("no temperature reading"))
+        #expect(try await station.nextLine(within: 20).contains("no temperature reading"))
         // Measured, the same code again at once: a new presentation, decided again.
         thermometer.send("T=36.5\r\n")
-        usleep(400_000)
+        try? await Task.sleep(for: .milliseconds(400))
         scan(unmeasured)
-        #expect(try station.nextLine(within: 20).hasPrefix("PASS #5 G1 in "))
-        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        #expect(try await station.nextLine(within: 20).hasPrefix("PASS #5 G1 in "))
+        #expect(await relay.receive(count: 8, within: 5) == Self.open + Self.close)
         scan("https://example.invalid/not-a-code")
-        #expect(try station.nextLine(within: 20).contains("DENY #6"))
+        #expect(try await station.nextLine(within: 20).contains("DENY #6"))
 
         // A trust list replaced by an invalid one: refused with the reason, door closed.
         try "{\"version\": 1, \"entries\": [".write(toFile: path("trust.json"), atomically: true, encoding: .utf8)
-        usleep(1_500_000)
+        try? await Task.sleep(for: .milliseconds(1_500))
         thermometer.send("T=36.5\r\n")
-        usleep(400_000)
+        try? await Task.sleep(for: .milliseconds(400))
         scan(try await code(.green, minutesAgo: 14))
-        let refused = try station.nextLine(within: 20)
+        let refused = try await station.nextLine(within: 20)
         #expect(refused.contains("DENY #7") && refused.contains("station fault"), "\(refused)")
-        #expect(relay.received(within: 1.5) == [], "the relay got a command for a denied passage")
+        #expect(await relay.received(within: 1.5) == [], "the relay got a command for a denied passage")
 
         // SIGTERM: a clean stop, the door closed once more, the state written.
-        let status = station.terminate()
+        let status = await station.terminate()
         #expect(status == 0, "\(station.stderr)")
-        #expect(relay.receive(count: 4, within: 2) == Self.close)
+        #expect(await relay.receive(count: 4, within: 2) == Self.close)
         let state = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
         #expect(state["running"] as? Bool == false)
@@ -130,7 +130,7 @@ struct CheckpointStationCommandTests {
         #expect((state["counts"] as? [String: Any])?["denied"] as? Int == 5)
         #expect(FileManager.default.fileExists(atPath: path("heartbeat.json")))
 
-        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        let logged = try await HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 7)
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny", "pass", "deny", "deny"])
@@ -140,7 +140,7 @@ struct CheckpointStationCommandTests {
         let uploaded = try FileManager.default.contentsOfDirectory(atPath: path("outbox/G1")).sorted()
         #expect(uploaded == (1...7).map { "\($0).json" })
         // The one person let in (twice; a health code shown alone: its subject) is inside now.
-        let inside = try HCardRunner.run(["passlog", "inside", "--log", "pass.db", "--full-id", "--json"], in: directory)
+        let inside = try await HCardRunner.run(["passlog", "inside", "--log", "pass.db", "--full-id", "--json"], in: directory)
         let occupants = try #require(try JSONSerialization.jsonObject(with: Data(inside.stdout.utf8)) as? [[String: Any]])
         #expect(
             occupants.compactMap { $0["person"] as? String } == ["HCS:\(HealthCode.Subject(person: Self.person).hex)"],
@@ -148,15 +148,15 @@ struct CheckpointStationCommandTests {
     }
 
     @Test("--test-door: the relay receives one open and one close; an unplugged relay is exit 1 naming the device")
-    func testDoor() throws {
+    func testDoor() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try PseudoTerminal()
         try writeConfiguration(thermometer: "/dev/null", relay: relay.devicePath)
-        let result = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
+        let result = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        #expect(await relay.receive(count: 8, within: 5) == Self.open + Self.close)
         try writeConfiguration(thermometer: "/dev/null", relay: path("no-such-tty"))
-        let unplugged = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
+        let unplugged = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory)
         #expect(unplugged.status == 1 && unplugged.stderr.contains("no-such-tty: cannot open"), "\(unplugged.stderr)")
     }
 
@@ -189,13 +189,13 @@ struct CheckpointStationCommandTests {
         defer { Glibc.close(scanner) }
         let burst = Array(lines.joined().utf8)
         _ = burst.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
-        var acknowledged = [try station.nextLine(within: 30)]
-        while acknowledged.count < 5 { acknowledged.append(try station.nextLine(within: 30)) }
+        var acknowledged = await [try station.nextLine(within: 30)]
+        while acknowledged.count < 5 { await acknowledged.append(try station.nextLine(within: 30)) }
         station.kill()
         acknowledged += station.remainingLines()
         #expect(acknowledged.count < 100, "the kill came after the burst: the test proves nothing")
 
-        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        let logged = try await HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         let byID = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["id"] as? Int).map { ($0, row) } })
         for line in acknowledged {
@@ -207,16 +207,16 @@ struct CheckpointStationCommandTests {
     }
 
     @Test("an unknown key in the configuration is an error naming the key and its line; --check reads a good one")
-    func strictConfiguration() throws {
+    func strictConfiguration() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         try writeConfiguration(thermometer: "/dev/null", relay: "/dev/null")
-        let good = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
+        let good = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.contains("station.json: ok (checkpoint G1"))
         var text = try String(contentsOfFile: path("station.json"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"doorOpenSeconds\"", with: "\"doorOpenSecnds\"")
         try text.write(toFile: path("station.json"), atomically: true, encoding: .utf8)
-        let bad = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
+        let bad = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory)
         #expect(bad.status == 1)
         let line = text.components(separatedBy: "\n").firstIndex { $0.contains("doorOpenSecnds") }.map { $0 + 1 }
         #expect(bad.stderr.contains("unknown key \"doorOpenSecnds\" (closest known key: \"doorOpenSeconds\") (line \(line ?? 0))"), "\(bad.stderr)")
@@ -258,26 +258,28 @@ final class StationProcess: @unchecked Sendable {
     var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
 
     /// The next line of standard output.
-    func nextLine(within seconds: Double) throws -> String {
+    func nextLine(within seconds: Double) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        while true {
+            // Checked once more after the deadline: a task resumed late still finds its line.
+            let late = Date() >= deadline
             let line: String? = lock.withLock {
                 guard let end = output.firstIndex(of: 0x0A) else { return nil }
                 defer { output.removeSubrange(...end) }
                 return String(decoding: output[..<end], as: UTF8.self)
             }
             if let line { return line }
-            usleep(20_000)
+            if late { throw POSIXError(.ETIMEDOUT) }
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        throw POSIXError(.ETIMEDOUT)
     }
 
     /// SIGTERM, then the exit status; its output is checked for internal error descriptions.
-    func terminate() -> Int32 {
+    func terminate() async -> Int32 {
         process.terminate()
-        process.waitUntilExit()
+        await process.waitForExit()
         HCardRunner.checkNoInternals(
-            HCardRunner.Result(status: process.terminationStatus, stdout: "", stderr: stderr), process.arguments ?? [])
+            HCardRunner.Result(status: process.terminationStatus, stdout: "", stderr: stderr, duration: .zero), process.arguments ?? [])
         return process.terminationStatus
     }
 
@@ -292,6 +294,7 @@ final class StationProcess: @unchecked Sendable {
         }
     }
 
+    /// SIGKILL, then the short wait for the process to be reaped (synchronous: called in `defer`).
     func kill() {
         if process.isRunning {
             Glibc.kill(process.processIdentifier, SIGKILL)

@@ -1,6 +1,5 @@
 import Foundation
 import HealthCardCore
-import Synchronization
 import Testing
 
 /// Several processes writing one store at once, as several gates or registration desks share a
@@ -9,18 +8,20 @@ import Testing
 /// CardImageIntegrityCommandTests.)
 @Suite("Concurrent writers: every acknowledged write of parallel processes is kept", .serialized)
 struct ConcurrentWritersTests {
-    /// Runs each argument list as its own hcard process, all at once, and waits for all.
-    static func runTogether(_ runs: [[String]], in directory: URL) throws -> [HCardRunner.Result] {
-        let results = Mutex<[Int: HCardRunner.Result]>([:])
-        DispatchQueue.concurrentPerform(iterations: runs.count) { index in
-            if let result = try? HCardRunner.run(runs[index], in: directory) { results.withLock { $0[index] = result } }
+    /// Runs each argument list as its own hcard process, all at once (not throttled), and waits for all.
+    static func runTogether(_ runs: [[String]], in directory: URL?) async throws -> [HCardRunner.Result] {
+        try await withThrowingTaskGroup(of: (Int, HCardRunner.Result).self) { group in
+            for (index, arguments) in runs.enumerated() {
+                group.addTask { (index, try await HCardRunner.run(arguments, in: directory, throttled: false)) }
+            }
+            var results: [Int: HCardRunner.Result] = [:]
+            for try await (index, result) in group { results[index] = result }
+            return (0..<runs.count).map { results[$0]! }
         }
-        let collected = results.withLock { $0 }
-        return try (0..<runs.count).map { try #require(collected[$0], "process \($0) did not start") }
     }
 
     @Test("six checkpoint processes scanning into one pass log: six passages, each once, integrity ok")
-    func checkpointScans() throws {
+    func checkpointScans() async throws {
         let directory = try KillDuringWriteTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try TrustList(entries: []).save(to: directory.appendingPathComponent("trust.json").path)
@@ -31,30 +32,30 @@ struct ConcurrentWritersTests {
                 "--id", people[index % 3], "--temperature", "36.5", "--now", "2026-03-01T09:00:0\(index)+08:00",
             ]
         }
-        let results = try Self.runTogether(runs, in: directory)
+        let results = try await Self.runTogether(runs, in: directory)
         // An ID number alone is denied under the default policy: exit 2, and still logged.
         #expect(results.allSatisfy { $0.status == 2 }, "\(results.map { "\($0.status) \($0.stderr)" })")
-        let query = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json", "--full-id"], in: directory)
+        let query = try await HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json", "--full-id"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(query.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 6, "\(query.stdout.prefix(300)) \(query.stderr)")
         #expect(Set(rows.compactMap { $0["id"] as? Int }).count == 6)
-        #expect(try KillDuringWriteTests.integrity(of: directory.appendingPathComponent("pass.db")) == "ok")
+        #expect(try await KillDuringWriteTests.integrity(of: directory.appendingPathComponent("pass.db")) == "ok")
     }
 
     @Test("six registration processes on one account database: six accounts, integrity ok")
-    func accountRegistrations() throws {
+    func accountRegistrations() async throws {
         let directory = try KillDuringWriteTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let ids = (0..<6).map { index -> String in
             let body = "1101051985031" + String(format: "%03d", 200 + index) + "1"
             return body + String(CitizenID.checkCharacter(forBody: body)!)
         }
-        let results = try Self.runTogether(
+        let results = try await Self.runTogether(
             ids.map { ["account", "register", "--db", "a.sqlite", "--name", "李明", "--id", $0] }, in: directory)
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map { "\($0.status) \($0.stderr)" })")
         for id in ids {
-            #expect(try HCardRunner.run(["account", "show", "--db", "a.sqlite", "--id", id], in: directory).status == 0)
+            #expect(try await HCardRunner.run(["account", "show", "--db", "a.sqlite", "--id", id], in: directory).status == 0)
         }
-        #expect(try KillDuringWriteTests.integrity(of: directory.appendingPathComponent("a.sqlite")) == "ok")
+        #expect(try await KillDuringWriteTests.integrity(of: directory.appendingPathComponent("a.sqlite")) == "ok")
     }
 }

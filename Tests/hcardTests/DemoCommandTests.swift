@@ -5,9 +5,9 @@ import Testing
 @Suite("Demo: hcard demo")
 struct DemoCommandTests {
     @Test("runs every step, ends with the summary and exit 0; its files pass fixture validation")
-    func demo() throws {
+    func demo() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
-        let result = try HCardRunner.run(["demo", "--dir", directory.path])
+        let result = try await HCardRunner.run(["demo", "--dir", directory.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for heading in [
             "1. Personalise", "2. Write an outpatient visit", "3. Read the card back", "4. Issue a signed dynamic",
@@ -24,10 +24,10 @@ struct DemoCommandTests {
         #expect(result.stdout.contains("demo complete: 6 steps passed"))
 
         // What the demo wrote is a consistent card image and a code that verifies.
-        let validate = try HCardRunner.run(["fixtures", "validate", directory.path])
+        let validate = try await HCardRunner.run(["fixtures", "validate", directory.path])
         #expect(validate.status == 0, "\(validate.stdout)")
         #expect(validate.stdout.contains("3 files checked: 0 errors, 0 warnings"))
-        let read = try HCardRunner.run(["read", "--image", directory.appendingPathComponent("card.json").path, "--json"])
+        let read = try await HCardRunner.run(["read", "--image", directory.appendingPathComponent("card.json").path, "--json"])
         #expect(read.status == 0 && read.stdout.contains("\"110105198503120012\""))
     }
 }

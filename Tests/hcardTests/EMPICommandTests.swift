@@ -6,18 +6,18 @@ import Testing
 @Suite("hcard empi (index, PIX query, stewardship, batch modes)")
 struct EMPICommandTests {
     /// A directory with a generated CSV (with truth), its mapping and an index with the domains.
-    static func setUp(persons: Int = 120) throws -> (URL, SyntheticPopulation) {
+    static func setUp(persons: Int = 120) async throws -> (URL, SyntheticPopulation) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-empi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let population = SyntheticPopulation(seed: 21, options: .init(persons: persons))
         try population.csv().write(to: directory.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
         try SyntheticPopulation.mapping.json().write(
             to: directory.appendingPathComponent("mapping.json"), atomically: true, encoding: .utf8)
-        try run(["empi", "init", "idx.db"], in: directory)
-        try run(["empi", "domain", "add", "--db", "idx.db", "--code", "citizen-id", "--type", "citizen-id"], in: directory)
+        try await run(["empi", "init", "idx.db"], in: directory)
+        try await run(["empi", "domain", "add", "--db", "idx.db", "--code", "citizen-id", "--type", "citizen-id"], in: directory)
         for domain in SyntheticPopulation.domains {
-            try run(["empi", "domain", "add", "--db", "idx.db", "--code", domain, "--type", "visit-card"], in: directory)
-            try run(
+            try await run(["empi", "domain", "add", "--db", "idx.db", "--code", domain, "--type", "visit-card"], in: directory)
+            try await run(
                 ["empi", "domain", "add", "--db", "idx.db", "--code", domain + "-card", "--type", "visit-card"],
                 in: directory)
         }
@@ -25,8 +25,8 @@ struct EMPICommandTests {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, status: Int32 = 0) throws -> HCardRunner.Result {
-        let result = try HCardRunner.run(arguments, in: directory)
+    static func run(_ arguments: [String], in directory: URL, status: Int32 = 0) async throws -> HCardRunner.Result {
+        let result = try await HCardRunner.run(arguments, in: directory)
         #expect(result.status == status, "\(arguments.joined(separator: " ")): \(result.stderr)")
         return result
     }
@@ -45,13 +45,13 @@ struct EMPICommandTests {
     }
 
     @Test("dedupe --estimate prints the chosen model and --save-model writes it for --model")
-    func estimateSavesModel() throws {
-        let (directory, _) = try Self.setUp()
-        let refused = try Self.run(
+    func estimateSavesModel() async throws {
+        let (directory, _) = try await Self.setUp()
+        let refused = try await Self.run(
             ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p0.csv",
              "--save-model", "m.json"], in: directory, status: 64)
         #expect(refused.stderr.contains("--save-model needs --estimate"))
-        let estimated = try Self.run(
+        let estimated = try await Self.run(
             ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p1.csv", "--estimate",
              "--save-model", "m.json"], in: directory, status: 1)
         #expect(estimated.stderr.contains("estimated model:") && estimated.stderr.contains("λ = "))
@@ -60,7 +60,7 @@ struct EMPICommandTests {
             MatchModel.self, from: Data(contentsOf: directory.appendingPathComponent("m.json")))
         #expect(saved != MatchModel.default, "estimated m and u differ from the built-in ones")
         // The saved model scores the same pairs as the estimate did.
-        try Self.run(
+        try await Self.run(
             ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "p2.csv", "--model",
              "m.json"], in: directory, status: 1)
         #expect(try Self.decisions(directory.appendingPathComponent("p1.csv"))
@@ -68,9 +68,9 @@ struct EMPICommandTests {
     }
 
     @Test("ingest and dedupe decide the same: the index's persons are the dedupe clusters")
-    func ingestMatchesDedupe() throws {
-        let (directory, population) = try Self.setUp()
-        let ingest = try Self.run(
+    func ingestMatchesDedupe() async throws {
+        let (directory, population) = try await Self.setUp()
+        let ingest = try await Self.run(
             ["empi", "ingest", "--db", "idx.db", "--csv", "people.csv", "--mapping", "mapping.json", "--json"],
             in: directory, status: 1)
         // The generator corrupts IDs and dates on purpose: each is a problem reported with its line (exit 1).
@@ -78,7 +78,7 @@ struct EMPICommandTests {
         #expect(!problems.isEmpty && problems.allSatisfy { $0.hasPrefix("people.csv:") })
         let summary = try Self.json(ingest.stdout)
         #expect(summary["registered"] as? Int == population.records.count)
-        try Self.run(
+        try await Self.run(
             ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "pairs.csv"], in: directory,
             status: 1)
         let clusters = try String(contentsOf: directory.appendingPathComponent("pairs.clusters.csv"), encoding: .utf8)
@@ -90,7 +90,7 @@ struct EMPICommandTests {
         // Persons in the index, via the PIX query of each record's own ID (all in distinct domains).
         var stored: [String: Set<String>] = [:]
         for record in population.records {
-            let answer = try Self.run(
+            let answer = try await Self.run(
                 ["empi", "query", "--db", "idx.db", "--domain", record.domain, "--id", record.id, "--json"], in: directory)
             let person = try #require(try Self.json(answer.stdout)["person"] as? Int)
             stored["\(person)", default: []].insert(record.id)
@@ -102,8 +102,8 @@ struct EMPICommandTests {
     }
 
     @Test("bad lines are reported with their line numbers on stderr, the rest is ingested, exit 1")
-    func badLines() throws {
-        let (directory, _) = try Self.setUp(persons: 5)
+    func badLines() async throws {
+        let (directory, _) = try await Self.setUp(persons: 5)
         let csv = """
             record_id,domain,name,birth_date,citizen_id
             A1,hosp-a,张伟,1990-05-06,110105199005061234
@@ -119,27 +119,27 @@ struct EMPICommandTests {
               {"column": "mobile", "kind": "phone"}]}
             """#
         try mapping.write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-        let result = try Self.run(
+        let result = try await Self.run(
             ["empi", "ingest", "--db", "idx.db", "--csv", "bad.csv", "--mapping", "bad.json"], in: directory, status: 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("bad.csv:1:") && $0.contains("mobile") })
         #expect(lines.contains { $0.hasPrefix("bad.csv:2: (A1)") && $0.contains("citizen ID") })
         #expect(lines.contains { $0.hasPrefix("bad.csv:3: (A2)") && $0.contains("malformed date") })
         #expect(lines.contains { $0.hasPrefix("bad.csv:4: (A3)") && $0.contains("unknown source domain") })
-        let stats = try Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
+        let stats = try Self.json(try await Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
         #expect(stats["records"] as? Int == 3)
     }
 
     @Test("stewardship round trip: unlink, review, merge, unmerge, events, explain, query exit codes")
-    func stewardship() throws {
-        let (directory, population) = try Self.setUp()
-        try Self.run(
+    func stewardship() async throws {
+        let (directory, population) = try await Self.setUp()
+        try await Self.run(
             ["empi", "ingest", "--db", "idx.db", "--csv", "people.csv", "--mapping", "mapping.json"], in: directory,
             status: 1)
-        let last = try #require(try Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)["lastEvent"] as? Int)
+        let last = try #require(try await Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)["lastEvent"] as? Int)
 
         // Two records the batch mode auto-links, so the index holds them as one person.
-        try Self.run(
+        try await Self.run(
             ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "pairs.csv"], in: directory,
             status: 1)
         let pair = try #require(
@@ -149,18 +149,18 @@ struct EMPICommandTests {
         let b = try #require(population.records.first { $0.id == pair[1] })
         let refA = "\(a.domain):\(a.id)"
         let refB = "\(b.domain):\(b.id)"
-        let explain = try Self.json(try Self.run(["empi", "explain", "--db", "idx.db", refA, refB], in: directory).stdout)
+        let explain = try Self.json(try await Self.run(["empi", "explain", "--db", "idx.db", refA, refB], in: directory).stdout)
         #expect(explain["totalWeight"] is Double)
 
         let unlinked = try Self.json(
-            try Self.run(["empi", "unlink", "--db", "idx.db", "--record", refB, "--json", "--actor", "t"], in: directory).stdout)
+            try await Self.run(["empi", "unlink", "--db", "idx.db", "--record", refB, "--json", "--actor", "t"], in: directory).stdout)
         let newPerson = try #require(unlinked["person"] as? Int)
         let oldPerson = try #require(unlinked["other"] as? Int)
-        try Self.run(["empi", "merge", "--db", "idx.db", "--subsumed", "\(newPerson)", "--survivor", "\(oldPerson)"], in: directory)
-        try Self.run(["empi", "unmerge", "--db", "idx.db", "--person", "\(newPerson)"], in: directory)
-        try Self.run(["empi", "link", "--db", "idx.db", "--record", refB, "--person", "\(oldPerson)"], in: directory)
+        try await Self.run(["empi", "merge", "--db", "idx.db", "--subsumed", "\(newPerson)", "--survivor", "\(oldPerson)"], in: directory)
+        try await Self.run(["empi", "unmerge", "--db", "idx.db", "--person", "\(newPerson)"], in: directory)
+        try await Self.run(["empi", "link", "--db", "idx.db", "--record", refB, "--person", "\(oldPerson)"], in: directory)
         let events = try #require(
-            try JSONSerialization.jsonObject(
+            try await JSONSerialization.jsonObject(
                 with: Data(try Self.run(["empi", "events", "--db", "idx.db", "--since", "\(last)", "--json"], in: directory).stdout.utf8))
                 as? [[String: Any]])
         #expect(events.compactMap { $0["kind"] as? String } == ["unlink", "merge", "unmerge", "link"])
@@ -168,30 +168,30 @@ struct EMPICommandTests {
         // Matching a record JSON writes nothing.
         let recordJSON = try JSONEncoder().encode(b)
         try recordJSON.write(to: directory.appendingPathComponent("b.json"))
-        let match = try Self.json(try Self.run(["empi", "match", "--db", "idx.db", "--json", "b.json"], in: directory).stdout)
+        let match = try Self.json(try await Self.run(["empi", "match", "--db", "idx.db", "--json", "b.json"], in: directory).stdout)
         #expect(match["decision"] as? String == "linked")
 
         // Query errors are distinct exit codes; an empty answer is not an error.
-        try Self.run(["empi", "query", "--db", "idx.db", "--domain", "nowhere", "--id", "x"], in: directory, status: 2)
-        try Self.run(["empi", "query", "--db", "idx.db", "--domain", a.domain, "--id", a.id, "--target", "nowhere"], in: directory, status: 3)
-        try Self.run(["empi", "query", "--db", "idx.db", "--domain", a.domain, "--id", "no-such-id"], in: directory, status: 4)
+        try await Self.run(["empi", "query", "--db", "idx.db", "--domain", "nowhere", "--id", "x"], in: directory, status: 2)
+        try await Self.run(["empi", "query", "--db", "idx.db", "--domain", a.domain, "--id", a.id, "--target", "nowhere"], in: directory, status: 3)
+        try await Self.run(["empi", "query", "--db", "idx.db", "--domain", a.domain, "--id", "no-such-id"], in: directory, status: 4)
 
-        let reviews = try Self.run(["empi", "review", "list", "--db", "idx.db", "--json"], in: directory)
+        let reviews = try await Self.run(["empi", "review", "list", "--db", "idx.db", "--json"], in: directory)
         let items = try #require(try JSONSerialization.jsonObject(with: Data(reviews.stdout.utf8)) as? [[String: Any]])
         let first = try #require(items.first, "the seeded population must leave a pair for review")
         let id = try #require(first["id"] as? Int)
-        try Self.run(["empi", "review", "resolve", "--db", "idx.db", "\(id)", "--separate"], in: directory)
-        let open = try Self.json(try Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
+        try await Self.run(["empi", "review", "resolve", "--db", "idx.db", "\(id)", "--separate"], in: directory)
+        let open = try Self.json(try await Self.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).stdout)
         #expect(open["openReviews"] as? Int == items.count - 1)
     }
 
     @Test("dedupe is deterministic across processes: two runs (each with its own hash seed) write identical files")
-    func dedupeAcrossProcesses() throws {
-        let (directory, _) = try Self.setUp(persons: 300)
+    func dedupeAcrossProcesses() async throws {
+        let (directory, _) = try await Self.setUp(persons: 300)
         defer { try? FileManager.default.removeItem(at: directory) }
         var outputs: [[Data]] = []
         for run in ["a", "b"] {
-            try Self.run(
+            try await Self.run(
                 ["empi", "dedupe", "--csv", "people.csv", "--mapping", "mapping.json", "--out", "\(run).csv"],
                 in: directory, status: 1)
             outputs.append(
@@ -202,8 +202,8 @@ struct EMPICommandTests {
     }
 
     @Test("link-files writes only pairs across the two files, plus clusters over both")
-    func linkFiles() throws {
-        let (directory, population) = try Self.setUp(persons: 80)
+    func linkFiles() async throws {
+        let (directory, population) = try await Self.setUp(persons: 80)
         let csv = population.csv().split(separator: "\n", omittingEmptySubsequences: false)
         let header = csv[0]
         let rows = csv.dropFirst().filter { !$0.isEmpty }
@@ -211,7 +211,7 @@ struct EMPICommandTests {
         let right = ([header] + rows.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)).joined(separator: "\n")
         try left.write(to: directory.appendingPathComponent("left.csv"), atomically: true, encoding: .utf8)
         try right.write(to: directory.appendingPathComponent("right.csv"), atomically: true, encoding: .utf8)
-        try Self.run(
+        try await Self.run(
             ["empi", "link-files", "--left", "left.csv", "--right", "right.csv", "--mapping", "mapping.json", "--out", "x.csv"],
             in: directory, status: 1)
         let leftIDs = Set(population.records.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id))

@@ -20,13 +20,13 @@ struct ExitCodeCommandTests {
         }
     }
 
-    func run(_ arguments: [String]) throws -> HCardRunner.Result { try HCardRunner.run(arguments, in: directory) }
+    func run(_ arguments: [String]) async throws -> HCardRunner.Result { try await HCardRunner.run(arguments, in: directory) }
 
     @Test("bad file contents: exit 1, FILE: field: expected …, no usage banner, no Debug description or NSCocoaErrorDomain")
-    func badInputs() throws {
-        #expect(try run(["empi", "init", "idx.db"]).status == 0)
-        #expect(try run(["keys", "generate", "--out", "i.key", "--public", "i.pub"]).status == 0)
-        #expect(try run(["card", "new", "--holder", AccountCommandTests.holder, "--image", "card.json"]).status == 0)
+    func badInputs() async throws {
+        #expect(try await run(["empi", "init", "idx.db"]).status == 0)
+        #expect(try await run(["keys", "generate", "--out", "i.key", "--public", "i.pub"]).status == 0)
+        #expect(try await run(["card", "new", "--holder", AccountCommandTests.holder, "--image", "card.json"]).status == 0)
         let cases: [(arguments: [String], expected: String)] = [
             (["card", "new", "--holder", "notjson.json", "--image", "c2.json"], "notjson.json: not a holder record: not valid JSON"),
             (["card", "new", "--holder", "wrongtype.json", "--image", "c2.json"], "wrongtype.json: not a holder record: name: expected a string"),
@@ -41,7 +41,7 @@ struct ExitCodeCommandTests {
             (["qr", "batch", "--csv", "batch.csv", "--key", "i.key", "--out", "out"], "batch.csv"),
         ]
         for (arguments, expected) in cases {
-            let result = try run(arguments)
+            let result = try await run(arguments)
             let command = arguments.prefix(3).joined(separator: " ")
             #expect(result.status == 1, "\(command): \(result.status) \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(command): \(result.stderr)")
@@ -53,9 +53,9 @@ struct ExitCodeCommandTests {
     }
 
     @Test("a bad checkpoint policy file is exit 1 naming the file; a bad --temperature-limit stays a usage error")
-    func policyFile() throws {
+    func policyFile() async throws {
         let scan = ["checkpoint", "scan", "--log", "p.db", "--checkpoint", "G1", "--id", "11010519491231002X", "--trust", "t.json"]
-        let file = try run(scan + ["--policy", "wrongtype.json"])
+        let file = try await run(scan + ["--policy", "wrongtype.json"])
         #expect(file.status == 1, "\(file.stderr)")
         #expect(file.stderr.contains("wrongtype.json"), "\(file.stderr)")
         #expect(!file.stderr.contains("Usage:"), "\(file.stderr)")
@@ -63,16 +63,16 @@ struct ExitCodeCommandTests {
         // A colour the policy does not know: the file, the key and the value, nothing else.
         try #"{"allowedColours": ["green", "purple"]}"#.write(
             to: directory.appendingPathComponent("colour.json"), atomically: true, encoding: .utf8)
-        let colour = try run(scan + ["--policy", "colour.json"])
+        let colour = try await run(scan + ["--policy", "colour.json"])
         #expect(colour.status == 1 && colour.stderr.contains("colour.json"), "\(colour.stderr)")
         #expect(!colour.stderr.contains("Debug description") && !colour.stderr.contains("Context("), "\(colour.stderr)")
-        #expect(try run(scan + ["--temperature-limit", "50"]).status == 64)
+        #expect(try await run(scan + ["--temperature-limit", "50"]).status == 64)
     }
 
     @Test("command-line mistakes are usage errors: exit 64 with the usage line")
-    func usageErrors() throws {
+    func usageErrors() async throws {
         for arguments in [["nonsense"], ["id", "check", "--today", "yesterday"], ["qr", "decode", "x.png", "--max-pixels", "many"]] {
-            let result = try run(arguments)
+            let result = try await run(arguments)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("Usage:") || result.stderr.contains("Help:"), "\(arguments): \(result.stderr)")
         }

@@ -10,14 +10,14 @@ struct FixturesCommandTests {
         .appendingPathComponent("Fixtures")
 
     @Test("the repository's Fixtures/ pass: exit 0 and a summary line")
-    func repositoryPasses() throws {
-        let result = try HCardRunner.run(["fixtures", "validate", Self.fixtures.path])
+    func repositoryPasses() async throws {
+        let result = try await HCardRunner.run(["fixtures", "validate", Self.fixtures.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("files checked: 0 errors, 0 warnings"))
     }
 
     @Test("a flipped byte in a card image, a foreign-key code and a tampered code fail with the file and location named")
-    func brokenFixturesFail() throws {
+    func brokenFixturesFail() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-cli-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.fixtures, to: root)
         // A flipped hex digit in the holder file of the card image.
@@ -34,8 +34,8 @@ struct FixturesCommandTests {
         try JSONSerialization.data(withJSONObject: object).write(to: image)
         // A QR image whose code was signed by a key the trust list does not have.
         let key = root.appendingPathComponent("other.key").path
-        #expect(try HCardRunner.run(["keys", "generate", "--out", key]).status == 0)
-        let issue = try HCardRunner.run([
+        #expect(try await HCardRunner.run(["keys", "generate", "--out", key]).status == 0)
+        let issue = try await HCardRunner.run([
             "qr", "issue", "--card-id", "26B5A1FE56681", "--static", "--key", key,
             "--png", root.appendingPathComponent("qr/foreign.png").path,
         ])
@@ -50,13 +50,13 @@ struct FixturesCommandTests {
         try QRImage.writePNG(
             try QREncoder().encode(Array(String(tampered).utf8)), to: root.appendingPathComponent("qr/tampered.png"))
 
-        let result = try HCardRunner.run(["fixtures", "validate", root.path])
+        let result = try await HCardRunner.run(["fixtures", "validate", root.path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("cards/sample.json: DDF1/EF06: error: the bytes do not match"), "\(result.stdout)")
         #expect(result.stdout.contains("qr/foreign.png: error: signed code: unknown key id"), "\(result.stdout)")
         #expect(result.stdout.contains("qr/tampered.png: error: signed code: bad signature"), "\(result.stdout)")
 
-        let report = try HCardRunner.run(["fixtures", "validate", root.path, "--json"])
+        let report = try await HCardRunner.run(["fixtures", "validate", root.path, "--json"])
         #expect(report.status == 1)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         #expect(summary["passed"] as? Bool == false)
@@ -66,8 +66,8 @@ struct FixturesCommandTests {
     }
 
     @Test("a missing path is an error, not a silent pass")
-    func missingPath() throws {
-        let result = try HCardRunner.run(["fixtures", "validate", "/nonexistent/fixtures"])
+    func missingPath() async throws {
+        let result = try await HCardRunner.run(["fixtures", "validate", "/nonexistent/fixtures"])
         #expect(result.status == 1 && result.stdout.contains("no such file or directory"))
     }
 }

@@ -9,18 +9,18 @@ struct GeneratedDocsTests {
         .appendingPathComponent("Docs")
 
     @Test("Docs/completions/hcard.SHELL is what hcard --generate-completion-script SHELL prints", arguments: ["bash", "zsh", "fish"])
-    func completions(shell: String) throws {
+    func completions(shell: String) async throws {
         let committed = try String(
             contentsOf: Self.docs.appendingPathComponent("completions/hcard.\(shell)"), encoding: .utf8)
-        let current = try HCardRunner.run(["--generate-completion-script", shell])
+        let current = try await HCardRunner.run(["--generate-completion-script", shell])
         #expect(current.status == 0)
         #expect(committed == current.stdout, "stale: run bash Scripts/generate-docs.sh")
     }
 
     @Test("Docs/man/hcard.1 names every top-level command")
-    func manPage() throws {
+    func manPage() async throws {
         let page = try String(contentsOf: Self.docs.appendingPathComponent("man/hcard.1"), encoding: .utf8)
-        let help = try HCardRunner.run(["--help"])
+        let help = try await HCardRunner.run(["--help"])
         let section = try #require(help.stdout.components(separatedBy: "SUBCOMMANDS:").last)
         let commands = section.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }

@@ -1,13 +1,16 @@
 import Foundation
+import HealthCardTestSupport
 import Testing
 
 /// Runs the built `hcard` binary as a user would, capturing its output and exit status.
 /// (After swift-argument-parser's `Tests/ArgumentParserExampleTests`.)
 struct HCardRunner {
-    struct Result {
+    struct Result: Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// How long the process ran (``ChildProcess/Output/duration``).
+        let duration: Duration
     }
 
     /// The build products folder that holds the test bundle, and so `hcard`.
@@ -19,31 +22,17 @@ struct HCardRunner {
         return url
     }()
 
+    /// Runs `hcard arguments…` in `directory` with `stdin` (then end of file) and waits for it,
+    /// off Swift's cooperative pool and a few at a time (``ChildProcess``; `throttled` as there).
     static func run(
-        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("hcard")
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:],
+        throttled: Bool = true
+    ) async throws -> Result {
+        let output = try await ChildProcess.run(
+            productsDirectory.appendingPathComponent("hcard"), arguments, stdin: Array((stdin ?? "").utf8),
+            in: directory, environment: environment, throttled: throttled)
         let result = Result(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            status: output.status, stdout: output.stdoutText, stderr: output.stderr, duration: output.duration)
         checkNoInternals(result, arguments)
         return result
     }

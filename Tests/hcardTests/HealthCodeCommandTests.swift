@@ -20,13 +20,13 @@ struct HealthCodeCommandTests {
     }
 
     /// A directory with an issuer key, its trust list and an empty store path.
-    static func setUp() throws -> URL {
+    static func setUp() async throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hck-code-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let generated = try HCardRunner.run(
+        let generated = try await HCardRunner.run(
             ["keys", "generate", "--out", "issuer.key", "--public", "issuer.pub"], in: directory)
         #expect(generated.status == 0, "\(generated.stderr)")
-        let trusted = try HCardRunner.run(
+        let trusted = try await HCardRunner.run(
             [
                 "keys", "trust", "add", "--trust", "trust.json", "--public", "issuer.pub", "--issuer", "Test Hainan HC",
                 "--valid-from", "2026-01-01T00:00:00Z", "--valid-to", "2027-01-01T00:00:00Z",
@@ -35,66 +35,66 @@ struct HealthCodeCommandTests {
         return directory
     }
 
-    static func counts(_ directory: URL) throws -> (events: Int, codes: Int) {
-        let status = try HCardRunner.run(
+    static func counts(_ directory: URL) async throws -> (events: Int, codes: Int) {
+        let status = try await HCardRunner.run(
             ["code", "status", "--db", "hc.db", "--person", person, "--at", "2026-03-01", "--json"], in: directory)
         let json = try object(status.stdout)
         return ((json["events"] as? [Any])?.count ?? -1, (json["issuedCodes"] as? [Any])?.count ?? -1)
     }
 
     @Test("invalid declaration: exit 1, every violation with its element, nothing stored")
-    func invalidDeclaration() throws {
-        let directory = try Self.setUp()
+    func invalidDeclaration() async throws {
+        let directory = try await Self.setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.declaration().write(to: directory.appendingPathComponent("ok.json"))
-        let ok = try HCardRunner.run(
+        let ok = try await HCardRunner.run(
             ["code", "declare", "--db", "hc.db", "--from", "ok.json", "--at", "2026-03-01T09:00:00"], in: directory)
         #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
         #expect(ok.stdout.contains("declared \(Self.person) (event 1)"))
         #expect(ok.stdout.contains(": green on 2026-03-01 (hainan-2022-09)"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("hc.db").path))
-        let before = try Self.counts(directory)
+        let before = try await Self.counts(directory)
         #expect(before.events == 1)
 
         try Self.declaration(["documentNumber": "110105194912310021", "temperature": 45, "householdRegion": "999999"])
             .write(to: directory.appendingPathComponent("bad.json"))
-        let bad = try HCardRunner.run(["code", "declare", "--db", "hc.db", "--from", "bad.json"], in: directory)
+        let bad = try await HCardRunner.run(["code", "declare", "--db", "hc.db", "--from", "bad.json"], in: directory)
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("rejected: 3 violations; nothing was stored"))
         #expect(bad.stdout.contains("证件号码 (documentNumber): wrong check character"))
         #expect(bad.stdout.contains("体温 (temperature): 45.0℃ is above 43.0"))
         #expect(bad.stdout.contains("户籍区划 (householdRegion): unknown region '999999'"))
-        #expect(try Self.counts(directory) == before)
+        #expect(try await Self.counts(directory) == before)
 
-        let json = try HCardRunner.run(
+        let json = try await HCardRunner.run(
             ["code", "declare", "--db", "hc.db", "--from", "bad.json", "--json"], in: directory)
         #expect(json.status == 1)
         let object = try Self.object(json.stdout)
         #expect(object["returnCode"] as? String == "1001")
         let elements = (object["violations"] as? [[String: Any]])?.compactMap { $0["element"] as? String }
         #expect(Set(elements ?? []) == ["documentNumber", "temperature", "householdRegion"])
-        #expect(try Self.counts(directory) == before)
+        #expect(try await Self.counts(directory) == before)
     }
 
     @Test("done-when: red code verifies red; after the history turns green a new code is green, the old one expires")
-    func redThenGreen() throws {
-        let directory = try Self.setUp()
+    func redThenGreen() async throws {
+        let directory = try await Self.setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.declaration().write(to: directory.appendingPathComponent("d.json"))
-        func run(_ arguments: [String]) throws -> HCardRunner.Result {
-            try HCardRunner.run(arguments, in: directory)
+        func run(_ arguments: [String]) async throws -> HCardRunner.Result {
+            try await HCardRunner.run(arguments, in: directory)
         }
         #expect(
-            try run(["code", "declare", "--db", "hc.db", "--from", "d.json", "--at", "2026-03-01T09:00:00"]).status == 0
+            try await run(["code", "declare", "--db", "hc.db", "--from", "d.json", "--at", "2026-03-01T09:00:00"]).status == 0
         )
-        let opened = try run([
+        let opened = try await run([
             "code", "event", "--db", "hc.db", "--person", Self.person, "--kind", "case-opened", "--status", "confirmed",
             "--actor", "cdc", "--at", "2026-03-02T10:00:00",
         ])
         #expect(opened.status == 0, "\(opened.stderr)")
         #expect(opened.stdout.contains(": red on 2026-03-02"))
 
-        let issued = try run([
+        let issued = try await run([
             "code", "issue", "--db", "hc.db", "--person", Self.person, "--key", "issuer.key",
             "--at", "2026-03-02T12:00:00+08:00", "--png", "red.png", "--json",
         ])
@@ -108,13 +108,13 @@ struct HealthCodeCommandTests {
         #expect(redCode["expiresAt"] as? String == "2026-03-03T04:00:00Z")
 
         // From the PNG, as a checkpoint scans it.
-        let scanned = try run([
+        let scanned = try await run([
             "code", "verify", "red.png", "--trust", "trust.json", "--now", "2026-03-02T13:00:00+08:00",
         ])
         #expect(scanned.status == 0, "\(scanned.stdout) \(scanned.stderr)")
         #expect(scanned.stdout.hasPrefix("valid: red code \(redCode["codeId"] as? String ?? "?"), region 460100"))
         #expect(scanned.stdout.contains("by Test Hainan HC"))
-        let presented = try run([
+        let presented = try await run([
             "code", "verify", "--text", redText, "--trust", "trust.json", "--now", "2026-03-02T13:00:00+08:00",
             "--person", "440524198001010013",
         ])
@@ -122,27 +122,27 @@ struct HealthCodeCommandTests {
         #expect(presented.stdout.contains("does not belong to the presented identity document"))
 
         #expect(
-            try run([
+            try await run([
                 "code", "event", "--db", "hc.db", "--person", Self.person, "--kind", "case-closed", "--status",
                 "confirmed", "--actor", "cdc", "--at", "2026-03-05T10:00:00",
             ]).status == 0)
-        let status = try run(["code", "status", "--db", "hc.db", "--person", Self.person, "--at", "2026-03-13"])
+        let status = try await run(["code", "status", "--db", "hc.db", "--person", Self.person, "--at", "2026-03-13"])
         #expect(status.stdout.contains(": yellow on 2026-03-13"))
         #expect(status.stdout.contains("yellow case.confirmed since 2026-03-12 (auto): 7 days of home monitoring"))
         #expect(status.stdout.contains("ends 2026-03-19"))
         let statusJSON = try Self.object(
-            try run(["code", "status", "--db", "hc.db", "--person", Self.person, "--at", "2026-03-13", "--json"]).stdout
+            try await run(["code", "status", "--db", "hc.db", "--person", Self.person, "--at", "2026-03-13", "--json"]).stdout
         )
         let reasons = (statusJSON["status"] as? [String: Any])?["reasons"] as? [[String: Any]]
         #expect(reasons?.first?["endsOn"] as? String == "2026-03-19")
         #expect(
-            try Self.object(
+            try await Self.object(
                 try run([
                     "code", "status", "--db", "hc.db", "--person", Self.person, "--at", "2026-03-13", "--rules",
                     "hainan-2022-05", "--json",
                 ]).stdout)["rules"] as? String == "hainan-2022-05")
 
-        let green = try run([
+        let green = try await run([
             "code", "issue", "--db", "hc.db", "--person", Self.person, "--key", "issuer.key",
             "--at", "2026-03-20T09:00:00+08:00", "--valid", "12h",
         ])
@@ -150,14 +150,14 @@ struct HealthCodeCommandTests {
         let greenText = green.stdout.trimmingCharacters(in: .newlines)
         #expect(green.stderr.contains("green code "))
         #expect(green.stderr.contains("valid 2026-03-20T01:00:00Z to 2026-03-20T13:00:00Z"))
-        let greenCheck = try run([
+        let greenCheck = try await run([
             "code", "verify", "--text", greenText, "--trust", "trust.json", "--now", "2026-03-20T09:05:00+08:00",
             "--person", Self.person,
         ])
         #expect(greenCheck.status == 0)
         #expect(greenCheck.stdout.hasPrefix("valid: green code"))
 
-        let old = try run([
+        let old = try await run([
             "code", "verify", "--text", redText, "--trust", "trust.json", "--now", "2026-03-20T09:05:00+08:00",
             "--json",
         ])
@@ -166,25 +166,25 @@ struct HealthCodeCommandTests {
         #expect(oldJSON["reason"] as? String == "expired")
         #expect((oldJSON["message"] as? String)?.hasPrefix("expired at 2026-03-03T04:00:00Z") == true)
         // Still valid up to its expiry (+30 s skew); the store knows a newer code exists.
-        let lastSecond = try run([
+        let lastSecond = try await run([
             "code", "verify", "--text", redText, "--trust", "trust.json", "--now", "2026-03-03T04:00:30Z", "--db",
             "hc.db",
         ])
         #expect(lastSecond.status == 0)
         #expect(lastSecond.stdout.contains("note: a newer code"))
-        #expect(try Self.counts(directory).codes == 2)
+        #expect(try await Self.counts(directory).codes == 2)
     }
 
     @Test("tampered text: bad signature or malformed with offset; Grid Matrix: issued and drawn")
-    func tamperingAndGridMatrix() throws {
-        let directory = try Self.setUp()
+    func tamperingAndGridMatrix() async throws {
+        let directory = try await Self.setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.declaration().write(to: directory.appendingPathComponent("d.json"))
         #expect(
-            try HCardRunner.run(
+            try await HCardRunner.run(
                 ["code", "declare", "--db", "hc.db", "--from", "d.json", "--at", "2026-03-01T09:00:00"], in: directory
             ).status == 0)
-        let issued = try HCardRunner.run(
+        let issued = try await HCardRunner.run(
             [
                 "code", "issue", "--db", "hc.db", "--person", Self.person, "--key", "issuer.key",
                 "--at", "2026-03-01T10:00:00+08:00",
@@ -195,13 +195,13 @@ struct HealthCodeCommandTests {
         var bytes = try Base45.decode(text.dropFirst(5))
         bytes[17] = 0x03  // green → red
         let recoloured = "HCC1-" + Base45.encode(bytes)
-        let forged = try HCardRunner.run(
+        let forged = try await HCardRunner.run(
             ["code", "verify", "--text", recoloured, "--trust", "trust.json", "--now", "2026-03-01T10:01:00+08:00"],
             in: directory)
         #expect(forged.status == 1)
         #expect(forged.stdout == "INVALID: bad signature\n")
 
-        let broken = try HCardRunner.run(
+        let broken = try await HCardRunner.run(
             ["code", "verify", "--text", "HCC1-" + text.dropFirst(5).lowercased(), "--trust", "trust.json", "--json"],
             in: directory)
         #expect(broken.status == 1)
@@ -210,7 +210,7 @@ struct HealthCodeCommandTests {
         #expect(brokenJSON["offset"] as? Int != nil)
 
         // GB/T 38961's preferred symbology: the code is issued and drawn as Grid Matrix (libzint).
-        let grid = try HCardRunner.run(
+        let grid = try await HCardRunner.run(
             [
                 "code", "issue", "--db", "hc.db", "--person", Self.person, "--key", "issuer.key", "--symbology",
                 "grid-matrix", "--png", "gm.png",
@@ -220,7 +220,7 @@ struct HealthCodeCommandTests {
         let png = try Data(contentsOf: directory.appendingPathComponent("gm.png"))
         #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
 
-        let unknown = try HCardRunner.run(
+        let unknown = try await HCardRunner.run(
             ["code", "issue", "--db", "hc.db", "--person", "440524198001010013", "--key", "issuer.key"], in: directory)
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown person 440524198001010013"))

@@ -33,15 +33,14 @@ struct ImageBombCommandTests {
     static func bigEndian16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)] }
 
     @Test("qr decode refuses a 60000×60000 JPEG and a 46000×46000 PNG from the header, in well under a second")
-    func decodeRefusesBombs() throws {
-        let setup = try QRImageCommandTests.Setup()
+    func decodeRefusesBombs() async throws {
+        let setup = try await QRImageCommandTests.Setup()
         defer { setup.remove() }
         try Data(Self.jpegBomb(width: 60_000, height: 60_000)).write(to: URL(fileURLWithPath: setup.path("bomb.jpg")))
         try Data(Self.pngBomb(width: 46_000, height: 46_000)).write(to: URL(fileURLWithPath: setup.path("bomb.png")))
         for (file, size) in [("bomb.jpg", "60000×60000"), ("bomb.png", "46000×46000")] {
-            let start = Date()
-            let decoded = try setup.run(["qr", "decode", file])
-            #expect(Date().timeIntervalSince(start) < 10)
+            let decoded = try await setup.run(["qr", "decode", file])
+            #expect(decoded.duration < .seconds(10))
             #expect(decoded.status == 1)
             #expect(decoded.stderr.contains("\(file): the"), "\(decoded.stderr)")
             #expect(decoded.stderr.contains(size), "\(decoded.stderr)")
@@ -50,28 +49,28 @@ struct ImageBombCommandTests {
     }
 
     @Test("An 8000×6000 header (48 M pixels) is over the default 40 M limit; --max-pixels sets the limit")
-    func defaultLimitAndOption() throws {
-        let setup = try QRImageCommandTests.Setup()
+    func defaultLimitAndOption() async throws {
+        let setup = try await QRImageCommandTests.Setup()
         defer { setup.remove() }
         try Data(Self.pngBomb(width: 8_000, height: 6_000)).write(to: URL(fileURLWithPath: setup.path("big.png")))
-        let refused = try setup.run(["qr", "decode", "big.png"])
+        let refused = try await setup.run(["qr", "decode", "big.png"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("8000×6000 pixels (48000000), over the limit of 40000000"), "\(refused.stderr)")
 
         // A real code is read by default and refused under a tiny limit.
-        _ = try setup.issuePNG("code.png")
-        let read = try setup.run(["qr", "decode", "code.png"])
+        _ = try await setup.issuePNG("code.png")
+        let read = try await setup.run(["qr", "decode", "code.png"])
         #expect(read.status == 0, "\(read.stderr)")
-        let limited = try setup.run(["qr", "decode", "code.png", "--max-pixels", "100"])
+        let limited = try await setup.run(["qr", "decode", "code.png", "--max-pixels", "100"])
         #expect(limited.status == 1)
         #expect(limited.stderr.contains("over the limit of 100"), "\(limited.stderr)")
-        let zero = try setup.run(["qr", "decode", "code.png", "--max-pixels", "0"])
+        let zero = try await setup.run(["qr", "decode", "code.png", "--max-pixels", "0"])
         #expect(zero.status == 64)
     }
 
     @Test("qr verify, code verify and checkpoint scan refuse a 30000×30000 image")
-    func otherReadersRefuse() throws {
-        let setup = try QRImageCommandTests.Setup()
+    func otherReadersRefuse() async throws {
+        let setup = try await QRImageCommandTests.Setup()
         defer { setup.remove() }
         try Data(Self.pngBomb(width: 30_000, height: 30_000)).write(to: URL(fileURLWithPath: setup.path("bomb.png")))
         let runs: [[String]] = [
@@ -81,9 +80,8 @@ struct ImageBombCommandTests {
              "trust.json", "bomb.png"],
         ]
         for arguments in runs {
-            let start = Date()
-            let result = try setup.run(arguments)
-            #expect(Date().timeIntervalSince(start) < 10, "\(arguments)")
+            let result = try await setup.run(arguments)
+            #expect(result.duration < .seconds(10), "\(arguments)")
             #expect(result.status != 0, "\(arguments)")
             #expect((result.stdout + result.stderr).contains("30000×30000"), "\(arguments): \(result.stdout) \(result.stderr)")
         }

@@ -12,30 +12,30 @@ struct InputValueCommandTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func run(_ arguments: [String]) throws -> HCardRunner.Result { try HCardRunner.run(arguments, in: directory) }
+    func run(_ arguments: [String]) async throws -> HCardRunner.Result { try await HCardRunner.run(arguments, in: directory) }
 
     @Test("code event --to purple exits 1 listing the valid colours; code issue works after a valid one")
-    func unknownColour() throws {
-        let event = try run([
+    func unknownColour() async throws {
+        let event = try await run([
             "code", "event", "--db", "hc.db", "--person", "11010519491231002X", "--kind", "manual-conversion",
             "--to", "purple", "--reason", "test", "--at", "2026-03-01T09:00:00",
         ])
         #expect(event.status == 1)
         #expect(event.stderr.contains("'purple'") && event.stderr.contains("valid: green, yellow, red, grey"), "\(event.stderr)")
-        let yellow = try run([
+        let yellow = try await run([
             "code", "event", "--db", "hc.db", "--person", "11010519491231002X", "--kind", "manual-conversion",
             "--to", "yellow", "--reason", "test", "--at", "2026-03-01T09:00:00",
         ])
         #expect(yellow.status == 0, "\(yellow.stderr)")
-        #expect(try run(["keys", "generate", "--out", "i.key", "--public", "i.pub"]).status == 0)
-        let issue = try run(["code", "issue", "--db", "hc.db", "--person", "11010519491231002X", "--key", "i.key"])
+        #expect(try await run(["keys", "generate", "--out", "i.key", "--public", "i.pub"]).status == 0)
+        let issue = try await run(["code", "issue", "--db", "hc.db", "--person", "11010519491231002X", "--key", "i.key"])
         #expect(issue.status == 0, "\(issue.stderr)")
     }
 
     @Test("checkpoint scan --temperature 0x24 is a usage error and logs nothing")
-    func hexTemperature() throws {
+    func hexTemperature() async throws {
         for value in ["0x24", "3.65e1", "nan"] {
-            let scan = try run([
+            let scan = try await run([
                 "checkpoint", "scan", "--log", "pass.db", "--checkpoint", "G1", "--id", "11010519491231002X",
                 "--id-suffices", "--temperature", value, "--trust", "trust.json",
             ])
@@ -46,19 +46,19 @@ struct InputValueCommandTests {
     }
 
     @Test("account update --phone abc and a second account's bind-bank of the same card are refused")
-    func phoneAndBankCard() throws {
+    func phoneAndBankCard() async throws {
         for (name, id) in [("李明", "110105198503120012"), ("王芳", "31011519900701002X")] {
-            let register = try run(["account", "register", "--db", "a.sqlite", "--name", name, "--id", id])
+            let register = try await run(["account", "register", "--db", "a.sqlite", "--name", name, "--id", id])
             #expect(register.status == 0, "\(register.stderr)")
         }
-        let phone = try run(["account", "update", "--db", "a.sqlite", "--id", "110105198503120012", "--phone", "abc"])
+        let phone = try await run(["account", "update", "--db", "a.sqlite", "--id", "110105198503120012", "--phone", "abc"])
         #expect(phone.status == 1)
         #expect(phone.stderr.contains("phone 'abc'"), "\(phone.stderr)")
-        let first = try run([
+        let first = try await run([
             "account", "bind-bank", "--db", "a.sqlite", "--id", "110105198503120012", "--bank-card", "6228480402564890018",
         ])
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try run([
+        let second = try await run([
             "account", "bind-bank", "--db", "a.sqlite", "--id", "31011519900701002X", "--bank-card", "6228480402564890018",
         ])
         #expect(second.status == 1)

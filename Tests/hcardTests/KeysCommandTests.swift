@@ -18,11 +18,11 @@ struct KeysCommandTests {
     }
 
     @Test("generate (0600, not printed) → trust add → issue → verify valid; empty trust list → unknown key id")
-    func endToEnd() throws {
+    func endToEnd() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let generated = try HCardRunner.run(
+        let generated = try await HCardRunner.run(
             ["keys", "generate", "--out", "issuer.key", "--public", "issuer.pub"], in: directory)
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(!generated.stdout.contains("PRIVATE KEY") && !generated.stderr.contains("PRIVATE KEY"))
@@ -35,27 +35,27 @@ struct KeysCommandTests {
         #expect(keyID.count == 16)
 
         // A second generate refuses to overwrite.
-        let again = try HCardRunner.run(["keys", "generate", "--out", "issuer.key"], in: directory)
+        let again = try await HCardRunner.run(["keys", "generate", "--out", "issuer.key"], in: directory)
         #expect(again.status != 0)
         #expect(again.stderr.contains("already exists; pass --force"))
         #expect(try String(contentsOf: directory.appendingPathComponent("issuer.key"), encoding: .utf8) == keyText)
 
-        let exported = try HCardRunner.run(["keys", "public", "--key", "issuer.key"], in: directory)
+        let exported = try await HCardRunner.run(["keys", "public", "--key", "issuer.key"], in: directory)
         #expect(exported.status == 0)
         #expect(exported.stdout.hasPrefix("key id: \(keyID)\n-----BEGIN PUBLIC KEY-----"))
         #expect(!exported.stdout.contains("PRIVATE"))
 
-        let added = try HCardRunner.run(
+        let added = try await HCardRunner.run(
             [
                 "keys", "trust", "add", "--trust", "trust.json", "--public", "issuer.pub", "--issuer", "Test HC",
                 "--valid-from", "2026-01-01T00:00:00Z", "--valid-to", "2027-01-01T00:00:00Z",
             ], in: directory)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("added key \(keyID)"))
-        let listed = try HCardRunner.run(["keys", "trust", "list", "--trust", "trust.json"], in: directory)
+        let listed = try await HCardRunner.run(["keys", "trust", "list", "--trust", "trust.json"], in: directory)
         #expect(listed.stdout.contains("\(keyID)  2026-01-01T00:00:00Z .. 2027-01-01T00:00:00Z  Test HC"))
 
-        let issued = try HCardRunner.run(
+        let issued = try await HCardRunner.run(
             [
                 "qr", "issue", "--card-id", "26B5A1FE56681", "--dynamic", "--key", "issuer.key",
                 "--now", "2026-03-01T08:00:00Z",
@@ -64,14 +64,14 @@ struct KeysCommandTests {
         let text = issued.stdout.trimmingCharacters(in: .newlines)
         #expect(text.hasPrefix("HCK1-"))
 
-        let verified = try HCardRunner.run(
+        let verified = try await HCardRunner.run(
             ["qr", "verify", "--text", text, "--trust", "trust.json", "--now", "2026-03-01T08:01:00Z"], in: directory)
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
         #expect(verified.stdout.contains("valid: card 26B5A1FE56681"))
         #expect(verified.stdout.contains("Test HC"))
 
         // The text on standard input, JSON out.
-        let piped = try HCardRunner.run(
+        let piped = try await HCardRunner.run(
             ["qr", "verify", "--trust", "trust.json", "--now", "2026-03-01T08:01:00Z", "--json"], stdin: text + "\n",
             in: directory)
         #expect(piped.status == 0)
@@ -81,24 +81,24 @@ struct KeysCommandTests {
         #expect((json["code"] as? [String: Any])?["keyId"] as? String == keyID)
 
         // Expired ten minutes later.
-        let late = try HCardRunner.run(
+        let late = try await HCardRunner.run(
             ["qr", "verify", "--text", text, "--trust", "trust.json", "--now", "2026-03-01T08:10:00Z"], in: directory)
         #expect(late.status == 1)
         #expect(late.stdout.contains("INVALID: expired"))
 
         // Empty trust list.
         try Data("{\"version\": 1, \"keys\": []}".utf8).write(to: directory.appendingPathComponent("empty.json"))
-        let unknown = try HCardRunner.run(
+        let unknown = try await HCardRunner.run(
             ["qr", "verify", "--text", text, "--trust", "empty.json", "--now", "2026-03-01T08:01:00Z"], in: directory)
         #expect(unknown.status == 1)
         #expect(unknown.stdout.contains("unknown key id \(keyID)"))
 
         // Revoked card.
-        let revoke = try HCardRunner.run(
+        let revoke = try await HCardRunner.run(
             ["keys", "revoke", "--revoked", "revoked.json", "--card-id", "26B5A1FE56681"], in: directory)
         #expect(revoke.status == 0)
         #expect(revoke.stdout.contains("revoked card 26B5A1FE56681"))
-        let revoked = try HCardRunner.run(
+        let revoked = try await HCardRunner.run(
             [
                 "qr", "verify", "--text", text, "--trust", "trust.json", "--revoked", "revoked.json", "--now",
                 "2026-03-01T08:01:00Z", "--json",
@@ -107,24 +107,24 @@ struct KeysCommandTests {
         #expect(revoked.stdout.contains("\"reason\" : \"revokedCard\""))
 
         // Malformed: the offset is in the message.
-        let broken = try HCardRunner.run(
+        let broken = try await HCardRunner.run(
             ["qr", "verify", "--text", "HCK1-abc", "--trust", "trust.json"], in: directory)
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("INVALID: malformed: offset 5: 'a' is not a base45 character"))
     }
 
     @Test("generate --json names the files and key id; keys public --json has the PEM")
-    func generateJSON() throws {
+    func generateJSON() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try HCardRunner.run(["keys", "generate", "--out", "k.pem", "--json"], in: directory)
+        let result = try await HCardRunner.run(["keys", "generate", "--out", "k.pem", "--json"], in: directory)
         #expect(result.status == 0)
         let json = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect((json["keyId"] as? String)?.count == 16)
         #expect(json["privateKey"] as? String == "k.pem")
         #expect(json["algorithm"] as? String == "SM2")
         #expect(!result.stdout.contains("PRIVATE KEY"))
-        let exported = try HCardRunner.run(["keys", "public", "--key", "k.pem", "--json"], in: directory)
+        let exported = try await HCardRunner.run(["keys", "public", "--key", "k.pem", "--json"], in: directory)
         let pub = try #require(JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
         #expect(pub["keyId"] as? String == json["keyId"] as? String)
         #expect((pub["publicKey"] as? String)?.hasPrefix("-----BEGIN PUBLIC KEY-----") == true)

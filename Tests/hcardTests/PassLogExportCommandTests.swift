@@ -12,14 +12,14 @@ struct PassLogExportCommandTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func run(_ arguments: [String]) throws -> HCardRunner.Result {
-        try HCardRunner.run(arguments, in: directory)
+    func run(_ arguments: [String]) async throws -> HCardRunner.Result {
+        try await HCardRunner.run(arguments, in: directory)
     }
 
     /// Logs `count` passages on an ID number alone (no keys needed: --id-suffices).
-    func logPassages(_ count: Int) throws {
+    func logPassages(_ count: Int) async throws {
         for _ in 0..<count {
-            let scan = try run([
+            let scan = try await run([
                 "checkpoint", "scan", "--log", "pass.db", "--checkpoint", "G1", "--id", "11010519491231002X",
                 "--id-suffices", "--temperature", "36.5", "--now", "2026-03-01T09:00:00+08:00",
                 "--trust", "trust.json",
@@ -37,20 +37,20 @@ struct PassLogExportCommandTests {
     }
 
     @Test("--out creates a new file, then replaces it whole; nothing else is left in the directory")
-    func newAndReplaced() throws {
+    func newAndReplaced() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(#"{"version": 1, "keys": []}"#.utf8).write(to: directory.appendingPathComponent("trust.json"))
-        try logPassages(2)
+        try await logPassages(2)
 
-        let first = try run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "march.csv"])
+        let first = try await run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "march.csv"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.isEmpty)
         #expect(first.stderr == "exported 2 passages to march.csv\n")
         #expect(try contents("march.csv").components(separatedBy: "\r\n").count == 4)  // header, 2 rows, final empty
         #expect(try leftovers() == ["march.csv"])
 
-        try logPassages(1)
-        let second = try run(["passlog", "export", "--log", "pass.db", "--json", "--out", "march.csv"])
+        try await logPassages(1)
+        let second = try await run(["passlog", "export", "--log", "pass.db", "--json", "--out", "march.csv"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr == "exported 3 passages to march.csv\n")
         let rows = try #require(
@@ -61,13 +61,13 @@ struct PassLogExportCommandTests {
     }
 
     @Test("an export that cannot be written fails and leaves the existing file as it was")
-    func failedKeepsOld() throws {
+    func failedKeepsOld() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(#"{"version": 1, "keys": []}"#.utf8).write(to: directory.appendingPathComponent("trust.json"))
-        try logPassages(1)
+        try await logPassages(1)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("march.csv"), withIntermediateDirectories: false)
-        let refused = try run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "march.csv"])
+        let refused = try await run(["passlog", "export", "--log", "pass.db", "--csv", "--out", "march.csv"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("march.csv"))
         var isDirectory: ObjCBool = false

@@ -5,7 +5,7 @@ import Testing
 @Suite("hcard platform sign-request")
 struct PlatformSignRequestCommandTests {
     @Test("signs a body from a file with a secret file; --sign-only from stdin with the environment; errors")
-    func signRequest() throws {
+    func signRequest() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hcard-sign-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -15,21 +15,21 @@ struct PlatformSignRequestCommandTests {
 
         // health-code.md §4.9 vector 2: channelNum=0 with the secret "secret".
         let expected = "izPY5tjxkXETiFSV03ck5ImGpUv2fvK8aHcFrDebzc4="
-        let signed = try HCardRunner.run(
+        let signed = try await HCardRunner.run(
             ["platform", "sign-request", "--secret-file", "app.secret", "body.json"], in: directory)
         #expect(signed.status == 0, "\(signed.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(signed.stdout.utf8)) as? [String: Any])
         #expect((object["commonIn"] as? [String: Any])?["sign"] as? String == expected)
 
-        let only = try HCardRunner.run(
+        let only = try await HCardRunner.run(
             ["platform", "sign-request", "--sign-only", "-"], stdin: body, in: directory,
             environment: ["HCARD_TENCENT_APP_SECRET": "secret"])
         #expect(only.status == 0 && only.stdout == expected + "\n", "\(only.stdout) \(only.stderr)")
 
-        let noSecret = try HCardRunner.run(["platform", "sign-request", "body.json"], in: directory)
+        let noSecret = try await HCardRunner.run(["platform", "sign-request", "body.json"], in: directory)
         #expect(noSecret.status == 64 && noSecret.stderr.contains("HCARD_TENCENT_APP_SECRET"))
         try "[1]".write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-        let bad = try HCardRunner.run(
+        let bad = try await HCardRunner.run(
             ["platform", "sign-request", "--secret-file", "app.secret", "bad.json"], in: directory)
         #expect(bad.status == 1 && bad.stderr.contains("bad.json: cannot sign: the request body is not a JSON object"))
     }

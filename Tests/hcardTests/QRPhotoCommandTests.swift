@@ -11,12 +11,12 @@ struct QRPhotoCommandTests {
     }
 
     @Test("a photo read on the last rung prints its text; one nobody reads is 'no QR code found in FILE', exit 1")
-    func photos() throws {
-        let read = try HCardRunner.run(["qr", "decode", Self.photo("zxing-qrcode-4-41.webp")])
+    func photos() async throws {
+        let read = try await HCardRunner.run(["qr", "decode", Self.photo("zxing-qrcode-4-41.webp")])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains("zxing-qrcode-4-41.webp: 1 QR code") && read.stdout.contains("http://code.google.com/p/zxing/"))
 
-        let unread = try HCardRunner.run(["qr", "decode", Self.photo("zxing-qrcode-4-05.webp"), Self.photo("zxing-qrcode-4-41.webp")])
+        let unread = try await HCardRunner.run(["qr", "decode", Self.photo("zxing-qrcode-4-05.webp"), Self.photo("zxing-qrcode-4-41.webp")])
         #expect(unread.status == 1)
         #expect(unread.stderr.contains("no QR code found in zxing-qrcode-4-05.webp"), "\(unread.stderr)")
         #expect(unread.stdout.contains("zxing-qrcode-4-41.webp: 1 QR code"), "the other file is still read")

@@ -42,7 +42,7 @@ struct ReadmeServeExampleTests {
     }
 
     @Test("runs as written in an empty directory: health, a domain, a record, PIX, PDQ by pinyin, SIGTERM")
-    func exampleRuns() throws {
+    func exampleRuns() async throws {
         let example = try Self.example()
         #expect(example.contains("hcard serve &") && example.contains("kill %1"))
         let port = try Self.freePort()
@@ -50,24 +50,13 @@ struct ReadmeServeExampleTests {
         let directory = try CryptoTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = HCardRunner.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        environment["HCARD_SERVE_LISTEN"] = "127.0.0.1:\(port)"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let path = HCardRunner.productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try await ChildProcess.run(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: directory,
+            environment: ["PATH": path, "HCARD_SERVE_LISTEN": "127.0.0.1:\(port)"])
+        let (output, log) = (run.stdoutText, run.stderr)
 
-        #expect(process.terminationStatus == 0, "\(output)\n\(log.suffix(2000))")
+        #expect(run.status == 0, "\(output)\n\(log.suffix(2000))")
         let lines = output.split(separator: "}").map { $0 + "}" }
         #expect(lines.first == #"{"status":"ok"}"#, "\(output)")
         #expect(output.contains(#""code":"HOSP-A""#), "the domain was created: \(output)")

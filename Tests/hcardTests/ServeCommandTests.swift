@@ -104,7 +104,7 @@ struct ServeCommandTests {
     @Test("SIGTERM while a request is in flight: that request is answered in full, then the process exits 0")
     func gracefulShutdownFinishesInFlightRequests() async throws {
         let directory = try CryptoTestSupport.temporaryDirectory()
-        let added = try HCardRunner.run(["serve", "key", "add", "--name", "steward", "--roles", "steward"], in: directory)
+        let added = try await HCardRunner.run(["serve", "key", "add", "--name", "steward", "--roles", "steward"], in: directory)
         let key = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try Running(arguments: [], in: directory)
         let body = #"{"code":"HOSP-A"}"#
@@ -120,10 +120,10 @@ struct ServeCommandTests {
         let response = request.receiveAll()
         #expect(response.hasPrefix("HTTP/1.1 200"), "\(response)")
         #expect(response.contains(#""code":"HOSP-A""#))
-        server.process.waitUntilExit()
+        await server.process.waitForExit()
         #expect(server.process.terminationStatus == 0)
         // The write happened: a new server on the same files lists the domain.
-        let listed = try HCardRunner.run(["empi", "domain", "list", "--db", "hcard-serve.sqlite"], in: directory)
+        let listed = try await HCardRunner.run(["empi", "domain", "list", "--db", "hcard-serve.sqlite"], in: directory)
         #expect(listed.stdout.contains("HOSP-A"), "\(listed.stdout) \(listed.stderr)")
     }
 
@@ -137,15 +137,15 @@ struct ServeCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("hcard-serve.sqlite").path))
         #expect(try await server.request("/v1/audit").0 == 401)
 
-        let added = try HCardRunner.run(["serve", "key", "add", "--name", "gate", "--roles", "verifier"], in: directory)
+        let added = try await HCardRunner.run(["serve", "key", "add", "--name", "gate", "--roles", "verifier"], in: directory)
         #expect(added.status == 0, "\(added.stderr)")
         let key = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(key.hasPrefix("hcs_"))
-        let listed = try HCardRunner.run(["serve", "key", "list"], in: directory)
+        let listed = try await HCardRunner.run(["serve", "key", "list"], in: directory)
         #expect(listed.stdout.contains("gate") && !listed.stdout.contains(key))
 
         let code = try await fixture.issue(.static, at: QRPayloadFixture.now)
-        let cli = try HCardRunner.run(
+        let cli = try await HCardRunner.run(
             ["qr", "verify", "--text", code, "--trust", "trust.json", "--now", "2026-03-01T08:00:00Z", "--json"], in: directory)
         let (status, body) = try await server.request(
             "/v1/codes/verify", key: key, body: #"{"text": "\#(code)", "now": "2026-03-01T08:00:00Z"}"#)
@@ -161,7 +161,7 @@ struct ServeCommandTests {
         #expect(lookup.0 == 403)
 
         server.process.terminate()  // SIGTERM
-        server.process.waitUntilExit()
+        await server.process.waitForExit()
         #expect(server.process.terminationStatus == 0)
         #expect(server.process.terminationReason == .exit)
         let log = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -47,11 +47,11 @@ struct ServePostgresAccountsTests {
 
     @Test("both nodes register the same 10 people at once, update one account 20 times at once, bind one bank card to two accounts at once", .enabled(if: Shared.enabled))
     func concurrentAccountWrites() async throws {
-        let url = try Shared.freshDatabase()
+        let url = try await Shared.freshDatabase()
         let nodes = try Shared.twoNodes(url)
         let ports = nodes.map(\.port)
         defer { Shared.stop(nodes) }
-        let key = try Shared.key(url, "window", "registrar")
+        let key = try await Shared.key(url, "window", "registrar")
 
         // 1. Each person registered through both nodes at the same moment: one account each.
         let people = 10

@@ -18,7 +18,7 @@ struct ServePostgresTests {
     static let enabled = url != nil || ProcessInfo.processInfo.environment["CI"] == "true"
 
     /// A fresh database in the test cluster (psql), so reruns start empty.
-    static func freshDatabase() throws -> String {
+    static func freshDatabase() async throws -> String {
         guard let url else {
             throw CocoaError(.featureUnsupported, userInfo: [
                 NSLocalizedDescriptionKey: "CI=true but HCARD_TEST_POSTGRES_URL is not set: Scripts/test.sh starts PostgreSQL"
@@ -29,7 +29,7 @@ struct ServePostgresTests {
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         psql.arguments = [url, "-qc", "CREATE DATABASE \(name)"]
         try psql.run()
-        psql.waitUntilExit()
+        await psql.waitForExit()
         #expect(psql.terminationStatus == 0, "psql CREATE DATABASE failed")
         var components = URLComponents(string: url)!
         components.path = "/" + name
@@ -64,6 +64,7 @@ struct ServePostgresTests {
         return try directories.map { try ServeCommandTests.Running(arguments: ["--postgres", url], in: $0) }
     }
 
+    /// SIGTERM to each node, then the short wait for it to end (synchronous: called in `defer`).
     static func stop(_ nodes: [ServeCommandTests.Running]) {
         for node in nodes {
             node.process.terminate()
@@ -72,8 +73,8 @@ struct ServePostgresTests {
     }
 
     /// A key made with the CLI against the database: it works on every node.
-    static func key(_ url: String, _ name: String, _ roles: String) throws -> String {
-        let added = try HCardRunner.run(["serve", "key", "add", "--postgres", url, "--name", name, "--roles", roles])
+    static func key(_ url: String, _ name: String, _ roles: String) async throws -> String {
+        let added = try await HCardRunner.run(["serve", "key", "add", "--postgres", url, "--name", name, "--roles", roles])
         #expect(added.status == 0, "\(added.stderr)")
         return added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -92,12 +93,12 @@ struct ServePostgresTests {
 
     @Test("two nodes fed the same 20 people from both hospitals at once: 20 persons, each with both records", .enabled(if: enabled))
     func concurrentFeedsFromTwoNodes() async throws {
-        let url = try Self.freshDatabase()
+        let url = try await Self.freshDatabase()
         let nodes = try Self.twoNodes(url)
         let ports = nodes.map(\.port)
         defer { Self.stop(nodes) }
-        let steward = try Self.key(url, "steward", "steward")
-        let registrar = try Self.key(url, "hospitals", "registrar")
+        let steward = try await Self.key(url, "steward", "steward")
+        let registrar = try await Self.key(url, "hospitals", "registrar")
         for domain in [#"{"code": "citizen-id", "type": "citizen-id"}"#, #"{"code": "HOSP-A"}"#, #"{"code": "HOSP-B"}"#] {
             #expect(try await Self.request(ports[0], "/v1/empi/domains", key: steward, body: domain).0 == 200)
         }

@@ -21,7 +21,7 @@ extension ReaderIntegrationTests {
         "station card input: a valid card with its holder's code opens once; removed mid-read and blacklisted stay closed, logged; the reader recovers"
     )
     func stationCardInput() async throws {
-        let image = try newCard()
+        let image = try await newCard()
         let directory = image.deletingLastPathComponent()
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -81,7 +81,7 @@ extension ReaderIntegrationTests {
 
         let station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
         defer { station.kill() }
-        #expect(relay.receive(count: 4, within: 20) == Self.relayClose, "\(station.stderr)")
+        #expect(await relay.receive(count: 4, within: 20) == Self.relayClose, "\(station.stderr)")
         let scanner = Glibc.open(path("scanner.fifo"), O_WRONLY)
         try #require(scanner >= 0)
         defer { Glibc.close(scanner) }
@@ -92,9 +92,9 @@ extension ReaderIntegrationTests {
             let line = Array((text + "\n").utf8)
             _ = line.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
         }
-        func waitForStderr(_ text: String, count: Int = 1) throws {
+        func waitForStderr(_ text: String, count: Int = 1) async throws {
             let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, station.stderr.components(separatedBy: text).count - 1 < count { usleep(50_000) }
+            while Date() < deadline, station.stderr.components(separatedBy: text).count - 1 < count { try? await Task.sleep(for: .milliseconds(50)) }
             try #require(station.stderr.components(separatedBy: text).count - 1 >= count, "\(station.stderr)")
         }
 
@@ -102,14 +102,14 @@ extension ReaderIntegrationTests {
         /// number `id` with exactly one open (and its close) at the relay.
         func cardAndCodePass(_ id: Int, minutesAgo: Double) async throws {
             let emulator = try Emulator(image: image)
-            try emulator.waitUntilInserted()
-            try waitForStderr("show the health code within 20", count: id == 1 ? 1 : 2)
+            try await emulator.waitUntilInserted()
+            try await waitForStderr("show the health code within 20", count: id == 1 ? 1 : 2)
             try await scan(minutesAgo: minutesAgo)
-            let pass = try station.nextLine(within: 20)
+            let pass = try await station.nextLine(within: 20)
             #expect(pass.hasPrefix("PASS #\(id) C1 in 110105********002X residentCard green"), "\(pass)\n\(station.stderr)")
-            #expect(relay.receive(count: 8, within: 5) == Self.relayOpen + Self.relayClose)
-            #expect(emulator.stop() == 0, "\(emulator.output)")
-            try waitForRemoval()
+            #expect(await relay.receive(count: 8, within: 5) == Self.relayOpen + Self.relayClose)
+            #expect(await emulator.stop() == 0, "\(emulator.output)")
+            try await waitForRemoval()
         }
 
         // 1. A valid card, then its holder's green code: one pass, one open (and its close).
@@ -117,41 +117,41 @@ extension ReaderIntegrationTests {
 
         // 2. The card leaves the reader in the middle of reading DDF1/EF06: denied, logged, closed.
         let torn = try Emulator(image: image, arguments: ["--stop-after", String(issuerAPDUs + 2)])
-        let unread = try station.nextLine(within: 30)
+        let unread = try await station.nextLine(within: 30)
         #expect(unread.hasPrefix("DENY #2 C1 in - unreadable"), "\(unread)\n\(station.stderr)")
         #expect(unread.contains("card in '\(Self.cardReader)' not read"), "\(unread)")
-        #expect(torn.waitForExit() == 0, "\(torn.output)")
+        #expect(await torn.waitForExit() == 0, "\(torn.output)")
         #expect(torn.output.contains("card removed (--stop-after)"), "\(torn.output)")
-        #expect(relay.received(within: 1) == [], "the relay got a command for a card that was not read")
-        try waitForRemoval()
+        #expect(await relay.received(within: 1) == [], "the relay got a command for a card that was not read")
+        try await waitForRemoval()
 
         // 3. The card comes back: the station reads it again, and its holder passes.
         try await cardAndCodePass(3, minutesAgo: 6)
 
         // 4. The card number on the platform's blacklist (reloaded): refused at once, no code asked for.
         try writeBlacklist([cardNumber])
-        try waitForStderr("lists reloaded")
+        try await waitForStderr("lists reloaded")
         let blacklisted = try Emulator(image: image)
-        try blacklisted.waitUntilInserted()
-        let refused = try station.nextLine(within: 20)
+        try await blacklisted.waitUntilInserted()
+        let refused = try await station.nextLine(within: 20)
         #expect(refused.hasPrefix("DENY #4 C1 in 110105********002X residentCard"), "\(refused)")
         #expect(refused.contains("the card number is revoked or blacklisted"), "\(refused)")
-        #expect(relay.received(within: 1) == [], "the relay got a command for a blacklisted card")
+        #expect(await relay.received(within: 1) == [], "the relay got a command for a blacklisted card")
 
         let state = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
         let devices = try #require(state["devices"] as? [String: String])
         #expect(devices["card reader \(Self.cardReader)"]?.hasPrefix("ok") == true, "\(devices)")
-        #expect(blacklisted.stop() == 0, "\(blacklisted.output)")
+        #expect(await blacklisted.stop() == 0, "\(blacklisted.output)")
 
-        #expect(station.terminate() == 0, "\(station.stderr)")
-        let logged = try runHCard(["passlog", "query", "--log", path("pass.db"), "--json", "--full-id"])
+        #expect(await station.terminate() == 0, "\(station.stderr)")
+        let logged = try await runHCard(["passlog", "query", "--log", path("pass.db"), "--json", "--full-id"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny"], "\(logged.stdout)")
         #expect(rows.compactMap { $0["credential"] as? String } == ["residentCard", "unreadable", "residentCard", "residentCard"])
         #expect((rows[1]["reasons"] as? [String]) == ["unreadable"])
         #expect((rows[3]["reasons"] as? [String]) == ["residentCard.revoked", "codeRequired"])
         #expect(rows[0]["person"] as? String == person.rawValue)
-        try waitForRemoval()
+        try await waitForRemoval()
     }
 }

@@ -51,7 +51,7 @@ struct StationFrameStreamTests {
     }
 
     /// Opens the FIFO for writing once the station has it open for reading (a camera program).
-    func openCamera() throws -> Int32 {
+    func openCamera() async throws -> Int32 {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let fd = Glibc.open(path("camera.fifo"), O_WRONLY | O_NONBLOCK)
@@ -59,7 +59,7 @@ struct StationFrameStreamTests {
                 _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
                 return fd
             }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         throw POSIXError(.ENXIO)
     }
@@ -87,6 +87,7 @@ struct StationFrameStreamTests {
               "inputs": [{"kind": "frames", "pipe": "camera.fifo", "greyWidth": \(Self.width), "greyHeight": \(Self.height)}],
               "actuator": {"kind": "serialRelay", "path": "\(relay.devicePath)"},
               "doorOpenSeconds": 0.5,
+              "repeatSuppressSeconds": 120,
               "state": "state.json",
               "heartbeatSeconds": 1
             }
@@ -95,22 +96,23 @@ struct StationFrameStreamTests {
         try #"{"temperatureRequired": false}"#.write(toFile: path("policy.json"), atomically: true, encoding: .utf8)
         let station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
         defer { station.kill() }
-        #expect(relay.receive(count: 4, within: 20) == Self.close, "\(station.stderr)")
+        #expect(await relay.receive(count: 4, within: 20) == Self.close, "\(station.stderr)")
 
-        let camera = try openCamera()
+        let camera = try await openCamera()
         let empty = try frame([])
         send(empty, to: camera)
         send(empty, to: camera)
         // One person holds a green code in view for three frames (and an empty frame between two
-        // of them would not matter either: one presentation within repeatSuppressSeconds).
+        // of them would not matter either: one presentation within repeatSuppressSeconds, long
+        // here so that a slow, loaded machine decoding the frames late still sees one).
         let first = try frame([try await code(.green, person: "11010519491231002X", minutesAgo: 10)])
         for _ in 0..<3 {
             send(first, to: camera)
-            usleep(400_000)
+            try? await Task.sleep(for: .milliseconds(400))
         }
-        let pass = try station.nextLine(within: 30)
+        let pass = try await station.nextLine(within: 30)
         #expect(pass.hasPrefix("PASS #1 CAM2 in "), "\(pass) \(station.stderr)")
-        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        #expect(await relay.receive(count: 8, within: 5) == Self.open + Self.close)
 
         // Two different codes in one frame: nobody can be named, denied, the relay untouched.
         send(empty, to: camera)
@@ -119,32 +121,32 @@ struct StationFrameStreamTests {
                 try await code(.red, person: "11010519491231002X", minutesAgo: 11),
                 try await code(.green, person: "110105198001010016", minutesAgo: 11),
             ]), to: camera)
-        let twoCodes = try station.nextLine(within: 30)
+        let twoCodes = try await station.nextLine(within: 30)
         #expect(twoCodes.hasPrefix("DENY #2") && twoCodes.contains("2 different QR codes"), "\(twoCodes) \(station.stderr)")
-        #expect(relay.received(within: 1) == [], "the relay got a command for a denied passage")
+        #expect(await relay.received(within: 1) == [], "the relay got a command for a denied passage")
 
         let second = try frame([try await code(.green, person: "110105198001010016", minutesAgo: 12)])
         send(second, to: camera)
-        #expect(try station.nextLine(within: 30).hasPrefix("PASS #3 CAM2 in "))
-        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        #expect(try await station.nextLine(within: 30).hasPrefix("PASS #3 CAM2 in "))
+        #expect(await relay.receive(count: 8, within: 5) == Self.open + Self.close)
 
         // The camera program dies in the middle of a frame: reported, dropped; the next one starts in step.
         send(Array(second.prefix(Self.width * Self.height / 2)), to: camera)
         Glibc.close(camera)
         let short = "ended in the middle of a frame (\(Self.width * Self.height / 2) of \(Self.width * Self.height) bytes), dropped"
         let deadline = Date().addingTimeInterval(10)
-        while !station.stderr.contains(short) && Date() < deadline { usleep(50_000) }
+        while !station.stderr.contains(short) && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         #expect(station.stderr.contains(short), "\(station.stderr)")
-        let restarted = try openCamera()
+        let restarted = try await openCamera()
         defer { Glibc.close(restarted) }
         send(try frame([try await code(.green, person: "11010519491231002X", minutesAgo: 13)]), to: restarted)
-        #expect(try station.nextLine(within: 30).hasPrefix("PASS #4 CAM2 in "), "\(station.stderr)")
-        #expect(relay.receive(count: 8, within: 5) == Self.open + Self.close)
+        #expect(try await station.nextLine(within: 30).hasPrefix("PASS #4 CAM2 in "), "\(station.stderr)")
+        #expect(await relay.receive(count: 8, within: 5) == Self.open + Self.close)
 
-        #expect(station.terminate() == 0, "\(station.stderr)")
-        #expect(relay.receive(count: 4, within: 2) == Self.close)
-        #expect(relay.received(within: 0.5) == [], "more relay commands than passes")
-        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        #expect(await station.terminate() == 0, "\(station.stderr)")
+        #expect(await relay.receive(count: 4, within: 2) == Self.close)
+        #expect(await relay.received(within: 0.5) == [], "more relay commands than passes")
+        let logged = try await HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "pass"], "\(logged.stdout)")
     }
@@ -174,12 +176,12 @@ struct StationFrameStreamTests {
         let camera = input.fileHandleForWriting.fileDescriptor
         send(try frame([]), to: camera)
         send(try frame([try await code(.green, person: "11010519491231002X", minutesAgo: 10)]), to: camera)
-        #expect(try station.nextLine(within: 30).hasPrefix("PASS #1 CAM3 in "), "\(station.stderr)")
+        #expect(try await station.nextLine(within: 30).hasPrefix("PASS #1 CAM3 in "), "\(station.stderr)")
         try input.fileHandleForWriting.close()
         let ended = "frame stream standard input down: "
         let deadline = Date().addingTimeInterval(10)
-        while !station.stderr.contains(ended) && Date() < deadline { usleep(50_000) }
+        while !station.stderr.contains(ended) && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         #expect(station.stderr.contains(ended + "the writer closed the stream"), "\(station.stderr)")
-        #expect(station.terminate() == 0, "\(station.stderr)")
+        #expect(await station.terminate() == 0, "\(station.stderr)")
     }
 }

@@ -39,7 +39,7 @@ struct StationGPIODoorTests {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Builds the mock chardev into this test's folder.
-    func buildMock() throws -> String {
+    func buildMock() async throws -> String {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Devices/gpio-mock-chardev.c").path
         let library = path("gpio-mock.so")
@@ -47,7 +47,7 @@ struct StationGPIODoorTests {
         compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         compiler.arguments = ["cc", "-shared", "-fPIC", "-O1", "-o", library, source, "-ldl"]
         try compiler.run()
-        compiler.waitUntilExit()
+        await compiler.waitForExit()
         guard compiler.terminationStatus == 0 else {
             throw HealthCardError.invalidValue("cc could not build \(source) (exit \(compiler.terminationStatus))")
         }
@@ -106,11 +106,11 @@ struct StationGPIODoorTests {
     /// The events as `event offset level` words, for comparing sequences.
     func eventWords() -> [String] { events().map { "\($0.event) \($0.offset) \($0.level.map(String.init) ?? "-")" } }
 
-    func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    func waitFor(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return condition()
     }
@@ -138,7 +138,7 @@ struct StationGPIODoorTests {
         let station: StationProcess
         let scanner: Int32
 
-        init(test: StationGPIODoorTests, environment: [String: String]) throws {
+        init(test: StationGPIODoorTests, environment: [String: String]) async throws {
             #expect(mkfifo(test.path("scanner.fifo"), 0o600) == 0)
             station = try StationProcess(
                 arguments: ["checkpoint", "station", "--config", "station.json"], in: test.directory, environment: environment)
@@ -147,7 +147,7 @@ struct StationGPIODoorTests {
             let deadline = Date().addingTimeInterval(20)
             while fd < 0 && Date() < deadline {
                 fd = Glibc.open(test.path("scanner.fifo"), O_WRONLY | O_NONBLOCK)
-                if fd < 0 { usleep(50_000) }
+                if fd < 0 { try? await Task.sleep(for: .milliseconds(50)) }
             }
             guard fd >= 0 else {
                 station.kill()
@@ -171,26 +171,26 @@ struct StationGPIODoorTests {
     static func freePort() -> Int { Int.random(in: 20_000..<60_000) }
 
     /// Builds the mock, writes the configuration and starts the station with the mock chip.
-    func startGate(chip: String = Self.mockChip, activeLow: Bool = false, busy: String? = nil) throws -> (gate: Gate, port: Int) {
-        let library = try buildMock()
+    func startGate(chip: String = Self.mockChip, activeLow: Bool = false, busy: String? = nil) async throws -> (gate: Gate, port: Int) {
+        let library = try await buildMock()
         let port = Self.freePort()
         try writeConfiguration(chip: chip, activeLow: activeLow, monitorPort: port)
-        return (try Gate(test: self, environment: mockEnvironment(library: library, busy: busy)), port)
+        return (try await Gate(test: self, environment: mockEnvironment(library: library, busy: busy)), port)
     }
 
     @Test("a pass sets the line active once and inactive after the open time; a red code, a non-code and an unknown key set nothing")
     func passAndDenials() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (gate, port) = try startGate()
+        let (gate, port) = try await startGate()
         // At start the line is requested as an output, inactive (the door starts closed).
-        #expect(waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
+        #expect(await waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
         #expect(eventWords() == ["request 17 0", "set 17 0"], "\(events()) \(gate.station.stderr)")
         #expect(events().first?.consumer == "east-gate-lock")
 
         gate.scan(try await code(.green, minutesAgo: 10))
-        let pass = try gate.station.nextLine(within: 20)
+        let pass = try await gate.station.nextLine(within: 20)
         #expect(pass.hasPrefix("PASS #1 G7 in "), "\(pass) \(gate.station.stderr)")
-        #expect(waitFor(10) { eventWords().count >= 4 })
+        #expect(await waitFor(10) { eventWords().count >= 4 })
         let afterPass = events()
         #expect(eventWords() == ["request 17 0", "set 17 0", "set 17 1", "set 17 0"], "\(afterPass)")
         if afterPass.count == 4 {
@@ -201,18 +201,18 @@ struct StationGPIODoorTests {
         #expect(healthy.0 == 200 && healthy.1 == "ok\n", "\(healthy)")
 
         gate.scan(try await code(.red, minutesAgo: 11))
-        #expect(try gate.station.nextLine(within: 20).contains("DENY #2 G7 in"))
+        #expect(try await gate.station.nextLine(within: 20).contains("DENY #2 G7 in"))
         gate.scan("https://example.invalid/not-a-code")
-        #expect(try gate.station.nextLine(within: 20).contains("DENY #3"))
+        #expect(try await gate.station.nextLine(within: 20).contains("DENY #3"))
         // A well-formed green code signed by a key the trust list does not hold.
         let stranger = try HealthCodeIssuer(privateKey: try SM2PrivateKey())
         gate.scan(try await stranger.issue(colour: .green, region: "460100", person: Self.person, now: Date().addingTimeInterval(-60)).text)
-        let unknown = try gate.station.nextLine(within: 20)
+        let unknown = try await gate.station.nextLine(within: 20)
         #expect(unknown.contains("DENY #4"), "\(unknown)")
-        usleep(1_500_000)
+        try? await Task.sleep(for: .milliseconds(1_500))
         #expect(eventWords().count == 4, "a denied passage moved the line: \(events())")
 
-        #expect(gate.station.terminate() == 0, "\(gate.station.stderr)")
+        #expect(await gate.station.terminate() == 0, "\(gate.station.stderr)")
         // Closed once more at stop, and the line given back; exactly one activation in the whole run.
         #expect(Array(eventWords().suffix(2)) == ["set 17 0", "release 17 -"], "\(events())")
         #expect(events().filter { $0.event == "set" && $0.level == 1 }.count == 1)
@@ -221,103 +221,103 @@ struct StationGPIODoorTests {
     @Test("active-low: the levels are inverted (idle high, a pass drives the line low once); the chip named without /dev")
     func activeLow() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let gate = try startGate(chip: "gpiochip9", activeLow: true).gate
-        #expect(waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
+        let gate = try await startGate(chip: "gpiochip9", activeLow: true).gate
+        #expect(await waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
         #expect(eventWords() == ["request 17 1", "set 17 1"], "\(gate.station.stderr)")
         gate.scan(try await code(.green, minutesAgo: 10))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
-        #expect(waitFor(10) { eventWords().count >= 4 })
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
+        #expect(await waitFor(10) { eventWords().count >= 4 })
         #expect(eventWords() == ["request 17 1", "set 17 1", "set 17 0", "set 17 1"], "\(events())")
-        #expect(gate.station.terminate() == 0)
+        #expect(await gate.station.terminate() == 0)
         #expect(events().filter { $0.event == "set" && $0.level == 0 }.count == 1)
     }
 
     @Test("a missing chip: the pass is logged, the door is not opened, the reason names chip and line, the actuator is down")
     func missingChip() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (gate, port) = try startGate(chip: "/dev/hcard-no-such-gpiochip")
+        let (gate, port) = try await startGate(chip: "/dev/hcard-no-such-gpiochip")
         gate.scan(try await code(.green, minutesAgo: 10))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
         let reason = "GPIO /dev/hcard-no-such-gpiochip line 17: cannot open the chip (No such file or directory)"
-        #expect(waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #1: invalidValue: \(reason)") }, "\(gate.station.stderr)")
-        #expect(waitFor(5) { stateDevices()["actuator"] == "down: invalidValue: \(reason)" }, "\(stateDevices())")
+        #expect(await waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #1: invalidValue: \(reason)") }, "\(gate.station.stderr)")
+        #expect(await waitFor(5) { stateDevices()["actuator"] == "down: invalidValue: \(reason)" }, "\(stateDevices())")
         let (status, body) = try await get("/healthz", port: port)
         #expect(status == 503 && body.contains("actuator: down: invalidValue: \(reason)"), "\(body)")
         #expect(events().isEmpty)
-        #expect(gate.station.terminate() == 0)
+        #expect(await gate.station.terminate() == 0)
     }
 
     @Test("a line held by another consumer: the door stays closed, the holder is named, the actuator is down")
     func busyLine() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (gate, port) = try startGate(busy: "17:door-daemon")
+        let (gate, port) = try await startGate(busy: "17:door-daemon")
         let reason = "GPIO /dev/gpiochip9 line 17: cannot request it as an output (Device or resource busy, in use by 'door-daemon')"
-        #expect(waitFor(10) { gate.station.stderr.contains("actuator down: invalidValue: \(reason)") }, "\(gate.station.stderr)")
+        #expect(await waitFor(10) { gate.station.stderr.contains("actuator down: invalidValue: \(reason)") }, "\(gate.station.stderr)")
         gate.scan(try await code(.green, minutesAgo: 10))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
-        #expect(waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #1: invalidValue: \(reason)") }, "\(gate.station.stderr)")
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #1 G7 in "))
+        #expect(await waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #1: invalidValue: \(reason)") }, "\(gate.station.stderr)")
         let (status, body) = try await get("/healthz", port: port)
         #expect(status == 503 && body.contains("actuator: down: invalidValue: \(reason)"), "\(body)")
         #expect(events().isEmpty, "the line was requested or driven: \(events())")
-        #expect(gate.station.terminate() == 0)
+        #expect(await gate.station.terminate() == 0)
     }
 
     @Test("the chip unplugged while running: the next pass does not open, the actuator is down; plugged back, the line is requested again and works")
     func chipGoesAwayAndReturns() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (gate, port) = try startGate()
-        #expect(waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
+        let (gate, port) = try await startGate()
+        #expect(await waitFor(20) { eventWords().count >= 2 }, "\(gate.station.stderr)")
         gate.scan(try await code(.green, minutesAgo: 10))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #1"))
-        #expect(waitFor(10) { eventWords().count >= 4 })
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #1"))
+        #expect(await waitFor(10) { eventWords().count >= 4 })
 
         FileManager.default.createFile(atPath: path("chip-unplugged"), contents: Data())
         gate.scan(try await code(.green, minutesAgo: 11))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #2"))
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #2"))
         let reason = "GPIO /dev/gpiochip9 line 17: cannot set it active (No such device); line released"
-        #expect(waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #2: invalidValue: \(reason)") }, "\(gate.station.stderr)")
-        #expect(waitFor(5) { stateDevices()["actuator"]?.hasPrefix("down: invalidValue: GPIO /dev/gpiochip9 line 17") == true }, "\(stateDevices())")
+        #expect(await waitFor(5) { gate.station.stderr.contains("door NOT opened for passage #2: invalidValue: \(reason)") }, "\(gate.station.stderr)")
+        #expect(await waitFor(5) { stateDevices()["actuator"]?.hasPrefix("down: invalidValue: GPIO /dev/gpiochip9 line 17") == true }, "\(stateDevices())")
         #expect(try await get("/healthz", port: port).0 == 503)
         #expect(eventWords().count == 4, "the unplugged chip recorded a change: \(events())")
 
         try FileManager.default.removeItem(atPath: path("chip-unplugged"))
         // Requested again (inactive) while the door is closed, within a second or two.
-        #expect(waitFor(10) { eventWords().count >= 6 }, "\(gate.station.stderr)")
+        #expect(await waitFor(10) { eventWords().count >= 6 }, "\(gate.station.stderr)")
         #expect(Array(eventWords().dropFirst(4)) == ["request 17 0", "set 17 0"])
-        #expect(waitFor(5) { stateDevices()["actuator"] == "ok" }, "\(stateDevices())")
+        #expect(await waitFor(5) { stateDevices()["actuator"] == "ok" }, "\(stateDevices())")
         let healthy = try await get("/healthz", port: port)
         #expect(healthy.0 == 200 && healthy.1 == "ok\n", "\(healthy)")
         gate.scan(try await code(.green, minutesAgo: 12))
-        #expect(try gate.station.nextLine(within: 20).hasPrefix("PASS #3"))
-        #expect(waitFor(10) { eventWords().count >= 8 })
+        #expect(try await gate.station.nextLine(within: 20).hasPrefix("PASS #3"))
+        #expect(await waitFor(10) { eventWords().count >= 8 })
         #expect(Array(eventWords().dropFirst(6)) == ["set 17 1", "set 17 0"], "\(events())")
-        #expect(gate.station.terminate() == 0)
+        #expect(await gate.station.terminate() == 0)
     }
 
     @Test("--test-door drives the line active, then inactive after the open time; --check inspects it without moving it")
-    func testDoorAndCheck() throws {
+    func testDoorAndCheck() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        let library = try buildMock()
+        let library = try await buildMock()
         try writeConfiguration(monitorPort: Self.freePort())
         let environment = mockEnvironment(library: library)
-        let check = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: environment)
+        let check = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: environment)
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("door: GPIO /dev/gpiochip9 line 17 is free (chip gpiochip9 'hcard-gpio-mock', 32 lines)"), "\(check.stdout)")
         #expect(events().isEmpty, "--check moved the line")
 
-        let result = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory, environment: environment)
+        let result = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory, environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(eventWords() == ["request 17 1", "set 17 1", "set 17 0", "release 17 -"], "\(events())")
         let times = events().map(\.nanoseconds)
         if times.count == 4 { #expect(Double(times[2] - times[1]) / 1e9 >= 0.95) }
 
         let busy = mockEnvironment(library: library, busy: "17:door-daemon")
-        let busyCheck = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: busy)
+        let busyCheck = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: busy)
         #expect(busyCheck.status == 1 && busyCheck.stderr.contains("GPIO /dev/gpiochip9 line 17: in use by 'door-daemon'"), "\(busyCheck.stderr)")
-        let busyDoor = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory, environment: busy)
+        let busyDoor = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--test-door"], in: directory, environment: busy)
         #expect(busyDoor.status == 1 && busyDoor.stderr.contains("GPIO /dev/gpiochip9 line 17: cannot request it as an output"), "\(busyDoor.stderr)")
         try writeConfiguration(chip: "/dev/hcard-no-such-gpiochip", monitorPort: Self.freePort())
-        let missing = try HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: environment)
+        let missing = try await HCardRunner.run(["checkpoint", "station", "--config", "station.json", "--check"], in: directory, environment: environment)
         #expect(missing.status == 1 && missing.stderr.contains("GPIO /dev/hcard-no-such-gpiochip line 17: cannot open the chip"), "\(missing.stderr)")
         #expect(eventWords().count == 4)
     }
@@ -329,7 +329,7 @@ struct StationGPIODoorTests {
         .enabled(
             if: FileManager.default.fileExists(atPath: gpioSim),
             "no /sys/kernel/config/gpio-sim on this machine (no gpio-sim module: the mock chardev tests above stand in)"))
-    func realSimulatedChip() throws {
+    func realSimulatedChip() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let device = "\(Self.gpioSim)/hcard-\(getpid())"
         try FileManager.default.createDirectory(atPath: "\(device)/bank0", withIntermediateDirectories: true)
@@ -359,9 +359,9 @@ struct StationGPIODoorTests {
         while process.isRunning && Date() < deadline {
             let level = (try? String(contentsOfFile: value, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
             if seen.last != level { seen.append(level) }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
+        await process.waitForExit()
         #expect(process.terminationStatus == 0)
         #expect(seen.contains("1"), "the simulated line never went high: \(seen)")
         let final = try String(contentsOfFile: value, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

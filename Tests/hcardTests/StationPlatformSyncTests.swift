@@ -31,7 +31,7 @@ struct StationPlatformSyncTests {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// `hcard serve` on the platform folder at `port`, ready (its `/readyz` answered 200).
-    func startPlatform(port: Int) throws -> Process {
+    func startPlatform(port: Int) async throws -> Process {
         let process = Process()
         process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
@@ -41,44 +41,36 @@ struct StationPlatformSyncTests {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if (try? get("/readyz", port: port, key: nil).0) == 200 { return process }
-            usleep(100_000)
+            if await (try? get("/readyz", port: port, key: nil).0) == 200 { return process }
+            try? await Task.sleep(for: .milliseconds(100))
         }
         process.terminate()
         throw POSIXError(.ETIMEDOUT)
     }
 
-    /// A blocking GET (the test's own thread waits anyway).
-    func get(_ path: String, port: Int, key: String?) throws -> (Int, Data) {
+    /// A GET with the key as Bearer token: (status, body).
+    func get(_ path: String, port: Int, key: String?) async throws -> (Int, Data) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 5)
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var answer: Result<(Int, Data), any Error> = .failure(POSIXError(.ETIMEDOUT))
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            if let error { answer = .failure(error) } else {
-                answer = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-            }
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        return try answer.get()
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
     /// The platform's passages of G1, in order: (decision, time).
-    func platformPassages(port: Int, auditor: String) throws -> [[String: Any]] {
-        let (status, body) = try get("/v1/checkpoints/passes?checkpoint=G1&limit=1000", port: port, key: auditor)
+    func platformPassages(port: Int, auditor: String) async throws -> [[String: Any]] {
+        let (status, body) = try await get("/v1/checkpoints/passes?checkpoint=G1&limit=1000", port: port, key: auditor)
         guard status == 200 else { throw POSIXError(.EPROTO) }
         return (try JSONSerialization.jsonObject(with: body) as? [[String: Any]]) ?? []
     }
 
     /// Waits until the platform holds `count` passages of G1.
-    func waitForPlatform(_ count: Int, port: Int, auditor: String) throws -> [[String: Any]] {
+    func waitForPlatform(_ count: Int, port: Int, auditor: String) async throws -> [[String: Any]] {
         let deadline = Date().addingTimeInterval(30)
         var rows: [[String: Any]] = []
         while Date() < deadline {
-            rows = try platformPassages(port: port, auditor: auditor)
+            rows = try await platformPassages(port: port, auditor: auditor)
             if rows.count >= count { return rows }
-            usleep(200_000)
+            try? await Task.sleep(for: .milliseconds(200))
         }
         return rows
     }
@@ -88,10 +80,10 @@ struct StationPlatformSyncTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try ReadmeServeExampleTests.freePort()
         let platform = directory.appendingPathComponent("platform")
-        let gateKey = try HCardRunner.run(["serve", "key", "add", "--name", "station-g1", "--roles", "verifier"], in: platform)
+        let gateKey = try await HCardRunner.run(["serve", "key", "add", "--name", "station-g1", "--roles", "verifier"], in: platform)
         #expect(gateKey.status == 0, "\(gateKey.stderr)")
         try gateKey.stdout.write(toFile: path("gate.key"), atomically: true, encoding: .utf8)
-        let auditor = try HCardRunner.run(["serve", "key", "add", "--name", "audit", "--roles", "auditor"], in: platform)
+        let auditor = try await HCardRunner.run(["serve", "key", "add", "--name", "audit", "--roles", "auditor"], in: platform)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(mkfifo(path("scanner.fifo"), 0o600) == 0)
         try """
@@ -122,7 +114,7 @@ struct StationPlatformSyncTests {
             ).text
             let line = Array("{\"text\": \"\(text)\", \"temperature\": 36.5}\n".utf8)
             _ = line.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
-            return try station.nextLine(within: 20)
+            return try await station.nextLine(within: 20)
         }
 
         // 1. The platform is not there yet: the gate decides and logs alone.
@@ -131,37 +123,37 @@ struct StationPlatformSyncTests {
         #expect(acknowledged.map { $0.prefix(7) } == ["PASS #1", "DENY #2", "PASS #3"], "\(acknowledged) \(station.stderr)")
 
         // 2. The platform comes up: the three arrive, once.
-        var server = try startPlatform(port: port)
-        var rows = try waitForPlatform(3, port: port, auditor: auditor)
+        var server = try await startPlatform(port: port)
+        var rows = try await waitForPlatform(3, port: port, auditor: auditor)
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass"], "\(rows) \(station.stderr)")
 
         // 3. Away again (SIGKILL: no goodbye), two more passages, back again.
         kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        await server.waitForExit()
         for colour in [HealthColour.red, .green] { acknowledged.append(try await scan(colour)) }
-        usleep(600_000)  // a few failed attempts
-        server = try startPlatform(port: port)
-        rows = try waitForPlatform(5, port: port, auditor: auditor)
+        try? await Task.sleep(for: .milliseconds(600))  // a few failed attempts
+        server = try await startPlatform(port: port)
+        rows = try await waitForPlatform(5, port: port, auditor: auditor)
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny", "pass"], "\(rows)")
 
         // 4. The station stops and its cursor is lost: it resends everything; the platform
         //    counts duplicates and records nothing twice.
-        #expect(station.terminate() == 0, "\(station.stderr)")
+        #expect(await station.terminate() == 0, "\(station.stderr)")
         try FileManager.default.removeItem(atPath: path("pass.db.sync-cursor.json"))
         station = try StationProcess(arguments: ["checkpoint", "station", "--config", "station.json"], in: directory)
         acknowledged.append(try await scan(.green))
         #expect(acknowledged.last?.hasPrefix("PASS #6") == true, "\(acknowledged)")
-        rows = try waitForPlatform(6, port: port, auditor: auditor)
-        usleep(1_000_000)  // any duplicate would have arrived by now
-        rows = try platformPassages(port: port, auditor: auditor)
+        rows = try await waitForPlatform(6, port: port, auditor: auditor)
+        try? await Task.sleep(for: .milliseconds(1_000))  // any duplicate would have arrived by now
+        rows = try await platformPassages(port: port, auditor: auditor)
         #expect(rows.count == 6, "\(rows)")
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny", "pass", "pass"])
         #expect(rows.allSatisfy { $0["checkpointName"] as? String == "East gate" && $0["department"] as? String == "ER" })
         let cursor = try String(contentsOfFile: path("pass.db.sync-cursor.json"), encoding: .utf8)
         #expect(cursor.contains("\"uploaded\":6") || cursor.contains("\"uploaded\": 6"), "\(cursor)")
 
-        #expect(station.terminate() == 0)
+        #expect(await station.terminate() == 0)
         server.terminate()
-        server.waitUntilExit()
+        await server.waitForExit()
     }
 }

@@ -50,34 +50,34 @@ struct StationRevocationTests {
         let scanner = Glibc.open(path("scanner.fifo"), O_WRONLY)
         #expect(scanner >= 0)
         defer { Glibc.close(scanner) }
-        func scan(_ code: String) throws -> String {
+        func scan(_ code: String) async throws -> String {
             let line = Array("{\"text\": \"\(code)\", \"temperature\": 36.5}\n".utf8)
             _ = line.withUnsafeBytes { write(scanner, $0.baseAddress, $0.count) }
-            return try station.nextLine(within: 20)
+            return try await station.nextLine(within: 20)
         }
         func doorLog() -> [String] {
             ((try? String(contentsOfFile: path("door.log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
-        usleep(300_000)
+        try? await Task.sleep(for: .milliseconds(300))
         let closedAtStart = doorLog()  // the door is closed once at start
 
-        let valid = try scan(try await fixture.issue("VALID0001", .static, at: Date()))
+        let valid = try await scan(try await fixture.issue("VALID0001", .static, at: Date()))
         #expect(valid.hasPrefix("PASS #1 E1"), "\(valid) \(station.stderr)")
-        usleep(600_000)  // the open time runs out: the door closes
+        try? await Task.sleep(for: .milliseconds(600))  // the open time runs out: the door closes
         #expect(doorLog() == closedAtStart + ["open", "close"])
 
-        let revoked = try scan(try await fixture.issue("REVOKED0002", .static, at: Date()))
+        let revoked = try await scan(try await fixture.issue("REVOKED0002", .static, at: Date()))
         #expect(revoked.hasPrefix("DENY #2") && revoked.contains("revoked"), "\(revoked)")
-        let blacklisted = try scan(try await fixture.issue("BLACKLISTED0003", .static, at: Date()))
+        let blacklisted = try await scan(try await fixture.issue("BLACKLISTED0003", .static, at: Date()))
         #expect(blacklisted.hasPrefix("DENY #3") && blacklisted.contains("revoked"), "\(blacklisted)")
         let stranger = try await QRPayloadFixture().issue("VALID0001", .static, at: Date())
-        let unknownKey = try scan(stranger)
+        let unknownKey = try await scan(stranger)
         #expect(unknownKey.hasPrefix("DENY #4") && unknownKey.contains("unknown"), "\(unknownKey)")
-        usleep(600_000)
+        try? await Task.sleep(for: .milliseconds(600))
         #expect(doorLog() == closedAtStart + ["open", "close"], "the door moved for a denied passage")
 
-        #expect(station.terminate() == 0, "\(station.stderr)")
-        let logged = try HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
+        #expect(await station.terminate() == 0, "\(station.stderr)")
+        let logged = try await HCardRunner.run(["passlog", "query", "--log", "pass.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "deny", "deny"])
         let reasons = rows.dropFirst().map { ($0["reasons"] as? [String]) ?? [] }
