@@ -171,8 +171,8 @@ public final class CommandActuator: DoorActuator {
         } catch {
             throw HealthCardError.invalidValue("\(argv.joined(separator: " ")): cannot start (\(errorText(error)))")
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        let deadline = ContinuousClock.now + .seconds(timeout)  // monotonic: an interval
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

@@ -170,8 +170,9 @@ public final class PassageSync: @unchecked Sendable {
                 } catch {
                     setStatus("down: \(errorText(error)) (pending passages kept, retrying every \(interval) s)")
                 }
-                let wake = Date().addingTimeInterval(interval)
-                while !isStopping && Date() < wake { usleep(50_000) }
+                // An interval, so the monotonic clock: a wall-clock step must not shorten or stretch it.
+                let wake = ContinuousClock.now + .seconds(interval)
+                while !isStopping && ContinuousClock.now < wake { usleep(50_000) }
             }
             finished.signal()
         }.start()

@@ -1,4 +1,5 @@
 import Foundation
+import HealthCardFoundation
 import HealthCardCrypto
 import HealthQR
 
@@ -20,7 +21,9 @@ public struct QRPayloadFixture {
     public init() throws {
         key = try SM2PrivateKey()
         keyID = try KeyID(publicKey: key.publicKey)
-        issuer = try SignedCodeIssuer(privateKey: key)
+        var issuer = try SignedCodeIssuer(privateKey: key)
+        issuer.clock = FixedClock(Self.now)  // as the verifier: the fixture's time unless a test passes its own
+        self.issuer = issuer
         trust = try TrustList(entries: [
             TrustList.Entry(
                 publicKey: key.publicKey, issuer: "Test Health Commission", validFrom: Self.validFrom,
@@ -39,11 +42,15 @@ public struct QRPayloadFixture {
         ])
     }
 
+    /// A verifier of ``trust`` whose clock reads ``now``: a `verify` without its own `now` checks at
+    /// the fixture's time, inside ``trust``'s period, never at the wall-clock time.
     public func verifier(
         revocations: RevocationList = RevocationList(), skew: Duration = .seconds(30),
         cache: SeenNonceCache? = nil
     ) -> CodeVerifier {
-        CodeVerifier(trustList: trust, revocations: revocations, clockSkew: skew, seenNonces: cache)
+        var verifier = CodeVerifier(trustList: trust, revocations: revocations, clockSkew: skew, seenNonces: cache)
+        verifier.clock = FixedClock(Self.now)
+        return verifier
     }
 
     public func issue(

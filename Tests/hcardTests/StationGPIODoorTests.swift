@@ -54,10 +54,12 @@ struct StationGPIODoorTests {
         return library
     }
 
-    /// The environment that puts the mock chip at ``mockChip`` into `hcard`.
+    /// The environment that puts the mock chip at ``mockChip`` into `hcard`. A library the test
+    /// itself runs with (libfaketime under `Scripts/run-at-date.sh`) stays preloaded after the mock.
     func mockEnvironment(library: String, busy: String? = nil) -> [String: String] {
+        let inherited = ProcessInfo.processInfo.environment["LD_PRELOAD"].map { " " + $0 } ?? ""
         var environment = [
-            "LD_PRELOAD": library, "HCARD_GPIO_MOCK_CHIP": Self.mockChip, "HCARD_GPIO_MOCK_LOG": path("gpio.log"),
+            "LD_PRELOAD": library + inherited, "HCARD_GPIO_MOCK_CHIP": Self.mockChip, "HCARD_GPIO_MOCK_LOG": path("gpio.log"),
             "HCARD_GPIO_MOCK_GONE": path("chip-unplugged"),
         ]
         if let busy { environment["HCARD_GPIO_MOCK_BUSY"] = busy }
