@@ -14,8 +14,10 @@ import HealthCardFoundation
 ///
 /// - SeeAlso: GB/T 32918.2-2016 (Z); GM/T 0009-2012 / GB/T 35276-2017 (default ID).
 public struct SM2DistinguishingID: Hashable, Sendable {
-    /// The longest ID whose bit length fits the 16-bit ENTL field of Z.
-    public static let maximumByteCount = 8191
+    /// The longest ID accepted: 8190 bytes. ENTL, Z's 16-bit bit length, would hold 8191, but
+    /// OpenSSL 3.0 refuses IDs of 8191 bytes or more, so a signature made with one could not be
+    /// verified through it (ours included); such an ID is refused here, before anything is signed.
+    public static let maximumByteCount = 8190
 
     /// `"1234567812345678"`, the GM/T 0009 default used by cards, SAMs and health-code platforms.
     public static let `default` = SM2DistinguishingID(unchecked: Array("1234567812345678".utf8))
@@ -23,7 +25,7 @@ public struct SM2DistinguishingID: Hashable, Sendable {
     /// The ID as it enters Z.
     public let bytes: [UInt8]
 
-    /// An ID of 1...8191 bytes.
+    /// An ID of 1...8190 bytes (``maximumByteCount``).
     ///
     /// - Throws: `HealthCardError/Code/invalidValue` if `bytes` is empty or too long.
     public init(_ bytes: [UInt8]) throws {

@@ -102,9 +102,9 @@ struct CryptoSM2Tests {
         #expect(try SM2DistinguishingID("1234567812345678") == .default)
         #expect(throws: HealthCardError.invalidValue("")) { try SM2DistinguishingID("") }
         #expect(throws: HealthCardError.invalidValue("")) {
-            try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8192))
+            try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8191))
         }
-        #expect(try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8191)).bytes.count == 8191)
+        #expect(try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8190)).bytes.count == 8190)
     }
 
     @Test("PayloadSigner and PayloadVerifier carry the 64-byte form")

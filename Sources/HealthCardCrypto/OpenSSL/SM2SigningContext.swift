@@ -50,7 +50,7 @@ final class SM2SigningContext: @unchecked Sendable {
     /// Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) for the public point `04‖x_A‖y_A`
     /// (GB/T 32918.2-2016 §5.5).
     static func z(point: [UInt8], distinguishingID: SM2DistinguishingID) -> [UInt8] {
-        let bits = distinguishingID.bytes.count * 8  // at most 8191 bytes: fits ENTL's 16 bits
+        let bits = distinguishingID.bytes.count * 8  // at most 8190 bytes: fits ENTL's 16 bits
         return SM3.hash(
             [UInt8(bits >> 8), UInt8(truncatingIfNeeded: bits)] + distinguishingID.bytes + curveParameters
                 + point.dropFirst())
