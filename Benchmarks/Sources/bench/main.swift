@@ -1,5 +1,6 @@
 /// `swift run -c release --package-path Benchmarks bench [card|identity|qr|qr-read|qr-profile N|qr-batch ROWS JOBS [DIR|memory]|sm2-sign N|empi|empi-index|empi-twins|empi-suites|passlog|serve [--persons N] [--seconds S] [--only …]]`
-/// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages).
+/// (no filter: all of them; empi and passlog take minutes each: 1 M records, 10 M passages;
+/// `HCK_PASSLOG_FILE=/tmp/pass.db` keeps the 10 M-passage log and reuses it in later runs).
 let filter = CommandLine.arguments.dropFirst().first
 print("# HealthCardKit benchmarks")
 if filter == "qr-batch" { try await QRBatchRun.run(Array(CommandLine.arguments.dropFirst(2))) }
