@@ -43,19 +43,22 @@ extension PassLog {
     /// any other filter groups every matching passage by person (see ``PassLog``).
     public func inside(matching filter: PassLogFilter) throws -> [Occupant] {
         if filter.from == nil, filter.to == nil, filter.checkpoint == nil, filter.area == nil, filter.holder == nil {
+            // Streamed and read by column position: thousands of people inside are thousands of
+            // rows, and copying each `Row` and finding its columns by name cost more than SQLite's
+            // whole query (`Docs/station.md`, measured at 10 M passages).
             return try reading { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT person, time, checkpoint, department FROM inside WHERE scope = ? ORDER BY time, id
-                        """, arguments: [filter.department.map { "D:" + $0 } ?? "*"]
-                ).compactMap { row in
-                    (try? PassHolder(row["person"] as String)).map { holder in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT person, time, checkpoint, department FROM inside WHERE scope = ? ORDER BY time, id",
+                    arguments: [filter.department.map { "D:" + $0 } ?? "*"])
+                var occupants: [Occupant] = []
+                while let row = try rows.next() {
+                    guard let holder = try? PassHolder(row[0] as String) else { continue }
+                    occupants.append(
                         Occupant(
-                            holder: holder, since: Date(timeIntervalSince1970: TimeInterval(row["time"] as Int64)),
-                            checkpoint: row["checkpoint"], department: row["department"])
-                    }
+                            holder: holder, since: Date(timeIntervalSince1970: TimeInterval(row[1] as Int64)),
+                            checkpoint: row[2], department: row[3]))
                 }
+                return occupants
             }
         }
         return try followingHolders(
