@@ -57,6 +57,35 @@ struct RequestThreadsTests {
     }
 }
 
+extension RequestThreadsTests {
+    @Test("a feed that waits past the busy timeout is 503 databaseBusy with Retry-After, writes nothing, and goes through after")
+    func busyPastTimeout() async throws {
+        let live = try await LiveServer.start()
+        let steward = try await live.key("steward", [.steward])
+        let hospital = try await live.key("hospital", [.registrar])
+        for code in ["citizen-id", "HOSP-A"] {
+            let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
+            _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
+        }
+        let record = EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明")
+        let holder = try SQLiteLockHolder(live.server.storage.index)
+        try await holder.lock()
+        // The lock is held until the feed has answered, however long that takes.
+        let busy = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+        await holder.unlock()
+        #expect(busy.status == 503)
+        #expect(busy.json["error"] == .string("databaseBusy"), "\(busy.json)")
+        #expect(busy.header("Retry-After") == "1")
+        let unknown = try await live.call("GET", "/v1/empi/pix", query: ["domain": "HOSP-A", "value": "A-1"], key: hospital)
+        #expect(unknown.status == 404, "the refused feed wrote its record")
+
+        let fed = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+        #expect(fed.status == 200)
+        #expect(fed.json["decision"] == .string("new-person"))
+        await live.stop()
+    }
+}
+
 /// An `sqlite3` process holding a database's write lock (`BEGIN IMMEDIATE`) until ``unlock()``.
 /// (`Process` is not `Sendable`; this object only starts it, writes to it and waits for it.)
 final class SQLiteLockHolder: @unchecked Sendable {
