@@ -15,15 +15,20 @@ struct RequestThreadsTests {
         func add() { count += 1 }
     }
 
-    @Test("feeds waiting for the index's write lock, more of them than cores: /healthz still answers before any of them ends")
-    func waitingFeeds() async throws {
+    /// A server on SQLite with the domains `citizen-id` and `HOSP-A`, and a registrar's key.
+    static func serverFeedingHospitalA() async throws -> (LiveServer, APIKey) {
         let live = try await LiveServer.start()
         let steward = try await live.key("steward", [.steward])
-        let hospital = try await live.key("hospital", [.registrar])
         for code in ["citizen-id", "HOSP-A"] {
             let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
             _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
         }
+        return (live, try await live.key("hospital", [.registrar]))
+    }
+
+    @Test("feeds waiting for the index's write lock, more of them than cores: /healthz still answers before any of them ends")
+    func waitingFeeds() async throws {
+        let (live, hospital) = try await Self.serverFeedingHospitalA()
 
         // Another process takes the index's write lock and keeps it until the test lets go.
         let holder = try SQLiteLockHolder(live.server.storage.index)
@@ -60,13 +65,7 @@ struct RequestThreadsTests {
 extension RequestThreadsTests {
     @Test("a feed that waits past the busy timeout is 503 databaseBusy with Retry-After, writes nothing, and goes through after")
     func busyPastTimeout() async throws {
-        let live = try await LiveServer.start()
-        let steward = try await live.key("steward", [.steward])
-        let hospital = try await live.key("hospital", [.registrar])
-        for code in ["citizen-id", "HOSP-A"] {
-            let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
-            _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
-        }
+        let (live, hospital) = try await Self.serverFeedingHospitalA()
         let record = EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明")
         let holder = try SQLiteLockHolder(live.server.storage.index)
         try await holder.lock()
