@@ -1,11 +1,16 @@
 import Foundation
 import HealthCardCrypto
 import HealthCardFoundation
-import HealthCardServer
 import HealthCardTestSupport
 import HealthQR
 import PersonalHealthCode
+import PostgresNIO
 import Testing
+@testable import HealthCardServer
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// HCC1 verification over HTTP consults the register of issued codes (`RegisterFinding`,
 /// Docs/serve.md "Health codes"), and code applications (GB/T 38963 §6.5) gate issuing; on SQLite
@@ -30,8 +35,8 @@ struct HealthCodeRegisterTests {
         let trustPath = directory.appendingPathComponent("trust.json").path
         let now = Date()
         try TrustList(
-            entries: [(own, "This Province"), (other, "Neighbouring Province")].map { key, name in
-                TrustList.Entry(
+            entries: try [(own, "This Province"), (other, "Neighbouring Province")].map { key, name in
+                try TrustList.Entry(
                     publicKey: key.publicKey, issuer: name, validFrom: now.addingTimeInterval(-86_400),
                     validTo: now.addingTimeInterval(365 * 86_400))
             }
