@@ -732,11 +732,10 @@ public struct LocalHealthCodeService: HealthCodeService {
         var newer: HealthCode.ID?
         if case .valid(let verified) = verdict, let record = try await store.issuedCode(verified.code.id) {
             issued = record
-            // The register keeps whole seconds and no order within one: a code issued to the same
-            // person in the same second counts as newer (both are then superseded: fail closed).
-            newer = try await store.issuedCodes(of: record.person).last {
-                $0.codeID != record.codeID && $0.issuedAt >= record.issuedAt
-            }?.codeID
+            // The register lists a person's codes in the order they were recorded: any code after
+            // this one is newer, one of the same second included.
+            let newest = try await store.issuedCodes(of: record.person).last
+            newer = newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID }
         }
         return CodeVerificationResponse(
             returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict, issued: issued,

@@ -107,6 +107,13 @@ struct HealthCodeReportTests {
         #expect(report["register"] as? String == "superseded")
         #expect(try await check(try #require(second.text)).register == .current)
 
+        // A third code in the same second as the second (the register keeps whole seconds): the
+        // register's own order says which is newer.
+        let third = try await service.generateCode(
+            CodeGenerationRequest(person: HealthCodeFixtures.person, now: HealthCodeFixtures.noon.addingTimeInterval(60)))
+        #expect(try await check(try #require(second.text)).register == .superseded(by: try #require(third.code?.id)))
+        #expect(try await check(try #require(third.text)).register == .current)
+
         // The issuer's key outside the register; another issuer's key; a broken code (no finding).
         let unregistered = try await HealthCodeIssuer(privateKey: key).issue(
             colour: .green, region: "460100", person: HealthCodeFixtures.person, validity: .seconds(3600),
