@@ -118,9 +118,15 @@ struct EMPIEstimationGuardTests {
             if isSame != (population.personOfRecord[i] == population.personOfRecord[j]) { wrong += 1 }
         }
         #expect(settled > 100 && Double(wrong) <= 0.01 * Double(settled), "\(wrong) of \(settled)")
-        // An estimate that takes names for near-proof links two-person pairs: rejected.
+        // An estimate that takes a name for near-proof (a high λ, disagreeing dates, phones and
+        // addresses costing nothing) links two-person pairs: rejected. (A high λ alone is not
+        // enough here: the vetoes keep namesakes apart, and it only finds more one-person pairs.)
         var loose = MatchModel.default
-        loose.prior = 1e-2
+        loose.prior = 0.1
+        loose.set(.birthDate, level: "different", m: 0.97)
+        loose.set(.phone, level: "different", m: 0.9999)
+        loose.set(.address, level: "different", m: 0.895)
+        loose.vetoUncorroborated = false
         let looseCheck = IdentifierValidation(records: records, index: index, base: .default, estimated: loose)
         #expect(looseCheck.estimated.falsePositives > looseCheck.base.falsePositives, "\(looseCheck.summary)")
         #expect(!looseCheck.estimateIsNoWorse, "\(looseCheck.summary)")
