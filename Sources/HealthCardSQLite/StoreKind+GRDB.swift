@@ -102,10 +102,19 @@ extension StoreKind {
 
     /// Migrates `pool` (read-write), or checks that every migration of `migrator` is applied
     /// (read-only: an older file is not upgraded by a command that only reads).
+    ///
+    /// Several processes may create or upgrade one file at once (six gates started together on a
+    /// new pass log). GRDB's migrator reads which migrations are applied before it takes SQLite's
+    /// write lock, so two processes could both decide to run one migration, and the second fails
+    /// ("table … already exists"). A file that still needs a migration is therefore migrated
+    /// holding the exclusive lock of `PATH.lock` (``AtomicFile/withExclusiveLock(_:_:)``), inside
+    /// which the migrator reads the applied migrations afresh; a file that is up to date is not
+    /// locked and no lock file is created for it.
     package func prepare(_ pool: DatabasePool, path: String, mode: AccessMode, migrator: DatabaseMigrator) throws {
         switch mode {
         case .readWrite:
-            try migrator.migrate(pool)
+            guard try !pool.read({ try migrator.hasCompletedMigrations($0) }) else { return }
+            try AtomicFile.withExclusiveLock(path) { try migrator.migrate(pool) }
         case .readOnly:
             guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
                 throw HealthCardError.invalidValue(

@@ -106,13 +106,16 @@ public final class HealthCardServer: Sendable {
             + pdqEndpoints + stewardEndpoints + healthCodeEndpoints + checkpointEndpoints + eventStreamEndpoints
     }
 
-    /// The router: each endpoint wrapped in authentication, the role check and the audit.
+    /// The router: each endpoint wrapped in authentication, the role check and the audit, and run
+    /// on ``RequestThreads`` (the stores block while they wait for SQLite; the pool must not).
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
         for endpoint in endpoints {
             router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
-                await self.respond(to: request, context: context, endpoint: endpoint)
+                await withTaskExecutorPreference(RequestThreads.shared) {
+                    await self.respond(to: request, context: context, endpoint: endpoint)
+                }
             }
         }
         return router

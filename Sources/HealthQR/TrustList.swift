@@ -12,7 +12,7 @@ import HealthCardFoundation
 /// File format (version 1), dates ISO 8601 with a zone:
 /// ```json
 /// {"version": 1, "keys": [{"keyId": "0123456789ABCDEF", "publicKey": "-----BEGIN PUBLIC KEY-----…",
-///   "issuer": "Example Health Commission", "validFrom": "2026-01-01T00:00:00Z", "validTo": "2027-01-01T00:00:00Z"}]}
+///   "issuer": "Example Health Commission", "validFrom": "2026-01-01T00:00:00Z", "validTo": "2031-01-01T00:00:00Z"}]}
 /// ```
 /// The loader checks that every `keyId` is the id derived from its `publicKey` (``KeyID``), so an
 /// edited file cannot attach a name and period to the wrong key, and that ids are unique.

@@ -30,7 +30,7 @@ extension KeysCommand {
                     Examples:
                       hcard keys trust add --trust trust.json --public issuer.pub --issuer "Hainan HC"
                       hcard keys trust add --trust trust.json --public issuer.pub --issuer "Hainan HC" \\
-                        --valid-from 2026-01-01T00:00:00Z --valid-to 2027-01-01T00:00:00Z --replace
+                        --valid-from 2026-01-01T00:00:00Z --valid-to 2031-01-01T00:00:00Z --replace
                     """
             )
 

@@ -294,7 +294,7 @@ struct PassLogTests {
         for sql in [
             "UPDATE passage SET decision = 'pass', reasons = '', detail = ''", "DELETE FROM passage WHERE id = 1",
         ] {
-            let refused = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [log.path, sql])
+            let refused = try await SQLiteCommand.run(URL(fileURLWithPath: log.path), sql)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("the pass log is append-only"), "\(refused.stderr)")
         }

@@ -197,8 +197,7 @@ struct CheckpointCommandTests {
         // Passage n is the n-th line: the fever lines are the denials.
         #expect(records.values.allSatisfy { ($0.outcome == .deny) == (($0.id - 1) % 5 == 0) })
         #expect(try log.integrityCheck() == ["ok"])
-        let check = try await ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/sqlite3"), [directory.appendingPathComponent("pass.db").path, "PRAGMA integrity_check"])
-        #expect(check.stdoutText == "ok\n")
+        let check = try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("pass.db"))
+        #expect(check == "ok")
     }
 }

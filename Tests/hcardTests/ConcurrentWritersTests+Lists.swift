@@ -1,5 +1,6 @@
 import Foundation
 import HealthCardCore
+import HealthCardTestSupport
 import Testing
 
 /// Six processes at once on each remaining store: the trust and revocation lists, the replay
@@ -64,9 +65,9 @@ extension ConcurrentWritersTests {
             }, in: directory)
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map { "\($0.status) \($0.stderr)" })")
         let store = directory.appendingPathComponent("hc.db")
-        #expect(try await KillDuringWriteTests.query(store, "SELECT count(*) FROM event;") == ["6"])
-        #expect(try await KillDuringWriteTests.query(store, "SELECT count(*) FROM person;") == ["3"])
-        #expect(try await KillDuringWriteTests.integrity(of: store) == "ok")
+        #expect(try await SQLiteCommand.rows(store, "SELECT count(*) FROM event;") == ["6"])
+        #expect(try await SQLiteCommand.rows(store, "SELECT count(*) FROM person;") == ["3"])
+        #expect(try await SQLiteCommand.integrityCheck(store) == "ok")
     }
 
     @Test("six `blacklist add` processes on one store: six cards listed, integrity ok")
@@ -80,6 +81,6 @@ extension ConcurrentWritersTests {
         let list = try await HCardRunner.run(["blacklist", "list", "--db", "cards.db", "--json"], in: directory)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(Set(rows.compactMap { $0["number"] as? String }) == Set(cards))
-        #expect(try await KillDuringWriteTests.integrity(of: directory.appendingPathComponent("cards.db")) == "ok")
+        #expect(try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("cards.db")) == "ok")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HealthCardCore
+import HealthCardTestSupport
 import Testing
 
 /// Several processes writing one store at once, as several gates or registration desks share a
@@ -39,7 +40,7 @@ struct ConcurrentWritersTests {
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(query.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 6, "\(query.stdout.prefix(300)) \(query.stderr)")
         #expect(Set(rows.compactMap { $0["id"] as? Int }).count == 6)
-        #expect(try await KillDuringWriteTests.integrity(of: directory.appendingPathComponent("pass.db")) == "ok")
+        #expect(try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("pass.db")) == "ok")
     }
 
     @Test("six registration processes on one account database: six accounts, integrity ok")
@@ -56,6 +57,6 @@ struct ConcurrentWritersTests {
         for id in ids {
             #expect(try await HCardRunner.run(["account", "show", "--db", "a.sqlite", "--id", id], in: directory).status == 0)
         }
-        #expect(try await KillDuringWriteTests.integrity(of: directory.appendingPathComponent("a.sqlite")) == "ok")
+        #expect(try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("a.sqlite")) == "ok")
     }
 }

@@ -73,13 +73,13 @@ extension KillDuringWriteTests {
         let acknowledged = try await Self.killRounds(12, seed: 0x4B49_4C4C_4556_4E54, in: directory) { index in
             ["code", "event", "--db", "hc.db", "--person", "11010519491231002X", "--kind", "check-in", "--at", time(index)]
         } sound: {
-            let integrity = try await Self.integrity(of: store)
+            let integrity = try await SQLiteCommand.integrityCheck(store)
             #expect(integrity == "ok")
             let status = try await HCardRunner.run(
                 ["code", "status", "--db", "hc.db", "--person", "11010519491231002X", "--at", "2026-03-02"], in: directory)
             #expect(status.status == 0, "after a kill: \(status.stderr)")
         }
-        let stored = try await Self.query(store, "SELECT time FROM event ORDER BY id;")
+        let stored = try await SQLiteCommand.rows(store, "SELECT time FROM event ORDER BY id;")
         #expect(stored.count == Set(stored).count, "an event was stored twice: \(stored)")
         for index in acknowledged {
             #expect(stored.contains { $0.hasPrefix(String(format: "2026-03-01T09:%02d:00", index)) },
@@ -96,7 +96,7 @@ extension KillDuringWriteTests {
         let acknowledged = try await Self.killRounds(12, seed: 0x4B49_4C4C_424C_4B4C, in: directory) { index in
             ["blacklist", "add", "--db", "cards.db", "--card", card(index), "--reason", "lost"]
         } sound: {
-            let integrity = try await Self.integrity(of: store)
+            let integrity = try await SQLiteCommand.integrityCheck(store)
             #expect(integrity == "ok")
         }
         let list = try await HCardRunner.run(["blacklist", "list", "--db", "cards.db", "--json"], in: directory)
@@ -124,15 +124,15 @@ extension KillDuringWriteTests {
             let acknowledged = try await Self.runKilled(importFile, in: directory, after: delay)
             if !acknowledged { interrupted += 1 }
             guard FileManager.default.fileExists(atPath: store.path) else { continue }
-            #expect(try await Self.integrity(of: store) == "ok")
-            let rows = (try? await Self.query(store, "SELECT count(*) FROM blacklist;")) ?? []
+            #expect(try await SQLiteCommand.integrityCheck(store) == "ok")
+            let rows = (try? await SQLiteCommand.rows(store, "SELECT count(*) FROM blacklist;")) ?? []
             let size = rows.first ?? "0"
             #expect(size == "0" || size == "\(count)", "a killed import left \(size) of \(count) cards")
             if acknowledged { #expect(size == "\(count)") }
         }
         #expect(interrupted > 0, "no import was interrupted: nothing was tested")
         #expect(try await HCardRunner.run(importFile, in: directory).status == 0)
-        #expect(try await Self.query(store, "SELECT count(*) FROM blacklist;") == ["\(count)"])
+        #expect(try await SQLiteCommand.rows(store, "SELECT count(*) FROM blacklist;") == ["\(count)"])
     }
 
     @Test("replay cache: a verify killed at random points never forgets an acknowledged code; the cache still loads")
@@ -187,16 +187,16 @@ extension KillDuringWriteTests {
             }),
         ]
         for (seed, write) in writes.enumerated() {
-            let before = await Int(try Self.query(store, "SELECT count(*) FROM \(write.table);").first ?? "0") ?? 0
+            let before = await Int(try SQLiteCommand.rows(store, "SELECT count(*) FROM \(write.table);").first ?? "0") ?? 0
             let acknowledged = try await Self.killRounds(8, seed: 0x4B49_4C4C_4843_0000 + UInt64(seed), in: directory,
                 command: write.command
             ) {
-                let integrity = try await Self.integrity(of: store)
+                let integrity = try await SQLiteCommand.integrityCheck(store)
                 #expect(integrity == "ok")
                 let status = try await HCardRunner.run(["code", "status", "--db", "hc.db", "--person", person], in: directory)
                 #expect(status.status == 0, "after a kill: \(status.stderr)")
             }
-            let after = await Int(try Self.query(store, "SELECT count(*) FROM \(write.table);").first ?? "0") ?? 0
+            let after = await Int(try SQLiteCommand.rows(store, "SELECT count(*) FROM \(write.table);").first ?? "0") ?? 0
             #expect((acknowledged.count...8).contains(after - before), "\(write.table): \(after - before) rows, \(acknowledged.count) acknowledged")
         }
         // An acknowledged code issue wrote its PNG whole.

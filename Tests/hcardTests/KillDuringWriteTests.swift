@@ -61,17 +61,6 @@ struct KillDuringWriteTests {
         return url
     }
 
-    /// `PRAGMA integrity_check` through the sqlite3 command (Scripts/setup.sh installs it).
-    static func integrity(of database: URL) async throws -> String {
-        try await query(database, "PRAGMA integrity_check;").joined(separator: "\n")
-    }
-
-    /// The rows of a one-column query through the sqlite3 command.
-    static func query(_ database: URL, _ sql: String) async throws -> [String] {
-        let output = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [database.path, sql])
-        return output.stdoutText.split(separator: "\n").map(String.init)
-    }
-
     static let records = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/records")
 
@@ -111,7 +100,7 @@ struct KillDuringWriteTests {
         for _ in 0..<4 {
             let delay = typical * Double.random(in: 0.05...0.9, using: &generator)
             if try await !Self.runKilled(ingest, in: directory, after: delay) { interruptedRuns += 1 }
-            #expect(try await Self.integrity(of: directory.appendingPathComponent("idx.db")) == "ok")
+            #expect(try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("idx.db")) == "ok")
             #expect(try await HCardRunner.run(["empi", "stats", "--db", "idx.db", "--json"], in: directory).status == 0)
         }
         #expect(interruptedRuns > 0, "no ingest was interrupted: nothing was tested")
@@ -140,7 +129,7 @@ struct KillDuringWriteTests {
         let acknowledged = try await Self.killRounds(12, seed: 0x4B49_4C4C_4143_4354, in: directory) { index in
             ["account", "register", "--db", "a.sqlite", "--name", "李明", "--id", id(index)]
         } sound: {
-            let integrity = try await Self.integrity(of: directory.appendingPathComponent("a.sqlite"))
+            let integrity = try await SQLiteCommand.integrityCheck(directory.appendingPathComponent("a.sqlite"))
             #expect(integrity == "ok")
         }.map(id)
         for id in acknowledged {

@@ -31,12 +31,6 @@ struct RegistrationCommandTests {
         try await HCardRunner.run(arguments, in: directory)
     }
 
-    /// Runs one statement through the sqlite3 command (Scripts/setup.sh installs it).
-    static func sqlite(_ path: String, _ statement: String) async throws -> (Int32, String) {
-        let output = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [path, statement])
-        return (output.status, output.stderr)
-    }
-
     static let fever = [
         "register", "new", "fever-clinic", "--store", "reg.db", "--site", "FC1", "--operator", "nurse-07", "--trust",
         "trust.json", "--events", "hc.db", "--now", nowText, "--field", "name=王芳", "--field", "phone=13800138000",
@@ -81,8 +75,10 @@ struct RegistrationCommandTests {
         for statement in ["UPDATE registration SET colour = 'red'", "UPDATE registration SET events = '[]'",
             "UPDATE registration SET fields = '{}'"]
         {
-            let (status, stderr) = try await Self.sqlite(directory.appendingPathComponent("reg.db").path, statement)
-            #expect(status != 0 && stderr.contains("a registration is not changed after it is stored"), "\(statement): \(stderr)")
+            let refused = try await SQLiteCommand.run(directory.appendingPathComponent("reg.db"), statement)
+            #expect(
+                refused.status != 0 && refused.stderr.contains("a registration is not changed after it is stored"),
+                "\(statement): \(refused.stderr)")
         }
 
         let listed = try await run(["register", "list", "--store", "reg.db", "--site", "FC1"])
