@@ -8,7 +8,8 @@
 #   Scripts/postgres-cluster.sh stop DIR           stop it (fast shutdown) and remove DIR
 #
 # The server runs as user postgres (PostgreSQL refuses root), trusts loopback connections only,
-# and is not durable (fsync off): it lives for one test run.
+# and is not durable (fsync off): it lives for one test run. HCARD_PG_DURABLE=1 keeps PostgreSQL's
+# durable defaults (fsync, synchronous commit, full page writes) for benchmarks (bench serve).
 set -euo pipefail
 command="${1:?start|stop}"
 dir="${2:?directory}"
@@ -20,12 +21,14 @@ as_postgres() {
 }
 case "$command" in
 start)
+    settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${HCARD_PG_DURABLE:-0}" != 1 ] || settings=""
     mkdir -p "$dir"
     [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
     as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-h 127.0.0.1 -p $port -k $dir $settings -c max_connections=200" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE hcard_test" >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/hcard_test"

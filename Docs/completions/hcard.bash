@@ -2968,7 +2968,7 @@ _hcard_serve() {
 
 _hcard_serve_run() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--require-code-application -h --help)
     repeating_options=()
     non_repeating_options=(--config --db --postgres --listen --trust --revoked --skew --log-level --health-code-db --rules --issuer-key --pass-log --checkpoint-policy)
     __hcard_offer_flags_options 0

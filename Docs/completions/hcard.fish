@@ -268,7 +268,7 @@ function __hcard_parse_tokens -S
             __hcard_parse_subcommand 0 'h/help'
             switch $unparsed_tokens[1]
             case 'run'
-                __hcard_parse_subcommand 0 'config=' 'db=' 'postgres=' 'listen=' 'trust=' 'revoked=' 'skew=' 'log-level=' 'health-code-db=' 'rules=' 'issuer-key=' 'pass-log=' 'checkpoint-policy=' 'h/help'
+                __hcard_parse_subcommand 0 'config=' 'db=' 'postgres=' 'listen=' 'trust=' 'revoked=' 'skew=' 'log-level=' 'health-code-db=' 'rules=' 'issuer-key=' 'pass-log=' 'checkpoint-policy=' 'require-code-application' 'h/help'
             case 'key'
                 __hcard_parse_subcommand 0 'h/help'
                 switch $unparsed_tokens[1]
@@ -1110,6 +1110,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" issuer-key' -l 'issuer-key' -d 'The SM2 private key (PEM) that signs issued health codes. Default: none (no issuing).' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" pass-log' -l 'pass-log' -d 'The checkpoint pass log. Default: beside --db, <db>-pass-log.sqlite.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" checkpoint-policy' -l 'checkpoint-policy' -d 'The checkpoint policy JSON (as for hcard checkpoint scan). Default: the default policy.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" require-code-application' -l 'require-code-application' -d 'Issue a health code only with a grant from POST /v1/health-code/applications (GB/T 38963 §6.5).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve key" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard serve key" -eq 1' -fa 'add' -d 'Create a key and print it; only its salted SM3 hash is stored.'

@@ -2124,6 +2124,7 @@ _hcard_serve_run() {
         '--issuer-key[The SM2 private key (PEM) that signs issued health codes. Default\: none (no issuing).]:issuer-key:'
         '--pass-log[The checkpoint pass log. Default\: beside --db, <db>-pass-log.sqlite.]:pass-log:'
         '--checkpoint-policy[The checkpoint policy JSON (as for hcard checkpoint scan). Default\: the default policy.]:checkpoint-policy:'
+        '--require-code-application[Issue a health code only with a grant from POST /v1/health-code/applications (GB/T 38963 §6.5).]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

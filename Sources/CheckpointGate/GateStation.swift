@@ -94,7 +94,9 @@ public final class GateStation {
             case .card(let card):
                 // Checked when the configuration was read: hex digits.
                 let pin = card.samPIN.map { try! Hex.decode($0) }
-                cardInputs.append((CardReaderInput(reader: card.reader, samReader: card.samReader, samPIN: pin), card.codeSeconds))
+                let reader = CardReaderInput(
+                    reader: card.reader, samReader: card.samReader, samPIN: pin, readTimeout: .seconds(card.readTimeoutSeconds))
+                cardInputs.append((reader, card.codeSeconds))
             }
         }
         thermometer = try configuration.thermometer.map(SerialThermometer.init)

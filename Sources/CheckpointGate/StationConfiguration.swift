@@ -106,12 +106,20 @@ public struct StationConfiguration: Sendable, Hashable {
         /// taken as shown with it (it must be the card holder's); the card alone is decided when
         /// this runs out. 0 decides every card at once.
         public var codeSeconds: Double
+        /// How long one card's read (connect, card number, holder) may take: a read still going
+        /// after that is denied as `unreadable` (a card or reader that does not answer), and its
+        /// late result, if it ever comes, is dropped.
+        public var readTimeoutSeconds: Double
 
-        public init(reader: String, samReader: String? = nil, samPIN: String? = nil, codeSeconds: Double = 15) {
+        public init(
+            reader: String, samReader: String? = nil, samPIN: String? = nil, codeSeconds: Double = 15,
+            readTimeoutSeconds: Double = 10
+        ) {
             self.reader = reader
             self.samReader = samReader
             self.samPIN = samPIN
             self.codeSeconds = codeSeconds
+            self.readTimeoutSeconds = readTimeoutSeconds
         }
     }
 
@@ -165,7 +173,7 @@ public struct StationConfiguration: Sendable, Hashable {
                     [
                         "kind": .string, "path": .string, "format": .string, "baud": .integer, "directory": .string, "pipe": .string,
                         "greyWidth": .integer, "greyHeight": .integer, "maxPixels": .integer, "reader": .string,
-                        "samReader": .string, "samPin": .string, "codeSeconds": .number,
+                        "samReader": .string, "samPin": .string, "codeSeconds": .number, "readTimeoutSeconds": .number,
                     ], required: ["kind"])),
             "thermometer": .object(
                 ["path": .string, "baud": .integer, "pattern": .string, "maxAgeSeconds": .number], required: ["path"]),
@@ -189,7 +197,7 @@ public struct StationConfiguration: Sendable, Hashable {
     /// Keys each input or actuator kind may carry besides `kind`.
     static let kindKeys: [String: Set<String>] = [
         "lines": ["path", "format", "baud"], "frames": ["directory", "pipe", "greyWidth", "greyHeight", "maxPixels"],
-        "card": ["reader", "samReader", "samPin", "codeSeconds"],
+        "card": ["reader", "samReader", "samPin", "codeSeconds", "readTimeoutSeconds"],
         "serialRelay": ["path", "channel", "baud"], "webhook": ["url", "timeoutSeconds"],
         "command": ["open", "close", "timeoutSeconds"], "gpio": ["chip", "line", "activeLow", "consumer"],
         "directory": ["directory", "cursor", "intervalSeconds"], "http": ["url", "timeoutSeconds", "cursor", "intervalSeconds", "keyFile"],
@@ -345,9 +353,14 @@ public struct StationConfiguration: Sendable, Hashable {
                 guard (0...120).contains(codeSeconds) else {
                     throw fail("\(location).codeSeconds", "\(codeSeconds) is outside 0...120")
                 }
+                let readTimeout = number(input, "readTimeoutSeconds") ?? 10
+                guard (1...120).contains(readTimeout) else {
+                    throw fail("\(location).readTimeoutSeconds", "\(readTimeout) is outside 1...120")
+                }
                 inputs.append(
                     .card(CardReaderConfiguration(
-                        reader: reader, samReader: string(input, "samReader"), samPIN: pin, codeSeconds: codeSeconds)))
+                        reader: reader, samReader: string(input, "samReader"), samPIN: pin, codeSeconds: codeSeconds,
+                        readTimeoutSeconds: readTimeout)))
             default:
                 throw fail("\(location).kind", "'\(kind)' is not an input kind (lines, frames, card)")
             }

@@ -158,7 +158,18 @@ public enum Comparator {
             JaroWinkler.similarity(a.latinCompact, b.latinCompact))
         if similarity >= 0.92 { return .jaroWinkler92 }
         if similarity >= 0.85 { return .jaroWinkler85 }
+        // A name reduced to one token (the given name missing: "Zhu" / "Zhu Taoguo") that the
+        // other has is partial agreement, as a lost Hanzi character is (张 / 张伟 `oneCharacter`),
+        // not two names: issue 18 found such pairs with one citizen ID read as a household's.
+        if oneTokenOfTheOther(a.latinSorted, b.latinSorted) { return .jaroWinkler85 }
         return .different
+    }
+
+    /// One side is a single token that is one of the other side's two or more tokens.
+    static func oneTokenOfTheOther(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        let (single, other) = a.contains(0x20) ? (b, a) : (a, b)
+        guard !single.isEmpty, !single.contains(0x20), other.contains(0x20) else { return false }
+        return other.split(separator: 0x20).contains { $0.elementsEqual(single) }
     }
 
     // MARK: Dates and codes
@@ -166,11 +177,34 @@ public enum Comparator {
     public static func birthDate(_ a: NormalizedRecord, _ b: NormalizedRecord) -> BirthDateLevel {
         let x = Int(a.birthDate)
         let y = Int(b.birthDate)
-        guard x != 0, y != 0 else { return .null }
+        guard x != 0, y != 0 else { return malformedBirthDate(a, b) }
         if x == y { return x % 10_000 == 101 ? .exactJanuaryFirst : .exact }
         let (yearA, monthA, dayA) = (x / 10_000, x / 100 % 100, x % 100)
         let (yearB, monthB, dayB) = (y / 10_000, y / 100 % 100, y % 100)
         if yearA == yearB && monthA == dayB && dayA == monthB { return .monthDaySwapped }
+        if differingDigits(x, y) == 1 { return .oneDigit }
+        let days = abs(Int(a.birthDays) - Int(b.birthDays))
+        if days >= 10 && days <= 60 { return .lunarShift }
+        if yearA == yearB && monthA == monthB { return .sameYearMonth }
+        if days <= 366 { return .withinOneYear }
+        return .different
+    }
+
+    /// A date that is not a calendar date (a typo: `19650870`, `20181317`) against a date or
+    /// another such one: the same digits are `exact`, one digit different `oneDigit`, anything
+    /// else `null` (the value is garbled, so it neither agrees nor disagrees). Issue 18: such
+    /// typos left true pairs with a name and an address or phone just under auto-link.
+    static func malformedBirthDate(_ a: NormalizedRecord, _ b: NormalizedRecord) -> BirthDateLevel {
+        guard a.malformedBirthDigits != 0 || b.malformedBirthDigits != 0 else { return .null }
+        let x = Int(a.birthDate != 0 ? a.birthDate : a.malformedBirthDigits)
+        let y = Int(b.birthDate != 0 ? b.birthDate : b.malformedBirthDigits)
+        guard x != 0, y != 0 else { return .null }
+        if x == y { return .exact }
+        return differingDigits(x, y) == 1 ? .oneDigit : .null
+    }
+
+    /// How many of the eight decimal digits of two `yyyymmdd` numbers differ.
+    @inline(__always) static func differingDigits(_ x: Int, _ y: Int) -> Int {
         var differing = 0
         var p = x
         var q = y
@@ -179,12 +213,7 @@ public enum Comparator {
             p /= 10
             q /= 10
         }
-        if differing == 1 { return .oneDigit }
-        let days = abs(Int(a.birthDays) - Int(b.birthDays))
-        if days >= 10 && days <= 60 { return .lunarShift }
-        if yearA == yearB && monthA == monthB { return .sameYearMonth }
-        if days <= 366 { return .withinOneYear }
-        return .different
+        return differing
     }
 
     public static func sex(_ a: NormalizedRecord, _ b: NormalizedRecord) -> SexLevel {
@@ -254,6 +283,24 @@ public enum Comparator {
             }
         }
         return near ? .oneOrTwoEdits : (shared ? .different : .null)
+    }
+
+    /// A card number in a shared domain one or two edits from the other's, with an edit before
+    /// its last two characters (or values of different lengths): a typo. Numbers issued in sequence
+    /// — a family registering together, patients on one day — differ in their last characters,
+    /// so a difference there alone is a neighbour's number as often as a slip. Issue 18: a typo
+    /// in the identifier under the same name and birth date was vetoed as `uncorroborated`
+    /// whenever the address had moved.
+    static func identifierTypo(_ a: NormalizedRecord, _ b: NormalizedRecord) -> Bool {
+        for x in a.identifiers {
+            for y in b.identifiers where x.domain == y.domain && x.value != y.value {
+                guard editDistanceAtMostTwo(x.text, y.text) else { continue }
+                guard x.text.count == y.text.count else { return true }
+                let head = x.text.count - 2
+                if head > 0 && !x.text[..<head].elementsEqual(y.text[..<head]) { return true }
+            }
+        }
+        return false
     }
 
     /// The same number of tokens (space-separated), all equal but one pair a ``tokenTypo(_:_:)``

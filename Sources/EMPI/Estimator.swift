@@ -41,11 +41,15 @@ public struct Estimator: Sendable {
     public var tolerance: Double
     /// Keeps the estimate from making the model worse than the base (`nil`: no guard).
     public var guardrail: EstimationGuard?
+    /// After the guard, the estimate must decide the pairs that identifiers settle (hidden) as
+    /// well as the base, within this much F1, or the base is kept (``IdentifierValidation``;
+    /// `nil`: no validation).
+    public var validationTolerance: Double?
 
     public init(
         randomPairs: Int = 1_000_000, maximumPairsPerRule: Int = 300_000, iterations: Int = 100, seed: UInt64 = 1,
         priorPseudoPairs: Double = 20, minimumAnchorPairs: Int = 200, tolerance: Double = 1e-5,
-        guardrail: EstimationGuard? = EstimationGuard()
+        guardrail: EstimationGuard? = EstimationGuard(), validationTolerance: Double? = 0.002
     ) {
         self.randomPairs = randomPairs
         self.maximumPairsPerRule = maximumPairsPerRule
@@ -55,6 +59,7 @@ public struct Estimator: Sendable {
         self.minimumAnchorPairs = minimumAnchorPairs
         self.tolerance = tolerance
         self.guardrail = guardrail
+        self.validationTolerance = validationTolerance
     }
 
     /// One EM run over the pairs of one blocking rule.
@@ -90,6 +95,11 @@ public struct Estimator: Sendable {
         public var unguardedModel: MatchModel? = nil
         /// What the guard changed, empty when the estimate passed as it was.
         public var adjustments: [EstimationGuard.Adjustment] = []
+        /// The check against the base on pairs settled by identifiers; when it failed, ``model``
+        /// is the base model.
+        public var validation: IdentifierValidation? = nil
+        /// The estimate failed ``validation`` and the base model is used instead.
+        public var estimateRejected: Bool { validation.map { !$0.estimateIsNoWorse } ?? false }
         /// Every EM run converged within its iterations.
         public var converged: Bool { runs.allSatisfy(\.converged) }
 
@@ -105,6 +115,7 @@ public struct Estimator: Sendable {
                 lines.append(field.field.rawValue + ": " + levels.joined(separator: ", "))
             }
             for adjustment in adjustments { lines.append("guard: " + adjustment.description) }
+            if let validation { lines.append(validation.summary) }
             return lines.joined(separator: "\n")
         }
     }
@@ -239,6 +250,12 @@ public struct Estimator: Sendable {
             report.unguardedModel = model
             report.model = guarded
             report.adjustments = adjustments
+        }
+        if let validationTolerance {
+            let validation = IdentifierValidation(
+                records: records, index: index, base: base, estimated: report.model, tolerance: validationTolerance)
+            report.validation = validation
+            if !validation.estimateIsNoWorse { report.model = base }
         }
         return report
     }

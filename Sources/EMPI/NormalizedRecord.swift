@@ -55,6 +55,10 @@ public struct NormalizedRecord: Sendable {
     /// The stated birth date as `yyyymmdd`, and as days since 1970 (0 when absent).
     var birthDate: Int32 = 0
     var birthDays: Int32 = 0
+    /// The digits of a stated birth date that is not a calendar date (`19650870`, `1981-13-02`),
+    /// as `yyyymmdd`; 0 otherwise. A typo that makes a date impossible still leaves seven digits
+    /// of evidence: compared digit by digit (issue 18), never used for blocking or frequencies.
+    var malformedBirthDigits: Int32 = 0
     var sex: UInt8 = 0
     var phone: UInt64 = 0
     /// GB/T 2260 code of the address (the region column, else the divisions the address line

@@ -46,6 +46,7 @@ public struct Normalizer: Sendable {
                 out.birthDate = Int32(date.year * 10_000 + date.month * 100 + date.day)
                 out.birthDays = Int32(date.daysSinceEpoch)
             } else {
+                out.malformedBirthDigits = Self.dateDigits(text)
                 report(
                     .malformedDate, "birthDate",
                     "malformed date \"\(text)\" (expected YYYYMMDD, YYYY-MM-DD or YYYY/M/D)")
@@ -165,6 +166,20 @@ public struct Normalizer: Sendable {
         }
         if let text = nonEmpty(record.postcode) { out.postcodeHash = Self.textHash(text, tag: 8) }
         if let text = nonEmpty(record.locality) { out.localityHash = Self.textHash(text, tag: 9) }
+    }
+
+    /// `yyyymmdd` of a date written in one of the accepted forms (`YYYYMMDD`, `YYYY-MM-DD`,
+    /// `YYYY/M/D`) whatever its month and day, as a number; 0 when the text has another shape.
+    static func dateDigits(_ text: String) -> Int32 {
+        let trimmed = text.trimmingWhitespace()
+        let parts = trimmed.split(omittingEmptySubsequences: false) { $0 == "-" || $0 == "/" }
+        let lengths = parts.map(\.count)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            lengths == [8] || (lengths.count == 3 && lengths[0] == 4 && (1...2).contains(lengths[1])
+                && (1...2).contains(lengths[2]))
+        else { return 0 }
+        if parts.count == 1 { return Int32(parts[0])! }
+        return Int32(parts[0])! * 10_000 + Int32(parts[1])! * 100 + Int32(parts[2])!
     }
 
     /// Hash of a free text for equality: cleaned, simplified, case-folded, separators dropped.

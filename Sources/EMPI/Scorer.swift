@@ -172,7 +172,9 @@ public struct Scorer: Sendable {
             }
         }
         if likelyTwins(a, b, levels) { vetoes.insert(.likelyTwins) }
-        if model.vetoUncorroborated && deterministic == nil && uncorroborated(levels) {
+        if model.vetoUncorroborated && deterministic == nil && uncorroborated(levels)
+            && !(levels[7] == Int(IdentifierLevel.oneOrTwoEdits.rawValue) && Comparator.identifierTypo(a, b))
+        {
             vetoes.insert(.uncorroborated)
         }
         return PairScore(levels: levels, weight: weight, deterministic: deterministic, vetoes: vetoes)
@@ -244,7 +246,9 @@ public struct Scorer: Sendable {
         }
     }
 
-    /// No identifying field agrees (citizen ID, phone, address line or county, card) and the
+    /// No identifying field agrees (citizen ID, phone, address line or card; a card number one
+    /// or two edits away corroborates when ``Comparator/identifierTypo(_:_:)`` says it is a typo,
+    /// not a neighbour in a sequence: checked by the caller, which has the records) and the
     /// disagreements weigh two or more: a different citizen ID, address or card weighs two, a
     /// different phone or an address agreeing only on the city or province one (a person's phone
     /// changes often, m 0.29; their address, ID and card rarely). Issue 18: one different address

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HealthCardFoundation
 import Hummingbird
 
@@ -6,8 +7,8 @@ import Hummingbird
 ///
 /// Library errors map by their code: an unknown record, person, review or identifier is 404; an
 /// operation that does not apply now (merging a person into itself) or an identifier held by two
-/// persons is 409; every other `HealthCardError` is the request's fault, 400. Errors of no known
-/// kind are 500 with a fixed message (their text goes to the log, not to the client).
+/// persons is 409; every other `HealthCardError` is the request's fault, 400. A database that is
+/// busy past its wait or unreachable is 503 with `Retry-After`. Errors of no known kind are 500 with a fixed message (their text goes to the log, not to the client).
 public struct APIProblem: Error, Sendable, Hashable, Codable {
     public var status: Int
     public var error: String
@@ -63,6 +64,12 @@ public struct APIProblem: Error, Sendable, Hashable, Codable {
             default: break
             }
             return APIProblem(status: 400, error: "invalidValue", message: error.description)
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+            // Another writer (a long `hcard empi ingest`, another process on the file) held the
+            // SQLite write lock past the busy timeout; the transaction was rolled back.
+            return APIProblem(
+                status: 503, error: "databaseBusy",
+                message: "the database is busy: another writer held it past the 5 s wait; nothing was written, try again")
         case let error as DecodingError:
             return .badRequest("the request body does not parse: \(Self.describe(error))")
         case let error as HTTPError:
@@ -88,8 +95,11 @@ public struct APIProblem: Error, Sendable, Hashable, Codable {
         }
     }
 
+    /// The answer; a 503 (the database busy or unreachable) says when to try again (`Retry-After`).
     var response: Response {
-        JSONResponse.make(self, status: HTTPResponse.Status(code: status))
+        var response = JSONResponse.make(self, status: HTTPResponse.Status(code: status))
+        if status == 503 { response.headers[.retryAfter] = "1" }
+        return response
     }
 }
 

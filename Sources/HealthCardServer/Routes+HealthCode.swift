@@ -20,6 +20,27 @@ struct IssueCodeBody: Decodable {
     var person: String
     var region: String?
     var validitySeconds: Int?
+    /// A grant from `POST /v1/health-code/applications` (required with `requireCodeApplication`).
+    var applicationId: String?
+}
+
+/// `POST /v1/health-code/applications` body (GB/T 38963 §6.5): whose code the calling client
+/// applies to call up, why, and for how long. The applicant is the client's key name, never the body.
+struct CodeApplicationBody: Decodable {
+    var person: String
+    var purpose: String
+    var validitySeconds: Int?
+}
+
+/// The answer of a code application: the interface's return code and, on success, the grant.
+struct CodeApplicationAnswer: Encodable {
+    var returnCode: HealthCodeReturnCode
+    var violations: [HealthCodeViolation]
+    var person: String
+    var applicant: String
+    var applicationId: String?
+    /// When the grant ends (ISO 8601).
+    var expiresAt: Date?
 }
 
 /// `POST /v1/health-code/corrections` body: retract one stored event of the person.
@@ -41,8 +62,9 @@ struct IssuedCodeAnswer: Encodable {
 
 /// The GB/T 38963 personal health-code interfaces (health-code.md §3.1; Docs/serve.md "Health
 /// codes") over `LocalHealthCodeService`, the service `hcard code` uses: declare (§6.2), trip
-/// (§6.3), information query (§6.4), issue a code (§6.6), correct (§6.8). Verification (§6.7) is
-/// `POST /v1/codes/verify`, which already takes `HCC1-` codes.
+/// (§6.3), information query (§6.4), code application (§6.5), issue a code (§6.6), correct (§6.8).
+/// Verification (§6.7) is `POST /v1/codes/verify`, which takes `HCC1-` codes and consults the
+/// register of issued codes (`LocalHealthCodeService.verifyCodeAtIssuer`).
 ///
 /// [U] Envelope: the standard's request/response tables are not public (health-code.md §3.2), so
 /// these are JSON bodies with the library's field names, and the library's return codes
@@ -105,12 +127,30 @@ extension HealthCardServer {
                 }
                 let response = try await self.healthCode.generateCode(
                     CodeGenerationRequest(
-                        person: person, region: body.region, validity: body.validitySeconds.map { .seconds($0) }))
+                        person: person, region: body.region, validity: body.validitySeconds.map { .seconds($0) },
+                        applicationID: body.applicationId))
                 return JSONResponse.make(
                     IssuedCodeAnswer(
                         returnCode: response.returnCode, violations: response.violations, person: person.rawValue,
                         text: response.text, code: response.code.map(HealthCodeReport.init),
                         status: response.status.map(ColourStatusReport.init)))
+            },
+            Endpoint(.post, "/v1/health-code/applications", roles: [.issuer], audit: .write) { request, _, client in
+                let body = try await RequestDecoding.body(CodeApplicationBody.self, request)
+                let person = try Self.personID(body.person)
+                if let seconds = body.validitySeconds, !(60...86_400).contains(seconds) {
+                    throw APIProblem.badRequest("validitySeconds must be 60...86400")
+                }
+                let applicant = Self.actor(client)
+                let response = try await self.healthCode.applyForCode(
+                    CodeApplicationRequest(
+                        person: person, applicant: applicant, purpose: body.purpose,
+                        validity: body.validitySeconds.map { .seconds($0) }))
+                return JSONResponse.make(
+                    CodeApplicationAnswer(
+                        returnCode: response.returnCode, violations: response.violations, person: person.rawValue,
+                        applicant: applicant, applicationId: response.applicationID,
+                        expiresAt: response.expiresAt))
             },
             Endpoint(.post, "/v1/health-code/corrections", roles: [.issuer], audit: .write) { request, _, client in
                 let body = try await RequestDecoding.body(CorrectionBody.self, request)
@@ -151,7 +191,9 @@ extension HealthCardServer {
             if let postgres { PostgresHealthEventStore(database: postgres) } else {
                 try HealthEventStore(path: configuration.healthCodeDb ?? storage.healthCode)
             }
-        return LocalHealthCodeService(store: store, issuer: issuer, rules: try RuleSet.named(configuration.rules))
+        return LocalHealthCodeService(
+            store: store, issuer: issuer, rules: try RuleSet.named(configuration.rules),
+            requiresApplication: configuration.requireCodeApplication)
     }
 }
 

@@ -94,10 +94,15 @@ extension HealthCardServer {
                     throw APIProblem.badRequest("presentedBy: \(error)")
                 }
             }
-            let verifier = HealthCodeVerifier(
+            // The platform's own verification (§6.7 online): the offline verdict, then its register
+            // of issued codes, shared by every node (a superseded code, or one of its key that it
+            // never issued, is refused: RegisterFinding). A register that cannot be read is an
+            // error, never a valid answer.
+            var service = healthCode
+            service.verifier = HealthCodeVerifier(
                 trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
-            let response = try await LocalHealthCodeService.verify(
-                CodeVerificationRequest(text: body.text, now: now, presentedBy: person), with: verifier, registerAt: nil)
+            let response = try await service.verifyCodeAtIssuer(
+                CodeVerificationRequest(text: body.text, now: now, presentedBy: person))
             let report = HealthCodeVerificationReport(response)
             return VerifyCodeResponse(kind: "health-code", valid: report.valid, message: report.message, healthCode: report)
         }

@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
     public var passLog: String?
     /// The checkpoint policy (JSON, as `hcard checkpoint scan --policy`); none: the default policy.
     public var checkpointPolicy: String?
+    /// Whether issuing a health code needs a grant from `POST /v1/health-code/applications`
+    /// (GB/T 38963 §6.5; `LocalHealthCodeService.requiresApplication`). Off by default.
+    public var requireCodeApplication: Bool = false
 
     public init() {}
 
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         "revoked": "HCARD_SERVE_REVOKED", "skew": "HCARD_SERVE_SKEW", "logLevel": "HCARD_SERVE_LOG_LEVEL",
         "healthCodeDb": "HCARD_SERVE_HEALTH_CODE_DB", "rules": "HCARD_SERVE_RULES", "issuerKey": "HCARD_SERVE_ISSUER_KEY",
         "passLog": "HCARD_SERVE_PASS_LOG", "checkpointPolicy": "HCARD_SERVE_CHECKPOINT_POLICY",
+        "requireCodeApplication": "HCARD_SERVE_REQUIRE_CODE_APPLICATION",
     ]
 
     /// The defaults, then `file` (if given), then `environment`.
@@ -91,6 +95,11 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
                     throw ServerError.invalidConfiguration("\(variable)=\(value) is not a whole number of seconds")
                 }
                 configuration.skew = seconds
+            case "requireCodeApplication":
+                guard let flag = Bool(value) else {
+                    throw ServerError.invalidConfiguration("\(variable)=\(value) is not true or false")
+                }
+                configuration.requireCodeApplication = flag
             default: break
             }
         }
@@ -112,6 +121,8 @@ public struct ServerConfiguration: Sendable, Hashable, Codable {
         issuerKey = try container.decodeIfPresent(String.self, forKey: .issuerKey)
         passLog = try container.decodeIfPresent(String.self, forKey: .passLog)
         checkpointPolicy = try container.decodeIfPresent(String.self, forKey: .checkpointPolicy)
+        requireCodeApplication =
+            try container.decodeIfPresent(Bool.self, forKey: .requireCodeApplication) ?? defaults.requireCodeApplication
     }
 
     /// Checks the values that the loaders cannot: the address, the skew, the log level.

@@ -19,6 +19,12 @@ extension QRBatch {
         /// - Parameter entry: the manifest entry of one issued code.
         public init(_ entry: ManifestEntry) {
             self.entry = entry
+            json = Self.plainJSON(entry) ?? Self.encoderJSON(entry)
+        }
+
+        /// The entry through `JSONEncoder`, re-indented: the reference, and the path for strings
+        /// that need escaping.
+        static func encoderJSON(_ entry: ManifestEntry) -> [UInt8] {
             // swift-foundation indents by two spaces a level; the entries sit two levels deep.
             let alone = (try? QRBatch.manifestEncoder.encode(entry)) ?? Data()
             var json: [UInt8] = Array("    ".utf8)
@@ -27,7 +33,57 @@ extension QRBatch {
                 json.append(byte)
                 if byte == 0x0A { json.append(contentsOf: [0x20, 0x20, 0x20, 0x20]) }
             }
-            self.json = json
+            return json
+        }
+
+        /// The same bytes as ``encoderJSON(_:)``, written directly (one buffer, no encoder, no
+        /// `Data`): `JSONEncoder` took about as long per code as drawing the PNG. `nil` if a string
+        /// holds a byte JSON escapes (`"`, `\`, control characters) or anything beyond ASCII; a
+        /// batch's strings never do (card ids, hex, base45 text, file names from them).
+        static func plainJSON(_ entry: ManifestEntry) -> [UInt8]? {
+            var json: [UInt8] = []
+            json.reserveCapacity(entry.text.utf8.count + 420)
+            json.append(contentsOf: "    {".utf8)
+            var first = true
+            func key(_ name: StaticString) {
+                json.append(contentsOf: first ? "\n      \"".utf8 : ",\n      \"".utf8)
+                first = false
+                json.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+                json.append(contentsOf: "\" : ".utf8)
+            }
+            func string(_ name: StaticString, _ value: String?) -> Bool {
+                guard var value else { return true }
+                key(name)
+                json.append(0x22)
+                let plain = value.withUTF8 { bytes in
+                    for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
+                    json.append(contentsOf: bytes)
+                    return true
+                }
+                json.append(0x22)
+                return plain
+            }
+            func number(_ name: StaticString, _ value: Int?) {
+                guard let value else { return }
+                key(name)
+                json.append(contentsOf: String(value).utf8)
+            }
+            // The keys in JSONEncoder's sorted order.
+            guard string("cardId", entry.cardId), string("expiresAt", entry.expiresAt), string("file", entry.file),
+                string("issuedAt", entry.issuedAt), string("keyId", entry.keyId), string("kind", entry.kind)
+            else { return nil }
+            number("line", entry.line)
+            number("modules", entry.modules)
+            guard string("nonce", entry.nonce) else { return nil }
+            number("qrVersion", entry.qrVersion)
+            if let recovered = entry.recovered {
+                key("recovered")
+                json.append(contentsOf: recovered ? "true".utf8 : "false".utf8)
+            }
+            guard string("sm3", entry.sm3), string("text", entry.text) else { return nil }
+            number("windowSeconds", entry.windowSeconds)
+            json.append(contentsOf: "\n    }".utf8)
+            return json
         }
     }
 

@@ -5,8 +5,9 @@
 /// version-8 symbol of a signed HCK1 code that search was 1.4 M of its 1.62 M instructions, a
 /// quarter of a code's signing cost (`Docs/benchmarks.md`). Here a row of up to 63 modules is one
 /// word: masking is an XOR, the 2 × 2 blocks (N2) and the runs of five or more (N1) are shifts,
-/// ANDs and population counts, columns are rows of the transposed matrix, and only the 1:1:3:1:1
-/// finder-like patterns (N3) walk the run lengths.
+/// ANDs and population counts, columns are rows of the transposed matrix, and the 1:1:3:1:1
+/// finder-like patterns (N3) of module size 1 and 2 are shifts of the whole line too; only a line
+/// with a dark run of nine or more (where size 3 or more is possible) walks its run lengths.
 ///
 /// **The same choice as libqrencode 4.1**, not merely a standard one: the penalties are computed
 /// exactly as libqrencode's `Mask_mask` and `Mask_evaluateSymbol` compute them, quirks included (a
@@ -56,19 +57,14 @@ public struct QRMaskSelection: Sendable {
     /// - Parameter level: the symbol's error-correction level, written into the format information.
     public func select(_ level: QRErrorCorrection) -> (mask: Int, rows: [UInt64]) {
         let format = Self.formatPositions(width: width)
-        var best = (mask: 0, rows: [UInt64](), demerit: Int.max)
+        var best = (mask: 0, demerit: Int.max)
         var rows = [UInt64](repeating: 0, count: width)
         var columns = [UInt64](repeating: 0, count: 64)
         var runs = [Int32](repeating: 0, count: 66)
-        let patterns = Self.patterns
         for mask in 0..<8 {
-            let formatBits = format.bits(Self.formatInformation(level: level, mask: mask))
+            draw(mask: mask, level: level, format: format, into: &rows)
             var dark = 0
-            for y in 0..<width {
-                let row = fixed[y] | formatBits[y] | ((raw[y] ^ patterns[mask &* 12 &+ y % 12]) & data[y])
-                rows[y] = row
-                dark &+= row.nonzeroBitCount
-            }
+            for row in rows { dark &+= row.nonzeroBitCount }
             let n = width * width
             let ratio = (200 * dark + n) / n / 2
             var demerit = abs(ratio - 50) / 5 * 10
@@ -80,9 +76,20 @@ public struct QRMaskSelection: Sendable {
                 for y in 0..<width { demerit &+= linePenalty(rows[y], runs: runs) }
                 for x in 0..<width { demerit &+= linePenalty(columns[x], runs: runs) }
             }
-            if demerit < best.demerit { best = (mask, rows, demerit) }
+            if demerit < best.demerit { best = (mask, demerit) }
         }
-        return (best.mask, best.rows)
+        draw(mask: best.mask, level: level, format: format, into: &rows)
+        return (best.mask, rows)
+    }
+
+    /// The symbol with `mask` and its format information, into `rows`.
+    private func draw(mask: Int, level: QRErrorCorrection, format: FormatPositions, into rows: inout [UInt64]) {
+        let patterns = Self.patterns
+        for y in 0..<width { rows[y] = fixed[y] | ((raw[y] ^ patterns[mask &* 12 &+ y % 12]) & data[y]) }
+        let information = Self.formatInformation(level: level, mask: mask)
+        for bit in 0..<15 where information >> bit & 1 == 1 {
+            for cell in format.cells[bit] { rows[cell.y] |= UInt64(1) << UInt64(cell.x) }
+        }
     }
 
     /// N2: 3 for every 2 × 2 block of one colour (blocks overlap).
@@ -104,14 +111,58 @@ public struct QRMaskSelection: Sendable {
         // modules, two for each run that has one.
         let pairs = ~(line ^ (line >> 1)) & ((UInt64(1) << (width - 1)) &- 1)  // bit i: i and i+1 agree
         let fives = pairs & (pairs >> 1) & (pairs >> 2) & (pairs >> 3)
-        var demerit = fives.nonzeroBitCount &+ 2 &* (fives & ~(fives << 1)).nonzeroBitCount
+        let demerit = fives == 0 ? 0 : fives.nonzeroBitCount &+ 2 &* (fives & ~(fives << 1)).nonzeroBitCount
 
-        // N3 only counts dark runs of k, k, 3k, k, k modules between light runs of k: the line then
-        // holds 1011101 (k = 1), 11001111110011 (k = 2) or a dark run of nine or more (k ≥ 3).
-        // Most lines of a symbol hold none of these, and the run walk below is skipped for them.
-        guard Self.mayHoldFinderLikePattern(line) else { return demerit }
+        // N3 counts dark runs of k, k, 3k, k, k modules between light runs of k (1:1:3:1:1) with a
+        // light run of at least 4k, or the edge, on one side. k ≥ 3 needs a dark run of nine or
+        // more, which few lines hold: they walk the runs as libqrencode does. For k = 1 and 2 it
+        // is a few shifts of the whole line (``finderLikePatterns(_:)``).
+        let dark3 = line & (line >> 1) & (line >> 2)
+        if dark3 & (dark3 >> 3) & (dark3 >> 6) != 0 { return demerit &+ runWalkFinderPenalty(line, runs: runs) }
+        return demerit &+ 40 &* finderLikePatterns(line)
+    }
 
-        // N3: the run lengths, light first (a line that starts dark starts with a light run of -1,
+    /// How many 1:1:3:1:1 patterns of module size 1 and 2 N3 counts in `line`, which has no dark
+    /// run of nine or more.
+    ///
+    /// Bit `p` of each word below says something about the modules from `p` on: a pattern starts
+    /// at `p` when its five runs are exact (light, or beyond the line, on both sides) and 4k
+    /// modules before or after it are light. Beyond the line counts as light: that is
+    /// libqrencode's rule that a pattern next to the edge counts whatever its light run there.
+    @inline(__always)
+    func finderLikePatterns(_ d: UInt64) -> Int {
+        // Dark somewhere among the modules p-1 ... p-n (`before`) or p ... p+n-1 (`from`).
+        let before1 = d << 1
+        let before2 = before1 | before1 << 1
+        let before4 = before2 | before2 << 2
+        let from2 = d | d >> 1
+        let from4 = from2 | from2 >> 2
+        // Where the pattern fits: p + 7k ≤ width.
+        let fits1 = (UInt64(1) << UInt64(width - 6)) &- 1
+        let fits2 = (UInt64(1) << UInt64(width - 13)) &- 1
+        // k = 1: 1011101 with light before and after.
+        let one =
+            d & ~(d >> 1) & (d >> 2) & (d >> 3) & (d >> 4) & ~(d >> 5) & (d >> 6) & ~before1 & ~(d >> 7) & fits1
+        // Most lines hold no pattern: count only where there is one (no population count
+        // instruction in the baseline x86-64 target).
+        var count = one == 0 ? 0 : (one & ~(before4 & (from4 >> 7))).nonzeroBitCount
+        // k = 2: 11001111110011 with light before and after.
+        let dark2 = d & (d >> 1)
+        let two =
+            dark2 & ~(from2 >> 2) & dark2 >> 4 & dark2 >> 6 & dark2 >> 8 & ~(from2 >> 10) & (dark2 >> 12) & ~before1
+            & ~(d >> 14) & fits2
+        if two != 0 {
+            let before8 = before4 | before4 << 4
+            let from8 = from4 | from4 >> 4
+            count &+= (two & ~(before8 & (from8 >> 14))).nonzeroBitCount
+        }
+        return count
+    }
+
+    /// N3 by walking the run lengths as libqrencode does (any k), for lines with a dark run of
+    /// nine or more modules.
+    func runWalkFinderPenalty(_ line: UInt64, runs: UnsafeMutableBufferPointer<Int32>) -> Int {
+        // The run lengths, light first (a line that starts dark starts with a light run of -1,
         // as in libqrencode), then dark runs of 3k between runs of k: 1:1:3:1:1.
         var count = 0
         if line & 1 != 0 {
@@ -129,6 +180,7 @@ public struct QRMaskSelection: Sendable {
         }
         runs[count] = Int32(width - start)
         count &+= 1
+        var demerit = 0
         var i = 3
         while i < count - 2 {
             let run = runs[i]
@@ -145,21 +197,6 @@ public struct QRMaskSelection: Sendable {
             i &+= 2
         }
         return demerit
-    }
-
-    /// Whether `line` (bit `i` = module `i`, dark = 1, nothing beyond the line) holds a dark
-    /// 1:1:3:1:1 pattern's modules: a necessary condition for N3, tested on the whole word at once.
-    static func mayHoldFinderLikePattern(_ line: UInt64) -> Bool {
-        let light = ~line
-        let single =
-            line & (light >> 1) & (line >> 2) & (line >> 3) & (line >> 4) & (light >> 5) & (line >> 6)
-        let pairs = line & (line >> 1)  // bit i: modules i and i+1 dark
-        let lightPairs = light & (light >> 1)
-        let double =
-            pairs & (lightPairs >> 2) & (pairs >> 4) & (pairs >> 6) & (pairs >> 8) & (lightPairs >> 10) & (pairs >> 12)
-        let fours = pairs & (pairs >> 2)
-        let nine = fours & (fours >> 4) & (line >> 8)
-        return single | double | nine != 0
     }
 
     /// Transposes a 64 × 64 bit matrix in place: bit `x` of word `y` becomes bit `y` of word `x`.
@@ -233,15 +270,6 @@ public struct QRMaskSelection: Sendable {
         let mask: [UInt64]
         /// `cells[i]`: the two (x, y) of format bit `i`.
         let cells: [[(x: Int, y: Int)]]
-
-        /// The rows of the format information `format`, dark = 1.
-        func bits(_ format: Int) -> [UInt64] {
-            var rows = [UInt64](repeating: 0, count: width)
-            for bit in 0..<15 where format >> bit & 1 == 1 {
-                for cell in cells[bit] { rows[cell.y] |= UInt64(1) << cell.x }
-            }
-            return rows
-        }
     }
 
     static func formatPositions(width: Int) -> FormatPositions {

@@ -1,3 +1,4 @@
+import Foundation
 import HealthCardFoundation
 
 /// A QR symbol as a 1-bit greyscale PNG, written in pure Swift.
@@ -7,11 +8,13 @@ import HealthCardFoundation
 /// version-8 symbol at 4 pixels per module it costs about 0.2 ms, half an SM2 signature, which made
 /// it the second-largest cost of batch issuance (`Docs/qr-payload.md`, "Measured"). A QR image
 /// is far more regular than zlib assumes: each module row repeats `moduleSize` times and the quiet
-/// zone is one colour. So this writer packs each module row once and writes DEFLATE (RFC 1951)
-/// with the fixed Huffman code: a repeated pixel row is a single back-reference to the row above,
-/// and the other rows go through a small LZ77 matcher. The file is 1.5 to 1.7 times the size of
-/// libpng's (1.05 KB against 0.65 KB for version 8 at 4 pixels per module) and takes about a third
-/// of the time (70 µs against 210 µs here).
+/// zone is one colour. So this writer packs each module row once (eight modules at a time through
+/// a table for module sizes up to 8) and writes one DEFLATE (RFC 1951) block with Huffman codes
+/// made for this image (``DeflateBlock``): a repeated pixel row is a single back-reference to the
+/// row above, and the other rows are literals, which at 4 pixels a module take only the byte
+/// values `00`, `0F`, `F0`, `FF` and so cost 1-3 bits each. No match search is needed.
+/// Session 9 (`Docs/benchmarks.md`): the file is smaller than with the fixed code and the LZ77
+/// matcher this replaces, and the writer costs a third of the instructions it did.
 ///
 /// The output is an ordinary PNG (ISO/IEC 15948): 1-bit greyscale, no interlace, filter 0 on
 /// every row, one IDAT chunk; bit 1 is white. Tests decode it with libpng and compare every pixel
@@ -38,8 +41,9 @@ extension QRMatrix {
 }
 
 /// The writer behind ``ModuleMatrix/png(moduleSize:quietZone:)``, on flat byte buffers: each
-/// module row is packed once into the raw image, a pixel row equal to the one above is one copy,
-/// and the Adler-32 of the raw image is taken over a pointer.
+/// module row is packed once into the raw image, a pixel row equal to the one above is one
+/// back-reference, every other row is literals, and the block's Huffman codes are made for this
+/// image's bytes (``DeflateBlock``).
 enum QRPNGWriter {
     static func png(width: Int, dark: [Bool], moduleSize: Int, quietZone: Int) -> [UInt8] {
         let scale = max(moduleSize, 1)
@@ -48,85 +52,142 @@ enum QRPNGWriter {
         let rowBytes = (side + 7) / 8
         let stride = rowBytes + 1  // the filter byte
 
-        // The raw image data (filter byte + packed row, per pixel row), and the DEFLATE block: a
-        // pixel row equal to the one above is one copy at distance `stride`; other rows go through
-        // a small LZ77 matcher over the earlier distinct rows (runs are matches at distance 1).
+        // The raw image data (filter byte + packed row, per pixel row), and what the DEFLATE block
+        // holds: a pixel row equal to the one above is a copy at distance `stride`, and consecutive
+        // copies are one copy.
         var raw = [UInt8](repeating: 0xFF, count: stride * side)
-        var deflate = DeflateWriter()
-        deflate.reserveCapacity(stride * (width + 2) + 64)
-        deflate.beginFixedBlock()
-        var matcher = LZ77Matcher()
+        var tokens: [DeflateBlock.Token] = []
+        tokens.reserveCapacity(2 * (width + 2) + 2)
         var pendingRepeats = 0
-        var distinctRows = 0
         raw.withUnsafeMutableBufferPointer { raw in
             dark.withUnsafeBufferPointer { dark in
                 var moduleRow = 0
                 for y in -margin..<(width + margin) {
                     let first = moduleRow * scale * stride
                     moduleRow += 1
-                    // Pack the first pixel row of this module row (the buffer starts all white).
+                    // Pack the first pixel row of this module row, most significant bit first,
+                    // 1 = white (the buffer starts all white, so light rows need nothing).
                     raw[first] = 0
-                    if y >= 0, y < width {
-                        for x in 0..<width where dark[y &* width &+ x] {
-                            let start = (x + margin) * scale
-                            for pixel in start..<(start + scale) {
-                                raw[first + 1 + pixel >> 3] &= ~(0x80 >> UInt8(pixel & 7))
+                    if y >= 0, y < width, scale <= expansions.count {
+                        // Eight modules at a time: their pixels are `scale` whole bytes.
+                        let table = expansions[scale - 1]
+                        let row = y &* width
+                        var output = first + 1
+                        var x = -margin
+                        while output < first + stride {
+                            var light = 0
+                            for module in x..<(x + 8) {
+                                light = light << 1 | (module < 0 || module >= width || !dark[row &+ module] ? 1 : 0)
                             }
+                            x &+= 8
+                            let count = min(scale, first + stride - output)
+                            for index in 0..<count { raw[output &+ index] = table[light &* scale &+ index] }
+                            output &+= count
+                        }
+                    } else if y >= 0, y < width {
+                        // Larger modules: up to 32 pixels of one colour at a time.
+                        var bits: UInt64 = 0
+                        var pending = 0
+                        var output = first + 1
+                        let piece = min(scale, 32)
+                        let white = (UInt64(1) << UInt64(piece)) &- 1
+                        let row = y &* width
+                        for x in -margin..<(width + margin) {
+                            let light = x < 0 || x >= width || !dark[row &+ x]
+                            var remaining = scale
+                            repeat {
+                                bits = bits << UInt64(piece) | (light ? white : 0)
+                                pending &+= piece
+                                remaining &-= piece
+                                while pending >= 8 {
+                                    pending &-= 8
+                                    raw[output] = UInt8(truncatingIfNeeded: bits >> UInt64(pending))
+                                    output &+= 1
+                                }
+                            } while remaining >= piece
+                            if remaining > 0 {
+                                bits = bits << UInt64(remaining) | (light ? (UInt64(1) << UInt64(remaining)) &- 1 : 0)
+                                pending &+= remaining
+                                while pending >= 8 {
+                                    pending &-= 8
+                                    raw[output] = UInt8(truncatingIfNeeded: bits >> UInt64(pending))
+                                    output &+= 1
+                                }
+                            }
+                        }
+                        if pending > 0 {
+                            // The last byte's unused bits stay white.
+                            raw[output] = UInt8(truncatingIfNeeded: bits << UInt64(8 - pending)) | (0xFF >> UInt8(pending))
                         }
                     }
                     // Its other pixel rows are copies.
-                    for copy in 1..<scale {
-                        let target = first + copy * stride
-                        for index in 0..<stride { raw[target + index] = raw[first + index] }
-                    }
-                    var sameAsAbove = distinctRows > 0
-                    if sameAsAbove {
-                        for index in 0..<stride where raw[first + index] != raw[first - stride + index] {
-                            sameAsAbove = false
-                            break
-                        }
-                    }
+                    let base = raw.baseAddress!
+                    for copy in 1..<scale { (base + first + copy * stride).update(from: base + first, count: stride) }
+                    let sameAsAbove = moduleRow > 1 && memcmp(base + first, base + first - stride, stride) == 0
                     if sameAsAbove {
                         pendingRepeats += scale
                     } else {
-                        deflate.copy(length: pendingRepeats * stride, distance: stride)
-                        matcher.encode(UnsafeBufferPointer(raw), from: first, to: first + stride, into: &deflate)
+                        if pendingRepeats > 0 { tokens.append(.copy(length: pendingRepeats * stride, distance: stride)) }
+                        tokens.append(.literals(first..<(first + stride)))
                         pendingRepeats = scale - 1
-                        distinctRows += 1
                     }
                 }
             }
         }
-        deflate.copy(length: pendingRepeats * stride, distance: stride)
-        deflate.endBlock()
+        if pendingRepeats > 0 { tokens.append(.copy(length: pendingRepeats * stride, distance: stride)) }
+        let deflate = raw.withUnsafeBufferPointer { DeflateBlock.encode(tokens, over: $0) }
         var adler = Adler32()
         adler.update(raw)
+
+        // Signature, IHDR (13 bytes), IDAT (zlib header, the block, Adler-32), IEND.
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png.reserveCapacity(deflate.bytes.count + 64)
-        appendChunk("IHDR", bigEndian(UInt32(side)) + bigEndian(UInt32(side)) + [1, 0, 0, 0, 0], to: &png)  // 1-bit grey
-        var zlib: [UInt8] = [0x78, 0x01]
-        zlib.reserveCapacity(deflate.bytes.count + 6)
-        zlib += deflate.bytes
-        zlib += bigEndian(adler.value)
-        appendChunk("IDAT", zlib, to: &png)
-        appendChunk("IEND", [], to: &png)
+        png.reserveCapacity(8 + 25 + 12 + 2 + deflate.count + 4 + 12)
+        appendChunk("IHDR", to: &png) { png in
+            appendBigEndian(UInt32(side), to: &png)
+            appendBigEndian(UInt32(side), to: &png)
+            png += [1, 0, 0, 0, 0]  // 1-bit grey, deflate, filter method 0, no interlace
+        }
+        appendChunk("IDAT", to: &png) { png in
+            png += [0x78, 0x01]
+            png += deflate
+            appendBigEndian(adler.value, to: &png)
+        }
+        appendChunk("IEND", to: &png) { _ in }
         return png
     }
 }
 
-private func bigEndian(_ value: UInt32) -> [UInt8] {
-    [
-        UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-        UInt8(truncatingIfNeeded: value),
-    ]
+/// Per module size 1...8, the pixel bytes of eight modules: entry `light × size ..< (light + 1) × size`
+/// for the modules whose bits are set in `light` (the first module in bit 7) white, the others black.
+private let expansions: [[UInt8]] = (1...8).map { size in
+    var table: [UInt8] = []
+    for light in 0..<256 {
+        var bits: UInt64 = 0
+        for module in 0..<8 {
+            bits = bits << UInt64(size) | (light >> (7 - module) & 1 == 1 ? (UInt64(1) << UInt64(size)) - 1 : 0)
+        }
+        for byte in 0..<size { table.append(UInt8(truncatingIfNeeded: bits >> UInt64(8 * (size - 1 - byte)))) }
+    }
+    return table
 }
 
-private func appendChunk(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
-    let typeBytes = Array(type.utf8)
-    png += bigEndian(UInt32(data.count))
-    png += typeBytes
-    png += data
-    png += bigEndian(CRC32.checksum(typeBytes + data))  // CRC32: Emulator/CardImage.swift
+private func appendBigEndian(_ value: UInt32, to bytes: inout [UInt8]) {
+    withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+}
+
+/// Appends a PNG chunk: its length, type, the data `body` appends, and the CRC-32 of type and data.
+private func appendChunk(_ type: StaticString, to png: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+    let lengthAt = png.count
+    appendBigEndian(0, to: &png)
+    let typeAt = png.count
+    png.append(contentsOf: UnsafeBufferPointer(start: type.utf8Start, count: 4))
+    body(&png)
+    let length = png.count - typeAt - 4
+    png.withUnsafeMutableBufferPointer { png in
+        for index in 0..<4 { png[lengthAt + index] = UInt8(truncatingIfNeeded: UInt32(length) >> UInt32(24 - 8 * index)) }
+    }
+    let crc = png.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[typeAt...])) }
+    appendBigEndian(crc, to: &png)
 }
 
 /// Adler-32 (RFC 1950), the zlib checksum.
@@ -152,158 +213,4 @@ struct Adler32 {
     }
 
     var value: UInt32 { b << 16 | a }
-}
-
-/// Greedy LZ77 over a growing buffer: finds the longest earlier match (3...258 bytes, at most 32 KiB
-/// back) through hash chains of 3-byte prefixes, as zlib does, with a short chain limit.
-struct LZ77Matcher {
-    private var head = [Int32](repeating: -1, count: 1 << 12)
-    private var chain: [Int32] = []
-    private static let maximumChain = 8
-
-    /// Encodes `bytes[start..<end]`; matches may start anywhere before `start` that was encoded by
-    /// this matcher, and end no later than `end`.
-    mutating func encode(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into deflate: inout DeflateWriter) {
-        if chain.count < end { chain += [Int32](repeating: -1, count: end - chain.count) }
-        do {
-            head.withUnsafeMutableBufferPointer { head in
-                chain.withUnsafeMutableBufferPointer { chain in
-                    func hash(_ index: Int) -> Int {
-                        (Int(bytes[index]) << 7 ^ Int(bytes[index + 1]) << 3 ^ Int(bytes[index + 2]) &* 0x9E37) & 0xFFF
-                    }
-                    func insert(_ index: Int) {
-                        guard index + 2 < end else { return }
-                        let key = hash(index)
-                        chain[index] = head[key]
-                        head[key] = Int32(index)
-                    }
-                    var index = start
-                    while index < end {
-                        var bestLength = 0
-                        var bestDistance = 0
-                        if index + 2 < end {
-                            var candidate = Int(head[hash(index)])
-                            var probes = 0
-                            let limit = min(258, end - index)
-                            while candidate >= 0, index - candidate <= 32768, probes < Self.maximumChain {
-                                var length = 0
-                                while length < limit, bytes[candidate + length] == bytes[index + length] { length += 1 }
-                                if length > bestLength {
-                                    bestLength = length
-                                    bestDistance = index - candidate
-                                    if length == limit { break }
-                                }
-                                candidate = Int(chain[candidate])
-                                probes += 1
-                            }
-                        }
-                        if bestLength >= 3 {
-                            deflate.copy(length: bestLength, distance: bestDistance)
-                            for position in index..<(index + bestLength) { insert(position) }
-                            index += bestLength
-                        } else {
-                            deflate.literal(bytes[index])
-                            insert(index)
-                            index += 1
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A DEFLATE (RFC 1951) writer for one block with the fixed Huffman code.
-struct DeflateWriter {
-    private(set) var bytes: [UInt8] = []
-    private var bitBuffer: UInt64 = 0
-    private var bitCount = 0
-
-    mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
-
-    /// Appends the `count` low bits of `value`, least significant first (RFC 1951 §3.1.1).
-    private mutating func write(_ value: UInt32, bits count: Int) {
-        bitBuffer |= UInt64(value) << UInt64(bitCount)
-        bitCount += count
-        while bitCount >= 8 {
-            bytes.append(UInt8(truncatingIfNeeded: bitBuffer))
-            bitBuffer >>= 8
-            bitCount -= 8
-        }
-    }
-
-    /// Appends a Huffman code, which is stored most significant bit first.
-    private mutating func writeCode(_ code: UInt32, bits count: Int) {
-        // Reverse the low `count` bits (count ≤ 9).
-        let reversed = UInt32(Self.reversedBytes[Int(code & 0xFF)]) << 8 | UInt32(Self.reversedBytes[Int(code >> 8)])
-        write(reversed >> UInt32(16 - count), bits: count)
-    }
-
-    private static let reversedBytes: [UInt8] = (0..<256).map { (value: Int) -> UInt8 in
-        var reversed: UInt8 = 0
-        for bit in 0..<8 where value & (1 << bit) != 0 { reversed |= 0x80 >> UInt8(bit) }
-        return reversed
-    }
-
-    /// The fixed literal/length code of `symbol` (RFC 1951 §3.2.6).
-    private mutating func writeSymbol(_ symbol: Int) {
-        switch symbol {
-        case 0...143: writeCode(UInt32(0x30 + symbol), bits: 8)
-        case 144...255: writeCode(UInt32(0x190 + symbol - 144), bits: 9)
-        case 256...279: writeCode(UInt32(symbol - 256), bits: 7)
-        default: writeCode(UInt32(0xC0 + symbol - 280), bits: 8)
-        }
-    }
-
-    mutating func beginFixedBlock() {
-        write(1, bits: 1)  // BFINAL
-        write(1, bits: 2)  // BTYPE 01: fixed Huffman codes
-    }
-
-    mutating func endBlock() {
-        writeSymbol(256)
-        if bitCount > 0 { write(0, bits: 8 - bitCount) }
-    }
-
-    mutating func literal(_ byte: UInt8) { writeSymbol(Int(byte)) }
-
-    private static let lengthBase = [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
-        258,
-    ]
-    private static let lengthExtra = [
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-    ]
-    private static let distanceBase = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-        6145, 8193, 12289, 16385, 24577,
-    ]
-    private static let distanceExtra = [
-        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-    ]
-
-    /// A back-reference of `length` bytes (any length ≥ 0; split into pieces of 3...258) at
-    /// `distance` (1...32768). Lengths of 1 or 2 cannot be copied; callers never need them, because
-    /// a row (the shortest copy besides runs) is at least 2 bytes and runs copy at least 3.
-    mutating func copy(length: Int, distance: Int) {
-        precondition((1...32768).contains(distance), "DEFLATE distance \(distance) out of range")
-        var remaining = length
-        while remaining > 0 {
-            // Keep the last piece at least 3 long.
-            var piece = min(remaining, 258)
-            if (1...2).contains(remaining - piece) { piece = remaining - 3 }
-            precondition(piece >= 3, "DEFLATE copy of \(remaining) bytes")
-            remaining -= piece
-            var code = Self.lengthBase.count - 1
-            while Self.lengthBase[code] > piece { code -= 1 }
-            writeSymbol(257 + code)
-            if Self.lengthExtra[code] > 0 { write(UInt32(piece - Self.lengthBase[code]), bits: Self.lengthExtra[code]) }
-            var distanceCode = Self.distanceBase.count - 1
-            while Self.distanceBase[distanceCode] > distance { distanceCode -= 1 }
-            writeCode(UInt32(distanceCode), bits: 5)
-            if Self.distanceExtra[distanceCode] > 0 {
-                write(UInt32(distance - Self.distanceBase[distanceCode]), bits: Self.distanceExtra[distanceCode])
-            }
-        }
-    }
 }

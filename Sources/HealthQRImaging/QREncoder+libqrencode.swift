@@ -104,24 +104,27 @@ private func selectingMask(of code: QRcode, level: QRErrorCorrection) throws -> 
     var function = data
     for y in 0..<width {
         var (dataRow, rawRow, functionRow): (UInt64, UInt64, UInt64) = (0, 0, 0)
+        // Mask 0 inverted the data modules where (x + y) is even: undo it.
+        var maskZero: UInt64 = y & 1 == 0 ? 0x5555_5555_5555_5555 : 0xAAAA_AAAA_AAAA_AAAA
+        maskZero &= (UInt64(1) << UInt64(width)) &- 1
         for x in 0..<width {
-            let cell = cells[y &* width &+ x]
-            let bit = UInt64(1) << UInt64(x)
-            if cell & 0x80 == 0 {
-                dataRow |= bit
-                // Undo mask 0, which inverted the data modules where (x + y) is even.
-                if (cell & 1 == 1) != ((x &+ y) & 1 == 0) { rawRow |= bit }
-            } else if cell & 1 == 1 {
-                functionRow |= bit
-            }
+            let cell = UInt64(cells[y &* width &+ x])
+            // Bit 7 of a cell marks function patterns, bit 0 is the colour.
+            let isFunction = (cell >> 7) & 1
+            dataRow |= (isFunction ^ 1) << UInt64(x)
+            rawRow |= (cell & 1) << UInt64(x)
+            functionRow |= (cell & isFunction) << UInt64(x)
         }
-        (data[y], raw[y], function[y]) = (dataRow, rawRow, functionRow)
+        (data[y], raw[y], function[y]) = (dataRow, (rawRow ^ maskZero) & dataRow, functionRow)
     }
     guard let selection = QRMaskSelection(width: width, data: data, raw: raw, function: function) else { return nil }
     let rows = selection.select(level).rows
     var modules = [Bool](repeating: false, count: width * width)
-    for y in 0..<width {
-        for x in 0..<width { modules[y * width + x] = rows[y] >> x & 1 == 1 }
+    modules.withUnsafeMutableBufferPointer { modules in
+        for y in 0..<width {
+            let row = rows[y]
+            for x in 0..<width { modules[y &* width &+ x] = row >> UInt64(x) & 1 == 1 }
+        }
     }
     return try QRMatrix(version: Int(code.version), width: width, modules: modules)
 }

@@ -105,10 +105,12 @@ public struct IssuedHealthCodeReport: Encodable, Hashable, Sendable {
 }
 
 /// A verification's verdict (GB/T 38963 §6.7), as JSON: valid or the reason code, the message,
-/// the malformed offset, the verified code and its issuer, and a newer code of the same person.
+/// the malformed offset, the verified code and its issuer, a newer code of the same person, and the
+/// issuing platform's register finding (a refusing finding is the reason: `superseded`, `notIssued`).
 public struct HealthCodeVerificationReport: Encodable, Hashable, Sendable {
+    /// ``CodeVerificationResponse/isAccepted``.
     public let valid: Bool
-    /// ``HealthCodeVerdict/reasonCode``.
+    /// ``HealthCodeVerdict/reasonCode``, or the refusing ``RegisterFinding/reasonCode``.
     public let reason: String
     public let message: String
     /// Where a malformed code broke.
@@ -116,12 +118,20 @@ public struct HealthCodeVerificationReport: Encodable, Hashable, Sendable {
     public let issuer: String?
     public let code: HealthCodeReport?
     public let supersededBy: String?
+    /// ``RegisterFinding/reasonCode`` when the issuing platform consulted its register.
+    public let register: String?
 
     public init(_ response: CodeVerificationResponse) {
         let verdict = response.verdict
-        valid = verdict.isValid
-        reason = verdict.reasonCode
-        message = verdict.description
+        valid = response.isAccepted
+        if let finding = response.register, finding.refuses {
+            reason = finding.reasonCode
+            message = finding.description
+        } else {
+            reason = verdict.reasonCode
+            message = verdict.description
+        }
+        register = response.register?.reasonCode
         if case .malformed(_, let offset) = verdict { self.offset = offset } else { offset = nil }
         if case .valid(let verified) = verdict {
             issuer = verified.issuer

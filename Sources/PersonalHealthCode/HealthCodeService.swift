@@ -334,16 +334,24 @@ public struct CodeVerificationResponse: Hashable, Sendable {
     /// The newest code issued to the same person after this one, if any (this one still runs to
     /// its expiry: codes are not withdrawn when the colour changes).
     public var supersededBy: HealthCode.ID?
+    /// The issuing platform's finding, when it verified against its register
+    /// (``LocalHealthCodeService/verifyCodeAtIssuer(_:issuingKeys:)``); `nil` otherwise.
+    public var register: RegisterFinding?
 
     public init(
         returnCode: HealthCodeReturnCode, verdict: HealthCodeVerdict, issued: HealthEventStore.IssuedCodeRecord? = nil,
-        supersededBy: HealthCode.ID? = nil
+        supersededBy: HealthCode.ID? = nil, register: RegisterFinding? = nil
     ) {
         self.returnCode = returnCode
         self.verdict = verdict
         self.issued = issued
         self.supersededBy = supersededBy
+        self.register = register
     }
+
+    /// Whether the code is accepted: the verdict is valid and the register (if consulted) does
+    /// not refuse it.
+    public var isAccepted: Bool { verdict.isValid && register?.refuses != true }
 }
 
 /// GB/T 38963 §6.7 健康码验码请求. [U] Fields and return codes are this project's.
@@ -724,7 +732,10 @@ public struct LocalHealthCodeService: HealthCodeService {
         var newer: HealthCode.ID?
         if case .valid(let verified) = verdict, let record = try await store.issuedCode(verified.code.id) {
             issued = record
-            newer = try await store.issuedCodes(of: record.person).last { $0.issuedAt > record.issuedAt }?.codeID
+            // The register lists a person's codes in the order they were recorded: any code after
+            // this one is newer, one of the same second included.
+            let newest = try await store.issuedCodes(of: record.person).last
+            newer = newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID }
         }
         return CodeVerificationResponse(
             returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict, issued: issued,

@@ -49,7 +49,8 @@ public protocol HealthEventStorage: Sendable {
     /// Every stored event of `person`, corrections included, in time order (then insertion order).
     func events(of person: PersonID) async throws -> [HealthEventStore.StoredEvent]
 
-    /// The codes issued to `person`, oldest first.
+    /// The codes issued to `person`, in the order they were recorded, oldest first: two codes of
+    /// one second (the register keeps whole seconds) are still in the order they were issued.
     func issuedCodes(of person: PersonID) async throws -> [HealthEventStore.IssuedCodeRecord]
 
     /// The number of rows in each table.

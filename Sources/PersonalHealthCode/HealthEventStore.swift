@@ -260,10 +260,11 @@ public final class HealthEventStore: Sendable {
                 ])
         }
 
-        /// The codes issued to `person`, oldest first.
+        /// The codes issued to `person`, in the order the register recorded them (`rowid`: the
+        /// table is append-only, so rowids only grow), which orders codes of one second too.
         public func issuedCodes(of person: PersonID) throws -> [IssuedCodeRecord] {
             try Row.fetchAll(
-                db, sql: "SELECT * FROM issuedCode WHERE personId = ? ORDER BY issuedAt, codeId",
+                db, sql: "SELECT * FROM issuedCode WHERE personId = ? ORDER BY rowid",
                 arguments: [person.rawValue]
             ).compactMap(HealthEventStore.issuedCode)
         }

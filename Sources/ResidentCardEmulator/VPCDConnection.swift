@@ -42,6 +42,7 @@ public final class VPCDConnection<Card: VirtualSmartCard>: Sendable {
     private let onChange: (@Sendable (Card) throws -> Void)?
     private let trace: (@Sendable (String) -> Void)?
     private let stopAfter: Int?
+    private let stallAfter: Int?
     private let commands = Atomic<Int>(0)
 
     private struct SocketState {
@@ -61,11 +62,13 @@ public final class VPCDConnection<Card: VirtualSmartCard>: Sendable {
     ///   - host: the host vpcd listens on (loopback by default).
     ///   - port: vpcd's port: 35963 for its first reader.
     ///   - stopAfter: after answering this many APDUs, detach as if the card were pulled out.
+    ///   - stallAfter: after answering this many APDUs, answer nothing more (the connection stays
+    ///     open) until stopped, as a card or reader that hangs (tests).
     /// - Throws: ``VPCDError`` naming the fix when nothing listens at `host:port`.
     public init(
         card: Card, host: String = "127.0.0.1", port: UInt16, answerToReset: [UInt8]? = nil,
         onChange: (@Sendable (Card) throws -> Void)? = nil, trace: (@Sendable (String) -> Void)? = nil,
-        stopAfter: Int? = nil
+        stopAfter: Int? = nil, stallAfter: Int? = nil
     ) throws(VPCDError) {
         self.host = host
         self.port = port
@@ -74,6 +77,7 @@ public final class VPCDConnection<Card: VirtualSmartCard>: Sendable {
         self.onChange = onChange
         self.trace = trace
         self.stopAfter = stopAfter
+        self.stallAfter = stallAfter
         let fd = try Self.connect(host: host, port: port)
         self.socketState = Mutex(SocketState(fd: fd))
     }
@@ -141,6 +145,11 @@ public final class VPCDConnection<Card: VirtualSmartCard>: Sendable {
             if let stopAfter, answered >= stopAfter {
                 trace?("# stopping after \(answered) APDUs (--stop-after)")
                 return .limitReached
+            }
+            if let stallAfter, answered >= stallAfter {
+                trace?("# answering nothing more after \(answered) APDUs (--stall-after)")
+                while !isStopping { Thread.sleep(forTimeInterval: 0.05) }
+                return .stopped
             }
         }
     }

@@ -87,14 +87,29 @@ public final class PCSCContext: Sendable {
     ///
     /// - Throws: ``ReaderError/Code/timeout`` after `timeout` (`nil`: wait forever).
     public func waitForCard(in reader: String, timeout: Duration? = nil) async throws(ReaderError) -> ReaderState {
-        try await wait(for: reader, timeout: timeout, what: "a card") { $0.cardPresent && !$0.mute }
+        try await offThePool { () throws(ReaderError) in try self.waitForCardBlocking(in: reader, timeout: timeout) }
     }
 
     /// Waits until `reader` is empty, e.g. after the card was pulled out or `hcard emulate` stopped.
     public func waitForRemoval(from reader: String, timeout: Duration? = nil) async throws(ReaderError)
         -> ReaderState
     {
-        try await wait(for: reader, timeout: timeout, what: "the card to be removed") { !$0.cardPresent }
+        try await offThePool { () throws(ReaderError) in try self.waitForRemovalBlocking(from: reader, timeout: timeout) }
+    }
+
+    /// ``waitForCard(in:timeout:)`` on the calling thread, which it blocks until a card is
+    /// present or `timeout` is over: for a worker on a thread of its own (the checkpoint
+    /// station's card reader), never for code on Swift's cooperative pool.
+    ///
+    /// - Throws: ``ReaderError/Code/timeout`` after `timeout` (`nil`: wait forever).
+    public func waitForCardBlocking(in reader: String, timeout: Duration?) throws(ReaderError) -> ReaderState {
+        try blockingWait(for: reader, timeout: timeout, what: "a card") { $0.cardPresent && !$0.mute }.get()
+    }
+
+    /// ``waitForRemoval(from:timeout:)`` on the calling thread, blocking it (see
+    /// ``waitForCardBlocking(in:timeout:)``).
+    public func waitForRemovalBlocking(from reader: String, timeout: Duration?) throws(ReaderError) -> ReaderState {
+        try blockingWait(for: reader, timeout: timeout, what: "the card to be removed") { !$0.cardPresent }.get()
     }
 
     /// Interrupts a wait in progress (`SCardCancel`); the wait throws ``PCSCError/cancelled``.
@@ -102,14 +117,15 @@ public final class PCSCContext: Sendable {
         SCardCancel(handle)
     }
 
-    private func wait(
-        for reader: String, timeout: Duration?, what: String, until done: @escaping @Sendable (ReaderState) -> Bool
+    /// Runs a blocking wait on a Dispatch thread, not on the caller's (cooperative) thread;
+    /// cancelling the task calls `SCardCancel`.
+    private func offThePool(
+        _ wait: @escaping @Sendable () throws(ReaderError) -> ReaderState
     ) async throws(ReaderError) -> ReaderState {
         let result: Result<ReaderState, ReaderError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    let result = self.blockingWait(for: reader, timeout: timeout, what: what, until: done)
-                    continuation.resume(returning: result)
+                    continuation.resume(returning: Result { () throws(ReaderError) in try wait() })
                 }
             }
         } onCancel: {

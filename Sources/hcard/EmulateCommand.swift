@@ -48,6 +48,10 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var stopAfter: Int?
 
+    /// Tests: after answering this many card APDUs, answer nothing more until stopped, as a card that hangs.
+    @Option(help: .hidden)
+    var stallAfter: Int?
+
     func run() async throws {
         let url = URL(fileURLWithPath: image)
         let (cardImage, lock) = try CardImage.loadForEmulation(at: image)
@@ -58,7 +62,8 @@ struct EmulateCommand: AsyncParsableCommand {
         let samTrace: (@Sendable (String) -> Void)? = trace ? { @Sendable in traceLine("SAM:  " + $0) } : nil
         let card = try VPCDConnection(
             card: VirtualCard(image: cardImage, usesT0: t0), host: host, port: port, answerToReset: answerToReset,
-            onChange: save, trace: cardTrace, stopAfter: stopAfter)
+            onChange: save, trace: cardTrace, stopAfter: stopAfter,
+            stallAfter: stallAfter)
         var sam: VPCDConnection<VirtualSAM>?
         if !noSAM {
             sam = try VPCDConnection(card: try VirtualSAM.test(), host: host, port: samPort, trace: samTrace)

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
             the EMPI live in that PostgreSQL database instead, and several processes given the same URL \
             serve as one (Docs/serve.md, "Several nodes on PostgreSQL"). Configuration, later sources \
             winning: --config FILE (JSON with the keys listen, db, postgres, trust, revoked, skew, logLevel, \
-            healthCodeDb, rules, issuerKey, passLog, checkpointPolicy), the environment (HCARD_SERVE_ and \
+            healthCodeDb, rules, issuerKey, passLog, checkpointPolicy, requireCodeApplication), the environment (HCARD_SERVE_ and \
             the key in upper snake case: HCARD_SERVE_LISTEN, HCARD_SERVE_DB, HCARD_SERVE_POSTGRES, …, \
             HCARD_SERVE_CHECKPOINT_POLICY), then these options. Logs are JSON lines on standard error. SIGTERM or \
             SIGINT stops accepting and finishes the requests in flight.
@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         var passLog: String?
         @Option(help: "The checkpoint policy JSON (as for hcard checkpoint scan). Default: the default policy.")
         var checkpointPolicy: String?
+        @Flag(help: "Issue a health code only with a grant from POST /v1/health-code/applications (GB/T 38963 §6.5).")
+        var requireCodeApplication = false
 
         func run() async throws {
             var configuration = try storage.load()
@@ -105,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let issuerKey { configuration.issuerKey = issuerKey }
             if let passLog { configuration.passLog = passLog }
             if let checkpointPolicy { configuration.checkpointPolicy = checkpointPolicy }
+            if requireCodeApplication { configuration.requireCodeApplication = true }
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer.open(configuration: configuration).run()

@@ -99,6 +99,12 @@ struct CheckpointGateTests {
         #expect(foreign.contains("inputs[0].path: unknown key \"path\" for kind card"), "\(foreign)")
         let misspelt = rejection(card(", \"reader\": \"r\", \"samPIN\": \"123456\""))
         #expect(misspelt.contains("unknown key \"samPIN\" (closest known key: \"samPin\")"), "\(misspelt)")
+        let timed = try configuration(card(", \"reader\": \"r\", \"readTimeoutSeconds\": 30"))
+        #expect(timed.inputs == [.card(.init(reader: "r", readTimeoutSeconds: 30))])
+        #expect(rejection(card(", \"reader\": \"r\", \"readTimeoutSeconds\": 0.5")).contains("readTimeoutSeconds: 0.5 is outside 1...120"))
+        let guessed = rejection(card(", \"reader\": \"r\", \"readTimeoutSecond\": 5"))
+        #expect(guessed.contains("unknown key \"readTimeoutSecond\" (closest known key: \"readTimeoutSeconds\")"), "\(guessed)")
+        #expect(guessed.contains("(line "), "the error names the line: \(guessed)")
     }
 
     @Test("a gpio door: chip path or name, line, active-low, consumer label; bad values named")

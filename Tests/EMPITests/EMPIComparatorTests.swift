@@ -252,6 +252,40 @@ struct EMPIComparatorTests {
         #expect(level("1990-02-30", "1990-02-28") == .null, "an impossible date is not compared")
     }
 
+    @Test("a birth date that is not a calendar date is compared by its digits (a typo), never as different")
+    func malformedBirthDate() {
+        func level(_ x: String?, _ y: String?) -> BirthDateLevel {
+            Comparator.birthDate(F.normalized(F.record("a", birth: x)), F.normalized(F.record("b", birth: y)))
+        }
+        #expect(level("19650870", "1965-08-20") == .oneDigit, "one digit made the day impossible")
+        #expect(level("1965-08-20", "19650870") == .oneDigit, "symmetric")
+        #expect(level("20181317", "2018/10/17") == .oneDigit, "one digit made the month impossible")
+        #expect(level("2018-13-17", "20181317") == .exact, "the same impossible digits in two forms")
+        #expect(level("20181317", "20181318") == .oneDigit, "two impossible dates a digit apart")
+        #expect(level("1990-02-30", "1990-02-28") == .null, "two digits apart: garbled, not different")
+        #expect(level("19901345", "1975-11-30") == .null, "an impossible date never disagrees")
+        #expect(level("19650870", nil) == .null)
+        #expect(level("1965087", "1965-08-07") == .null, "not eight digits: nothing to compare")
+        #expect(Normalizer.dateDigits("1965/8/70") == 19_650_870)
+        #expect(Normalizer.dateDigits("1965-08-70") == 19_650_870)
+        #expect(Normalizer.dateDigits("196508x0") == 0 && Normalizer.dateDigits("1965.08.20") == 0)
+        #expect(Normalizer.dateDigits("65-08-20") == 0 && Normalizer.dateDigits("1965-08-20-1") == 0)
+        // The record still reports the malformed date; the digits are not a birth date for anything else.
+        var issues: [RecordIssue] = []
+        let record = F.normalizer.normalize(F.record("a", birth: "19650870"), issues: &issues)
+        #expect(issues.contains { $0.kind == .malformedDate && $0.field == "birthDate" })
+        #expect(record.birthDate == 0 && record.malformedBirthDigits == 19_650_870)
+    }
+
+    @Test("a Latin name reduced to one token the other has is partial agreement, not another name")
+    func latinOneToken() {
+        #expect(Comparator.latinName(F.name("Zhu"), F.name("Zhu Taoguo")) == .jaroWinkler85)
+        #expect(Comparator.latinName(F.name("Kaikai ZHOU"), F.name("Zhou")) == .jaroWinkler85)
+        #expect(Comparator.latinName(F.name("Zhu"), F.name("Li Taoguo")) == .different)
+        #expect(Comparator.latinName(F.name("Zhu Wei"), F.name("Zhu Taoguo")) == .different, "two tokens each")
+        #expect(Comparator.latinName(F.name("Chen"), F.name("Chen De")) == .jaroWinkler92, "a closer level is kept")
+    }
+
     @Test("phone, address and card levels")
     func otherLevels() {
         func pair(_ x: PersonRecord, _ y: PersonRecord) -> (NormalizedRecord, NormalizedRecord) {

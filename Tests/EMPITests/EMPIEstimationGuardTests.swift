@@ -97,4 +97,69 @@ struct EMPIEstimationGuardTests {
         let metrics = LinkageMetrics(result: result, truth: population.personOfRecord)
         #expect(metrics.pairwise.precision >= 0.999, "P=\(metrics.pairwise.precision) R=\(metrics.pairwise.recall)")
     }
+
+    @Test("validation: pairs settled by identifiers, scored with the identifiers hidden, judge an estimate against the base")
+    func validationJudges() {
+        let population = RomanisedPopulation(seed: 12, persons: 1_500)
+        let normalizer = Normalizer(today: EMPIFixture.today)
+        let records = population.records.map(normalizer.normalize)
+        let index = CandidateIndex(records: records, blocker: Blocker())
+        // The base against itself: conclusive, equal, kept.
+        let same = IdentifierValidation(records: records, index: index, base: .default, estimated: .default)
+        #expect(same.isConclusive, "\(same.summary)")
+        #expect(same.base == same.estimated && same.estimateIsNoWorse)
+        #expect(same.base.truePositives > 0 && same.base.truePositives < same.samePairs, "names and dates decide some, not all")
+        // What identifiers settle agrees with the truth.
+        var settled = 0
+        var wrong = 0
+        index.forEachPair(ofRule: index.blocker.rules.firstIndex(of: .birthDateGivenName)!, stride: 1) { i, j in
+            guard let isSame = IdentifierValidation.settled(records[i], records[j]) else { return }
+            settled += 1
+            if isSame != (population.personOfRecord[i] == population.personOfRecord[j]) { wrong += 1 }
+        }
+        #expect(settled > 100 && Double(wrong) <= 0.01 * Double(settled), "\(wrong) of \(settled)")
+        // An estimate that takes a name for near-proof (a high λ, disagreeing dates, phones and
+        // addresses costing nothing) links two-person pairs: rejected. (A high λ alone is not
+        // enough here: the vetoes keep namesakes apart, and it only finds more one-person pairs.)
+        var loose = MatchModel.default
+        loose.prior = 0.1
+        loose.set(.birthDate, level: "different", m: 0.97)
+        loose.set(.phone, level: "different", m: 0.9999)
+        loose.set(.address, level: "different", m: 0.895)
+        loose.vetoUncorroborated = false
+        let looseCheck = IdentifierValidation(records: records, index: index, base: .default, estimated: loose)
+        #expect(looseCheck.estimated.falsePositives > looseCheck.base.falsePositives, "\(looseCheck.summary)")
+        #expect(!looseCheck.estimateIsNoWorse, "\(looseCheck.summary)")
+        // An estimate that gives names no weight finds fewer one-person pairs: rejected.
+        var deaf = MatchModel.default
+        deaf.set(.nameLatin, level: "exact", m: 0.01)
+        deaf.set(.nameLatin, level: "normalized", m: 0.01)
+        let deafCheck = IdentifierValidation(records: records, index: index, base: .default, estimated: deaf)
+        #expect(deafCheck.estimated.f1 < deafCheck.base.f1 - deafCheck.tolerance, "\(deafCheck.summary)")
+        #expect(!deafCheck.estimateIsNoWorse)
+        // Too few settled pairs: nothing to judge, the estimate passes.
+        let few = IdentifierValidation(
+            records: Array(records.prefix(40)), index: CandidateIndex(records: Array(records.prefix(40)), blocker: Blocker()),
+            base: .default, estimated: loose)
+        #expect(!few.isConclusive && few.estimateIsNoWorse)
+    }
+
+    @Test("validation: an estimate that fails it is replaced by the base model, and the report says so")
+    func validationFallsBack() {
+        let population = RomanisedPopulation(seed: 11, persons: 1_500)
+        let normalizer = Normalizer(today: EMPIFixture.today)
+        let accepted = Deduplicator(normalizer: normalizer, estimator: Estimator(randomPairs: 200_000))
+            .run(population.records).estimation!
+        let validation = try! #require(accepted.validation)
+        #expect(validation.isConclusive && !accepted.estimateRejected, "\(validation.summary)")
+        #expect(accepted.model != .default)
+        #expect(accepted.summary.contains("estimate kept"))
+        // A tolerance no estimate can meet (F1 higher than the base's by 2): the base is kept.
+        let strict = Deduplicator(
+            normalizer: normalizer, estimator: Estimator(randomPairs: 200_000, validationTolerance: -2)
+        ).run(population.records).estimation!
+        #expect(strict.estimateRejected && strict.model == .default)
+        #expect(strict.summary.contains("estimate rejected, built-in model kept"))
+        #expect(strict.unguardedModel != nil && strict.unguardedModel != .default, "the estimate is still reported")
+    }
 }

@@ -457,6 +457,44 @@ struct EMPIScoringTests {
         #expect(Scorer(model: model).score(x, y).decision == .autoLink)
     }
 
+    @Test("an identifier typo corroborates against the uncorroborated veto; a neighbouring number in a sequence does not")
+    func identifierTypoCorroborates() {
+        func record(_ id: String, card: String, address: String) -> NormalizedRecord {
+            F.normalized(
+                F.record(id, family: "Wilson", given: "Lisa", birth: "1939-10-08", sex: "F", address: address,
+                    cards: [("ni-number", card)]))
+        }
+        let a = record("a", card: "735870995", address: "Flat 30, 213 York Road")
+        let typo = record("b", card: "735870395", address: "8 Church Lane")
+        #expect(Comparator.identifier(a, typo) == .oneOrTwoEdits && Comparator.identifierTypo(a, typo))
+        let score = Scorer().score(a, typo)
+        #expect(!score.vetoes.contains(.uncorroborated))
+        #expect(score.decision == .autoLink, "name, birth date and a mistyped number: \(score.weight)")
+        // Numbers that differ only in their last two characters are how a sequence of cards
+        // looks (a family registering together): no corroboration, the veto stands.
+        let neighbour = record("c", card: "735870996", address: "8 Church Lane")
+        #expect(Comparator.identifier(a, neighbour) == .oneOrTwoEdits && !Comparator.identifierTypo(a, neighbour))
+        #expect(Scorer().score(a, neighbour).vetoes.contains(.uncorroborated))
+        let transposed = record("d", card: "735870959", address: "8 Church Lane")
+        #expect(!Comparator.identifierTypo(a, transposed), "the last two swapped")
+        #expect(Comparator.identifierTypo(a, record("e", card: "73587095", address: "x")), "a digit dropped")
+        #expect(!Comparator.identifierTypo(a, record("f", card: "735870995", address: "x")), "equal is not a typo")
+    }
+
+    @Test("a family name alone against the full name keeps one citizen ID an identity, not a household's")
+    func familyNameOnlyKeepsID() {
+        let id = F.id("11010520020428891")
+        let full = F.normalized(F.record("a", family: "Zhou", given: "Kaikai", birth: "2002-04-28", citizenID: id))
+        let familyOnly = F.normalized(F.record("b", family: "ZHOU", birth: "2002-04-28", citizenID: id))
+        let score = Scorer().score(full, familyOnly)
+        #expect(score.levels[.citizenID] == Int(CitizenIDLevel.exact.rawValue))
+        #expect(score.deterministicRule == .citizenID && score.decision == .autoLink)
+        // Another given name on each side is still a household's number.
+        let other = F.normalized(F.record("c", family: "Zhou", given: "Xiaoming", citizenID: id))
+        #expect(Scorer().score(full, other).levels[.citizenID] == Int(CitizenIDLevel.household.rawValue))
+        #expect(Scorer().score(full, other).vetoes.contains(.householdID))
+    }
+
     @Test("placeholder names carry no weight")
     func placeholderName() {
         let x = F.normalized(F.record("a", name: "新生儿", birth: "2025-10-01"))

@@ -15,7 +15,9 @@ struct OpenAPIContractTests {
     func violations() throws {
         try check(200, #"{"kind": "plain", "valid": false, "message": "x"}"#)
         try check(403, #"{"error": "forbidden", "message": "x"}"#)
-        #expect(throws: ContractViolation.self) { try check(503, #"{"error": "x", "message": "x"}"#) }
+        try check(503, #"{"error": "databaseBusy", "message": "x"}"#)
+        #expect(throws: ContractViolation.self) { try check(502, #"{"error": "x", "message": "x"}"#) }
+        #expect(throws: ContractViolation.self) { try check(503, #"{"error": "x"}"#) }
         #expect(throws: ContractViolation.self) { try check(200, #"{"kind": "plain", "valid": false}"#) }
         #expect(throws: ContractViolation.self) { try check(200, #"{"kind": "plain", "valid": "no", "message": "x"}"#) }
         #expect(throws: ContractViolation.self) { try check(200, #"{"kind": "other", "valid": false, "message": "x"}"#) }

@@ -15,15 +15,20 @@ struct RequestThreadsTests {
         func add() { count += 1 }
     }
 
-    @Test("feeds waiting for the index's write lock, more of them than cores: /healthz still answers before any of them ends")
-    func waitingFeeds() async throws {
+    /// A server on SQLite with the domains `citizen-id` and `HOSP-A`, and a registrar's key.
+    static func serverFeedingHospitalA() async throws -> (LiveServer, APIKey) {
         let live = try await LiveServer.start()
         let steward = try await live.key("steward", [.steward])
-        let hospital = try await live.key("hospital", [.registrar])
         for code in ["citizen-id", "HOSP-A"] {
             let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
             _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
         }
+        return (live, try await live.key("hospital", [.registrar]))
+    }
+
+    @Test("feeds waiting for the index's write lock, more of them than cores: /healthz still answers before any of them ends")
+    func waitingFeeds() async throws {
+        let (live, hospital) = try await Self.serverFeedingHospitalA()
 
         // Another process takes the index's write lock and keeps it until the test lets go.
         let holder = try SQLiteLockHolder(live.server.storage.index)
@@ -53,6 +58,29 @@ struct RequestThreadsTests {
         #expect(health.status == 200)
         #expect(finishedAtHealth == 0, "\(finishedAtHealth) feeds had ended when /healthz answered")
         #expect(try await statuses.value == Array(repeating: 200, count: feeds))
+        await live.stop()
+    }
+}
+
+extension RequestThreadsTests {
+    @Test("a feed that waits past the busy timeout is 503 databaseBusy with Retry-After, writes nothing, and goes through after")
+    func busyPastTimeout() async throws {
+        let (live, hospital) = try await Self.serverFeedingHospitalA()
+        let record = EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明")
+        let holder = try SQLiteLockHolder(live.server.storage.index)
+        try await holder.lock()
+        // The lock is held until the feed has answered, however long that takes.
+        let busy = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+        await holder.unlock()
+        #expect(busy.status == 503)
+        #expect(busy.json["error"] == .string("databaseBusy"), "\(busy.json)")
+        #expect(busy.header("Retry-After") == "1")
+        let unknown = try await live.call("GET", "/v1/empi/pix", query: ["domain": "HOSP-A", "value": "A-1"], key: hospital)
+        #expect(unknown.status == 404, "the refused feed wrote its record")
+
+        let fed = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
+        #expect(fed.status == 200)
+        #expect(fed.json["decision"] == .string("new-person"))
         await live.stop()
     }
 }

@@ -198,4 +198,30 @@ struct QRBatchIssuerTests {
         none.codes = []
         #expect(try QRBatch.manifestJSON(none, entries: []) == [UInt8](QRBatch.manifestEncoder.encode(none)) + [0x0A])
     }
+
+    @Test("a manifest entry written directly is byte for byte JSONEncoder's, with every optional field present or not; escapes take JSONEncoder")
+    func entryBytes() throws {
+        let fixture = try F()
+        let matrix = try QREncoder().encode(text: "HCK1-TEST")
+        for (index, kind) in [SignedCode.Kind.static, .dynamic(window: .seconds(300))].enumerated() {
+            let code = try SignedCode(
+                kind: kind, keyID: fixture.keyID, cardID: "26B5A1FE56681", issuedAt: F.now, nonce: .random())
+            for withMatrix in [true, false] {
+                for recovered in [false, true] {
+                    let entry = QRBatch.ManifestEntry(
+                        line: 7 + index, code: code, text: "HCK1-AB $%*+-./:", file: "26B5A1FE56681-static.png",
+                        fileBytes: [1, 2, 3], matrix: withMatrix ? matrix : nil, recovered: recovered)
+                    let direct = try #require(QRBatch.EncodedManifestEntry.plainJSON(entry))
+                    #expect(direct == QRBatch.EncodedManifestEntry.encoderJSON(entry), "\(kind) \(withMatrix) \(recovered)")
+                }
+            }
+            for awkward in ["a\"b", "a\\b", "tab\there", "批次", "\u{7F}"] {
+                var entry = QRBatch.ManifestEntry(
+                    line: 2, code: code, text: "HCK1-AB", file: "x.png", fileBytes: [], matrix: matrix)
+                entry.file = awkward
+                #expect(QRBatch.EncodedManifestEntry.plainJSON(entry) == nil)
+                #expect(QRBatch.EncodedManifestEntry(entry).json == QRBatch.EncodedManifestEntry.encoderJSON(entry))
+            }
+        }
+    }
 }

@@ -86,4 +86,73 @@ struct QRMaskSelectionTests {
             }
         }
     }
+
+    /// libqrencode's `Mask_calcRunLength` and `Mask_calcN1N3`, module by module: the reference
+    /// for the bit-parallel line penalty.
+    static func referencePenalty(_ line: UInt64, width: Int) -> (n1: Int, n3: Int) {
+        var runs: [Int] = []
+        if line & 1 == 1 { runs.append(-1) }
+        var previous = line & 1
+        runs.append(1)
+        for x in 1..<width {
+            let bit = line >> x & 1
+            if bit != previous {
+                runs.append(1)
+                previous = bit
+            } else {
+                runs[runs.count - 1] += 1
+            }
+        }
+        var n1 = 0
+        var demerit = 0
+        for i in runs.indices {
+            if runs[i] >= 5 { n1 += 3 + runs[i] - 5 }
+            guard i & 1 == 1, i >= 3, i < runs.count - 2, runs[i] % 3 == 0 else { continue }
+            let fact = runs[i] / 3
+            guard runs[i - 2] == fact, runs[i - 1] == fact, runs[i + 1] == fact, runs[i + 2] == fact else { continue }
+            if i == 3 || runs[i - 3] >= 4 * fact {
+                demerit += 40
+            } else if i + 4 >= runs.count || runs[i + 3] >= 4 * fact {
+                demerit += 40
+            }
+        }
+        return (n1, demerit)
+    }
+
+    @Test("the bit-parallel N1 + N3 of a line equals libqrencode's run walk on 286,000 random and planted lines")
+    func linePenalty() throws {
+        var random = SplitMix(state: 1913)
+        let patterns: [(bits: UInt64, length: Int)] = [
+            (0b1011101, 7), (0b11001111110011, 14), (0b111000111111111000111, 21), (0b0000_1011101_0000, 15),
+            (0b0000_11001111110011, 18), (0b11001111110011_00000000, 22),
+        ]
+        var counted = 0
+        for width in stride(from: 21, through: 63, by: 2) {
+            let selection = try #require(
+                QRMaskSelection(
+                    width: width, data: Array(repeating: 0, count: width), raw: Array(repeating: 0, count: width),
+                    function: Array(repeating: 0, count: width)))
+            var runs = [Int32](repeating: 0, count: 66)
+            for index in 0..<13_000 {
+                var line = random.next()
+                if index % 3 == 0 { line &= random.next() }  // long light runs
+                if index % 3 == 1, case let pattern = patterns[Int(random.next() % UInt64(patterns.count))],
+                    pattern.length <= width
+                {
+                    let at = Int(random.next() % UInt64(width - pattern.length + 1))
+                    line = line & ~(((UInt64(1) << UInt64(pattern.length)) - 1) << UInt64(at)) | pattern.bits << UInt64(at)
+                }
+                line &= (UInt64(1) << UInt64(width)) - 1
+                let ours = runs.withUnsafeMutableBufferPointer { selection.linePenalty(line, runs: $0) }
+                let reference = Self.referencePenalty(line, width: width)
+                let expected = reference.n1 + reference.n3
+                if ours != expected {
+                    Issue.record("width \(width), line \(String(line, radix: 2)): \(ours) against \(expected)")
+                    return
+                }
+                if reference.n3 > 0 { counted += 1 }
+            }
+        }
+        #expect(counted > 10_000)  // finder-like patterns were planted and counted
+    }
 }

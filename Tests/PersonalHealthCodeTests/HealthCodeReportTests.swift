@@ -1,6 +1,7 @@
 import Foundation
 import HealthCardCrypto
 import HealthCardFoundation
+import HealthQR
 import PersonalHealthCode
 import Testing
 
@@ -70,5 +71,60 @@ struct HealthCodeReportTests {
         #expect(outcome["returnCode"] as? String == "0000")
         #expect(outcome["person"] as? String == HealthCodeFixtures.person.rawValue)
         #expect((outcome["status"] as? [String: Any])?["colour"] as? String == "green")
+    }
+
+    @Test("at the issuer: current, superseded and never-issued codes of its key, other issuers' codes; the report's reason")
+    func verifyAtIssuer() async throws {
+        let directory = try HealthCodeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (key, issuer, trust) = try HealthCodeFixtures.key()
+        let (_, otherIssuer, otherTrust) = try HealthCodeFixtures.key()
+        var service = try LocalHealthCodeService.open(
+            storeAt: directory.appendingPathComponent("hc.sqlite").path, rules: RuleSet.defaultID, issuer: issuer, clock: Self.clock)
+        service.verifier = HealthCodeVerifier(trustList: try TrustList(entries: trust.entries + otherTrust.entries))
+        let record: [String: JSONValue] = [
+            "name": .string("张三"), "sex": .string("1"), "documentType": .string("01"),
+            "documentNumber": .string(HealthCodeFixtures.person.rawValue), "householdRegion": .string("460105"),
+            "temperature": .number(36.6), "symptoms": .array([]), "riskAreaStay": .bool(false), "overseas": .bool(false),
+        ]
+        _ = try await service.declareHealth(HealthDeclarationRequest(record: record, time: nil))
+        let first = try #require(try await service.generateCode(CodeGenerationRequest(person: HealthCodeFixtures.person)).text)
+        let now = HealthCodeFixtures.noon.addingTimeInterval(120)
+        func check(_ text: String) async throws -> CodeVerificationResponse {
+            try await service.verifyCodeAtIssuer(CodeVerificationRequest(text: text, now: now))
+        }
+        #expect(try await check(first).register == .current)
+        #expect(try await check(first).isAccepted)
+
+        let second = try await service.generateCode(
+            CodeGenerationRequest(person: HealthCodeFixtures.person, now: HealthCodeFixtures.noon.addingTimeInterval(60)))
+        let superseded = try await check(first)
+        #expect(superseded.verdict.isValid && !superseded.isAccepted && superseded.returnCode == .codeRejected)
+        #expect(superseded.register == .superseded(by: try #require(second.code?.id)))
+        let report = try Self.object(HealthCodeVerificationReport(superseded))
+        #expect(report["valid"] as? Bool == false)
+        #expect(report["reason"] as? String == "superseded")
+        #expect(report["register"] as? String == "superseded")
+        #expect(try await check(try #require(second.text)).register == .current)
+
+        // A third code in the same second as the second (the register keeps whole seconds): the
+        // register's own order says which is newer.
+        let third = try await service.generateCode(
+            CodeGenerationRequest(person: HealthCodeFixtures.person, now: HealthCodeFixtures.noon.addingTimeInterval(60)))
+        #expect(try await check(try #require(second.text)).register == .superseded(by: try #require(third.code?.id)))
+        #expect(try await check(try #require(third.text)).register == .current)
+
+        // The issuer's key outside the register; another issuer's key; a broken code (no finding).
+        let unregistered = try await HealthCodeIssuer(privateKey: key).issue(
+            colour: .green, region: "460100", person: HealthCodeFixtures.person, validity: .seconds(3600),
+            now: HealthCodeFixtures.noon)
+        #expect(try await check(unregistered.text).register == .notIssued)
+        #expect(HealthCodeVerificationReport(try await check(unregistered.text)).reason == "notIssued")
+        let foreign = try await otherIssuer.issue(
+            colour: .green, region: "440300", person: HealthCodeFixtures.person, validity: .seconds(3600),
+            now: HealthCodeFixtures.noon)
+        let other = try await check(foreign.text)
+        #expect(other.register == .otherIssuer && other.isAccepted)
+        #expect(try await check("HCC1-NOTBASE45").register == nil)
     }
 }

@@ -18,7 +18,10 @@ extension ReaderIntegrationTests {
     static let relayClose: [UInt8] = [0xA0, 0x01, 0x00, 0xA1]
 
     @Test(
-        "station card input: a valid card with its holder's code opens once; removed mid-read and blacklisted stay closed, logged; the reader recovers"
+        """
+        station card input: a valid card with its holder's code opens once; removed mid-read, blacklisted, revoked and \
+        a card that stops answering stay closed, logged once each; the reader recovers
+        """
     )
     func stationCardInput() async throws {
         let image = try await newCard()
@@ -56,6 +59,7 @@ extension ReaderIntegrationTests {
             try file.text.write(toFile: path("blacklist.txt"), atomically: true, encoding: .utf8)
         }
         try writeBlacklist([])
+        try RevocationList().save(to: path("revoked.json"))
         #expect(mkfifo(path("scanner.fifo"), 0o600) == 0)
         let relay = try PseudoTerminal()
         let configuration = """
@@ -63,12 +67,13 @@ extension ReaderIntegrationTests {
               "checkpoint": {"id": "C1", "name": "Outpatient entrance", "department": "Outpatients"},
               "policy": "policy.json",
               "trust": "trust.json",
+              "revocations": "revoked.json",
               "blacklist": "blacklist.txt",
               "passLog": "pass.db",
               "inputs": [
                 {"kind": "lines", "path": "scanner.fifo"},
                 {"kind": "card", "reader": "\(Self.cardReader)", "samReader": "\(Self.samReader)", "samPin": "123456",
-                 "codeSeconds": 20}
+                 "codeSeconds": 20, "readTimeoutSeconds": 8}
               ],
               "actuator": {"kind": "serialRelay", "path": "\(relay.devicePath)"},
               "doorOpenSeconds": 0.5,
@@ -98,22 +103,37 @@ extension ReaderIntegrationTests {
             try #require(station.stderr.components(separatedBy: text).count - 1 >= count, "\(station.stderr)")
         }
 
-        /// Inserts the card, shows its holder's green code when the station asks, and expects pass
-        /// number `id` with exactly one open (and its close) at the relay.
-        func cardAndCodePass(_ id: Int, minutesAgo: Double) async throws {
+        /// Changes a list file and waits until the station has reloaded the lists.
+        func reloadLists(_ change: () throws -> Void) async throws {
+            let before = station.stderr.components(separatedBy: "lists reloaded").count - 1
+            try change()
+            try await waitForStderr("lists reloaded", count: before + 1)
+        }
+        /// Asserts that the station logs nothing more for `seconds` (the card still in the reader).
+        func expectNoPassage(for seconds: Double, _ what: String) async {
+            let line = try? await station.nextLine(within: seconds)
+            #expect(line == nil, "a second passage for one insertion (\(what)): \(line ?? "")")
+        }
+
+        /// Inserts the card, shows its holder's green code when the station asks (for the
+        /// `prompt`th time), and expects pass number `id` with exactly one open (and its close) at
+        /// the relay, and nothing more while the card stays in the reader.
+        func cardAndCodePass(_ id: Int, prompt: Int, minutesAgo: Double) async throws {
             let emulator = try Emulator(image: image)
             try await emulator.waitUntilInserted()
-            try await waitForStderr("show the health code within 20", count: id == 1 ? 1 : 2)
+            try await waitForStderr("show the health code within 20", count: prompt)
             try await scan(minutesAgo: minutesAgo)
             let pass = try await station.nextLine(within: 20)
             #expect(pass.hasPrefix("PASS #\(id) C1 in 110105********002X residentCard green"), "\(pass)\n\(station.stderr)")
             #expect(await relay.receive(count: 8, within: 5) == Self.relayOpen + Self.relayClose)
+            await expectNoPassage(for: 2, "pass #\(id)")
+            #expect(await relay.received(within: 0.1) == [], "the relay got more than one open and close for one pass")
             #expect(await emulator.stop() == 0, "\(emulator.output)")
             try await waitForRemoval()
         }
 
         // 1. A valid card, then its holder's green code: one pass, one open (and its close).
-        try await cardAndCodePass(1, minutesAgo: 5)
+        try await cardAndCodePass(1, prompt: 1, minutesAgo: 5)
 
         // 2. The card leaves the reader in the middle of reading DDF1/EF06: denied, logged, closed.
         let torn = try Emulator(image: image, arguments: ["--stop-after", String(issuerAPDUs + 2)])
@@ -126,31 +146,66 @@ extension ReaderIntegrationTests {
         try await waitForRemoval()
 
         // 3. The card comes back: the station reads it again, and its holder passes.
-        try await cardAndCodePass(3, minutesAgo: 6)
+        try await cardAndCodePass(3, prompt: 2, minutesAgo: 6)
+
+        /// Inserts the card and expects passage `id` refused at once (no code asked for) as
+        /// revoked or blacklisted, the relay silent, and nothing more while the card stays in.
+        func refusedAtOnce(_ id: Int, _ what: String, checkingState: Bool = false) async throws {
+            let emulator = try Emulator(image: image)
+            try await emulator.waitUntilInserted()
+            let refused = try await station.nextLine(within: 20)
+            #expect(refused.hasPrefix("DENY #\(id) C1 in 110105********002X residentCard"), "\(what): \(refused)")
+            #expect(refused.contains("the card number is revoked or blacklisted"), "\(what): \(refused)")
+            #expect(await relay.received(within: 1) == [], "the relay got a command for a \(what) card")
+            await expectNoPassage(for: 2, "\(what) card left in the reader")
+            if checkingState {
+                let state = try #require(
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json"))))
+                        as? [String: Any])
+                let devices = try #require(state["devices"] as? [String: String])
+                #expect(devices["card reader \(Self.cardReader)"]?.hasPrefix("ok") == true, "\(devices)")
+            }
+            #expect(await emulator.stop() == 0, "\(emulator.output)")
+            try await waitForRemoval()
+        }
 
         // 4. The card number on the platform's blacklist (reloaded): refused at once, no code asked for.
-        try writeBlacklist([cardNumber])
-        try await waitForStderr("lists reloaded")
-        let blacklisted = try Emulator(image: image)
-        try await blacklisted.waitUntilInserted()
-        let refused = try await station.nextLine(within: 20)
-        #expect(refused.hasPrefix("DENY #4 C1 in 110105********002X residentCard"), "\(refused)")
-        #expect(refused.contains("the card number is revoked or blacklisted"), "\(refused)")
-        #expect(await relay.received(within: 1) == [], "the relay got a command for a blacklisted card")
+        try await reloadLists { try writeBlacklist([cardNumber]) }
+        try await refusedAtOnce(4, "blacklisted", checkingState: true)
 
-        let state = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("state.json")))) as? [String: Any])
-        let devices = try #require(state["devices"] as? [String: String])
-        #expect(devices["card reader \(Self.cardReader)"]?.hasPrefix("ok") == true, "\(devices)")
-        #expect(await blacklisted.stop() == 0, "\(blacklisted.output)")
+        // 5. The card number on the revocation list instead (reloaded): refused at once as well.
+        try await reloadLists { try RevocationList(cardIDs: [cardNumber]).save(to: path("revoked.json")) }
+        try await reloadLists { try writeBlacklist([]) }
+        try await refusedAtOnce(5, "revoked")
+
+        // 6. A card that stops answering in the middle of EF06 (the read hangs in SCardTransmit):
+        // denied after readTimeoutSeconds; when it finally fails (the card taken out), nothing
+        // more is logged, and the reader reads the next card.
+        try await reloadLists { try RevocationList().save(to: path("revoked.json")) }
+        let hanging = try Emulator(image: image, arguments: ["--stall-after", String(issuerAPDUs + 2)])
+        let timedOut = try await station.nextLine(within: 60)
+        #expect(timedOut.hasPrefix("DENY #6 C1 in - unreadable"), "\(timedOut)\n\(station.stderr)")
+        #expect(timedOut.contains("not read within 8.0 seconds"), "\(timedOut)")
+        #expect(await relay.received(within: 1) == [], "the relay got a command for a card that does not answer")
+        #expect(await hanging.stop() == 0, "\(hanging.output)")
+        try await waitForRemoval()
+        await expectNoPassage(for: 2, "the hung read's late result")
+        try await cardAndCodePass(7, prompt: 3, minutesAgo: 7)
 
         #expect(await station.terminate() == 0, "\(station.stderr)")
         let logged = try await runHCard(["passlog", "query", "--log", path("pass.db"), "--json", "--full-id"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny"], "\(logged.stdout)")
-        #expect(rows.compactMap { $0["credential"] as? String } == ["residentCard", "unreadable", "residentCard", "residentCard"])
+        #expect(
+            rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny", "deny", "deny", "pass"],
+            "\(logged.stdout)")
+        try #require(rows.count == 7)
+        #expect(
+            rows.compactMap { $0["credential"] as? String }
+                == ["residentCard", "unreadable", "residentCard", "residentCard", "residentCard", "unreadable", "residentCard"])
         #expect((rows[1]["reasons"] as? [String]) == ["unreadable"])
         #expect((rows[3]["reasons"] as? [String]) == ["residentCard.revoked", "codeRequired"])
+        #expect((rows[4]["reasons"] as? [String]) == ["residentCard.revoked", "codeRequired"])
+        #expect((rows[5]["reasons"] as? [String]) == ["unreadable"])
         #expect(rows[0]["person"] as? String == person.rawValue)
         try await waitForRemoval()
     }

@@ -94,6 +94,9 @@ enum EMPISuiteBenchmarks {
                 let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
                 let recall = Double(tp) / Double(max(truePairs, 1))
                 let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
+                if let validation = result.estimation?.validation {
+                    print("\n\(suite.name) --estimate " + validation.summary)
+                }
                 if !estimate {
                     blockingReport(suite: suite, result: result, blocker: deduplicator.blocker, truth: truth)
                 }

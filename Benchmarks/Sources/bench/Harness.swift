@@ -92,9 +92,10 @@ final class IssueTable: Sendable {
     private let rows = Mutex<[[String]]>([])
 
     /// Adds a row: what, our figure, the anchor's figure, ours ÷ anchor, the goal (a ratio), whether met.
-    func add(_ work: String, ours: String, anchor: String, ratio: Double?, goal: Double) {
+    /// `met`, if given, replaces the verdict (a row that bounds a goal rather than meets it).
+    func add(_ work: String, ours: String, anchor: String, ratio: Double?, goal: Double, met verdict: String? = nil) {
         let ratioText = ratio.map { String(format: "%.2f×", $0) } ?? "n/a"
-        let met = ratio.map { $0 >= goal ? "yes" : "no" } ?? "not measured"
+        let met = verdict ?? ratio.map { $0 >= goal ? "yes" : "no" } ?? "not measured"
         rows.withLock { $0.append([work, ours, anchor, ratioText, String(format: "≥ %.2f×", goal), met]) }
     }
 

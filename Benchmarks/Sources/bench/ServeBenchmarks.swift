@@ -79,7 +79,7 @@ enum ServeBenchmarks {
         }
         let table = Table()
         print(
-            "\n(serve benchmark: \(ServeNode.binary); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+            "\n(serve benchmark: \(ServeNode.binary); \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine()); "
                 + "\(options.clients) clients for \(Int(options.seconds)) s per row; load average \(loadAverage()); "
                 + "\(ISO8601DateFormatter().string(from: Date())))")
         if options.only.contains("verify") || options.only.contains("checkpoint") {
@@ -97,6 +97,17 @@ enum ServeBenchmarks {
             }
         }
         printTable("hcard serve under load (issue 16 item 7), load average now \(loadAverage())", table.rows)
+    }
+
+    /// The CPU model, memory and kernel, for the figures' record (Docs/serve.md §9).
+    static func machine() -> String {
+        let cpu = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("model name") }.map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?" } ?? "?"
+        let memory = ((try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? "").split(separator: "\n")
+            .first { $0.hasPrefix("MemTotal:") }.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") }
+        let kernel = ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return "\(cpu), \(memory.map { String(format: "%.0f GiB", $0 / 1_048_576) } ?? "?") RAM, Linux \(kernel)"
     }
 
     static func loadAverage() -> String {
@@ -128,13 +139,20 @@ enum ServeBenchmarks {
     /// green HCC1 health codes, all signed by one key in the server's trust list.
     struct Codes {
         let trust: String
+        /// The signing key as a PEM file: the verification node's `--issuer-key`.
+        let issuerKey: String
         let eHealthCards: [String]
+        /// Signed here, not in any server's register (the checkpoint rows).
         let healthCodes: [String]
+        /// The citizen IDs of ``healthCodes``, for declaring them to a server and having it issue codes.
+        let persons: [String]
 
         init(directory: URL, count: Int) async throws {
             let key = try SM2PrivateKey()
             let now = Date()
             trust = directory.appendingPathComponent("trust.json").path
+            issuerKey = directory.appendingPathComponent("issuer.key").path
+            try KeyFiles.writePrivateKey(key, to: issuerKey)
             try TrustList(entries: [
                 TrustList.Entry(
                     publicKey: key.publicKey, issuer: "Benchmark", validFrom: now.addingTimeInterval(-86_400),
@@ -145,16 +163,19 @@ enum ServeBenchmarks {
             var generator = SeededGenerator(seed: 16)
             var eHealthCards: [String] = []
             var healthCodes: [String] = []
+            var persons: [String] = []
             for number in 0..<count {
                 let cardID = (0..<4).map { _ in String(format: "%016llX", generator.next()) }.joined()
                 eHealthCards.append(try await cards.issue(cardID: cardID, kind: .static, now: now))
                 let body = String(format: "460100%04d%02d%02d%03d", 1950 + number % 60, 1 + number % 12, 1 + number % 28, number % 1000)
                 let person = try PersonID(citizenID: body + String(CitizenID.checkCharacter(forBody: body)!))
+                persons.append(person.rawValue)
                 healthCodes.append(
                     try await health.issue(colour: .green, region: "460100", person: person, validity: .seconds(86_400), now: now).text)
             }
             self.eHealthCards = eHealthCards
             self.healthCodes = healthCodes
+            self.persons = persons
         }
     }
 
@@ -170,22 +191,64 @@ enum ServeBenchmarks {
         return numbers.count >= 3 ? numbers[numbers.count - 1] : nil
     }
 
-    /// A node on fresh SQLite files in `work/name`, trusting the codes' key, and a verifier's key.
-    static func verifierNode(_ name: String, _ codes: Codes, _ work: URL) throws -> (ServeNode, String) {
+    /// A node on fresh SQLite files in `work/name`, trusting the codes' key and issuing with it,
+    /// a verifier's key and an issuer's key.
+    static func verifierNode(_ name: String, _ codes: Codes, _ work: URL) throws -> (ServeNode, String, issuer: String) {
         let folder = work.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = folder.appendingPathComponent("index.sqlite").path
         let key = try ServeNode.addKey(["--db", db], name: "gate", roles: "verifier")
-        return (try ServeNode(name: name, arguments: ["--db", db, "--trust", codes.trust], directory: folder), key)
+        let issuer = try ServeNode.addKey(["--db", db], name: "province", roles: "issuer")
+        return (
+            try ServeNode(
+                name: name, arguments: ["--db", db, "--trust", codes.trust, "--issuer-key", codes.issuerKey], directory: folder),
+            key, issuer
+        )
+    }
+
+    /// HCC1 codes issued by `node` itself (declare each person, then `POST /v1/health-code/codes`),
+    /// so they are in its register and each is its person's newest: what verification at the
+    /// issuing platform sees (the register is consulted on every HCC1 verification).
+    static func registeredHealthCodes(_ node: ServeNode, issuer: String, _ codes: Codes, count: Int) throws -> [String] {
+        let connection = try HTTPConnection(port: node.port)
+        var texts: [String] = []
+        for person in codes.persons.prefix(count) {
+            let record =
+                "{\"record\":{\"name\":\"张三\",\"sex\":\"1\",\"documentType\":\"01\",\"documentNumber\":\"\(person)\","
+                + "\"householdRegion\":\"460105\",\"temperature\":36.6,\"symptoms\":[],\"riskAreaStay\":false,\"overseas\":false}}"
+            let declared = try connection.send(HTTPRequestBytes("POST", "/v1/health-code/declarations", key: issuer, json: record))
+            guard declared.status == 200, bodyContains(declared.body, Array("\"0000\"".utf8)) else {
+                throw LoadError.unexpected("declaring \(person): \(declared.status) \(String(decoding: declared.body, as: UTF8.self))")
+            }
+            let issued = try connection.send(
+                HTTPRequestBytes("POST", "/v1/health-code/codes", key: issuer, json: "{\"person\":\"\(person)\"}"))
+            guard issued.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: Data(issued.body)) as? [String: Any],
+                let text = object["text"] as? String
+            else {
+                throw LoadError.unexpected("issuing to \(person): \(issued.status) \(String(decoding: issued.body, as: UTF8.self))")
+            }
+            texts.append(text)
+        }
+        return texts
     }
 
     static func verification(_ codes: Codes, _ options: Options, _ work: URL, _ table: Table) throws {
-        let (node, key) = try verifierNode("verify", codes, work)
+        let (node, key, issuer) = try verifierNode("verify", codes, work)
         defer { node.stop() }
         print("\n## code verification (node on port \(node.port))")
-        for (kind, texts) in [("HCK1 static", codes.eHealthCards), ("HCC1", codes.healthCodes)] {
+        let registered = try registeredHealthCodes(node, issuer: issuer, codes, count: 500)
+        for (kind, texts) in [("HCK1 static", codes.eHealthCards), ("HCC1 (register: current)", registered)] {
             let requests = texts.map { HTTPRequestBytes("POST", "/v1/codes/verify", key: key, json: "{\"text\":\"\($0)\"}") }
             let accept = isOK("\"valid\":true")
+            if kind.hasPrefix("HCC1") {
+                // The register is consulted: every answer must say so.
+                let marker = Array("\"register\":\"current\"".utf8)
+                try check(
+                    try runLoad(
+                        ports: [node.port], clients: 1, total: 20, duration: 60, request: { requests[$0 % requests.count] },
+                        accept: { status, body in status == 200 && bodyContains(body, marker) }), "\(kind) register check")
+            }
             // Warm-up: every code once, one client.
             try check(try runLoad(ports: [node.port], clients: 1, total: 200, duration: 60, request: { requests[$0 % requests.count] }, accept: accept), "\(kind) warm-up")
             let cpu = node.cpuSeconds
@@ -350,6 +413,9 @@ enum ServeBenchmarks {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let cluster = folder.appendingPathComponent("cluster").path
         let script = ServeNode.repositoryRoot.appendingPathComponent("Scripts/postgres-cluster.sh").path
+        // Durable settings (fsync, synchronous commit, full page writes: PostgreSQL's defaults), as
+        // an operator runs it; the test clusters turn them off.
+        setenv("HCARD_PG_DURABLE", "1", 1)
         guard let (status, output) = QRBenchmarks.run("/bin/bash", [script, "start", cluster, port]), status == 0 else {
             print("(no PostgreSQL cluster: \(script) start failed; the PostgreSQL feed row is not measured)")
             table.add("feeds/s, PostgreSQL, 2 nodes", "not measured", "goal 1,000/s", ratio: nil, goal: "≥ 1.00×", met: nil)
@@ -357,7 +423,7 @@ enum ServeBenchmarks {
         }
         defer { _ = QRBenchmarks.run("/bin/bash", [script, "stop", cluster]) }
         let url = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
-        print("\n## feeds on PostgreSQL (\(url); the test cluster's settings: fsync off)")
+        print("\n## feeds on PostgreSQL (\(url); durable: fsync and synchronous commit on)")
         let registrar = try ServeNode.addKey(["--postgres", url], name: "hospital", roles: "registrar")
         let steward = try ServeNode.addKey(["--postgres", url], name: "steward", roles: "steward")
         let nodes = try (1...2).map { try ServeNode(name: "pg-node-\($0)", arguments: ["--postgres", url], directory: folder) }
@@ -394,7 +460,7 @@ enum ServeBenchmarks {
     // MARK: 4. Checkpoint scans
 
     static func checkpointScans(_ codes: Codes, _ options: Options, _ work: URL, _ table: Table) throws {
-        let (node, key) = try verifierNode("checkpoint", codes, work)
+        let (node, key, _) = try verifierNode("checkpoint", codes, work)
         defer { node.stop() }
         print("\n## checkpoint scans (node on port \(node.port))")
         let requests = codes.healthCodes.enumerated().map { number, text in

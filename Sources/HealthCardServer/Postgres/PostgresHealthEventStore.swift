@@ -151,11 +151,11 @@ public final class PostgresHealthEventStore: HealthEventStorage {
         """
     }
 
-    /// The person's issued codes, oldest first.
+    /// The person's issued codes, in the order they were recorded (`seq`, migration 12).
     static func codesQuery(_ person: PersonID) -> PostgresQuery {
         """
         SELECT \(unescaped: codeColumns) FROM health_issued_code
-        WHERE person = \(person.rawValue) ORDER BY issued_at, code_id COLLATE "C"
+        WHERE person = \(person.rawValue) ORDER BY seq
         """
     }
 

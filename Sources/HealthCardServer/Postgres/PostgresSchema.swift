@@ -287,6 +287,13 @@ enum PostgresSchema {
             """,
             "CREATE INDEX steward_session_expires ON steward_session (expires)",
         ],
+        // 12: the register's own order of issued codes: `issued_at` keeps whole seconds, so two
+        // codes of one person in one second could not tell which is newer. Existing rows are
+        // numbered in no particular order within a person's second.
+        [
+            "ALTER TABLE health_issued_code ADD COLUMN seq BIGSERIAL",
+            "CREATE INDEX health_issued_code_person_seq ON health_issued_code (person, seq)",
+        ],
     ]
 
     /// Applies the migrations the database has not seen yet.

@@ -1,0 +1,82 @@
+import Foundation
+import HealthQR
+
+/// What the issuing platform's register of codes says about a code whose signature, key and
+/// times verified (GB/T 38963 §6.7 验码 at the platform: health-code.md §3.1; Docs/health-code.md
+/// "Verification against the register").
+///
+/// Offline, a code runs to its expiry (Docs/health-code.md §1: codes are not withdrawn when the
+/// colour changes), because an offline verifier cannot know better. The platform that issued the
+/// code can: it answers for the person's newest code only, and it refuses a code carrying its own
+/// signature that its register never recorded (a key used outside the platform). Codes of other
+/// platforms' keys cannot be in this register and are judged on the verdict alone.
+///
+/// [U] GB/T 38963's verification tables are not public; this is the project's rule.
+public enum RegisterFinding: Hashable, Sendable {
+    /// In the register, and the newest code issued to its person.
+    case current
+    /// In the register, but `newer` was issued to the same person since: refused.
+    case superseded(by: HealthCode.ID)
+    /// Signed with one of this platform's issuing keys, but not in its register: refused.
+    case notIssued
+    /// Signed by a key this platform does not issue with (another platform's code): the register
+    /// does not apply.
+    case otherIssuer
+
+    /// Whether the finding refuses a code the verdict accepted.
+    public var refuses: Bool {
+        switch self {
+        case .superseded, .notIssued: true
+        case .current, .otherIssuer: false
+        }
+    }
+
+    /// A stable machine-readable name: `current`, `superseded`, `notIssued`, `otherIssuer`.
+    public var reasonCode: String {
+        switch self {
+        case .current: "current"
+        case .superseded: "superseded"
+        case .notIssued: "notIssued"
+        case .otherIssuer: "otherIssuer"
+        }
+    }
+
+    /// One line for people.
+    public var description: String {
+        switch self {
+        case .current: "the newest code issued to its person"
+        case .superseded(let newer): "superseded: a newer code \(newer) has been issued to the same person"
+        case .notIssued: "not issued: signed with this platform's key, but not in its register of issued codes"
+        case .otherIssuer: "another issuer's code: not in the scope of this platform's register"
+        }
+    }
+}
+
+extension LocalHealthCodeService {
+    /// Verifies `request` as the issuing platform (§6.7 online): the verifier's verdict, then, for
+    /// a code the verdict accepts, the register's finding (``RegisterFinding``). The response's
+    /// ``CodeVerificationResponse/returnCode`` is `codeRejected` when either refuses.
+    ///
+    /// - Parameters:
+    ///   - request: the code text, the time and who presented it.
+    ///   - issuingKeys: the ids of the keys this platform signs codes with (its ``issuer``'s key is
+    ///     added): a valid code of one of these keys must be in the register.
+    public func verifyCodeAtIssuer(_ request: CodeVerificationRequest, issuingKeys: Set<KeyID> = [])
+        async throws -> CodeVerificationResponse
+    {
+        var response = try await verifyCode(request)
+        guard case .valid(let verified) = response.verdict else { return response }
+        let own = issuingKeys.union(issuer.map { [$0.keyID] } ?? [])
+        let finding: RegisterFinding =
+            if response.issued != nil {
+                response.supersededBy.map { .superseded(by: $0) } ?? .current
+            } else if own.contains(verified.code.keyID) {
+                .notIssued
+            } else {
+                .otherIssuer
+            }
+        response.register = finding
+        if finding.refuses { response.returnCode = .codeRejected }
+        return response
+    }
+}
