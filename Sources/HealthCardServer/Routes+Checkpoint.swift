@@ -102,7 +102,8 @@ extension HealthCardServer {
                 revocations: try await verification.currentRevocations(for: credential),
                 clockSkew: verification.clockSkew, seenNonces: seen)
         }
-        let decision = try await decider(seen: nil).decide(credential, temperature: temperature, now: time)
+        let decision = try await checkedAgainstRegister(
+            try await decider(seen: nil).decide(credential, temperature: temperature, now: time), credential, at: time)
         guard let card = decision.acceptedCard,
             let claim = ReplayClaim(accepted: card, clockSkew: verification.clockSkew, now: time),
             try await !store.claim(claim)
@@ -110,6 +111,30 @@ extension HealthCardServer {
         let seen = SeenNonceCache()
         _ = seen.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
         return try await decider(seen: seen).decide(credential, temperature: temperature, now: time)
+    }
+
+    /// `decision`, also denied if it passed a health code that this platform's register of issued
+    /// codes refuses (superseded, or its key but never issued: ``RegisterFinding``), as
+    /// `/v1/codes/verify` refuses it. A register that cannot be read is an error, never a pass.
+    func checkedAgainstRegister(_ decision: CheckpointDecision, _ credential: Credential, at time: Date) async throws
+        -> CheckpointDecision
+    {
+        let text: String
+        switch credential {
+        case .healthCode(let code, _), .residentCard(_, _, healthCode: let code?): text = code
+        default: return decision
+        }
+        guard decision.colour != nil else { return decision }
+        var service = healthCode
+        service.verifier = HealthCodeVerifier(
+            trustList: verification.trustList, revocations: try await verification.currentRevocations(for: credential),
+            clockSkew: verification.clockSkew)
+        let response = try await service.verifyCodeAtIssuer(CodeVerificationRequest(text: text, now: time))
+        guard let finding = response.register, finding.refuses else { return decision }
+        return CheckpointDecision(
+            reasons: decision.reasons + [.healthCodeRegister(finding)], credential: decision.credential,
+            holder: decision.holder, colour: decision.colour, temperature: decision.temperature,
+            acceptedCard: decision.acceptedCard)
     }
 
     /// `from`, `to` (ISO 8601 with a zone; `[from, to)`), `checkpoint`, `holder` (a citizen ID or

@@ -96,6 +96,19 @@ struct HealthCodeRegisterTests {
         #expect(superseded["message"]?.stringValue?.contains("superseded") == true)
         #expect(try await Self.verify(nodes.b, second, key: gate)["valid"] == .bool(true))
 
+        // The same rule at a gate: the superseded code is denied with the register's reason and
+        // the passage logged; the newest code passes.
+        func scan(_ node: LiveServer, _ text: String) async throws -> JSONValue {
+            try await node.call(
+                "POST", "/v1/checkpoints/{checkpoint}/scans", parameters: ["checkpoint": "G1"], key: gate,
+                json: ["text": JSONValue.string(text), "temperature": .number(36.5)]
+            ).json
+        }
+        let staleScan = try await scan(nodes.a, first)
+        #expect(staleScan["decision"] == .string("deny"), "\(staleScan)")
+        #expect(staleScan["reasons"]?.arrayValue?.map { $0["code"] } == [.string("healthCode.superseded")], "\(staleScan)")
+        #expect(try await scan(nodes.b, second)["decision"] == .string("pass"))
+
         // Signed with the server's own key outside the server (a valid signature, never
         // registered): refused as not issued, on both nodes.
         let forged = try await HealthCodeIssuer(privateKey: keys.own).issue(
@@ -104,6 +117,8 @@ struct HealthCodeRegisterTests {
             let notIssued = try await Self.verify(node, forged.text, key: gate)
             #expect(notIssued["valid"] == .bool(false), "\(notIssued)")
             #expect(notIssued["healthCode"]?["reason"] == .string("notIssued"))
+            let forgedScan = try await scan(node, forged.text)
+            #expect(forgedScan["reasons"]?.arrayValue?.map { $0["code"] } == [.string("healthCode.notIssued")], "\(forgedScan)")
         }
 
         // Another platform's code (its key in the trust list) cannot be in this register: the

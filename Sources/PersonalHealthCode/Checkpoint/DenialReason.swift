@@ -16,6 +16,10 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
     /// The e-health-card code did not verify: malformed, unknown key, bad signature, revoked,
     /// expired, not yet valid, or replayed.
     case eHealthCard(Verdict)
+    /// A health code that verified, refused by the issuing platform's register of issued codes:
+    /// superseded by a newer code of the same person, or signed with the platform's key but never
+    /// issued (``RegisterFinding``; only where the register is at hand, as in `hcard serve`).
+    case healthCodeRegister(RegisterFinding)
     /// A verified code whose colour the policy does not let through.
     case colourNotAllowed(HealthColour)
     /// A body temperature at or above the policy's limit (°C).
@@ -41,13 +45,14 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
     case stationFault(reason: String)
 
     /// A stable, machine-readable name, as stored in the log: `healthCode.expired`,
-    /// `eHealthCard.replayed`, `colourNotAllowed`, `fever`, `temperatureMissing`,
+    /// `healthCode.superseded`, `eHealthCard.replayed`, `colourNotAllowed`, `fever`, `temperatureMissing`,
     /// `temperatureImplausible`, `invalidIDNumber`, `codeRequired`, `unrecognisedCredential`,
     /// `unreadable`, `residentCard.revoked`, `stationFault`.
     public var code: String {
         switch self {
         case .healthCode(let verdict): "healthCode." + verdict.reasonCode
         case .eHealthCard(let verdict): "eHealthCard." + verdict.reasonCode
+        case .healthCodeRegister(let finding): "healthCode." + finding.reasonCode
         case .colourNotAllowed: "colourNotAllowed"
         case .fever: "fever"
         case .temperatureMissing: "temperatureMissing"
@@ -66,6 +71,7 @@ public enum DenialReason: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .healthCode(let verdict): "health code: \(verdict)"
         case .eHealthCard(let verdict): "e-health-card code: \(verdict)"
+        case .healthCodeRegister(let finding): "health code: \(finding.description)"
         case .colourNotAllowed(let colour): "\(colour) code is not allowed here"
         case .fever(let celsius, let limit): "fever: \(celsius) °C (limit \(limit) °C)"
         case .temperatureMissing: "no temperature reading"
