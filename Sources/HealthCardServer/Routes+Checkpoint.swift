@@ -96,40 +96,38 @@ extension HealthCardServer {
     /// The decision on `credential` at `time`, with an accepted dynamic code claimed in the
     /// shared store first (see the extension's comment).
     func decide(_ credential: Credential, temperature: Double?, at time: Date) async throws -> CheckpointDecision {
-        func decider(seen: SeenNonceCache?) async throws -> CheckpointDecider {
+        let revocations = try await verification.currentRevocations(for: credential)
+        func decider(seen: SeenNonceCache?) throws -> CheckpointDecider {
             try CheckpointDecider(
-                policy: checkpoints.policy, trustList: verification.trustList,
-                revocations: try await verification.currentRevocations(for: credential),
+                policy: checkpoints.policy, trustList: verification.trustList, revocations: revocations,
                 clockSkew: verification.clockSkew, seenNonces: seen)
         }
         let decision = try await checkedAgainstRegister(
-            try await decider(seen: nil).decide(credential, temperature: temperature, now: time), credential, at: time)
+            try decider(seen: nil).decide(credential, temperature: temperature, now: time), credential,
+            revocations: revocations, at: time)
         guard let card = decision.acceptedCard,
             let claim = ReplayClaim(accepted: card, clockSkew: verification.clockSkew, now: time),
             try await !store.claim(claim)
         else { return decision }
         let seen = SeenNonceCache()
         _ = seen.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
-        return try await decider(seen: seen).decide(credential, temperature: temperature, now: time)
+        return try decider(seen: seen).decide(credential, temperature: temperature, now: time)
     }
 
     /// `decision`, also denied if it passed a health code that this platform's register of issued
     /// codes refuses (superseded, or its key but never issued: ``RegisterFinding``), as
     /// `/v1/codes/verify` refuses it. A register that cannot be read is an error, never a pass.
-    func checkedAgainstRegister(_ decision: CheckpointDecision, _ credential: Credential, at time: Date) async throws
-        -> CheckpointDecision
-    {
+    func checkedAgainstRegister(
+        _ decision: CheckpointDecision, _ credential: Credential, revocations: RevocationList, at time: Date
+    ) async throws -> CheckpointDecision {
         let text: String
         switch credential {
         case .healthCode(let code, _), .residentCard(_, _, healthCode: let code?): text = code
         default: return decision
         }
         guard decision.colour != nil else { return decision }
-        var service = healthCode
-        service.verifier = HealthCodeVerifier(
-            trustList: verification.trustList, revocations: try await verification.currentRevocations(for: credential),
-            clockSkew: verification.clockSkew)
-        let response = try await service.verifyCodeAtIssuer(CodeVerificationRequest(text: text, now: time))
+        let response = try await verifyHealthCodeAtIssuer(
+            CodeVerificationRequest(text: text, now: time), revocations: revocations)
         guard let finding = response.register, finding.refuses else { return decision }
         return CheckpointDecision(
             reasons: decision.reasons + [.healthCodeRegister(finding)], credential: decision.credential,

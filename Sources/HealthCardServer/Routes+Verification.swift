@@ -77,6 +77,17 @@ extension HealthCardServer {
         ]
     }
 
+    /// An HCC1 code verified as the issuing platform (§6.7 online): the offline verdict over the
+    /// server's trust list, `revocations` and clock skew, then the register of issued codes.
+    func verifyHealthCodeAtIssuer(_ request: CodeVerificationRequest, revocations: RevocationList) async throws
+        -> CodeVerificationResponse
+    {
+        var service = healthCode
+        service.verifier = HealthCodeVerifier(
+            trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
+        return try await service.verifyCodeAtIssuer(request)
+    }
+
     /// One verification, dispatched on the text's prefix (Docs/qr-payload.md §2.5).
     func verify(_ body: VerifyCodeRequest) async throws -> VerifyCodeResponse {
         var now: Date?
@@ -98,11 +109,8 @@ extension HealthCardServer {
             // of issued codes, shared by every node (a superseded code, or one of its key that it
             // never issued, is refused: RegisterFinding). A register that cannot be read is an
             // error, never a valid answer.
-            var service = healthCode
-            service.verifier = HealthCodeVerifier(
-                trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
-            let response = try await service.verifyCodeAtIssuer(
-                CodeVerificationRequest(text: body.text, now: now, presentedBy: person))
+            let response = try await verifyHealthCodeAtIssuer(
+                CodeVerificationRequest(text: body.text, now: now, presentedBy: person), revocations: revocations)
             let report = HealthCodeVerificationReport(response)
             return VerifyCodeResponse(kind: "health-code", valid: report.valid, message: report.message, healthCode: report)
         }
