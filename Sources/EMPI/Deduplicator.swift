@@ -111,10 +111,12 @@ public struct Deduplicator: Sendable {
             clock = now
         }
 
-        let (normalized, issues) = normalizeAll(records)
+        var annotated: [NormalizedRecord]
+        let issues: [RecordIssue]
+        (annotated, issues) = normalizeAll(records)
         lap("normalise")
-        var annotated = normalized
-        let frequencies = TermFrequencies(records: normalized)
+        // Annotated in place: the records are not copied (a copy retains every array of each).
+        let frequencies = TermFrequencies(records: annotated)
         frequencies.annotate(&annotated)
         lap("term frequencies")
         let index = CandidateIndex(records: annotated, blocker: blocker)

@@ -70,6 +70,16 @@ extension Scorer {
         var core =
             levels.map { evaluate(normalizedA, normalizedB, levels: $0) } ?? evaluate(normalizedA, normalizedB)
         if notSamePerson { core.vetoes.insert(.notSamePerson) }
+        return explanation(a, normalizedA, b, normalizedB, core: core, blockingRules: blockingRules)
+    }
+
+    /// The explanation of a pair whose levels, weight, vetoes and deterministic rule are `core`
+    /// (what both ``explain(_:_:_:_:levels:blockingRules:notSamePerson:)`` and
+    /// ``explain(_:_:_:_:evidence:)`` build on).
+    func explanation(
+        _ a: PersonRecord, _ normalizedA: NormalizedRecord, _ b: PersonRecord, _ normalizedB: NormalizedRecord,
+        core: PairScore, blockingRules: BlockingRuleSet
+    ) -> Explanation {
         var contributions: [Explanation.FieldContribution] = []
         for field in MatchField.allCases {
             let level = core.levels[field]

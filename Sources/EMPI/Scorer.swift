@@ -88,6 +88,16 @@ public struct Scorer: Sendable {
     @inline(__always) func termFrequencyLog2U(
         _ field: Int, _ level: Int, _ a: NormalizedRecord, _ b: NormalizedRecord
     ) -> Double? {
+        guard let value = termFrequencyValue(field, level, a, b) else { return nil }
+        return min(max(value, log2UFloor) + log2UOverReference[field * 16 + level], log2UCeiling)
+    }
+
+    /// The pair's value frequency (log2) behind ``termFrequencyLog2U(_:_:_:_:)``: the larger of
+    /// the two records', before the floor and the level's scaling; `nil` when the level takes no
+    /// adjustment or neither record carries a frequency. What `PairEvidence` keeps.
+    @inline(__always) func termFrequencyValue(
+        _ field: Int, _ level: Int, _ a: NormalizedRecord, _ b: NormalizedRecord
+    ) -> Double? {
         guard termFrequency[field * 16 + level] else { return nil }
         let x: Double
         let y: Double
@@ -102,8 +112,7 @@ public struct Scorer: Sendable {
         }
         let none = NormalizedRecord.noTermFrequency
         guard x != none || y != none else { return nil }
-        let value = x == none ? y : (y == none ? x : max(x, y))
-        return min(max(value, log2UFloor) + log2UOverReference[field * 16 + level], log2UCeiling)
+        return x == none ? y : (y == none ? x : max(x, y))
     }
 
     @inline(__always) func fieldWeight(

@@ -197,7 +197,8 @@ extension IndexJSON {
         try StoredExplanation(explanation).object()
     }
 
-    /// `link.explanation` and `review.explanation` as stored: ``StoredExplanation/compact()``.
+    /// `link.explanation` and `review.explanation` as the index stored them before layout `x3`
+    /// (`StoredEvidence`): ``StoredExplanation/compact()``, layout `x2` (what older files hold).
     static func storedExplanation(_ explanation: Explanation) throws -> String {
         try StoredExplanation(explanation).compact()
     }

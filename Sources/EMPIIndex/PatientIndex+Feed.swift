@@ -151,7 +151,11 @@ extension PatientIndex {
         let outcome = state.matcher.match(record)
         var result = try describe(outcome, record: record, state: state, db: db, notSame: [])
         result.issues = issues + result.issues
-        let explanationText = try result.explanation.map(Self.explanationJSON)
+        let explanationText = try outcome.candidates.first.map { best in
+            try storedEvidence(
+                (row, version), outcome.normalized, (state.rowIDs[best.record], state.versions[best.record]),
+                state.matcher.records[best.record], levels: best.score.levels, blockingRules: best.blockingRules)
+        }
         let plan = FeedPlan(outcome)
         let person: Int64
         switch plan.target {

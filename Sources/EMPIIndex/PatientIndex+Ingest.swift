@@ -26,7 +26,7 @@ public struct IngestSummary: Sendable, Hashable, Codable {
 /// can be lost); records already stored are found in the in-memory state rather than by a query
 /// each; every statement is a cached prepared one, and cross-index entries, links and events go 64
 /// rows to a statement (`BatchedInsert`); the stored JSON is written by `IndexJSON`, and
-/// explanations in their compact form (`StoredExplanation`, layout `x2`); the deduplicator runs on the other
+/// explanations as the pairs' evidence (`StoredEvidence`, layout `x3`); the deduplicator runs on the other
 /// threads while this one writes the new records' rows, and its blocking index and term
 /// frequencies become the matcher's rather than being built again; golden records are derived
 /// from the records in memory rather than decoded back from the file, and a new person is inserted
@@ -105,14 +105,13 @@ extension PatientIndex {
                         summary.unchanged += 1
                         continue
                     }
-                    try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
-                        arguments: [IndexJSON.record(record), version, stamp, row])
+                    let replaced = try Self.replaceData(db, row: row, with: record, version: version, stamp: stamp)
                     try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: today)
                     let person = try Self.person(ofRecord: row, db)
                     touched.insert(person)
                     try Self.appendEvent(db, .update, person: person, record: key, payload: [:], actor: actor, now: now)
                     all[position] = record
-                    versions[position] = version
+                    versions[position] = replaced
                     summary.updated += 1
                     continue
                 }
@@ -172,7 +171,6 @@ extension PatientIndex {
             running.wait()
             let result = deduplicated.withLock { $0! }
             summary.issues += result.issues.filter { inputKeys.contains("\($0.line ?? 0)\u{1}\($0.recordID ?? "")") }
-            let scorer = Scorer(model: model)
 
             // The strongest auto-link pair of each record within its cluster, for the link's explanation.
             let cluster = result.clusterOfRecord
@@ -183,11 +181,13 @@ extension PatientIndex {
                 }
             }
             let scored = all
+            let scoredRows = rowIDs
+            let scoredVersions = versions
             @Sendable func explanation(_ pair: Deduplicator.Pair) throws -> String {
-                try IndexJSON.storedExplanation(
-                    scorer.explain(
-                        scored[pair.a], result.normalized[pair.a], scored[pair.b], result.normalized[pair.b],
-                        levels: pair.levels, blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
+                try storedEvidence(
+                    (scoredRows[pair.a], scoredVersions[pair.a]), result.normalized[pair.a],
+                    (scoredRows[pair.b], scoredVersions[pair.b]), result.normalized[pair.b], levels: pair.levels,
+                    blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson))
             }
 
             // Persons: each cluster with new records joins the one existing person it has, or gets a
@@ -212,7 +212,6 @@ extension PatientIndex {
             // Golden records of the new persons and the explanations of the new links (each new
             // record's strongest pair) are computed on the other threads while this one writes: the
             // persons (each with its golden record, one INSERT), then links and events in record order.
-            let scoredVersions = versions
             @Sendable func source(_ position: Int) -> Survivorship.Source {
                 Survivorship.Source(
                     record: scored[position], trust: domains[scored[position].domain]?.trust ?? 0,

@@ -89,7 +89,7 @@ extension PatientIndex {
                     PersonLink(
                         record: RecordReference(domain: row["domain"], id: row["localId"]), person: EnterpriseID(live),
                         provenance: LinkProvenance(rawValue: row["provenance"]) ?? .auto, probability: row["probability"],
-                        explanation: try Self.expandedExplanation(row["explanation"]), time: row["time"], actor: row["actor"])
+                        explanation: try expandedExplanation(db, row["explanation"]), time: row["time"], actor: row["actor"])
                 })
         }
     }

@@ -8,7 +8,8 @@ import HealthCardFoundation
 /// the evidence rather than the values it had when it was first linked.
 ///
 /// The rules, for a record whose data changed (unchanged data changes nothing):
-/// - it still auto-links to its own person → the link stays (`unchanged`);
+/// - it still auto-links to its own person → the link stays (`unchanged`); an automatic link a
+///   match made (it has an explanation) takes the new match's probability and explanation;
 /// - an **automatic** link (provenance `auto` or `deterministic`) moves to the one other person it
 ///   now auto-links to, or, when it matches no person any more and its person has other records,
 ///   to a new person (`relinked`, a `link` event with `from` and reason `changed-record`; both
@@ -16,6 +17,9 @@ import HealthCardFoundation
 /// - candidates in the review band (or several at auto-link, or a **manual** link that the new data
 ///   no longer supports) → the link stays and a `changed-record` review item names the candidates;
 ///   a manual link is a steward's decision that matching never undoes.
+///
+/// The replaced data is kept (`recordVersion`): explanations stored before (this record's, or
+/// other records' links and reviews that name it) were scored on it and go on showing it.
 extension PatientIndex {
     func refeed(
         _ record: PersonRecord, row: Int64, issues: [RecordIssue], domains: [String: IdentifierDomain], version: Int64,
@@ -41,17 +45,29 @@ extension PatientIndex {
         }
         guard stored != record else { return (result, []) }
 
-        try db.cachedStatement(sql: "UPDATE record SET data = ?, version = ?, updated = ? WHERE id = ?").execute(
-            arguments: [IndexJSON.record(record), version, Self.stamp(now), row])
+        let version = try Self.replaceData(db, row: row, with: record, version: version, stamp: Self.stamp(now))
         try Self.writeIdentifiers(db, row: row, record: record, domains: domains, today: normalizer.today)
         try Self.appendEvent(db, .update, person: person, record: reference, payload: [:], actor: actor, now: now)
 
         let automatic = provenance != .manual
+        /// The stored explanation of the record (at its new version) against candidate `candidate`.
+        func evidence(_ candidate: RecordMatcher.Candidate) throws -> String {
+            try storedEvidence(
+                (row, version), outcome.normalized, (state.rowIDs[candidate.record], state.versions[candidate.record]),
+                state.matcher.records[candidate.record], levels: candidate.score.levels,
+                blockingRules: candidate.blockingRules, notSamePerson: notSame.contains(candidate.person))
+        }
         var target: Int64?
         var review: [Int]?
         switch outcome.decision {
         case .link(let other) where Int64(other) == person:
-            break
+            // The link stays; it now stands on the new data, so a link a match made (one with an
+            // explanation) takes the new match's probability and explanation.
+            if automatic, let best = outcome.candidates.first(where: { Int64($0.person) == person }) {
+                try db.cachedStatement(
+                    sql: "UPDATE link SET probability = ?, explanation = ? WHERE record = ? AND explanation IS NOT NULL"
+                ).execute(arguments: [best.score.probability, try evidence(best), row])
+            }
         case .link(let other):
             if automatic { target = Int64(other) } else { review = [other] }
         case .newPerson:
@@ -65,12 +81,7 @@ extension PatientIndex {
         if let target {
             let best = outcome.candidates.first { Int64($0.person) == target }
             let linkProvenance: LinkProvenance = best?.score.deterministicRule != nil ? .deterministic : .auto
-            let explanation = try best.map {
-                try IndexJSON.storedExplanation(
-                    state.matcher.scorer.explain(
-                        record, outcome.normalized, state.raw[$0.record], state.matcher.records[$0.record],
-                        blockingRules: $0.blockingRules, notSamePerson: notSame.contains($0.person)))
-            }
+            let explanation = try best.map(evidence)
             try Self.setLink(
                 db, record: row, person: target, provenance: linkProvenance, probability: best?.score.probability,
                 explanation: explanation, actor: actor, now: now)
@@ -90,7 +101,7 @@ extension PatientIndex {
                 }
                 result.reviewItem = try Self.queueReview(
                     db, record: row, person: person, candidates: candidates, reason: "changed-record",
-                    explanation: try result.explanation.map(IndexJSON.storedExplanation), now: now)
+                    explanation: try outcome.candidates.first.map(evidence), now: now)
                 result.decision = .review
             }
         }

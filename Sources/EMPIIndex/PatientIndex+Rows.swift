@@ -206,13 +206,4 @@ extension PatientIndex {
         try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(
             arguments: [IndexJSON.golden(golden), person])
     }
-
-    /// An explanation as stored in a link or review row: the compact form (`StoredExplanation`);
-    /// readers get the object form from ``expandedExplanation(_:)``.
-    static func explanationJSON(_ explanation: Explanation) throws -> String { try IndexJSON.storedExplanation(explanation) }
-
-    /// A link's or review's stored explanation as readers get it: the object form.
-    static func expandedExplanation(_ stored: String?) throws -> String? {
-        try stored.map(IndexJSON.expandedExplanation)
-    }
 }

@@ -266,16 +266,16 @@ extension PatientIndex {
         try plainRead { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM review \(all ? "" : "WHERE status = 'open'") ORDER BY id"
-            ).map { try Self.reviewItem(db, $0) }
+            ).map { try reviewItem(db, $0) }
         }
     }
 
-    static func reviewItem(_ db: Database, _ row: Row) throws -> ReviewItem {
+    func reviewItem(_ db: Database, _ row: Row) throws -> ReviewItem {
         ReviewItem(
-            id: row["id"], record: try reference(db, row: row["record"]), person: EnterpriseID(row["person"] as Int64),
-            candidates: try decode([ReviewItem.Candidate].self, row["candidates"]), reason: row["reason"],
+            id: row["id"], record: try Self.reference(db, row: row["record"]), person: EnterpriseID(row["person"] as Int64),
+            candidates: try Self.decode([ReviewItem.Candidate].self, row["candidates"]), reason: row["reason"],
             status: ReviewItem.Status(rawValue: row["status"]) ?? .open, resolution: row["resolution"],
-            explanation: try Self.expandedExplanation(row["explanation"]), created: row["created"], actor: row["actor"])
+            explanation: try expandedExplanation(db, row["explanation"]), created: row["created"], actor: row["actor"])
     }
 
     /// Resolves review item `id`: `.link(person)` links the record by hand; `.separate` asserts
@@ -285,7 +285,7 @@ extension PatientIndex {
     ) throws -> ReviewItem {
         let now = now ?? clock.now()
         return try write { db, _ in
-            try Self.resolveReview(db, id, resolution, actor: actor, now: now, survivorship: survivorship)
+            try resolveReview(db, id, resolution, actor: actor, now: now, survivorship: survivorship)
         }
     }
 
@@ -301,7 +301,7 @@ extension PatientIndex {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
                 throw Self.unknownReview(id)
             }
-            let item = try Self.reviewItem(db, row)
+            let item = try reviewItem(db, row)
             let candidates = try item.candidates.compactMap { try Self.resolve(db, $0.person.rawValue) }
             guard let target = try Self.resolve(db, survivor.rawValue), candidates.contains(target) else {
                 throw Self.notACandidate(survivor, review: id)
@@ -313,19 +313,19 @@ extension PatientIndex {
                     db, EnterpriseID(own), into: EnterpriseID(target), actor: actor, now: now, survivorship: survivorship
                 ).1
             }
-            let (resolved, more) = try Self.resolveReview(db, id, .link(EnterpriseID(target)), actor: actor, now: now, survivorship: survivorship)
+            let (resolved, more) = try resolveReview(db, id, .link(EnterpriseID(target)), actor: actor, now: now, survivorship: survivorship)
             return (resolved, changes + more)
         }
     }
 
     /// ``resolveReview(_:_:actor:now:)`` inside a write transaction.
-    static func resolveReview(
+    func resolveReview(
         _ db: Database, _ id: Int64, _ resolution: ReviewItem.Resolution, actor: String, now: Date, survivorship: Survivorship
     ) throws -> (ReviewItem, [CacheChange]) {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM review WHERE id = ?"), arguments: [id]) else {
             throw Self.unknownReview(id)
         }
-        var item = try Self.reviewItem(db, row)
+        var item = try reviewItem(db, row)
         guard item.status == .open else {
             throw Self.alreadyResolved(item)
         }

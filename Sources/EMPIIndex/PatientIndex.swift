@@ -23,13 +23,14 @@ import HealthCardSQLite
 ///   from the file on first use and grown on each feed; a revision counter in the file tells this
 ///   process when another one has written, and the matcher is then rebuilt.
 ///
-/// Tables (version 1; see Docs/empi.md "Persistent index"):
+/// Tables (migrations `empi-v1`, `empi-v2-record-versions`; see Docs/empi.md "Persistent index"):
 /// ```
 /// meta(key PK, value)                       model JSON, survivorship, revision
 /// domain(code PK, name, oid, type, validator, uniqueness, issuer, trust)
 /// person(id PK, status active|merged, mergedInto → person, golden JSON, created)
 /// record(id PK, domain → domain, localId, data JSON PersonRecord, version, created, updated; UNIQUE(domain, localId))
 /// identifier(domain → domain, value normalised, record → record; PK(domain, value, record))
+/// recordVersion(record → record, version, data JSON PersonRecord; PK(record, version))   replaced data
 /// link(record PK → record, person → person, provenance, probability, explanation JSON, time, actor)
 /// assertion(record → record, person → person, time, actor; PK(record, person))   "not the same person"
 /// review(id PK, record, person, candidates JSON, reason, status, resolution, explanation, created, actor, resolved)
@@ -46,6 +47,8 @@ public final class PatientIndex: Sendable {
     public let model: MatchModel
     public let survivorship: Survivorship
     public let normalizer: Normalizer
+    /// The scorer of `model`: what builds stored explanations (`StoredEvidence`) when they are read.
+    let scorer: Scorer
     /// The clock read by operations that are not given `now` (links, merges, events).
     public let clock: any WallClock
     package let blocker: Blocker
@@ -88,6 +91,7 @@ public final class PatientIndex: Sendable {
         }
         self.model = try Self.decode(MatchModel.self, stored.0 ?? "{}")
         self.survivorship = try Self.decode(Survivorship.self, stored.1 ?? "{}")
+        self.scorer = Scorer(model: self.model)
         self.normalizer = normalizer
         self.blocker = blocker
     }
@@ -175,6 +179,18 @@ public final class PatientIndex: Sendable {
                         BEGIN SELECT RAISE(ABORT, 'index events are append-only'); END;
                     """)
         }
+        // Each record's data as it was before a feed replaced it: stored explanations (layout x3,
+        // `StoredEvidence`) name the record versions they were scored on.
+        migrator.registerMigration("empi-v2-record-versions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE recordVersion (
+                        record INTEGER NOT NULL REFERENCES record(id),
+                        version INTEGER NOT NULL,
+                        data TEXT NOT NULL,
+                        PRIMARY KEY (record, version)) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 
@@ -186,7 +202,7 @@ public final class PatientIndex: Sendable {
         package var matcher: RecordMatcher
         var rowIDs: [Int64]
         package var positionOfRow: [Int64: Int]
-        var raw: [PersonRecord]
+        package var raw: [PersonRecord]
         var versions: [Int64]
 
         /// The matcher over stored records, in row order: each row's ID, data (JSON

@@ -10,7 +10,9 @@ import HealthCardFoundation
 /// were the largest part of what it wrote (≈ 2.5 kB each, most of it member names repeated seven
 /// times) and ≈ 20 % of its CPU (Docs/empi.md, "Persistent ingest"). The compact form holds the
 /// same values by position, so nothing is lost, and the object is built when a link or review is
-/// read. Two layouts, told apart by their first element; both are read, `x2` is written:
+/// read. Two layouts, told apart by their first element; both are read. `x2` was written by the
+/// eighth and ninth sessions' index; since the tenth the index writes the pair's evidence instead
+/// (`StoredEvidence`, layout `x3`), and these layouts are what older files hold:
 ///
 /// ```
 /// ["x1", probability, totalWeight, band, decision, deterministicRule|null, [vetoes], [blockingRules],

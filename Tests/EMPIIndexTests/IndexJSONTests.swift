@@ -82,6 +82,76 @@ struct IndexJSONTests {
         #expect(storedBytes * 2 < objectBytes)  // names, rule names and repeated values written once
     }
 
+    @Test("every link and review an ingest stores (layout x3) reads back as the explanation the scorer gives its pair")
+    func storedEvidenceReadsBack() throws {
+        let (index, _) = try EMPIIndexTests.makeIndex()
+        let records = EMPIIndexTests.population.records
+        _ = try index.ingest(records, now: EMPIIndexTests.now)
+        let result = Deduplicator(normalizer: EMPIFixture.normalizer, estimator: nil).run(records)
+        let scorer = Scorer(model: result.model)
+        var pairs: [[Int]: Deduplicator.Pair] = [:]
+        for pair in result.pairs { pairs[[pair.a, pair.b]] = pair }
+        let positionOf = Dictionary(
+            uniqueKeysWithValues: records.enumerated().map { (RecordReference(domain: $1.domain, id: $1.id), $0) })
+        let (rows, links, reviews) = try DatabaseQueue(path: index.path).read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT id, domain, localId FROM record"),
+                try Row.fetchAll(db, sql: """
+                    SELECT record.domain, record.localId, link.person, link.explanation FROM link
+                    JOIN record ON record.id = link.record WHERE link.explanation IS NOT NULL
+                    """),
+                try Row.fetchAll(db, sql: "SELECT id, explanation FROM review WHERE explanation IS NOT NULL")
+            )
+        }
+        var positionOfRow: [Int64: Int] = [:]
+        for row in rows { positionOfRow[row["id"]] = positionOf[RecordReference(domain: row["domain"], id: row["localId"])] }
+        /// The object the scorer gives for the pair a stored x3 text names.
+        func expected(_ stored: String) throws -> String {
+            #expect(StoredEvidence.holds(stored) && stored.utf8.count < 200)
+            let read = try StoredEvidence(stored: stored)
+            let (a, b) = (try #require(positionOfRow[read.rowA]), try #require(positionOfRow[read.rowB]))
+            let pair = try #require(pairs[[a, b]])
+            return try IndexJSON.explanation(
+                scorer.explain(
+                    records[a], result.normalized[a], records[b], result.normalized[b], levels: pair.levels,
+                    blockingRules: pair.blockingRules, notSamePerson: pair.vetoes.contains(.notSamePerson)))
+        }
+        // Through the readers' API, and from a re-opened file read on another day.
+        let later = try PatientIndex(path: index.path, normalizer: Normalizer(today: CalendarDate(year: 2060, month: 1, day: 1)!))
+        var people: [Int64: PersonSummary] = [:]
+        for link in links {
+            let person: Int64 = link["person"]
+            if people[person] == nil { people[person] = try index.person(EnterpriseID(person)) }
+            let reference = RecordReference(domain: link["domain"], id: link["localId"])
+            let read = try #require(people[person]!.links.first { $0.record == reference }?.explanation)
+            #expect(read == (try expected(link["explanation"])))
+        }
+        for link in links.prefix(20) {
+            let reference = RecordReference(domain: link["domain"], id: link["localId"])
+            #expect(
+                try later.person(EnterpriseID(link["person"] as Int64)).links.first { $0.record == reference }?.explanation
+                    == (try expected(link["explanation"])))
+        }
+        let items = Dictionary(uniqueKeysWithValues: try index.reviews(all: true).map { ($0.id, $0) })
+        for review in reviews {
+            #expect(items[review["id"]]?.explanation == (try expected(review["explanation"])))
+        }
+        #expect(links.count > 100 && !reviews.isEmpty)
+        // A row naming a record version the index does not hold, or malformed, fails closed.
+        let stored: String = links[0]["explanation"]
+        var bad = try StoredEvidence(stored: stored)
+        bad.versionB += 100
+        #expect(throws: HealthCardError.self) {
+            try index.plainRead { db in try index.expandedExplanation(db, try bad.text()) }
+        }
+        for text in [
+            #"["x3",1,2,3]"#, stored.replacingOccurrences(of: "]]", with: ",null]]"),
+            stored.replacingOccurrences(of: #"["x3","#, with: #"["x3",1.5,"#),
+        ] {
+            #expect(throws: HealthCardError.self) { try index.plainRead { db in try index.expandedExplanation(db, text) } }
+        }
+    }
+
     @Test("a stored explanation with awkward values, absent values and the old object form reads back exactly")
     func storedExplanationEdges() throws {
         let records = EMPIIndexTests.population.records
@@ -171,7 +241,7 @@ struct IndexJSONTests {
             let own = try PatientIndex.person(ofRecord: row, db)
             let item = try PatientIndex.checkUniqueness(
                 db, row: row, person: own, domains: try PatientIndex.domains(db), explanation: nil, now: EMPIIndexTests.now)
-            let candidates = try item.map { try PatientIndex.reviewItem(db, try #require(try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [$0]))) }
+            let candidates = try item.map { try index.reviewItem(db, try #require(try Row.fetchOne(db, sql: "SELECT * FROM review WHERE id = ?", arguments: [$0]))) }
             return (candidates?.candidates.map(\.person), [PatientIndex.CacheChange]())
         }
         #expect(recheck.map(Set.init) == byRecord["U3"])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HealthCardTestSupport
 import Testing
 @testable import EMPI
@@ -28,6 +29,13 @@ struct RefeedTests {
     }
 
     static func ref(_ id: String) -> RecordReference { RecordReference(domain: "test", id: id) }
+
+    /// Every link row but its probability and explanation.
+    static func linksWithoutEvidence(_ index: PatientIndex) throws -> [String] {
+        try DatabaseQueue(path: index.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT record, person, provenance, time, actor FROM link ORDER BY record").map(\.description)
+        }
+    }
 
     @Test("a changed record that now belongs to another person moves there, with a link event")
     func movesToAnotherPerson() throws {
@@ -85,14 +93,64 @@ struct RefeedTests {
         let (index, fang, _) = try Self.makeIndex()
         let eventsBefore = try index.statistics().lastEvent
         let stateBefore = try index.dumpState()["link"]
+        let linksBefore = try Self.linksWithoutEvidence(index)
         var moved = EMPIFixture.record("F2", name: "王芳", birth: "1990-05-06", sex: "2", citizenID: Self.fangID)
         moved.phone = "13800000999"
         moved.addressLines = ["上海市徐汇区漕溪北路88号"]
         let result = try index.feed(moved, now: Self.now)
         #expect(result.decision == .unchanged && result.person == fang)
         #expect(try index.events(since: eventsBefore).map(\.kind) == [.update])
-        #expect(try index.dumpState()["link"] == stateBefore)
         #expect(try index.person(fang).golden.phone == "13800000999")
+        // The link stays as it was (person, provenance, time, actor); it now stands on the new
+        // data, so its probability and explanation are the new match's.
+        #expect(try Self.linksWithoutEvidence(index) == linksBefore)
+        #expect(try index.dumpState()["link"] != stateBefore)
+        let link = try #require(try index.person(fang).links.first { $0.record == Self.ref("F2") })
+        let explanation = try JSONDecoder().decode(Explanation.self, from: Data(try #require(link.explanation).utf8))
+        #expect(explanation.fields.first { $0.field == .phone }?.rawA == "13800000999")
+        #expect(link.probability == explanation.probability)
+    }
+
+    @Test("explanations name the record versions they were scored on: a re-fed record's old data stays theirs")
+    func explanationsKeepTheirData() throws {
+        let (index, fang, _) = try Self.makeIndex()
+        // F2's link was made against F1 as it was; F1 then changes (its phone) and stays.
+        let before = try #require(try index.person(fang).links.first { $0.record == Self.ref("F2") }?.explanation)
+        var changed = EMPIFixture.record(
+            "F1", name: "王芳", birth: "1990-05-06", sex: "2", citizenID: Self.fangID, phone: "13800000777")
+        changed.addressLines = ["北京市西城区金融大街1号"]
+        #expect(try index.feed(changed, now: Self.now).decision == .unchanged)
+        let links = try index.person(fang).links
+        // F2's explanation still shows F1's old phone beside the levels scored on it, byte for byte.
+        #expect(links.first { $0.record == Self.ref("F2") }?.explanation == before)
+        #expect(before.contains("13800000001") && !before.contains("13800000777"))
+        // F1 started its person: its link was made by no match and gets no explanation now either
+        // (a link a match made takes the new match's: `staysWhenTheEvidenceHolds`).
+        let own = try #require(links.first { $0.record == Self.ref("F1") })
+        #expect(own.explanation == nil && own.probability == nil)
+        // Read by another process, on another day: the same explanations (the normaliser's
+        // settings are stored with each).
+        let later = Normalizer(today: CalendarDate(year: 2045, month: 6, day: 1)!)
+        let reopened = try PatientIndex(path: index.path, normalizer: later)
+        #expect(try reopened.person(fang).links.map(\.explanation) == links.map(\.explanation))
+        // Changed twice in one transaction: each replaced version is kept under its own number.
+        try index.transaction { transaction in
+            for phone in ["13800000666", "13800000555"] {
+                changed.phone = phone
+                _ = try transaction.feed(changed, actor: "test", now: Self.now)
+            }
+        }
+        let kept = try DatabaseQueue(path: index.path).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT recordVersion.version, recordVersion.data, record.version AS current FROM recordVersion
+                JOIN record ON record.id = recordVersion.record WHERE record.localId = 'F1' ORDER BY recordVersion.version
+                """)
+        }
+        #expect(kept.count == 3)
+        #expect(Set(kept.map { $0["version"] as Int64 }).count == 3 && kept.allSatisfy { ($0["current"] as Int64) > $0["version"] })
+        #expect(kept.map { ($0["data"] as String).contains("13800000001") } == [true, false, false])
+        #expect((kept[2]["data"] as String).contains("13800000666"))
+        #expect(try index.person(fang).links.first { $0.record == Self.ref("F2") }?.explanation == before)
     }
 
     @Test("a manual link is never moved by a re-feed; the doubt is queued for review")

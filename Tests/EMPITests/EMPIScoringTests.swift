@@ -69,6 +69,62 @@ struct EMPIScoringTests {
         }
     }
 
+    @Test("an explanation rebuilt from a pair's evidence and its records normalised again is byte-identical")
+    func explanationFromEvidence() throws {
+        // Both populations (Chinese and romanised), every reported pair, with and without a "not
+        // the same person" assertion; the records are normalised again without term frequencies,
+        // as an index reading a stored link does, with a normaliser of the same settings.
+        let normalizer = Normalizer(today: CalendarDate(year: 2026, month: 1, day: 1)!)
+        let populations = [
+            SyntheticPopulation(seed: 5, options: .init(persons: 300)).records,
+            RomanisedPopulation(seed: 7, persons: 300).records,
+        ]
+        var checked = 0
+        var withFrequencies = 0
+        var vetoed = 0
+        for records in populations {
+            let result = Deduplicator(normalizer: normalizer, estimator: nil).run(records)
+            let scorer = Scorer(model: result.model)
+            #expect(result.pairs.count > 100)
+            for (number, pair) in result.pairs.enumerated() {
+                let (a, b) = (records[pair.a], records[pair.b])
+                let (x, y) = (result.normalized[pair.a], result.normalized[pair.b])
+                let notSame = number % 5 == 0
+                let scored = scorer.explain(
+                    a, x, b, y, levels: pair.levels, blockingRules: pair.blockingRules, notSamePerson: notSame)
+                let evidence = scorer.evidence(
+                    x, y, levels: pair.levels, blockingRules: pair.blockingRules, notSamePerson: notSame)
+                let rebuilt = scorer.explain(
+                    a, normalizer.normalize(a), b, normalizer.normalize(b), evidence: evidence)
+                #expect(rebuilt == scored)
+                #expect(try rebuilt.json() == scored.json())
+                if evidence.termFrequencies.contains(where: { $0 != nil }) { withFrequencies += 1 }
+                if !evidence.vetoes.isEmpty { vetoed += 1 }
+                checked += 1
+            }
+        }
+        #expect(checked > 400 && withFrequencies > 100 && vetoed > 50)
+        // The evidence, not the records' own frequencies, decides the weights: records annotated
+        // with other frequencies give the same explanation.
+        let records = populations[0]
+        let result = Deduplicator(normalizer: normalizer, estimator: nil).run(records)
+        let scorer = Scorer(model: result.model)
+        let pair = try #require(result.pairs.first { $0.decision == .autoLink })
+        let evidence = scorer.evidence(
+            result.normalized[pair.a], result.normalized[pair.b], levels: pair.levels, blockingRules: pair.blockingRules)
+        var others = Array(records.prefix(20)).map(normalizer.normalize)
+        TermFrequencies(records: others).annotate(&others)
+        var x = normalizer.normalize(records[pair.a])
+        var y = normalizer.normalize(records[pair.b])
+        TermFrequencies(records: others).annotate(&x)
+        TermFrequencies(records: others).annotate(&y)
+        #expect(
+            scorer.explain(records[pair.a], x, records[pair.b], y, evidence: evidence)
+                == scorer.explain(
+                    records[pair.a], result.normalized[pair.a], records[pair.b], result.normalized[pair.b],
+                    levels: pair.levels, blockingRules: pair.blockingRules))
+    }
+
     @Test("probability rises with weight")
     func probabilityMonotone() {
         var previous = -1.0

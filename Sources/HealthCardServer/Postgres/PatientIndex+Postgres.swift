@@ -256,6 +256,23 @@ public final class PostgresPatientIndex: EMPIStore {
             let notSame = try await self.notSamePersons(connection, row: row)
             let outcome = state.matcher.match(record, notSamePersons: notSame, excluding: state.positionOfRow[row])
             var result = PatientIndex.describe(outcome, record: record, state: state, notSame: notSame)
+            // As the SQLite index: an automatic link a match made, which the new data still
+            // supports, takes the new match's probability and explanation.
+            if old != data, provenance != LinkProvenance.manual.rawValue,
+                case .link(let linked) = outcome.decision, Int64(linked) == person,
+                let best = outcome.candidates.first(where: { Int64($0.person) == person })
+            {
+                let explanation = try PatientIndex.json(
+                    state.matcher.scorer.explain(
+                        record, outcome.normalized, state.raw[best.record], state.matcher.records[best.record],
+                        levels: best.score.levels, blockingRules: best.blockingRules,
+                        notSamePerson: notSame.contains(best.person)))
+                try await connection.query(
+                    """
+                    UPDATE empi_link SET probability = \(best.score.probability), explanation = \(explanation)
+                    WHERE record = \(row) AND explanation IS NOT NULL
+                    """, logger: logger)
+            }
             result.decision = .unchanged
             result.person = EnterpriseID(person)
             result.provenance = LinkProvenance(rawValue: provenance)
