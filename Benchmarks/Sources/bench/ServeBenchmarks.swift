@@ -135,16 +135,14 @@ enum ServeBenchmarks {
 
     // MARK: 1. Code verification
 
-    /// The codes the verification and checkpoint rows send: static HCK1 e-health-card codes and
-    /// green HCC1 health codes, all signed by one key in the server's trust list.
+    /// What the verification and checkpoint rows send: static HCK1 e-health-card codes signed by
+    /// one key in the server's trust list, and the persons to whom a node issues HCC1 codes with it.
     struct Codes {
         let trust: String
-        /// The signing key as a PEM file: the verification node's `--issuer-key`.
+        /// The signing key as a PEM file: the nodes' `--issuer-key`.
         let issuerKey: String
         let eHealthCards: [String]
-        /// Signed here, not in any server's register (the checkpoint rows).
-        let healthCodes: [String]
-        /// The citizen IDs of ``healthCodes``, for declaring them to a server and having it issue codes.
+        /// Citizen IDs to declare to a node and have it issue green HCC1 codes to (its register holds them).
         let persons: [String]
 
         init(directory: URL, count: Int) async throws {
@@ -159,10 +157,8 @@ enum ServeBenchmarks {
                     validTo: now.addingTimeInterval(365 * 86_400))
             ]).save(to: trust)
             let cards = try SignedCodeIssuer(privateKey: key)
-            let health = try HealthCodeIssuer(privateKey: key)
             var generator = SeededGenerator(seed: 16)
             var eHealthCards: [String] = []
-            var healthCodes: [String] = []
             var persons: [String] = []
             for number in 0..<count {
                 let cardID = (0..<4).map { _ in String(format: "%016llX", generator.next()) }.joined()
@@ -170,11 +166,8 @@ enum ServeBenchmarks {
                 let body = String(format: "460100%04d%02d%02d%03d", 1950 + number % 60, 1 + number % 12, 1 + number % 28, number % 1000)
                 let person = try PersonID(citizenID: body + String(CitizenID.checkCharacter(forBody: body)!))
                 persons.append(person.rawValue)
-                healthCodes.append(
-                    try await health.issue(colour: .green, region: "460100", person: person, validity: .seconds(86_400), now: now).text)
             }
             self.eHealthCards = eHealthCards
-            self.healthCodes = healthCodes
             self.persons = persons
         }
     }
@@ -460,10 +453,13 @@ enum ServeBenchmarks {
     // MARK: 4. Checkpoint scans
 
     static func checkpointScans(_ codes: Codes, _ options: Options, _ work: URL, _ table: Table) throws {
-        let (node, key, _) = try verifierNode("checkpoint", codes, work)
+        let (node, key, issuer) = try verifierNode("checkpoint", codes, work)
         defer { node.stop() }
         print("\n## checkpoint scans (node on port \(node.port))")
-        let requests = codes.healthCodes.enumerated().map { number, text in
+        // Codes the node issued itself: a scan consults its register of issued codes, and a code
+        // signed with its key but never registered is denied (`healthCode.notIssued`).
+        let texts = try registeredHealthCodes(node, issuer: issuer, codes, count: 1_000)
+        let requests = texts.enumerated().map { number, text in
             HTTPRequestBytes(
                 "POST", "/v1/checkpoints/CP\(number % 10)/scans", key: key,
                 json: "{\"text\":\"\(text)\",\"temperature\":36.5,\"direction\":\"in\",\"department\":\"D\(number % 3)\"}")
