@@ -13,13 +13,15 @@ import HealthCardCore
 /// 2. PIX query (`GET /v1/empi/pix`) p50/p99 on the cached index of `--persons` persons
 ///    (`ServeIndexCache`), one client and eight; goal p99 < 10 ms; beside the library's own
 ///    `crossReference` on the same file;
+///    and the PDQ demographic query (`GET /v1/empi/persons`) on the same node (ServePDQBenchmark.swift);
 /// 3. feeds (`POST /v1/empi/records`) per second with 8 clients: one node on SQLite (a copy of the
 ///    big index) and two nodes on one PostgreSQL (`Scripts/postgres-cluster.sh`); goal ≥ 1,000/s
 ///    on PostgreSQL; beside SQLite's floor for one record's rows in one durable transaction;
 /// 4. checkpoint scans (`POST /v1/checkpoints/{id}/scans`: decide, log durably, answer) per second
 ///    with 8 clients, beside the pass log's own durable append rate.
 ///
-/// `bench serve [--persons N] [--seconds S] [--clients C] [--only verify,pix,feed,checkpoint]`;
+/// `bench serve [--persons N] [--seconds S] [--clients C] [--only verify,pix,pdq,feed,checkpoint]`
+/// (`pdq` runs on the PIX node, so it needs `pix`);
 /// `HCARD_BIN` names the `hcard` binary (default: the repository's `.build/release/hcard`),
 /// `HCK_BENCH_DIR` the scratch disk, `HCK_SERVE_PG_PORT` the PostgreSQL port (default 55443).
 /// Wall-clock figures on a shared machine: the load average is printed with them, and the server's
@@ -30,7 +32,7 @@ enum ServeBenchmarks {
         var seed: UInt64 = 2026
         var seconds = 15.0
         var clients = 8
-        var only: Set<String> = ["verify", "pix", "feed", "checkpoint"]
+        var only: Set<String> = ["verify", "pix", "pdq", "feed", "checkpoint"]
 
         init(_ arguments: [String]) throws {
             var rest = arguments[...]
@@ -341,6 +343,9 @@ enum ServeBenchmarks {
         }
         table.add(
             "PIX queries/s, \(options.clients) clients", "\(format(many.perSecond))/s", "", ratio: nil, goal: "", met: nil)
+        if options.only.contains("pdq") {
+            try pdq(node: node, key: key, index: index, pixMedian: single.percentile(0.5), options, table)
+        }
         table.add(
             "PIX over HTTP vs the library's crossReference, same file (p50)", ms(single.percentile(0.5)),
             "library p50 \(ms(EMPIBenchmarks.percentile(libraryLatencies, 0.5))), p99 \(ms(EMPIBenchmarks.percentile(libraryLatencies, 0.99)))",
