@@ -212,7 +212,7 @@ extension PatientIndex {
     static func explanationJSON(_ explanation: Explanation) throws -> String { try IndexJSON.storedExplanation(explanation) }
 
     /// A link's or review's stored explanation as readers get it: the object form.
-    static func expandedExplanation(_ stored: String?) throws -> String? {
+    package static func expandedExplanation(_ stored: String?) throws -> String? {
         try stored.map(IndexJSON.expandedExplanation)
     }
 }
