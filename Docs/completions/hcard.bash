@@ -2955,13 +2955,13 @@ _hcard_serve() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|key)
+    run|key|copy-index)
         # Offer subcommand argument completions
         "_hcard_serve_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run key' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run key copy-index' -- "${cur}"))
         ;;
     esac
 }
@@ -3107,6 +3107,27 @@ _hcard_serve_key_revoke() {
         return
         ;;
     '--name')
+        return
+        ;;
+    esac
+}
+
+_hcard_serve_copy-index() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=(--config --db --postgres)
+    __hcard_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--postgres')
         return
         ;;
     esac

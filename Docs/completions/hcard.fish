@@ -279,6 +279,8 @@ function __hcard_parse_tokens -S
                 case 'revoke'
                     __hcard_parse_subcommand 0 'config=' 'db=' 'postgres=' 'name=' 'h/help'
                 end
+            case 'copy-index'
+                __hcard_parse_subcommand 0 'config=' 'db=' 'postgres=' 'h/help'
             end
         case 'readers'
             __hcard_parse_subcommand 0 'json' 'h/help'
@@ -1097,6 +1099,7 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard serve" -eq 1' -fa 'run' -d 'Run the server (the default).'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard serve" -eq 1' -fa 'key' -d 'Manage the API keys: add (prints the key once), list, revoke.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_positional "hcard serve" -eq 1' -fa 'copy-index' -d 'Copy the SQLite EMPI index into an empty PostgreSQL database, to move to several nodes.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" config' -l 'config' -d 'A JSON configuration file.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" db' -l 'db' -d 'The index file (SQLite); the server\'s own state is kept beside it. Default: hcard-serve.sqlite.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve run" postgres' -l 'postgres' -d 'postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: share this PostgreSQL database with other nodes instead of the SQLite files.' -rfka ''
@@ -1131,6 +1134,10 @@ complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "h
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve key revoke" postgres' -l 'postgres' -d 'postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: share this PostgreSQL database with other nodes instead of the SQLite files.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve key revoke" name' -l 'name' -d 'The key\'s name.' -rfka ''
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve key revoke" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve copy-index" config' -l 'config' -d 'A JSON configuration file.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve copy-index" db' -l 'db' -d 'The index file (SQLite); the server\'s own state is kept beside it. Default: hcard-serve.sqlite.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve copy-index" postgres' -l 'postgres' -d 'postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: share this PostgreSQL database with other nodes instead of the SQLite files.' -rfka ''
+complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard serve copy-index" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard readers" json' -l 'json' -d 'Print the readers as JSON.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard readers" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'hcard' -n '__hcard_should_offer_completions_for_flags_or_options "hcard atr" reader' -l 'reader' -d 'PC/SC reader (full name or a unique part of it). Default: the only reader with a card.' -rfka ''

@@ -2093,12 +2093,13 @@ _hcard_serve() {
         local -ar subcommands=(
             'run:Run the server (the default).'
             'key:Manage the API keys: add (prints the key once), list, revoke.'
+            'copy-index:Copy the SQLite EMPI index into an empty PostgreSQL database, to move to several nodes.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        run|key)
+        run|key|copy-index)
             "_hcard_serve_${words[1]}" && ret=0
             ;;
         esac
@@ -2196,6 +2197,19 @@ _hcard_serve_key_revoke() {
         '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
         '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '--name[The key'\''s name.]:name:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hcard_serve_copy-index() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[A JSON configuration file.]:config:'
+        '--db[The index file (SQLite); the server'\''s own state is kept beside it. Default\: hcard-serve.sqlite.]:db:'
+        '--postgres[postgres\://USER\[\:PASSWORD\]@HOST\[\:PORT\]/DATABASE\: share this PostgreSQL database with other nodes instead of the SQLite files.]:postgres:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

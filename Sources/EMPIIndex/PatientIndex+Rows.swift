@@ -206,4 +206,10 @@ extension PatientIndex {
         try db.cachedStatement(sql: "UPDATE person SET golden = ? WHERE id = ?").execute(
             arguments: [IndexJSON.golden(golden), person])
     }
+
+    /// A stored explanation of a row that carries no evidence (layouts `x1`, `x2`, or the object
+    /// form) as readers get it: the PostgreSQL store's rows, which hold the object form.
+    package static func expandedExplanation(_ stored: String?) throws -> String? {
+        try stored.map(IndexJSON.expandedExplanation)
+    }
 }

@@ -277,16 +277,9 @@ public final class PatientIndex: Sendable {
         for change in changes {
             switch change {
             case .add(let row, let record, let person, let version):
-                guard cached != nil else { continue }
-                cached!.matcher.add(record, person: Int(person))
-                cached!.positionOfRow[row] = cached!.rowIDs.count
-                cached!.rowIDs.append(row)
-                cached!.raw.append(record)
-                cached!.versions.append(version)
+                cached?.add(row: row, record: record, person: person, version: version)
             case .assign(let row, let person):
-                if let position = cached?.positionOfRow[row] {
-                    cached!.matcher.assign(record: position, to: Int(person))
-                }
+                cached?.assign(row: row, person: person)
             case .replace(let state):
                 cached = state
             case .invalidate:
@@ -305,6 +298,11 @@ public final class PatientIndex: Sendable {
             }
         }
     }
+
+    /// A snapshot of the index for a long read in several transactions (the copy into PostgreSQL,
+    /// `hcard serve copy-index`): every read through it sees the index as it was when it was made,
+    /// whatever is written meanwhile.
+    package func makeSnapshot() throws -> DatabaseSnapshot { try pool.makeSnapshot() }
 
     /// Builds the in-memory matcher from the file now, unless it is up to date, so that the first
     /// feed, match or PDQ query does not wait for it (at 2 M records that is about a minute of
@@ -359,6 +357,20 @@ public final class PatientIndex: Sendable {
 }
 
 extension PatientIndex.MatchState {
+    /// Adds a stored record of `person` at the end (its row comes after every known one).
+    package mutating func add(row: Int64, record: PersonRecord, person: Int64, version: Int64) {
+        matcher.add(record, person: Int(person))
+        positionOfRow[row] = rowIDs.count
+        rowIDs.append(row)
+        raw.append(record)
+        versions.append(version)
+    }
+
+    /// Moves a known record to `person` (nothing for a row the matcher does not hold).
+    package mutating func assign(row: Int64, person: Int64) {
+        if let position = positionOfRow[row] { matcher.assign(record: position, to: Int(person)) }
+    }
+
     /// This matcher brought forward to `revision` by the rows that changed after its own
     /// revision, for a store shared by several processes (`hcard serve --postgres`, whose other
     /// nodes write too): each row's ID, data, version and person, in row order. A new row is added
@@ -369,19 +381,37 @@ extension PatientIndex.MatchState {
     package func advanced(
         to revision: Int64, changed rows: [(id: Int64, data: String, version: Int64, person: Int64)]
     ) throws -> Self? {
-        var next: Self? = self
+        var next = self
+        return try next.advance(to: revision, changed: rows) ? next : nil
+    }
+
+    /// ``advanced(to:changed:)`` in place, without copying the matcher (at a million records a
+    /// copy costs more than the rows it applies): `false`, with this state unchanged, when the
+    /// rows cannot be followed in place.
+    package mutating func advance(
+        to revision: Int64, changed rows: [(id: Int64, data: String, version: Int64, person: Int64)]
+    ) throws -> Bool {
+        // Checked before anything is applied, so a refusal leaves the state as it was.
+        var last = rowIDs.last ?? 0
+        var records: [Int64: PersonRecord] = [:]
         let decoder = JSONDecoder()
         for row in rows {
-            if let position = next!.positionOfRow[row.id] {
-                guard row.version == next!.versions[position] else { return nil }
-                PatientIndex.apply([.assign(row: row.id, person: row.person)], to: &next)
+            if let position = positionOfRow[row.id] {
+                guard row.version == versions[position] else { return false }
             } else {
-                guard row.id > (next!.rowIDs.last ?? 0) else { return nil }
-                let record = try decoder.decode(PersonRecord.self, from: Data(row.data.utf8))
-                PatientIndex.apply([.add(row: row.id, record: record, person: row.person, version: row.version)], to: &next)
+                guard row.id > last else { return false }
+                last = row.id
+                records[row.id] = try decoder.decode(PersonRecord.self, from: Data(row.data.utf8))
             }
         }
-        next!.revision = revision
-        return next
+        for row in rows {
+            if let record = records[row.id] {
+                add(row: row.id, record: record, person: row.person, version: row.version)
+            } else {
+                assign(row: row.id, person: row.person)
+            }
+        }
+        self.revision = revision
+        return true
     }
 }

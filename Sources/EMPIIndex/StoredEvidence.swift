@@ -165,7 +165,7 @@ extension PatientIndex {
     /// A link's or review's stored explanation as readers get it, the object form
     /// (`IndexJSON.explanation`): `x3` built from the evidence and the records at the versions it
     /// names; `x1`, `x2` and objects as they were read before.
-    func expandedExplanation(_ db: Database, _ stored: String?) throws -> String? {
+    package func expandedExplanation(_ db: Database, _ stored: String?) throws -> String? {
         guard let stored else { return nil }
         guard StoredEvidence.holds(stored) else { return try IndexJSON.expandedExplanation(stored) }
         let read = try StoredEvidence(stored: stored)

@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
               hcard serve key add --db /var/lib/hcard/index.sqlite --name gate-7 --roles verifier
               hcard serve --postgres postgres://hcard@db.internal/hcard --listen 0.0.0.0:8080
             """,
-        subcommands: [Run.self, Key.self],
+        subcommands: [Run.self, Key.self, CopyIndex.self],
         defaultSubcommand: Run.self
     )
 
@@ -111,6 +111,35 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try configuration.validated()
             JSONLogHandler.bootstrap(level: configuration.logLevel)
             try await HealthCardServer.open(configuration: configuration).run()
+        }
+    }
+
+    struct CopyIndex: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "copy-index",
+            abstract: "Copy the SQLite EMPI index into an empty PostgreSQL database, to move to several nodes.",
+            discussion: """
+                Copies the index of --db (read-only; default hcard-serve.sqlite) into the database of \
+                --postgres: domains, persons, records, the cross-index, links, assertions, reviews, the merge \
+                history and the events with their numbers, in one transaction that the target's EMPI tables \
+                must be empty for, and checks every table's row count at the end. Run it before starting the \
+                --postgres nodes. Not copied: the accounts, API keys, audit log, health-code store and pass log \
+                (Docs/serve.md §8, "Moving a SQLite index to PostgreSQL").
+
+                Example:
+                  hcard serve copy-index --db /var/lib/hcard/index.sqlite --postgres postgres://hcard@db.internal/hcard
+                """)
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let configuration = try storage.load()
+            guard let url = configuration.postgres else {
+                throw ValidationError("--postgres URL is required: the database to copy the index into")
+            }
+            let summary = try await PostgresIndexCopy.copy(indexFile: ServerStorage(db: configuration.db).index, into: url) {
+                print("\($0.table)\t\($0.rows)")
+            }
+            print("copied at revision \(summary.revision): \(summary.rows.map(\.rows).reduce(0, +)) rows")
         }
     }
 

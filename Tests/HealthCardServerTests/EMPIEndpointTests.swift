@@ -160,6 +160,19 @@ struct EMPIEndpointTests {
 /// explanations, review items, persons, golden records, PIX, PDQ and events; only times differ).
 @Suite("EMPI on SQLite and PostgreSQL alike")
 struct EMPIBackendParityTests {
+    /// The feeds of a run: links, a new person, an update of a known record, an unknown domain.
+    static let feeds: [[String: JSONValue]] = [
+        EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明"),
+        EMPIEndpointTests.record("B-1", domain: "HOSP-B", name: "李明"),
+        EMPIEndpointTests.record("B-2", domain: "HOSP-B", name: "李敏", citizenID: "31011519900701002X"),
+        EMPIEndpointTests.record("A-2", domain: "HOSP-A", name: "王芳", citizenID: "31011519900701002X"),
+        EMPIEndpointTests.record("A-3", domain: "HOSP-A", name: "李明"),
+        EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明明"),
+        ["id": .string("B-3"), "domain": .string("HOSP-B"), "fullName": .string("张伟"), "birthDate": .string("1970-01-01")],
+        ["id": .string("A-4"), "domain": .string("HOSP-A"), "fullName": .string("张伟"), "birthDate": .string("1970-01-02")],
+        ["id": .string("A-5"), "domain": .string("NOPE"), "fullName": .string("x")],
+    ]
+
     /// The answers of one run of the same calls, with every `time` field removed.
     static func run(_ backend: Backend) async throws -> [JSONValue] {
         let live = try await LiveServer.start(backend: backend)
@@ -172,18 +185,7 @@ struct EMPIBackendParityTests {
         ] {
             answers.append(try await live.call("POST", "/v1/empi/domains", key: steward, json: domain).json)
         }
-        let feeds: [[String: JSONValue]] = [
-            EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明"),
-            EMPIEndpointTests.record("B-1", domain: "HOSP-B", name: "李明"),
-            EMPIEndpointTests.record("B-2", domain: "HOSP-B", name: "李敏", citizenID: "31011519900701002X"),
-            EMPIEndpointTests.record("A-2", domain: "HOSP-A", name: "王芳", citizenID: "31011519900701002X"),
-            EMPIEndpointTests.record("A-3", domain: "HOSP-A", name: "李明"),
-            EMPIEndpointTests.record("A-1", domain: "HOSP-A", name: "李明明"),
-            ["id": .string("B-3"), "domain": .string("HOSP-B"), "fullName": .string("张伟"), "birthDate": .string("1970-01-01")],
-            ["id": .string("A-4"), "domain": .string("HOSP-A"), "fullName": .string("张伟"), "birthDate": .string("1970-01-02")],
-            ["id": .string("A-5"), "domain": .string("NOPE"), "fullName": .string("x")],
-        ]
-        for record in feeds {
+        for record in Self.feeds {
             let reply = try await live.call("POST", "/v1/empi/records", key: hospital, json: record)
             answers.append(.object(["status": .number(Double(reply.status)), "body": reply.json]))
         }

@@ -95,7 +95,7 @@ enum ServeBenchmarks {
             if options.only.contains("pix") { try pix(index: index, options, work, table) }
             if options.only.contains("feed") {
                 try feedsOnSQLite(index: index, options, work, table)
-                try feedsOnPostgres(options, work, table)
+                try feedsOnPostgres(index: index, options, work, table)
             }
         }
         printTable("hcard serve under load (issue 16 item 7), load average now \(loadAverage())", table.rows)
@@ -405,7 +405,7 @@ enum ServeBenchmarks {
             met: nil)
     }
 
-    static func feedsOnPostgres(_ options: Options, _ work: URL, _ table: Table) throws {
+    static func feedsOnPostgres(index: String, _ options: Options, _ work: URL, _ table: Table) throws {
         let port = ProcessInfo.processInfo.environment["HCK_SERVE_PG_PORT"] ?? "55443"
         let folder = work.appendingPathComponent("feed-postgres")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -422,24 +422,42 @@ enum ServeBenchmarks {
         defer { _ = QRBenchmarks.run("/bin/bash", [script, "stop", cluster]) }
         let url = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
         print("\n## feeds on PostgreSQL (\(url); durable: fsync and synchronous commit on)")
+        // The big index, copied by `hcard serve copy-index` (PostgresIndexCopy: COPY in one
+        // transaction) before any node starts.
+        let clock = ContinuousClock()
+        let copyStart = clock.now
+        guard let (copyStatus, copyOutput) = QRBenchmarks.run(ServeNode.binary, ["serve", "copy-index", "--db", index, "--postgres", url]),
+            copyStatus == 0
+        else { throw LoadError.unexpected("hcard serve copy-index --db \(index) failed") }
+        let copySeconds = seconds(copyStart.duration(to: clock.now))
+        let copied = copyOutput.split(separator: "\n").compactMap { line -> Int? in
+            let fields = line.split(separator: "\t")
+            return fields.count == 2 ? Int(fields[1]) : nil
+        }.reduce(0, +)
+        print("  copied \(copied) rows in \(String(format: "%.1f", copySeconds)) s: \(copyOutput.split(separator: "\n").joined(separator: ", "))")
+        table.add(
+            "index copy into PostgreSQL (hcard serve copy-index), \(copied) rows", "\(format(Double(copied) / copySeconds)) rows/s",
+            "\(String(format: "%.0f", copySeconds)) s", ratio: nil, goal: "", met: nil)
         let registrar = try ServeNode.addKey(["--postgres", url], name: "hospital", roles: "registrar")
-        let steward = try ServeNode.addKey(["--postgres", url], name: "steward", roles: "steward")
         let nodes = try (1...2).map { try ServeNode(name: "pg-node-\($0)", arguments: ["--postgres", url], directory: folder) }
         defer { nodes.forEach { $0.stop() } }
         let ports = nodes.map(\.port)
-        let domains = ServeIndexCache.domainBodies.map { HTTPRequestBytes("POST", "/v1/empi/domains", key: steward, json: $0) }
-        try check(try runLoad(ports: [ports[0]], clients: 1, total: domains.count, duration: 60, request: { domains[$0] }, accept: isOK("\"code\"")), "domains")
-        // The preload goes through node 1 alone: a node reloads its whole matcher whenever another
-        // node wrote since its last write (§8), which the two-node row below measures.
-        let preload = 2_000
-        let requests = try feedRequests(options, key: registrar, count: preload + 40_000, tag: "p")
-        let warm = try runLoad(
-            ports: [ports[0]], clients: options.clients, total: preload, duration: 3_600, request: { requests[$0] },
-            accept: isOK("\"decision\""))
-        try check(warm, "preload of \(preload) records through node 1")
-        var offset = preload
+        let requests = try feedRequests(options, key: registrar, count: 60_000, tag: "p")
+        var offset = 0
+        // Each node's first feed loads its matcher from the tables (every record, normalised).
+        for (number, node) in nodes.enumerated() {
+            let loadStart = clock.now
+            let first = try runLoad(
+                ports: [node.port], clients: 1, total: 1, duration: 3_600, request: { requests[offset + $0] },
+                accept: isOK("\"decision\""))
+            try check(first, "first feed on node \(number + 1) (loads the matcher)")
+            offset += 1
+            print(
+                "  node \(number + 1): first feed (matcher load) \(String(format: "%.1f", seconds(loadStart.duration(to: clock.now)))) s; RSS \(Int(node.residentMiB)) MiB")
+        }
         for (label, targets) in [("1 node", [ports[0]]), ("2 nodes", ports)] {
             let cpu = nodes.map(\.cpuSeconds)
+            let batchesBefore = nodes.map(feedBatches)
             let start = offset
             let result = try runLoad(
                 ports: targets, clients: options.clients, total: requests.count - start, duration: options.seconds,
@@ -447,12 +465,28 @@ enum ServeBenchmarks {
             try check(result, "feeds, PostgreSQL, \(label), \(options.clients) clients")
             offset += result.count
             let serverCPU = zip(nodes.map(\.cpuSeconds), cpu).map { $0 - $1 }
-            print("  server CPU \(serverCPU.map { String(format: "%.1f", $0) }.joined(separator: " + ")) s for \(result.count) feeds")
+            let batches = zip(nodes.map(feedBatches), batchesBefore).map { (batches: $0.batches - $1.batches, feeds: $0.feeds - $1.feeds) }
+            let perBatch = batches.map { $0.batches > 0 ? String(format: "%.1f", Double($0.feeds) / Double($0.batches)) : "—" }
+            print(
+                "  server CPU \(serverCPU.map { String(format: "%.1f", $0) }.joined(separator: " + ")) s for \(result.count) feeds; "
+                    + "feeds per transaction \(perBatch.joined(separator: " / ")); load average \(loadAverage())")
             table.add(
-                "feeds/s, PostgreSQL, \(label), \(options.clients) clients, index of \(start)+ records (p50 \(ms(result.percentile(0.5))), p99 \(ms(result.percentile(0.99))))",
+                "feeds/s, PostgreSQL, \(label), \(options.clients) clients, \(options.persons) persons copied in (p50 \(ms(result.percentile(0.5))), p99 \(ms(result.percentile(0.99))); feeds per commit \(perBatch.joined(separator: " / ")))",
                 "\(format(result.perSecond))/s", "goal 1,000/s", ratio: result.perSecond / 1_000, goal: "≥ 1.00×",
                 met: result.perSecond >= 1_000)
         }
+    }
+
+    /// The node's group-commit counters from `/metrics`: transactions of feeds, and feeds in them.
+    static func feedBatches(_ node: ServeNode) -> (batches: Int, feeds: Int) {
+        guard let (status, text) = QRBenchmarks.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(node.port)/metrics"]), status == 0 else {
+            return (0, 0)
+        }
+        func value(_ name: String) -> Int {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+                .map { Int($0) } ?? 0
+        }
+        return (value("hcard_empi_feed_batches_total"), value("hcard_empi_feed_batch_feeds_total"))
     }
 
     // MARK: 4. Checkpoint scans

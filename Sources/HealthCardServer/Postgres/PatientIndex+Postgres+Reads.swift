@@ -14,7 +14,7 @@ extension PostgresPatientIndex {
     /// this node's matcher brought up to the snapshot's revision (``matchState(_:)``).
     public func demographics(_ query: DemographicsQuery) async throws -> DemographicsPage {
         let search = try DemographicsSearch(query, normalizer: normalizer)
-        return try await readOnly { connection in
+        return try await withMatcher { try await self.readOnly { connection in
             let logger = self.logger
             var holders: Set<Int>?
             for identifier in try search.identifiers(in: try await self.domains(connection)) {
@@ -41,7 +41,7 @@ extension PostgresPatientIndex {
                 }
             }
             return try search.page(selection, state: state, goldens: goldens)
-        }
+        } }
     }
 
     /// ``PatientIndex/record(_:)``: the source record as last fed.

@@ -44,7 +44,8 @@ extension PostgresPatientIndex {
             return ReviewItem(
                 id: id, record: RecordReference(domain: domain, id: localID), person: EnterpriseID(person),
                 candidates: try PatientIndex.decode([ReviewItem.Candidate].self, candidates), reason: reason,
-                status: ReviewItem.Status(rawValue: status) ?? .open, resolution: resolution, explanation: explanation,
+                status: ReviewItem.Status(rawValue: status) ?? .open, resolution: resolution,
+                explanation: try PatientIndex.expandedExplanation(explanation),
                 created: created, actor: actor)
         }
     }

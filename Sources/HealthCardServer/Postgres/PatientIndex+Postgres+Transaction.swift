@@ -9,15 +9,19 @@ import PostgresNIO
 /// commit together or not at all, under the revision lock of ``PostgresPatientIndex`` — the
 /// PostgreSQL counterpart of `PatientIndex.Transaction`.
 ///
-/// Feeds match against the records fed earlier in the same transaction; the node's matcher is
-/// changed only after the commit.
+/// Feeds match against the records fed earlier in the same transaction. The transaction holds
+/// the node's matcher, taken out of the cache, and changes it in place; it goes back into the
+/// cache only after the commit (``PostgresPatientIndex/writeTransaction(stamp:_:)``).
 final class PostgresIndexTransaction {
     let connection: PostgresConnection
     let index: PostgresPatientIndex
     let stamp: String
     /// The working matcher; `nil` after a change it cannot follow (reloaded on next use).
     private(set) var state: PatientIndex.MatchState?
-    private let revision: Int64
+    /// The committed revision the transaction started from.
+    let base: Int64
+    /// Revisions used up by writes that each count as one (``nextRevision()``).
+    private(set) var revisionsUsed: Int64 = 0
     /// Whether records or links changed (the revision is then bumped).
     private(set) var changed = false
 
@@ -25,17 +29,29 @@ final class PostgresIndexTransaction {
         self.connection = connection
         self.index = index
         self.state = state
-        self.revision = state.revision
+        self.base = state.revision
         self.stamp = stamp
     }
 
     /// The matcher as of this transaction's writes.
     func currentState() async throws -> PatientIndex.MatchState {
         if let state { return state }
-        let loaded = try await index.load(connection, revision: revision)
+        let loaded = try await index.load(connection, revision: base + revisionsUsed)
         state = loaded
         return loaded
     }
+
+    /// Ends one write of several that must each look as if committed alone (the feeds of a
+    /// batch): the next write's rows carry the next revision as their version, as a feed
+    /// committed after it would, so survivorship ranks them in the same order.
+    func nextRevision() {
+        revisionsUsed += 1
+        state?.revision = base + revisionsUsed
+    }
+
+    /// The revision this transaction's commit makes: one more than it started from, or one per
+    /// write that ended with ``nextRevision()``.
+    var committedRevision: Int64 { base + max(revisionsUsed, 1) }
 
     /// ``PostgresPatientIndex/feed(_:actor:now:)`` inside this transaction.
     func feed(_ record: PersonRecord, actor: String) async throws -> FeedResult {
@@ -87,16 +103,18 @@ final class PostgresIndexTransaction {
             connection, kind, person: person?.rawValue, record: record, payload: payload, actor: actor, stamp: stamp)
     }
 
-    private func apply(_ changes: [PatientIndex.CacheChange]) {
+    /// Applies a write's matcher changes to the working matcher, in place.
+    func apply(_ changes: [PatientIndex.CacheChange]) {
         guard !changes.isEmpty else { return }
         changed = true
         PatientIndex.apply(changes, to: &state)
     }
 
-    /// The matcher changes of the whole transaction, for ``PostgresPatientIndex/write(_:)``.
-    var changes: [PatientIndex.CacheChange] {
-        guard changed else { return [] }
-        return [state.map(PatientIndex.CacheChange.replace) ?? .invalidate]
+    /// The working matcher, handed over: this transaction holds it no longer (`nil` if a change
+    /// could not be followed and it was not loaded again).
+    func release() -> PatientIndex.MatchState? {
+        defer { state = nil }
+        return state
     }
 }
 
@@ -105,12 +123,7 @@ extension PostgresPatientIndex {
     func transaction<T: Sendable>(
         now: Date?, _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
     ) async throws -> T {
-        let stamp = ISO8601Instant.format(now ?? clock.now())
-        return try await write { connection, state in
-            let transaction = PostgresIndexTransaction(connection: connection, index: self, state: state, stamp: stamp)
-            let result = try await body(transaction)
-            return (result, transaction.changes)
-        }
+        try await writeTransaction(stamp: ISO8601Instant.format(now ?? clock.now()), body)
     }
 
     // MARK: Rows for stewardship (inside the caller's transaction)

@@ -40,13 +40,17 @@ public final class PostgresPatientIndex: EMPIStore {
     let normalizer: Normalizer
     let blocker: Blocker
     let clock: any WallClock
-    /// This node's matcher over every committed record, as of its revision.
+    /// This node's matcher over every committed record, as of its revision; empty while a writer
+    /// has taken it out (``takeMatchState(_:revision:)``).
     private let cache = Mutex<PatientIndex.MatchState?>(nil)
     /// This node's writers, one at a time, so the next finds the matcher up to date.
-    private let writers = LocalWriteLock()
+    let writers = LocalWriteLock()
+    /// Feeds waiting for this node's writer, written together (``feedBatch(_:)``).
+    let feeds = GroupCommitQueue<PendingFeed, FeedResult>(limit: PostgresPatientIndex.feedBatchLimit)
 
-    /// Opens the index in `database` (migrated first): the model and survivorship stored by the
-    /// first node are used by every node; `model`/`survivorship` only seed an empty database.
+    /// Opens the index in `database` (migrated first) and loads this node's matcher: the model
+    /// and survivorship stored by the first node are used by every node; `model`/`survivorship`
+    /// only seed an empty database.
     public static func open(
         _ database: SharedDatabase, model: MatchModel = .default, survivorship: Survivorship = Survivorship(),
         clock: any WallClock = SystemClock()
@@ -69,9 +73,11 @@ public final class PostgresPatientIndex: EMPIStore {
             }
             return (values["model"] ?? "{}", values["survivorship"] ?? "{}")
         }
-        return PostgresPatientIndex(
+        let index = PostgresPatientIndex(
             database: database, model: try PatientIndex.decode(MatchModel.self, modelText),
             survivorship: try PatientIndex.decode(Survivorship.self, survivorshipText), clock: clock)
+        try await index.loadMatcher()
+        return index
     }
 
     init(database: SharedDatabase, model: MatchModel, survivorship: Survivorship, clock: any WallClock) {
@@ -89,72 +95,138 @@ public final class PostgresPatientIndex: EMPIStore {
 
     /// Runs `body` as one EMPI write: in a transaction holding the revision lock, with the
     /// matcher as of the current revision; bumps the revision if the body changed the matcher's
-    /// input; after the commit applies the body's matcher changes to this node's cache. This
-    /// node's writes take turns (``LocalWriteLock``) until their cache update, so only a write
-    /// of another node makes the next one reload the matcher.
+    /// input; after the commit the node's cache holds the body's matcher changes. This node's
+    /// writes take turns (``LocalWriteLock``), so only a write of another node makes the next one
+    /// catch up.
     func write<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
     ) async throws -> T {
-        try await writers.withLock { try await self.writeHoldingLocalLock(body) }
+        try await writeTransaction(stamp: ISO8601Instant.format(clock.now())) { transaction in
+            let (result, changes) = try await body(transaction.connection, try await transaction.currentState())
+            transaction.apply(changes)
+            return result
+        }
     }
 
-    private func writeHoldingLocalLock<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection, PatientIndex.MatchState) async throws -> (T, [PatientIndex.CacheChange])
+    /// Runs `body` as one EMPI write transaction (the revision lock, one commit), holding this
+    /// node's write lock.
+    ///
+    /// **The matcher is changed in place, never copied.** The write takes the node's matcher out
+    /// of the cache (``takeMatchState(_:revision:)``), the transaction changes it as it writes,
+    /// and it goes back into the cache only after the commit. A copy of a matcher over a
+    /// million records costs far more than a feed, and a changed copy shared with the cache
+    /// would be copied whole. If the transaction fails after changing the matcher, the changed
+    /// matcher is dropped (it holds rows that were never committed) and the next user loads the
+    /// committed rows; a body that failed without changing it gives it back as it was.
+    func writeTransaction<T: Sendable>(
+        stamp: String, _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
     ) async throws -> T {
-        let (result, next) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
+        try await writers.withLock { try await self.writeHoldingLocalLock(stamp: stamp, body) }
+    }
+
+    /// ``writeTransaction(stamp:_:)`` for a caller that holds this node's write lock already.
+    func writeHoldingLocalLock<T: Sendable>(
+        stamp: String, _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
+    ) async throws -> T {
+        let (result, committed) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
             let logger = self.logger
             let revisionRows = try await connection.rows(
                 "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
             let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
-            let state = try await self.matchState(connection, revision: revision)
-            let (result, changes) = try await body(connection, state)
+            let transaction = PostgresIndexTransaction(
+                connection: connection, index: self, state: try await self.takeMatchState(connection, revision: revision),
+                stamp: stamp)
+            let result: T
+            do {
+                result = try await body(transaction)
+            } catch {
+                // Nothing of the body is in the matcher: it is still the committed state.
+                if !transaction.changed, let state = transaction.release() { self.keep(state) }
+                throw error
+            }
             // The revision counts changes of the matcher's input (records and their persons): a
             // write that changed none (an account's status, a review's resolution) leaves every
             // node's matcher valid.
-            guard !changes.isEmpty else { return (result, nil) }
+            guard transaction.changed else { return (result, transaction.release()) }
+            let committed = transaction.committedRevision
             try await connection.query(
-                "UPDATE empi_meta SET value = \(String(revision + 1)) WHERE key = 'revision'", logger: logger)
-            var next: PatientIndex.MatchState? = state
-            PatientIndex.apply(changes, to: &next)
-            next?.revision = revision + 1
+                "UPDATE empi_meta SET value = \(String(committed)) WHERE key = 'revision'", logger: logger)
+            var next = transaction.release()
+            next?.revision = committed
             return (result, next)
         }
-        // After the commit only: a rolled-back write leaves the cache as it was.
-        if let next {
-            cache.withLock { cached in
-                if cached == nil || cached!.revision < next.revision { cached = next }
-            }
-        }
+        // After the commit only: a write that failed after changing the matcher never gets here.
+        if let committed { keep(committed) }
         return result
     }
 
-    /// The matcher as of `revision`, the revision `connection`'s transaction sees (the current one
-    /// when it holds the revision lock; its snapshot's in a `REPEATABLE READ` read): this node's
-    /// cache when it is at that revision, else loaded, and kept as the cache when newer than it.
-    func matchState(_ connection: PostgresConnection, revision: Int64? = nil) async throws -> PatientIndex.MatchState {
-        var revision = revision
-        if revision == nil {
-            let rows = try await connection.rows("SELECT value FROM empi_meta WHERE key = 'revision'", logger: logger)
-            revision = Int64(try rows.first?.decode(String.self) ?? "0") ?? 0
-        }
-        let wanted = revision ?? 0
-        let cached = cache.withLock { $0 }
-        if let cached, cached.revision == wanted { return cached }
-        var state: PatientIndex.MatchState?
-        if let cached, cached.revision < wanted {
-            state = try cached.advanced(to: wanted, changed: try await changedRows(connection, since: cached.revision))
-            if state != nil { Self.countRefresh("incremental") }
-        }
-        if state == nil {
-            state = try await load(connection, revision: wanted)
-            Self.countRefresh("full")
-        }
-        // What was read is committed (a writer reads before its own changes), so any node may keep it.
-        let result = state!
+    /// Puts a matcher of committed rows into this node's cache, unless the cache holds a newer one.
+    func keep(_ state: PatientIndex.MatchState) {
         cache.withLock { cached in
-            if cached == nil || cached!.revision < result.revision { cached = result }
+            if cached == nil || cached!.revision < state.revision { cached = state }
         }
-        return result
+    }
+
+    /// The matcher as of `revision` (the one `connection`'s transaction sees), taken out of this
+    /// node's cache so that the caller holds the only reference and can change it in place:
+    /// the cache's matcher brought forward by the changed rows (``changedRows(_:since:)``), or
+    /// every record loaded when it is missing or cannot be brought forward. The caller gives it
+    /// back with ``keep(_:)``; a matcher newer than `revision` (a reader's older snapshot) stays in
+    /// the cache and the caller gets a loaded one.
+    func takeMatchState(_ connection: PostgresConnection, revision wanted: Int64) async throws -> PatientIndex.MatchState {
+        let taken = cache.withLock { cached -> PatientIndex.MatchState? in
+            guard let state = cached, state.revision <= wanted else { return nil }
+            cached = nil
+            return state
+        }
+        if var state = consume taken {
+            if state.revision == wanted { return state }
+            do {
+                // `advance` changes nothing when it refuses or throws.
+                if try state.advance(to: wanted, changed: try await changedRows(connection, since: state.revision)) {
+                    Self.countRefresh("incremental")
+                    return state
+                }
+            } catch {
+                keep(state)
+                throw error
+            }
+        }
+        Self.countRefresh("full")
+        let loaded = try await load(connection, revision: wanted)
+        // Kept at once (committed rows: the caller has written nothing yet), so that a load is
+        // not lost with a write that fails or outlives its deadline; the caller's first change
+        // then copies it once.
+        keep(loaded)
+        return loaded
+    }
+
+    /// Loads this node's matcher before it serves (``open(_:model:survivorship:clock:)``): a
+    /// load of every record takes minutes at a million records, longer than a request may
+    /// wait (``SharedDatabase/operationLimit``), so it is not left to the first write. Later
+    /// writes of other nodes are caught up on by the changed rows.
+    func loadMatcher() async throws {
+        try await database.retryingTransaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            _ = try await self.matchState(connection)
+        }
+    }
+
+    /// The matcher as of the revision `connection`'s transaction sees, for a reader
+    /// (``takeMatchState(_:revision:)``, given back to the cache before it is returned: the
+    /// reader must not change it). Readers that scan the matcher hold this node's write lock
+    /// (``withMatcher(_:)``), so a writer never finds the cache empty because of them.
+    func matchState(_ connection: PostgresConnection) async throws -> PatientIndex.MatchState {
+        let rows = try await connection.rows("SELECT value FROM empi_meta WHERE key = 'revision'", logger: logger)
+        let state = try await takeMatchState(connection, revision: Int64(try rows.first?.decode(String.self) ?? "0") ?? 0)
+        keep(state)
+        return state
+    }
+
+    /// Runs a read that scans the matcher (the PDQ query) between this node's writes, so that
+    /// the matcher a writer has taken out is back in the cache when the read looks for it.
+    func withMatcher<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await writers.withLock { try await body() }
     }
 
     /// The records whose data or link changed after `revision` (migration 9: `version`, and the
@@ -214,12 +286,21 @@ public final class PostgresPatientIndex: EMPIStore {
     }
 
     /// ``PatientIndex/feed(_:actor:now:)`` on the shared tables: the same checks, match, plan and
-    /// rows, inside the revision lock.
+    /// rows, inside the revision lock. Feeds that arrive while this node's writer is busy are
+    /// written together, in one transaction (``feedBatch(_:)``, group commit).
     public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
-        let stamp = ISO8601Instant.format(now ?? clock.now())
-        return try await write { connection, state in
-            try await self.feed(record, actor: actor, stamp: stamp, connection, state)
+        let item = PendingFeed(record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()))
+        return try await feeds.submit(item, lock: writers) { batch in await self.feedBatch(batch) }
+    }
+
+    /// The record checks of a feed (`PatientIndex.check`): its issues, or the rejection that
+    /// refuses it before anything is written.
+    func checked(_ record: PersonRecord, domains: [String: IdentifierDomain]) throws -> [RecordIssue] {
+        var issues: [RecordIssue] = []
+        if PatientIndex.check(record, domains: domains, today: normalizer.today, issues: &issues) {
+            throw PatientIndex.rejection(issues)
         }
+        return issues
     }
 
     /// One feed inside the caller's write transaction, matched against `state`; returns the
@@ -227,12 +308,19 @@ public final class PostgresPatientIndex: EMPIStore {
     func feed(
         _ record: PersonRecord, actor: String, stamp: String, _ connection: PostgresConnection, _ state: PatientIndex.MatchState
     ) async throws -> (FeedResult, [PatientIndex.CacheChange]) {
-        let logger = self.logger
         let domains = try await self.domains(connection)
-        var issues: [RecordIssue] = []
-        if PatientIndex.check(record, domains: domains, today: self.normalizer.today, issues: &issues) {
-            throw PatientIndex.rejection(issues)
-        }
+        return try await feed(
+            record, issues: try checked(record, domains: domains), domains: domains, actor: actor, stamp: stamp, connection,
+            state)
+    }
+
+    /// One feed that passed its checks (`issues`, from ``checked(_:domains:)``), inside the
+    /// caller's write transaction; `domains` are the ones the transaction sees.
+    func feed(
+        _ record: PersonRecord, issues: [RecordIssue], domains: [String: IdentifierDomain], actor: String, stamp: String,
+        _ connection: PostgresConnection, _ state: PatientIndex.MatchState
+    ) async throws -> (FeedResult, [PatientIndex.CacheChange]) {
+        let logger = self.logger
         let reference = RecordReference(domain: record.domain, id: record.id)
         let version = state.revision + 1
         let data = try PatientIndex.json(record)
@@ -243,7 +331,9 @@ public final class PostgresPatientIndex: EMPIStore {
             let (row, old) = try found.decode((Int64, String).self)
             let (person, provenance) = try await self.link(ofRecord: row, connection)
             var changes: [PatientIndex.CacheChange] = []
-            if old != data {
+            // Compared as records, not as text: a row copied from a SQLite index
+            // (`PostgresIndexCopy`) holds the same record in that index's JSON spelling.
+            if try PatientIndex.decode(PersonRecord.self, old) != record {
                 try await connection.query(
                     "UPDATE empi_record SET data = \(data), version = \(version), updated = \(stamp) WHERE id = \(row)",
                     logger: logger)
@@ -286,7 +376,8 @@ public final class PostgresPatientIndex: EMPIStore {
             VALUES (\(record.domain), \(record.id), \(data), \(version), \(stamp), \(stamp)) RETURNING id
             """, logger: logger
         ).first!.decode(Int64.self)
-        try await self.writeIdentifiers(connection, row: row, record: record, domains: domains)
+        let entries = PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today)
+        try await self.insertIdentifiers(connection, row: row, entries)
         let outcome = state.matcher.match(record)
         var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
         result.issues = issues + result.issues
@@ -296,8 +387,13 @@ public final class PostgresPatientIndex: EMPIStore {
         switch plan.target {
         case .person(let existing): person = existing
         case .newPerson:
+            // A new person's golden record is its one record's (what refreshGolden would read back).
+            let golden = try PatientIndex.json(
+                survivorship.golden([
+                    Survivorship.Source(record: record, trust: domains[record.domain]?.trust ?? 0, version: version)
+                ]))
             person = try await connection.rows(
-                "INSERT INTO empi_person (status, golden, created) VALUES ('active', '{}', \(stamp)) RETURNING id",
+                "INSERT INTO empi_person (status, golden, created) VALUES ('active', \(golden), \(stamp)) RETURNING id",
                 logger: logger
             ).first!.decode(Int64.self)
         }
@@ -313,11 +409,12 @@ public final class PostgresPatientIndex: EMPIStore {
                 explanation: explanation, stamp: stamp)
         }
         plan.complete(&result, person: person)
-        if result.reviewItem == nil {
+        // Only an identifier of a unique domain can conflict (the query's own condition).
+        if result.reviewItem == nil, entries.contains(where: { domains[$0.domain]?.uniqueness == .unique }) {
             result.reviewItem = try await self.checkUniqueness(
                 connection, row: row, person: person, explanation: explanation, stamp: stamp)
         }
-        try await self.refreshGolden(connection, person: person)
+        if case .person = plan.target { try await self.refreshGolden(connection, person: person) }
         try await self.appendEvent(
             connection, .register, person: person, record: reference, payload: plan.eventPayload, actor: actor,
             stamp: stamp)
@@ -358,13 +455,22 @@ public final class PostgresPatientIndex: EMPIStore {
         _ connection: PostgresConnection, row: Int64, record: PersonRecord, domains: [String: IdentifierDomain]
     ) async throws {
         try await connection.query("DELETE FROM empi_identifier WHERE record = \(row)", logger: logger)
-        for entry in PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today) {
-            try await connection.query(
-                """
-                INSERT INTO empi_identifier (domain, value, record) VALUES (\(entry.domain), \(entry.value), \(row))
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
+        try await insertIdentifiers(
+            connection, row: row, PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today))
+    }
+
+    /// Adds cross-index entries of record `row`, all in one statement.
+    func insertIdentifiers(
+        _ connection: PostgresConnection, row: Int64, _ entries: [PatientIndex.IdentifierEntry]
+    ) async throws {
+        guard !entries.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO empi_identifier (domain, value, record)
+            SELECT entry.domain, entry.value, \(row) FROM unnest(\(entries.map(\.domain))::text[], \(entries.map(\.value))::text[])
+                AS entry (domain, value)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 
     func queueReview(
@@ -513,7 +619,7 @@ public final class PostgresPatientIndex: EMPIStore {
                 return PersonLink(
                     record: RecordReference(domain: domain, id: localID), person: EnterpriseID(live),
                     provenance: LinkProvenance(rawValue: provenance) ?? .auto, probability: probability,
-                    explanation: explanation, time: time, actor: actor)
+                    explanation: try PatientIndex.expandedExplanation(explanation), time: time, actor: actor)
             }
             return PersonSummary(
                 person: EnterpriseID(live), golden: try PatientIndex.decode(GoldenRecord.self, golden), links: links)

@@ -1,0 +1,69 @@
+import EMPI
+import EMPIIndex
+import Foundation
+import Metrics
+import PostgresNIO
+
+/// A feed waiting for this node's writer (``PostgresPatientIndex/feed(_:actor:now:)``).
+struct PendingFeed: Sendable {
+    let record: PersonRecord
+    let actor: String
+    /// The feed's own time, taken when it arrived.
+    let stamp: String
+}
+
+/// Group commit of feeds (Docs/serve.md §8): the feeds that queued while this node's writer was
+/// busy are written in one EMPI write transaction.
+extension PostgresPatientIndex {
+    /// The most feeds written in one transaction. A batch holds the revision lock — and so every
+    /// other node's writers — for its whole length, and its answers wait for its commit; 64
+    /// feeds are a few tens of milliseconds of work.
+    static let feedBatchLimit = 64
+
+    /// Writes `batch` in one transaction, the caller holding this node's write lock: the feeds are
+    /// matched one after another against the node's matcher, each seeing the ones before it,
+    /// exactly as if fed one by one in that order — each that writes takes the next revision, so
+    /// its rows' version is what a commit of its own would give — and each is answered only after
+    /// the commit.
+    ///
+    /// A feed refused for its own reasons (``checked(_:domains:)``: a record that fails the
+    /// checks, an unknown domain) is refused before it writes anything, and alone. Any other
+    /// error — the database failing, a conflict that outlasts the retries, a commit that does not
+    /// happen — fails every feed of the batch: the transaction is rolled back, none is answered
+    /// as written, and the matcher, which took the batch's records as they were matched, is
+    /// dropped (``writeHoldingLocalLock(stamp:_:)``), so that it keeps none of them.
+    func feedBatch(_ batch: [PendingFeed]) async -> [Result<FeedResult, any Error>] {
+        // `/metrics`: feeds per batch is the ratio of the two (looked up at each use, as
+        // ``countRefresh(_:)`` explains).
+        Counter(label: "hcard_empi_feed_batches_total").increment()
+        Counter(label: "hcard_empi_feed_batch_feeds_total").increment(by: batch.count)
+        do {
+            return try await writeHoldingLocalLock(stamp: batch.first?.stamp ?? "") { transaction in
+                // One read of the domains for the batch: they change only under the revision lock held here.
+                let domains = try await self.domains(transaction.connection)
+                var results: [Result<FeedResult, any Error>] = []
+                results.reserveCapacity(batch.count)
+                for feed in batch {
+                    let issues: [RecordIssue]
+                    do {
+                        issues = try self.checked(feed.record, domains: domains)
+                    } catch {
+                        results.append(.failure(error))
+                        continue
+                    }
+                    let (result, changes) = try await self.feed(
+                        feed.record, issues: issues, domains: domains, actor: feed.actor, stamp: feed.stamp,
+                        transaction.connection, try await transaction.currentState())
+                    if !changes.isEmpty {
+                        transaction.apply(changes)
+                        transaction.nextRevision()
+                    }
+                    results.append(.success(result))
+                }
+                return results
+            }
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
+    }
+}
