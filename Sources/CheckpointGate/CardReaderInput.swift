@@ -19,7 +19,7 @@ import Synchronization
 /// take. The gate's one-thread loop must keep serving the scanners, the thermometer and the
 /// door's timer meanwhile, and Swift's cooperative pool must not be held either: the worker
 /// waits with the blocking PC/SC calls on its own thread and runs the (async) session there too
-/// (``CallingThreadExecutor``). It posts each outcome into a queue and makes ``descriptor``
+/// (`ThreadExecutor.runOnCallingThread`). It posts each outcome into a queue and makes ``descriptor``
 /// readable, which the loop polls.
 ///
 /// Fail closed: a read that does not finish (the card pulled out mid-read, no SAM, a wrong SAM
@@ -152,7 +152,7 @@ final class CardReaderInput: @unchecked Sendable {
                     if stopping { break }
                     setHealth("ok (reading the card in '\(name)')")
                     shared.withLock { $0.reading = (ContinuousClock.now, name, false) }
-                    let outcome = CallingThreadExecutor.run { await self.readCard(in: name) }
+                    let outcome = ThreadExecutor.runOnCallingThread { await self.readCard(in: name) }
                     let abandoned = shared.withLock { state in
                         defer { state.reading = nil }
                         return state.reading?.abandoned ?? false

@@ -18,10 +18,12 @@ import HealthCardFoundation
 public struct DemographicFilter: Sendable {
     /// The criteria as a record: what the scorer compares with a stored record for the score.
     public let probe: NormalizedRecord
-    private let hanzi: [UInt32]?
-    private let latinHash: UInt64?
-    private let birthDate: Int32?
-    private let sex: UInt8?
+    let hanzi: [UInt32]?
+    /// ``DemographicColumns/hanziKey(_:)`` of ``hanzi``.
+    let hanziKey: UInt64?
+    let latinHash: UInt64?
+    let birthDate: Int32?
+    let sex: UInt8?
 
     /// Normalises the criteria; `nil` and empty ones are absent.
     ///
@@ -54,6 +56,7 @@ public struct DemographicFilter: Sendable {
             hanzi = nil
             latinHash = nil
         }
+        hanziKey = hanzi.map(DemographicColumns.hanziKey)
         self.birthDate = present(birthDate) == nil ? nil : normalized.birthDate
         // An "unknown" sex (0, 9) is a criterion too: records that say unknown or nothing.
         self.sex = present(sex) == nil ? nil : normalized.sex

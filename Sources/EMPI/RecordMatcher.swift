@@ -14,6 +14,8 @@ public struct RecordMatcher: Sendable {
     public private(set) var personOfRecord: [Int]
     public private(set) var index: CandidateIndex
     public private(set) var termFrequencies: TermFrequencies
+    /// The fields a PDQ query compares, as compact columns over ``records``.
+    public private(set) var demographics: DemographicColumns
     public let scorer: Scorer
     public let normalizer: Normalizer
 
@@ -52,6 +54,7 @@ public struct RecordMatcher: Sendable {
         self.personOfRecord = persons
         self.index = index
         self.termFrequencies = termFrequencies
+        self.demographics = DemographicColumns(records: normalized)
         self.scorer = scorer
         self.normalizer = normalizer
     }
@@ -93,6 +96,7 @@ public struct RecordMatcher: Sendable {
         records.append(normalized)
         personOfRecord.append(person)
         index.append(normalized)
+        demographics.append(normalized)
         return records.count - 1
     }
 

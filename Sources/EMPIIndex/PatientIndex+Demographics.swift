@@ -111,14 +111,21 @@ package struct DemographicsSearch: Sendable {
     /// The page of matching persons: those in `holders` (every identifier's holders intersected;
     /// `nil` when no identifier was asked for) with a record satisfying every criterion.
     package func select(in state: PatientIndex.MatchState, holders: Set<Int>?) -> Selection {
-        var recordsOf: [Int: [Int]] = [:]
-        for position in state.matcher.records.indices {
-            let person = state.matcher.personOfRecord[position]
-            if let holders, !holders.contains(person) { continue }
-            if filter.isEmpty || filter.matches(state.matcher.records[position]) {
-                recordsOf[person, default: []].append(position)
+        let personOfRecord = state.matcher.personOfRecord
+        let positions: [Int]
+        if let holders {
+            // One flag per person ID up to the largest holder: a test per record that costs no hashing.
+            var held = [Bool](repeating: false, count: (holders.max() ?? -1) + 1)
+            for person in holders where person >= 0 { held[person] = true }
+            positions = state.matcher.positions(matching: filter) { position in
+                let person = personOfRecord[position]
+                return person >= 0 && person < held.count && held[person]
             }
+        } else {
+            positions = state.matcher.positions(matching: filter)
         }
+        var recordsOf: [Int: [Int]] = [:]
+        for position in positions { recordsOf[personOfRecord[position], default: []].append(position) }
         let persons = recordsOf.keys.sorted()
         let after = Int(query.after?.rawValue ?? 0)
         let remaining = persons.drop { $0 <= after }

@@ -160,7 +160,7 @@ public final class HealthCardServer: Sendable {
             metadata: [
                 "method": "\(endpoint.method.rawValue)", "route": "\(endpoint.path)", "status": "\(response.status.code)",
                 "client": "\(client?.name ?? "-")",
-                "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "ms": "\(Self.milliseconds(elapsed))",
             ])
         return response
     }
@@ -191,6 +191,33 @@ public final class HealthCardServer: Sendable {
             logger: logger)
     }
 
+    /// Whole milliseconds of `duration`, as the logs give times.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Builds the SQLite index's matcher on a thread of its own while the server starts listening,
+    /// as opening the PostgreSQL store does before it, so that the first feed or PDQ query after a
+    /// start does not pay for it. Requests that need the matcher meanwhile wait for it; the others
+    /// (PIX, verification, accounts) do not. A failure is logged, and the first request that needs
+    /// the matcher tries again and reports it.
+    func loadMatcherInBackground() {
+        guard let index = sqlite else { return }
+        let logger = logger
+        Thread.detachNewThread {
+            let start = ContinuousClock.now
+            do {
+                let records = try index.loadMatcher()
+                let elapsed = start.duration(to: .now)
+                logger.info(
+                    "EMPI matcher loaded",
+                    metadata: ["records": "\(records)", "ms": "\(Self.milliseconds(elapsed))"])
+            } catch {
+                logger.error("EMPI matcher not loaded at start", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     /// Runs `serve` (an application's `runService`) with the server's connections on
     /// ``RequestThreads``.
     ///
@@ -208,6 +235,7 @@ public final class HealthCardServer: Sendable {
     /// (and then closes the PostgreSQL connections).
     public func run() async throws {
         ServerMetrics.bootstrap()
+        loadMatcherInBackground()
         do {
             let application = try application()
             try await Self.withConnectionsOnRequestThreads { try await application.runService() }

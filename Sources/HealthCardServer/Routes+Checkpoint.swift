@@ -97,42 +97,35 @@ extension HealthCardServer {
     /// shared store first (see the extension's comment).
     func decide(_ credential: Credential, temperature: Double?, at time: Date) async throws -> CheckpointDecision {
         let revocations = try await verification.currentRevocations(for: credential)
-        func decider(seen: SeenNonceCache?) throws -> CheckpointDecider {
-            try CheckpointDecider(
+        func decider(seen: SeenNonceCache?) -> CheckpointDecider {
+            CheckpointDecider(
                 policy: checkpoints.policy, trustList: verification.trustList, revocations: revocations,
                 clockSkew: verification.clockSkew, seenNonces: seen)
         }
         let decision = try await checkedAgainstRegister(
-            try decider(seen: nil).decide(credential, temperature: temperature, now: time), credential,
-            revocations: revocations, at: time)
+            decider(seen: nil).decide(credential, temperature: temperature, now: time))
         guard let card = decision.acceptedCard,
             let claim = ReplayClaim(accepted: card, clockSkew: verification.clockSkew, now: time),
             try await !store.claim(claim)
         else { return decision }
         let seen = SeenNonceCache()
         _ = seen.insert(keyID: claim.keyID, nonce: claim.nonce, until: claim.until, now: claim.now)
-        return try decider(seen: seen).decide(credential, temperature: temperature, now: time)
+        return decider(seen: seen).decide(credential, temperature: temperature, now: time)
     }
 
     /// `decision`, also denied if it passed a health code that this platform's register of issued
     /// codes refuses (superseded, or its key but never issued: ``RegisterFinding``), as
-    /// `/v1/codes/verify` refuses it. A register that cannot be read is an error, never a pass.
-    func checkedAgainstRegister(
-        _ decision: CheckpointDecision, _ credential: Credential, revocations: RevocationList, at time: Date
-    ) async throws -> CheckpointDecision {
-        let text: String
-        switch credential {
-        case .healthCode(let code, _), .residentCard(_, _, healthCode: let code?): text = code
-        default: return decision
-        }
-        guard decision.colour != nil else { return decision }
-        let response = try await verifyHealthCodeAtIssuer(
-            CodeVerificationRequest(text: text, now: time), revocations: revocations)
-        guard let finding = response.register, finding.refuses else { return decision }
+    /// `/v1/codes/verify` refuses it. The code is the one the decider verified
+    /// (``CheckpointDecision/acceptedHealthCode``), looked up without verifying its signature
+    /// again. A register that cannot be read is an error, never a pass.
+    func checkedAgainstRegister(_ decision: CheckpointDecision) async throws -> CheckpointDecision {
+        guard let code = decision.acceptedHealthCode else { return decision }
+        let finding = try await healthCode.registerFinding(of: code)
+        guard finding.refuses else { return decision }
         return CheckpointDecision(
             reasons: decision.reasons + [.healthCodeRegister(finding)], credential: decision.credential,
             holder: decision.holder, colour: decision.colour, temperature: decision.temperature,
-            acceptedCard: decision.acceptedCard)
+            acceptedCard: decision.acceptedCard, acceptedHealthCode: code)
     }
 
     /// `from`, `to` (ISO 8601 with a zone; `[from, to)`), `checkpoint`, `holder` (a citizen ID or

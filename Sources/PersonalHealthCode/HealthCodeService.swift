@@ -728,18 +728,11 @@ public struct LocalHealthCodeService: HealthCodeService {
             throw HealthCardError.invalidValue("this service has no trust list: it cannot verify")
         }
         let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
-        var issued: HealthEventStore.IssuedCodeRecord?
-        var newer: HealthCode.ID?
-        if case .valid(let verified) = verdict, let record = try await store.issuedCode(verified.code.id) {
-            issued = record
-            // The register lists a person's codes in the order they were recorded: any code after
-            // this one is newer, one of the same second included.
-            let newest = try await store.issuedCodes(of: record.person).last
-            newer = newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID }
-        }
+        var entry: (issued: HealthEventStore.IssuedCodeRecord, newer: HealthCode.ID?)?
+        if case .valid(let verified) = verdict { entry = try await registerEntry(of: verified.code.id) }
         return CodeVerificationResponse(
-            returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict, issued: issued,
-            supersededBy: newer)
+            returnCode: verdict.isValid ? .success : .codeRejected, verdict: verdict, issued: entry?.issued,
+            supersededBy: entry?.newer)
     }
 
     // MARK: 6.8

@@ -66,17 +66,51 @@ extension LocalHealthCodeService {
     {
         var response = try await verifyCode(request)
         guard case .valid(let verified) = response.verdict else { return response }
-        let own = issuingKeys.union(issuer.map { [$0.keyID] } ?? [])
-        let finding: RegisterFinding =
-            if response.issued != nil {
-                response.supersededBy.map { .superseded(by: $0) } ?? .current
-            } else if own.contains(verified.code.keyID) {
-                .notIssued
-            } else {
-                .otherIssuer
-            }
+        let finding = finding(
+            keyID: verified.code.keyID, issuingKeys: issuingKeys,
+            entry: response.issued.map { ($0, response.supersededBy) })
         response.register = finding
         if finding.refuses { response.returnCode = .codeRejected }
         return response
+    }
+
+    /// The register's finding on a code that has already verified (signature, key, revocation,
+    /// colour and times: a `.valid` verdict of ``HealthCodeVerifier``, as
+    /// ``CheckpointDecision/acceptedHealthCode`` carries it), without verifying it again: the
+    /// register step of ``verifyCodeAtIssuer(_:issuingKeys:)`` alone. For a caller that has just
+    /// verified the code itself (`hcard serve`'s checkpoint scans), so that one scan costs one
+    /// SM2 verification.
+    ///
+    /// - Parameters:
+    ///   - verified: the code as its verifier accepted it; pass nothing else (this does not check it).
+    ///   - issuingKeys: as in ``verifyCodeAtIssuer(_:issuingKeys:)``.
+    /// - Throws: the store's errors: a register that cannot be read is an error, never a finding.
+    public func registerFinding(of verified: VerifiedHealthCode, issuingKeys: Set<KeyID> = []) async throws
+        -> RegisterFinding
+    {
+        finding(keyID: verified.code.keyID, issuingKeys: issuingKeys, entry: try await registerEntry(of: verified.code.id))
+    }
+
+    /// The register's row of code `id` and the newest code issued to the same person after it, or
+    /// `nil` if the register does not hold the code.
+    ///
+    /// The register lists a person's codes in the order they were recorded: any code after this
+    /// one is newer, one of the same second included.
+    func registerEntry(of id: HealthCode.ID) async throws
+        -> (issued: HealthEventStore.IssuedCodeRecord, newer: HealthCode.ID?)?
+    {
+        guard let record = try await store.issuedCode(id) else { return nil }
+        let newest = try await store.issuedCodes(of: record.person).last
+        return (record, newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID })
+    }
+
+    /// The finding on a verified code of key `keyID` whose register row is `entry`.
+    private func finding(
+        keyID: KeyID, issuingKeys: Set<KeyID>,
+        entry: (issued: HealthEventStore.IssuedCodeRecord, newer: HealthCode.ID?)?
+    ) -> RegisterFinding {
+        if let entry { return entry.newer.map { .superseded(by: $0) } ?? .current }
+        let own = issuingKeys.union(issuer.map { [$0.keyID] } ?? [])
+        return own.contains(keyID) ? .notIssued : .otherIssuer
     }
 }

@@ -57,6 +57,21 @@ struct HealthCodeRegisterTests {
         return (a, try await LiveServer.start(backend: .postgres, url: a.server.configuration.postgres, configure: setUp))
     }
 
+    /// ``nodes(_:_:configure:)`` with an issuer's API key (`issuerName`) and a gate's, and
+    /// ``HealthCodeEndpointTests/person`` declared through node A.
+    static func declared(
+        _ backend: Backend, _ keys: Keys, issuerName: String = "province",
+        configure: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> (nodes: (a: LiveServer, b: LiveServer), issuer: APIKey, gate: APIKey) {
+        let nodes = try await Self.nodes(backend, keys, configure: configure)
+        let issuer = try await nodes.a.key(issuerName, [.issuer])
+        let gate = try await nodes.a.key("gate", [.verifier])
+        let declared = try await nodes.a.call(
+            "POST", "/v1/health-code/declarations", key: issuer, json: Endpoints.declaration(Endpoints.person))
+        #expect(declared.json["returnCode"] == .string("0000"), "\(declared.json)")
+        return (nodes, issuer, gate)
+    }
+
     static func verify(_ node: LiveServer, _ text: String, key: APIKey) async throws -> JSONValue {
         let reply = try await node.call("POST", "/v1/codes/verify", key: key, json: ["text": text])
         #expect(reply.status == 200)
@@ -69,12 +84,8 @@ struct HealthCodeRegisterTests {
         arguments: Backend.all)
     func registerFindings(_ backend: Backend) async throws {
         let keys = try Self.keys()
-        let nodes = try await Self.nodes(backend, keys)
-        let issuer = try await nodes.a.key("province", [.issuer])
-        let gate = try await nodes.a.key("gate", [.verifier])
+        let (nodes, issuer, gate) = try await Self.declared(backend, keys)
         let person = Endpoints.person
-        let declared = try await nodes.a.call("POST", "/v1/health-code/declarations", key: issuer, json: Endpoints.declaration(person))
-        #expect(declared.json["returnCode"] == .string("0000"), "\(declared.json)")
 
         // Issued through node B, verified through node A: the register is the shared one.
         let first = try #require(
@@ -138,10 +149,7 @@ struct HealthCodeRegisterTests {
     @Test("a register that cannot be read fails closed: an error, never a valid answer", arguments: Backend.all)
     func unreadableRegister(_ backend: Backend) async throws {
         let keys = try Self.keys()
-        let nodes = try await Self.nodes(backend, keys)
-        let issuer = try await nodes.a.key("province", [.issuer])
-        let gate = try await nodes.a.key("gate", [.verifier])
-        _ = try await nodes.a.call("POST", "/v1/health-code/declarations", key: issuer, json: Endpoints.declaration(Endpoints.person))
+        let (nodes, issuer, gate) = try await Self.declared(backend, keys)
         let text = try #require(
             try await nodes.a.call("POST", "/v1/health-code/codes", key: issuer, json: ["person": Endpoints.person]).json["text"]?
                 .stringValue)
@@ -161,15 +169,67 @@ struct HealthCodeRegisterTests {
             #expect(renamed.status == 0, "\(renamed.stderr)")
         }
         // Outside the contract on purpose: the answer is a 5xx problem, not a verdict.
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(nodes.b.port)/v1/codes/verify")!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(gate)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(["text": text])
-        let (data, response) = try await LiveServer.session.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        #expect(status >= 500, "\(status) \(String(decoding: data, as: UTF8.self))")
-        #expect(!String(decoding: data, as: UTF8.self).contains("\"valid\":true"))
+        func post(_ path: String, _ body: [String: JSONValue]) async throws -> (status: Int, body: String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(nodes.b.port)\(path)")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(gate)", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONEncoder().encode(body)
+            let (data, response) = try await LiveServer.session.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        let verified = try await post("/v1/codes/verify", ["text": .string(text)])
+        #expect(verified.status >= 500, "\(verified)")
+        #expect(!verified.body.contains("\"valid\":true"))
+
+        // At a gate the same: the scan is an error, no decision is answered and no passage logged.
+        let passages = try await nodes.b.server.checkpoints.passLog.count()
+        let scanned = try await post(
+            "/v1/checkpoints/G1/scans", ["text": .string(text), "temperature": .number(36.5)])
+        #expect(scanned.status >= 500, "\(scanned)")
+        #expect(!scanned.body.contains("\"decision\""))
+        #expect(try await nodes.b.server.checkpoints.passLog.count() == passages)
+        await Endpoints.stop(nodes)
+    }
+
+    @Test(
+        "a scan verifies the code once: the register check starts from the code the decider verified, not from the text",
+        arguments: Backend.all)
+    func scanVerifiesOnce(_ backend: Backend) async throws {
+        // The server issues with its own key but does not trust it: its own verifier refuses its
+        // codes (unknown key), so a register check that verified the text again would find nothing.
+        let keys = try Self.keys()
+        let untrusting = try CryptoTestSupport.temporaryDirectory().appendingPathComponent("trust.json").path
+        try TrustList(entries: [try #require(try TrustList.load(from: keys.files.trust).entries.last)]).save(to: untrusting)
+        let (nodes, issuer, gate) = try await Self.declared(backend, keys) { $0.trust = untrusting }
+        let person = Endpoints.person
+        func issue() async throws -> (text: String, id: String) {
+            let reply = try await nodes.a.call("POST", "/v1/health-code/codes", key: issuer, json: ["person": person])
+            return (
+                try #require(reply.json["text"]?.stringValue, "\(reply.json)"),
+                try #require(reply.json["code"]?["codeId"]?.stringValue)
+            )
+        }
+        let first = try await issue()
+        let second = try await issue()
+
+        // Over HTTP the server's decider cannot verify the code: the premise holds.
+        let scan = try await nodes.b.call(
+            "POST", "/v1/checkpoints/{checkpoint}/scans", parameters: ["checkpoint": "G1"], key: gate,
+            json: ["text": JSONValue.string(first.text), "temperature": .number(36.5)])
+        #expect(scan.json["reasons"]?.arrayValue?.map { $0["code"] } == [.string("healthCode.unknownKeyID")], "\(scan.json)")
+
+        // A decision by a decider that trusts the key: the register check refuses the superseded
+        // code from that verified code alone, and lets the newest pass.
+        let trusting = CheckpointDecider(policy: CheckpointPolicy(), trustList: try TrustList.load(from: keys.files.trust))
+        let now = Date()
+        let stale = trusting.decide(.healthCode(first.text, presentedBy: nil), temperature: 36.5, now: now)
+        #expect(stale.passes && stale.acceptedHealthCode != nil)
+        let checked = try await nodes.b.server.checkedAgainstRegister(stale)
+        #expect(checked.reasons == [.healthCodeRegister(.superseded(by: try HealthCode.ID(hex: second.id)))], "\(checked.reasons)")
+        #expect(checked.acceptedHealthCode == stale.acceptedHealthCode && checked.colour == .green)
+        let newest = trusting.decide(.healthCode(second.text, presentedBy: nil), temperature: 36.5, now: now)
+        #expect(try await nodes.b.server.checkedAgainstRegister(newest).passes)
         await Endpoints.stop(nodes)
     }
 
@@ -178,11 +238,10 @@ struct HealthCodeRegisterTests {
         arguments: Backend.all)
     func codeApplications(_ backend: Backend) async throws {
         let keys = try Self.keys()
-        let nodes = try await Self.nodes(backend, keys) { $0.requireCodeApplication = true }
-        let issuer = try await nodes.a.key("venue-app", [.issuer])
-        let gate = try await nodes.a.key("gate", [.verifier])
+        let (nodes, issuer, gate) = try await Self.declared(backend, keys, issuerName: "venue-app") {
+            $0.requireCodeApplication = true
+        }
         let person = Endpoints.person
-        _ = try await nodes.a.call("POST", "/v1/health-code/declarations", key: issuer, json: Endpoints.declaration(person))
 
         // No grant: refused by the interface (2003), nothing issued.
         let refused = try await nodes.b.call("POST", "/v1/health-code/codes", key: issuer, json: ["person": person])

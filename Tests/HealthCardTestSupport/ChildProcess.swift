@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A command run to its end from a test (`hcard`, `openssl`, `zbarimg`, `sqlite3`, …), waited for
 /// on threads of its own.
 ///
@@ -25,6 +29,8 @@ public enum ChildProcess {
         public var stderr: String
         /// From the child's start to its end: not the wait for a slot before it.
         public var duration: Duration
+        /// Whether the child was killed (`SIGKILL`) because it outlived the run's `timeout`.
+        public var timedOut = false
         /// `stdout` decoded as UTF-8 (invalid bytes replaced).
         public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
@@ -32,14 +38,19 @@ public enum ChildProcess {
     /// Runs `executable` with `arguments` in `directory`, feeds it `stdin` (then end of file;
     /// `nil`: `/dev/null`) and waits for it to end. `environment` is added to this process's.
     /// `throttled: false` skips the wait for a slot: only for a test whose children must be
-    /// alive at the same moment (several writers on one file).
+    /// alive at the same moment (several writers on one file). A child still running `timeout`
+    /// after its start is killed (`SIGKILL`) and the output says so (``Output/timedOut``): a
+    /// guard against a hung child, not a measure of speed.
     public static func run(
         _ executable: URL, _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil,
-        environment: [String: String] = [:], throttled: Bool = true
+        environment: [String: String] = [:], throttled: Bool = true, timeout: Duration? = nil
     ) async throws -> Output {
         if throttled { await slots.acquire() }
         let output = try await onOwnThread {
-            Result { try runWaiting(executable, arguments, stdin: stdin, in: directory, environment: environment) }
+            Result {
+                try runWaiting(
+                    executable, arguments, stdin: stdin, in: directory, environment: environment, timeout: timeout)
+            }
         }
         if throttled { await slots.release() }
         return try output.get()
@@ -66,9 +77,11 @@ public enum ChildProcess {
         }
     }
 
-    /// ``run(_:_:stdin:in:environment:)`` on the calling thread, blocking it until the child ends.
+    /// ``run(_:_:stdin:in:environment:throttled:timeout:)`` on the calling thread, blocking it
+    /// until the child ends.
     static func runWaiting(
-        _ executable: URL, _ arguments: [String], stdin: [UInt8]?, in directory: URL?, environment: [String: String]
+        _ executable: URL, _ arguments: [String], stdin: [UInt8]?, in directory: URL?, environment: [String: String],
+        timeout: Duration? = nil
     ) throws -> Output {
         let process = Process()
         process.executableURL = executable
@@ -84,6 +97,7 @@ public enum ChildProcess {
         process.standardInput = input ?? FileHandle.nullDevice
         let start = ContinuousClock.now
         try process.run()
+        let watchdog = timeout.map { Watchdog(process, after: $0) }
         // Both streams are drained at once (stderr on a thread of its own): a child that fills
         // one pipe while the other is being read would otherwise never end.
         let stderrData = Drain(err.fileHandleForReading)
@@ -95,7 +109,40 @@ public enum ChildProcess {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: Array(stdoutData),
-            stderr: String(decoding: stderrData.wait(), as: UTF8.self), duration: ContinuousClock.now - start)
+            stderr: String(decoding: stderrData.wait(), as: UTF8.self), duration: ContinuousClock.now - start,
+            timedOut: watchdog?.stop() ?? false)
+    }
+
+    /// Kills a child that is still running `limit` after the watchdog was set, on a thread of its
+    /// own; ``stop()`` (once the child has ended) says whether it had to.
+    private final class Watchdog: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var stopped = false
+        private var fired = false
+
+        init(_ process: Process, after limit: Duration) {
+            let deadline = Date().addingTimeInterval(
+                Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18)
+            let child = UncheckedSendable(process)
+            Thread { [self] in
+                condition.lock()
+                defer { condition.unlock() }
+                while !stopped && condition.wait(until: deadline) {}
+                if !stopped && child.value.isRunning {
+                    fired = true
+                    kill(child.value.processIdentifier, SIGKILL)
+                }
+            }.start()
+        }
+
+        /// Ends the watch; whether the child was killed.
+        func stop() -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            stopped = true
+            condition.signal()
+            return fired
+        }
     }
 
     /// A pipe read to its end on a thread of its own.

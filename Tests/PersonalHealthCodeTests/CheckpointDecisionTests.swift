@@ -98,6 +98,10 @@ struct CheckpointDecisionTests {
             #expect(decision.reasons.map(\.code) == item.reasons, "\(item.name): \(decision.reasons)")
             #expect(decision.passes == item.reasons.isEmpty, "\(item.name)")
             #expect(decision.colour == item.colour, "\(item.name)")
+            // The verified code is carried for the issuer's register, denied or not; only a code that verified.
+            let verified = try item.colour.map { _ in try HealthCodeFormat.decode(item.text).code }
+            #expect(decision.acceptedHealthCode?.code == verified, "\(item.name)")
+            #expect(decision.acceptedHealthCode?.colour == item.colour, "\(item.name)")
             #expect(decision.holder == item.holder, "\(item.name)")
             #expect(decision.credential == .healthCode)
             ids.append(
@@ -233,13 +237,16 @@ struct CheckpointDecisionTests {
         let green = try await healthCode(.green)
         let pass = decider().decide(card(green), temperature: 36.5, now: Self.now)
         #expect(pass.passes && pass.credential == .residentCard && pass.holder == .person(Self.person) && pass.colour == .green)
+        let greenCode = try HealthCodeFormat.decode(green).code
+        #expect(pass.acceptedHealthCode?.code == greenCode)
         #expect(decider().decide(card(nil), temperature: 36.5, now: Self.now).reasons == [.codeRequired])
         let manual = decider(CheckpointPolicy(identification: .idNumberSuffices))
         #expect(manual.decide(card(nil), temperature: 36.5, now: Self.now).passes)
 
         // Someone else's code with the card; a red code of the holder; an invalid ID number on the card.
         let strangers = try await healthCode(.green, for: Self.stranger)
-        #expect(decider().decide(card(strangers), temperature: 36.5, now: Self.now).reasons.map(\.code) == ["healthCode.subjectMismatch"])
+        let mismatched = decider().decide(card(strangers), temperature: 36.5, now: Self.now)
+        #expect(mismatched.reasons.map(\.code) == ["healthCode.subjectMismatch"] && mismatched.acceptedHealthCode == nil)
         let red = decider().decide(card(try await healthCode(.red)), temperature: 36.5, now: Self.now)
         #expect(red.reasons == [.colourNotAllowed(.red)])
         #expect(manual.decide(card(nil, id: "110105194912310021"), temperature: 36.5, now: Self.now).reasons.map(\.code) == ["invalidIDNumber"])

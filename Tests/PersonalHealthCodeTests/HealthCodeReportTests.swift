@@ -90,8 +90,19 @@ struct HealthCodeReportTests {
         _ = try await service.declareHealth(HealthDeclarationRequest(record: record, time: nil))
         let first = try #require(try await service.generateCode(CodeGenerationRequest(person: HealthCodeFixtures.person)).text)
         let now = HealthCodeFixtures.noon.addingTimeInterval(120)
+        // The register step alone (`registerFinding(of:)`, what `hcard serve`'s scans use) starts
+        // from a code already verified, and needs no verifier: a service without one cannot verify.
+        var registerOnly = service
+        registerOnly.verifier = nil
+        await #expect(throws: HealthCardError.self) {
+            try await registerOnly.verifyCode(CodeVerificationRequest(text: "HCC1-NOTBASE45", now: now))
+        }
         func check(_ text: String) async throws -> CodeVerificationResponse {
-            try await service.verifyCodeAtIssuer(CodeVerificationRequest(text: text, now: now))
+            let response = try await service.verifyCodeAtIssuer(CodeVerificationRequest(text: text, now: now))
+            if case .valid(let verified) = response.verdict {
+                #expect(try await registerOnly.registerFinding(of: verified) == response.register)
+            }
+            return response
         }
         #expect(try await check(first).register == .current)
         #expect(try await check(first).isAccepted)

@@ -24,13 +24,18 @@ struct HCardRunner {
 
     /// Runs `hcard arguments…` in `directory` with `stdin` (then end of file) and waits for it,
     /// off Swift's cooperative pool and a few at a time (``ChildProcess``; `throttled` as there).
+    /// A run still going `timeout` after its start (a hung PC/SC call, a lock never released) is
+    /// killed and recorded as an issue: a generous guard against a hang, not a measure of speed.
     static func run(
         _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:],
-        throttled: Bool = true
+        throttled: Bool = true, timeout: Duration = .seconds(300)
     ) async throws -> Result {
         let output = try await ChildProcess.run(
             productsDirectory.appendingPathComponent("hcard"), arguments, stdin: Array((stdin ?? "").utf8),
-            in: directory, environment: environment, throttled: throttled)
+            in: directory, environment: environment, throttled: throttled, timeout: timeout)
+        if output.timedOut {
+            Issue.record("hcard \(arguments.joined(separator: " ")) did not finish within \(timeout): killed")
+        }
         let result = Result(
             status: output.status, stdout: output.stdoutText, stderr: output.stderr, duration: output.duration)
         checkNoInternals(result, arguments)

@@ -36,7 +36,7 @@ struct ReaderIntegrationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hcard-pcsc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let image = directory.appendingPathComponent("card.img")
-        let new = try await runHCard(["card", "new", "--holder", Self.fixture("holder.json"), "--image", image.path])
+        let new = try await HCardRunner.run(["card", "new", "--holder", Self.fixture("holder.json"), "--image", image.path])
         try #require(new.status == 0, "\(new.stderr)")
         return image
     }
@@ -45,7 +45,7 @@ struct ReaderIntegrationTests {
     /// test may still be going: pcscd notices a removal only on its next poll).
     func requirePCSCD() async throws {
         try #require(pcscdRunning, "CI=true but Scripts/test.sh did not start pcscd with vpcd (HCARD_PCSCD is not 'running')")
-        let readers = try await runHCard(["readers", "--json"])
+        let readers = try await HCardRunner.run(["readers", "--json"])
         try #require(readers.status == 0, "HCARD_PCSCD=running but pcscd does not answer: \(readers.stderr)")
         try #require(readers.stdout.contains(Self.cardReader), "pcscd has no vpcd reader: \(readers.stdout)")
         try await waitForRemoval()
@@ -59,12 +59,12 @@ struct ReaderIntegrationTests {
         let emulator = try Emulator(image: image)
         try await emulator.waitUntilInserted()
 
-        let readers = try await runHCard(["readers"])
+        let readers = try await HCardRunner.run(["readers"])
         #expect(readers.status == 0)
         #expect(readers.stdout.contains("\(Self.cardReader)  card   3B8D8001"), "\(readers.stdout)")
         #expect(readers.stdout.contains("\(Self.samReader)  SAM"), "\(readers.stdout)")
 
-        let read = try await runHCard(["read", "--json", "--trace"])
+        let read = try await HCardRunner.run(["read", "--json", "--trace"])
         try #require(read.status == 0, "\(read.stderr)")
         let card = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
         let holder = try #require(card["holder"] as? [String: Any], "no holder: the SAM was not used")
@@ -75,10 +75,10 @@ struct ReaderIntegrationTests {
         #expect(read.stderr.contains("SAM A>> T=1 (4+0003) 00200000 03 ******"), "the SAM PIN must be masked")
         #expect(!read.stderr.contains("123456"))
 
-        let explicit = try await runHCard(["read", "--reader", Self.cardReader, "--sam-reader", Self.samReader, "--json"])
+        let explicit = try await HCardRunner.run(["read", "--reader", Self.cardReader, "--sam-reader", Self.samReader, "--json"])
         #expect(explicit.status == 0 && explicit.stdout.contains("张三丰"), "\(explicit.stderr)")
 
-        let atr = try await runHCard(["atr", "--json"])
+        let atr = try await HCardRunner.run(["atr", "--json"])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(atr.stdout.utf8)) as? [String: Any])
         #expect(parsed["reader"] as? String == Self.cardReader)
         #expect(parsed["protocols"] as? [String] == ["T=0", "T=1"])
@@ -86,11 +86,11 @@ struct ReaderIntegrationTests {
         #expect((parsed["historicalASCII"] as? String)?.hasPrefix("HCK01") == true)
         #expect(parsed["checkByteValid"] as? Bool == true)
 
-        let apdu = try await runHCard(["apdu", "00A4000002DDF1", "00A40000023F00"])
+        let apdu = try await HCardRunner.run(["apdu", "00A4000002DDF1", "00A40000023F00"])
         #expect(
             apdu.stdout
                 == "6F10840C57532E5359532E4444463031A500 9000\n6F1484106A6D6A6B6B7979686A00000000000000A500 9000\n")
-        let repeated = try await runHCard(["apdu", "00A4000002DDF1", "--repeat", "200"])
+        let repeated = try await HCardRunner.run(["apdu", "00A4000002DDF1", "--repeat", "200"])
         #expect(repeated.stdout.contains("200 APDUs in"), "\(repeated.stdout)\(repeated.stderr)")
 
         #expect(await emulator.stop() == 0, "\(emulator.output)")
@@ -104,16 +104,16 @@ struct ReaderIntegrationTests {
         let emulator = try Emulator(image: image)
         try await emulator.waitUntilInserted()
 
-        let visit = try await runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
+        let visit = try await HCardRunner.run(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(visit.status == 0, "\(visit.stderr)")
         #expect(visit.stdout.contains("slot 1 (DF03/ED01), committed and read back"))
-        let stay = try await runHCard(
+        let stay = try await HCardRunner.run(
             ["write", "inpatient", "--from", Self.fixture("inpatient.json"), "--reader", Self.cardReader,
              "--sam-reader", Self.samReader, "--json"])
         #expect(stay.status == 0, "\(stay.stderr)")
         #expect(stay.stdout.contains(#""slot" : 1"#))
 
-        let read = try await runHCard(["read", "--json"])
+        let read = try await HCardRunner.run(["read", "--json"])
         let card = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
         let visits = try #require(card["outpatient"] as? [[String: Any]])
         #expect(visits.count == 1 && visits[0]["signatureValid"] as? Bool == true)
@@ -121,12 +121,12 @@ struct ReaderIntegrationTests {
         let stays = try #require(card["inpatient"] as? [[String: Any]])
         #expect(stays.count == 1 && stays[0]["signatureValid"] as? Bool == true)
 
-        let erase = try await runHCard(["erase", "outpatient", "1"])
+        let erase = try await HCardRunner.run(["erase", "outpatient", "1"])
         #expect(erase.status == 0, "\(erase.stderr)")
 
         // No clean shutdown: every acknowledged change must already be in the image.
         _ = await emulator.stop(SIGKILL)
-        let saved = try await runHCard(["read", "--image", image.path, "--json"])
+        let saved = try await HCardRunner.run(["read", "--image", image.path, "--json"])
         try #require(saved.status == 0, "\(saved.stderr)")
         let savedCard = try #require(try JSONSerialization.jsonObject(with: Data(saved.stdout.utf8)) as? [String: Any])
         #expect((savedCard["outpatient"] as? [Any])?.isEmpty == true, "the erase was acknowledged, so it was saved")
@@ -137,20 +137,20 @@ struct ReaderIntegrationTests {
     @Test("the card pulled out mid-write: a clear error, the slot not committed, the saved image consistent")
     func pulledOutMidWrite() async throws {
         let image = try await newCard()
-        let first = try await runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json"), "--image", image.path])
+        let first = try await HCardRunner.run(["write", "outpatient", "--from", Self.fixture("outpatient.json"), "--image", image.path])
         try #require(first.status == 0, "\(first.stderr)")
 
         // Where the next write's first UPDATE BINARY falls: the same session on a copy of the image.
         let probe = image.deletingLastPathComponent().appendingPathComponent("probe.img")
         try FileManager.default.copyItem(at: image, to: probe)
-        let traced = try await runHCard(
+        let traced = try await HCardRunner.run(
             ["write", "outpatient", "--from", Self.fixture("outpatient.json"), "--image", probe.path, "--trace"])
         let commands = traced.stderr.split(separator: "\n").filter { $0.hasPrefix("A>> ") }
         let firstUpdate = try #require(commands.firstIndex { $0.contains(") 00D6") }, "no UPDATE BINARY in the trace")
 
         let emulator = try Emulator(image: image, arguments: ["--stop-after", String(firstUpdate + 1)])
         try await emulator.waitUntilInserted()
-        let write = try await runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
+        let write = try await HCardRunner.run(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(write.status != 0)
         #expect(
             write.stderr.contains("writing DF03/ED02 (slot 2) failed before the commit: the slot stays empty"),
@@ -162,7 +162,7 @@ struct ReaderIntegrationTests {
         #expect(emulator.output.contains("card removed (--stop-after)"))
 
         // The image loads (checksums), the old visit is intact, slot 2 is not committed.
-        let saved = try await runHCard(["read", "--image", image.path, "--json"])
+        let saved = try await HCardRunner.run(["read", "--image", image.path, "--json"])
         try #require(saved.status == 0, "\(saved.stderr)")
         let card = try #require(try JSONSerialization.jsonObject(with: Data(saved.stdout.utf8)) as? [String: Any])
         let visits = try #require(card["outpatient"] as? [[String: Any]])
@@ -173,7 +173,7 @@ struct ReaderIntegrationTests {
         try await waitForRemoval()
         let again = try Emulator(image: image)
         try await again.waitUntilInserted()
-        let retry = try await runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
+        let retry = try await HCardRunner.run(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(retry.status == 0 && retry.stdout.contains("slot 2 (DF03/ED02)"), "\(retry.stderr)")
         #expect(await again.stop() == 0, "\(again.output)")
     }
@@ -183,7 +183,7 @@ struct ReaderIntegrationTests {
         let image = try await newCard()
         let emulator = try Emulator(image: image)
         try await emulator.waitUntilInserted()
-        let read = try await runHCard(["read", "--sam-pin", "000000"])
+        let read = try await HCardRunner.run(["read", "--sam-pin", "000000"])
         #expect(read.status != 0)
         #expect(read.stderr.contains("wrong SAM PIN: 2 tries left before the SAM blocks"), "\(read.stderr)")
         #expect(await emulator.stop() == 0, "\(emulator.output)")
@@ -197,17 +197,17 @@ struct ReaderIntegrationTests {
         #expect(await emulator.stop() == 0, "\(emulator.output)")
         try await waitForRemoval()
 
-        let named = try await runHCard(["read", "--reader", Self.cardReader])
+        let named = try await HCardRunner.run(["read", "--reader", Self.cardReader])
         #expect(named.status != 0)
         #expect(named.stderr.contains("no card in reader '\(Self.cardReader)': insert the card"), "\(named.stderr)")
-        let any = try await runHCard(["read"])
+        let any = try await HCardRunner.run(["read"])
         #expect(any.stderr.contains("no card in any reader ('\(Self.cardReader)' (empty)"), "\(any.stderr)")
-        let unknown = try await runHCard(["atr", "--reader", "No Such Reader"])
+        let unknown = try await HCardRunner.run(["atr", "--reader", "No Such Reader"])
         #expect(unknown.stderr.contains("no reader named 'No Such Reader'; readers: '\(Self.cardReader)'"))
 
         let again = try Emulator(image: image, arguments: ["--no-sam"])
         try await again.waitUntilInserted(sam: false)
-        let read = try await runHCard(["read", "--reader", "00 00", "--json"])
+        let read = try await HCardRunner.run(["read", "--reader", "00 00", "--json"])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains("every file but DDF1/EF05 needs external authentication"), "SAM-less read")
         #expect(await again.stop() == 0, "\(again.output)")
@@ -218,11 +218,11 @@ struct ReaderIntegrationTests {
         let image = try await newCard()
         let emulator = try Emulator(image: image, arguments: ["--t0"])
         try await emulator.waitUntilInserted()
-        let atr = try await runHCard(["atr", "--json"])
+        let atr = try await HCardRunner.run(["atr", "--json"])
         #expect(atr.stdout.contains(#""activeProtocol" : "T=0""#), "\(atr.stdout)")
-        let write = try await runHCard(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
+        let write = try await HCardRunner.run(["write", "outpatient", "--from", Self.fixture("outpatient.json")])
         #expect(write.status == 0, "\(write.stderr)")
-        let read = try await runHCard(["read", "--json", "--trace"])
+        let read = try await HCardRunner.run(["read", "--json", "--trace"])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stderr.contains("A>> T=0 (4+0000) 00C00000"), "GET RESPONSE expected on T=0")
         #expect(read.stdout.contains("\"signatureValid\" : true"))
@@ -237,7 +237,7 @@ struct ReaderIntegrationTests {
         let deadline = Date().addingTimeInterval(10)
         var last = ""
         while Date() < deadline {
-            let readers = try await runHCard(["readers", "--json"])
+            let readers = try await HCardRunner.run(["readers", "--json"])
             last = readers.stdout
             if let list = try? JSONSerialization.jsonObject(with: Data(readers.stdout.utf8)) as? [[String: Any]],
                 list.filter({ [Self.cardReader, Self.samReader].contains($0["name"] as? String) })
@@ -246,7 +246,7 @@ struct ReaderIntegrationTests {
                 try? await Task.sleep(for: .seconds(1))
                 return
             }
-            try? await Task.sleep(for: .seconds(0.1))
+            try? await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("pcscd still reports a card after 10 s: is another emulator attached? \(last)")
     }
@@ -259,7 +259,7 @@ struct ReaderIntegrationWithoutPCSCDTests {
     func noPCSCD() async throws {
         let environment = ["PCSCLITE_CSOCK_NAME": "/nonexistent/hcard-test/pcscd.comm"]
         for arguments in [["readers"], ["read", "--json"], ["atr"]] {
-            let result = try await runHCard(arguments, environment: environment)
+            let result = try await HCardRunner.run(arguments, environment: environment)
             #expect(result.status == 1)
             #expect(
                 result.stderr.contains("pcscd is not running: start it with `pcscd`"), "\(arguments): \(result.stderr)")
@@ -271,10 +271,10 @@ struct ReaderIntegrationWithoutPCSCDTests {
     func noVPCD() async throws {
         let image = FileManager.default.temporaryDirectory
             .appendingPathComponent("hcard-novpcd-\(UUID().uuidString).img")
-        let new = try await runHCard(
+        let new = try await HCardRunner.run(
             ["card", "new", "--holder", ReaderIntegrationTests.fixture("holder.json"), "--image", image.path])
         try #require(new.status == 0, "\(new.stderr)")
-        let emulate = try await runHCard(["emulate", "--image", image.path, "--port", "1", "--sam-port", "2"])
+        let emulate = try await HCardRunner.run(["emulate", "--image", image.path, "--port", "1", "--sam-port", "2"])
         #expect(emulate.status != 0)
         #expect(
             emulate.stderr.contains(
@@ -313,7 +313,7 @@ final class Emulator {
     /// Waits (`SCardGetStatusChange` via `hcard atr --wait`) until pcscd sees the card (and SAM).
     func waitUntilInserted(sam: Bool = true) async throws {
         for reader in [ReaderIntegrationTests.cardReader] + (sam ? [ReaderIntegrationTests.samReader] : []) {
-            let atr = try await runHCard(["atr", "--reader", reader, "--wait", "10"])
+            let atr = try await HCardRunner.run(["atr", "--reader", reader, "--wait", "10"])
             try #require(atr.status == 0, "no card in \(reader): \(atr.stderr)\nemulator: \(output)")
         }
     }
@@ -326,7 +326,7 @@ final class Emulator {
 
     func waitForExit(timeout: TimeInterval = 15) async -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .seconds(0.02)) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             Issue.record("hcard emulate did not exit within \(timeout) s")
             kill(process.processIdentifier, SIGKILL)
@@ -335,39 +335,4 @@ final class Emulator {
         let status = process.terminationStatus
         return process.terminationReason == .uncaughtSignal ? 128 + status : status
     }
-}
-
-/// Runs the built `hcard` with extra environment variables; output goes through files so a
-/// chatty child cannot block on a full pipe, and a hung child is killed after `timeout`.
-func runHCard(
-    _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60
-) async throws -> HCardRunner.Result {
-    let directory = FileManager.default.temporaryDirectory
-    let out = directory.appendingPathComponent("hcard-out-\(UUID().uuidString)")
-    let err = directory.appendingPathComponent("hcard-err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-    }
-    let process = Process()
-    process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    let start = ContinuousClock.now
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { try? await Task.sleep(for: .seconds(0.005)) }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        await process.waitForExit()
-        Issue.record("hcard \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-    }
-    return HCardRunner.Result(
-        status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", duration: ContinuousClock.now - start)
 }

@@ -21,6 +21,8 @@ struct ServeCommandTests {
         let process = Process()
         let port: Int
         let errors = Pipe()
+        /// What the process logged up to and including the "listening" line.
+        let startupLog: String
 
         init(arguments: [String], in directory: URL) throws {
             process.executableURL = HCardRunner.productsDirectory.appendingPathComponent("hcard")
@@ -49,6 +51,7 @@ struct ServeCommandTests {
                 throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: String(decoding: buffer, as: UTF8.self)])
             }
             port = found
+            startupLog = String(decoding: buffer, as: UTF8.self)
         }
 
         func request(_ path: String, key: String? = nil, body: String? = nil) async throws -> (Int, Data) {
@@ -164,9 +167,11 @@ struct ServeCommandTests {
         await server.process.waitForExit()
         #expect(server.process.terminationStatus == 0)
         #expect(server.process.terminationReason == .exit)
-        let log = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = server.startupLog + String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains(#""route":"\/v1\/empi\/pix""#) || log.contains(#""route":"/v1/empi/pix""#), "\(log)")
         #expect(!log.contains("110105198503120012"))
         #expect(!log.contains(key))
+        // The EMPI matcher was built at start, not left to the first feed or PDQ query.
+        #expect(log.contains(#""message":"EMPI matcher loaded""#) && log.contains(#""records":"0""#), "\(log)")
     }
 }

@@ -193,7 +193,7 @@ extension ReaderIntegrationTests {
         try await cardAndCodePass(7, prompt: 3, minutesAgo: 7)
 
         #expect(await station.terminate() == 0, "\(station.stderr)")
-        let logged = try await runHCard(["passlog", "query", "--log", path("pass.db"), "--json", "--full-id"])
+        let logged = try await HCardRunner.run(["passlog", "query", "--log", path("pass.db"), "--json", "--full-id"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(logged.stdout.utf8)) as? [[String: Any]])
         #expect(
             rows.compactMap { $0["decision"] as? String } == ["pass", "deny", "pass", "deny", "deny", "deny", "pass"],

@@ -13,13 +13,15 @@ import HealthCardCore
 /// 2. PIX query (`GET /v1/empi/pix`) p50/p99 on the cached index of `--persons` persons
 ///    (`ServeIndexCache`), one client and eight; goal p99 < 10 ms; beside the library's own
 ///    `crossReference` on the same file;
+///    and the PDQ demographic query (`GET /v1/empi/persons`) on the same node (ServePDQBenchmark.swift);
 /// 3. feeds (`POST /v1/empi/records`) per second with 8 clients: one node on SQLite (a copy of the
 ///    big index) and two nodes on one PostgreSQL (`Scripts/postgres-cluster.sh`); goal ≥ 1,000/s
 ///    on PostgreSQL; beside SQLite's floor for one record's rows in one durable transaction;
 /// 4. checkpoint scans (`POST /v1/checkpoints/{id}/scans`: decide, log durably, answer) per second
 ///    with 8 clients, beside the pass log's own durable append rate.
 ///
-/// `bench serve [--persons N] [--seconds S] [--clients C] [--only verify,pix,feed,checkpoint]`;
+/// `bench serve [--persons N] [--seconds S] [--clients C] [--only verify,pix,pdq,feed,checkpoint]`
+/// (`pdq` runs on the PIX node, so it needs `pix`);
 /// `HCARD_BIN` names the `hcard` binary (default: the repository's `.build/release/hcard`),
 /// `HCK_BENCH_DIR` the scratch disk, `HCK_SERVE_PG_PORT` the PostgreSQL port (default 55443).
 /// Wall-clock figures on a shared machine: the load average is printed with them, and the server's
@@ -30,7 +32,7 @@ enum ServeBenchmarks {
         var seed: UInt64 = 2026
         var seconds = 15.0
         var clients = 8
-        var only: Set<String> = ["verify", "pix", "feed", "checkpoint"]
+        var only: Set<String> = ["verify", "pix", "pdq", "feed", "checkpoint"]
 
         init(_ arguments: [String]) throws {
             var rest = arguments[...]
@@ -135,16 +137,14 @@ enum ServeBenchmarks {
 
     // MARK: 1. Code verification
 
-    /// The codes the verification and checkpoint rows send: static HCK1 e-health-card codes and
-    /// green HCC1 health codes, all signed by one key in the server's trust list.
+    /// What the verification and checkpoint rows send: static HCK1 e-health-card codes signed by
+    /// one key in the server's trust list, and the persons to whom a node issues HCC1 codes with it.
     struct Codes {
         let trust: String
-        /// The signing key as a PEM file: the verification node's `--issuer-key`.
+        /// The signing key as a PEM file: the nodes' `--issuer-key`.
         let issuerKey: String
         let eHealthCards: [String]
-        /// Signed here, not in any server's register (the checkpoint rows).
-        let healthCodes: [String]
-        /// The citizen IDs of ``healthCodes``, for declaring them to a server and having it issue codes.
+        /// Citizen IDs to declare to a node and have it issue green HCC1 codes to (its register holds them).
         let persons: [String]
 
         init(directory: URL, count: Int) async throws {
@@ -159,10 +159,8 @@ enum ServeBenchmarks {
                     validTo: now.addingTimeInterval(365 * 86_400))
             ]).save(to: trust)
             let cards = try SignedCodeIssuer(privateKey: key)
-            let health = try HealthCodeIssuer(privateKey: key)
             var generator = SeededGenerator(seed: 16)
             var eHealthCards: [String] = []
-            var healthCodes: [String] = []
             var persons: [String] = []
             for number in 0..<count {
                 let cardID = (0..<4).map { _ in String(format: "%016llX", generator.next()) }.joined()
@@ -170,11 +168,8 @@ enum ServeBenchmarks {
                 let body = String(format: "460100%04d%02d%02d%03d", 1950 + number % 60, 1 + number % 12, 1 + number % 28, number % 1000)
                 let person = try PersonID(citizenID: body + String(CitizenID.checkCharacter(forBody: body)!))
                 persons.append(person.rawValue)
-                healthCodes.append(
-                    try await health.issue(colour: .green, region: "460100", person: person, validity: .seconds(86_400), now: now).text)
             }
             self.eHealthCards = eHealthCards
-            self.healthCodes = healthCodes
             self.persons = persons
         }
     }
@@ -348,6 +343,9 @@ enum ServeBenchmarks {
         }
         table.add(
             "PIX queries/s, \(options.clients) clients", "\(format(many.perSecond))/s", "", ratio: nil, goal: "", met: nil)
+        if options.only.contains("pdq") {
+            try pdq(node: node, key: key, index: index, pixMedian: single.percentile(0.5), options, table)
+        }
         table.add(
             "PIX over HTTP vs the library's crossReference, same file (p50)", ms(single.percentile(0.5)),
             "library p50 \(ms(EMPIBenchmarks.percentile(libraryLatencies, 0.5))), p99 \(ms(EMPIBenchmarks.percentile(libraryLatencies, 0.99)))",
@@ -460,10 +458,13 @@ enum ServeBenchmarks {
     // MARK: 4. Checkpoint scans
 
     static func checkpointScans(_ codes: Codes, _ options: Options, _ work: URL, _ table: Table) throws {
-        let (node, key, _) = try verifierNode("checkpoint", codes, work)
+        let (node, key, issuer) = try verifierNode("checkpoint", codes, work)
         defer { node.stop() }
         print("\n## checkpoint scans (node on port \(node.port))")
-        let requests = codes.healthCodes.enumerated().map { number, text in
+        // Codes the node issued itself: a scan consults its register of issued codes, and a code
+        // signed with its key but never registered is denied (`healthCode.notIssued`).
+        let texts = try registeredHealthCodes(node, issuer: issuer, codes, count: 1_000)
+        let requests = texts.enumerated().map { number, text in
             HTTPRequestBytes(
                 "POST", "/v1/checkpoints/CP\(number % 10)/scans", key: key,
                 json: "{\"text\":\"\(text)\",\"temperature\":36.5,\"direction\":\"in\",\"department\":\"D\(number % 3)\"}")

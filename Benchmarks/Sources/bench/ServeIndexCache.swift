@@ -60,19 +60,42 @@ enum ServeIndexCache {
     /// `count` (domain, value) pairs of the file's cross-index, drawn with a fixed seed: what a
     /// hospital would ask PIX about (its own record numbers, card numbers and citizen IDs).
     static func sampleIdentifiers(path: String, count: Int, seed: UInt64) throws -> [(domain: String, value: String)] {
+        try draw(path: path, table: "identifier", columns: "domain, value", count: count, seed: seed) { row in
+            (domain: row["domain"], value: row["value"])
+        }
+    }
+
+    /// `count` of the file's records with a valid name, birth date and sex, drawn with a fixed
+    /// seed: what a registration desk would ask PDQ about.
+    static func sampleDemographics(path: String, count: Int, seed: UInt64) throws -> [PersonRecord] {
+        let decoder = JSONDecoder()
+        return try draw(path: path, table: "record", columns: "data", count: count, seed: seed) { row in
+            let record = try decoder.decode(PersonRecord.self, from: Data((row["data"] as String).utf8))
+            // Only records whose name, date and sex are each a valid criterion (the synthetic
+            // population writes some dates malformed on purpose).
+            guard record.fullName != nil, record.birthDate != nil, record.sex != nil,
+                (try? DemographicFilter(name: record.fullName, birthDate: record.birthDate, sex: record.sex)) != nil
+            else { return nil }
+            return record
+        }
+    }
+
+    /// `columns` of `table`'s rows at rowids drawn with a fixed seed, until `take` has kept `count`.
+    static func draw<T>(
+        path: String, table: String, columns: String, count: Int, seed: UInt64, _ take: (Row) throws -> T?
+    ) throws -> [T] {
         var configuration = Configuration()
         configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read { db in
-            let highest = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM identifier") ?? 0
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            let highest = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM \(table)") ?? 0
             var generator = SeededGenerator(seed: seed)
-            var pairs: [(domain: String, value: String)] = []
-            let statement = try db.makeStatement(sql: "SELECT domain, value FROM identifier WHERE rowid = ?")
-            while pairs.count < count && highest > 0 {
+            var kept: [T] = []
+            let statement = try db.makeStatement(sql: "SELECT \(columns) FROM \(table) WHERE rowid = ?")
+            while kept.count < count && highest > 0 {
                 let rowid = 1 + Int64(generator.int(below: Int(highest)))
-                if let row = try Row.fetchOne(statement, arguments: [rowid]) { pairs.append((row["domain"], row["value"])) }
+                if let row = try Row.fetchOne(statement, arguments: [rowid]), let value = try take(row) { kept.append(value) }
             }
-            return pairs
+            return kept
         }
     }
 }

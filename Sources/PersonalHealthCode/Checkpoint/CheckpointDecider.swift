@@ -57,6 +57,7 @@ public struct CheckpointDecider: Sendable {
         var holder: PassHolder?
         var colour: HealthColour?
         var acceptedCard: DecodedCode?
+        var acceptedHealthCode: VerifiedHealthCode?
 
         switch credential {
         case .healthCode(let text, let presented):
@@ -72,6 +73,7 @@ public struct CheckpointDecider: Sendable {
             switch healthCodes.verify(text, now: now, presentedBy: person) {
             case .valid(let verified):
                 colour = verified.colour
+                acceptedHealthCode = verified
                 holder = holder ?? .healthCodeSubject(verified.code.subject)
             case let verdict:
                 reasons.append(.healthCode(verdict))
@@ -110,7 +112,9 @@ public struct CheckpointDecider: Sendable {
             if let code {
                 // The code must be the card holder's: checked against the ID number the card holds.
                 switch healthCodes.verify(code, now: now, presentedBy: person) {
-                case .valid(let verified): colour = verified.colour
+                case .valid(let verified):
+                    colour = verified.colour
+                    acceptedHealthCode = verified
                 case let verdict: reasons.append(.healthCode(verdict))
                 }
             } else if policy.identification == .validCode {
@@ -138,7 +142,7 @@ public struct CheckpointDecider: Sendable {
 
         return CheckpointDecision(
             reasons: reasons, credential: credential.kind, holder: holder, colour: colour, temperature: temperature,
-            acceptedCard: acceptedCard)
+            acceptedCard: acceptedCard, acceptedHealthCode: acceptedHealthCode)
     }
 
     /// Whether a failed health-code verdict comes after the signature check, so that the code's

@@ -26,10 +26,15 @@ public struct CheckpointDecision: Hashable, Sendable {
     /// The e-health-card code, when one verified (even if the passage was denied for another
     /// reason): for callers that keep replay state beyond the process (`ReplayCacheFile/record(_:clockSkew:)`).
     public let acceptedCard: DecodedCode?
+    /// The health code, when one verified (even if the passage was denied for another reason):
+    /// for the issuing platform, which looks it up in its register of issued codes
+    /// (``LocalHealthCodeService/registerFinding(of:issuingKeys:)``) without verifying the signature
+    /// a second time.
+    public let acceptedHealthCode: VerifiedHealthCode?
 
     public init(
         reasons: [DenialReason], credential: Credential.Kind, holder: PassHolder?, colour: HealthColour?,
-        temperature: Double?, acceptedCard: DecodedCode? = nil
+        temperature: Double?, acceptedCard: DecodedCode? = nil, acceptedHealthCode: VerifiedHealthCode? = nil
     ) {
         self.reasons = reasons
         self.credential = credential
@@ -37,6 +42,7 @@ public struct CheckpointDecision: Hashable, Sendable {
         self.colour = colour
         self.temperature = temperature
         self.acceptedCard = acceptedCard
+        self.acceptedHealthCode = acceptedHealthCode
     }
 
     /// ``Outcome/pass`` if and only if there is no reason to deny.
