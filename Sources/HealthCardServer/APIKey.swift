@@ -29,12 +29,19 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a presented key; `nil` for anything not exactly `hcs_<16 hex>_<64 hex>`.
     public init?(presented text: some StringProtocol) {
-        guard text.hasPrefix(Self.prefix) else { return nil }
-        let parts = text.dropFirst(Self.prefix.count).split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 16, parts[1].count == 64,
-            parts.allSatisfy({ $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } })
+        // Byte by byte: the shape is ASCII only, so a text with anything else is refused without
+        // Unicode's character rules (every request's key passes here).
+        let bytes = Array(text.utf8)
+        let prefix = Self.prefix.utf8
+        guard bytes.count == prefix.count + 16 + 1 + 64, bytes.starts(with: prefix), bytes[prefix.count + 16] == UInt8(ascii: "_")
         else { return nil }
-        self.init(id: String(parts[0]), secret: String(parts[1]))
+        let id = bytes[prefix.count..<prefix.count + 16]
+        let secret = bytes[(prefix.count + 17)...]
+        func isLowercaseHex(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+        }
+        guard id.allSatisfy(isLowercaseHex), secret.allSatisfy(isLowercaseHex) else { return nil }
+        self.init(id: String(decoding: id, as: UTF8.self), secret: String(decoding: secret, as: UTF8.self))
     }
 
     /// The text a client sends (`Authorization: Bearer …` or `X-API-Key: …`).

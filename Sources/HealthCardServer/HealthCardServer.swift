@@ -218,13 +218,27 @@ public final class HealthCardServer: Sendable {
         }
     }
 
+    /// Runs `serve` (an application's `runService`) with the server's connections on
+    /// ``RequestThreads``.
+    ///
+    /// Why the whole server and not only the handlers: each connection is a child task of the
+    /// server's task group, and a child task keeps its parent's executor preference, so a request
+    /// is read, handled and answered on one of these threads. With only the handlers there, each
+    /// request went from the event loop to the cooperative pool, to a request thread and back to
+    /// the pool: two thread wake-ups more per request (Docs/serve.md §9). Handlers keep their own
+    /// preference too (``router()``), so they never run on the pool whoever runs the application.
+    public static func withConnectionsOnRequestThreads(_ serve: () async throws -> Void) async throws {
+        try await withTaskExecutorPreference(RequestThreads.shared) { try await serve() }
+    }
+
     /// Runs until SIGTERM or SIGINT, then stops accepting and finishes the requests in flight
     /// (and then closes the PostgreSQL connections).
     public func run() async throws {
         ServerMetrics.bootstrap()
         loadMatcherInBackground()
         do {
-            try await application().runService()
+            let application = try application()
+            try await Self.withConnectionsOnRequestThreads { try await application.runService() }
         } catch {
             await postgres?.shutdown()
             throw error

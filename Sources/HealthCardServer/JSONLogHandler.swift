@@ -21,20 +21,30 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes the line directly (``JSONStringLiteral``), keys sorted by their UTF-8 bytes: the
+    /// server logs one line per request, and a `JSONEncoder` per line was a visible share of a
+    /// request's CPU time (profiled in Docs/serve.md §9).
     public func log(event: LogEvent) {
-        var fields: [String: String] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields[key] = "\(value)"
+        let fixed = [
+            ("label", label), ("level", event.level.rawValue), ("message", "\(event.message)"),
+            ("time", ISO8601Instant.format(SystemClock().now())),
+        ]
+        var fields: [(key: String, value: String)] = fixed
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        where !fixed.contains(where: { $0.0 == key }) {
+            fields.append((key, "\(value)"))
         }
-        fields["time"] = ISO8601Instant.format(SystemClock().now())
-        fields["level"] = event.level.rawValue
-        fields["label"] = label
-        fields["message"] = "\(event.message)"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(fields) else { return }
-        line.append(0x0A)
-        FileHandle.standardError.write(line)
+        fields.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        var line: [UInt8] = [UInt8(ascii: "{")]
+        line.reserveCapacity(256)
+        for (offset, field) in fields.enumerated() {
+            if offset > 0 { line.append(UInt8(ascii: ",")) }
+            JSONStringLiteral.append(field.key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            JSONStringLiteral.append(field.value, to: &line)
+        }
+        line += [UInt8(ascii: "}"), 0x0A]
+        FileHandle.standardError.write(Data(line))
     }
 
     /// Installs this handler for the process (once, before any logger is made), at `level`.

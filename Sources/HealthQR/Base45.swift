@@ -62,17 +62,45 @@ public enum Base45 {
 
     /// Decodes `characters`, reporting offsets as `offsetBase` + their position (for text after a prefix).
     static func decode(_ characters: ArraySlice<Character>, offsetBase: Int) throws(PayloadSyntaxError) -> [UInt8] {
-        var digits: [Int] = []
+        var digits: [UInt8] = []
         digits.reserveCapacity(characters.count)
         for (position, character) in characters.enumerated() {
-            guard let ascii = character.asciiValue, ascii < 128, values[Int(ascii)] != 0xFF else {
-                let offset = offsetBase + position
-                throw PayloadSyntaxError(
-                    .invalidEncoding, at: offset,
-                    "offset \(offset): '\(character)' is not a base45 character (0-9, A-Z, space, $%*+-./:)")
+            guard let ascii = character.asciiValue, let digit = digit(ascii) else {
+                throw notBase45(character, at: offsetBase + position)
             }
-            digits.append(Int(values[Int(ascii)]))
+            digits.append(digit)
         }
+        return try decode(digits: digits, offsetBase: offsetBase)
+    }
+
+    /// Decodes text given as its ASCII bytes, one character each (``PrefixedBase45``'s fast path:
+    /// no grapheme breaking for a text that is plain ASCII).
+    static func decode(ascii bytes: ArraySlice<UInt8>, offsetBase: Int) throws(PayloadSyntaxError) -> [UInt8] {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(bytes.count)
+        for (position, byte) in bytes.enumerated() {
+            guard let digit = digit(byte) else {
+                throw notBase45(Character(Unicode.Scalar(byte)), at: offsetBase + position)
+            }
+            digits.append(digit)
+        }
+        return try decode(digits: digits, offsetBase: offsetBase)
+    }
+
+    /// The digit value of an ASCII byte, or `nil` if it is not in the alphabet.
+    private static func digit(_ ascii: UInt8) -> UInt8? {
+        guard ascii < 128, values[Int(ascii)] != 0xFF else { return nil }
+        return values[Int(ascii)]
+    }
+
+    private static func notBase45(_ character: Character, at offset: Int) -> PayloadSyntaxError {
+        PayloadSyntaxError(
+            .invalidEncoding, at: offset,
+            "offset \(offset): '\(character)' is not a base45 character (0-9, A-Z, space, $%*+-./:)")
+    }
+
+    /// The bytes of a text's digit values (0-44), in groups of three (two at the end).
+    private static func decode(digits: [UInt8], offsetBase: Int) throws(PayloadSyntaxError) -> [UInt8] {
         guard digits.count % 3 != 1 else {
             let offset = offsetBase + digits.count - 1
             throw PayloadSyntaxError(
@@ -86,7 +114,7 @@ public enum Base45 {
         while index < digits.count {
             let offset = offsetBase + index
             if digits.count - index >= 3 {
-                let n = digits[index] + digits[index + 1] * 45 + digits[index + 2] * 2025
+                let n = Int(digits[index]) + Int(digits[index + 1]) * 45 + Int(digits[index + 2]) * 2025
                 guard n <= 0xFFFF else {
                     throw PayloadSyntaxError(
                         .invalidValue, at: offset, "offset \(offset): base45 group has value \(n), more than 65535")
@@ -95,7 +123,7 @@ public enum Base45 {
                 bytes.append(UInt8(n & 0xFF))
                 index += 3
             } else {
-                let n = digits[index] + digits[index + 1] * 45
+                let n = Int(digits[index]) + Int(digits[index + 1]) * 45
                 guard n <= 0xFF else {
                     throw PayloadSyntaxError(
                         .invalidValue, at: offset, "offset \(offset): final base45 group has value \(n), more than 255")

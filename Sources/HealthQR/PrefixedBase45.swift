@@ -16,6 +16,19 @@ package enum PrefixedBase45 {
         throws(PayloadSyntaxError) -> (bytes: [UInt8], textCount: Int)
     {
         let limit = SignedCodeFormat.maximumTextLength
+        // Fast path: a text of ASCII bytes, none of them CR ("\r\n" is one character of two bytes),
+        // has one character per byte, so it is decoded from its bytes without grapheme breaking
+        // (every verification request and scan passes here). Anything else, and every error, takes
+        // the path by characters below, which names the offending character.
+        if text.utf8.count <= limit, prefix.utf8.allSatisfy({ $0 < 0x80 }),
+            text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
+        {
+            let bytes = Array(text.utf8)
+            let prefixCount = prefix.utf8.count
+            if bytes.starts(with: prefix.utf8), let decoded = try? Base45.decode(ascii: bytes[prefixCount...], offsetBase: prefixCount) {
+                return (decoded, bytes.count)
+            }
+        }
         let characters = Array(text.prefix(limit + 1))
         guard characters.count <= limit else {
             throw PayloadSyntaxError(

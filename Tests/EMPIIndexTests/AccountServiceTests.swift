@@ -128,6 +128,22 @@ struct AccountServiceTests {
         #expect(try !fixture.service.check("HC0002").refusesUse)
     }
 
+    @Test("a card check reads the card and the blacklist at once: known, unknown, and blacklisted without a card")
+    func cardCheck() throws {
+        let fixture = try AccountFixture()
+        let account = try fixture.service.register(AccountFixture.liMing, channel: "app", physicalCard: "HC0001").account
+        _ = try fixture.service.reportLost("HC0001")
+        let lost = try fixture.service.check("HC0001")
+        #expect(lost.card == (try fixture.service.account(account.electronicCardID))?.cards.first { $0.number == "HC0001" })
+        #expect(lost.card?.state == .lost && lost.blacklisted == "reported lost" && lost.refusesUse)
+        // A number this platform never issued, blacklisted by another: refused, with no card.
+        try fixture.service.addToBlacklist("HC9999", reason: "stolen")
+        let foreign = try fixture.service.check("HC9999")
+        #expect(foreign.card == nil && foreign.blacklisted == "stolen" && foreign.refusesUse)
+        let unknown = try fixture.service.check("HC8888")
+        #expect(unknown.card == nil && unknown.blacklisted == nil && !unknown.refusesUse)
+    }
+
     @Test("bank cards: Luhn-checked, stored only as token and masked number (the file never holds the number)")
     func bankCards() throws {
         let fixture = try AccountFixture()

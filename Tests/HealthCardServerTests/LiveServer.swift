@@ -57,7 +57,11 @@ final class LiveServer: Sendable {
         let server = try await HealthCardServer.open(configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = try server.application { port in continuation.yield(port) }
-        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        let task = Task {
+            try await HealthCardServer.withConnectionsOnRequestThreads {
+                try await application.runService(gracefulShutdownSignals: [])
+            }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ContractViolation("the server did not start") }
         return LiveServer(server: server, port: port, directory: directory, task: task)

@@ -32,6 +32,21 @@ struct ServerStoreTests {
         #expect(throws: ServerError.self) { try store.revokeKey(name: "gate-1") }
     }
 
+    @Test("a presented key parses only in the exact shape hcs_<16 lowercase hex>_<64 lowercase hex>")
+    func presentedKeyShape() {
+        let id = "0123456789abcdef"
+        let secret = String(repeating: "a1", count: 32)
+        #expect(APIKey(presented: "hcs_\(id)_\(secret)") == APIKey(id: id, secret: secret))
+        for text in [
+            "", "hcs_", "hcs_\(id)_", "hcs_\(id)\(secret)", "hcs_\(id)_\(secret)0", "hcs_\(id)_\(secret.dropLast())",
+            "HCS_\(id)_\(secret)", "hcs_\(id.uppercased())_\(secret)", "hcs_\(id)-\(secret)", " hcs_\(id)_\(secret)",
+            "hcs_\(id)_\(secret) ", "hcs_\(id.dropLast())g_\(secret)", "hcs_\(id)_\(secret.dropLast())\u{FF10}",
+            "hcs_\(id)_\(secret.dropLast(2))é", "hcs_\(id)__\(secret.dropLast())",
+        ] {
+            #expect(APIKey(presented: text) == nil, "\(text.debugDescription)")
+        }
+    }
+
     @Test("the audit log refuses UPDATE and DELETE in the database itself")
     func auditIsAppendOnly() throws {
         let (store, _) = try Self.store()

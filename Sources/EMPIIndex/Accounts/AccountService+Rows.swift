@@ -133,12 +133,18 @@ extension AccountService {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM card WHERE number = ?", arguments: [number]) else {
             return nil
         }
-        return CardRecordStatus(
+        return card(
+            row, number: number,
+            blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
+    }
+
+    /// A card's state from a row with the `card` table's columns.
+    static func card(_ row: Row, number: String, blacklisted: String?) -> CardRecordStatus {
+        CardRecordStatus(
             number: number, kind: CardKind(rawValue: row["kind"]) ?? .physical,
             electronicCardID: (row["ecardId"] as String?).map(ElectronicCardID.init(rawValue:)),
             state: CardState(rawValue: row["status"]) ?? .issued, replacedBy: row["replacedBy"],
-            updated: date(row["updated"]),
-            blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
+            updated: date(row["updated"]), blacklisted: blacklisted)
     }
 
     static func requireCard(_ db: Database, _ number: String) throws -> CardRecordStatus {
@@ -208,10 +214,23 @@ extension AccountService {
             payload: eventPayload(kind, number: number, detail: detail, status: status), actor: actor, now: now)
     }
 
+    /// The card's platform state and its blacklist entry in **one** statement, so that one read
+    /// is one consistent snapshot without a transaction of its own (``AccountService/check(_:)``
+    /// runs it per verification request), prepared once per connection.
     static func check(_ db: Database, _ number: String) throws -> CardUseCheck {
-        CardUseCheck(
-            number: number, card: try loadCard(db, number),
-            blacklisted: try String.fetchOne(db, sql: "SELECT reason FROM blacklist WHERE number = ?", arguments: [number]))
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT card.number IS NOT NULL AS known, card.kind, card.ecardId, card.status, card.replacedBy,
+                       card.updated, (SELECT reason FROM blacklist WHERE number = ?1) AS blacklisted
+                FROM (SELECT ?1 AS number) AS asked LEFT JOIN card ON card.number = asked.number
+                """)
+        guard let row = try Row.fetchOne(statement, arguments: [number]) else {
+            throw HealthCardError.invalidValue("card check for \(number): the query returned no row")
+        }
+        let blacklisted: String? = row["blacklisted"]
+        return CardUseCheck(
+            number: number, card: (row["known"] as Bool) ? card(row, number: number, blacklisted: blacklisted) : nil,
+            blacklisted: blacklisted)
     }
 
     package static func detailJSON(_ detail: [String: String]) throws -> String {

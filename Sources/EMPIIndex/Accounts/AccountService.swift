@@ -249,8 +249,12 @@ public final class AccountService: Sendable {
     }
 
     /// Whether the card `number` may be used: its platform state and the blacklist.
+    ///
+    /// One statement read outside a transaction of GRDB's (`unsafeRead`): SQLite runs a single
+    /// statement in its own read transaction, so the answer is one snapshot, and the server, which
+    /// asks this for every verification and scan, skips the five statements around a `read`.
     public func check(_ number: String) throws -> CardUseCheck {
-        try index.pool.read { db in try Self.check(db, number) }
+        try index.pool.unsafeRead { db in try Self.check(db, number) }
     }
 
     /// The revocation list a QR verifier adds to its own: every card number that must be refused

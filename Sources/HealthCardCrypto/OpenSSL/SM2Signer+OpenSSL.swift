@@ -34,7 +34,7 @@ extension SM2PublicKey {
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
         try openssl_check(
-            EVP_DigestVerifyInit(context, &keyContext, EVP_sm3(), nil, key.pointer), "EVP_DigestVerifyInit")
+            EVP_DigestVerifyInit(context, &keyContext, fetchedSM3 ?? EVP_sm3(), nil, key.pointer), "EVP_DigestVerifyInit")
         try openssl_setDistinguishingID(keyContext, distinguishingID)
 
         let der = signature.derRepresentation

@@ -94,25 +94,7 @@ public enum PassLogExport {
     }
 
     /// A JSON string literal (RFC 8259 §7), or `null`.
-    static func jsonString(_ value: String?) -> String {
-        guard let value else { return "null" }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ value: String?) -> String { value.map { JSONStringLiteral.make($0) } ?? "null" }
 }
 
 /// One passage as the pass log reports it (`hcard passlog query --json`, trajectories): the
