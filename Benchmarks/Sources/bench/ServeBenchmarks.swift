@@ -448,7 +448,7 @@ enum ServeBenchmarks {
         for (number, node) in nodes.enumerated() {
             let loadStart = clock.now
             let first = try runLoad(
-                ports: [node.port], clients: 1, total: 1, duration: 3_600, request: { requests[offset + $0] },
+                ports: [node.port], clients: 1, total: 1, duration: 3_600, request: { [offset] in requests[offset + $0] },
                 accept: isOK("\"decision\""))
             try check(first, "first feed on node \(number + 1) (loads the matcher)")
             offset += 1
