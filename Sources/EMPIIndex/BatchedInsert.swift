@@ -22,7 +22,10 @@ struct BatchedInsert {
     private let columns: Int
     /// The statement for a full batch (the last, shorter one is built when flushed).
     private let full: String
-    private var pending: [DatabaseValue] = []
+    /// The pending rows' values, as given: GRDB turns each into its `DatabaseValue` once, when
+    /// the statement's arguments are built (a `[DatabaseValue]` would go through GRDB's generic
+    /// initialiser, which projects a key path per value: a tenth of a bulk ingest's tail).
+    private var pending: [(any DatabaseValueConvertible)?] = []
 
     /// `head` is the statement up to `VALUES` (`"INSERT INTO event (kind, person)"`); `row` one
     /// row's value list (`"(?, ?)"`), with `columns` placeholders.
@@ -38,7 +41,7 @@ struct BatchedInsert {
     /// Adds one row (`columns` values); writes a statement's worth when it is full.
     mutating func append(_ values: [(any DatabaseValueConvertible)?]) throws {
         precondition(values.count == columns, "\(head): \(values.count) values for \(columns) columns")
-        for value in values { pending.append(value?.databaseValue ?? .null) }
+        pending.append(contentsOf: values)
         if pending.count == columns * Self.rowsPerStatement { try flush() }
     }
 
@@ -47,7 +50,11 @@ struct BatchedInsert {
         let rows = pending.count / columns
         guard rows > 0 else { return }
         let sql = rows == Self.rowsPerStatement ? full : Self.sql(head, row: row, rows: rows)
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(pending))
+        // The placeholders are this type's own (`rows` × `columns`), so GRDB's check that the
+        // arguments fit the statement is skipped.
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(StatementArguments(pending))
+        try statement.execute()
         pending.removeAll(keepingCapacity: true)
     }
 

@@ -235,6 +235,13 @@ extension PatientIndex {
                 summary.newPersons += 1
             }
 
+            // The new records' persons are known: their identifiers' conflicts among the batch are
+            // found on another thread while this one writes links and events.
+            let batchUniqueness = ParallelStream(count: 1) { [fresh, entriesOf, personOf] _ in
+                Self.batchUniqueness(fresh: fresh, entriesOf: entriesOf, personOf: personOf, domains: domains)
+            }
+            defer { batchUniqueness.finish() }
+
             // Review: review-band pairs (and vetoed auto-links) across persons involving a new record,
             // and clusters that would have joined several existing persons.
             var reviewCandidates: [Int: [Int64: (probability: Double, pair: Deduplicator.Pair?)]] = [:]
@@ -303,7 +310,7 @@ extension PatientIndex {
                 summary.reviewItems += 1
             }
             let conflicts = try Self.uniquenessConflicts(
-                db, fresh: fresh, entriesOf: entriesOf, personOf: personOf, domains: domains,
+                db, batch: try batchUniqueness.element(0), fresh: fresh, personOf: personOf,
                 firstFreshRow: fresh.first.map { rowIDs[$0] })
             for position in fresh where reviewCandidates[position] == nil {
                 guard let others = conflicts[position] else { continue }
@@ -341,48 +348,79 @@ extension PatientIndex {
     /// enough for the pages of a 100,000-record batch; SQLite's default (2 MiB) again afterwards.
     public static let ingestCacheSize = -262_144
 
-    /// ``checkUniqueness(_:row:person:domains:explanation:now:)`` for every new record of a batch
-    /// at once: for each, the other persons (ascending) holding one of its unique-domain
-    /// identifiers, among the batch's records (in memory) and the records stored before it (one
-    /// indexed lookup per identifier, none into an empty index). Records without a conflict are absent.
-    static func uniquenessConflicts(
-        _ db: Database, fresh: [Int], entriesOf: [Int: [IdentifierEntry]], personOf: [Int64],
-        domains: [String: IdentifierDomain], firstFreshRow: Int64?
-    ) throws -> [Int: [Int64]] {
-        guard let firstFreshRow else { return [:] }
+    /// The unique-domain identifiers of a batch's new records and the conflicts among them: the
+    /// in-memory half of ``uniquenessConflicts(_:batch:fresh:personOf:firstFreshRow:)``, which
+    /// needs no database, so a bulk ingest computes it on another thread while it writes links.
+    struct BatchUniqueness: Sendable {
+        /// Each new record's unique-domain entries, each once, in the order of `fresh`.
+        var entries: [[IdentifierEntry]]
+        /// For each new record holding one, the other persons among the batch's new records that
+        /// hold one of its unique-domain identifiers.
+        var others: [Int: Set<Int64>]
+    }
+
+    /// ``BatchUniqueness`` of the new records `fresh` (positions), with their cross-index entries
+    /// and every position's person.
+    static func batchUniqueness(
+        fresh: [Int], entriesOf: [Int: [IdentifierEntry]], personOf: [Int64], domains: [String: IdentifierDomain]
+    ) -> BatchUniqueness {
         let unique = Set(domains.values.filter { $0.uniqueness == .unique }.map(\.code))
         // Each new record's unique-domain entries, each once (a record has a handful: no set needed).
-        let uniqueEntries = fresh.map { position in
+        let entries = fresh.map { position in
             var kept: [IdentifierEntry] = []
             for entry in entriesOf[position] ?? [] where unique.contains(entry.domain) && !kept.contains(entry) {
                 kept.append(entry)
             }
             return kept
         }
-        var holders: [IdentifierEntry: [Int]] = Dictionary(minimumCapacity: uniqueEntries.reduce(0) { $0 + $1.count })
-        for (position, entries) in zip(fresh, uniqueEntries) {
-            for entry in entries { holders[entry, default: []].append(position) }
+        // An identifier's first holder, and every holder of the few that more than one record holds.
+        var firstHolder: [IdentifierEntry: Int] = Dictionary(minimumCapacity: entries.reduce(0) { $0 + $1.count })
+        var shared: [IdentifierEntry: [Int]] = [:]
+        for (position, kept) in zip(fresh, entries) {
+            for entry in kept {
+                if let first = firstHolder[entry] {
+                    shared[entry, default: [first]].append(position)
+                } else {
+                    firstHolder[entry] = position
+                }
+            }
         }
+        var others: [Int: Set<Int64>] = [:]
+        for holders in shared.values {
+            for position in holders {
+                for other in holders where personOf[other] != personOf[position] {
+                    others[position, default: []].insert(personOf[other])
+                }
+            }
+        }
+        return BatchUniqueness(entries: entries, others: others)
+    }
+
+    /// ``checkUniqueness(_:row:person:domains:explanation:now:)`` for every new record of a batch
+    /// at once: for each, the other persons (ascending) holding one of its unique-domain
+    /// identifiers, among the batch's records (`batch`, in memory) and the records stored before
+    /// it (one indexed lookup per identifier, none into an empty index). Records without a
+    /// conflict are absent.
+    static func uniquenessConflicts(
+        _ db: Database, batch: BatchUniqueness, fresh: [Int], personOf: [Int64], firstFreshRow: Int64?
+    ) throws -> [Int: [Int64]] {
+        guard let firstFreshRow else { return [:] }
         let storedBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE id < ?)"), arguments: [firstFreshRow]) == 1
+        guard storedBefore else { return batch.others.mapValues { $0.sorted() } }
         let lookup = try db.cachedStatement(sql: """
                 SELECT DISTINCT link.person FROM identifier JOIN link ON link.record = identifier.record
                 WHERE identifier.domain = ? AND identifier.value = ? AND identifier.record < ?
                 """)
         var earlier: [IdentifierEntry: [Int64]] = [:]
         var conflicts: [Int: [Int64]] = [:]
-        for (position, entries) in zip(fresh, uniqueEntries) {
+        for (position, entries) in zip(fresh, batch.entries) {
             let own = personOf[position]
-            var others = Set<Int64>()
+            var others = batch.others[position] ?? []
             for entry in entries {
-                for other in holders[entry] ?? [] where other != position && personOf[other] != own {
-                    others.insert(personOf[other])
+                if earlier[entry] == nil {
+                    earlier[entry] = try Int64.fetchAll(lookup, arguments: [entry.domain, entry.value, firstFreshRow])
                 }
-                if storedBefore {
-                    if earlier[entry] == nil {
-                        earlier[entry] = try Int64.fetchAll(lookup, arguments: [entry.domain, entry.value, firstFreshRow])
-                    }
-                    for person in earlier[entry]! where person != own { others.insert(person) }
-                }
+                for person in earlier[entry]! where person != own { others.insert(person) }
             }
             if !others.isEmpty { conflicts[position] = others.sorted() }
         }

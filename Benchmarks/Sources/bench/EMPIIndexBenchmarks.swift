@@ -137,7 +137,9 @@ enum EMPIIndexBenchmarks {
                         let insert = try db.cachedStatement(
                             sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
                                 + Array(repeating: values, count: chunk.count).joined(separator: ", "))
-                        try insert.execute(arguments: StatementArguments(Array(chunk.joined())))
+                        // Bound as the ingest's `BatchedInsert` binds its rows, so the anchor stays its floor.
+                        insert.setUncheckedArguments(StatementArguments(chunk.joined().map { $0 as (any DatabaseValueConvertible)? }))
+                        try insert.execute()
                     }
                 }
             }
