@@ -8,7 +8,10 @@ import HealthCardFoundation
 /// They ship as resources (`pinyin.tsv`, `trad-simp.tsv`, `surnames.tsv`; provenance and licences in
 /// `empi-tables-provenance.md`) and are read once, on first use. Only characters of the CJK Unified
 /// Ideographs block U+4E00-U+9FFF are covered; other characters compare by identity.
-struct EMPITables: Sendable {
+///
+/// A class, as the tables are one read-only instance shared by every caller: a copy of a struct
+/// retained and released each of its arrays, and normalising a name copies it several times.
+final class EMPITables: Sendable {
     /// A surname with its readings per character position (each a set, for heteronym surnames).
     struct Surname: Sendable {
         let text: String

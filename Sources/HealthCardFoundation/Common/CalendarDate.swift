@@ -35,8 +35,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
             self = date
             return
         }
-        for separator in ["-", "/"] where trimmed.contains(separator) {
-            let parts = trimmed.split(separator: Character(separator), omittingEmptySubsequences: false)
+        for separator: Character in ["-", "/"] where trimmed.contains(separator) {
+            let parts = trimmed.split(separator: separator, omittingEmptySubsequences: false)
             guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
                 parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count)
             else { return nil }

@@ -35,24 +35,33 @@ public struct CitizenIDValidator: Sendable {
     public func validate(_ input: String) -> CitizenIDValidation {
         var report = CitizenIDValidation(input: input)
         let text = Self.withoutSeparators(input)
-        let characters = Array(text)
 
-        // Level 1: format.
-        guard characters.count == 18 || characters.count == 15 else {
-            report.add(.format, .error, "bad length: \(characters.count) characters, expected 18 (or 15 for a legacy number)")
-            return report
-        }
-        for (index, character) in characters.enumerated() {
-            let isLastOf18 = characters.count == 18 && index == 17
-            if !(character.isASCIIDigit || (isLastOf18 && character == "X")) {
-                report.add(.format, .error, "bad character '\(character)' at position \(index + 1)", position: index + 1)
+        // Level 1: format. Well-formed text (digits, `X` last of 18) is recognised from its bytes;
+        // anything else is examined character by character, to name what is wrong and where.
+        let length = text.utf8.count
+        let wellFormed =
+            (length == 18 || length == 15)
+            && text.utf8.enumerated().allSatisfy { index, byte in
+                (0x30...0x39).contains(byte) || (byte == UInt8(ascii: "X") && length == 18 && index == 17)
+            }
+        if !wellFormed {
+            let characters = Array(text)
+            guard characters.count == 18 || characters.count == 15 else {
+                report.add(.format, .error, "bad length: \(characters.count) characters, expected 18 (or 15 for a legacy number)")
                 return report
+            }
+            for (index, character) in characters.enumerated() {
+                let isLastOf18 = characters.count == 18 && index == 17
+                if !(character.isASCIIDigit || (isLastOf18 && character == "X")) {
+                    report.add(.format, .error, "bad character '\(character)' at position \(index + 1)", position: index + 1)
+                    return report
+                }
             }
         }
 
         // Legacy 15-digit form: upgrade, then check the result like any 18-digit number.
         var full = text
-        if characters.count == 15 {
+        if length == 15 {
             guard let upgraded = CitizenID.upgrade(legacy: text) else { return report }
             full = upgraded
             report.upgradedFrom15 = true

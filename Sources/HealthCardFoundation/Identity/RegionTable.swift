@@ -82,5 +82,6 @@ public struct RegionTable: Sendable {
 }
 
 extension Character {
-    package var isASCIIDigit: Bool { isASCII && isNumber }
+    /// `0`-`9` (the only ASCII characters that are numbers), without a Unicode property lookup.
+    package var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
 }
