@@ -32,6 +32,25 @@ struct ServerStoreTests {
         #expect(throws: ServerError.self) { try store.revokeKey(name: "gate-1") }
     }
 
+    @Test("a key revoked or added by another process is refused or accepted from the very next check on")
+    func otherProcessesChangesApplyAtOnce() async throws {
+        let (store, _) = try Self.store()
+        let key = try store.addKey(name: "gate-1", roles: [.verifier])
+        // Several checks first, so the reader's connection is open and has read the row before.
+        for _ in 0..<3 { #expect(try store.authenticate(key.description)?.name == "gate-1") }
+        let file = URL(fileURLWithPath: store.path)
+        _ = try await SQLiteCommand.run(file, "UPDATE apiKey SET revoked = '2026-12-07T12:00:00Z' WHERE name = 'gate-1';")
+        #expect(try store.authenticate(key.description) == nil)
+
+        // A second store on the file (another `hcard serve key add`): its key works at once here,
+        // and its revocation applies at once too.
+        let other = try ServerStore(path: store.path)
+        let added = try other.addKey(name: "gate-2", roles: [.verifier, .auditor])
+        #expect(try store.authenticate(added.description)?.roles == [.verifier, .auditor])
+        try other.revokeKey(name: "gate-2")
+        #expect(try store.authenticate(added.description) == nil)
+    }
+
     @Test("a presented key parses only in the exact shape hcs_<16 lowercase hex>_<64 lowercase hex>")
     func presentedKeyShape() {
         let id = "0123456789abcdef"
