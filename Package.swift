@@ -273,6 +273,7 @@ let package = Package(
                 "HealthCardServer", "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "PersonalHealthCode", "EMPI",
                 "EMPIIndex", "HealthCardTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),

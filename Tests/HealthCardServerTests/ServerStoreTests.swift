@@ -3,6 +3,7 @@ import EMPIIndex
 import GRDB
 import HealthCardFoundation
 import HealthCardTestSupport
+import Logging
 import PostgresNIO
 import Testing
 @testable import HealthCardServer
@@ -49,6 +50,22 @@ struct ServerStoreTests {
         #expect(try store.authenticate(added.description)?.roles == [.verifier, .auditor])
         try other.revokeKey(name: "gate-2")
         #expect(try store.authenticate(added.description) == nil)
+    }
+
+    @Test("a log line: one JSON object, keys sorted; the event's metadata wins over the handler's, neither over the fixed fields")
+    func logLine() throws {
+        var handler = JSONLogHandler(label: "hcard.serve")
+        handler[metadataKey: "hb.request.id"] = "r1"
+        handler[metadataKey: "route"] = "handler's"
+        let event = LogEvent(
+            level: .info, message: "request", metadata: ["route": "/v1/codes/verify", "level": "debug", "ms": "3"],
+            source: nil, file: #fileID, function: #function, line: #line)
+        let line = handler.line(event, at: Date(timeIntervalSince1970: 0))
+        #expect(line.last == 0x0A)
+        let text = String(decoding: line.dropLast(), as: UTF8.self)
+        #expect(
+            text == #"{"hb.request.id":"r1","label":"hcard.serve","level":"info","message":"request","ms":"3","#
+                + #""route":"/v1/codes/verify","time":"1970-01-01T00:00:00Z"}"#, "\(text)")
     }
 
     @Test("a presented key parses only in the exact shape hcs_<16 lowercase hex>_<64 lowercase hex>")
