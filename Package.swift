@@ -108,7 +108,11 @@ let package = Package(
             ]),
         .target(
             name: "HealthCardSQLite",
-            dependencies: ["HealthCardFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "HealthCardFoundation", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for SingleStatementReader (GRDB's own system module of libsqlite3).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(
             name: "PersonalHealthCode",
             dependencies: [
@@ -269,6 +273,7 @@ let package = Package(
                 "HealthCardServer", "HealthCardFoundation", "HealthCardCrypto", "HealthQR", "PersonalHealthCode", "EMPI",
                 "EMPIIndex", "HealthCardTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),

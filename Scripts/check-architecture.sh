@@ -4,7 +4,8 @@
 #  1b. zxing-cpp (C++) is included only by its shim, Sources/CHealthShims/ZXing, which only the
 #     adapter HealthQRZXing imports (rule 1);
 #  2. GRDB (SQLite) is imported only by the storage targets (the libraries' stores, their shared
-#     helper, and the server's own key and audit store);
+#     helper, and the server's own key and audit store); SQLite's C API (GRDBSQLite) only by the
+#     shared helper HealthCardSQLite;
 #  2b. the HTTP stack (Hummingbird, SwiftNIO, swift-log/metrics, Prometheus, service lifecycle)
 #     is imported only by HealthCardServer (hcard starts the server through its API);
 #  2c. PostgresNIO is imported only by the server's PostgreSQL adapter,
@@ -55,6 +56,10 @@ while IFS=: read -r file _ _; do
         *) fail "$file imports GRDB; only PersonalHealthCode, ScanRegistration, EMPIIndex, HealthCardSQLite and HealthCardServer may" ;;
     esac
 done < <(grep -rnE '^(internal |public )?import GRDB$' Sources || true)
+# 2a. SQLite's C API (GRDB's GRDBSQLite module) only in the shared helper's SingleStatementReader.
+while IFS=: read -r file _ _; do
+    [ "$(cut -d/ -f2 <<<"$file")" = HealthCardSQLite ] || fail "$file imports GRDBSQLite; only HealthCardSQLite may"
+done < <(grep -rnE '^(internal |public )?import GRDBSQLite$' Sources || true)
 
 # 2b. The HTTP stack only in the server target: the libraries stay free of it.
 while IFS=: read -r file _ text; do

@@ -168,7 +168,15 @@ public final class HealthCardServer: Sendable {
     /// The key from `Authorization: Bearer …` or `X-API-Key: …`.
     static func presentedKey(_ request: Request) -> String? {
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            return String(authorization.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            let value = authorization.dropFirst("Bearer ".count)
+            // Nothing to trim when the value starts and ends with a printable ASCII character (any
+            // whitespace would be an ASCII space or tab, or a non-ASCII byte): the usual header,
+            // taken as it is without a scan by character set, which every request paid for.
+            let printable = UInt8(ascii: "!")...UInt8(ascii: "~")
+            if let first = value.utf8.first, let last = value.utf8.last, printable.contains(first), printable.contains(last) {
+                return String(value)
+            }
+            return String(value).trimmingCharacters(in: .whitespaces)
         }
         if let name = HTTPField.Name("X-API-Key"), let key = request.headers[name] { return key }
         return nil

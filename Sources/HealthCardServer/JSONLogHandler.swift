@@ -25,13 +25,26 @@ public struct JSONLogHandler: LogHandler {
     /// server logs one line per request, and a `JSONEncoder` per line was a visible share of a
     /// request's CPU time (profiled in Docs/serve.md §9).
     public func log(event: LogEvent) {
+        FileHandle.standardError.write(Data(line(event, at: SystemClock().now())))
+    }
+
+    /// The line of `event` logged at `time`: one JSON object and a newline. The fixed fields
+    /// (`label`, `level`, `message`, `time`) cannot be overridden by metadata; the event's metadata
+    /// wins over the handler's.
+    func line(_ event: LogEvent, at time: Date) -> [UInt8] {
         let fixed = [
             ("label", label), ("level", event.level.rawValue), ("message", "\(event.message)"),
-            ("time", ISO8601Instant.format(SystemClock().now())),
+            ("time", ISO8601Instant.format(time)),
         ]
         var fields: [(key: String, value: String)] = fixed
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        where !fixed.contains(where: { $0.0 == key }) {
+        // The event's metadata, then the handler's where the event has no value of its own: the
+        // two merged without building a third dictionary per line.
+        let own = event.metadata ?? [:]
+        fields.reserveCapacity(fixed.count + own.count + metadata.count)
+        for (key, value) in own where !fixed.contains(where: { $0.0 == key }) {
+            fields.append((key, "\(value)"))
+        }
+        for (key, value) in metadata where own[key] == nil && !fixed.contains(where: { $0.0 == key }) {
             fields.append((key, "\(value)"))
         }
         fields.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
@@ -44,7 +57,7 @@ public struct JSONLogHandler: LogHandler {
             JSONStringLiteral.append(field.value, to: &line)
         }
         line += [UInt8(ascii: "}"), 0x0A]
-        FileHandle.standardError.write(Data(line))
+        return line
     }
 
     /// Installs this handler for the process (once, before any logger is made), at `level`.

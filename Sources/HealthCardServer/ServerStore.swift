@@ -51,11 +51,16 @@ public final class ServerStore: Sendable {
     let seenNonces: SeenNonceCache
     /// The steward's browser sessions: in this process's memory (one node; a restart signs out).
     let stewardSessions = StewardSessionTable()
+    /// The key row ``authenticate(_:)`` reads for every request (its columns in this order).
+    let keyReader: SingleStatementReader
 
     public init(path: String, clock: any WallClock = SystemClock(), seenNonces: SeenNonceCache = SeenNonceCache()) throws {
         self.path = path
         self.clock = clock
         self.seenNonces = seenNonces
+        keyReader = SingleStatementReader(
+            path: path, sql: "SELECT salt, hash, revoked, id, name, roles, created FROM apiKey WHERE id = ?",
+            busyTimeout: .seconds(5))
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         pool = try StoreKind.serverState.openPool(path: path, mode: .readWrite, configuration: configuration)
@@ -125,18 +130,21 @@ public final class ServerStore: Sendable {
     /// wrong key (the caller cannot tell which: all are 401).
     ///
     /// Read from the file on every request, so that a key revoked by `hcard serve key revoke` (another
-    /// process) is refused from its next request on. The read is one statement prepared once per
-    /// connection and run outside a transaction of GRDB's (`unsafeRead`: SQLite reads one statement
-    /// in a snapshot of its own), which skips the five statements `read` wraps around it.
+    /// process) is refused from its next request on. The read is one statement on a connection of
+    /// ``keyReader`` (a plain SQLite read in a snapshot of its own, without GRDB's pool around it:
+    /// the key check runs for every request).
     public func authenticate(_ presented: String) throws -> Client? {
         guard let key = APIKey(presented: presented) else { return nil }
-        return try pool.unsafeRead { db in
-            let statement = try db.cachedStatement(sql: "SELECT * FROM apiKey WHERE id = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [key.id]) else { return nil }
-            guard key.accepts(salt: [UInt8](row["salt"] as Data), hash: [UInt8](row["hash"] as Data), revoked: row["revoked"])
-            else { return nil }
-            return Self.client(row)
+        let stored = try keyReader.firstRow([.text(key.id)]) { columns in
+            (
+                salt: columns.blob(0) ?? [], hash: columns.blob(1) ?? [], revoked: columns.text(2),
+                client: Client(
+                    id: columns.text(3) ?? "", name: columns.text(4) ?? "", roles: APIKey.roles(columns.text(5) ?? ""),
+                    created: columns.text(6) ?? "", revoked: columns.text(2))
+            )
         }
+        guard let stored, key.accepts(salt: stored.salt, hash: stored.hash, revoked: stored.revoked) else { return nil }
+        return stored.client
     }
 
     static func client(_ row: Row) -> Client {

@@ -1,5 +1,7 @@
 import Foundation
 import HealthCardFoundation
+import HealthCardSQLite
+import HealthQR
 
 /// Where ``LocalHealthCodeService`` keeps persons, their events and the register of issued codes:
 /// the storage seam of the GB/T 38963 interfaces (health-code.md §3.1). Two implementations:
@@ -42,6 +44,13 @@ public protocol HealthEventStorage: Sendable {
 
     /// One issued code by id.
     func issuedCode(_ id: HealthCode.ID) async throws -> HealthEventStore.IssuedCodeRecord?
+
+    /// Code `id`'s row in the register and the newest code issued to the same person after it
+    /// (`nil` when `id` is that person's newest), or `nil` if the register does not hold the code:
+    /// what verification at the issuing platform consults for every code (``RegisterFinding``).
+    /// The same answer as ``issuedCode(_:)`` followed by the last of ``issuedCodes(of:)``
+    /// (``registerEntryFromCodes(of:)``); a store may read it in fewer statements.
+    func registerEntry(of id: HealthCode.ID) async throws -> HealthEventStore.RegisterEntry?
 
     /// The person, if known.
     func person(_ id: PersonID) async throws -> HealthEventStore.StoredPerson?
@@ -110,7 +119,21 @@ public struct HealthRecordUpdated<Value: Sendable>: Sendable {
     }
 }
 
+extension HealthEventStorage {
+    /// ``HealthEventStorage/registerEntry(of:)`` from ``issuedCode(_:)`` and ``issuedCodes(of:)``:
+    /// the code's row, then the last code the register lists for its person.
+    public func registerEntryFromCodes(of id: HealthCode.ID) async throws -> HealthEventStore.RegisterEntry? {
+        guard let record = try await issuedCode(id) else { return nil }
+        let newest = try await issuedCodes(of: record.person).last
+        return (record, newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID })
+    }
+}
+
 extension HealthEventStore {
+    /// A code's row in the register and the newer code of the same person, if any
+    /// (``HealthEventStorage/registerEntry(of:)``).
+    public typealias RegisterEntry = (issued: IssuedCodeRecord, newer: HealthCode.ID?)
+
     /// A person with their events and issued codes, read in one snapshot (``HealthEventStorage/snapshot(of:)``).
     public struct PersonSnapshot: Hashable, Sendable {
         public let person: StoredPerson
@@ -159,5 +182,30 @@ extension HealthEventStore: HealthEventStorage {
 
     public func issuedCode(_ id: HealthCode.ID) async throws -> IssuedCodeRecord? {
         try read { try $0.issuedCode(id) }
+    }
+
+    /// One statement (``registerEntrySQL``) on a plain SQLite connection of ``registerReader``: the
+    /// code's row and its person's newest code in one snapshot, since every HCC1 verification of
+    /// `hcard serve` asks. A newest row whose ids do not parse (never written by a store) is
+    /// skipped by ``issuedCodes(of:)``, so that case is answered by ``registerEntryFromCodes(of:)``.
+    public func registerEntry(of id: HealthCode.ID) async throws -> RegisterEntry? {
+        enum Newest { case this, other(HealthCode.ID), unparsable }
+        let found = try registerReader.firstRow([.text(id.hex)]) { columns -> (IssuedCodeRecord, Newest)? in
+            guard
+                let record = IssuedCodeRecord(
+                    codeID: columns.text(0) ?? "", person: columns.text(1) ?? "", colour: columns.text(2) ?? "",
+                    region: columns.text(3) ?? "", issuedAt: columns.integer(4) ?? 0, expiresAt: columns.integer(5) ?? 0,
+                    keyID: columns.text(6) ?? "", rules: columns.text(7) ?? "")
+            else { return nil }
+            guard let newest = try? HealthCode.ID(hex: columns.text(8) ?? ""), (try? KeyID(hex: columns.text(9) ?? "")) != nil
+            else { return (record, .unparsable) }
+            return (record, newest == record.codeID ? .this : .other(newest))
+        }
+        guard case let (record, newest)? = found ?? nil else { return nil }
+        switch newest {
+        case .this: return (record, nil)
+        case .other(let code): return (record, code)
+        case .unparsable: return try await registerEntryFromCodes(of: id)
+        }
     }
 }

@@ -39,6 +39,8 @@ public final class HealthEventStore: Sendable {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    /// The statement of ``registerEntry(of:)``, which `hcard serve` runs for every HCC1 verification.
+    let registerReader: SingleStatementReader
 
     /// Opens the store at `path`, creating the file and its tables on first use; with
     /// `mode: .readOnly` (status queries, verification look-ups) the file must exist and nothing
@@ -49,6 +51,7 @@ public final class HealthEventStore: Sendable {
     ///   missing; GRDB's `DatabaseError` if the file cannot be opened or migrated.
     public init(path: String, mode: StoreKind.AccessMode = .readWrite) throws {
         self.path = path
+        registerReader = SingleStatementReader(path: path, sql: Self.registerEntrySQL, busyTimeout: .seconds(5))
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
@@ -429,6 +432,18 @@ public final class HealthEventStore: Sendable {
             kind: row["kind"] as String, payload: row["payload"] as String, actor: row["actor"] as String,
             created: row["created"] as String)
     }
+
+    /// Code `?`'s register row (the columns of `issuedCode` in its order: code, person, colour,
+    /// region, issued, expires, key, rules), then the code and key of the newest row of the same
+    /// person (the highest `rowid`: the table is append-only, ``Transaction/issuedCodes(of:)``).
+    static let registerEntrySQL = """
+        SELECT issued.codeId, issued.personId, issued.colour, issued.region, issued.issuedAt, issued.expiresAt,
+               issued.keyId, issued.rules, newest.codeId, newest.keyId
+        FROM issuedCode AS issued
+        JOIN issuedCode AS newest ON newest.rowid =
+            (SELECT max(later.rowid) FROM issuedCode AS later WHERE later.personId = issued.personId)
+        WHERE issued.codeId = ?
+        """
 
     static func issuedCode(_ row: Row) -> IssuedCodeRecord? {
         IssuedCodeRecord(

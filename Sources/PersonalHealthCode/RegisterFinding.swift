@@ -92,16 +92,12 @@ extension LocalHealthCodeService {
     }
 
     /// The register's row of code `id` and the newest code issued to the same person after it, or
-    /// `nil` if the register does not hold the code.
+    /// `nil` if the register does not hold the code (``HealthEventStorage/registerEntry(of:)``).
     ///
     /// The register lists a person's codes in the order they were recorded: any code after this
     /// one is newer, one of the same second included.
-    func registerEntry(of id: HealthCode.ID) async throws
-        -> (issued: HealthEventStore.IssuedCodeRecord, newer: HealthCode.ID?)?
-    {
-        guard let record = try await store.issuedCode(id) else { return nil }
-        let newest = try await store.issuedCodes(of: record.person).last
-        return (record, newest.flatMap { $0.codeID == record.codeID ? nil : $0.codeID })
+    func registerEntry(of id: HealthCode.ID) async throws -> HealthEventStore.RegisterEntry? {
+        try await store.registerEntry(of: id)
     }
 
     /// The finding on a verified code of key `keyID` whose register row is `entry`.

@@ -3,6 +3,7 @@ import EMPIIndex
 import GRDB
 import HealthCardFoundation
 import HealthCardTestSupport
+import Logging
 import PostgresNIO
 import Testing
 @testable import HealthCardServer
@@ -30,6 +31,41 @@ struct ServerStoreTests {
         try store.revokeKey(name: "gate-1")
         #expect(try store.authenticate(key.description) == nil)
         #expect(throws: ServerError.self) { try store.revokeKey(name: "gate-1") }
+    }
+
+    @Test("a key revoked or added by another process is refused or accepted from the very next check on")
+    func otherProcessesChangesApplyAtOnce() async throws {
+        let (store, _) = try Self.store()
+        let key = try store.addKey(name: "gate-1", roles: [.verifier])
+        // Several checks first, so the reader's connection is open and has read the row before.
+        for _ in 0..<3 { #expect(try store.authenticate(key.description)?.name == "gate-1") }
+        let file = URL(fileURLWithPath: store.path)
+        _ = try await SQLiteCommand.run(file, "UPDATE apiKey SET revoked = '2026-12-07T12:00:00Z' WHERE name = 'gate-1';")
+        #expect(try store.authenticate(key.description) == nil)
+
+        // A second store on the file (another `hcard serve key add`): its key works at once here,
+        // and its revocation applies at once too.
+        let other = try ServerStore(path: store.path)
+        let added = try other.addKey(name: "gate-2", roles: [.verifier, .auditor])
+        #expect(try store.authenticate(added.description)?.roles == [.verifier, .auditor])
+        try other.revokeKey(name: "gate-2")
+        #expect(try store.authenticate(added.description) == nil)
+    }
+
+    @Test("a log line: one JSON object, keys sorted; the event's metadata wins over the handler's, neither over the fixed fields")
+    func logLine() throws {
+        var handler = JSONLogHandler(label: "hcard.serve")
+        handler[metadataKey: "hb.request.id"] = "r1"
+        handler[metadataKey: "route"] = "handler's"
+        let event = LogEvent(
+            level: .info, message: "request", metadata: ["route": "/v1/codes/verify", "level": "debug", "ms": "3"],
+            source: nil, file: #fileID, function: #function, line: #line)
+        let line = handler.line(event, at: Date(timeIntervalSince1970: 0))
+        #expect(line.last == 0x0A)
+        let text = String(decoding: line.dropLast(), as: UTF8.self)
+        #expect(
+            text == #"{"hb.request.id":"r1","label":"hcard.serve","level":"info","message":"request","ms":"3","#
+                + #""route":"/v1/codes/verify","time":"1970-01-01T00:00:00Z"}"#, "\(text)")
     }
 
     @Test("a presented key parses only in the exact shape hcs_<16 lowercase hex>_<64 lowercase hex>")

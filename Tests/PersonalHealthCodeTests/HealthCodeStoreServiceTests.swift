@@ -1,4 +1,6 @@
 import Foundation
+import HealthCardTestSupport
+import HealthQR
 import Testing
 @testable import HealthCardFoundation
 @testable import PersonalHealthCode
@@ -316,5 +318,49 @@ struct HealthCodeStoreServiceTests {
             .init(record: record, time: Self.dateTime("2026-03-01T09:00:00")))
         #expect(response.status?.colour == .yellow)
         #expect(response.status?.reasons.first?.category == "symptoms")
+    }
+
+    @Test("the register entry read in one statement: the code's row, the newer code, a row that does not parse skipped")
+    func registerEntryInOneStatement() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let store = try HealthEventStore(path: fixture.path)
+        let person = HealthCodeFixtures.person
+        _ = try await store.update(person, now: Self.instant("2026-03-01T09:00:00")) { _, _ in
+            HealthRecordChange(createsPerson: true, value: 0)
+        }
+        func code(_ number: Int) throws -> HealthEventStore.IssuedCodeRecord {
+            HealthEventStore.IssuedCodeRecord(
+                codeID: try HealthCode.ID(hex: String(format: "%016x", number)), person: person, colour: .green,
+                region: "460100", issuedAt: Self.instant("2026-03-01T09:00:00"),
+                expiresAt: Self.instant("2026-03-02T09:00:00"), keyID: try KeyID(hex: "0123456789abcdef"),
+                rules: "hainan-2022-09")
+        }
+        /// The entry of the one statement, checked against the register's list of the person's codes.
+        func entry(_ record: HealthEventStore.IssuedCodeRecord) async throws -> HealthEventStore.RegisterEntry? {
+            let read = try await store.registerEntry(of: record.codeID)
+            let listed = try await store.registerEntryFromCodes(of: record.codeID)
+            #expect(read?.issued == listed?.issued && read?.newer == listed?.newer)
+            return read
+        }
+        let first = try code(1)
+        let second = try code(2)
+        #expect(try await entry(first) == nil)
+        try await store.recordIssuedCode(first)
+        #expect(try await entry(first)?.issued == first)
+        #expect(try await entry(first)?.newer == nil)
+        try await store.recordIssuedCode(second)
+        #expect(try await entry(first)?.newer == second.codeID)
+        #expect(try await entry(second)?.newer == nil)
+        // A newer row whose key id does not parse (no store writes one): the register's list
+        // skips it, and so does the entry.
+        _ = try await SQLiteCommand.run(
+            URL(fileURLWithPath: fixture.path),
+            """
+            INSERT INTO issuedCode (codeId, personId, colour, region, issuedAt, expiresAt, keyId, rules)
+            VALUES ('0000000000000003', '\(person.rawValue)', 'green', '460100', 0, 0, 'not-a-key-id', 'x');
+            """)
+        #expect(try await entry(first)?.newer == second.codeID)
+        #expect(try await entry(second)?.newer == nil)
     }
 }

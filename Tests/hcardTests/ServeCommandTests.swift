@@ -12,8 +12,9 @@ import FoundationNetworking
 #endif
 
 /// `hcard serve` as an operator runs it: no configuration but a port, a key made with
-/// `hcard serve key add`, a verification whose verdict is `hcard qr verify --json`'s, and SIGTERM
-/// ending the process with status 0.
+/// `hcard serve key add`, a verification whose verdict is `hcard qr verify --json`'s, a key revoked
+/// by `hcard serve key revoke` refused from its next request, and SIGTERM ending the process with
+/// status 0.
 @Suite("hcard serve")
 struct ServeCommandTests {
     /// A running `hcard serve` and the port it reported in its JSON log.
@@ -162,6 +163,14 @@ struct ServeCommandTests {
         // number must not reach the log (the log names the route template, not the path).
         let lookup = try await server.request("/v1/empi/pix?domain=citizen-id&value=110105198503120012", key: key)
         #expect(lookup.0 == 403)
+
+        // `hcard serve key revoke` (another process) while the server runs: the key's very next
+        // request is refused.
+        let revoked = try await HCardRunner.run(["serve", "key", "revoke", "--name", "gate"], in: directory)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let afterRevoke = try await server.request(
+            "/v1/codes/verify", key: key, body: #"{"text": "\#(code)", "now": "2026-03-01T08:00:00Z"}"#)
+        #expect(afterRevoke.0 == 401)
 
         server.process.terminate()  // SIGTERM
         await server.process.waitForExit()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HealthCardFoundation
+import HealthCardSQLite
 
 /// The account tables (beside the index's, in the same file) and their rows.
 ///
@@ -216,21 +217,33 @@ extension AccountService {
 
     /// The card's platform state and its blacklist entry in **one** statement, so that one read
     /// is one consistent snapshot without a transaction of its own (``AccountService/check(_:)``
-    /// runs it per verification request), prepared once per connection.
+    /// runs it per verification request). Its columns, in this order: known (1 or 0), kind,
+    /// e-card ID, status, replaced by, updated, blacklist reason.
+    static let cardCheckSQL = """
+        SELECT card.number IS NOT NULL AS known, card.kind, card.ecardId, card.status, card.replacedBy,
+               card.updated, (SELECT reason FROM blacklist WHERE number = ?1) AS blacklisted
+        FROM (SELECT ?1 AS number) AS asked LEFT JOIN card ON card.number = asked.number
+        """
+
+    /// ``cardCheckSQL`` inside a transaction of the caller's (an operation answering the card's
+    /// state after its own change).
     static func check(_ db: Database, _ number: String) throws -> CardUseCheck {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT card.number IS NOT NULL AS known, card.kind, card.ecardId, card.status, card.replacedBy,
-                       card.updated, (SELECT reason FROM blacklist WHERE number = ?1) AS blacklisted
-                FROM (SELECT ?1 AS number) AS asked LEFT JOIN card ON card.number = asked.number
-                """)
-        guard let row = try Row.fetchOne(statement, arguments: [number]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: cardCheckSQL), arguments: [number]) else {
             throw HealthCardError.invalidValue("card check for \(number): the query returned no row")
         }
         let blacklisted: String? = row["blacklisted"]
         return CardUseCheck(
             number: number, card: (row["known"] as Bool) ? card(row, number: number, blacklisted: blacklisted) : nil,
             blacklisted: blacklisted)
+    }
+
+    /// A known card from the columns of ``cardCheckSQL``.
+    static func card(_ columns: SingleStatementReader.Columns, number: String, blacklisted: String?) -> CardRecordStatus {
+        CardRecordStatus(
+            number: number, kind: CardKind(rawValue: columns.text(1) ?? "") ?? .physical,
+            electronicCardID: columns.text(2).map(ElectronicCardID.init(rawValue:)),
+            state: CardState(rawValue: columns.text(3) ?? "") ?? .issued, replacedBy: columns.text(4),
+            updated: date(columns.text(5) ?? ""), blacklisted: blacklisted)
     }
 
     package static func detailJSON(_ detail: [String: String]) throws -> String {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import EMPI
 import HealthCardFoundation
+import HealthCardSQLite
 import HealthQR
 
 /// E-health-card accounts and the card management platform (issue 10), kept in the same SQLite
@@ -36,6 +37,8 @@ public final class AccountService: Sendable {
     public let clock: any WallClock
     /// The HMAC key for card IDs and bank tokens (32 random bytes, created with the tables).
     let secret: [UInt8]
+    /// The statement of ``check(_:)``, which `hcard serve` runs for every verification and scan.
+    let cardCheck: SingleStatementReader
 
     /// The index domains registration uses (created when missing; existing ones are left as set).
     public enum Domain {
@@ -56,6 +59,7 @@ public final class AccountService: Sendable {
     public init(index: PatientIndex) throws {
         self.index = index
         self.clock = index.clock
+        cardCheck = SingleStatementReader(path: index.path, sql: Self.cardCheckSQL, busyTimeout: .seconds(5))
         let known = Set(try index.domains().map(\.code))
         let needed = Self.neededDomains
         if index.isReadOnly {
@@ -250,11 +254,19 @@ public final class AccountService: Sendable {
 
     /// Whether the card `number` may be used: its platform state and the blacklist.
     ///
-    /// One statement read outside a transaction of GRDB's (`unsafeRead`): SQLite runs a single
-    /// statement in its own read transaction, so the answer is one snapshot, and the server, which
-    /// asks this for every verification and scan, skips the five statements around a `read`.
+    /// One statement (``cardCheckSQL``) on a plain SQLite connection of ``cardCheck``: SQLite runs a
+    /// single statement in its own read transaction, so the answer is one snapshot of the file as
+    /// last committed, and the server, which asks this for every verification and scan, skips
+    /// GRDB's pool around the read.
     public func check(_ number: String) throws -> CardUseCheck {
-        try index.pool.unsafeRead { db in try Self.check(db, number) }
+        let found = try cardCheck.firstRow([.text(number)]) { columns in
+            let blacklisted = columns.text(6)
+            return CardUseCheck(
+                number: number, card: columns.integer(0) == 1 ? Self.card(columns, number: number, blacklisted: blacklisted) : nil,
+                blacklisted: blacklisted)
+        }
+        guard let found else { throw HealthCardError.invalidValue("card check for \(number): the query returned no row") }
+        return found
     }
 
     /// The revocation list a QR verifier adds to its own: every card number that must be refused

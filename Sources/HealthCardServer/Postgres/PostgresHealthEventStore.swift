@@ -111,6 +111,10 @@ public final class PostgresHealthEventStore: HealthEventStorage {
         ).first
     }
 
+    public func registerEntry(of id: HealthCode.ID) async throws -> HealthEventStore.RegisterEntry? {
+        try await registerEntryFromCodes(of: id)
+    }
+
     public func person(_ id: PersonID) async throws -> HealthEventStore.StoredPerson? {
         try Self.person(id, await database.rows(Self.personQuery(id)))
     }
