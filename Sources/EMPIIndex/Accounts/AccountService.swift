@@ -254,7 +254,7 @@ public final class AccountService: Sendable {
 
     /// Whether the card `number` may be used: its platform state and the blacklist.
     ///
-    /// One statement (``cardCheckSQL``) on a plain SQLite connection of ``cardCheck``: SQLite runs a
+    /// One statement (`cardCheckSQL`) on a plain SQLite connection of `cardCheck`: SQLite runs a
     /// single statement in its own read transaction, so the answer is one snapshot of the file as
     /// last committed, and the server, which asks this for every verification and scan, skips
     /// GRDB's pool around the read.
