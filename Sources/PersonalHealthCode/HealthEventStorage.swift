@@ -184,7 +184,7 @@ extension HealthEventStore: HealthEventStorage {
         try read { try $0.issuedCode(id) }
     }
 
-    /// One statement (``registerEntrySQL``) on a plain SQLite connection of ``registerReader``: the
+    /// One statement (`registerEntrySQL`) on a plain SQLite connection of `registerReader`: the
     /// code's row and its person's newest code in one snapshot, since every HCC1 verification of
     /// `hcard serve` asks. A newest row whose ids do not parse (never written by a store) is
     /// skipped by ``issuedCodes(of:)``, so that case is answered by ``registerEntryFromCodes(of:)``.
