@@ -38,6 +38,33 @@ struct EMPIBlockingTests {
         #expect(candidates[0].rules == seen[RecordPair(0, 1)]!)
     }
 
+    @Test("a block's run is found by its two ends, at the start, the end, inside and absent")
+    func blockRun() {
+        let keys: [UInt64] = [1, 3, 3, 3, 5, 5]
+        let run = { (key: UInt64) in CandidateIndex.RuleIndex.run(of: key, in: keys) }
+        #expect(run(0) == 0..<0 && run(1) == 0..<1 && run(2) == 1..<1 && run(3) == 1..<4)
+        #expect(run(4) == 4..<4 && run(5) == 4..<6 && run(6) == 6..<6)
+        #expect(CandidateIndex.RuleIndex.run(of: 3, in: []) == 0..<0)
+        let big = [UInt64](repeating: 7, count: 50_000) + [8]
+        #expect(CandidateIndex.RuleIndex.run(of: 7, in: big) == 0..<50_000)
+    }
+
+    @Test("an index grown record by record, merging its pending keys, equals one built at once")
+    func grownEqualsBuilt() {
+        let normalizer = Normalizer()
+        let records = SyntheticPopulation(seed: 7, options: .init(persons: 1_500)).records.map { normalizer.normalize($0) }
+        let built = CandidateIndex(records: records)
+        var grown = CandidateIndex(records: [])
+        for record in records { grown.append(record) }
+        #expect(grown.ruleIndexes.contains { $0.keys.count > CandidateIndex.pendingLimit }, "merges happened")
+        let merged = grown.merged()
+        for (a, b) in zip(merged.ruleIndexes, built.ruleIndexes) {
+            #expect(a.keys == b.keys && a.records == b.records, "\(a.rule)")
+            #expect(a.blocks == b.blocks && a.overflow == b.overflow && a.overflowRecords == b.overflowRecords, "\(a.rule)")
+        }
+        #expect(grown.candidates(for: records[17]) == built.candidates(for: records[17]))
+    }
+
     @Test("an oversized block is skipped and counted, never compared in full")
     func blockCap() {
         let records = (0..<12).map {

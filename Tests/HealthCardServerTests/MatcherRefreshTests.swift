@@ -2,6 +2,7 @@ import EMPI
 import EMPIIndex
 import Foundation
 import HealthCardFoundation
+import PostgresNIO
 import Testing
 @testable import HealthCardServer
 
@@ -79,5 +80,82 @@ struct MatcherRefreshTests {
         let again = try await b.feed(person("B-0003", "HOSP-B", "孙中山", "1966-11-12"), actor: "t", now: nil)
         #expect(again.person == others[1].person, "\(again.decision)")
         for database in databases { await database.shutdown() }
+    }
+
+    /// The rows each scan of `empi_record` or `empi_link` read in a plan run with
+    /// `EXPLAIN (ANALYZE, FORMAT JSON)`: the rows it returned over all its loops, and the rows its
+    /// filter or recheck dropped.
+    static func rowsRead(_ plan: [String: Any]) -> [String: Int] {
+        var read: [String: Int] = [:]
+        func number(_ key: String) -> Int { (plan[key] as? NSNumber)?.intValue ?? 0 }
+        if let relation = plan["Relation Name"] as? String, ["empi_record", "empi_link"].contains(relation) {
+            read[relation, default: 0] +=
+                number("Actual Rows") * max(number("Actual Loops"), 1) + number("Rows Removed by Filter")
+                + number("Rows Removed by Index Recheck")
+        }
+        for child in plan["Plans"] as? [[String: Any]] ?? [] {
+            read.merge(rowsRead(child), uniquingKeysWith: +)
+        }
+        return read
+    }
+
+    /// A catch-up costs what changed, not the index: after 60 records, two feeds and a link
+    /// (one of the 60 moved to another person), a matcher behind by those writes reads those
+    /// rows and no others — each scan of the record and link tables, run with
+    /// `EXPLAIN ANALYZE`, reads at most one row per changed row and lookup. A condition `version > r
+    /// OR changed > r` across the join (what the query was) cannot use the indexes and reads
+    /// every row of both tables. On 63 rows reading them all is cheapest, so the plan is made
+    /// with what a million rows rule out by cost turned off — sequential scans, and hash and
+    /// merge joins, which read a whole side — leaving plans that look rows up by an index:
+    /// the query must have one that reads only the changed rows (the old condition had none).
+    @Test("a catch-up reads only the changed rows", arguments: Backend.postgresOnly)
+    func catchUpReadsOnlyChangedRows(_: Backend) async throws {
+        let database = try SharedDatabase(url: try await PostgresTestDatabase.fresh())
+        let index = try await PostgresPatientIndex.open(database)
+        try await index.registerDomain(IdentifierDomain(code: "HOSP-A"))
+        let population = SyntheticPopulation(seed: 16, options: .init(persons: 60))
+        for number in 0..<60 {
+            var record = population.records[number]
+            record.domain = "HOSP-A"
+            record.id = "A-\(number)"
+            record.identifiers = []
+            _ = try await index.feed(record, actor: "t", now: nil)
+        }
+        let revision = try await index.readOnly { try await index.matchState($0).revision }
+        var fed: [FeedResult] = []
+        for (number, name) in [(60, "赵建国"), (61, "钱学森")] {
+            fed.append(
+                try await index.feed(
+                    PersonRecord(id: "A-\(number)", domain: "HOSP-A", fullName: name, birthDate: "1950-01-0\(number - 59)", sex: "1"),
+                    actor: "t", now: nil))
+        }
+        _ = try await index.link(RecordReference(domain: "HOSP-A", id: "A-7"), to: try #require(fed[0].person), actor: "t", now: nil)
+        try await database.transaction { connection in
+            try await connection.query("ANALYZE empi_record, empi_link", logger: index.logger)
+        }
+
+        let (changed, read) = try await index.readOnly { connection in
+            let changed = try await index.changedRows(connection, since: revision)
+            for setting in ["enable_seqscan", "enable_hashjoin", "enable_mergejoin"] {
+                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL \(setting) = off"), logger: index.logger)
+            }
+            let query = PostgresPatientIndex.changedRowsQuery(since: revision)
+            let text = try await connection.rows(
+                PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, FORMAT JSON) " + query.sql, binds: query.binds),
+                logger: index.logger
+            ).first?.decode(String.self) ?? "[]"
+            let plans = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+            return (changed.map(\.id), Self.rowsRead(try #require(plans.first?["Plan"] as? [String: Any])))
+        }
+        let rows = try await database.rows(
+            "SELECT id FROM empi_record WHERE local_id IN ('A-60', 'A-61', 'A-7') ORDER BY id"
+        ).map { try $0.decode(Int64.self) }
+        #expect(changed == rows, "the changed rows, in row order")
+        // Each table is read once through its index (the changed rows) and once per changed row
+        // for the join; every row of a table would be 63.
+        for table in ["empi_record", "empi_link"] {
+            #expect((read[table] ?? 0) <= 2 * rows.count + 1, "\(table): \(read)")
+        }
+        await database.shutdown()
     }
 }

@@ -21,9 +21,13 @@ import HealthCardCore
 ///    with 8 clients, beside the pass log's own durable append rate.
 ///
 /// `bench serve [--persons N] [--seconds S] [--clients C] [--only verify,pix,pdq,feed,checkpoint]`
-/// (`pdq` runs on the PIX node, so it needs `pix`);
+/// (`pdq` runs on the PIX node, so it needs `pix`; `feed-sqlite` or `feed-postgres` runs one half
+/// of `feed`);
 /// `HCARD_BIN` names the `hcard` binary (default: the repository's `.build/release/hcard`),
-/// `HCK_BENCH_DIR` the scratch disk, `HCK_SERVE_PG_PORT` the PostgreSQL port (default 55443).
+/// `HCK_BENCH_DIR` the scratch disk, `HCK_SERVE_PG_PORT` the PostgreSQL port (default 55443);
+/// `HCK_SERVE_PG_URL` names a database that holds the copied index already (no cluster is
+/// started and nothing is copied; it is fed, so use a fresh copy, `CREATE DATABASE … TEMPLATE`),
+/// to measure the feeds again without the copy's minutes.
 /// Wall-clock figures on a shared machine: the load average is printed with them, and the server's
 /// own CPU seconds are given where a rate depends on them.
 enum ServeBenchmarks {
@@ -89,14 +93,13 @@ enum ServeBenchmarks {
             if options.only.contains("verify") { try verification(codes, options, work, table) }
             if options.only.contains("checkpoint") { try checkpointScans(codes, options, work, table) }
         }
-        if options.only.contains("pix") || options.only.contains("feed") {
+        let feeds = ["feed-sqlite", "feed-postgres"].filter { options.only.contains($0) || options.only.contains("feed") }
+        if options.only.contains("pix") || !feeds.isEmpty {
             let (index, built) = try ServeIndexCache.index(seed: options.seed, persons: options.persons)
             if let built { print("(index built in \(String(format1: built)) s)") }
             if options.only.contains("pix") { try pix(index: index, options, work, table) }
-            if options.only.contains("feed") {
-                try feedsOnSQLite(index: index, options, work, table)
-                try feedsOnPostgres(index: index, options, work, table)
-            }
+            if feeds.contains("feed-sqlite") { try feedsOnSQLite(index: index, options, work, table) }
+            if feeds.contains("feed-postgres") { try feedsOnPostgres(index: index, options, work, table) }
         }
         printTable("hcard serve under load (issue 16 item 7), load average now \(loadAverage())", table.rows)
     }
@@ -406,38 +409,46 @@ enum ServeBenchmarks {
     }
 
     static func feedsOnPostgres(index: String, _ options: Options, _ work: URL, _ table: Table) throws {
-        let port = ProcessInfo.processInfo.environment["HCK_SERVE_PG_PORT"] ?? "55443"
         let folder = work.appendingPathComponent("feed-postgres")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let cluster = folder.appendingPathComponent("cluster").path
-        let script = ServeNode.repositoryRoot.appendingPathComponent("Scripts/postgres-cluster.sh").path
-        // Durable settings (fsync, synchronous commit, full page writes: PostgreSQL's defaults), as
-        // an operator runs it; the test clusters turn them off.
-        setenv("HCARD_PG_DURABLE", "1", 1)
-        guard let (status, output) = QRBenchmarks.run("/bin/bash", [script, "start", cluster, port]), status == 0 else {
-            print("(no PostgreSQL cluster: \(script) start failed; the PostgreSQL feed row is not measured)")
-            table.add("feeds/s, PostgreSQL, 2 nodes", "not measured", "goal 1,000/s", ratio: nil, goal: "≥ 1.00×", met: nil)
-            return
-        }
-        defer { _ = QRBenchmarks.run("/bin/bash", [script, "stop", cluster]) }
-        let url = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
-        print("\n## feeds on PostgreSQL (\(url); durable: fsync and synchronous commit on)")
-        // The big index, copied by `hcard serve copy-index` (PostgresIndexCopy: COPY in one
-        // transaction) before any node starts.
         let clock = ContinuousClock()
-        let copyStart = clock.now
-        guard let (copyStatus, copyOutput) = QRBenchmarks.run(ServeNode.binary, ["serve", "copy-index", "--db", index, "--postgres", url]),
-            copyStatus == 0
-        else { throw LoadError.unexpected("hcard serve copy-index --db \(index) failed") }
-        let copySeconds = seconds(copyStart.duration(to: clock.now))
-        let copied = copyOutput.split(separator: "\n").compactMap { line -> Int? in
-            let fields = line.split(separator: "\t")
-            return fields.count == 2 ? Int(fields[1]) : nil
-        }.reduce(0, +)
-        print("  copied \(copied) rows in \(String(format: "%.1f", copySeconds)) s: \(copyOutput.split(separator: "\n").joined(separator: ", "))")
-        table.add(
-            "index copy into PostgreSQL (hcard serve copy-index), \(copied) rows", "\(format(Double(copied) / copySeconds)) rows/s",
-            "\(String(format: "%.0f", copySeconds)) s", ratio: nil, goal: "", met: nil)
+        let url: String
+        let script = ServeNode.repositoryRoot.appendingPathComponent("Scripts/postgres-cluster.sh").path
+        let cluster = folder.appendingPathComponent("cluster").path
+        var started = false
+        defer { if started { _ = QRBenchmarks.run("/bin/bash", [script, "stop", cluster]) } }
+        if let given = ProcessInfo.processInfo.environment["HCK_SERVE_PG_URL"] {
+            url = given
+            print("\n## feeds on PostgreSQL (\(url), the index copied in already)")
+        } else {
+            let port = ProcessInfo.processInfo.environment["HCK_SERVE_PG_PORT"] ?? "55443"
+            // Durable settings (fsync, synchronous commit, full page writes: PostgreSQL's defaults), as
+            // an operator runs it; the test clusters turn them off.
+            setenv("HCARD_PG_DURABLE", "1", 1)
+            guard let (status, output) = QRBenchmarks.run("/bin/bash", [script, "start", cluster, port]), status == 0 else {
+                print("(no PostgreSQL cluster: \(script) start failed; the PostgreSQL feed row is not measured)")
+                table.add("feeds/s, PostgreSQL, 2 nodes", "not measured", "goal 1,000/s", ratio: nil, goal: "≥ 1.00×", met: nil)
+                return
+            }
+            started = true
+            url = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+            print("\n## feeds on PostgreSQL (\(url); durable: fsync and synchronous commit on)")
+            // The big index, copied by `hcard serve copy-index` (PostgresIndexCopy: COPY in one
+            // transaction) before any node starts.
+            let copyStart = clock.now
+            guard let (copyStatus, copyOutput) = QRBenchmarks.run(ServeNode.binary, ["serve", "copy-index", "--db", index, "--postgres", url]),
+                copyStatus == 0
+            else { throw LoadError.unexpected("hcard serve copy-index --db \(index) failed") }
+            let copySeconds = seconds(copyStart.duration(to: clock.now))
+            let copied = copyOutput.split(separator: "\n").compactMap { line -> Int? in
+                let fields = line.split(separator: "\t")
+                return fields.count == 2 ? Int(fields[1]) : nil
+            }.reduce(0, +)
+            print("  copied \(copied) rows in \(String(format: "%.1f", copySeconds)) s: \(copyOutput.split(separator: "\n").joined(separator: ", "))")
+            table.add(
+                "index copy into PostgreSQL (hcard serve copy-index), \(copied) rows", "\(format(Double(copied) / copySeconds)) rows/s",
+                "\(String(format: "%.0f", copySeconds)) s", ratio: nil, goal: "", met: nil)
+        }
         let registrar = try ServeNode.addKey(["--postgres", url], name: "hospital", roles: "registrar")
         let nodes = try (1...2).map { try ServeNode(name: "pg-node-\($0)", arguments: ["--postgres", url], directory: folder) }
         defer { nodes.forEach { $0.stop() } }
