@@ -386,7 +386,6 @@ struct ChineseAddress: Sendable, Hashable {
 struct AdminNames: Sendable {
     let full: [[UInt32]: [Int32]]
     let short: [[UInt32]: [Int32]]
-    let longest: Int
     /// The longest full or short name beginning with each pair of characters (packed
     /// `first << 32 | second`): most positions of an address begin no name, and this tells so
     /// without building a key of each length (issue 18 item 6: the parser was ≈ 7 % of a bulk
@@ -398,13 +397,11 @@ struct AdminNames: Sendable {
     init(regions: [Region]) {
         var full: [[UInt32]: [Int32]] = [:]
         var short: [[UInt32]: [Int32]] = [:]
-        var longest = 2
         let placeholders: Set<String> = ["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"]
         for region in regions where !placeholders.contains(region.name) {
             guard let code = Int32(region.code) else { continue }
             let name = Array(region.name.unicodeScalars.map(\.value))
             if !(full[name] ?? []).contains(code) { full[name, default: []].append(code) }
-            longest = max(longest, name.count)
             if let stem = Self.shortName(region.name), stem.count >= 2 {
                 let key = Array(stem.unicodeScalars.map(\.value))
                 if !(short[key] ?? []).contains(code) { short[key, default: []].append(code) }
@@ -412,7 +409,6 @@ struct AdminNames: Sendable {
         }
         self.full = full
         self.short = short
-        self.longest = longest
         var longestByPrefix: [UInt64: Int] = [:]
         for key in Array(full.keys) + Array(short.keys) where key.count >= 2 {
             let prefix = Self.prefix(key[0], key[1])
