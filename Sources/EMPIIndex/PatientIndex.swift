@@ -371,23 +371,14 @@ extension PatientIndex.MatchState {
         if let position = positionOfRow[row] { matcher.assign(record: position, to: Int(person)) }
     }
 
-    /// This matcher brought forward to `revision` by the rows that changed after its own
-    /// revision, for a store shared by several processes (`hcard serve --postgres`, whose other
-    /// nodes write too): each row's ID, data, version and person, in row order. A new row is added
-    /// (new rows come after every known one: row IDs grow in commit order); a known row whose
-    /// version is the one held is moved to its (maybe new) person. `nil` when a change cannot be
-    /// followed in place — a known record's data changed, or a new row is not after the known
-    /// ones — and the caller loads every record instead.
-    package func advanced(
-        to revision: Int64, changed rows: [(id: Int64, data: String, version: Int64, person: Int64)]
-    ) throws -> Self? {
-        var next = self
-        return try next.advance(to: revision, changed: rows) ? next : nil
-    }
-
-    /// ``advanced(to:changed:)`` in place, without copying the matcher (at a million records a
-    /// copy costs more than the rows it applies): `false`, with this state unchanged, when the
-    /// rows cannot be followed in place.
+    /// Brings this matcher forward to `revision` by the rows that changed after its own revision,
+    /// for a store shared by several processes (`hcard serve --postgres`, whose other nodes write
+    /// too): each row's ID, data, version and person, in row order. A new row is added (new rows
+    /// come after every known one: row IDs grow in commit order); a known row whose version is the
+    /// one held is moved to its (maybe new) person. In place, without copying the matcher (at a
+    /// million records a copy costs more than the rows it applies). `false`, with this state
+    /// unchanged, when a change cannot be followed in place — a known record's data changed, or a
+    /// new row is not after the known ones — and the caller loads every record instead.
     package mutating func advance(
         to revision: Int64, changed rows: [(id: Int64, data: String, version: Int64, person: Int64)]
     ) throws -> Bool {
