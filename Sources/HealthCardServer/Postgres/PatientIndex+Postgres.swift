@@ -344,7 +344,8 @@ public final class PostgresPatientIndex: EMPIStore {
             var changes: [PatientIndex.CacheChange] = []
             // Compared as records, not as text: a row copied from a SQLite index
             // (`PostgresIndexCopy`) holds the same record in that index's JSON spelling.
-            if try PatientIndex.decode(PersonRecord.self, old) != record {
+            let changed = try PatientIndex.decode(PersonRecord.self, old) != record
+            if changed {
                 try await connection.query(
                     "UPDATE empi_record SET data = \(data), version = \(version), updated = \(stamp) WHERE id = \(row)",
                     logger: logger)
@@ -359,7 +360,7 @@ public final class PostgresPatientIndex: EMPIStore {
             var result = PatientIndex.describe(outcome, record: record, state: state, notSame: notSame)
             // As the SQLite index: an automatic link a match made, which the new data still
             // supports, takes the new match's probability and explanation.
-            if old != data, provenance != LinkProvenance.manual.rawValue,
+            if changed, provenance != LinkProvenance.manual.rawValue,
                 case .link(let linked) = outcome.decision, Int64(linked) == person,
                 let best = outcome.candidates.first(where: { Int64($0.person) == person })
             {
