@@ -62,9 +62,10 @@ public struct CandidateIndex: Sendable {
 
         /// Merges the pending keys into the sorted arrays (both sorted by (key, record), and every
         /// pending record is newer than every merged one, so pending entries go after equal keys).
-        /// In place, from the back: the long arrays grow by the pending count and entries move
-        /// once, with no new arrays of the index's size allocated on every merge (at a million
-        /// records a merge copying into fresh arrays was a sixth of a feed's CPU).
+        /// In place, from the back: the long arrays grow by the pending count; each pending key's
+        /// place is found by binary search, and the merged entries after it move as one block
+        /// (`memmove`), so a merge costs one pass of memory copying instead of a compare per entry
+        /// (at a million records the merges were a quarter of a feed's matcher work).
         mutating func mergePending() {
             guard !pendingKeys.isEmpty else { return }
             let known = keys.count
@@ -72,24 +73,28 @@ public struct CandidateIndex: Sendable {
             records.append(contentsOf: pendingRecords)
             keys.withUnsafeMutableBufferPointer { keys in
                 records.withUnsafeMutableBufferPointer { records in
-                    pendingKeys.withUnsafeBufferPointer { pendingKeys in
-                        pendingRecords.withUnsafeBufferPointer { pendingRecords in
-                            var i = known - 1
-                            var j = pendingKeys.count - 1
-                            var k = keys.count - 1
-                            while j >= 0 {
-                                if i >= 0 && keys[i] > pendingKeys[j] {
-                                    keys[k] = keys[i]
-                                    records[k] = records[i]
-                                    i -= 1
-                                } else {
-                                    keys[k] = pendingKeys[j]
-                                    records[k] = pendingRecords[j]
-                                    j -= 1
-                                }
-                                k -= 1
-                            }
+                    guard let keyBase = keys.baseAddress, let recordBase = records.baseAddress else { return }
+                    // keys[0..<end] are the merged entries not yet moved; the pending ones up to j
+                    // go before everything placed so far.
+                    var end = known
+                    for j in stride(from: pendingKeys.count - 1, through: 0, by: -1) {
+                        let key = pendingKeys[j]
+                        var low = 0
+                        var high = end
+                        while low < high {
+                            let mid = (low + high) / 2
+                            if keys[mid] > key { high = mid } else { low = mid + 1 }
                         }
+                        let count = end - low
+                        if count > 0 {
+                            UnsafeMutableRawPointer(keyBase + low + j + 1).copyMemory(
+                                from: keyBase + low, byteCount: count * MemoryLayout<UInt64>.stride)
+                            UnsafeMutableRawPointer(recordBase + low + j + 1).copyMemory(
+                                from: recordBase + low, byteCount: count * MemoryLayout<Int32>.stride)
+                        }
+                        keys[low + j] = key
+                        records[low + j] = pendingRecords[j]
+                        end = low
                     }
                 }
             }
