@@ -13,7 +13,7 @@ import HealthCardFoundation
 /// round-trip form; it decodes with the types' own `Decodable` conformances, and the tests check
 /// that every written value decodes back to itself (so a field added to a type and not written
 /// here fails them).
-struct IndexJSON {
+package struct IndexJSON {
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
@@ -118,7 +118,7 @@ struct IndexJSON {
 
 extension IndexJSON {
     /// `record.data`: a ``PersonRecord`` as its `Codable` form.
-    static func record(_ record: PersonRecord) -> String {
+    package static func record(_ record: PersonRecord) -> String {
         var json = IndexJSON(capacity: 512)
         json.object { o in
             o.strings("addressLines", record.addressLines)
@@ -150,7 +150,7 @@ extension IndexJSON {
     }
 
     /// `person.golden`: a ``GoldenRecord``.
-    static func golden(_ golden: GoldenRecord) -> String {
+    package static func golden(_ golden: GoldenRecord) -> String {
         var json = IndexJSON()
         json.object { o in
             o.strings("addressLines", golden.addressLines)
@@ -169,7 +169,7 @@ extension IndexJSON {
     }
 
     /// An `Explanation` as the API and `JSONEncoder` give it: an object with sorted keys.
-    static func explanation(_ explanation: Explanation) throws -> String {
+    package static func explanation(_ explanation: Explanation) throws -> String {
         try StoredExplanation(explanation).object()
     }
 
@@ -186,7 +186,7 @@ extension IndexJSON {
         return try StoredExplanation(compact: stored).object()
     }
     /// `event.payload`: an object of ``JSONValue``s, keys sorted.
-    static func payload(_ payload: [String: JSONValue]) throws -> String {
+    package static func payload(_ payload: [String: JSONValue]) throws -> String {
         var json = IndexJSON()
         try json.value(.object(payload))
         return json.text
@@ -212,7 +212,7 @@ extension IndexJSON {
     }
 
     /// `review.candidates`.
-    static func candidates(_ candidates: [ReviewItem.Candidate]) throws -> String {
+    package static func candidates(_ candidates: [ReviewItem.Candidate]) throws -> String {
         var json = IndexJSON()
         try json.array(candidates) { json, candidate in
             try json.object { o in

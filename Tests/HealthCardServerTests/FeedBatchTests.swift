@@ -32,7 +32,7 @@ struct FeedBatchTests {
     }
 
     @Test(
-        "150 feeds at once into one node are written in batches and answered as one-by-one feeds in commit order",
+        "154 feeds at once into one node are written in batches and answered as one-by-one feeds in commit order",
         arguments: Backend.postgresOnly)
     func batchesAreOneByOne(_: Backend) async throws {
         let database = try SharedDatabase(url: try await PostgresTestDatabase.fresh())
@@ -46,11 +46,23 @@ struct FeedBatchTests {
             PersonRecord(
                 id: "X-2", domain: SyntheticPopulation.domains[0], fullName: "李四",
                 identifiers: [PatientIdentifier(domain: "NOPE-ID", value: "1")]), at: 90)
+        // Two pairs of different people holding one citizen ID (a unique domain): the second of
+        // each pair goes to review as an identifier conflict. One pair falls into the same batch,
+        // the other across two batches, so a feed must see the batch's earlier records, not its later ones.
+        func holder(_ id: String, _ name: String, _ birthDate: String, _ sex: String, _ citizenID: String) -> PersonRecord {
+            PersonRecord(
+                id: id, domain: SyntheticPopulation.domains[0], fullName: name, birthDate: birthDate, sex: sex,
+                identifiers: [PatientIdentifier(domain: PatientIdentifier.citizenIDDomain, value: citizenID, kind: .citizenID)])
+        }
+        list.insert(holder("U-1", "李明", "1985-03-12", "1", "110105198503120012"), at: 30)
+        list.insert(holder("U-2", "欧阳娜娜", "1971-11-02", "2", "110105198503120012"), at: 100)
+        list.insert(holder("U-3", "王芳", "1990-07-01", "2", "31011519900701002X"), at: 40)
+        list.insert(holder("U-4", "赵建国", "1962-05-20", "1", "31011519900701002X"), at: 50)
         let records = list
-        #expect(records.count == 150 && Set(records.map(Self.key)).count == records.count, "150 records, keys unique")
+        #expect(records.count == 154 && Set(records.map(Self.key)).count == records.count, "154 records, keys unique")
 
         // The test holds the node's writer until every feed is queued, so the batches are taken
-        // from a full queue: 64, 64 and 22 (the limit), whatever the machine's speed.
+        // from a full queue: 64, 64 and 26 (the limit), whatever the machine's speed.
         let feeds = try await index.writers.withLock {
             let feeds = Task {
                 await withTaskGroup(of: (String, Result<FeedResult, any Error>).self) { group in
@@ -102,6 +114,9 @@ struct FeedBatchTests {
             }
         }
         #expect(decisions.contains("linked") && decisions.contains("new-person"), "\(decisions)")
+        for key in ["\(SyntheticPopulation.domains[0])/U-2", "\(SyntheticPopulation.domains[0])/U-4"] {
+            #expect((try? batched[key]?.get())?.reviewItem != nil, "\(key): \(String(describing: batched[key]))")
+        }
         // The golden records too: survivorship ranks a person's records by the revision that
         // wrote them, so each feed of a batch must carry the revision it would have had alone.
         let persons = Set(batched.values.compactMap { try? $0.get().person })

@@ -24,7 +24,9 @@ extension PostgresPatientIndex {
     /// matched one after another against the node's matcher, each seeing the ones before it,
     /// exactly as if fed one by one in that order — each that writes takes the next revision, so
     /// its rows' version is what a commit of its own would give — and each is answered only after
-    /// the commit.
+    /// the commit. When every record is new to the index, the rows go in one statement per table
+    /// for the whole batch (``feedNewRecords(_:domains:_:)``); a batch with a re-feed is written
+    /// feed by feed.
     ///
     /// A feed refused for its own reasons (``checked(_:domains:)``: a record that fails the
     /// checks, an unknown domain) is refused before it writes anything, and alone. Any other
@@ -41,26 +43,31 @@ extension PostgresPatientIndex {
             return try await writeHoldingLocalLock(stamp: batch.first?.stamp ?? "") { transaction in
                 // One read of the domains for the batch: they change only under the revision lock held here.
                 let domains = try await self.domains(transaction.connection)
-                var results: [Result<FeedResult, any Error>] = []
-                results.reserveCapacity(batch.count)
-                for feed in batch {
-                    let issues: [RecordIssue]
+                var results: [Result<FeedResult, any Error>?] = Array(repeating: nil, count: batch.count)
+                var checked: [(position: Int, feed: CheckedFeed)] = []
+                for (position, feed) in batch.enumerated() {
                     do {
-                        issues = try self.checked(feed.record, domains: domains)
+                        checked.append((position, CheckedFeed(feed: feed, issues: try self.checked(feed.record, domains: domains))))
                     } catch {
-                        results.append(.failure(error))
-                        continue
+                        results[position] = .failure(error)
                     }
-                    let (result, changes) = try await self.feed(
-                        feed.record, issues: issues, domains: domains, actor: feed.actor, stamp: feed.stamp,
-                        transaction.connection, try await transaction.currentState())
-                    if !changes.isEmpty {
-                        transaction.apply(changes)
-                        transaction.nextRevision()
-                    }
-                    results.append(.success(result))
                 }
-                return results
+                if let written = try await self.feedNewRecords(checked.map(\.feed), domains: domains, transaction) {
+                    for ((position, _), result) in zip(checked, written) { results[position] = .success(result) }
+                } else {
+                    // A re-feed among them: one by one.
+                    for (position, checked) in checked {
+                        let (result, changes) = try await self.feed(
+                            checked.feed.record, issues: checked.issues, domains: domains, actor: checked.feed.actor,
+                            stamp: checked.feed.stamp, transaction.connection, try await transaction.currentState())
+                        if !changes.isEmpty {
+                            transaction.apply(changes)
+                            transaction.nextRevision()
+                        }
+                        results[position] = .success(result)
+                    }
+                }
+                return results.map { $0! }
             }
         } catch {
             return batch.map { _ in .failure(error) }
