@@ -120,4 +120,12 @@ enum JSONResponse {
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// An answer whose JSON the caller wrote already, in ``encoder``'s form (a hot path's answer
+    /// written directly, such as a feed's `FeedResult.json()`).
+    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
 }

@@ -51,6 +51,33 @@ struct IndexJSONTests {
         #expect(throws: HealthCardError.self) { try IndexJSON.payload(["x": .number(.infinity)]) }
     }
 
+    @Test("a feed's answer written directly is JSONEncoder's, byte for byte")
+    func feedResults() throws {
+        let (index, directory) = try EMPIIndexTests.makeIndex()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var results = try EMPIIndexTests.population.records.prefix(300).map { try index.feed($0, actor: "t") }
+        // Issues, awkward text and every optional absent or present.
+        for (number, text) in Self.awkward.enumerated() {
+            results.append(
+                try index.feed(
+                    PersonRecord(
+                        id: "awkward-\(number)\(text)", domain: "test", fullName: "王\(text)", birthDate: "1990-02-30",
+                        identifiers: [PatientIdentifier(domain: "citizen-id", value: "11010519900230001\(number)", kind: .citizenID)],
+                        phone: text),
+                    actor: "t"))
+        }
+        var decisions: Set<FeedDecision> = []
+        for result in results {
+            decisions.insert(result.decision)
+            #expect(try result.json() == Array(encoder.encode(result)), "\(result.record)")
+        }
+        #expect(decisions.isSuperset(of: [.linked, .newPerson, .review]), "\(decisions)")
+        #expect(results.contains { !$0.issues.isEmpty && $0.explanation != nil && $0.reviewItem == nil })
+        #expect(results.contains { $0.reviewItem != nil })
+    }
+
     @Test("every explanation of a generated population decodes back to itself")
     func explanations() throws {
         let records = EMPIIndexTests.population.records
