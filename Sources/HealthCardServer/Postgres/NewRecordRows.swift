@@ -1,5 +1,6 @@
 import EMPI
 import EMPIIndex
+import HealthCardFoundation
 import Logging
 import PostgresNIO
 
@@ -115,7 +116,9 @@ struct NewRecordRows {
 
     /// Writes every row in the caller's transaction; returns the review item queued for each feed
     /// that queued one, by the feed's position in the batch.
-    func write(_ connection: PostgresConnection, logger: Logger, survivorship: Survivorship) async throws -> [Int: Int64] {
+    func write(
+        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger, survivorship: Survivorship
+    ) async throws -> [Int: Int64] {
         try await connection.query(
             """
             INSERT INTO empi_record (id, domain, local_id, data, version, created, updated)
@@ -152,9 +155,10 @@ struct NewRecordRows {
                 \(links.explanation)::text[], \(links.time)::text[], \(links.actor)::text[])
                 AS link (record, person, provenance, has_probability, probability, has_explanation, explanation, time, actor)
             """, logger: logger)
-        let reviewed = try await writeReviews(reviews + conflicts(connection, logger: logger), connection, logger: logger)
+        let reviewed = try await writeReviews(
+            reviews + conflicts(connection, domains: domains, logger: logger), connection, logger: logger)
         if !goldenToRefresh.isEmpty {
-            try await refreshGolden(connection, logger: logger, survivorship: survivorship)
+            try await refreshGolden(connection, domains: domains, logger: logger, survivorship: survivorship)
         }
         // In feed order: the trigger numbers events as they are inserted (commit order, §8).
         try await connection.query(
@@ -172,31 +176,34 @@ struct NewRecordRows {
     /// The review items of unique-domain identifiers already held by another person. A feed sees
     /// the records before its own (`theirs.record < mine.record`: the batch's records are
     /// numbered in feed order, after every record already in the index), as it would fed alone.
-    private func conflicts(_ connection: PostgresConnection, logger: Logger) async throws -> [Review] {
+    /// The unique domains come from `domains` (read in this transaction) and each feed's own
+    /// person is left out here, so the query joins three tables, not five: its planning was a
+    /// third of PostgreSQL's work for a batch.
+    private func conflicts(
+        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger
+    ) async throws -> [Review] {
         guard !uniquenessChecks.isEmpty else { return [] }
-        var others: [Int64: [Int64]] = [:]
+        let unique = domains.values.filter { $0.uniqueness == .unique }.map(\.code).sorted()
+        var holders: [Int64: [Int64]] = [:]
         for row in try await connection.rows(
             """
-            SELECT DISTINCT mine.record, empi_link.person
-            FROM unnest(\(uniquenessChecks.map(\.record))::bigint[], \(uniquenessChecks.map(\.person))::bigint[])
-                AS fed (record, person)
-            JOIN empi_identifier mine ON mine.record = fed.record
-            JOIN empi_domain ON empi_domain.code = mine.domain
+            SELECT DISTINCT mine.record, empi_link.person FROM empi_identifier mine
             JOIN empi_identifier theirs ON theirs.domain = mine.domain AND theirs.value = mine.value
                 AND theirs.record < mine.record
             JOIN empi_link ON empi_link.record = theirs.record
-            WHERE empi_domain.uniqueness = 'unique' AND empi_link.person != fed.person
+            WHERE mine.record = ANY(\(uniquenessChecks.map(\.record))::bigint[]) AND mine.domain = ANY(\(unique)::text[])
             ORDER BY mine.record, empi_link.person
             """, logger: logger)
         {
             let (record, person) = try row.decode((Int64, Int64).self)
-            others[record, default: []].append(person)
+            holders[record, default: []].append(person)
         }
         return try uniquenessChecks.compactMap { check in
-            guard let persons = others[check.record] else { return nil }
+            let others = (holders[check.record] ?? []).filter { $0 != check.person }
+            guard !others.isEmpty else { return nil }
             return Review(
                 position: check.position, record: check.record, person: check.person,
-                candidates: try IndexJSON.candidates(persons.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) }),
+                candidates: try IndexJSON.candidates(others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) }),
                 reason: FeedPlan.identifierConflict, explanation: check.explanation, created: check.created)
         }
     }
@@ -228,19 +235,26 @@ struct NewRecordRows {
     }
 
     /// The golden records of the persons feeds linked to, from all their records now
-    /// (`PostgresPatientIndex.refreshGolden`, once per person for the batch).
-    private func refreshGolden(_ connection: PostgresConnection, logger: Logger, survivorship: Survivorship) async throws {
+    /// (`PostgresPatientIndex.refreshGolden`, once per person for the batch); each source's trust
+    /// is its domain's in `domains` (read in this transaction).
+    private func refreshGolden(
+        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger, survivorship: Survivorship
+    ) async throws {
         var sources: [Int64: [Survivorship.Source]] = [:]
         for row in try await connection.rows(
             """
-            SELECT empi_link.person, empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
-            JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
+            SELECT empi_link.person, empi_record.domain, empi_record.data, empi_record.version FROM empi_link
+            JOIN empi_record ON empi_record.id = empi_link.record
             WHERE empi_link.person = ANY(\(Array(goldenToRefresh))::bigint[]) ORDER BY empi_link.person, empi_record.id
             """, logger: logger)
         {
-            let (person, data, version, trust) = try row.decode((Int64, String, Int64, Int64).self)
+            let (person, domain, data, version) = try row.decode((Int64, String, String, Int64).self)
+            guard let trust = domains[domain]?.trust else {
+                throw HealthCardError(
+                    code: .resourceMissing, reason: "a record of person \(person) names domain \(domain), which the index lacks")
+            }
             sources[person, default: []].append(
-                Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version))
+                Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: trust, version: version))
         }
         let persons = sources.keys.sorted()
         let goldens = persons.map { IndexJSON.golden(survivorship.golden(sources[$0]!)) }

@@ -60,7 +60,7 @@ extension PostgresPatientIndex {
             transaction.apply([.add(row: rows[position], record: checked.feed.record, person: planned.person, version: planned.version)])
             transaction.nextRevision()
         }
-        for (position, review) in try await batch.write(connection, logger: logger, survivorship: survivorship) {
+        for (position, review) in try await batch.write(connection, domains: domains, logger: logger, survivorship: survivorship) {
             results[position].reviewItem = review
         }
         return results
