@@ -1,6 +1,5 @@
 import EMPI
 import EMPIIndex
-import HealthCardFoundation
 import Logging
 import PostgresNIO
 
@@ -34,12 +33,12 @@ struct NewRecordRows {
         }
     }
 
+    /// The persons the batch starts (their golden records are decided with the others').
     struct Persons {
-        var id: [Int64] = [], golden: [String] = [], created: [String] = []
+        var id: [Int64] = [], created: [String] = []
 
-        mutating func append(id: Int64, golden: String, created: String) {
+        mutating func append(id: Int64, created: String) {
             self.id.append(id)
-            self.golden.append(golden)
             self.created.append(created)
         }
     }
@@ -76,12 +75,15 @@ struct NewRecordRows {
         let created: String
     }
 
-    /// A feed whose unique-domain identifiers must be checked against other persons' (empi.md §2.1
-    /// uniqueness policy), as ``PostgresPatientIndex/checkUniqueness(_:row:person:explanation:stamp:)``.
-    struct UniquenessCheck {
+    /// A feed's identifiers in unique domains (empi.md §2.1 uniqueness policy): held by its person
+    /// from this feed on, and, when `checked`, compared with the holders before it, as
+    /// ``PostgresPatientIndex/checkUniqueness(_:row:person:explanation:stamp:)`` does.
+    struct UniqueHolding {
         let position: Int
         let record: Int64
         let person: Int64
+        let entries: [PatientIndex.IdentifierEntry]
+        let checked: Bool
         let explanation: String?
         let created: String
     }
@@ -109,160 +111,142 @@ struct NewRecordRows {
     var persons = Persons()
     var links = Links()
     var reviews: [Review] = []
-    var uniquenessChecks: [UniquenessCheck] = []
-    /// Persons that feeds linked to: their golden records are computed again from their records.
-    var goldenToRefresh: Set<Int64> = []
+    var uniqueHoldings: [UniqueHolding] = []
+    /// Each feed's record as a survivorship source of its person, in feed order.
+    var sources: [(person: Int64, source: Survivorship.Source)] = []
     var events = Events()
 
-    /// Writes every row in the caller's transaction; returns the review item queued for each feed
-    /// that queued one, by the feed's position in the batch.
+    /// Writes every row in the caller's transaction: two reads (the earlier holders of the batch's
+    /// unique identifiers, the records of the existing persons it links to), then one statement
+    /// for all tables. Persons from `firstPerson` up to `nextPerson` are the batch's new ones.
+    /// Returns the review item queued for each feed that queued one, by the feed's position.
     func write(
-        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger, survivorship: Survivorship
+        _ connection: PostgresConnection, nextPerson: Int64, firstPerson: Int64, logger: Logger, survivorship: Survivorship
     ) async throws -> [Int: Int64] {
-        try await connection.query(
+        let allReviews = (reviews + (try await conflicts(connection, logger: logger))).sorted { $0.position < $1.position }
+        let goldens = try await goldenRecords(connection, firstPerson: firstPerson, logger: logger, survivorship: survivorship)
+        let newGolden = persons.id.map { goldens[$0]! }
+        let refreshed = goldens.keys.filter { $0 < firstPerson }.sorted()
+        let positionOfRecord = Dictionary(uniqueKeysWithValues: allReviews.map { ($0.record, $0.position) })
+        var numbers: [Int: Int64] = [:]
+        // One statement: data-modifying `WITH` parts all run, and the foreign keys between them
+        // are checked at its end. Reviews and events are inserted in feed order (the event trigger
+        // numbers them in commit order, §8); the person sequence is set past the batch's persons.
+        for row in try await connection.rows(
             """
-            INSERT INTO empi_record (id, domain, local_id, data, version, created, updated)
-            SELECT * FROM unnest(\(records.id)::bigint[], \(records.domain)::text[], \(records.localID)::text[],
-                \(records.data)::text[], \(records.version)::bigint[], \(records.stamp)::text[], \(records.stamp)::text[])
-            """, logger: logger)
-        if !identifiers.record.isEmpty {
-            try await connection.query(
-                """
+            WITH new_record AS (
+                INSERT INTO empi_record (id, domain, local_id, data, version, created, updated)
+                SELECT * FROM unnest(\(records.id)::bigint[], \(records.domain)::text[], \(records.localID)::text[],
+                    \(records.data)::text[], \(records.version)::bigint[], \(records.stamp)::text[], \(records.stamp)::text[])),
+            new_identifier AS (
                 INSERT INTO empi_identifier (domain, value, record)
                 SELECT * FROM unnest(\(identifiers.domain)::text[], \(identifiers.value)::text[], \(identifiers.record)::bigint[])
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
-        if let last = persons.id.last {
-            try await connection.query(
-                """
-                WITH inserted AS (
-                    INSERT INTO empi_person (id, status, golden, created)
-                    SELECT id, 'active', golden, created
-                    FROM unnest(\(persons.id)::bigint[], \(persons.golden)::text[], \(persons.created)::text[])
-                        AS person (id, golden, created)
-                    RETURNING id)
-                SELECT setval('empi_person_id_seq', \(last)), (SELECT count(*) FROM inserted)
-                """, logger: logger)
-        }
-        try await connection.query(
-            """
-            INSERT INTO empi_link (record, person, provenance, probability, explanation, time, actor)
-            SELECT record, person, provenance, CASE WHEN has_probability THEN probability END,
-                CASE WHEN has_explanation THEN explanation END, time, actor
-            FROM unnest(\(links.record)::bigint[], \(links.person)::bigint[], \(links.provenance)::text[],
-                \(links.hasProbability)::boolean[], \(links.probability)::float8[], \(links.hasExplanation)::boolean[],
-                \(links.explanation)::text[], \(links.time)::text[], \(links.actor)::text[])
-                AS link (record, person, provenance, has_probability, probability, has_explanation, explanation, time, actor)
-            """, logger: logger)
-        let reviewed = try await writeReviews(
-            reviews + conflicts(connection, domains: domains, logger: logger), connection, logger: logger)
-        if !goldenToRefresh.isEmpty {
-            try await refreshGolden(connection, domains: domains, logger: logger, survivorship: survivorship)
-        }
-        // In feed order: the trigger numbers events as they are inserted (commit order, §8).
-        try await connection.query(
-            """
-            INSERT INTO empi_event (kind, person, record_domain, record_id, payload, actor, time)
-            SELECT kind, person, domain, id, payload, actor, time
-            FROM unnest(\(events.kind)::text[], \(events.person)::bigint[], \(events.domain)::text[], \(events.id)::text[],
-                \(events.payload)::text[], \(events.actor)::text[], \(events.time)::text[])
-                WITH ORDINALITY AS event (kind, person, domain, id, payload, actor, time, position)
-            ORDER BY position
-            """, logger: logger)
-        return reviewed
-    }
-
-    /// The review items of unique-domain identifiers already held by another person. A feed sees
-    /// the records before its own (`theirs.record < mine.record`: the batch's records are
-    /// numbered in feed order, after every record already in the index), as it would fed alone.
-    /// The unique domains come from `domains` (read in this transaction) and each feed's own
-    /// person is left out here, so the query joins three tables, not five: its planning was a
-    /// third of PostgreSQL's work for a batch.
-    private func conflicts(
-        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger
-    ) async throws -> [Review] {
-        guard !uniquenessChecks.isEmpty else { return [] }
-        let unique = domains.values.filter { $0.uniqueness == .unique }.map(\.code).sorted()
-        var holders: [Int64: [Int64]] = [:]
-        for row in try await connection.rows(
-            """
-            SELECT DISTINCT mine.record, empi_link.person FROM empi_identifier mine
-            JOIN empi_identifier theirs ON theirs.domain = mine.domain AND theirs.value = mine.value
-                AND theirs.record < mine.record
-            JOIN empi_link ON empi_link.record = theirs.record
-            WHERE mine.record = ANY(\(uniquenessChecks.map(\.record))::bigint[]) AND mine.domain = ANY(\(unique)::text[])
-            ORDER BY mine.record, empi_link.person
+                ON CONFLICT DO NOTHING),
+            new_person AS (
+                INSERT INTO empi_person (id, status, golden, created)
+                SELECT id, 'active', golden, created
+                FROM unnest(\(persons.id)::bigint[], \(newGolden)::text[], \(persons.created)::text[]) AS person (id, golden, created)),
+            new_link AS (
+                INSERT INTO empi_link (record, person, provenance, probability, explanation, time, actor)
+                SELECT record, person, provenance, CASE WHEN has_probability THEN probability END,
+                    CASE WHEN has_explanation THEN explanation END, time, actor
+                FROM unnest(\(links.record)::bigint[], \(links.person)::bigint[], \(links.provenance)::text[],
+                    \(links.hasProbability)::boolean[], \(links.probability)::float8[], \(links.hasExplanation)::boolean[],
+                    \(links.explanation)::text[], \(links.time)::text[], \(links.actor)::text[])
+                    AS link (record, person, provenance, has_probability, probability, has_explanation, explanation, time, actor)),
+            new_review AS (
+                INSERT INTO empi_review (record, person, candidates, reason, status, explanation, created)
+                SELECT record, person, candidates, reason, 'open', CASE WHEN has_explanation THEN explanation END, created
+                FROM unnest(\(allReviews.map(\.record))::bigint[], \(allReviews.map(\.person))::bigint[],
+                    \(allReviews.map(\.candidates))::text[], \(allReviews.map(\.reason))::text[],
+                    \(allReviews.map { $0.explanation != nil })::boolean[], \(allReviews.map { $0.explanation ?? "" })::text[],
+                    \(allReviews.map(\.created))::text[])
+                    WITH ORDINALITY AS review (record, person, candidates, reason, has_explanation, explanation, created, position)
+                ORDER BY position
+                RETURNING id, record),
+            new_event AS (
+                INSERT INTO empi_event (kind, person, record_domain, record_id, payload, actor, time)
+                SELECT kind, person, domain, id, payload, actor, time
+                FROM unnest(\(events.kind)::text[], \(events.person)::bigint[], \(events.domain)::text[], \(events.id)::text[],
+                    \(events.payload)::text[], \(events.actor)::text[], \(events.time)::text[])
+                    WITH ORDINALITY AS event (kind, person, domain, id, payload, actor, time, position)
+                ORDER BY position),
+            refreshed_golden AS (
+                UPDATE empi_person SET golden = refreshed.golden
+                FROM unnest(\(refreshed)::bigint[], \(refreshed.map { goldens[$0]! })::text[]) AS refreshed (id, golden)
+                WHERE empi_person.id = refreshed.id)
+            -- The sequence is set in a row of its own: a part joined with the reviews would not
+            -- run when there are none.
+            SELECT id, record FROM new_review
+            UNION ALL SELECT setval('empi_person_id_seq', \(nextPerson), false), NULL
             """, logger: logger)
         {
-            let (record, person) = try row.decode((Int64, Int64).self)
-            holders[record, default: []].append(person)
-        }
-        return try uniquenessChecks.compactMap { check in
-            let others = (holders[check.record] ?? []).filter { $0 != check.person }
-            guard !others.isEmpty else { return nil }
-            return Review(
-                position: check.position, record: check.record, person: check.person,
-                candidates: try IndexJSON.candidates(others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) }),
-                reason: FeedPlan.identifierConflict, explanation: check.explanation, created: check.created)
-        }
-    }
-
-    /// Queues `reviews` in feed order; returns each one's number by its feed's position.
-    private func writeReviews(_ reviews: [Review], _ connection: PostgresConnection, logger: Logger) async throws -> [Int: Int64] {
-        guard !reviews.isEmpty else { return [:] }
-        let ordered = reviews.sorted { $0.position < $1.position }
-        var numbers: [Int: Int64] = [:]
-        let positionOfRecord = Dictionary(uniqueKeysWithValues: ordered.map { ($0.record, $0.position) })
-        for row in try await connection.rows(
-            """
-            INSERT INTO empi_review (record, person, candidates, reason, status, explanation, created)
-            SELECT record, person, candidates, reason, 'open', CASE WHEN has_explanation THEN explanation END, created
-            FROM unnest(\(ordered.map(\.record))::bigint[], \(ordered.map(\.person))::bigint[],
-                \(ordered.map(\.candidates))::text[], \(ordered.map(\.reason))::text[],
-                \(ordered.map { $0.explanation != nil })::boolean[], \(ordered.map { $0.explanation ?? "" })::text[],
-                \(ordered.map(\.created))::text[])
-                WITH ORDINALITY AS review (record, person, candidates, reason, has_explanation, explanation, created, position)
-            ORDER BY position
-            RETURNING id, record
-            """, logger: logger)
-        {
-            let (id, record) = try row.decode((Int64, Int64).self)
+            let (id, record) = try row.decode((Int64, Int64?).self)
+            guard let record else { continue }
             guard let position = positionOfRecord[record] else { continue }
             numbers[position] = id
         }
         return numbers
     }
 
-    /// The golden records of the persons feeds linked to, from all their records now
-    /// (`PostgresPatientIndex.refreshGolden`, once per person for the batch); each source's trust
-    /// is its domain's in `domains` (read in this transaction).
-    private func refreshGolden(
-        _ connection: PostgresConnection, domains: [String: IdentifierDomain], logger: Logger, survivorship: Survivorship
-    ) async throws {
-        var sources: [Int64: [Survivorship.Source]] = [:]
+    /// The review items of unique-domain identifiers already held by another person, for the feeds
+    /// that are checked: holders before the batch from the index, holders in the batch from the
+    /// feeds before, as each feed fed alone would see them.
+    private func conflicts(_ connection: PostgresConnection, logger: Logger) async throws -> [Review] {
+        guard uniqueHoldings.contains(where: \.checked) else { return [] }
+        let wanted = Set(uniqueHoldings.filter(\.checked).flatMap(\.entries))
+        // Keyed by [domain, value].
+        var holders: [[String]: Set<Int64>] = [:]
         for row in try await connection.rows(
             """
-            SELECT empi_link.person, empi_record.domain, empi_record.data, empi_record.version FROM empi_link
-            JOIN empi_record ON empi_record.id = empi_link.record
-            WHERE empi_link.person = ANY(\(Array(goldenToRefresh))::bigint[]) ORDER BY empi_link.person, empi_record.id
+            SELECT DISTINCT held.domain, held.value, empi_link.person FROM empi_identifier held
+            JOIN empi_link ON empi_link.record = held.record
+            WHERE (held.domain, held.value) IN (
+                SELECT * FROM unnest(\(wanted.map(\.domain))::text[], \(wanted.map(\.value))::text[]))
             """, logger: logger)
         {
-            let (person, domain, data, version) = try row.decode((Int64, String, String, Int64).self)
-            guard let trust = domains[domain]?.trust else {
-                throw HealthCardError(
-                    code: .resourceMissing, reason: "a record of person \(person) names domain \(domain), which the index lacks")
-            }
-            sources[person, default: []].append(
-                Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: trust, version: version))
+            let (domain, value, person) = try row.decode((String, String, Int64).self)
+            holders[[domain, value], default: []].insert(person)
         }
-        let persons = sources.keys.sorted()
-        let goldens = persons.map { IndexJSON.golden(survivorship.golden(sources[$0]!)) }
-        try await connection.query(
-            """
-            UPDATE empi_person SET golden = refreshed.golden
-            FROM unnest(\(persons)::bigint[], \(goldens)::text[]) AS refreshed (id, golden)
-            WHERE empi_person.id = refreshed.id
-            """, logger: logger)
+        var found: [Review] = []
+        for holding in uniqueHoldings {
+            if holding.checked {
+                let others = Set(holding.entries.flatMap { holders[[$0.domain, $0.value]] ?? [] }).subtracting([holding.person]).sorted()
+                if !others.isEmpty {
+                    found.append(
+                        Review(
+                            position: holding.position, record: holding.record, person: holding.person,
+                            candidates: try IndexJSON.candidates(others.map { ReviewItem.Candidate(person: EnterpriseID($0), probability: 0) }),
+                            reason: FeedPlan.identifierConflict, explanation: holding.explanation, created: holding.created))
+                }
+            }
+            for entry in holding.entries { holders[[entry.domain, entry.value], default: []].insert(holding.person) }
+        }
+        return found
+    }
+
+    /// The golden record of every person the batch starts or links to (empi.md §1.7
+    /// survivorship): its records before the batch, read from the index for persons older than
+    /// `firstPerson`, then the batch's, in record order — what the one-by-one feed's refresh reads.
+    private func goldenRecords(
+        _ connection: PostgresConnection, firstPerson: Int64, logger: Logger, survivorship: Survivorship
+    ) async throws -> [Int64: String] {
+        var sourcesOf: [Int64: [Survivorship.Source]] = [:]
+        let existing = Set(sources.map(\.person).filter { $0 < firstPerson })
+        if !existing.isEmpty {
+            for row in try await connection.rows(
+                """
+                SELECT empi_link.person, empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
+                JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
+                WHERE empi_link.person = ANY(\(Array(existing))::bigint[]) ORDER BY empi_link.person, empi_record.id
+                """, logger: logger)
+            {
+                let (person, data, version, trust) = try row.decode((Int64, String, Int64, Int64).self)
+                sourcesOf[person, default: []].append(
+                    Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version))
+            }
+        }
+        for (person, source) in sources { sourcesOf[person, default: []].append(source) }
+        return sourcesOf.mapValues { IndexJSON.golden(survivorship.golden($0)) }
     }
 }

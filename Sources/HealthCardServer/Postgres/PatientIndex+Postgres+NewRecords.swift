@@ -32,20 +32,19 @@ extension PostgresPatientIndex {
         let logger = self.logger
         let records = feeds.map(\.feed.record)
         guard Set(records.map { [$0.domain, $0.id] }).count == records.count else { return nil }
-        let known = try await connection.rows(
+        // Whether any record is known already, and the numbers (record numbers taken for a batch
+        // that then goes one by one are gaps, as a rolled-back insert leaves).
+        let (known, recordNumbers, firstPerson) = try await connection.rows(
             """
-            SELECT count(*) FROM empi_record
-            JOIN unnest(\(records.map(\.domain))::text[], \(records.map(\.id))::text[]) AS fed (domain, local_id)
-                ON empi_record.domain = fed.domain AND empi_record.local_id = fed.local_id
-            """, logger: logger
-        ).first!.decode(Int64.self)
-        guard known == 0 else { return nil }
-        let (recordNumbers, firstPerson) = try await connection.rows(
-            """
-            SELECT array(SELECT nextval('empi_record_id_seq') FROM generate_series(1, \(records.count))),
+            SELECT
+                (SELECT count(*) FROM empi_record
+                 JOIN unnest(\(records.map(\.domain))::text[], \(records.map(\.id))::text[]) AS fed (domain, local_id)
+                     ON empi_record.domain = fed.domain AND empi_record.local_id = fed.local_id),
+                array(SELECT nextval('empi_record_id_seq') FROM generate_series(1, \(records.count))),
                 (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM empi_person_id_seq)
             """, logger: logger
-        ).first!.decode(([Int64], Int64).self)
+        ).first!.decode((Int64, [Int64], Int64).self)
+        guard known == 0 else { return nil }
         let rows = recordNumbers.sorted()
 
         var batch = NewRecordRows()
@@ -60,15 +59,16 @@ extension PostgresPatientIndex {
             transaction.apply([.add(row: rows[position], record: checked.feed.record, person: planned.person, version: planned.version)])
             transaction.nextRevision()
         }
-        for (position, review) in try await batch.write(connection, domains: domains, logger: logger, survivorship: survivorship) {
+        for (position, review) in try await batch.write(
+            connection, nextPerson: nextPerson, firstPerson: firstPerson, logger: logger, survivorship: survivorship) {
             results[position].reviewItem = review
         }
         return results
     }
 
     /// Matches one feed against `state` and adds its rows to `batch`: what
-    /// ``feed(_:issues:domains:actor:stamp:_:_:)`` writes for a new record, less the reads the
-    /// batch does once (the uniqueness check, the golden records of linked persons).
+    /// ``feed(_:issues:domains:actor:stamp:_:_:)`` writes for a new record, less what the batch
+    /// decides once for all its feeds (identifier conflicts, golden records).
     private func plan(
         _ checked: CheckedFeed, row: Int64, domains: [String: IdentifierDomain], state: PatientIndex.MatchState,
         nextPerson: inout Int64, into batch: inout NewRecordRows
@@ -83,22 +83,19 @@ extension PostgresPatientIndex {
         let plan = FeedPlan(outcome)
         let person: Int64
         switch plan.target {
-        case .person(let existing):
-            person = existing
-            batch.goldenToRefresh.insert(existing)
+        case .person(let existing): person = existing
         case .newPerson:
             person = nextPerson
             nextPerson += 1
-            // A new person's golden record is its one record's (what a refresh would read back).
-            let golden = survivorship.golden([
-                Survivorship.Source(record: record, trust: domains[record.domain]?.trust ?? 0, version: version)
-            ])
-            batch.persons.append(id: person, golden: IndexJSON.golden(golden), created: stamp)
+            batch.persons.append(id: person, created: stamp)
         }
         let entries = PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today)
+        let uniqueEntries = entries.filter { domains[$0.domain]?.uniqueness == .unique }
         batch.records.append(
             id: row, domain: record.domain, localID: record.id, data: IndexJSON.record(record), version: version,
             stamp: stamp)
+        batch.sources.append(
+            (person, Survivorship.Source(record: record, trust: domains[record.domain]?.trust ?? 0, version: version)))
         for entry in entries { batch.identifiers.append(domain: entry.domain, value: entry.value, record: row) }
         batch.links.append(
             record: row, person: person, provenance: plan.provenance.rawValue, probability: plan.probability,
@@ -110,12 +107,13 @@ extension PostgresPatientIndex {
                     position: position, record: row, person: person,
                     candidates: try IndexJSON.candidates(review.candidates), reason: review.reason,
                     explanation: explanation, created: stamp))
-        } else if entries.contains(where: { domains[$0.domain]?.uniqueness == .unique }) {
-            // Only an identifier of a unique domain can conflict (the query's own condition).
-            batch.uniquenessChecks.append(
-                NewRecordRows.UniquenessCheck(
-                    position: position, record: row, person: person, explanation: explanation, created: stamp))
         }
+        // Every feed's unique identifiers count as held from here on; only a feed without a review
+        // of its own is checked against the earlier holders (as the one-by-one feed checks).
+        batch.uniqueHoldings.append(
+            NewRecordRows.UniqueHolding(
+                position: position, record: row, person: person, entries: uniqueEntries,
+                checked: plan.review == nil && !uniqueEntries.isEmpty, explanation: explanation, created: stamp))
         plan.complete(&result, person: person)
         batch.events.append(
             kind: IndexEvent.Kind.register.rawValue, person: person, domain: record.domain, id: record.id,
