@@ -131,6 +131,33 @@ struct FeedBatchTests {
     }
 
     @Test(
+        "feeds that queue while the batch waits for the revision lock (another node's write) join that batch",
+        arguments: Backend.postgresOnly)
+    func batchTakenUnderTheLock(_: Backend) async throws {
+        let database = try SharedDatabase(url: try await PostgresTestDatabase.fresh())
+        let index = try await PostgresPatientIndex.open(database)
+        for domain in Self.domains { try await index.registerDomain(domain) }
+        let records = Array(SyntheticPopulation(seed: 5, options: .init(persons: 10)).records.prefix(5))
+        // Another node's write transaction holds the revision row while all five feeds arrive.
+        let feeds = try await database.transaction { connection in
+            _ = try await connection.query("SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: database.logger)
+            let feeds = Task {
+                try await withThrowingTaskGroup(of: FeedResult.self) { group in
+                    for record in records { group.addTask { try await index.feed(record, actor: "t", now: nil) } }
+                    return try await group.reduce(into: [FeedResult]()) { $0.append($1) }
+                }
+            }
+            try await Self.waitUntil("every feed is queued") { index.feeds.queuedCount == records.count }
+            return feeds
+        }
+        let results = try await feeds.value
+        #expect(results.count == records.count)
+        // Taken before the lock, the first feed would have gone alone and the other four after it.
+        #expect(index.feeds.largestBatch == records.count)
+        await database.shutdown()
+    }
+
+    @Test(
         "a database failure in a batch fails every feed of it: no row written, and the matcher keeps none of them",
         arguments: Backend.postgresOnly)
     func failureFailsTheBatch(_: Backend) async throws {
@@ -164,7 +191,8 @@ struct FeedBatchTests {
             person("B-0", other, "李明", "110105198503120012"),
             person("POISON", hospital, "赵六", "110105196611120010"),
         ].map { PendingFeed(record: $0, actor: "t", stamp: "2026-12-07T10:00:00Z") }
-        let results = await index.writers.withLock { await index.feedBatch(batch) }
+        let queued = GroupCommitQueue<PendingFeed, FeedResult>.Batch { batch.map { ($0, GroupCommitQueue<PendingFeed, FeedResult>.Slot()) } }
+        let results = await index.writers.withLock { await index.feedBatch(queued, first: batch[0]) }
         #expect(results.count == batch.count)
         for (feed, result) in zip(batch, results) {
             guard case .failure(let error) = result else {

@@ -21,7 +21,8 @@ struct GroupCommitQueueTests {
             for item in 0..<300 {
                 group.addTask {
                     do {
-                        let answer = try await queue.submit(item, lock: lock) { batch in
+                        let answer = try await queue.submit(item, lock: lock) { queued in
+                            let batch = queued.items
                             log.state.withLock { $0.batches.append(batch); $0.inside += 1; $0.most = max($0.most, $0.inside) }
                             try? await Task.sleep(for: .milliseconds(1))  // a transaction's suspension
                             log.state.withLock { $0.inside -= 1 }
@@ -61,7 +62,8 @@ struct GroupCommitQueueTests {
                 await withTaskGroup(of: Void.self) { group in
                     for item in 0..<12 {
                         group.addTask {
-                            _ = try? await queue.submit(item, lock: lock) { batch in
+                            _ = try? await queue.submit(item, lock: lock) { queued in
+                                let batch = queued.items
                                 log.state.withLock { $0.batches.append(batch) }
                                 return batch.map { .success($0) }
                             }

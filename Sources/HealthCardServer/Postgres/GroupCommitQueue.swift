@@ -12,8 +12,9 @@ import Synchronization
 ///
 /// How: a request is appended to the queue. If no task is draining it, the request's own task
 /// becomes the drainer; otherwise it waits for its answer. The drainer takes the node's write
-/// lock, then up to ``limit`` requests from the front of the queue — its own first, with all
-/// that queued while it waited for the lock — runs them with `run` and releases the lock. It then
+/// lock and runs `run`, which takes up to ``limit`` requests from the front of the queue when it
+/// is ready to write them — its own first, with all that queued while it waited for the locks —
+/// and then releases the lock. It then
 /// hands the drainer's turn to the task of the first request still queued (or ends the draining
 /// when none is), answers the others of its batch, and returns its own answer. So each task
 /// drains at most one batch, always one holding its own request; batches are taken in arrival
@@ -45,10 +46,13 @@ final class GroupCommitQueue<Item: Sendable, Answer: Sendable>: Sendable {
     /// The largest batch taken so far.
     var largestBatch: Int { state.withLock { $0.largest } }
 
-    /// Queues `item`, and returns its answer once the batch holding it has run: `run` gets the
-    /// batch in arrival order, under `lock`, and returns one result per item, in that order.
+    /// Queues `item`, and returns its answer once the batch holding it has run: `run` runs under
+    /// `lock` and takes its batch with ``Batch/items`` — in arrival order, its own request first —
+    /// when it is ready to write it (a PostgreSQL batch, once it holds the revision lock, so that
+    /// the requests that queued while it waited for that lock join it); it returns one result per
+    /// item, in that order. A batch `run` never asked for is taken when it returns.
     func submit(
-        _ item: Item, lock: LocalWriteLock, run: @Sendable ([Item]) async -> [Result<Answer, any Error>]
+        _ item: Item, lock: LocalWriteLock, run: @Sendable (Batch) async -> [Result<Answer, any Error>]
     ) async throws -> Answer {
         let slot = Slot()
         let drains = state.withLock { state -> Bool in
@@ -59,20 +63,20 @@ final class GroupCommitQueue<Item: Sendable, Answer: Sendable>: Sendable {
         }
         if !drains, case .answered(let result) = await slot.turn() { return try result.get() }
         // This task drains one batch; its own request is first in the queue.
-        var batch: [(item: Item, slot: Slot)] = []
-        var results: [Result<Answer, any Error>] = []
-        await lock.withLock {
-            batch = state.withLock { state in
+        let batch = Batch { [self] in
+            state.withLock { state in
                 let taken = Array(state.queued.prefix(limit))
                 state.queued.removeFirst(taken.count)
                 state.largest = max(state.largest, taken.count)
                 return taken
             }
-            results = await run(batch.map(\.item))
         }
-        if results.count != batch.count {
-            let error = AnswerCountMismatch(batch: batch.count, answers: results.count)
-            results = batch.map { _ in .failure(error) }
+        var results: [Result<Answer, any Error>] = []
+        await lock.withLock { results = await run(batch) }
+        let entries = batch.entries
+        if results.count != entries.count {
+            let error = AnswerCountMismatch(batch: entries.count, answers: results.count)
+            results = entries.map { _ in .failure(error) }
         }
         let next = state.withLock { state -> Slot? in
             guard let first = state.queued.first else {
@@ -82,11 +86,29 @@ final class GroupCommitQueue<Item: Sendable, Answer: Sendable>: Sendable {
             return first.slot
         }
         next?.give(.drain)
-        for (entry, result) in zip(batch, results).dropFirst() { entry.slot.give(.answered(result)) }
+        for (entry, result) in zip(entries, results).dropFirst() { entry.slot.give(.answered(result)) }
         return try results[0].get()
     }
 
-    /// What a waiting request is told: its answer, or that its task drains the next batch.
+    /// One drainer's batch, taken from the front of the queue the first time it is asked for
+    /// (later asks, such as a retried transaction's, get the same requests).
+    final class Batch: Sendable {
+        private let take: @Sendable () -> [(item: Item, slot: Slot)]
+        private let taken = Mutex<[(item: Item, slot: Slot)]?>(nil)
+
+        init(take: @escaping @Sendable () -> [(item: Item, slot: Slot)]) { self.take = take }
+
+        /// The batch's requests, in arrival order.
+        var items: [Item] { entries.map(\.item) }
+
+        fileprivate var entries: [(item: Item, slot: Slot)] {
+            taken.withLock { taken in
+                if taken == nil { taken = take() }
+                return taken!
+            }
+        }
+    }
+
     enum Turn: Sendable {
         case answered(Result<Answer, any Error>)
         case drain

@@ -34,13 +34,23 @@ extension PostgresPatientIndex {
     /// happen — fails every feed of the batch: the transaction is rolled back, none is answered
     /// as written, and the matcher, which took the batch's records as they were matched, is
     /// dropped (``writeHoldingLocalLock(stamp:_:)``), so that it keeps none of them.
-    func feedBatch(_ batch: [PendingFeed]) async -> [Result<FeedResult, any Error>] {
-        // `/metrics`: feeds per batch is the ratio of the two (looked up at each use, as
-        // ``countRefresh(_:)`` explains).
-        Counter(label: "hcard_empi_feed_batches_total").increment()
-        Counter(label: "hcard_empi_feed_batch_feeds_total").increment(by: batch.count)
+    ///
+    /// The batch is taken from the node's queue only once the transaction holds the revision
+    /// lock: feeds that queued while another node held it join this batch instead of waiting for
+    /// the next (with two nodes taking turns, batches were half as large). `first` is the
+    /// drainer's own feed, the batch's first.
+    func feedBatch(
+        _ queued: GroupCommitQueue<PendingFeed, FeedResult>.Batch, first: PendingFeed
+    ) async -> [Result<FeedResult, any Error>] {
+        defer {
+            // `/metrics`: feeds per batch is the ratio of the two (looked up at each use, as
+            // ``countRefresh(_:)`` explains).
+            Counter(label: "hcard_empi_feed_batches_total").increment()
+            Counter(label: "hcard_empi_feed_batch_feeds_total").increment(by: queued.items.count)
+        }
         do {
-            return try await writeHoldingLocalLock(stamp: batch.first?.stamp ?? "") { transaction in
+            return try await writeHoldingLocalLock(stamp: first.stamp) { transaction in
+                let batch = queued.items
                 // One read of the domains for the batch: they change only under the revision lock held here.
                 let domains = try await self.domains(transaction.connection)
                 var results: [Result<FeedResult, any Error>?] = Array(repeating: nil, count: batch.count)
@@ -70,7 +80,7 @@ extension PostgresPatientIndex {
                 return results.map { $0! }
             }
         } catch {
-            return batch.map { _ in .failure(error) }
+            return queued.items.map { _ in .failure(error) }
         }
     }
 }

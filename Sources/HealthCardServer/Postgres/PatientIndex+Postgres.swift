@@ -45,7 +45,7 @@ public final class PostgresPatientIndex: EMPIStore {
     private let cache = Mutex<PatientIndex.MatchState?>(nil)
     /// This node's writers, one at a time, so the next finds the matcher up to date.
     let writers = LocalWriteLock()
-    /// Feeds waiting for this node's writer, written together (``feedBatch(_:)``).
+    /// Feeds waiting for this node's writer, written together (``feedBatch(_:first:)``).
     let feeds = GroupCommitQueue<PendingFeed, FeedResult>(limit: PostgresPatientIndex.feedBatchLimit)
 
     /// Opens the index in `database` (migrated first) and loads this node's matcher: the model
@@ -298,10 +298,10 @@ public final class PostgresPatientIndex: EMPIStore {
 
     /// ``PatientIndex/feed(_:actor:now:)`` on the shared tables: the same checks, match, plan and
     /// rows, inside the revision lock. Feeds that arrive while this node's writer is busy are
-    /// written together, in one transaction (``feedBatch(_:)``, group commit).
+    /// written together, in one transaction (``feedBatch(_:first:)``, group commit).
     public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
         let item = PendingFeed(record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()))
-        return try await feeds.submit(item, lock: writers) { batch in await self.feedBatch(batch) }
+        return try await feeds.submit(item, lock: writers) { batch in await self.feedBatch(batch, first: item) }
     }
 
     /// The record checks of a feed (`PatientIndex.check`): its issues, or the rejection that
