@@ -1,4 +1,5 @@
 import EMPI
+import HealthCardFoundation
 
 /// A ``FeedResult`` as JSON, written directly: what `JSONEncoder` with `.sortedKeys` and
 /// `.withoutEscapingSlashes` writes for it, byte for byte (a test compares them).
@@ -7,7 +8,7 @@ import EMPI
 /// explanation of a dozen fields per candidate match) was about a tenth of a feed's CPU on a
 /// server node (Docs/serve.md, "feeds at a million persons").
 extension FeedResult {
-    package func json() throws -> [UInt8] {
+    package func json() throws -> JSONWriter {
         var json = IndexJSON(capacity: 2_048)
         try json.object { o in
             try o.value("candidates") { json in
@@ -40,7 +41,7 @@ extension FeedResult {
             o.value("record") { $0.reference(record) }
             o.integer("reviewItem", reviewItem)
         }
-        return json.bytes
+        return json
     }
 }
 

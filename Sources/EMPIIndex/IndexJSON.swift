@@ -8,111 +8,10 @@ import HealthCardFoundation
 /// Why: a bulk ingest writes a record, an event, a golden record and, for most records, an
 /// explanation, and `JSONEncoder` (keyed containers, a dictionary per object, key sorting) cost
 /// more than everything else of an ingest together (profiled in Docs/empi.md, "Persistent ingest").
-/// The output is what `JSONEncoder` with `.sortedKeys` writes in substance: compact, keys sorted,
-/// absent optionals omitted, strings escaped per RFC 8259 §7, numbers in Swift's shortest
-/// round-trip form; it decodes with the types' own `Decodable` conformances, and the tests check
-/// that every written value decodes back to itself (so a field added to a type and not written
-/// here fails them).
-package struct IndexJSON {
-    private(set) var bytes: [UInt8] = []
-
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    // MARK: Scalars
-
-    mutating func string(_ value: String) { JSONStringLiteral.append(value, to: &bytes) }
-
-    /// A finite number (JSON has no NaN or infinity: those are an error, as with `JSONEncoder`).
-    mutating func number(_ value: Double) throws {
-        guard value.isFinite else { throw HealthCardError.invalidValue("\(value) cannot be written as JSON") }
-        if value == value.rounded(.towardZero), abs(value) < 1e15 {
-            raw(String(Int64(value)))
-        } else {
-            raw(value.description)
-        }
-    }
-
-    /// A string, or `null` when absent.
-    mutating func optional(_ value: String?) {
-        if let value { string(value) } else { raw("null") }
-    }
-
-    mutating func integer(_ value: some BinaryInteger) { raw(String(value)) }
-
-    mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
-
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-    // MARK: Containers
-
-    /// An object; `body` writes its members with ``Members``, in sorted key order.
-    mutating func object(_ body: (inout Members) throws -> Void) rethrows {
-        var members = Members(json: self)
-        self = IndexJSON()
-        members.json.bytes.append(UInt8(ascii: "{"))
-        try body(&members)
-        members.json.bytes.append(UInt8(ascii: "}"))
-        self = members.json
-    }
-
-    mutating func array<Element>(_ elements: [Element], _ write: (inout IndexJSON, Element) throws -> Void) rethrows {
-        bytes.append(UInt8(ascii: "["))
-        for (position, element) in elements.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            try write(&self, element)
-        }
-        bytes.append(UInt8(ascii: "]"))
-    }
-
-    /// The members of an object being written; the caller keeps the keys sorted.
-    struct Members {
-        var json: IndexJSON
-        var count = 0
-
-        mutating func key(_ name: StaticString) {
-            if count > 0 { json.bytes.append(UInt8(ascii: ",")) }
-            count += 1
-            json.bytes.append(UInt8(ascii: "\""))
-            json.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            json.bytes += [UInt8(ascii: "\""), UInt8(ascii: ":")]
-        }
-
-        mutating func string(_ name: StaticString, _ value: String?) {
-            guard let value else { return }
-            key(name)
-            json.string(value)
-        }
-
-        mutating func number(_ name: StaticString, _ value: Double?) throws {
-            guard let value else { return }
-            key(name)
-            try json.number(value)
-        }
-
-        mutating func integer(_ name: StaticString, _ value: Int64?) {
-            guard let value else { return }
-            key(name)
-            json.integer(value)
-        }
-
-        mutating func bool(_ name: StaticString, _ value: Bool) {
-            key(name)
-            json.bool(value)
-        }
-
-        mutating func strings(_ name: StaticString, _ values: [String]) {
-            key(name)
-            json.array(values) { $0.string($1) }
-        }
-
-        mutating func value(_ name: StaticString, _ write: (inout IndexJSON) throws -> Void) rethrows {
-            key(name)
-            try write(&json)
-        }
-    }
-}
+/// The writer is `JSONWriter` (what `JSONEncoder` with `.sortedKeys` writes in substance); the
+/// stored JSON decodes with the types' own `Decodable` conformances, and the tests check that every
+/// written value decodes back to itself (so a field added to a type and not written here fails them).
+package typealias IndexJSON = JSONWriter
 
 // MARK: The stored types
 
@@ -190,25 +89,6 @@ extension IndexJSON {
         var json = IndexJSON()
         try json.value(.object(payload))
         return json.text
-    }
-
-    mutating func value(_ value: JSONValue) throws {
-        switch value {
-        case .null: raw("null")
-        case .bool(let flag): bool(flag)
-        case .number(let number): try self.number(number)
-        case .string(let text): string(text)
-        case .array(let elements): try array(elements) { try $0.value($1) }
-        case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            for (position, key) in members.keys.sorted().enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(key)
-                bytes.append(UInt8(ascii: ":"))
-                try self.value(members[key]!)
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
     }
 
     /// `review.candidates`.

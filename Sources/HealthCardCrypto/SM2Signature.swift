@@ -80,16 +80,47 @@ extension SM2Signature {
 
     /// The DER form `SEQUENCE { INTEGER r, INTEGER s }` that OpenSSL and X.509 tools expect.
     public var derRepresentation: [UInt8] {
-        let content = Self.derInteger(r) + Self.derInteger(s)
-        // At most 2 × (2 + 33) = 70 content bytes, so the short length form always applies.
-        return [0x30, UInt8(content.count)] + content
+        withDERRepresentation { Array($0) }
     }
 
-    private static func derInteger(_ magnitude: ArraySlice<UInt8>) -> [UInt8] {
-        var value = Array(magnitude.drop(while: { $0 == 0 }))
-        if value.isEmpty { value = [0] }
-        if value[0] & 0x80 != 0 { value.insert(0, at: 0) }
-        return [0x02, UInt8(value.count)] + value
+    /// Calls `body` with the DER form, written into a buffer on the stack: a verifier hands it to
+    /// OpenSSL for every signature it checks, and the arrays of building it were a measurable part
+    /// of that (Docs/serve.md §9).
+    func withDERRepresentation<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        // At most 2 + 2 × (2 + 33) = 72 bytes, so the short length form always applies.
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        return try withUnsafeMutableBytes(of: &buffer) { der in
+            var count = 2
+            rawRepresentation.withUnsafeBytes { raw in
+                Self.appendDERInteger(UnsafeRawBufferPointer(rebasing: raw[0..<Self.integerByteCount]), to: der, at: &count)
+                Self.appendDERInteger(
+                    UnsafeRawBufferPointer(rebasing: raw[Self.integerByteCount..<Self.rawByteCount]), to: der, at: &count)
+            }
+            der[0] = 0x30
+            der[1] = UInt8(count - 2)
+            return try body(UnsafeRawBufferPointer(rebasing: der[0..<count]))
+        }
+    }
+
+    /// Writes the DER INTEGER of a 32-byte big-endian magnitude at `count`: leading zeros dropped
+    /// (one kept for zero), a zero byte added when the high bit is set.
+    private static func appendDERInteger(
+        _ magnitude: UnsafeRawBufferPointer, to der: UnsafeMutableRawBufferPointer, at count: inout Int
+    ) {
+        var start = magnitude.firstIndex(where: { $0 != 0 }) ?? magnitude.count - 1
+        let padded = magnitude[start] & 0x80 != 0
+        der[count] = 0x02
+        der[count + 1] = UInt8(magnitude.count - start + (padded ? 1 : 0))
+        count += 2
+        if padded {
+            der[count] = 0
+            count += 1
+        }
+        while start < magnitude.count {
+            der[count] = magnitude[start]
+            count += 1
+            start += 1
+        }
     }
 }
 

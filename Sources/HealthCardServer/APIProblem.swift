@@ -121,11 +121,11 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// An answer whose JSON the caller wrote already, in ``encoder``'s form (a hot path's answer
-    /// written directly, such as a feed's `FeedResult.json()`).
-    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    /// An answer whose JSON was written directly (`JSONWriter`: a verdict, a feed's result), in
+    /// the form `make` encodes.
+    static func make(written json: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }

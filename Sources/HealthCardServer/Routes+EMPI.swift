@@ -107,7 +107,7 @@ extension HealthCardServer {
             },
             Endpoint(.post, "/v1/empi/records", roles: [.registrar], audit: .write) { request, _, client in
                 let record = try await RequestDecoding.body(RecordBody.self, request).record
-                return JSONResponse.make(json: try await self.empi.feed(record, actor: Self.actor(client), now: nil).json())
+                return JSONResponse.make(written: try await self.empi.feed(record, actor: Self.actor(client), now: nil).json())
             },
             Endpoint(.get, "/v1/empi/pix", roles: [.registrar, .steward], audit: .lookup) { request, _, _ in
                 let targets = RequestDecoding.string(request, "targets").map {

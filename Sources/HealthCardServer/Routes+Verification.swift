@@ -28,8 +28,14 @@ struct VerificationContext: Sendable {
     /// A point lookup per number, per request, so a card cancelled or blacklisted through the API
     /// (on any node) is refused at once without reading the whole list.
     func currentRevocations(for credential: Credential) async throws -> RevocationList {
+        try await currentRevocations(forNumbers: credential.revocationCandidates)
+    }
+
+    /// The file's revocations plus those of `numbers` the accounts refuse now: `numbers` are a
+    /// credential's `revocationCandidates`, worked out by a caller that has decoded the code already.
+    func currentRevocations(forNumbers numbers: [String]) async throws -> RevocationList {
         var list = revocations
-        for number in credential.revocationCandidates where try await accounts.check(number).refusesUse {
+        for number in numbers where try await accounts.check(number).refusesUse {
             _ = try? list.revoke(cardID: number)
         }
         return list
@@ -47,7 +53,7 @@ struct VerifyCodeRequest: Decodable {
 }
 
 /// The answer: the kind of text, whether it is valid, a sentence, and the verifier's own report.
-struct VerifyCodeResponse: Encodable {
+struct VerifyCodeResponse {
     var kind: String
     var valid: Bool
     var message: String
@@ -67,12 +73,34 @@ struct PlainPayloadCheck: Encodable {
     var check: CardUseCheck
 }
 
+extension VerifyCodeResponse {
+    /// The answer's JSON, keys sorted as `JSONResponse.make` encodes answers, written directly
+    /// (`JSONWriter`): every verification request is answered with it, and `JSONEncoder` was a
+    /// visible share of the request's CPU (Docs/serve.md §9). The reports are written by their own
+    /// types (`hcard qr verify --json` and `hcard code verify --json` print the same fields); the
+    /// platform's record of a plain payload, off the hot path, by `JSONResponse.encoder`.
+    var json: JSONWriter {
+        get throws {
+            var json = JSONWriter(capacity: 512)
+            try json.object { o in
+                if let eHealthCard { o.value("eHealthCard") { eHealthCard.write(to: &$0) } }
+                if let healthCode { o.value("healthCode") { healthCode.write(to: &$0) } }
+                o.string("kind", kind)
+                o.string("message", message)
+                if let plain { try o.value("plain") { $0.raw(try JSONResponse.encoder.encode(plain)) } }
+                o.bool("valid", valid)
+            }
+            return json
+        }
+    }
+}
+
 extension HealthCardServer {
     var verificationEndpoints: [Endpoint] {
         [
             Endpoint(.post, "/v1/codes/verify", roles: [.verifier]) { request, _, _ in
                 let body = try await RequestDecoding.body(VerifyCodeRequest.self, request)
-                return JSONResponse.make(try await self.verify(body))
+                return JSONResponse.make(written: try await self.verify(body).json)
             }
         ]
     }
@@ -97,8 +125,8 @@ extension HealthCardServer {
             }
             now = instant
         }
-        let revocations = try await verification.currentRevocations(for: Credential(scanned: body.text))
         if body.text.hasPrefix(HealthCodeFormat.prefix) {
+            let revocations = try await verification.currentRevocations(for: Credential(scanned: body.text))
             var person: PersonID?
             if let presented = body.presentedBy {
                 do { person = try PersonID(presented) } catch {
@@ -115,9 +143,13 @@ extension HealthCardServer {
             return VerifyCodeResponse(kind: "health-code", valid: report.valid, message: report.message, healthCode: report)
         }
         if body.text.hasPrefix(SignedCodeFormat.prefix) {
+            // Decoded once, for the card to look up and for the verifier.
+            let decoded = Result { () throws(PayloadSyntaxError) in try SignedCodeFormat.decode(body.text) }
+            let revocations = try await verification.currentRevocations(
+                forNumbers: (try? decoded.get()).map(Credential.revocationCandidates(of:)) ?? [])
             let verifier = CodeVerifier(
                 trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
-            var (verdict, claim) = verifier.verifyDeferringReplay(body.text, now: now)
+            var (verdict, claim) = verifier.verifyDeferringReplay(decoded: decoded, now: now)
             if let claim, try await !store.claim(claim) { verdict = claim.replayed }
             let report = VerdictReport(verdict)
             return VerifyCodeResponse(kind: "e-health-card", valid: report.valid, message: report.message, eHealthCard: report)

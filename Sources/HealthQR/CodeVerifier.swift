@@ -79,13 +79,24 @@ public struct CodeVerifier: Sendable {
     /// before acting on it. If the claim finds the code already accepted, the verdict is
     /// ``ReplayClaim/replayed``. This verifier's own ``seenNonces`` is not consulted.
     public func verifyDeferringReplay(_ text: some StringProtocol, now: Date? = nil) -> (Verdict, ReplayClaim?) {
+        verifyDeferringReplay(decoded: Result { () throws(PayloadSyntaxError) in try SignedCodeFormat.decode(text) }, now: now)
+    }
+
+    /// ``verifyDeferringReplay(_:now:)`` on a text the caller has decoded already
+    /// (``SignedCodeFormat/decode(_:)``, its result or its error), so that a caller that must read
+    /// the code before verifying it (the card to look up in its accounts) decodes it once. The
+    /// verdicts are the same: a decoding error is step 1's `malformed`.
+    public func verifyDeferringReplay(
+        decoded result: Result<SignedCodeFormat.Decoded, PayloadSyntaxError>, now: Date? = nil
+    )
+        -> (Verdict, ReplayClaim?)
+    {
         let now = now ?? clock.now()
         // 1. Malformed.
         let decoded: SignedCodeFormat.Decoded
-        do throws(PayloadSyntaxError) {
-            decoded = try SignedCodeFormat.decode(text)
-        } catch {
-            return (.malformed(reason: error.reason, offset: error.offset), nil)
+        switch result {
+        case .success(let value): decoded = value
+        case .failure(let error): return (.malformed(reason: error.reason, offset: error.offset), nil)
         }
         let code = decoded.code
         let check = SignedPayloadCheck(trustList: trustList, revocations: revocations, now: now, clockSkew: clockSkew)

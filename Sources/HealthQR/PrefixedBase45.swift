@@ -20,10 +20,17 @@ package enum PrefixedBase45 {
         // has one character per byte, so it is decoded from its bytes without grapheme breaking
         // (every verification request and scan passes here). Anything else, and every error, takes
         // the path by characters below, which names the offending character.
-        if text.utf8.count <= limit, prefix.utf8.allSatisfy({ $0 < 0x80 }),
-            text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
-        {
-            let bytes = Array(text.utf8)
+        // The bytes are read from a `String`'s contiguous UTF-8: through `some StringProtocol`
+        // (this function is not specialised for its callers in other modules) every byte was a
+        // call through the protocol, a visible share of a verification request (Docs/serve.md §9).
+        var string = String(text)
+        let ascii = string.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count <= limit, prefix.utf8.allSatisfy({ $0 < 0x80 }),
+                utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D })
+            else { return nil }
+            return Array(utf8)
+        }
+        if let bytes = ascii {
             let prefixCount = prefix.utf8.count
             if bytes.starts(with: prefix.utf8), let decoded = try? Base45.decode(ascii: bytes[prefixCount...], offsetBase: prefixCount) {
                 return (decoded, bytes.count)

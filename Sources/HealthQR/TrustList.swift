@@ -31,6 +31,9 @@ public struct TrustList: Sendable {
         public let validFrom: Date
         /// The last instant the key may be used.
         public let validTo: Date
+        /// The verifier for this key: SM2 with SM3 and the default distinguishing ID, made once per
+        /// entry so that its Z and OpenSSL contexts serve every code the key signed.
+        public let verifier: SM2Verifier
 
         /// An entry whose id is derived from `publicKey`, the normal case.
         ///
@@ -56,13 +59,11 @@ public struct TrustList: Sendable {
             self.issuer = issuer
             self.validFrom = validFrom
             self.validTo = validTo
+            verifier = SM2Verifier(publicKey: publicKey, distinguishingID: .default)
         }
 
         /// Whether `date` lies in the validity period (both ends included).
         public func isValid(at date: Date) -> Bool { validFrom <= date && date <= validTo }
-
-        /// The verifier for this key: SM2 with SM3 and the default distinguishing ID.
-        public var verifier: SM2Verifier { SM2Verifier(publicKey: publicKey, distinguishingID: .default) }
     }
 
     /// The file format version this type reads and writes.

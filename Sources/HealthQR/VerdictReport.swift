@@ -48,3 +48,49 @@ public struct VerdictReport: Encodable, Hashable, Sendable {
         }
     }
 }
+
+extension SignedCodeReport {
+    /// The report as `JSONEncoder` with `.sortedKeys` writes it, written directly (`JSONWriter`).
+    package func write(to json: inout JSONWriter) {
+        json.object { o in
+            o.string("cardId", cardId)
+            o.string("expiresAt", expiresAt)
+            o.string("issuedAt", issuedAt)
+            o.string("keyId", keyId)
+            o.string("kind", kind)
+            o.string("nonce", nonce)
+            o.integer("windowSeconds", windowSeconds.map(Int64.init))
+        }
+    }
+}
+
+extension VerdictReport {
+    /// The report as `JSONEncoder` with `.sortedKeys` writes it, written directly (`JSONWriter`):
+    /// `hcard serve` answers every code verification with it (Docs/serve.md §9).
+    package func write(to json: inout JSONWriter) {
+        json.object { o in
+            o.verdictReport(
+                code: code.map { code in { code.write(to: &$0) } }, issuer: issuer, message: message, offset: offset,
+                reason: reason, valid: valid)
+        }
+    }
+}
+
+extension JSONWriter.Members {
+    /// The members every verdict report of a signed format has (this file's ``VerdictReport``,
+    /// the health code's verification report), keys sorted: `code` (written by `code`), `issuer`,
+    /// `message`, `offset`, `reason`, the members `afterReason` writes (keys sorted between
+    /// `reason` and `valid`), and `valid`; absent values omitted.
+    package mutating func verdictReport(
+        code: ((inout JSONWriter) -> Void)?, issuer: String?, message: String, offset: Int?, reason: String,
+        afterReason: (inout Self) -> Void = { _ in }, valid: Bool
+    ) {
+        if let code { value("code", code) }
+        string("issuer", issuer)
+        string("message", message)
+        integer("offset", offset.map(Int64.init))
+        string("reason", reason)
+        afterReason(&self)
+        bool("valid", valid)
+    }
+}

@@ -254,3 +254,35 @@ extension LocalHealthCodeService {
         return try await service.verifyCode(request)
     }
 }
+
+extension HealthCodeReport {
+    /// The report as `JSONEncoder` with `.sortedKeys` writes it, written directly (`JSONWriter`).
+    package func write(to json: inout JSONWriter) {
+        json.object { o in
+            o.string("codeId", codeId)
+            o.string("colour", colour)
+            o.integer("colourCode", Int64(colourCode))
+            o.string("expiresAt", expiresAt)
+            o.string("issuedAt", issuedAt)
+            o.string("keyId", keyId)
+            o.string("region", region)
+            o.string("subject", subject)
+        }
+    }
+}
+
+extension HealthCodeVerificationReport {
+    /// The report as `JSONEncoder` with `.sortedKeys` writes it, written directly (`JSONWriter`):
+    /// `hcard serve` answers every code verification with it (Docs/serve.md §9).
+    package func write(to json: inout JSONWriter) {
+        json.object { o in
+            o.verdictReport(
+                code: code.map { code in { code.write(to: &$0) } }, issuer: issuer, message: message, offset: offset,
+                reason: reason,
+                afterReason: {
+                    $0.string("register", register)
+                    $0.string("supersededBy", supersededBy)
+                }, valid: valid)
+        }
+    }
+}

@@ -71,7 +71,7 @@ struct IndexJSONTests {
         var decisions: Set<FeedDecision> = []
         for result in results {
             decisions.insert(result.decision)
-            #expect(try result.json() == Array(encoder.encode(result)), "\(result.record)")
+            #expect(try result.json().bytes == Array(encoder.encode(result)), "\(result.record)")
         }
         #expect(decisions.isSuperset(of: [.linked, .newPerson, .review]), "\(decisions)")
         #expect(results.contains { !$0.issues.isEmpty && $0.explanation != nil && $0.reviewItem == nil })

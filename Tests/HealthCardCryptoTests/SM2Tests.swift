@@ -233,7 +233,7 @@ struct CryptoSM2SigningContextTests {
     func annexAZ() throws {
         let point = CryptoTestSupport.bytes(hex: "04" + CryptoSM2Tests.AnnexA.x + CryptoSM2Tests.AnnexA.y)
         #expect(
-            Hex.encode(SM2SigningContext.z(point: point, distinguishingID: .default))
+            Hex.encode(SM2KeptContexts.z(point: point, distinguishingID: .default))
                 == "B2E14C5C79C6DF5B85F4FE7ED8DB7A262B9DA7E07CCB0EA9F4747B8CCDA8A4F3")
     }
 
@@ -274,5 +274,107 @@ struct CryptoSM2SigningContextTests {
         for (index, signature) in signatures {
             #expect(try signer.verifier.isValidSignature(signature, for: Self.message + [UInt8(index)]))
         }
+    }
+}
+
+@Suite("Crypto: SM2 verification with Z and OpenSSL's contexts kept (SM2VerifyingContext)")
+struct CryptoSM2VerifyingContextTests {
+    static let message = Array("HCK1 signed body".utf8)
+
+    /// Every way a signature can fail, each paired with the message it is checked against.
+    static func refusals(of signature: SM2Signature, for message: [UInt8]) throws -> [(SM2Signature, [UInt8])] {
+        var cases: [(SM2Signature, [UInt8])] = [(signature, message + [0]), (signature, Array(message.dropLast()))]
+        for index in [0, 31, 32, 63] {
+            var raw = signature.rawRepresentation
+            raw[index] ^= 0x80
+            cases.append((try SM2Signature(rawRepresentation: raw), message))
+        }
+        // r = 0, and r, s = all ones (>= n): out of range.
+        cases.append((try SM2Signature(rawRepresentation: [UInt8](repeating: 0, count: 64)), message))
+        cases.append((try SM2Signature(rawRepresentation: [UInt8](repeating: 0xff, count: 64)), message))
+        return cases
+    }
+
+    @Test("a kept verifier accepts what it accepted before and refuses every tampering, on the same reused context")
+    func keptVerifierReused() throws {
+        let key = try SM2PrivateKey()
+        let verifier = SM2Verifier(publicKey: key.publicKey)
+        let context = try #require(verifier.context)
+        let signature = try key.signature(for: Self.message)
+        #expect(try verifier.isValidSignature(signature.rawRepresentation, for: Self.message))
+        #expect(context.idleCount == 1)
+        for (index, (tampered, message)) in try Self.refusals(of: signature, for: Self.message).enumerated() {
+            #expect(try !verifier.isValidSignature(tampered.rawRepresentation, for: message), "refusal \(index)")
+            // The one context is reused after a refusal, and still accepts the genuine signature.
+            #expect(context.idleCount == 1)
+            #expect(try verifier.isValidSignature(signature.rawRepresentation, for: Self.message), "after refusal \(index)")
+        }
+        #expect(context.idleCount == 1)
+        // Another key's signature and another ID's are refused by the kept context too.
+        let other = try SM2PrivateKey().signature(for: Self.message)
+        #expect(try !verifier.isValidSignature(other.rawRepresentation, for: Self.message))
+        let alice = try key.signature(for: Self.message, distinguishingID: SM2DistinguishingID("ALICE123@YAHOO.COM"))
+        #expect(try !verifier.isValidSignature(alice.rawRepresentation, for: Self.message))
+        #expect(try verifier.isValidSignature(signature.rawRepresentation, for: Self.message))
+        #expect(context.idleCount == 1)
+    }
+
+    @Test("the GB/T 32918.5 Annex A signature verifies on a kept context, for any ID only its own")
+    func annexAKept() throws {
+        typealias A = CryptoSM2Tests.AnnexA
+        let key = try SM2PublicKey(rawRepresentation: CryptoTestSupport.bytes(hex: A.x + A.y))
+        let signature = CryptoTestSupport.bytes(hex: A.r + A.s)
+        let verifier = SM2Verifier(publicKey: key)
+        for _ in 0..<3 {
+            #expect(try verifier.isValidSignature(signature, for: A.message))
+            #expect(try !verifier.isValidSignature(signature, for: Array("message digesT".utf8)))
+        }
+        let alice = SM2Verifier(publicKey: key, distinguishingID: try SM2DistinguishingID("ALICE123@YAHOO.COM"))
+        #expect(try !alice.isValidSignature(signature, for: A.message))
+    }
+
+    @Test("kept verifier and one-off verification agree for every ID and message length")
+    func keptAgreesWithOneOff() throws {
+        let key = try SM2PrivateKey()
+        let alice = try SM2DistinguishingID("ALICE123@YAHOO.COM")
+        let long = try SM2DistinguishingID([UInt8](repeating: 0x41, count: 8190))
+        for id in [SM2DistinguishingID.default, alice, long] {
+            let verifier = SM2Verifier(publicKey: key.publicKey, distinguishingID: id)
+            for length in [0, 1, 31, 32, 55, 56, 64, 65, 200, 4096] {
+                let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ length) }
+                let signature = try key.signature(for: message, distinguishingID: id)
+                #expect(try verifier.isValidSignature(signature.rawRepresentation, for: message))
+                #expect(try key.publicKey.isValidSignature(signature, for: message, distinguishingID: id))
+                // (The empty message has no last byte to drop: that case is the genuine pair.)
+                for (tampered, tamperedMessage) in try Self.refusals(of: signature, for: message)
+                where tampered != signature || tamperedMessage != message {
+                    #expect(try !verifier.isValidSignature(tampered.rawRepresentation, for: tamperedMessage))
+                }
+                let other = id == .default ? alice : .default
+                #expect(try !SM2Verifier(publicKey: key.publicKey, distinguishingID: other)
+                    .isValidSignature(signature.rawRepresentation, for: message))
+            }
+        }
+    }
+
+    @Test("one kept verifier checks from many tasks at once, each verdict its own")
+    func keptVerifierConcurrently() async throws {
+        let key = try SM2PrivateKey()
+        let verifier = SM2Verifier(publicKey: key.publicKey)
+        let signatures = try (0..<64).map { try key.signature(for: Self.message + [UInt8($0)]).rawRepresentation }
+        let verdicts = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    // Odd tasks present their neighbour's signature: refused.
+                    let signature = signatures[index % 2 == 0 ? index : index - 1]
+                    return (index, try verifier.isValidSignature(signature, for: Self.message + [UInt8(index)]))
+                }
+            }
+            return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(verdicts.count == 64)
+        for (index, valid) in verdicts { #expect(valid == (index % 2 == 0), "task \(index)") }
+        let idle = try #require(verifier.context).idleCount
+        #expect(idle >= 1 && idle <= 64)
     }
 }

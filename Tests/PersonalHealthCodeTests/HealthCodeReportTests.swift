@@ -17,6 +17,16 @@ struct HealthCodeReportTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// Whether `report` written directly (`hcard serve`'s answers) is byte for byte what
+    /// `JSONEncoder` writes with the server's settings (compact, keys sorted, slashes unescaped).
+    static func writtenAsEncoded(_ report: HealthCodeVerificationReport) throws -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var written = JSONWriter()
+        report.write(to: &written)
+        return written.bytes == Array(try encoder.encode(report))
+    }
+
     @Test("open: a shipped rule set by name; an unknown one is an error naming the shipped ones")
     func openByRuleSetName() throws {
         let directory = try HealthCodeFixtures.temporaryDirectory()
@@ -56,6 +66,12 @@ struct HealthCodeReportTests {
         #expect(offline.verdict.isValid && offline.verdict == registered.verdict)
         #expect(offline.supersededBy == nil)
         #expect(registered.supersededBy == second.code?.id)
+
+        // Written directly (as `hcard serve` answers), byte for byte what JSONEncoder writes.
+        for response in [offline, registered] { #expect(try Self.writtenAsEncoded(HealthCodeVerificationReport(response))) }
+        let malformed = try await LocalHealthCodeService.verify(
+            CodeVerificationRequest(text: "HCC1-!!", now: nil), with: verifier, registerAt: path, clock: Self.clock)
+        #expect(try Self.writtenAsEncoded(HealthCodeVerificationReport(malformed)))
 
         let report = try Self.object(HealthCodeVerificationReport(registered))
         #expect(report["valid"] as? Bool == true)
@@ -113,6 +129,7 @@ struct HealthCodeReportTests {
         #expect(superseded.verdict.isValid && !superseded.isAccepted && superseded.returnCode == .codeRejected)
         #expect(superseded.register == .superseded(by: try #require(second.code?.id)))
         let report = try Self.object(HealthCodeVerificationReport(superseded))
+        #expect(try Self.writtenAsEncoded(HealthCodeVerificationReport(superseded)))
         #expect(report["valid"] as? Bool == false)
         #expect(report["reason"] as? String == "superseded")
         #expect(report["register"] as? String == "superseded")

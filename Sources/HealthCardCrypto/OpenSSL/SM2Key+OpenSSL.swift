@@ -6,7 +6,7 @@ import HealthCardFoundation
 ///
 /// `@unchecked Sendable`: the key is never mutated after construction, and OpenSSL 3 allows
 /// concurrent signing and verification with one `EVP_PKEY` as long as every operation has its own
-/// `EVP_MD_CTX`, which ours do (see `SM2Signer+OpenSSL.swift`).
+/// contexts, which ours do (a kept pair serves one call at a time: `SM2KeptContexts`).
 final class EVPKey: @unchecked Sendable {
     let pointer: OpaquePointer
 

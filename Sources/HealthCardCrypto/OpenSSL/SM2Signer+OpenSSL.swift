@@ -1,4 +1,3 @@
-internal import COpenSSL
 import HealthCardFoundation
 
 extension SM2PrivateKey {
@@ -24,42 +23,15 @@ extension SM2PublicKey {
     /// Whether `signature` is a valid SM2/SM3 signature of `message` under this key and
     /// `distinguishingID`.
     ///
-    /// A signature made with a different ID does not verify, by design of SM2.
+    /// A signature made with a different ID does not verify, by design of SM2. Each call computes
+    /// Z again: to verify many messages, keep an ``SM2Verifier``, which computes it once.
     ///
     /// - Throws: ``OpenSSLError`` only if the check could not run.
     public func isValidSignature(
         _ signature: SM2Signature, for message: [UInt8], distinguishingID: SM2DistinguishingID = .default
     ) throws -> Bool {
-        let context = try openssl_nonNull(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
-        defer { EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer?
-        try openssl_check(
-            EVP_DigestVerifyInit(context, &keyContext, fetchedSM3 ?? EVP_sm3(), nil, key.pointer), "EVP_DigestVerifyInit")
-        try openssl_setDistinguishingID(keyContext, distinguishingID)
-
-        let der = signature.derRepresentation
-        let result = message.withUnsafeBufferPointer { input in
-            der.withUnsafeBufferPointer { sig in
-                EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count)
-            }
-        }
-        guard result == 1 else {
-            // 0 = wrong signature, < 0 = e.g. r or s out of range; either way OpenSSL may have
-            // queued a reason that must not leak into the next operation on this thread.
-            ERR_clear_error()
-            return false
-        }
-        return true
+        try SM2VerifyingContext(key: self, distinguishingID: distinguishingID).isValidSignature(signature, for: message)
     }
-}
-
-/// Sets the SM2 distinguishing ID on the key context of a digest-sign or -verify operation.
-private func openssl_setDistinguishingID(_ keyContext: OpaquePointer?, _ id: SM2DistinguishingID) throws {
-    let keyContext = try openssl_nonNull(keyContext, "EVP_DigestVerifyInit (no EVP_PKEY_CTX)")
-    let result = id.bytes.withUnsafeBytes { bytes in
-        EVP_PKEY_CTX_set1_id(keyContext, bytes.baseAddress, Int32(bytes.count))
-    }
-    try openssl_check(result, "EVP_PKEY_CTX_set1_id")
 }
 
 /// A ``PayloadSigner`` that signs with an SM2 key over SM3, producing the 64-byte r‖s form.
@@ -95,18 +67,36 @@ public struct SM2Signer: PayloadSigner {
 }
 
 /// A ``PayloadVerifier`` for SM2/SM3 signatures in the 64-byte r‖s form.
+///
+/// Keep one per key to verify many messages: Z and OpenSSL's contexts are set up once and reused
+/// (`SM2VerifyingContext`), as ``SM2Signer`` keeps its own; no verdict is kept.
 public struct SM2Verifier: PayloadVerifier {
     public let publicKey: SM2PublicKey
     public let distinguishingID: SM2DistinguishingID
+    /// Z for the key and ID, and OpenSSL's contexts, kept across calls; `nil` only if OpenSSL could
+    /// not set them up, and then each call reports why.
+    let context: SM2VerifyingContext?
 
     public init(publicKey: SM2PublicKey, distinguishingID: SM2DistinguishingID = .default) {
         self.publicKey = publicKey
         self.distinguishingID = distinguishingID
+        context = try? SM2VerifyingContext(key: publicKey, distinguishingID: distinguishingID)
     }
 
     /// Whether `signature` (64 bytes r‖s) signs `payload`. Any other length is `false`.
     public func isValidSignature(_ signature: [UInt8], for payload: [UInt8]) throws -> Bool {
         guard let parsed = try? SM2Signature(rawRepresentation: signature) else { return false }
-        return try publicKey.isValidSignature(parsed, for: payload, distinguishingID: distinguishingID)
+        guard let context else {
+            // Set-up failed in init: try it again here, which throws OpenSSL's reason.
+            return try publicKey.isValidSignature(parsed, for: payload, distinguishingID: distinguishingID)
+        }
+        return try context.isValidSignature(parsed, for: payload)
+    }
+}
+
+extension SM2Verifier: Equatable {
+    /// Two verifiers are equal when they check with the same key and ID.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.publicKey == rhs.publicKey && lhs.distinguishingID == rhs.distinguishingID
     }
 }

@@ -55,8 +55,11 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         let job = UnownedJob(job)
         condition.lock()
         jobs.append(job)
-        condition.signal()
         condition.unlock()
+        // Signalled after unlocking, so that the thread woken does not wake only to wait for the
+        // lock this thread still holds (a second futex wait and wake per job). Nothing is lost: a
+        // thread that has not yet waited sees the job under the lock before it waits.
+        condition.signal()
     }
 
     /// Lets ``serve()`` return once no job is left.

@@ -81,9 +81,16 @@ public enum Credential: Hashable, Sendable {
         }
         switch self {
         case .healthCode(let text, _): return healthCodeID(text)
-        case .eHealthCard(let text): return (try? SignedCodeFormat.decode(text)).map { [$0.code.cardID] } ?? []
+        case .eHealthCard(let text): return (try? SignedCodeFormat.decode(text)).map(Self.revocationCandidates(of:)) ?? []
         case .residentCard(let cardNumber, _, let code): return [cardNumber] + (code.map(healthCodeID) ?? [])
         case .idNumber, .unrecognised, .unreadable: return []
         }
+    }
+
+    /// ``revocationCandidates`` of an `HCK1-` code the caller has decoded already, so that it
+    /// decodes the code once for the lookup and the verifier
+    /// (`CodeVerifier.verifyDeferringReplay(decoded:now:)`): its card ID.
+    public static func revocationCandidates(of code: SignedCodeFormat.Decoded) -> [String] {
+        [code.code.cardID]
     }
 }
