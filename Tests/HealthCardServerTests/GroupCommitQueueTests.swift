@@ -9,7 +9,7 @@ struct GroupCommitQueueTests {
     struct Odd: Error, Equatable { let item: Int }
 
     final class Log: Sendable {
-        let state = Mutex((batches: [[Int]](), inside: 0, most: 0))
+        let state = Mutex((batches: [[Int]](), inside: 0, most: 0, allQueued: false))
     }
 
     @Test("300 requests at once: each gets its own answer or its own refusal, in batches of at most 8")
@@ -68,12 +68,17 @@ struct GroupCommitQueueTests {
                                 return batch.map { .success($0) }
                             }
                         }
-                        // One at a time, so the arrival order is known.
-                        while queue.queuedCount < item + 1 { try? await Task.sleep(for: .milliseconds(1)) }
+                        // One at a time, so the arrival order is known. Once all are queued the
+                        // test lets the batches run, and the queue empties: the last item's wait
+                        // must end then too (it used to wait for a count the queue had left behind).
+                        while queue.queuedCount < item + 1, !log.state.withLock({ $0.allQueued }) {
+                            try? await Task.sleep(for: .milliseconds(1))
+                        }
                     }
                 }
             }
             while queue.queuedCount < 12 { try await Task.sleep(for: .milliseconds(1)) }
+            log.state.withLock { $0.allQueued = true }
             return waiting
         }
         await waiting.value
