@@ -68,6 +68,9 @@ public struct CandidateIndex: Sendable {
         /// (at a million records the merges were a quarter of a feed's matcher work).
         mutating func mergePending() {
             guard !pendingKeys.isEmpty else { return }
+            // Each pending key goes after the merged entries with keys up to its own; the places
+            // do not decrease, as the pending keys are sorted.
+            let places = pendingKeys.map { key in Self.firstPosition(in: keys) { $0 > key } }
             let known = keys.count
             keys.append(contentsOf: pendingKeys)
             records.append(contentsOf: pendingRecords)
@@ -78,23 +81,17 @@ public struct CandidateIndex: Sendable {
                     // go before everything placed so far.
                     var end = known
                     for j in stride(from: pendingKeys.count - 1, through: 0, by: -1) {
-                        let key = pendingKeys[j]
-                        var low = 0
-                        var high = end
-                        while low < high {
-                            let mid = (low + high) / 2
-                            if keys[mid] > key { high = mid } else { low = mid + 1 }
-                        }
-                        let count = end - low
+                        let place = places[j]
+                        let count = end - place
                         if count > 0 {
-                            UnsafeMutableRawPointer(keyBase + low + j + 1).copyMemory(
-                                from: keyBase + low, byteCount: count * MemoryLayout<UInt64>.stride)
-                            UnsafeMutableRawPointer(recordBase + low + j + 1).copyMemory(
-                                from: recordBase + low, byteCount: count * MemoryLayout<Int32>.stride)
+                            UnsafeMutableRawPointer(keyBase + place + j + 1).copyMemory(
+                                from: keyBase + place, byteCount: count * MemoryLayout<UInt64>.stride)
+                            UnsafeMutableRawPointer(recordBase + place + j + 1).copyMemory(
+                                from: recordBase + place, byteCount: count * MemoryLayout<Int32>.stride)
                         }
-                        keys[low + j] = key
-                        records[low + j] = pendingRecords[j]
-                        end = low
+                        keys[place + j] = pendingKeys[j]
+                        records[place + j] = pendingRecords[j]
+                        end = place
                     }
                 }
             }
