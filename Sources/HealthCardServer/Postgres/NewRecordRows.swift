@@ -231,21 +231,10 @@ struct NewRecordRows {
     private func goldenRecords(
         _ connection: PostgresConnection, firstPerson: Int64, logger: Logger, survivorship: Survivorship
     ) async throws -> [Int64: String] {
-        var sourcesOf: [Int64: [Survivorship.Source]] = [:]
         let existing = Set(sources.map(\.person).filter { $0 < firstPerson })
-        if !existing.isEmpty {
-            for row in try await connection.rows(
-                """
-                SELECT empi_link.person, empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
-                JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
-                WHERE empi_link.person = ANY(\(Array(existing))::bigint[]) ORDER BY empi_link.person, empi_record.id
-                """, logger: logger)
-            {
-                let (person, data, version, trust) = try row.decode((Int64, String, Int64, Int64).self)
-                sourcesOf[person, default: []].append(
-                    Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version))
-            }
-        }
+        var sourcesOf =
+            existing.isEmpty
+            ? [:] : try await PostgresPatientIndex.goldenSources(connection, persons: Array(existing), logger: logger)
         for (person, source) in sources { sourcesOf[person, default: []].append(source) }
         return sourcesOf.mapValues { IndexJSON.golden(survivorship.golden($0)) }
     }

@@ -523,20 +523,30 @@ public final class PostgresPatientIndex: EMPIStore {
 
     /// Recomputes a person's golden record from its linked records (empi.md §1.7 survivorship).
     func refreshGolden(_ connection: PostgresConnection, person: Int64) async throws {
-        let sources = try await connection.rows(
-            """
-            SELECT empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
-            JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
-            WHERE empi_link.person = \(person) ORDER BY empi_record.id
-            """, logger: logger
-        ).map { row in
-            let (data, version, trust) = try row.decode((String, Int64, Int64).self)
-            return Survivorship.Source(
-                record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version)
-        }
+        let sources = try await Self.goldenSources(connection, persons: [person], logger: logger)[person] ?? []
         try await connection.query(
             "UPDATE empi_person SET golden = \(try PatientIndex.json(survivorship.golden(sources))) WHERE id = \(person)",
             logger: logger)
+    }
+
+    /// The survivorship sources of `persons`: each one's linked records, in record order, with
+    /// their versions and their domains' trust. A person without a record is absent.
+    static func goldenSources(
+        _ connection: PostgresConnection, persons: [Int64], logger: Logger
+    ) async throws -> [Int64: [Survivorship.Source]] {
+        var sources: [Int64: [Survivorship.Source]] = [:]
+        for row in try await connection.rows(
+            """
+            SELECT empi_link.person, empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
+            JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
+            WHERE empi_link.person = ANY(\(persons)::bigint[]) ORDER BY empi_link.person, empi_record.id
+            """, logger: logger)
+        {
+            let (person, data, version, trust) = try row.decode((Int64, String, Int64, Int64).self)
+            sources[person, default: []].append(
+                Survivorship.Source(record: try PatientIndex.decode(PersonRecord.self, data), trust: Int(trust), version: version))
+        }
+        return sources
     }
 
     /// Appends an event; returns its sequence number.
