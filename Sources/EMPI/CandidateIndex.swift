@@ -18,11 +18,17 @@ public struct CandidateIndex: Sendable {
         /// Keys of record i: `recordKeys[recordKeyStart[i]..<recordKeyStart[i + 1]]`.
         var recordKeyStart: [Int32] = []
         var recordKeys: [UInt64] = []
-        /// Keys appended since `keys`/`records` were last merged, sorted by (key, record) like them:
-        /// an ``CandidateIndex/append(_:)`` inserts into these short arrays, and they are merged
-        /// into the long ones every ``CandidateIndex/pendingLimit`` keys, so an append moves a few
-        /// hundred entries instead of every key after its own (a persistent index grows by one
-        /// record per feed). Readers see both (``run(_:)`` and ``pendingRun(_:)``).
+        /// Keys appended since `keys`/`records` were last merged, in two short levels sorted by
+        /// (key, record) like them: an ``CandidateIndex/append(_:)`` inserts into `pending` (at most
+        /// ``CandidateIndex/LevelLimits/pending`` keys), which is merged into `recent` when full, which
+        /// is merged into the long arrays when it holds ``CandidateIndex/LevelLimits/recent`` keys. So an
+        /// append moves a few hundred entries, and the long arrays (millions of keys, moved nearly
+        /// whole by a merge) move once per tens of thousands of keys: with one short level, merging
+        /// every thousand keys was most of a feed's matcher work at a million records. Every
+        /// record in `recent` is newer than every one in the long arrays, and every one in
+        /// `pending` newer than those in `recent`. Readers see all three (``runs(_:)``).
+        var recentKeys: [UInt64] = []
+        var recentRecords: [Int32] = []
         var pendingKeys: [UInt64] = []
         var pendingRecords: [Int32] = []
         /// Keys whose block is larger than the maximum block size.
@@ -34,11 +40,18 @@ public struct CandidateIndex: Sendable {
             recordKeys[Int(recordKeyStart[record])..<Int(recordKeyStart[record + 1])]
         }
 
-        /// The run of records with `key`.
-        func run(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: keys) }
+        /// The runs of records with `key` in the long arrays, in `recent` and in `pending`.
+        func runs(_ key: UInt64) -> (merged: Range<Int>, recent: Range<Int>, pending: Range<Int>) {
+            (Self.run(of: key, in: keys), Self.run(of: key, in: recentKeys), Self.run(of: key, in: pendingKeys))
+        }
 
-        /// The run of records with `key` among the pending (recently appended) ones.
-        func pendingRun(_ key: UInt64) -> Range<Int> { Self.run(of: key, in: pendingKeys) }
+        /// The records with `key`, in record order (the long arrays' run, then `recent`'s, then
+        /// `pending`'s).
+        func forEachRecord(in runs: (merged: Range<Int>, recent: Range<Int>, pending: Range<Int>), _ body: (Int32) -> Void) {
+            for position in runs.merged { body(records[position]) }
+            for position in runs.recent { body(recentRecords[position]) }
+            for position in runs.pending { body(pendingRecords[position]) }
+        }
 
         /// The positions of `key` in sorted `keys`, by binary search for both ends: a block over
         /// the maximum size (tens of thousands of records at a million) is measured, not walked.
@@ -60,27 +73,45 @@ public struct CandidateIndex: Sendable {
             return low
         }
 
-        /// Merges the pending keys into the sorted arrays (both sorted by (key, record), and every
-        /// pending record is newer than every merged one, so pending entries go after equal keys).
-        /// In place, from the back: the long arrays grow by the pending count; each pending key's
-        /// place is found by binary search, and the merged entries after it move as one block
-        /// (`memmove`), so a merge costs one pass of memory copying instead of a compare per entry
-        /// (at a million records the merges were a quarter of a feed's matcher work).
-        mutating func mergePending() {
-            guard !pendingKeys.isEmpty else { return }
-            // Each pending key goes after the merged entries with keys up to its own; the places
-            // do not decrease, as the pending keys are sorted.
-            let places = pendingKeys.map { key in Self.firstPosition(in: keys) { $0 > key } }
+        /// Merges `pending` into `recent`, and `recent` into the long arrays once it holds
+        /// `recentLimit` keys.
+        mutating func mergePending(recentLimit: Int) {
+            Self.merge(&pendingKeys, &pendingRecords, into: &recentKeys, &recentRecords)
+            if recentKeys.count >= recentLimit { mergeRecent() }
+        }
+
+        /// Merges `pending` and `recent` into the long arrays.
+        mutating func mergeAll() {
+            Self.merge(&pendingKeys, &pendingRecords, into: &recentKeys, &recentRecords)
+            mergeRecent()
+        }
+
+        private mutating func mergeRecent() {
+            Self.merge(&recentKeys, &recentRecords, into: &keys, &records)
+        }
+
+        /// Merges the sorted `newerKeys` (with their records, every one newer than every record in
+        /// `records`, so they go after equal keys) into the sorted `keys`, and empties them.
+        /// In place, from the back: the long arrays grow by the newer count; each newer key's
+        /// place is found by binary search, and the entries after it move as one block
+        /// (`memmove`), so a merge costs one pass of memory copying instead of a compare per entry.
+        static func merge(
+            _ newerKeys: inout [UInt64], _ newerRecords: inout [Int32], into keys: inout [UInt64], _ records: inout [Int32]
+        ) {
+            guard !newerKeys.isEmpty else { return }
+            // Each newer key goes after the entries with keys up to its own; the places do not
+            // decrease, as the newer keys are sorted.
+            let places = newerKeys.map { key in firstPosition(in: keys) { $0 > key } }
             let known = keys.count
-            keys.append(contentsOf: pendingKeys)
-            records.append(contentsOf: pendingRecords)
+            keys.append(contentsOf: newerKeys)
+            records.append(contentsOf: newerRecords)
             keys.withUnsafeMutableBufferPointer { keys in
                 records.withUnsafeMutableBufferPointer { records in
                     guard let keyBase = keys.baseAddress, let recordBase = records.baseAddress else { return }
-                    // keys[0..<end] are the merged entries not yet moved; the pending ones up to j
-                    // go before everything placed so far.
+                    // keys[0..<end] are the old entries not yet moved; the newer ones up to j go
+                    // before everything placed so far.
                     var end = known
-                    for j in stride(from: pendingKeys.count - 1, through: 0, by: -1) {
+                    for j in stride(from: newerKeys.count - 1, through: 0, by: -1) {
                         let place = places[j]
                         let count = end - place
                         if count > 0 {
@@ -89,28 +120,42 @@ public struct CandidateIndex: Sendable {
                             UnsafeMutableRawPointer(recordBase + place + j + 1).copyMemory(
                                 from: recordBase + place, byteCount: count * MemoryLayout<Int32>.stride)
                         }
-                        keys[place + j] = pendingKeys[j]
-                        records[place + j] = pendingRecords[j]
+                        keys[place + j] = newerKeys[j]
+                        records[place + j] = newerRecords[j]
                         end = place
                     }
                 }
             }
-            pendingKeys.removeAll(keepingCapacity: true)
-            pendingRecords.removeAll(keepingCapacity: true)
+            newerKeys.removeAll(keepingCapacity: true)
+            newerRecords.removeAll(keepingCapacity: true)
         }
     }
 
-    /// How many appended keys a rule keeps apart before merging them (see `RuleIndex.pendingKeys`).
-    static let pendingLimit = 1_024
+    /// The sizes of a rule's two short levels of appended keys (see `RuleIndex.recentKeys`).
+    struct LevelLimits: Sendable {
+        /// How many keys `pending` holds before it is merged into `recent`: an append moves half
+        /// of them on average.
+        var pending: Int
+        /// How many keys `recent` holds before it is merged into the long arrays: a merge into
+        /// `recent` moves it whole, a merge into the long arrays moves them nearly whole. With
+        /// these sizes an append moves about 4 kB per rule at a million records, against 30 kB
+        /// with one level of 1,024.
+        var recent: Int
+
+        static let standard = LevelLimits(pending: 512, recent: 32_768)
+    }
+
+    /// This index's level sizes (tests make them small, so that both merges happen often).
+    var levelLimits = LevelLimits.standard
 
     /// Whether every appended key is merged into the sorted arrays (always so for an index built
     /// at once); the batch enumerations below need it and work on a merged copy otherwise.
-    var isMerged: Bool { ruleIndexes.allSatisfy { $0.pendingKeys.isEmpty } }
+    var isMerged: Bool { ruleIndexes.allSatisfy { $0.pendingKeys.isEmpty && $0.recentKeys.isEmpty } }
 
     /// This index with every pending key merged.
     func merged() -> CandidateIndex {
         var copy = self
-        for position in copy.ruleIndexes.indices { copy.ruleIndexes[position].mergePending() }
+        for position in copy.ruleIndexes.indices { copy.ruleIndexes[position].mergeAll() }
         return copy
     }
 
@@ -173,9 +218,10 @@ public struct CandidateIndex: Sendable {
 
     /// Adds one record as number ``count``, leaving the index exactly as if it had been built with
     /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
-    /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; keys go to a short
-    /// pending array per rule, merged into the long sorted ones every `pendingLimit` keys, so an
-    /// append costs O(pendingLimit) plus O(n / pendingLimit) amortised (empi.md §1.4: never a full scan).
+    /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; keys go to short
+    /// sorted arrays per rule (`RuleIndex.recentKeys`), merged into the long ones every
+    /// ``LevelLimits/recent`` keys, so an append costs O(pending + recent / pending) plus
+    /// O(n / recent) amortised (empi.md §1.4: never a full scan).
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)
         for position in ruleIndexes.indices {
@@ -185,11 +231,11 @@ public struct CandidateIndex: Sendable {
             ruleIndexes[position] = RuleIndex(rule: index.rule)
             let cap = blocker.maximumBlockSize(for: index.rule)
             Blocker.forEachKey(of: record, rule: index.rule) { key in
-                let pending = index.pendingRun(key)
-                index.pendingKeys.insert(key, at: pending.upperBound)
-                index.pendingRecords.insert(number, at: pending.upperBound)
+                let runs = index.runs(key)
+                index.pendingKeys.insert(key, at: runs.pending.upperBound)
+                index.pendingRecords.insert(number, at: runs.pending.upperBound)
                 index.recordKeys.append(key)
-                let size = index.run(key).count + pending.count + 1
+                let size = runs.merged.count + runs.recent.count + runs.pending.count + 1
                 if size == 2 { index.blocks += 1 }
                 if size == cap + 1 {
                     index.overflow.insert(key)
@@ -199,7 +245,7 @@ public struct CandidateIndex: Sendable {
                 }
             }
             index.recordKeyStart.append(Int32(index.recordKeys.count))
-            if index.pendingKeys.count >= Self.pendingLimit { index.mergePending() }
+            if index.pendingKeys.count >= levelLimits.pending { index.mergePending(recentLimit: levelLimits.recent) }
             ruleIndexes[position] = index
         }
         count += 1
@@ -232,11 +278,10 @@ public struct CandidateIndex: Sendable {
         var hits: [(record: Int32, bit: UInt16)] = []
         for index in ruleIndexes {
             Blocker.forEachKey(of: record, rule: index.rule) { key in
-                let run = index.run(key)
-                let pending = index.pendingRun(key)
-                guard run.count + pending.count <= blocker.maximumBlockSize(for: index.rule) else { return }
-                for position in run { hits.append((index.records[position], index.rule.bit)) }
-                for position in pending { hits.append((index.pendingRecords[position], index.rule.bit)) }
+                let runs = index.runs(key)
+                let size = runs.merged.count + runs.recent.count + runs.pending.count
+                guard size <= blocker.maximumBlockSize(for: index.rule) else { return }
+                index.forEachRecord(in: runs) { hits.append(($0, index.rule.bit)) }
             }
         }
         hits.sort { ($0.record, $0.bit) < ($1.record, $1.bit) }
@@ -337,7 +382,7 @@ public struct CandidateIndex: Sendable {
     public var statistics: [BlockingStatistics.Rule] {
         ruleIndexes.map {
             BlockingStatistics.Rule(
-                rule: $0.rule, keys: $0.keys.count + $0.pendingKeys.count, blocks: $0.blocks, overflowBlocks: $0.overflow.count,
+                rule: $0.rule, keys: $0.keys.count + $0.recentKeys.count + $0.pendingKeys.count, blocks: $0.blocks, overflowBlocks: $0.overflow.count,
                 overflowRecords: $0.overflowRecords, pairs: 0)
         }
     }

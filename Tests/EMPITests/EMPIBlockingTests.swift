@@ -49,14 +49,28 @@ struct EMPIBlockingTests {
         #expect(CandidateIndex.RuleIndex.run(of: 7, in: big) == 0..<50_000)
     }
 
-    @Test("an index grown record by record, merging its pending keys, equals one built at once")
-    func grownEqualsBuilt() {
+    @Test(
+        "an index grown record by record, merging its short levels, equals one built at once",
+        arguments: [CandidateIndex.LevelLimits.standard, CandidateIndex.LevelLimits(pending: 8, recent: 64)])
+    func grownEqualsBuilt(limits: CandidateIndex.LevelLimits) {
         let normalizer = Normalizer()
         let records = SyntheticPopulation(seed: 7, options: .init(persons: 1_500)).records.map { normalizer.normalize($0) }
         let built = CandidateIndex(records: records)
         var grown = CandidateIndex(records: [])
-        for record in records { grown.append(record) }
-        #expect(grown.ruleIndexes.contains { $0.keys.count > CandidateIndex.pendingLimit }, "merges happened")
+        grown.levelLimits = limits
+        for (number, record) in records.enumerated() {
+            grown.append(record)
+            // Read while growing, whatever the levels hold: the candidates of a built index.
+            if number % 97 == 0 {
+                let prefix = CandidateIndex(records: Array(records[...number]))
+                #expect(grown.candidates(for: records[number / 2]) == prefix.candidates(for: records[number / 2]))
+                #expect(grown.statistics.map(\.keys) == prefix.statistics.map(\.keys))
+            }
+        }
+        #expect(grown.ruleIndexes.contains { $0.recentKeys.count + $0.pendingKeys.count > limits.pending }, "pending merged into recent")
+        if limits.recent < 1_000 {
+            #expect(grown.ruleIndexes.allSatisfy { $0.keys.count > limits.recent }, "recent merged into the long arrays")
+        }
         let merged = grown.merged()
         for (a, b) in zip(merged.ruleIndexes, built.ruleIndexes) {
             #expect(a.keys == b.keys && a.records == b.records, "\(a.rule)")
