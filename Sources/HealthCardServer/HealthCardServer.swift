@@ -127,13 +127,17 @@ public final class HealthCardServer: Sendable {
         let started = ContinuousClock.now
         var client: Client?
         var response: Response
+        var auditLine: RequestAudit?
         do {
             if !endpoint.isPublic {
                 guard let found = try await authenticate(request, endpoint) else { throw APIProblem.unauthenticated }
                 client = found
                 guard !found.roles.isDisjoint(with: endpoint.roles) else { throw APIProblem.forbidden(endpoint.roles) }
             }
-            response = try await endpoint.handler(request, context, client)
+            let audit = endpoint.audit == .none
+                ? nil : RequestAudit(client: client?.name ?? "-", method: endpoint.method.rawValue, route: endpoint.path)
+            auditLine = audit
+            response = try await RequestAudit.$current.withValue(audit) { try await endpoint.handler(request, context, client) }
         } catch {
             let problem = APIProblem.from(error)
             if problem.status >= 500 {
@@ -141,7 +145,8 @@ public final class HealthCardServer: Sendable {
             }
             response = endpoint.isPage ? stewardProblemPage(problem, request) : problem.response
         }
-        if endpoint.audit != .none {
+        // A line the store committed with the request's own writes (``RequestAudit``) is not written twice.
+        if endpoint.audit != .none, auditLine?.isCommitted(status: Int(response.status.code)) != true {
             do {
                 try await store.audit(
                     client: client?.name ?? "-", method: endpoint.method.rawValue, route: endpoint.path,

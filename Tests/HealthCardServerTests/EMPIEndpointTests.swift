@@ -20,6 +20,12 @@ struct EMPIEndpointTests {
         ]
     }
 
+    /// A valid citizen ID of a man born 1985-03-12 in 110105, with the odd `sequence`.
+    static func citizenID(sequence: Int) -> String {
+        let body = "11010519850312" + String(format: "%03d", sequence)
+        return body + String(CitizenID.checkCharacter(forBody: body)!)
+    }
+
     @Test("feed two hospitals' records of one person, cross-reference, read the person, follow the events", arguments: Backend.all)
     func feedQueryFollow(_ backend: Backend) async throws {
         let live = try await LiveServer.start(backend: backend)
@@ -73,6 +79,51 @@ struct EMPIEndpointTests {
         #expect(entries.contains { $0["route"] == .string("/v1/empi/pix") && $0["status"] == .number(404) && $0["outcome"] == .string("rejected") })
         let text = String(decoding: audit.body, as: UTF8.self)
         #expect(!text.contains(Self.citizenID) && !text.contains("A-1") && !text.contains("hcs_"))
+        await live.stop()
+    }
+
+    @Test(
+        "every feed has exactly one audit line, with the status its client got: written ones (on PostgreSQL in the batch's transaction), re-fed, refused, unauthenticated",
+        arguments: Backend.all)
+    func feedAuditLines(_ backend: Backend) async throws {
+        let live = try await LiveServer.start(backend: backend)
+        let steward = try await live.key("steward", [.steward])
+        let auditor = try await live.key("auditor", [.auditor])
+        let hospitals = [try await live.key("hospital-a", [.registrar]), try await live.key("hospital-b", [.registrar])]
+        for code in ["citizen-id", "HOSP-A"] {
+            let type: JSONValue = code == "citizen-id" ? .string("citizen-id") : .string("other")
+            _ = try await live.call("POST", "/v1/empi/domains", key: steward, json: ["code": JSONValue.string(code), "type": type])
+        }
+        let before = try await live.server.store.auditEntries(since: 0, limit: 1000).count
+        // 24 feeds at once, so that PostgreSQL writes them in batches of several.
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for number in 0..<24 {
+                let record = Self.record(
+                    "A-\(number)", domain: "HOSP-A", name: "李明\(number)",
+                    citizenID: Self.citizenID(sequence: 2 * number + 1))
+                group.addTask { try await live.call("POST", "/v1/empi/records", key: hospitals[number % 2], json: record).status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 24))
+        let refed = try await live.call(
+            "POST", "/v1/empi/records", key: hospitals[0],
+            json: Self.record("A-0", domain: "HOSP-A", name: "李明", citizenID: Self.citizenID(sequence: 1)))
+        #expect(refed.status == 200)
+        let refused = try await live.call("POST", "/v1/empi/records", key: hospitals[1], json: Self.record("X-1", domain: "NOPE", name: "李明"))
+        #expect(refused.status == 400, "\(refused.json)")
+        #expect(try await live.call("POST", "/v1/empi/records", json: Self.record("A-99", domain: "HOSP-A", name: "李明")).status == 401)
+
+        let lines = try await live.server.store.auditEntries(since: 0, limit: 1000).dropFirst(before)
+        let feeds = lines.filter { $0.route == "/v1/empi/records" }
+        #expect(feeds.count == 27, "one line per call")
+        #expect(feeds.filter { $0.status == 200 && $0.outcome == "ok" }.count == 25)
+        #expect(feeds.filter { $0.client == "hospital-a" && $0.status == 200 }.count == 13)
+        #expect(feeds.filter { $0.client == "hospital-b" && $0.status == 200 }.count == 12)
+        #expect(feeds.contains { $0.client == "hospital-b" && $0.status == 400 && $0.outcome == "rejected" })
+        #expect(feeds.contains { $0.client == "-" && $0.status == 401 && $0.outcome == "refused" })
+        #expect(feeds.allSatisfy { $0.method == "POST" && !$0.time.isEmpty })
+        _ = auditor
         await live.stop()
     }
 

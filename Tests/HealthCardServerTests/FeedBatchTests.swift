@@ -190,7 +190,11 @@ struct FeedBatchTests {
             PersonRecord(id: "X-1", domain: "NOPE", fullName: "张三"),
             person("B-0", other, "李明", "110105198503120012"),
             person("POISON", hospital, "赵六", "110105196611120010"),
-        ].map { PendingFeed(record: $0, actor: "t", stamp: "2026-12-07T10:00:00Z") }
+        ].map {
+            PendingFeed(
+                record: $0, actor: "t", stamp: "2026-12-07T10:00:00Z",
+                audit: RequestAudit(client: "t", method: "POST", route: "/v1/empi/records"))
+        }
         let queued = GroupCommitQueue<PendingFeed, FeedResult>.Batch { batch.map { ($0, GroupCommitQueue<PendingFeed, FeedResult>.Slot()) } }
         let results = await index.writers.withLock { await index.feedBatch(queued, first: batch[0]) }
         #expect(results.count == batch.count)
@@ -206,6 +210,10 @@ struct FeedBatchTests {
         ).first!.decode((Int64, Int64, Int64, String).self)
         #expect(counts.0 == 1 && counts.1 == 1 && counts.2 == 1, "\(counts)")
         #expect(counts.3 == "1")
+        // No audit line of the batch is committed, and none is taken as written: the server's
+        // wrapper writes each request's line with the status its client gets.
+        #expect(try await database.rows("SELECT count(*) FROM audit").first!.decode(Int64.self) == 0)
+        #expect(batch.allSatisfy { $0.audit?.isCommitted(status: 200) == false })
         // Had the matcher kept the batch, the newcomer's second record would link to a person
         // that was never committed, and a re-feed of the newcomer would be "unchanged".
         let again = try await index.feed(person("B-1", other, "王芳", "31011519900701002X"), actor: "t", now: nil)

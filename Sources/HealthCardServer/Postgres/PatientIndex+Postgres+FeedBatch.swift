@@ -10,6 +10,8 @@ struct PendingFeed: Sendable {
     let actor: String
     /// The feed's own time, taken when it arrived.
     let stamp: String
+    /// The request's audit line, written in the batch's transaction when the feed is written.
+    let audit: RequestAudit?
 }
 
 /// Group commit of feeds (Docs/serve.md §8): the feeds that queued while this node's writer was
@@ -49,7 +51,7 @@ extension PostgresPatientIndex {
             Counter(label: "hcard_empi_feed_batch_feeds_total").increment(by: queued.items.count)
         }
         do {
-            return try await writeHoldingLocalLock(stamp: first.stamp) { transaction in
+            let written = try await writeHoldingLocalLock(stamp: first.stamp) { transaction in
                 let batch = queued.items
                 // One read of the domains for the batch: they change only under the revision lock held here.
                 let domains = try await self.domains(transaction.connection)
@@ -77,10 +79,30 @@ extension PostgresPatientIndex {
                         results[position] = .success(result)
                     }
                 }
-                return results.map { $0! }
+                let answers = results.map { $0! }
+                try await self.appendAudit(of: zip(batch, answers).filter { $0.1.isSuccess }.map(\.0), transaction)
+                return answers
             }
+            for (feed, result) in zip(queued.items, written) where result.isSuccess { feed.audit?.committed(status: 200) }
+            return written
         } catch {
             return queued.items.map { _ in .failure(error) }
         }
+    }
+
+    /// The audit lines of the written feeds, in the batch's transaction: the feed and its line
+    /// commit together (``RequestAudit``), with the status its answer has (200). The time is
+    /// each feed's own.
+    private func appendAudit(of written: [PendingFeed], _ transaction: PostgresIndexTransaction) async throws {
+        let lines = written.compactMap { feed in feed.audit.map { (line: $0, time: feed.stamp) } }
+        guard !lines.isEmpty else { return }
+        _ = try await transaction.connection.rows(PostgresServerStore.appendAudit(lines, status: 200), logger: logger)
+    }
+}
+
+extension Result {
+    /// Whether this is a success.
+    var isSuccess: Bool {
+        if case .success = self { true } else { false }
     }
 }

@@ -298,9 +298,11 @@ public final class PostgresPatientIndex: EMPIStore {
 
     /// ``PatientIndex/feed(_:actor:now:)`` on the shared tables: the same checks, match, plan and
     /// rows, inside the revision lock. Feeds that arrive while this node's writer is busy are
-    /// written together, in one transaction (``feedBatch(_:first:)``, group commit).
+    /// written together, in one transaction (``feedBatch(_:first:)``, group commit), with the
+    /// audit line of each request that has one (``RequestAudit/current``).
     public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
-        let item = PendingFeed(record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()))
+        let item = PendingFeed(
+            record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()), audit: RequestAudit.current)
         return try await feeds.submit(item, lock: writers) { batch in await self.feedBatch(batch, first: item) }
     }
 

@@ -80,14 +80,25 @@ public final class PostgresServerStore: ServerStateStore {
 
     @discardableResult
     public func audit(client: String, method: String, route: String, status: Int) async throws -> Int64 {
-        let rows = try await database.rows(
-            """
-            INSERT INTO audit (time, client, method, route, status, outcome)
-            VALUES (\(ISO8601Instant.format(clock.now())), \(client), \(method), \(route), \(Int64(status)),
-                    \(AuditEntry.outcome(status: status)))
-            RETURNING sequence
-            """)
+        let line = RequestAudit(client: client, method: method, route: route)
+        let rows = try await database.rows(Self.appendAudit([(line, ISO8601Instant.format(clock.now()))], status: status))
         return try rows.first!.decode(Int64.self)
+    }
+
+    /// The statement that appends `lines`, each at its time and all with `status`, in order,
+    /// returning their sequence numbers: the one writer of audit rows on PostgreSQL, run alone by
+    /// ``audit(client:method:route:status:)`` or inside the transaction whose writes the lines
+    /// record (``RequestAudit``).
+    static func appendAudit(_ lines: [(line: RequestAudit, time: String)], status: Int) -> PostgresQuery {
+        """
+        INSERT INTO audit (time, client, method, route, status, outcome)
+        SELECT line.time, line.client, line.method, line.route, \(Int64(status)), \(AuditEntry.outcome(status: status))
+        FROM unnest(
+            \(lines.map(\.time))::text[], \(lines.map(\.line.client))::text[], \(lines.map(\.line.method))::text[],
+            \(lines.map(\.line.route))::text[]) WITH ORDINALITY AS line (time, client, method, route, position)
+        ORDER BY line.position
+        RETURNING sequence
+        """
     }
 
     public func auditEntries(since: Int64 = 0, limit: Int = 1000) async throws -> [AuditEntry] {
