@@ -178,8 +178,8 @@ struct NewRecordRows {
             -- The sequence is set in a row of its own: a part joined with the reviews would not
             -- run when there are none.
             SELECT id, record FROM new_review
-            UNION ALL SELECT setval('empi_person_id_seq', \(nextPerson), false), NULL
-            """, logger: logger)
+            UNION ALL SELECT setval('empi_person_id_seq', \(nextPerson)::bigint, false), NULL
+            """, preparedAs: PostgresPatientIndex.NewRecordRowsWrite.self, logger: logger)
         {
             let (id, record) = try row.decode((Int64, Int64?).self)
             guard let record else { continue }
@@ -203,7 +203,7 @@ struct NewRecordRows {
             JOIN empi_link ON empi_link.record = held.record
             WHERE (held.domain, held.value) IN (
                 SELECT * FROM unnest(\(wanted.map(\.domain))::text[], \(wanted.map(\.value))::text[]))
-            """, logger: logger)
+            """, preparedAs: PostgresPatientIndex.IdentifierHolders.self, logger: logger)
         {
             let (domain, value, person) = try row.decode((String, String, Int64).self)
             holders[[domain, value], default: []].insert(person)

@@ -96,7 +96,8 @@ extension PostgresPatientIndex {
     private func appendAudit(of written: [PendingFeed], _ transaction: PostgresIndexTransaction) async throws {
         let lines = written.compactMap { feed in feed.audit.map { (line: $0, time: feed.stamp) } }
         guard !lines.isEmpty else { return }
-        _ = try await transaction.connection.rows(PostgresServerStore.appendAudit(lines, status: 200), logger: logger)
+        _ = try await transaction.connection.rows(
+            PostgresServerStore.appendAudit(lines, status: 200), preparedAs: FeedAudit.self, logger: logger)
     }
 }
 

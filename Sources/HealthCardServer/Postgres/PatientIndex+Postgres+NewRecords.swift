@@ -40,9 +40,9 @@ extension PostgresPatientIndex {
                 (SELECT count(*) FROM empi_record
                  JOIN unnest(\(records.map(\.domain))::text[], \(records.map(\.id))::text[]) AS fed (domain, local_id)
                      ON empi_record.domain = fed.domain AND empi_record.local_id = fed.local_id),
-                array(SELECT nextval('empi_record_id_seq') FROM generate_series(1, \(records.count))),
+                array(SELECT nextval('empi_record_id_seq') FROM generate_series(1, \(records.count)::bigint)),
                 (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM empi_person_id_seq)
-            """, logger: logger
+            """, preparedAs: NewRecordNumbers.self, logger: logger
         ).first!.decode((Int64, [Int64], Int64).self)
         guard known == 0 else { return nil }
         let rows = recordNumbers.sorted()

@@ -131,7 +131,7 @@ public final class PostgresPatientIndex: EMPIStore {
         let (result, committed) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
             let logger = self.logger
             let revisionRows = try await connection.rows(
-                "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", logger: logger)
+                "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", preparedAs: RevisionLock.self, logger: logger)
             let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
             let transaction = PostgresIndexTransaction(
                 connection: connection, index: self, state: try await self.takeMatchState(connection, revision: revision),
@@ -149,8 +149,9 @@ public final class PostgresPatientIndex: EMPIStore {
             // node's matcher valid.
             guard transaction.changed else { return (result, transaction.release()) }
             let committed = transaction.committedRevision
-            try await connection.query(
-                "UPDATE empi_meta SET value = \(String(committed)) WHERE key = 'revision'", logger: logger)
+            _ = try await connection.rows(
+                "UPDATE empi_meta SET value = \(String(committed))::text WHERE key = 'revision'", preparedAs: RevisionUpdate.self,
+                logger: logger)
             var next = transaction.release()
             next?.revision = committed
             return (result, next)
@@ -234,7 +235,7 @@ public final class PostgresPatientIndex: EMPIStore {
     func changedRows(_ connection: PostgresConnection, since revision: Int64) async throws
         -> [(id: Int64, data: String, version: Int64, person: Int64)]
     {
-        try await connection.rows(Self.changedRowsQuery(since: revision), logger: logger).map { row in
+        try await connection.rows(Self.changedRowsQuery(since: revision), preparedAs: ChangedRows.self, logger: logger).map { row in
             let (id, data, version, person) = try row.decode((Int64, String, Int64, Int64).self)
             return (id: id, data: data, version: version, person: person)
         }
@@ -251,8 +252,8 @@ public final class PostgresPatientIndex: EMPIStore {
         SELECT empi_record.id, empi_record.data, empi_record.version, empi_link.person
         FROM empi_record JOIN empi_link ON empi_link.record = empi_record.id
         WHERE empi_record.id = ANY (ARRAY(
-            SELECT id FROM empi_record WHERE version > \(revision)
-            UNION SELECT record FROM empi_link WHERE changed > \(revision)))
+            SELECT id FROM empi_record WHERE version > \(revision)::bigint
+            UNION SELECT record FROM empi_link WHERE changed > \(revision)::bigint))
         ORDER BY empi_record.id
         """
     }
@@ -440,7 +441,8 @@ public final class PostgresPatientIndex: EMPIStore {
     func domains(_ connection: PostgresConnection) async throws -> [String: IdentifierDomain] {
         var result: [String: IdentifierDomain] = [:]
         for row in try await connection.rows(
-            "SELECT code, name, oid, type, validator, uniqueness, issuer, trust FROM empi_domain", logger: logger)
+            "SELECT code, name, oid, type, validator, uniqueness, issuer, trust FROM empi_domain", preparedAs: Domains.self,
+            logger: logger)
         {
             let domain = try Self.domain(row)
             result[domain.code] = domain
@@ -542,7 +544,7 @@ public final class PostgresPatientIndex: EMPIStore {
             SELECT empi_link.person, empi_record.data, empi_record.version, empi_domain.trust FROM empi_link
             JOIN empi_record ON empi_record.id = empi_link.record JOIN empi_domain ON empi_domain.code = empi_record.domain
             WHERE empi_link.person = ANY(\(persons)::bigint[]) ORDER BY empi_link.person, empi_record.id
-            """, logger: logger)
+            """, preparedAs: GoldenSources.self, logger: logger)
         {
             let (person, data, version, trust) = try row.decode((Int64, String, Int64, Int64).self)
             sources[person, default: []].append(
@@ -659,4 +661,17 @@ public final class PostgresPatientIndex: EMPIStore {
             """
         ).map(Self.indexEvent)
     }
+}
+
+/// The statements of the EMPI write path that run as prepared statements (``PreparedSite``).
+extension PostgresPatientIndex {
+    enum RevisionLock: PreparedSite {}
+    enum RevisionUpdate: PreparedSite {}
+    enum ChangedRows: PreparedSite {}
+    enum Domains: PreparedSite {}
+    enum GoldenSources: PreparedSite {}
+    enum NewRecordNumbers: PreparedSite {}
+    enum IdentifierHolders: PreparedSite {}
+    enum NewRecordRowsWrite: PreparedSite {}
+    enum FeedAudit: PreparedSite {}
 }

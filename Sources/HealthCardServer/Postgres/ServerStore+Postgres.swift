@@ -70,7 +70,8 @@ public final class PostgresServerStore: ServerStateStore {
     public func authenticate(_ presented: String) async throws -> Client? {
         guard let key = APIKey(presented: presented) else { return nil }
         let rows = try await database.rows(
-            "SELECT id, name, roles, created, revoked, salt, hash FROM api_key WHERE id = \(key.id)")
+            "SELECT id, name, roles, created, revoked, salt, hash FROM api_key WHERE id = \(key.id)::text",
+            preparedAs: KeyLookup.self)
         guard let row = rows.first else { return nil }
         let (id, name, roles, created, revoked, salt, hash) = try row.decode(
             (String, String, String, String, String?, String, String).self)
@@ -81,7 +82,8 @@ public final class PostgresServerStore: ServerStateStore {
     @discardableResult
     public func audit(client: String, method: String, route: String, status: Int) async throws -> Int64 {
         let line = RequestAudit(client: client, method: method, route: route)
-        let rows = try await database.rows(Self.appendAudit([(line, ISO8601Instant.format(clock.now()))], status: status))
+        let rows = try await database.rows(
+            Self.appendAudit([(line, ISO8601Instant.format(clock.now()))], status: status), preparedAs: AuditAppend.self)
         return try rows.first!.decode(Int64.self)
     }
 
@@ -92,7 +94,7 @@ public final class PostgresServerStore: ServerStateStore {
     static func appendAudit(_ lines: [(line: RequestAudit, time: String)], status: Int) -> PostgresQuery {
         """
         INSERT INTO audit (time, client, method, route, status, outcome)
-        SELECT line.time, line.client, line.method, line.route, \(Int64(status)), \(AuditEntry.outcome(status: status))
+        SELECT line.time, line.client, line.method, line.route, \(Int64(status))::bigint, \(AuditEntry.outcome(status: status))::text
         FROM unnest(
             \(lines.map(\.time))::text[], \(lines.map(\.line.client))::text[], \(lines.map(\.line.method))::text[],
             \(lines.map(\.line.route))::text[]) WITH ORDINALITY AS line (time, client, method, route, position)
@@ -174,4 +176,10 @@ public final class PostgresServerStore: ServerStateStore {
 
     /// A session's end as stored: Unix milliseconds.
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+}
+
+/// The server's statements that run on every request, as prepared statements (``PreparedSite``).
+extension PostgresServerStore {
+    enum KeyLookup: PreparedSite {}
+    enum AuditAppend: PreparedSite {}
 }

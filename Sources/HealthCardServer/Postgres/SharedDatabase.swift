@@ -158,6 +158,16 @@ public final class SharedDatabase: Sendable {
         }
     }
 
+    /// ``rows(_:)`` for a statement of a hot path, run as the prepared statement of `site` (``PreparedSite``).
+    func rows<Site: PreparedSite>(_ query: PostgresQuery, preparedAs site: Site.Type) async throws -> [PostgresRow] {
+        guard let prepared = PreparedQuery<Site>.of(query) else { return try await rows(query) }
+        return try await Self.deadline(Self.operationLimit, "\(redactedURL): no answer within \(Self.operationLimit)") {
+            var rows: [PostgresRow] = []
+            for try await row in try await self.client.execute(prepared, logger: self.logger) { rows.append(row) }
+            return rows
+        }
+    }
+
     /// Whether `error` is PostgreSQL aborting a transaction for a conflict with another session.
     static func isConflict(_ error: any Error) -> Bool {
         guard let sqlState = sqlState(error) else { return false }
