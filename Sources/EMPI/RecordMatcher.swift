@@ -90,7 +90,14 @@ public struct RecordMatcher: Sendable {
     /// record's number.
     @discardableResult
     public mutating func add(_ record: PersonRecord, person: Int) -> Int {
-        var normalized = normalizer.normalize(record)
+        add(normalized: normalizer.normalize(record), person: person)
+    }
+
+    /// ``add(_:person:)`` for a record normalised already by this matcher's ``normalizer`` (a
+    /// caller that normalised it before taking the index's write lock, to shorten the lock).
+    @discardableResult
+    public mutating func add(normalized record: NormalizedRecord, person: Int) -> Int {
+        var normalized = record
         termFrequencies.add(normalized)
         termFrequencies.annotate(&normalized)
         records.append(normalized)
@@ -108,7 +115,17 @@ public struct RecordMatcher: Sendable {
     /// (a re-feed), so it is not its own candidate.
     public func match(_ record: PersonRecord, notSamePersons: Set<Int> = [], excluding: Int? = nil) -> Outcome {
         var issues: [RecordIssue] = []
-        var normalized = normalizer.normalize(record, issues: &issues)
+        let normalized = normalizer.normalize(record, issues: &issues)
+        return match(normalized: normalized, issues: issues, notSamePersons: notSamePersons, excluding: excluding)
+    }
+
+    /// ``match(_:notSamePersons:excluding:)`` for a record normalised already by this matcher's
+    /// ``normalizer``, with the `issues` that normalisation found. Normalising is the part of a
+    /// match that does not depend on the index, so a caller holding a write lock can do it first.
+    public func match(
+        normalized record: NormalizedRecord, issues: [RecordIssue], notSamePersons: Set<Int> = [], excluding: Int? = nil
+    ) -> Outcome {
+        var normalized = record
         termFrequencies.annotate(&normalized)
         var best: [Int: Candidate] = [:]
         var conflicted: Set<Int> = []

@@ -239,7 +239,9 @@ public final class PatientIndex: Sendable {
 
     /// A change to apply to the cached matcher once the transaction has committed.
     package enum CacheChange: Sendable {
-        case add(row: Int64, record: PersonRecord, person: Int64, version: Int64)
+        /// A new record; `normalized` is the record as the matcher's normaliser gives it, when the
+        /// writer has it already (the matcher normalises it otherwise).
+        case add(row: Int64, record: PersonRecord, person: Int64, version: Int64, normalized: NormalizedRecord? = nil)
         case assign(row: Int64, person: Int64)
         case replace(MatchState)
         case invalidate
@@ -276,8 +278,8 @@ public final class PatientIndex: Sendable {
     package static func apply(_ changes: [CacheChange], to cached: inout MatchState?) {
         for change in changes {
             switch change {
-            case .add(let row, let record, let person, let version):
-                cached?.add(row: row, record: record, person: person, version: version)
+            case .add(let row, let record, let person, let version, let normalized):
+                cached?.add(row: row, record: record, person: person, version: version, normalized: normalized)
             case .assign(let row, let person):
                 cached?.assign(row: row, person: person)
             case .replace(let state):
@@ -358,8 +360,12 @@ public final class PatientIndex: Sendable {
 
 extension PatientIndex.MatchState {
     /// Adds a stored record of `person` at the end (its row comes after every known one).
-    package mutating func add(row: Int64, record: PersonRecord, person: Int64, version: Int64) {
-        matcher.add(record, person: Int(person))
+    package mutating func add(row: Int64, record: PersonRecord, person: Int64, version: Int64, normalized: NormalizedRecord? = nil) {
+        if let normalized {
+            matcher.add(normalized: normalized, person: Int(person))
+        } else {
+            matcher.add(record, person: Int(person))
+        }
         positionOfRow[row] = rowIDs.count
         rowIDs.append(row)
         raw.append(record)

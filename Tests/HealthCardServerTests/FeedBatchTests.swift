@@ -193,7 +193,7 @@ struct FeedBatchTests {
         ].map {
             PendingFeed(
                 record: $0, actor: "t", stamp: "2026-12-07T10:00:00Z",
-                audit: RequestAudit(client: "t", method: "POST", route: "/v1/empi/records"))
+                audit: RequestAudit(client: "t", method: "POST", route: "/v1/empi/records"), normalizer: index.normalizer)
         }
         let queued = GroupCommitQueue<PendingFeed, FeedResult>.Batch { batch.map { ($0, GroupCommitQueue<PendingFeed, FeedResult>.Slot()) } }
         let results = await index.writers.withLock { await index.feedBatch(queued, first: batch[0]) }

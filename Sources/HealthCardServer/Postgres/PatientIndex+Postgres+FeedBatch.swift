@@ -4,7 +4,10 @@ import Foundation
 import Metrics
 import PostgresNIO
 
-/// A feed waiting for this node's writer (``PostgresPatientIndex/feed(_:actor:now:)``).
+/// A feed waiting for this node's writer (``PostgresPatientIndex/feed(_:actor:now:)``), with
+/// the work on it that does not depend on the index done by its request before it queued: the
+/// batch holds the revision lock, and every other node's writers with it, while it matches its
+/// feeds one after another, so what can be done before is done in parallel by the requests.
 struct PendingFeed: Sendable {
     let record: PersonRecord
     let actor: String
@@ -12,6 +15,23 @@ struct PendingFeed: Sendable {
     let stamp: String
     /// The request's audit line, written in the batch's transaction when the feed is written.
     let audit: RequestAudit?
+    /// The record as the index's normaliser gives it, and the issues normalising found
+    /// (`RecordMatcher.match(normalized:issues:)`, `RecordMatcher.add(normalized:person:)`).
+    let normalized: NormalizedRecord
+    let normalizationIssues: [RecordIssue]
+    /// The record's `data` column (`IndexJSON.record`).
+    let data: String
+
+    init(record: PersonRecord, actor: String, stamp: String, audit: RequestAudit?, normalizer: Normalizer) {
+        self.record = record
+        self.actor = actor
+        self.stamp = stamp
+        self.audit = audit
+        var issues: [RecordIssue] = []
+        normalized = normalizer.normalize(record, issues: &issues)
+        normalizationIssues = issues
+        data = IndexJSON.record(record)
+    }
 }
 
 /// Group commit of feeds (Docs/serve.md §8): the feeds that queued while this node's writer was

@@ -56,7 +56,11 @@ extension PostgresPatientIndex {
                 nextPerson: &nextPerson, into: &batch)
             results.append(planned.result)
             // The matcher, as the one-by-one feed leaves it: the next feed is matched against it.
-            transaction.apply([.add(row: rows[position], record: checked.feed.record, person: planned.person, version: planned.version)])
+            transaction.apply([
+                .add(
+                    row: rows[position], record: checked.feed.record, person: planned.person, version: planned.version,
+                    normalized: checked.feed.normalized)
+            ])
             transaction.nextRevision()
         }
         for (position, review) in try await batch.write(
@@ -76,7 +80,7 @@ extension PostgresPatientIndex {
         let record = checked.feed.record
         let stamp = checked.feed.stamp
         let version = state.revision + 1
-        let outcome = state.matcher.match(record)
+        let outcome = state.matcher.match(normalized: checked.feed.normalized, issues: checked.feed.normalizationIssues)
         var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
         result.issues = checked.issues + result.issues
         let explanation = try result.explanation.map { try IndexJSON.explanation($0) }
@@ -92,7 +96,7 @@ extension PostgresPatientIndex {
         let entries = PatientIndex.identifierEntries(record, domains: domains, today: normalizer.today)
         let uniqueEntries = entries.filter { domains[$0.domain]?.uniqueness == .unique }
         batch.records.append(
-            id: row, domain: record.domain, localID: record.id, data: IndexJSON.record(record), version: version,
+            id: row, domain: record.domain, localID: record.id, data: checked.feed.data, version: version,
             stamp: stamp)
         batch.sources.append(
             (person, Survivorship.Source(record: record, trust: domains[record.domain]?.trust ?? 0, version: version)))

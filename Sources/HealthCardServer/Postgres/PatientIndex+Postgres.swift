@@ -303,7 +303,8 @@ public final class PostgresPatientIndex: EMPIStore {
     /// audit line of each request that has one (``RequestAudit/current``).
     public func feed(_ record: PersonRecord, actor: String, now: Date?) async throws -> FeedResult {
         let item = PendingFeed(
-            record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()), audit: RequestAudit.current)
+            record: record, actor: actor, stamp: ISO8601Instant.format(now ?? clock.now()), audit: RequestAudit.current,
+            normalizer: normalizer)
         return try await feeds.submit(item, lock: writers) { batch in await self.feedBatch(batch, first: item) }
     }
 
