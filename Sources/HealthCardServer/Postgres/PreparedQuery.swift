@@ -14,7 +14,7 @@ import Synchronization
 /// sharing a site, or a statement whose text depends on its arguments): it fails a debug build's
 /// assertion and runs unprepared. Every parameter must carry a cast (`\(value)::bigint`): a
 /// prepared statement's parameter types are what PostgreSQL infers from its text.
-protocol PreparedSite {}
+protocol PreparedSite: SendableMetatype {}
 
 /// The statement text of each ``PreparedSite``, as its first call had it.
 private let siteTexts = Mutex<[ObjectIdentifier: String]>([:])
