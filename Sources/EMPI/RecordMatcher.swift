@@ -131,8 +131,11 @@ public struct RecordMatcher: Sendable {
         var conflicted: Set<Int> = []
         for candidate in index.candidates(for: normalized, excluding: excluding) {
             let person = personOfRecord[candidate.record]
-            let score = scorer.score(
-                normalized, records[candidate.record], notSamePerson: notSamePersons.contains(person))
+            // The candidate's record is read in place: an array element read by value is a copy,
+            // which retains every one of its fields.
+            let score = records.withUnsafeBufferPointer { records in
+                scorer.score(normalized, records[candidate.record], notSamePerson: notSamePersons.contains(person))
+            }
             if score.vetoes.contains(.conflictingCitizenIDs) || score.vetoes.contains(.notSamePerson) {
                 conflicted.insert(person)
             }
