@@ -107,13 +107,16 @@ extension HealthCardServer {
 
     /// An HCC1 code verified as the issuing platform (§6.7 online): the offline verdict over the
     /// server's trust list, `revocations` and clock skew, then the register of issued codes.
-    func verifyHealthCodeAtIssuer(_ request: CodeVerificationRequest, revocations: RevocationList) async throws
-        -> CodeVerificationResponse
-    {
+    /// `decoded` is `HealthCodeFormat.decode` of the request's text (its result or its error), read
+    /// once for the revocation lookup and the verifier.
+    func verifyHealthCodeAtIssuer(
+        _ request: CodeVerificationRequest, decoded: Result<HealthCodeFormat.Decoded, PayloadSyntaxError>,
+        revocations: RevocationList
+    ) async throws -> CodeVerificationResponse {
         var service = healthCode
         service.verifier = HealthCodeVerifier(
             trustList: verification.trustList, revocations: revocations, clockSkew: verification.clockSkew)
-        return try await service.verifyCodeAtIssuer(request)
+        return try await service.verifyCodeAtIssuer(request, decoded: decoded)
     }
 
     /// One verification, dispatched on the text's prefix (Docs/qr-payload.md §2.5).
@@ -126,7 +129,10 @@ extension HealthCardServer {
             now = instant
         }
         if body.text.hasPrefix(HealthCodeFormat.prefix) {
-            let revocations = try await verification.currentRevocations(for: Credential(scanned: body.text))
+            // Decoded once, for the code's ID to look up and for the verifier.
+            let decoded = Result { () throws(PayloadSyntaxError) in try HealthCodeFormat.decode(body.text) }
+            let revocations = try await verification.currentRevocations(
+                forNumbers: (try? decoded.get()).map(Credential.revocationCandidates(of:)) ?? [])
             var person: PersonID?
             if let presented = body.presentedBy {
                 do { person = try PersonID(presented) } catch {
@@ -138,7 +144,8 @@ extension HealthCardServer {
             // never issued, is refused: RegisterFinding). A register that cannot be read is an
             // error, never a valid answer.
             let response = try await verifyHealthCodeAtIssuer(
-                CodeVerificationRequest(text: body.text, now: now, presentedBy: person), revocations: revocations)
+                CodeVerificationRequest(text: body.text, now: now, presentedBy: person), decoded: decoded,
+                revocations: revocations)
             let report = HealthCodeVerificationReport(response)
             return VerifyCodeResponse(kind: "health-code", valid: report.valid, message: report.message, healthCode: report)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HealthCardFoundation
+import HealthQR
 
 // The application interfaces of GB/T 38963-2020 《个人健康信息码 应用接口》 (health-code.md §3.1):
 //
@@ -724,10 +725,22 @@ public struct LocalHealthCodeService: HealthCodeService {
     // MARK: 6.7
 
     public func verifyCode(_ request: CodeVerificationRequest) async throws -> CodeVerificationResponse {
+        try await verifyCode(
+            request, decoded: Result { () throws(PayloadSyntaxError) in try HealthCodeFormat.decode(request.text) })
+    }
+
+    /// ``verifyCode(_:)`` with the request's text decoded already by the caller
+    /// (``HealthCodeFormat/decode(_:)`` of `request.text`, its result or its error; pass nothing
+    /// else), so that a caller that read the code first decodes it once
+    /// (``HealthCodeVerifier/verify(decoded:now:presentedBy:)``).
+    func verifyCode(_ request: CodeVerificationRequest, decoded: Result<HealthCodeFormat.Decoded, PayloadSyntaxError>)
+        async throws -> CodeVerificationResponse
+    {
         guard let verifier else {
             throw HealthCardError.invalidValue("this service has no trust list: it cannot verify")
         }
-        let verdict = verifier.verify(request.text, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
+        let verdict = verifier.verify(
+            decoded: decoded, now: request.now ?? clock.now(), presentedBy: request.presentedBy)
         var entry: (issued: HealthEventStore.IssuedCodeRecord, newer: HealthCode.ID?)?
         if case .valid(let verified) = verdict { entry = try await registerEntry(of: verified.code.id) }
         return CodeVerificationResponse(

@@ -50,19 +50,32 @@ public struct HealthCodeVerifier: Sendable {
 
     /// The verdict on a scanned text at `now` (the system clock if `nil`).
     ///
-    /// - Parameter person: the identity document shown with the code, if any; a valid code of
     /// - Parameter text: the scanned code text.
     /// - Parameter now: the verification time.
+    /// - Parameter person: the identity document shown with the code, if any; a valid code of
     ///   someone else is then ``HealthCodeVerdict/subjectMismatch(_:)``.
     public func verify(_ text: some StringProtocol, now: Date? = nil, presentedBy person: PersonID? = nil)
         -> HealthCodeVerdict
     {
+        verify(
+            decoded: Result { () throws(PayloadSyntaxError) in try HealthCodeFormat.decode(text) }, now: now,
+            presentedBy: person)
+    }
+
+    /// ``verify(_:now:presentedBy:)`` on a text the caller has decoded already
+    /// (``HealthCodeFormat/decode(_:)``, its result or its error), so that a caller that must read
+    /// the code before verifying it (the code's ID to look up in its accounts' refused list)
+    /// decodes it once. The verdicts are the same: a decoding error is step 1's `malformed`.
+    public func verify(
+        decoded result: Result<HealthCodeFormat.Decoded, PayloadSyntaxError>, now: Date? = nil,
+        presentedBy person: PersonID? = nil
+    ) -> HealthCodeVerdict {
         let now = now ?? clock.now()
+        // 1. Malformed.
         let decoded: HealthCodeFormat.Decoded
-        do throws(PayloadSyntaxError) {
-            decoded = try HealthCodeFormat.decode(text)
-        } catch {
-            return .malformed(reason: error.reason, offset: error.offset)
+        switch result {
+        case .success(let value): decoded = value
+        case .failure(let error): return .malformed(reason: error.reason, offset: error.offset)
         }
         let code = decoded.code
         let check = SignedPayloadCheck(trustList: trustList, revocations: revocations, now: now, clockSkew: clockSkew)

@@ -64,7 +64,20 @@ extension LocalHealthCodeService {
     public func verifyCodeAtIssuer(_ request: CodeVerificationRequest, issuingKeys: Set<KeyID> = [])
         async throws -> CodeVerificationResponse
     {
-        var response = try await verifyCode(request)
+        try await verifyCodeAtIssuer(
+            request, decoded: Result { () throws(PayloadSyntaxError) in try HealthCodeFormat.decode(request.text) },
+            issuingKeys: issuingKeys)
+    }
+
+    /// ``verifyCodeAtIssuer(_:issuingKeys:)`` with the request's text decoded already by the
+    /// caller: `decoded` is ``HealthCodeFormat/decode(_:)`` of `request.text`, its result or its
+    /// error, and nothing else. For a caller that read the code before verifying it (`hcard serve`
+    /// looks its ID up in the accounts' refused cards), so that it decodes the code once.
+    public func verifyCodeAtIssuer(
+        _ request: CodeVerificationRequest, decoded: Result<HealthCodeFormat.Decoded, PayloadSyntaxError>,
+        issuingKeys: Set<KeyID> = []
+    ) async throws -> CodeVerificationResponse {
+        var response = try await verifyCode(request, decoded: decoded)
         guard case .valid(let verified) = response.verdict else { return response }
         let finding = finding(
             keyID: verified.code.keyID, issuingKeys: issuingKeys,

@@ -110,6 +110,42 @@ struct HealthCodeStoreFormatTests {
         #expect(HealthCodeVerifier(trustList: TrustList()).verify(issued.text) == .unknownKeyID(issuer.keyID))
     }
 
+    @Test("a code decoded by the caller gets its text's verdict and revocation candidates, for every kind of verdict")
+    func decodedOnce() async throws {
+        let (_, issuer, trust) = try HealthCodeFixtures.key()
+        let issued = try await issuer.issue(
+            colour: .green, region: "460100", person: HealthCodeFixtures.person, validity: .seconds(3600),
+            now: HealthCodeFixtures.noon)
+        var bytes = try Base45.decode(issued.text.dropFirst(5))
+        bytes[17] = 0x03
+        let recoloured = "HCC1-" + Base45.encode(bytes)
+        let verifiers = [
+            HealthCodeVerifier(trustList: trust),
+            HealthCodeVerifier(trustList: trust, revocations: try RevocationList(cardIDs: [issued.code.id.hex])),
+            HealthCodeVerifier(trustList: trust, revocations: try RevocationList(keyIDs: [issuer.keyID])),
+            HealthCodeVerifier(trustList: TrustList()),
+        ]
+        let times = [HealthCodeFixtures.noon, HealthCodeFixtures.noon.addingTimeInterval(7200)]
+        var reasons: Set<String> = []
+        for text in [issued.text, recoloured, "HCC1-abc", String(issued.text.dropLast(2))] {
+            let decoded = Result { () throws(PayloadSyntaxError) in try HealthCodeFormat.decode(text) }
+            #expect(
+                (try? decoded.get()).map(Credential.revocationCandidates(of:)) ?? []
+                    == Credential(scanned: text).revocationCandidates)
+            for verifier in verifiers {
+                for now in times {
+                    for person in [nil, HealthCodeFixtures.person, HealthCodeFixtures.otherPerson] {
+                        let verdict = verifier.verify(text, now: now, presentedBy: person)
+                        #expect(verifier.verify(decoded: decoded, now: now, presentedBy: person) == verdict)
+                        reasons.insert(verdict.reasonCode)
+                    }
+                }
+            }
+        }
+        // valid, revoked code and key, unknown key, expired, subject mismatch, bad signature, malformed.
+        #expect(reasons.count == 8, "\(reasons.sorted())")
+    }
+
     @Test("tampering: a changed base45 digit is a bad signature; broken text is malformed with its offset")
     func tampering() async throws {
         let (_, issuer, trust) = try HealthCodeFixtures.key()

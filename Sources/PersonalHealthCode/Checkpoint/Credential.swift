@@ -77,7 +77,7 @@ public enum Credential: Hashable, Sendable {
     /// these few instead of loading the whole list for every scan, and gives the same verdicts.
     public var revocationCandidates: [String] {
         func healthCodeID(_ text: String) -> [String] {
-            (try? HealthCodeFormat.decode(text)).map { [$0.code.id.hex] } ?? []
+            (try? HealthCodeFormat.decode(text)).map(Self.revocationCandidates(of:)) ?? []
         }
         switch self {
         case .healthCode(let text, _): return healthCodeID(text)
@@ -92,5 +92,12 @@ public enum Credential: Hashable, Sendable {
     /// (`CodeVerifier.verifyDeferringReplay(decoded:now:)`): its card ID.
     public static func revocationCandidates(of code: SignedCodeFormat.Decoded) -> [String] {
         [code.code.cardID]
+    }
+
+    /// ``revocationCandidates`` of an `HCC1-` code the caller has decoded already, so that it
+    /// decodes the code once for the lookup and the verifier
+    /// (`HealthCodeVerifier.verify(decoded:now:presentedBy:)`): its ID in hex.
+    public static func revocationCandidates(of code: HealthCodeFormat.Decoded) -> [String] {
+        [code.code.id.hex]
     }
 }
