@@ -24,7 +24,7 @@ public struct CandidateIndex: Sendable {
         /// is merged into the long arrays when it holds ``CandidateIndex/LevelLimits/recent`` keys. So an
         /// append moves a few hundred entries, and the long arrays (millions of keys, moved nearly
         /// whole by a merge) move once per tens of thousands of keys: with one short level, merging
-        /// every thousand keys was most of a feed's matcher work at a million records. Every
+        /// every thousand keys was about half of a feed's matcher work at a million records. Every
         /// record in `recent` is newer than every one in the long arrays, and every one in
         /// `pending` newer than those in `recent`. Readers see all three (``runs(_:)``).
         var recentKeys: [UInt64] = []
