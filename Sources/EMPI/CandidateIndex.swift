@@ -220,7 +220,7 @@ public struct CandidateIndex: Sendable {
     /// the record at the end: keys inserted in order, block and overflow counts updated. A persistent
     /// index (`PatientIndex`) grows this way on every feed instead of rebuilding; keys go to short
     /// sorted arrays per rule (`RuleIndex.recentKeys`), merged into the long ones every
-    /// ``LevelLimits/recent`` keys, so an append costs O(pending + recent / pending) plus
+    /// `LevelLimits.recent` keys, so an append costs O(pending + recent / pending) plus
     /// O(n / recent) amortised (empi.md §1.4: never a full scan).
     public mutating func append(_ record: NormalizedRecord) {
         let number = Int32(count)
