@@ -80,7 +80,8 @@ extension PostgresPatientIndex {
         let record = checked.feed.record
         let stamp = checked.feed.stamp
         let version = state.revision + 1
-        let outcome = state.matcher.match(normalized: checked.feed.normalized, issues: checked.feed.normalizationIssues)
+        let outcome = state.match(
+            checked.feed.normalized, issues: checked.feed.normalizationIssues, compared: checked.feed.comparison.compared)
         var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
         result.issues = checked.issues + result.issues
         let explanation = try result.explanation.map { try IndexJSON.explanation($0) }
