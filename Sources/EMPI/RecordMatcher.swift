@@ -125,20 +125,6 @@ public struct RecordMatcher: Sendable {
     public func match(
         normalized record: NormalizedRecord, issues: [RecordIssue], notSamePersons: Set<Int> = [], excluding: Int? = nil
     ) -> Outcome {
-        match(normalized: record, issues: issues, notSamePersons: notSamePersons, excluding: excluding) { _ in nil }
-    }
-
-    /// ``match(normalized:issues:notSamePersons:excluding:)`` with the comparison of some
-    /// candidates done already: `comparedLevels(r)` gives `Comparator.levels` of the record and
-    /// indexed record `r` when the caller has them (``compareCandidates(of:)`` of this matcher or
-    /// of an earlier state of it, for a record `r` that has not changed since), `nil` otherwise;
-    /// it is asked for the candidates in ascending record order. Term frequencies, persons and
-    /// the candidates themselves are taken as they are now, so the outcome is the same as
-    /// without the levels.
-    public func match(
-        normalized record: NormalizedRecord, issues: [RecordIssue], notSamePersons: Set<Int> = [], excluding: Int? = nil,
-        comparedLevels: (Int) -> LevelVector?
-    ) -> Outcome {
         var normalized = record
         termFrequencies.annotate(&normalized)
         var best: [Int: Candidate] = [:]
@@ -148,10 +134,7 @@ public struct RecordMatcher: Sendable {
             // The candidate's record is read in place: an array element read by value is a copy,
             // which retains every one of its fields.
             let score = records.withUnsafeBufferPointer { records in
-                let other = records[candidate.record]
-                return scorer.score(
-                    normalized, other, levels: comparedLevels(candidate.record) ?? Comparator.levels(normalized, other),
-                    notSamePerson: notSamePersons.contains(person))
+                scorer.score(normalized, records[candidate.record], notSamePerson: notSamePersons.contains(person))
             }
             if score.vetoes.contains(.conflictingCitizenIDs) || score.vetoes.contains(.notSamePerson) {
                 conflicted.insert(person)
@@ -175,20 +158,6 @@ public struct RecordMatcher: Sendable {
         candidates.sort { ($0.score.weight, -$0.person) > ($1.score.weight, -$1.person) }
         return Outcome(
             decision: Self.decide(candidates), candidates: candidates, issues: issues, normalized: normalized)
-    }
-
-    /// The comparison of `record` (normalised by this matcher's ``normalizer``) with each of its
-    /// candidates in this index, in ascending record order: the costly part of a match, and the
-    /// part that does not move as the index grows, since `Comparator.levels` reads neither
-    /// record's term frequencies. A writer that must match under a lock compares before taking
-    /// it, and passes the levels of the records unchanged since to
-    /// ``match(normalized:issues:notSamePersons:excluding:comparedLevels:)``.
-    public func compareCandidates(of record: NormalizedRecord) -> [(record: Int, levels: LevelVector)] {
-        records.withUnsafeBufferPointer { records in
-            index.candidates(for: record).map { candidate in
-                (candidate.record, Comparator.levels(record, records[candidate.record]))
-            }
-        }
     }
 
     /// One auto-link person links; several go to review together; otherwise review candidates are

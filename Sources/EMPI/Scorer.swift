@@ -303,17 +303,7 @@ public struct Scorer: Sendable {
 
     /// Scores one pair. `notSamePerson` adds the veto for a persistent "not the same person" assertion.
     public func score(_ a: NormalizedRecord, _ b: NormalizedRecord, notSamePerson: Bool = false) -> ScoredPair {
-        score(a, b, levels: Comparator.levels(a, b), notSamePerson: notSamePerson)
-    }
-
-    /// ``score(_:_:notSamePerson:)`` from the pair's levels compared already
-    /// (`Comparator.levels(a, b)`, which reads neither record's term frequencies): for a matcher
-    /// that compared a record with its candidates before the index's term frequencies moved
-    /// (``RecordMatcher/compareCandidates(of:)``).
-    public func score(
-        _ a: NormalizedRecord, _ b: NormalizedRecord, levels: LevelVector, notSamePerson: Bool = false
-    ) -> ScoredPair {
-        var core = evaluate(a, b, levels: levels)
+        var core = evaluate(a, b)
         if notSamePerson { core.vetoes.insert(.notSamePerson) }
         return ScoredPair(
             levels: core.levels, weight: core.weight, probability: EMPIMath.probability(weight: core.weight),

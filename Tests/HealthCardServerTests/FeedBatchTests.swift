@@ -4,7 +4,6 @@ import Foundation
 import HealthCardFoundation
 import HealthCardTestSupport
 import PostgresNIO
-import Synchronization
 import Testing
 @testable import HealthCardServer
 
@@ -156,86 +155,6 @@ struct FeedBatchTests {
         // Taken before the lock, the first feed would have gone alone and the other four after it.
         #expect(index.feeds.largestBatch == records.count)
         await database.shutdown()
-    }
-
-    @Test(
-        "feeds compared while their batch waits for another node's write, which adds their persons' other records, answer as one-by-one feeds",
-        arguments: Backend.postgresOnly)
-    func comparedWhileWaiting(_: Backend) async throws {
-        let url = try await PostgresTestDatabase.fresh()
-        let database = try SharedDatabase(url: url)
-        let other = try SharedDatabase(url: url)
-        let node = try await PostgresPatientIndex.open(database)
-        let otherNode = try await PostgresPatientIndex.open(other)
-        for domain in Self.domains { try await node.registerDomain(domain) }
-        // Persons with several records each: some go in first, some with the other node's write
-        // (after this node compared its feeds), the rest are this node's batch.
-        let all = SyntheticPopulation(seed: 23, options: .init(persons: 60)).records
-        let first = Array(all.prefix(40))
-        let others = Array(all.dropFirst(40).enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
-        let batch = Array(all.dropFirst(40).enumerated().filter { $0.offset % 3 != 0 }.map(\.element).prefix(40))
-        var answers: [String: FeedResult] = [:]
-        for record in first { answers[Self.key(record)] = try await node.feed(record, actor: "t", now: nil) }
-
-        // The other node's write holds the revision lock until every feed of this node is queued
-        // and compared in this node's matcher, then writes its records and commits.
-        let compared = Mutex(0)
-        let holding = Mutex(false)
-        let otherWrite = Task {
-            try await otherNode.writeTransaction(stamp: ISO8601Instant.format(Date())) { transaction in
-                holding.withLock { $0 = true }
-                try await Self.waitUntil("every feed is queued and compared") {
-                    let waiting = node.feeds.waitingItems
-                    return waiting.count == batch.count && waiting.allSatisfy(\.comparison.isMade)
-                }
-                compared.withLock { $0 = node.feeds.waitingItems.map { $0.comparison.compared?.count ?? 0 }.reduce(0, +) }
-                let domains = try await otherNode.domains(transaction.connection)
-                let feeds = others.map {
-                    PostgresPatientIndex.CheckedFeed(
-                        feed: PendingFeed(record: $0, actor: "t", stamp: transaction.stamp, audit: nil, normalizer: otherNode.normalizer),
-                        issues: [])
-                }
-                return try await otherNode.feedNewRecords(feeds, domains: domains, transaction)!
-            }
-        }
-        // Queued only once the other node holds the lock, so that this node's batch waits for it.
-        try await Self.waitUntil("the other node holds the revision lock") { holding.withLock { $0 } }
-        let fed = await withTaskGroup(of: (String, Result<FeedResult, any Error>).self) { group in
-            for record in batch {
-                group.addTask {
-                    do { return (Self.key(record), .success(try await node.feed(record, actor: "t", now: nil))) } catch {
-                        return (Self.key(record), .failure(error))
-                    }
-                }
-            }
-            return await group.reduce(into: [String: Result<FeedResult, any Error>]()) { $0[$1.0] = $1.1 }
-        }
-        for (record, answer) in zip(others, try await otherWrite.value) { answers[Self.key(record)] = answer }
-        for (key, result) in fed { answers[key] = try result.get() }
-        #expect(compared.withLock { $0 } > batch.count, "the batch's feeds had candidates to compare")
-        #expect(node.feeds.largestBatch == batch.count)
-
-        // The reference: every record one by one, in commit order, into a SQLite index.
-        let order = try await node.events(since: 0, limit: 10_000).filter { $0.kind == .register }.map {
-            "\($0.record?.domain ?? "")/\($0.record?.id ?? "")"
-        }
-        #expect(order.count == first.count + others.count + batch.count)
-        let directory = try CryptoTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let reference = try PatientIndex(path: directory.appendingPathComponent("reference.sqlite").path)
-        for domain in Self.domains { try reference.registerDomain(domain) }
-        let byKey = Dictionary(uniqueKeysWithValues: all.map { (Self.key($0), $0) })
-        var decisions: Set<String> = []
-        for key in order {
-            let alone = try reference.feed(byKey[key]!, actor: "t")
-            #expect(answers[key] == alone, "\(key): two nodes \(String(describing: answers[key])) vs one by one \(alone)")
-            decisions.insert(alone.decision.rawValue)
-        }
-        #expect(decisions.contains("linked") && decisions.contains("new-person"), "\(decisions)")
-        let after = try await MatcherRefreshTests.refreshedAndLoaded(node)
-        MatcherRefreshTests.expectSame(after.refreshed, after.loaded, "after the batch")
-        await database.shutdown()
-        await other.shutdown()
     }
 
     @Test(

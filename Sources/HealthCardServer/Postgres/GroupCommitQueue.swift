@@ -46,10 +46,6 @@ final class GroupCommitQueue<Item: Sendable, Answer: Sendable>: Sendable {
     /// The largest batch taken so far.
     var largestBatch: Int { state.withLock { $0.largest } }
 
-    /// The requests a batch taken now would hold, in arrival order: for work a drainer can do
-    /// on them before it takes its batch (``PostgresPatientIndex/compareWaitingFeeds(until:)``).
-    var waitingItems: [Item] { state.withLock { $0.queued.prefix(limit).map(\.item) } }
-
     /// Queues `item`, and returns its answer once the batch holding it has run: `run` runs under
     /// `lock` and takes its batch with ``Batch/items`` — in arrival order, its own request first —
     /// when it is ready to write it (a PostgreSQL batch, once it holds the revision lock, so that

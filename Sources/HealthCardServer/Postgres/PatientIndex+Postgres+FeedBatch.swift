@@ -3,7 +3,6 @@ import EMPIIndex
 import Foundation
 import Metrics
 import PostgresNIO
-import Synchronization
 
 /// A feed waiting for this node's writer (``PostgresPatientIndex/feed(_:actor:now:)``), with
 /// the work on it that does not depend on the index done by its request before it queued: the
@@ -22,8 +21,6 @@ struct PendingFeed: Sendable {
     let normalizationIssues: [RecordIssue]
     /// The record's `data` column (`IndexJSON.record`).
     let data: String
-    /// The record compared with its candidates while a batch waited for the revision lock.
-    let comparison = FeedComparison()
 
     init(record: PersonRecord, actor: String, stamp: String, audit: RequestAudit?, normalizer: Normalizer) {
         self.record = record
@@ -74,9 +71,7 @@ extension PostgresPatientIndex {
             Counter(label: "hcard_empi_feed_batch_feeds_total").increment(by: queued.items.count)
         }
         do {
-            let written = try await writeHoldingLocalLock(
-                stamp: first.stamp, whileWaiting: { wait in await self.compareWaitingFeeds(until: wait) }
-            ) { transaction in
+            let written = try await writeHoldingLocalLock(stamp: first.stamp) { transaction in
                 let batch = queued.items
                 // One read of the domains for the batch: they change only under the revision lock held here.
                 let domains = try await self.domains(transaction.connection)
@@ -112,35 +107,6 @@ extension PostgresPatientIndex {
             return written
         } catch {
             return queued.items.map { _ in .failure(error) }
-        }
-    }
-
-    /// Compares the queued feeds with their candidates in the cached matcher
-    /// (`PatientIndex.ComparedRecord`) until `wait` is over, the drainer holding this node's write
-    /// lock and waiting for the revision lock, so that the batch's matches under that lock compare
-    /// only what was written since. With two nodes taking turns, each waits about as long as the
-    /// other holds the lock: that time now does the largest part of its matching. Feeds that
-    /// arrive meanwhile are compared as they come, checked for every quarter millisecond.
-    func compareWaitingFeeds(until wait: LockWait) async {
-        while !wait.isOver {
-            let waiting = feeds.waitingItems.filter { !$0.comparison.isMade }
-            if waiting.isEmpty {
-                try? await Task.sleep(for: .microseconds(250))
-            } else {
-                compare(waiting, until: wait)
-            }
-        }
-    }
-
-    /// Compares `feeds` in the cached matcher, one at a time, until `wait` is over. The matcher
-    /// is read in place (a copy of the cache's value, sharing its storage) and released on return,
-    /// before the writer takes it out of the cache to change it.
-    private func compare(_ feeds: [PendingFeed], until wait: LockWait) {
-        guard let state = cache.withLock({ $0 }) else { return }
-        for feed in feeds {
-            if wait.isOver { return }
-            feed.comparison.keep(state.compare(feed.normalized))
-            Counter(label: "hcard_empi_feeds_compared_waiting_total").increment()
         }
     }
 

@@ -80,8 +80,7 @@ extension PostgresPatientIndex {
         let record = checked.feed.record
         let stamp = checked.feed.stamp
         let version = state.revision + 1
-        let outcome = state.match(
-            checked.feed.normalized, issues: checked.feed.normalizationIssues, compared: checked.feed.comparison.compared)
+        let outcome = state.matcher.match(normalized: checked.feed.normalized, issues: checked.feed.normalizationIssues)
         var result = PatientIndex.describe(outcome, record: record, state: state, notSame: [])
         result.issues = checked.issues + result.issues
         let explanation = try result.explanation.map { try IndexJSON.explanation($0) }

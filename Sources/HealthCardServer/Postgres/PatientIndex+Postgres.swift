@@ -42,7 +42,7 @@ public final class PostgresPatientIndex: EMPIStore {
     let clock: any WallClock
     /// This node's matcher over every committed record, as of its revision; empty while a writer
     /// has taken it out (``takeMatchState(_:revision:)``).
-    let cache = Mutex<PatientIndex.MatchState?>(nil)
+    private let cache = Mutex<PatientIndex.MatchState?>(nil)
     /// This node's writers, one at a time, so the next finds the matcher up to date.
     let writers = LocalWriteLock()
     /// Feeds waiting for this node's writer, written together (``feedBatch(_:first:)``).
@@ -125,21 +125,13 @@ public final class PostgresPatientIndex: EMPIStore {
     }
 
     /// ``writeTransaction(stamp:_:)`` for a caller that holds this node's write lock already.
-    /// `whileWaiting` runs while the transaction waits for the revision lock (another node's
-    /// write holds it), and is told to stop and waited for once the lock is held, before the
-    /// matcher is taken out of the cache: it may read the cached matcher meanwhile, which no
-    /// other writer of this node can change (``FeedComparison``).
     func writeHoldingLocalLock<T: Sendable>(
-        stamp: String, whileWaiting: (@Sendable (LockWait) async -> Void)? = nil,
-        _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
+        stamp: String, _ body: @escaping @Sendable (PostgresIndexTransaction) async throws -> T
     ) async throws -> T {
         let (result, committed) = try await database.transaction { connection -> (T, PatientIndex.MatchState?) in
             let logger = self.logger
-            let revisionRows = try await LockWait.run({
-                try await connection.rows(
-                    "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", preparedAs: RevisionLock.self,
-                    logger: logger)
-            }, meanwhile: whileWaiting)
+            let revisionRows = try await connection.rows(
+                "SELECT value FROM empi_meta WHERE key = 'revision' FOR UPDATE", preparedAs: RevisionLock.self, logger: logger)
             let revision = Int64(try revisionRows.first?.decode(String.self) ?? "0") ?? 0
             let transaction = PostgresIndexTransaction(
                 connection: connection, index: self, state: try await self.takeMatchState(connection, revision: revision),
