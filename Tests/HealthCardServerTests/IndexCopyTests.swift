@@ -8,6 +8,15 @@ import Testing
 /// included — and go on from there as the SQLite node would.
 @Suite("Copying a SQLite index into PostgreSQL")
 struct IndexCopyTests {
+    @Test("COPY's text format: a backslash, tab, newline and carriage return are escaped, anything else is kept")
+    func copyText() {
+        #expect(PostgresIndexCopy.copyText("王芳 Wang Fang, 1 号") == "王芳 Wang Fang, 1 号")
+        #expect(PostgresIndexCopy.copyText("C:\\路\t1\n2\r3") == "C:\\\\路\\t1\\n2\\r3")
+        for (raw, escaped) in [("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")] {
+            #expect(PostgresIndexCopy.copyText("路" + raw) == "路" + escaped, "\(escaped)")
+        }
+    }
+
     /// The read answers both nodes must give alike.
     static func answers(_ live: LiveServer, registrar: APIKey, steward: APIKey, persons: Int) async throws -> [JSONValue] {
         var answers: [JSONValue] = []

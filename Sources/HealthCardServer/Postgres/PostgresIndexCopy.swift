@@ -257,9 +257,12 @@ public enum PostgresIndexCopy {
     /// The characters `COPY`'s text format escapes, and how.
     static let copyEscapes: [Unicode.Scalar: String] = ["\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"]
 
-    /// A text value as `COPY`'s text format writes it (``copyEscapes``), scalar by scalar.
+    /// A text value as `COPY`'s text format writes it (``copyEscapes``), scalar by scalar. Most
+    /// values need no escape: that is checked on the UTF-8 bytes (the escaped characters are
+    /// ASCII, and no byte of a multi-byte character is), not by a dictionary lookup per scalar,
+    /// which was a sixth of a million-person copy's CPU.
     static func copyText(_ value: String) -> String {
-        guard value.unicodeScalars.contains(where: { copyEscapes[$0] != nil }) else { return value }
+        guard value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return value }
         var escaped = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
             if let escape = copyEscapes[scalar] { escaped.append(contentsOf: escape.unicodeScalars) } else { escaped.append(scalar) }
